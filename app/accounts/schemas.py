@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from app.auth import Role
+from app.errors import FieldError
+
+
+class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: str = msgspec.field()
+    role: Role
+    enterprise_id: int | None = None
+    town_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.name = self.name.strip()
+        if not 1 <= len(self.name) <= 100:
+            raise FieldError("name", "must be 1 to 100 characters")
+        if self.role is Role.operator and self.enterprise_id is None:
+            raise FieldError("enterprise_id", "an operator account must be bound to an enterprise")
+        if self.role is not Role.operator and self.enterprise_id is not None:
+            raise FieldError("enterprise_id", "only operator accounts are bound to an enterprise")
+        if self.role is Role.town_officer and self.town_id is None:
+            raise FieldError("town_id", "a town officer account must be bound to a town")
+        if self.role is not Role.town_officer and self.town_id is not None:
+            raise FieldError("town_id", "only town officer accounts are bound to a town")
+
+
+class AccountOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    role: Role
+    enterprise_id: int | None
+    town_id: int | None
+    token_prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class AccountCreated(msgspec.Struct, kw_only=True):
+    account: AccountOut
+    token: str
+    """Shown once: only its hash is stored."""
+
+
+class Me(msgspec.Struct, kw_only=True):
+    account_id: int | None
+    name: str
+    role: Role
+    enterprise_id: int | None
+    town_id: int | None

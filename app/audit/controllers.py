@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from app.audit import service
+from app.audit.schemas import AuditEntryOut, ChainCheckOut
+from app.auth import Role, requires
+from app.pagination import Page, PageParams, provide_page_params
+
+
+class AuditController(Controller):
+    path = "/api/v1/audit"
+    tags = ["audit"]
+    guards = [requires(Role.auditor, Role.admin)]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @get("/", operation_id="listAuditEntries")
+    async def list_entries(
+        self,
+        page: NamedDependency[PageParams],
+        entity: FromQuery[str | None] = None,
+        entity_id: FromQuery[str | None] = None,
+        actor_id: FromQuery[int | None] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+    ) -> Page[AuditEntryOut]:
+        """The audit trail, newest first, filtered by entity, actor and time (``since`` ≤ at < ``until``)."""
+        return await service.list_entries(
+            page, entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until
+        )
+
+    @get("/verify", operation_id="verifyAuditChain")
+    async def verify(self) -> ChainCheckOut:
+        """Recompute the hash chain over every entry; names the first entry that does not fit."""
+        result = await service.verify_chain()
+        return ChainCheckOut(
+            ok=result.ok, checked=result.checked, first_broken_id=result.first_broken_id, reason=result.reason
+        )

@@ -1,0 +1,21 @@
+from piccolo.columns import BigSerial, Integer, JSONB, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class AuditEntry(Table, tablename="audit_entry"):
+    """One state change, chained to the previous entry by ``prev_hash``.
+
+    Append-only: a trigger (see the audit migrations) refuses UPDATE and DELETE.
+    """
+
+    id = BigSerial(primary_key=True)
+    at = Timestamptz(null=False)
+    actor_id = Integer(null=True, default=None)  # the account; null for the CLI / system
+    actor_label = Varchar(length=120, null=False)
+    action = Varchar(length=60, null=False)
+    entity = Varchar(length=60, null=False, index=True)
+    entity_id = Varchar(length=120, null=False)
+    before = JSONB(null=True, default=None)
+    after = JSONB(null=True, default=None)
+    prev_hash = Varchar(length=64, null=False)
+    hash = Varchar(length=64, null=False, unique=True)

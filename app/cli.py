@@ -1,0 +1,171 @@
+"""The ``chainaid`` command: serve, migrate, accounts and audit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from app.auth import Role
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from app.migrations import migrate
+
+    _run(migrate(verbose=True))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.database import database_url
+    from app.migrations import migrate
+
+    url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
+    _run(migrate())
+    where = "embedded PostgreSQL" if "host=/" in url else "DATABASE_URL"
+    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    print(f"ChainAid on {base} ({where}); API docs at {base}/schema, health at {base}/health", flush=True)
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def cmd_accounts_create(args: argparse.Namespace) -> int:
+    from app.accounts.schemas import AccountCreate
+    from app.accounts.service import create_account
+    from app.auth import system_principal
+
+    try:
+        data = AccountCreate(
+            name=args.name or args.role, role=Role(args.role), enterprise_id=args.enterprise, town_id=args.town
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    async def go():
+        import piccolo_conf  # noqa: F401
+
+        return await create_account(system_principal("cli"), data)
+
+    from litestar.exceptions import HTTPException
+
+    try:
+        created = _run(go())
+    except HTTPException as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    a = created.account
+    print(f"account {a.id} ({a.role.value}, {a.name}) created. Its token, shown only this once:")
+    print(created.token)
+    return 0
+
+
+def cmd_accounts_list(args: argparse.Namespace) -> int:
+    from app.accounts.service import list_accounts
+    from app.pagination import PageParams
+
+    async def go():
+        import piccolo_conf  # noqa: F401
+
+        return await list_accounts(PageParams(limit=100_000, offset=0))
+
+    page = _run(go())
+    print(f"{'id':>5}  {'role':<13} {'scope':<14} {'token':<11} {'status':<8} name")
+    for a in page.items:
+        scope = f"enterprise {a.enterprise_id}" if a.enterprise_id else f"town {a.town_id}" if a.town_id else "-"
+        status = "revoked" if a.revoked_at else "active"
+        print(f"{a.id:>5}  {a.role.value:<13} {scope:<14} {a.token_prefix + '…':<11} {status:<8} {a.name}")
+    return 0
+
+
+def cmd_accounts_revoke(args: argparse.Namespace) -> int:
+    from litestar.exceptions import HTTPException
+
+    from app.accounts.service import revoke_account
+    from app.auth import system_principal
+
+    async def go():
+        import piccolo_conf  # noqa: F401
+
+        return await revoke_account(system_principal("cli"), args.account_id)
+
+    try:
+        a = _run(go())
+    except HTTPException as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    print(f"account {a.id} revoked at {a.revoked_at.isoformat()}")
+    return 0
+
+
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    from app.audit.service import verify_chain
+
+    async def go():
+        import piccolo_conf  # noqa: F401
+
+        return await verify_chain()
+
+    result = _run(go())
+    if result.ok:
+        print(f"audit trail ok: {result.checked} entries checked")
+        return 0
+    print(
+        f"audit trail BROKEN at entry {result.first_broken_id}: {result.reason} "
+        f"({result.checked} entries before it are intact)"
+    )
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chainaid", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="apply migrations, then run the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
+
+    accounts = sub.add_parser("accounts", help="manage accounts and their tokens")
+    acc = accounts.add_subparsers(dest="accounts_command", required=True)
+    create = acc.add_parser("create", help="create an account and print its token once")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name", help="who the account is for (default: the role)")
+    scope = create.add_mutually_exclusive_group()
+    scope.add_argument("--enterprise", type=int, help="enterprise id (operators)")
+    scope.add_argument("--town", type=int, help="town id (town officers)")
+    create.set_defaults(func=cmd_accounts_create)
+    acc.add_parser("list", help="list accounts").set_defaults(func=cmd_accounts_list)
+    revoke = acc.add_parser("revoke", help="revoke an account's token")
+    revoke.add_argument("account_id", type=int)
+    revoke.set_defaults(func=cmd_accounts_revoke)
+
+    audit = sub.add_parser("audit", help="the audit trail")
+    aud = audit.add_subparsers(dest="audit_command", required=True)
+    aud.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Where the database is, and the connection pool's life.
+
+Without ``DATABASE_URL`` an embedded PostgreSQL (the ``pgserver`` package, installed
+with the default ``uv run`` groups) is started in a local data folder and reused by
+later runs. Production sets ``DATABASE_URL`` and never needs pgserver.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+
+from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def database_url() -> str:
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return _start_embedded(settings.pgdata_dir)
+
+
+def _start_embedded(pgdata: Path) -> str:
+    # pgserver keeps its lock under XDG_RUNTIME_DIR, which servers and CI often lack;
+    # platformdirs then falls back to /tmp and says so on every start.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    try:
+        import pgserver
+    except ImportError as exc:
+        raise SystemExit(
+            "DATABASE_URL is not set and the embedded database (pgserver) is not installed: "
+            "set DATABASE_URL or install the 'embedded' dependency group."
+        ) from exc
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pgdata)
+    # cleanup_mode="stop": the server stops when the last process using it exits,
+    # and the data folder stays for the next run.
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    log.info("embedded PostgreSQL running in %s", pgdata)
+    return server.get_uri()
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that died without saying goodbye from pgserver's handle list.
+
+    pgserver stops the server when the last process using it exits, counting
+    users in ``.handle_pids.json``; a process killed with SIGKILL never removes
+    itself, and the server would then outlive every later run.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if _is_alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def engine():
+    """The Piccolo engine configured in ``piccolo_conf``."""
+    from piccolo.engine import engine_finder
+
+    db = engine_finder()
+    if db is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("piccolo_conf.DB is not configured")
+    return db
+
+
+async def open_pool() -> None:
+    settings = get_settings()
+    await engine().start_connection_pool(min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+
+
+async def close_pool() -> None:
+    await engine().close_connection_pool()
+
+
+@asynccontextmanager
+async def connection() -> AsyncIterator[asyncpg.Connection]:
+    """The open transaction's connection if there is one, else one from the pool."""
+    db = engine()
+    transaction = db.current_transaction.get()
+    if transaction is not None:
+        yield transaction.connection
+    elif db.pool is not None:
+        async with db.pool.acquire() as conn:
+            yield conn
+    else:  # the CLI and migrations run without a pool
+        conn = await db.get_new_connection()
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+
+async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
+    async with connection() as conn:
+        return await conn.fetch(sql, *args)
+
+
+async def fetchrow(sql: str, *args: Any) -> asyncpg.Record | None:
+    async with connection() as conn:
+        return await conn.fetchrow(sql, *args)
+
+
+def to_struct(struct_type: type[T], row: Mapping[str, Any]) -> T:
+    """A database row as a response Struct (enums and nested types converted)."""
+    return msgspec.convert(dict(row), struct_type)
+
+
+def transaction():
+    """A Piccolo transaction; queries inside it (ORM or ``fetch``) share it."""
+    return engine().transaction()

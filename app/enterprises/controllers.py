@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from app.auth import Role, any_role, requires
+from app.enterprises import service
+from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
+from app.pagination import Page, PageParams, provide_page_params
+
+
+class EnterpriseController(Controller):
+    path = "/api/v1/enterprises"
+    tags = ["enterprises"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="createEnterprise", guards=[requires(Role.admin)])
+    async def create(self, request: Request, data: JSONBody[EnterpriseCreate]) -> EnterpriseOut:
+        """Register an enterprise, cooperative or family farm by its unified social credit code."""
+        return await service.create_enterprise(request.user, data)
+
+    @get("/", operation_id="listEnterprises")
+    async def list_enterprises(
+        self, page: NamedDependency[PageParams], town_id: FromQuery[int | None] = None, kind: FromQuery[EnterpriseKind | None] = None
+    ) -> Page[EnterpriseOut]:
+        """Enterprises, filtered by town and kind."""
+        return await service.list_enterprises(page, town_id=town_id, kind=kind.value if kind else None)
+
+    @get("/{enterprise_id:int}", operation_id="getEnterprise")
+    async def get_enterprise(self, enterprise_id: FromPath[int]) -> EnterpriseOut:
+        """One enterprise."""
+        return await service.get_enterprise(enterprise_id)

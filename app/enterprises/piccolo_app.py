@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.enterprises.tables import Enterprise
+
+APP_CONFIG = AppConfig(
+    app_name="enterprises",
+    migrations_folder_path=str(Path(__file__).parents[2] / "migrations" / "enterprises"),
+    table_classes=[Enterprise],
+    migration_dependencies=["app.registry.piccolo_app"],
+)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import msgspec
+
+from app.errors import FieldError
+from app.identifiers import validate_credit_code
+from app.registry.schemas import clean_name
+
+
+class EnterpriseKind(str, enum.Enum):
+    enterprise = "enterprise"
+    cooperative = "cooperative"
+    family_farm = "family_farm"
+
+
+class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: str
+    kind: EnterpriseKind
+    credit_code: str
+    town_id: int
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+    def __post_init__(self) -> None:
+        self.name = clean_name("name", self.name, 120)
+        try:
+            self.credit_code = validate_credit_code(self.credit_code)
+        except ValueError as exc:
+            raise FieldError("credit_code", str(exc)) from None
+        if self.contact_name is not None:
+            self.contact_name = clean_name("contact_name", self.contact_name, 60)
+        if self.contact_phone is not None:
+            self.contact_phone = clean_name("contact_phone", self.contact_phone, 30)
+
+
+class EnterpriseOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    kind: EnterpriseKind
+    credit_code: str
+    town_id: int
+    contact_name: str | None
+    contact_phone: str | None
+    created_at: datetime

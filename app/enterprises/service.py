@@ -1,0 +1,54 @@
+"""Enterprises, cooperatives and family farms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.exceptions import NotFoundException
+
+from app import audit
+from app.auth import Principal
+from app.database import fetchrow, to_struct, transaction
+from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
+from app.errors import Conflict, Unprocessable
+from app.pagination import Page, PageParams, fetch_page
+
+_COLUMNS = "id, name, kind, credit_code, town AS town_id, contact_name, contact_phone, created_at"
+
+
+def _out(row: Any) -> EnterpriseOut:
+    return to_struct(EnterpriseOut, row)
+
+
+async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> EnterpriseOut:
+    async with transaction():
+        if not await fetchrow("SELECT 1 FROM town WHERE id = $1", data.town_id):
+            raise Unprocessable(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+        existing = await fetchrow("SELECT id, name FROM enterprise WHERE credit_code = $1", data.credit_code)
+        if existing:
+            raise Conflict(
+                f"credit code {data.credit_code} is already registered to enterprise {existing['id']} ({existing['name']})",
+                extra={"field": "credit_code", "existing_id": existing["id"]},
+            )
+        row = await fetchrow(
+            "INSERT INTO enterprise (name, kind, credit_code, town, contact_name, contact_phone, created_at)"
+            f" VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING {_COLUMNS}",
+            data.name, data.kind.value, data.credit_code, data.town_id, data.contact_name, data.contact_phone,
+        )
+        enterprise = _out(row)
+        await audit.record(actor, "create", "enterprise", enterprise.id, after=enterprise)
+    return enterprise
+
+
+async def get_enterprise(enterprise_id: int) -> EnterpriseOut:
+    row = await fetchrow(f"SELECT {_COLUMNS} FROM enterprise WHERE id = $1", enterprise_id)
+    if row is None:
+        raise NotFoundException(f"enterprise {enterprise_id} does not exist")
+    return _out(row)
+
+
+async def list_enterprises(page: PageParams, *, town_id: int | None = None, kind: str | None = None) -> Page[EnterpriseOut]:
+    return await fetch_page(
+        f"SELECT {_COLUMNS} FROM enterprise WHERE ($1::int IS NULL OR town = $1) AND ($2::text IS NULL OR kind = $2)",
+        [town_id, kind], page, "id", _out,
+    )

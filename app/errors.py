@@ -1,0 +1,144 @@
+"""Every error leaves as RFC 9457 problem details (``application/problem+json``).
+
+Domain code raises the exceptions below (or Litestar's own); database constraint
+violations that slip past validation are mapped to 409 / 422 here, so no
+integrity error ever becomes a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Conflict(HTTPException):
+    """409: the request is valid but clashes with the current state."""
+
+    status_code = 409
+
+
+class Unprocessable(HTTPException):
+    """422: well-formed, but refers to something that does not allow it."""
+
+    status_code = 422
+
+
+class FieldError(ValueError):
+    """A bad value in a named field, raised from a schema's ``__post_init__``.
+
+    msgspec turns it into a validation error whose message starts with the field
+    name; ``_split_field`` reads it back so the problem names the field.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+
+
+def problem(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+_MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_FIELD_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<msg>.+)$", re.S)
+
+
+def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
+    """Turn Litestar's (key, message) pair into the field path a caller can act on."""
+    match = _MSGSPEC_PATH.match(message)
+    msg, path = (match.group("msg"), match.group("path")) if match else (message, None)
+    field = key
+    if path:
+        path = path.lstrip(".")
+        field = f"{key}.{path}" if key and not path.startswith("[") else f"{key or ''}{path}"
+    inner = _FIELD_PREFIX.match(msg)
+    if inner:  # a FieldError from __post_init__
+        sub = inner.group("field")
+        field = f"{field}.{sub}" if field else sub
+        msg = inner.group("msg")
+    if field and field.startswith("data."):
+        field = field[len("data.") :]
+    elif field == "data":
+        field = None
+    return field, msg
+
+
+def _validation_handler(_: Request, exc: ValidationException) -> Response:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        key = item.get("key")
+        field, message = _split_field(key, str(item.get("message", "")))
+        entry = {"field": field or "body", "message": message}
+        if item.get("source"):
+            entry["source"] = str(item["source"])
+        errors.append(entry)
+    if not errors:
+        errors.append({"field": "body", "message": exc.detail})
+    names = ", ".join(e["field"] for e in errors)
+    return problem(400, f"invalid value for {names}", errors=errors)
+
+
+def _http_handler(_: Request, exc: HTTPException) -> Response:
+    extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})
+    response = problem(exc.status_code, exc.detail, **extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _integrity_handler(_: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
+    constraint = getattr(exc, "constraint_name", None)
+    detail = getattr(exc, "detail", None) or str(exc)
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return problem(409, f"already exists: {detail}", constraint=constraint)
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        if "still referenced" in detail:
+            return problem(409, f"still in use: {detail}", constraint=constraint)
+        return problem(422, f"refers to something that does not exist: {detail}", constraint=constraint)
+    if isinstance(exc, asyncpg.RestrictViolationError):
+        return problem(409, str(exc), constraint=constraint)
+    # check, not-null and exclusion violations
+    column = getattr(exc, "column_name", None)
+    return problem(422, f"violates {constraint or 'a rule'}: {exc}", constraint=constraint, field=column)
+
+
+def _data_handler(_: Request, exc: asyncpg.DataError) -> Response:
+    # e.g. a value out of the column's range that validation did not anticipate
+    return problem(422, f"value not accepted by the database: {exc}")
+
+
+def _serialization_handler(_: Request, exc: asyncpg.SerializationError) -> Response:
+    return problem(409, "a concurrent change got there first; retry the request")
+
+
+def _unexpected_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+
+
+EXCEPTION_HANDLERS = {
+    ValidationException: _validation_handler,
+    HTTPException: _http_handler,
+    asyncpg.IntegrityConstraintViolationError: _integrity_handler,
+    asyncpg.DataError: _data_handler,
+    asyncpg.SerializationError: _serialization_handler,
+    asyncpg.DeadlockDetectedError: _serialization_handler,
+    Exception: _unexpected_handler,
+}

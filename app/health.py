@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import msgspec
+from litestar import get
+from litestar.exceptions import HTTPException
+
+from app.database import fetchrow
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+
+
+@get("/health", operation_id="health", tags=["health"], exclude_from_auth=True)
+async def health() -> Health:
+    """Liveness and database check: 200 when PostgreSQL answers, 503 when it does not."""
+    try:
+        row = await fetchrow("SELECT 1 AS ok")
+    except Exception as exc:  # any failure to reach the database is the answer here
+        raise HTTPException(status_code=503, detail=f"database unavailable: {type(exc).__name__}") from exc
+    return Health(status="ok", database="ok" if row and row["ok"] == 1 else "unexpected")

@@ -1,0 +1,55 @@
+"""The app factory: routes, plugins, errors and the pool's life, in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from app.accounts.controllers import AccountController, MeController
+from app.audit.controllers import AuditController
+from app.auth import auth_middleware
+from app.database import close_pool, open_pool
+from app.enterprises.controllers import EnterpriseController
+from app.errors import EXCEPTION_HANDLERS
+from app.health import health
+from app.registry.controllers import TownController
+
+ROUTES = [
+    health,
+    MeController,
+    AccountController,
+    AuditController,
+    TownController,
+    EnterpriseController,
+]
+
+
+def create_app() -> Litestar:
+    import piccolo_conf  # noqa: F401  - configures the engine (and starts the embedded database if needed)
+
+    return Litestar(
+        route_handlers=ROUTES,
+        middleware=[auth_middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        openapi_config=OpenAPIConfig(
+            title="ChainAid",
+            version="0.1.0",
+            description="Industry-based poverty relief: links, payouts and subsidies.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="an account token")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        logging_config=None,
+    )
+
+
+logging.getLogger("app").setLevel(logging.INFO)

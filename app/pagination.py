@@ -1,0 +1,60 @@
+"""Limit/offset paging with a total, the same for every list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+import msgspec
+from litestar.params import Parameter
+
+from app.settings import get_settings
+
+T = TypeVar("T")
+
+
+class Page(msgspec.Struct, Generic[T], kw_only=True):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PageParams(msgspec.Struct, frozen=True):
+    limit: int
+    offset: int
+
+
+async def provide_page_params(
+    limit: Annotated[int, Parameter(ge=1, le=500, description="rows per page (at most 500)")] = 50,
+    offset: Annotated[int, Parameter(ge=0, description="rows to skip")] = 0,
+) -> PageParams:
+    return PageParams(limit=min(limit, get_settings().page_limit_max), offset=offset)
+
+
+async def fetch_page(
+    query: str,
+    args: Sequence[Any],
+    page: PageParams,
+    order_by: str,
+    to_item: Callable[[Mapping[str, Any]], T],
+) -> Page[T]:
+    """Run ``query`` (a SELECT without ORDER/LIMIT) for one page, with the total.
+
+    The total rides along as a window count; only a page past the end needs a
+    second query to learn it.
+    """
+    from app.database import fetch
+
+    n = len(args)
+    rows = await fetch(
+        f"SELECT q.*, count(*) OVER () AS _total FROM ({query}) q ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",
+        *args, page.limit, page.offset,
+    )
+    if rows:
+        total = rows[0]["_total"]
+    elif page.offset:
+        total = (await fetch(f"SELECT count(*) AS n FROM ({query}) q", *args))[0]["n"]
+    else:
+        total = 0
+    return Page(items=[to_item(r) for r in rows], total=total, limit=page.limit, offset=page.offset)

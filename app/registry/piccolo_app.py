@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.registry.tables import Town, Village
+
+APP_CONFIG = AppConfig(
+    app_name="registry",
+    migrations_folder_path=str(Path(__file__).parents[2] / "migrations" / "registry"),
+    table_classes=[Town, Village],
+    migration_dependencies=[],
+)

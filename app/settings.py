@@ -1,0 +1,41 @@
+"""Settings read from the environment, once, at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None
+    """A PostgreSQL URL; when unset, an embedded server runs in ``pgdata_dir``."""
+    pgdata_dir: Path
+    pool_min_size: int
+    pool_max_size: int
+    page_limit_default: int
+    page_limit_max: int
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:  # a typo in the environment should stop the start, loudly
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        pgdata_dir=Path(os.environ.get("CHAINAID_PGDATA", ".chainaid/pgdata")).absolute(),
+        pool_min_size=_int("CHAINAID_POOL_MIN", 1),
+        pool_max_size=_int("CHAINAID_POOL_MAX", 10),
+        page_limit_default=50,
+        page_limit_max=500,
+    )

@@ -1,0 +1,19 @@
+"""Piccolo configuration: one engine, one app registry (see app/*/piccolo_app.py)."""
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+
+from app.database import database_url
+
+DB = PostgresEngine(config={"dsn": database_url()})
+
+# Order matters only for readability; migration_dependencies decide the real order.
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "app.audit.piccolo_app",
+        "app.registry.piccolo_app",
+        "app.industries.piccolo_app",
+        "app.enterprises.piccolo_app",
+        "app.accounts.piccolo_app",
+    ]
+)

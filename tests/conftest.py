@@ -1,0 +1,115 @@
+"""Test harness: a real PostgreSQL, a fresh database per run, data reset per test.
+
+The database server is the one ``DATABASE_URL`` names, or the embedded one; the
+suite works in its own database (``chainaid_test``) on that server, created and
+migrated at the start of the run, so a developer's data is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+TEST_DATABASE = "chainaid_test"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _server_url() -> str:
+    from app.database import database_url  # starts the embedded server when DATABASE_URL is unset
+
+    return database_url()
+
+
+async def _recreate_database(server_url: str) -> None:
+    conn = await asyncpg.connect(_with_database(server_url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{TEST_DATABASE}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return _with_database(_server_url(), TEST_DATABASE)
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str):
+    from app.database import database_url as resolve_url
+
+    await _recreate_database(_server_url())
+    # From here on, everything in this process (piccolo_conf, the CLI under test)
+    # talks to the test database.
+    os.environ["DATABASE_URL"] = database_url
+    resolve_url.cache_clear()
+    from app.settings import get_settings
+
+    get_settings.cache_clear()
+
+    from app.database import close_pool, open_pool
+    from app.main import create_app
+    from app.migrations import migrate
+
+    await migrate()
+    await open_pool()
+    yield create_app()
+    await close_pool()
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(app) -> None:
+    """Empty every table (the audit trail included), then put the seeded reference data back."""
+    from app.database import connection
+    from app.industries.seed import seed_industries
+
+    async with connection() as conn:
+        tables = await conn.fetch(
+            "SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'"
+        )
+        async with conn.transaction():
+            # replica mode skips the append-only triggers, which are there to stop everyone else
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            await conn.execute(f"TRUNCATE {', '.join(r['t'] for r in tables)} RESTART IDENTITY CASCADE")
+    await seed_industries()
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://chainaid.test") as c:
+        yield c
+
+
+TokenFactory = Callable[..., Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def auth(app) -> TokenFactory:
+    """``await auth("finance")`` → headers with a fresh account's bearer token."""
+    from app.accounts.schemas import AccountCreate
+    from app.accounts.service import create_account
+    from app.auth import Role, system_principal
+
+    async def make(role: str, *, enterprise_id: int | None = None, town_id: int | None = None, name: str | None = None):
+        created = await create_account(
+            system_principal("tests"),
+            AccountCreate(name=name or f"test {role}", role=Role(role), enterprise_id=enterprise_id, town_id=town_id),
+        )
+        return {"Authorization": f"Bearer {created.token}"}
+
+    return make
+
+
+@pytest.fixture
+async def admin(auth) -> dict[str, str]:
+    return await auth("admin")
