@@ -15,5 +15,7 @@ APP_REGISTRY = AppRegistry(
         "app.industries.piccolo_app",
         "app.enterprises.piccolo_app",
         "app.accounts.piccolo_app",
+        "app.crosscheck.piccolo_app",
+        "app.links.piccolo_app",
     ]
 )

@@ -43,16 +43,19 @@ class FieldError(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
-def problem(status: int, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
     }
-    body.update(extra)
+    # the standard members win over extension members of the same name
+    body = {**(extra or {}), **body}
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
@@ -86,18 +89,25 @@ def _validation_handler(_: Request, exc: ValidationException) -> Response:
         key = item.get("key")
         field, message = _split_field(key, str(item.get("message", "")))
         entry = {"field": field or "body", "message": message}
+        if "line" in item:  # a row of an uploaded file
+            entry["line"] = item["line"]
         if item.get("source"):
             entry["source"] = str(item["source"])
         errors.append(entry)
     if not errors:
         errors.append({"field": "body", "message": exc.detail})
     names = ", ".join(e["field"] for e in errors)
-    return problem(400, f"invalid value for {names}", errors=errors)
+    return problem(400, f"invalid value for {names}", {"errors": errors})
+
+
+def _field_error_handler(_: Request, exc: FieldError) -> Response:
+    """A FieldError raised outside request decoding (e.g. reading an uploaded file)."""
+    return problem(400, f"invalid value for {exc.field}", {"errors": [{"field": exc.field, "message": exc.message}]})
 
 
 def _http_handler(_: Request, exc: HTTPException) -> Response:
     extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})
-    response = problem(exc.status_code, exc.detail, **extra)
+    response = problem(exc.status_code, exc.detail, extra)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -107,16 +117,16 @@ def _integrity_handler(_: Request, exc: asyncpg.IntegrityConstraintViolationErro
     constraint = getattr(exc, "constraint_name", None)
     detail = getattr(exc, "detail", None) or str(exc)
     if isinstance(exc, asyncpg.UniqueViolationError):
-        return problem(409, f"already exists: {detail}", constraint=constraint)
+        return problem(409, f"already exists: {detail}", {"constraint": constraint})
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
         if "still referenced" in detail:
-            return problem(409, f"still in use: {detail}", constraint=constraint)
-        return problem(422, f"refers to something that does not exist: {detail}", constraint=constraint)
+            return problem(409, f"still in use: {detail}", {"constraint": constraint})
+        return problem(422, f"refers to something that does not exist: {detail}", {"constraint": constraint})
     if isinstance(exc, asyncpg.RestrictViolationError):
-        return problem(409, str(exc), constraint=constraint)
+        return problem(409, str(exc), {"constraint": constraint})
     # check, not-null and exclusion violations
     column = getattr(exc, "column_name", None)
-    return problem(422, f"violates {constraint or 'a rule'}: {exc}", constraint=constraint, field=column)
+    return problem(422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column})
 
 
 def _data_handler(_: Request, exc: asyncpg.DataError) -> Response:
@@ -135,6 +145,7 @@ def _unexpected_handler(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     ValidationException: _validation_handler,
+    FieldError: _field_error_handler,
     HTTPException: _http_handler,
     asyncpg.IntegrityConstraintViolationError: _integrity_handler,
     asyncpg.DataError: _data_handler,

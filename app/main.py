@@ -16,7 +16,9 @@ from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
 from app.health import health
-from app.registry.controllers import TownController
+from app.crosscheck.controllers import CrossCheckController
+from app.registry.controllers import TownController, VillageController
+from app.registry.household_controllers import HouseholdController, ObjectionController
 
 ROUTES = [
     health,
@@ -24,6 +26,10 @@ ROUTES = [
     AccountController,
     AuditController,
     TownController,
+    VillageController,
+    HouseholdController,
+    ObjectionController,
+    CrossCheckController,
     EnterpriseController,
 ]
 

@@ -17,6 +17,8 @@ class Settings:
     pool_max_size: int
     page_limit_default: int
     page_limit_max: int
+    notice_days: int
+    """Minimum length of a household's public notice (公示), in days."""
 
 
 def _int(name: str, default: int) -> int:
@@ -38,4 +40,5 @@ def get_settings() -> Settings:
         pool_max_size=_int("CHAINAID_POOL_MAX", 10),
         page_limit_default=50,
         page_limit_max=500,
+        notice_days=_int("CHAINAID_NOTICE_DAYS", 7),
     )

@@ -70,7 +70,7 @@ async def app(database_url: str):
 async def clean_database(app) -> None:
     """Empty every table (the audit trail included), then put the seeded reference data back."""
     from app.database import connection
-    from app.industries.seed import seed_industries
+    from app.reference_data import seed_reference_data
 
     async with connection() as conn:
         tables = await conn.fetch(
@@ -80,7 +80,7 @@ async def clean_database(app) -> None:
             # replica mode skips the append-only triggers, which are there to stop everyone else
             await conn.execute("SET LOCAL session_replication_role = replica")
             await conn.execute(f"TRUNCATE {', '.join(r['t'] for r in tables)} RESTART IDENTITY CASCADE")
-    await seed_industries()
+    await seed_reference_data()
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ class Account(Table, tablename="account"):
     revoked_at = Timestamptz(null=True, default=None)
 
     role_known = Check(
-        "role IN ('admin', 'finance', 'town_officer', 'operator', 'auditor')", name="account_role_known"
-    )
+        "role IN ('admin', 'finance', 'town_officer', 'operator', 'auditor')")
     # An operator acts for exactly one enterprise, a town officer for exactly one town.
     scope_matches_role = Check(
-        "(enterprise IS NOT NULL) = (role = 'operator') AND (town IS NOT NULL) = (role = 'town_officer')",
-        name="account_scope_matches_role",
-    )
+        "(enterprise IS NOT NULL) = (role = 'operator') AND (town IS NOT NULL) = (role = 'town_officer')")

@@ -7,7 +7,7 @@ import msgspec
 
 from app.errors import FieldError
 from app.identifiers import validate_credit_code
-from app.registry.schemas import clean_name
+from app.validation import clean_name
 
 
 class EnterpriseKind(str, enum.Enum):

@@ -16,4 +16,4 @@ class Enterprise(Table, tablename="enterprise"):
     contact_phone = Varchar(length=30, null=True, default=None)
     created_at = Timestamptz(null=False)
 
-    kind_known = Check("kind IN ('enterprise', 'cooperative', 'family_farm')", name="enterprise_kind_known")
+    kind_known = Check("kind IN ('enterprise', 'cooperative', 'family_farm')")

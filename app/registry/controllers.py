@@ -1,13 +1,23 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
 from app.pagination import Page, PageParams, provide_page_params
 from app.registry import service
-from app.registry.schemas import TownCreate, TownOut
+from app.registry.schemas import (
+    TownCreate,
+    TownOut,
+    VillageCreate,
+    VillageExit,
+    VillageListing,
+    VillageOut,
+    VillageUpdate,
+)
+
+admin_only = requires(Role.admin)
 
 
 class TownController(Controller):
@@ -16,7 +26,7 @@ class TownController(Controller):
     guards = [any_role]
     dependencies = {"page": Provide(provide_page_params)}
 
-    @post("/", operation_id="createTown", guards=[requires(Role.admin)])
+    @post("/", operation_id="createTown", guards=[admin_only])
     async def create(self, request: Request, data: JSONBody[TownCreate]) -> TownOut:
         """Add a town (区镇处)."""
         return await service.create_town(request.user, data)
@@ -30,3 +40,48 @@ class TownController(Controller):
     async def get_town(self, town_id: FromPath[int]) -> TownOut:
         """One town."""
         return await service.get_town(town_id)
+
+
+class VillageController(Controller):
+    path = "/api/v1/villages"
+    tags = ["registry"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="createVillage", guards=[admin_only])
+    async def create(self, request: Request, data: JSONBody[VillageCreate]) -> VillageOut:
+        """Add a village; a registered poor village (贫困村) carries its registration year."""
+        return await service.create_village(request.user, data)
+
+    @get("/", operation_id="listVillages")
+    async def list_villages(
+        self,
+        page: NamedDependency[PageParams],
+        town_id: FromQuery[int | None] = None,
+        poor: FromQuery[bool | None] = None,
+        exited: FromQuery[bool | None] = None,
+    ) -> Page[VillageOut]:
+        """Villages by town and name; ``poor`` and ``exited`` filter the poor list."""
+        return await service.list_villages(page, town_id=town_id, poor=poor, exited=exited)
+
+    @get("/{village_id:int}", operation_id="getVillage")
+    async def get_village(self, village_id: FromPath[int]) -> VillageOut:
+        """One village."""
+        return await service.get_village(village_id)
+
+    @patch("/{village_id:int}", operation_id="updateVillage", guards=[admin_only])
+    async def update(self, request: Request, village_id: FromPath[int], data: JSONBody[VillageUpdate]) -> VillageOut:
+        """Rename a village or record its rural population."""
+        return await service.update_village(request.user, village_id, data)
+
+    @post("/{village_id:int}/poor-listing", operation_id="listPoorVillage", guards=[admin_only], status_code=200)
+    async def list_as_poor(
+        self, request: Request, village_id: FromPath[int], data: JSONBody[VillageListing]
+    ) -> VillageOut:
+        """Put a village on the poor list; a village that has exited can never be listed again (409)."""
+        return await service.list_as_poor_village(request.user, village_id, data)
+
+    @post("/{village_id:int}/exit", operation_id="exitPoorVillage", guards=[admin_only], status_code=200)
+    async def exit(self, request: Request, village_id: FromPath[int], data: JSONBody[VillageExit]) -> VillageOut:
+        """Take a poor village off the list (出列) in the given year."""
+        return await service.exit_village(request.user, village_id, data)

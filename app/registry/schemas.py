@@ -1,17 +1,26 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
+from app.crosscheck.schemas import FlagOut
 from app.errors import FieldError
+from app.identifiers import validate_bank_card, validate_resident_id
+from app.validation import check_year, clean_name, clean_optional
+from app.registry.rules import (
+    Attribute,
+    Cause,
+    Health,
+    HouseholdStatus,
+    LabourAbility,
+    Relation,
+    RemovalReason,
+)
 
 
-def clean_name(field: str, value: str, max_length: int) -> str:
-    value = value.strip()
-    if not 1 <= len(value) <= max_length:
-        raise FieldError(field, f"must be 1 to {max_length} characters")
-    return value
+# ---- towns and villages ------------------------------------------------------------
 
 
 class TownCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -20,8 +29,7 @@ class TownCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 60)
-        if self.code is not None:
-            self.code = clean_name("code", self.code, 20)
+        self.code = clean_optional("code", self.code, 20)
 
 
 class TownOut(msgspec.Struct, kw_only=True):
@@ -29,3 +37,224 @@ class TownOut(msgspec.Struct, kw_only=True):
     name: str
     code: str | None
     created_at: datetime
+
+
+class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    town_id: int
+    name: str
+    is_poor_village: bool = False
+    registered_year: int | None = None
+    rural_population: int | None = None
+
+    def __post_init__(self) -> None:
+        self.name = clean_name("name", self.name, 60)
+        check_year("registered_year", self.registered_year)
+        if self.is_poor_village and self.registered_year is None:
+            raise FieldError("registered_year", "a poor village needs the year it was registered")
+        if not self.is_poor_village and self.registered_year is not None:
+            raise FieldError("registered_year", "only a poor village has a registration year")
+        if self.rural_population is not None and self.rural_population < 0:
+            raise FieldError("rural_population", "must not be negative")
+
+
+class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: str | None = None
+    rural_population: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.name is not None:
+            self.name = clean_name("name", self.name, 60)
+        if self.rural_population is not None and self.rural_population < 0:
+            raise FieldError("rural_population", "must not be negative")
+
+
+class VillageListing(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    registered_year: int
+
+    def __post_init__(self) -> None:
+        check_year("registered_year", self.registered_year)
+
+
+class VillageExit(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    year: int
+
+    def __post_init__(self) -> None:
+        check_year("year", self.year)
+
+
+class VillageOut(msgspec.Struct, kw_only=True):
+    id: int
+    town_id: int
+    name: str
+    is_poor_village: bool
+    registered_year: int | None
+    exited_year: int | None
+    rural_population: int | None
+    created_at: datetime
+
+
+# ---- households ------------------------------------------------------------------------
+
+
+class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: str
+    id_number: str
+    relation: Relation
+    labour_ability: LabourAbility
+    health: Health = Health.healthy
+    in_school: bool = False
+
+    def __post_init__(self) -> None:
+        self.name = clean_name("name", self.name, 60)
+        try:
+            self.id_number = validate_resident_id(self.id_number)
+        except (ValueError, TypeError) as exc:
+            raise FieldError("id_number", str(exc)) from None
+
+
+class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    registry_no: str
+    village_id: int
+    attribute: Attribute
+    causes: list[Cause]
+    members: list[MemberIn]
+    address: str | None = None
+    phone: str | None = None
+    bank_name: str | None = None
+    bank_card: str | None = None
+    late_addition: bool = False
+    """补录: identified after the first round; the date is the day it is registered."""
+
+    def __post_init__(self) -> None:
+        self.registry_no = clean_name("registry_no", self.registry_no, 40)
+        if not self.causes:
+            raise FieldError("causes", "at least one poverty cause is needed")
+        if len(set(self.causes)) != len(self.causes):
+            raise FieldError("causes", "a cause is listed twice")
+        if not self.members:
+            raise FieldError("members", "a household has at least one member, its head")
+        heads = [i for i, m in enumerate(self.members) if m.relation is Relation.head]
+        if len(heads) != 1:
+            raise FieldError("members", f"exactly one member must be the head (relation 'head'), found {len(heads)}")
+        seen: dict[str, int] = {}
+        for i, m in enumerate(self.members):
+            if m.id_number in seen:
+                raise FieldError(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
+            seen[m.id_number] = i
+        self.address = clean_optional("address", self.address, 200)
+        self.phone = clean_optional("phone", self.phone, 30)
+        self.bank_name = clean_optional("bank_name", self.bank_name, 60)
+        if self.bank_card is not None:
+            try:
+                self.bank_card = validate_bank_card(self.bank_card)
+            except (ValueError, TypeError) as exc:
+                raise FieldError("bank_card", str(exc)) from None
+
+
+class MemberOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    id_number: str
+    relation: Relation
+    sex: str
+    birth_date: date
+    labour_ability: LabourAbility
+    health: Health
+    in_school: bool
+
+
+class HouseholdOut(msgspec.Struct, kw_only=True):
+    id: int
+    registry_no: str
+    village_id: int
+    village_name: str
+    town_id: int
+    town_name: str
+    attribute: Attribute
+    causes: list[Cause]
+    status: HouseholdStatus
+    head_name: str | None
+    people: int
+    late_addition: bool
+    registered_on: date | None
+    exited_year: int | None
+    removed_reason: RemovalReason | None
+    open_flags: int
+    created_at: datetime
+
+
+class EventOut(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    from_status: HouseholdStatus | None
+    to_status: HouseholdStatus | None
+    actor_label: str
+    at: datetime
+    note: str | None
+    data: Any
+
+
+class ObjectionOut(msgspec.Struct, kw_only=True):
+    id: int
+    raised_by: str
+    content: str
+    raised_at: datetime
+    resolved_at: datetime | None
+    resolution_note: str | None
+
+
+class HouseholdDetail(HouseholdOut, kw_only=True):
+    address: str | None
+    phone: str | None
+    bank_name: str | None
+    bank_card: str | None
+    notice_started_at: datetime | None
+    notice_ends_at: datetime | None
+    members: list[MemberOut]
+    events: list[EventOut]
+    objections: list[ObjectionOut]
+    flags: list[FlagOut]
+
+
+class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    to: HouseholdStatus
+    note: str | None = None
+    exit_year: int | None = None
+    reason: RemovalReason | None = None
+
+    def __post_init__(self) -> None:
+        self.note = clean_optional("note", self.note, 2000)
+        check_year("exit_year", self.exit_year)
+
+
+class ObjectionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    raised_by: str
+    content: str
+
+    def __post_init__(self) -> None:
+        self.raised_by = clean_name("raised_by", self.raised_by, 100)
+        self.content = clean_name("content", self.content, 4000)
+
+
+class ObjectionResolve(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    note: str
+
+    def __post_init__(self) -> None:
+        self.note = clean_name("note", self.note, 4000)
+
+
+class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
+    town_id: int | None = None
+    village_id: int | None = None
+    status: HouseholdStatus | None = None
+    attribute: Attribute | None = None
+    cause: Cause | None = None
+    late_addition: bool | None = None
+    flagged: bool | None = None
+
+
+class HouseholdCounts(msgspec.Struct, kw_only=True):
+    households: int
+    people: int
+    by_status: dict[str, int]
+    by_attribute: dict[str, int]

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import JSONB, Array, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
@@ -24,9 +24,82 @@ class Village(Table, tablename="village"):
 
     unique_town_name = Unique([town, name])
     poor_village_has_year = Check(
-        "(NOT is_poor_village) OR registered_year IS NOT NULL", name="village_poor_has_registered_year"
-    )
+        "(NOT is_poor_village) OR registered_year IS NOT NULL")
     exit_after_registration = Check(
-        "exited_year IS NULL OR (is_poor_village AND exited_year >= registered_year)",
-        name="village_exit_after_registration",
-    )
+        "exited_year IS NULL OR (is_poor_village AND exited_year >= registered_year)")
+
+
+class Household(Table, tablename="household"):
+    """建档立卡贫困户: a registered poor household, from application to exit or removal."""
+
+    registry_no = Varchar(length=40, null=False, unique=True)
+    village = ForeignKey(Village, null=False, on_delete=OnDelete.restrict, index=True)
+    attribute = Varchar(length=20, null=False)
+    causes = Array(base_column=Varchar(length=30), null=False)
+    address = Varchar(length=200, null=True, default=None)
+    phone = Varchar(length=30, null=True, default=None)
+    bank_name = Varchar(length=60, null=True, default=None)
+    bank_card = Varchar(length=19, null=True, default=None)  # 一卡通 for subsidy payments
+    status = Varchar(length=20, null=False, index=True)
+    notice_started_at = Timestamptz(null=True, default=None)
+    registered_on = Date(null=True, default=None)
+    late_addition = Boolean(null=False, default=False)  # 补录: registered after the first round
+    exited_year = Integer(null=True, default=None)
+    removed_reason = Varchar(length=30, null=True, default=None)
+    created_at = Timestamptz(null=False)
+
+    status_known = Check(
+        "status IN ('applied', 'surveyed', 'reviewed', 'notice', 'town_reviewed', 'registered', "
+        "'exited', 'returned', 'removed')")
+    attribute_known = Check("attribute IN ('ordinary', 'dibao', 'tekun')")
+    has_cause = Check("cardinality(causes) >= 1")
+    removed_has_reason = Check("(status = 'removed') = (removed_reason IS NOT NULL)")
+    exited_has_year = Check("status <> 'exited' OR exited_year IS NOT NULL")
+
+
+class Member(Table, tablename="member"):
+    """家庭成员. Sex and birth date come from the ID number, never typed in."""
+
+    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=60, null=False)
+    id_number = Varchar(length=18, null=False, index=True)
+    relation = Varchar(length=20, null=False)
+    sex = Varchar(length=6, null=False)
+    birth_date = Date(null=False)
+    labour_ability = Varchar(length=20, null=False)
+    health = Varchar(length=20, null=False)
+    in_school = Boolean(null=False, default=False)
+    # False once the household is removed: an ID number may then appear in another
+    # household (the partial unique index in the migrations relies on it).
+    in_active_household = Boolean(null=False, default=True)
+    created_at = Timestamptz(null=False)
+
+
+class HouseholdEvent(Table, tablename="household_event"):
+    """One step in a household's life: who took it, when, and why."""
+
+    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=30, null=False)  # transition, objection_raised, objection_resolved, member_added, ...
+    from_status = Varchar(length=20, null=True, default=None)
+    to_status = Varchar(length=20, null=True, default=None)
+    actor_id = Integer(null=True, default=None)
+    actor_label = Varchar(length=120, null=False)
+    at = Timestamptz(null=False)
+    note = Text(null=True, default=None)
+    data = JSONB(null=True, default=None)
+
+
+class Objection(Table, tablename="objection"):
+    """An objection raised during the public notice (公示异议); blocks the next step until resolved."""
+
+    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
+    raised_by = Varchar(length=100, null=False)  # the villager or body that objected
+    content = Text(null=False)
+    raised_at = Timestamptz(null=False)
+    recorded_by = Integer(null=True, default=None)  # account
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = Integer(null=True, default=None)
+    resolution_note = Text(null=True, default=None)
+
+    resolved_has_note = Check(
+        "(resolved_at IS NULL) = (resolution_note IS NULL)")

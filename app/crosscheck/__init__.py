@@ -1,0 +1,1 @@
+"""比对: matching other departments' records against household members."""

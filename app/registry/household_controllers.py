@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from app.auth import Role, any_role, requires
+from app.pagination import Page, PageParams, provide_page_params
+from app.registry import household_service as service
+from app.registry.access import masks_personal_data
+from app.registry.masking import mask_household
+from app.registry.rules import Attribute, Cause, HouseholdStatus
+from app.registry.schemas import (
+    HouseholdCounts,
+    HouseholdCreate,
+    HouseholdDetail,
+    HouseholdFilter,
+    HouseholdOut,
+    ObjectionIn,
+    ObjectionOut,
+    ObjectionResolve,
+    TransitionIn,
+)
+
+registry_keepers = requires(Role.admin, Role.town_officer)
+
+
+async def provide_household_filter(
+    town_id: FromQuery[int | None] = None,
+    village_id: FromQuery[int | None] = None,
+    status: FromQuery[HouseholdStatus | None] = None,
+    attribute: FromQuery[Attribute | None] = None,
+    cause: FromQuery[Cause | None] = None,
+    late_addition: FromQuery[bool | None] = None,
+    flagged: FromQuery[bool | None] = None,
+) -> HouseholdFilter:
+    """The filters every household list and count takes; ``flagged``: has an open cross-check flag."""
+    return HouseholdFilter(
+        town_id=town_id, village_id=village_id, status=status, attribute=attribute, cause=cause,
+        late_addition=late_addition, flagged=flagged,
+    )
+
+
+class HouseholdController(Controller):
+    path = "/api/v1/households"
+    tags = ["households"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_household_filter)}
+
+    @post("/", operation_id="createHousehold", guards=[registry_keepers])
+    async def create(self, request: Request, data: JSONBody[HouseholdCreate]) -> HouseholdDetail:
+        """Record an application (申请) with its members; the household starts as ``applied``."""
+        return await service.create_household(request.user, data)
+
+    @get("/", operation_id="listHouseholds")
+    async def list_households(
+        self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[HouseholdFilter]
+    ) -> Page[HouseholdOut]:
+        """Households the caller may see, filtered, oldest first."""
+        return await service.list_households(request.user, page, filters)
+
+    @get("/counts", operation_id="countHouseholds")
+    async def counts(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> HouseholdCounts:
+        """Households and people the caller may see under the same filters, by status and by attribute."""
+        return await service.count_households(request.user, filters)
+
+    @get("/{household_id:int}", operation_id="getHousehold")
+    async def get_household(self, request: Request, household_id: FromPath[int]) -> HouseholdDetail:
+        """A household with its members, events, objections and cross-check flags."""
+        detail = await service.get_household(request.user, household_id)
+        return mask_household(detail) if masks_personal_data(request.user) else detail
+
+    @post("/{household_id:int}/transitions", operation_id="transitionHousehold", guards=[registry_keepers],
+          status_code=200)
+    async def transition(
+        self, request: Request, household_id: FromPath[int], data: JSONBody[TransitionIn]
+    ) -> HouseholdDetail:
+        """Take the next step: identification, exit (with ``exit_year``), return, or removal (with ``reason``).
+
+        An illegal step is a 409 listing the allowed ones.
+        """
+        return await service.transition(request.user, household_id, data)
+
+    @post("/{household_id:int}/objections", operation_id="raiseObjection", guards=[registry_keepers])
+    async def raise_objection(
+        self, request: Request, household_id: FromPath[int], data: JSONBody[ObjectionIn]
+    ) -> ObjectionOut:
+        """Record an objection raised during the public notice; it blocks the next step until resolved."""
+        return await service.raise_objection(request.user, household_id, data)
+
+
+class ObjectionController(Controller):
+    path = "/api/v1/objections"
+    tags = ["households"]
+    guards = [registry_keepers]
+
+    @post("/{objection_id:int}/resolve", operation_id="resolveObjection", status_code=200)
+    async def resolve(
+        self, request: Request, objection_id: FromPath[int], data: JSONBody[ObjectionResolve]
+    ) -> ObjectionOut:
+        """Resolve an objection with a note saying how."""
+        return await service.resolve_objection(request.user, objection_id, data)

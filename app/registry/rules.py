@@ -1,0 +1,179 @@
+"""Household and village rules: pure functions over plain values, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class HouseholdStatus(str, enum.Enum):
+    # identification (识别程序)
+    applied = "applied"
+    surveyed = "surveyed"
+    reviewed = "reviewed"  # democratic review (民主评议)
+    notice = "notice"  # public notice (公示)
+    town_reviewed = "town_reviewed"
+    registered = "registered"  # 建档立卡, after city approval
+    # dynamic adjustment (动态调整)
+    exited = "exited"  # 脱贫
+    returned = "returned"  # 返贫
+    removed = "removed"  # 清退
+
+
+IDENTIFICATION = (
+    HouseholdStatus.applied,
+    HouseholdStatus.surveyed,
+    HouseholdStatus.reviewed,
+    HouseholdStatus.notice,
+    HouseholdStatus.town_reviewed,
+    HouseholdStatus.registered,
+)
+
+_S = HouseholdStatus
+TRANSITIONS: dict[HouseholdStatus, tuple[HouseholdStatus, ...]] = {
+    # an application can be dropped at any identification step (removed, with a reason)
+    _S.applied: (_S.surveyed, _S.removed),
+    _S.surveyed: (_S.reviewed, _S.removed),
+    _S.reviewed: (_S.notice, _S.removed),
+    _S.notice: (_S.town_reviewed, _S.removed),
+    _S.town_reviewed: (_S.registered, _S.removed),
+    _S.registered: (_S.exited, _S.removed),
+    _S.exited: (_S.returned, _S.removed),
+    _S.returned: (_S.exited, _S.removed),
+    _S.removed: (),
+}
+
+# Statuses a household counts as "in the registry" (建档立卡) for links and subsidies.
+ON_REGISTER = frozenset({_S.registered, _S.exited, _S.returned})
+
+
+class Attribute(str, enum.Enum):
+    ordinary = "ordinary"  # 一般贫困户
+    dibao = "dibao"  # 低保贫困户
+    tekun = "tekun"  # 特困供养贫困户
+
+
+class Cause(str, enum.Enum):
+    """致贫原因, the fixed list of the national registry."""
+
+    illness = "illness"
+    disability = "disability"
+    schooling = "schooling"
+    disaster = "disaster"
+    lack_of_land = "lack_of_land"
+    lack_of_water = "lack_of_water"
+    lack_of_skills = "lack_of_skills"
+    lack_of_labour = "lack_of_labour"
+    lack_of_capital = "lack_of_capital"
+    poor_transport = "poor_transport"
+    lack_of_drive = "lack_of_drive"
+    other = "other"
+
+
+class RemovalReason(str, enum.Enum):
+    cross_check_hit = "cross_check_hit"
+    wrongly_included = "wrongly_included"
+    moved_away = "moved_away"
+    deceased = "deceased"
+    duplicate = "duplicate"
+    other = "other"
+
+
+class Relation(str, enum.Enum):
+    head = "head"
+    spouse = "spouse"
+    child = "child"
+    child_in_law = "child_in_law"
+    grandchild = "grandchild"
+    parent = "parent"
+    grandparent = "grandparent"
+    sibling = "sibling"
+    other = "other"
+
+
+class LabourAbility(str, enum.Enum):
+    full = "full"  # 普通劳动力
+    skilled = "skilled"  # 技能劳动力
+    partial = "partial"  # 弱劳动力或半劳动力
+    none = "none"  # 丧失劳动力 / 无劳动力
+
+
+class Health(str, enum.Enum):
+    healthy = "healthy"
+    chronic_illness = "chronic_illness"
+    serious_illness = "serious_illness"
+    disabled = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a step is not allowed now; ``allowed`` lists what is."""
+
+    reason: str
+    allowed: tuple[HouseholdStatus, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionRequest:
+    current: HouseholdStatus
+    target: HouseholdStatus
+    now: datetime
+    notice_started_at: datetime | None
+    notice_days: int
+    open_objections: int
+    exit_year: int | None = None
+    removal_reason: RemovalReason | None = None
+
+
+def check_transition(req: TransitionRequest) -> Refusal | None:
+    """None when the step may be taken now, else the reason it may not."""
+    allowed = TRANSITIONS[req.current]
+    if req.target not in allowed:
+        where = "a removed household stays removed" if not allowed else f"from {req.current.value}"
+        return Refusal(f"cannot go to {req.target.value} {where}", allowed)
+    if req.current is _S.notice and req.target is not _S.removed:
+        if req.open_objections:
+            return Refusal(
+                f"{req.open_objections} objection(s) raised during the public notice must be resolved first", allowed
+            )
+        ends = notice_ends(req.notice_started_at, req.notice_days)
+        if ends is not None and req.now < ends:
+            return Refusal(
+                f"the public notice runs for {req.notice_days} days, until {ends.isoformat(timespec='seconds')}", allowed
+            )
+    if req.target is _S.exited and req.exit_year is None:
+        return Refusal("exiting needs the year (exit_year)", allowed)
+    if req.target is _S.removed and req.removal_reason is None:
+        return Refusal("removal needs a reason code (reason)", allowed)
+    return None
+
+
+def notice_ends(started_at: datetime | None, days: int) -> datetime | None:
+    return None if started_at is None else started_at + timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class VillageState:
+    is_poor_village: bool
+    registered_year: int | None
+    exited_year: int | None
+
+
+def check_village_listing(current: VillageState) -> str | None:
+    """Villages only ever leave the poor list (出列), never re-enter it."""
+    if current.exited_year is not None:
+        return f"the village left the poor list in {current.exited_year}; it cannot be listed again"
+    if current.is_poor_village:
+        return f"the village is already a poor village (since {current.registered_year})"
+    return None
+
+
+def check_village_exit(current: VillageState, year: int) -> str | None:
+    if not current.is_poor_village:
+        return "only a poor village can exit the list"
+    if current.exited_year is not None:
+        return f"the village already exited in {current.exited_year}"
+    if current.registered_year is not None and year < current.registered_year:
+        return f"exit year {year} is before the registration year {current.registered_year}"
+    return None

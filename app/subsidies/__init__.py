@@ -1,0 +1,1 @@
+"""Special planting and breeding subsidies: schemes, claims, calculation and payment."""

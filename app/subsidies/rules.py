@@ -1,0 +1,346 @@
+"""Special planting and breeding subsidy (特色种植养殖补贴) calculation.
+
+Pure functions, standard library only: no I/O, no ORM, plain values in and out. Every
+amount is a ``decimal.Decimal``, never a float, and every result explains itself line
+by line so that a town officer, the finance bureau or an auditor can redo the sum by
+hand; the same inputs give the same result on any day.
+
+How a claim's amount is found (see :func:`calculate`):
+
+1. q is the quantity (mu, head, …): the field-verified quantity when there is one,
+   else the declared one.
+2. Below the scheme's ``min_quantity`` nothing is paid.
+3. Otherwise the rate is tiered: each tier pays its rate on the part of q between the
+   previous tier's ``up_to`` (0 for the first tier) and its own ``up_to`` (no upper
+   limit when ``None``, which only the last tier may have). When the last tier is
+   bounded, the quantity above it earns nothing.
+4. The sum is rounded half-up to the fen once, at the end (never tier by tier).
+5. The result is capped at the scheme's per-claim ``cap`` when there is one.
+
+At approval :func:`cap_for_household` caps it again at what is left of the
+household's cap in the scheme, and :func:`is_eligible` tells whether a household in
+a given status may claim at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from app.money import FEN, round_fen
+
+__all__ = [
+    "ELIGIBLE_STATUSES",
+    "PRE_REGISTRATION_STATUSES",
+    "Calculation",
+    "Rate",
+    "Tier",
+    "calculate",
+    "cap_for_household",
+    "is_eligible",
+    "validate_rate",
+]
+
+# Enough precision that sums and products of realistic quantities and rates are exact.
+_PREC = 60
+_ZERO = Decimal("0.00")
+
+
+# --------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One step of a tiered rate: ``rate`` yuan per unit up to ``up_to`` units.
+
+    ``up_to=None`` means no upper limit; only the last tier may have it.
+    """
+
+    up_to: Decimal | None
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A scheme's rate for one industry, e.g. crayfish-rice, per mu.
+
+    ``min_quantity`` is the threshold below which nothing is paid; ``cap`` the most a
+    single claim can get (``None``: no cap); ``tiers`` the tiered rate, in order.
+    """
+
+    industry: str
+    unit: str
+    min_quantity: Decimal
+    cap: Decimal | None
+    tiers: tuple[Tier, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Calculation:
+    """An amount (2 places, yuan) and its explanation, one human-readable line per step.
+
+    The last line always states the final amount.
+    """
+
+    amount: Decimal
+    lines: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------
+# Formatting helpers (for the explanation lines)
+# --------------------------------------------------------------------------------------
+
+
+def _qty(d: Decimal) -> str:
+    """A quantity without needless zeros or exponents: 12.500 → "12.5", 10 → "10"."""
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _yuan(d: Decimal) -> str:
+    """An amount or rate with 2 places, or more when it needs them: 0.015 stays "0.015"."""
+    if d == d.quantize(FEN):
+        return str(d.quantize(FEN) + _ZERO)  # + 0.00 turns -0.00 into 0.00
+    return format(d.normalize(), "f")
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------
+
+
+def _check_number(value: object, what: str) -> Decimal:
+    # bool is an int, and a float cannot hold 0.1 exactly: both are refused.
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise TypeError(f"{what} must be a Decimal or int, not {type(value).__name__}")
+    d = value if isinstance(value, Decimal) else Decimal(value)
+    if not d.is_finite():
+        raise ValueError(f"{what} must be a finite number, got {d}")
+    return d
+
+
+def _check_money(value: object, what: str) -> Decimal:
+    d = _check_number(value, what)
+    if d < 0:
+        raise ValueError(f"{what} must not be negative, got {_yuan(d)}")
+    if d != d.quantize(FEN):
+        raise ValueError(f"{what} must have at most 2 decimal places, got {_qty(d)}")
+    return d
+
+
+def validate_rate(rate: Rate) -> None:
+    """Raise ValueError naming the problem when ``rate`` cannot be used.
+
+    Refused: no tiers; a tier's ``up_to`` that is ≤ 0 or not strictly greater than
+    the previous tier's; an unlimited tier (``up_to=None``) that is not the last;
+    a negative tier rate, ``min_quantity`` or ``cap``; a cap with more than 2
+    decimal places (it is an amount of money). A float anywhere is a TypeError.
+    """
+    min_quantity = _check_number(rate.min_quantity, "min_quantity")
+    if min_quantity < 0:
+        raise ValueError(f"min_quantity must not be negative, got {_qty(min_quantity)}")
+    if rate.cap is not None:
+        _check_money(rate.cap, "cap")
+    if not rate.tiers:
+        raise ValueError("a rate needs at least one tier")
+
+    previous: Decimal | None = None
+    last = len(rate.tiers) - 1
+    for i, tier in enumerate(rate.tiers):
+        n = i + 1
+        tier_rate = _check_number(tier.rate, f"tier {n} rate")
+        if tier_rate < 0:
+            raise ValueError(f"tier {n} rate must not be negative, got {_yuan(tier_rate)}")
+        if tier.up_to is None:
+            if i != last:
+                raise ValueError(
+                    f"tier {n} has no upper limit, so it must be the last tier "
+                    f"(there are {len(rate.tiers)})"
+                )
+            continue
+        up_to = _check_number(tier.up_to, f"tier {n} up_to")
+        if up_to <= 0:
+            raise ValueError(f"tier {n} up_to must be greater than 0, got {_qty(up_to)}")
+        if previous is not None and up_to <= previous:
+            raise ValueError(
+                f"tier up_to must be strictly increasing: tier {n} up_to {_qty(up_to)} "
+                f"is not above tier {n - 1} up_to {_qty(previous)}"
+            )
+        previous = up_to
+
+
+def _as_decimals(rate: Rate) -> Rate:
+    """The same (validated) rate with every int turned into a Decimal."""
+
+    def dec(x: Decimal | int) -> Decimal:
+        return x if isinstance(x, Decimal) else Decimal(x)
+
+    return Rate(
+        industry=rate.industry,
+        unit=rate.unit,
+        min_quantity=dec(rate.min_quantity),
+        cap=None if rate.cap is None else dec(rate.cap),
+        tiers=tuple(
+            Tier(up_to=None if t.up_to is None else dec(t.up_to), rate=dec(t.rate))
+            for t in rate.tiers
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Calculation
+# --------------------------------------------------------------------------------------
+
+
+def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
+    """The subsidy for ``quantity`` units under ``rate``, explained line by line.
+
+    ``quantity`` is the verified quantity when there is one, else the declared one;
+    ``verified`` only changes the wording of the first line. Raises ValueError for
+    an invalid rate (see :func:`validate_rate`) or a negative quantity, TypeError
+    for a float.
+    """
+    validate_rate(rate)
+    rate = _as_decimals(rate)
+    q = _check_number(quantity, "quantity")
+    if q < 0:
+        raise ValueError(f"quantity must not be negative, got {_qty(q)}")
+    unit = rate.unit
+
+    lines = [f"q = {_qty(q)} {unit} ({'verified' if verified else 'declared'})"]
+
+    if q < rate.min_quantity:
+        lines.append(
+            f"{_qty(q)} {unit} is below threshold {_qty(rate.min_quantity)} {unit}: "
+            f"nothing is paid → {_ZERO}"
+        )
+        return Calculation(amount=_ZERO, lines=tuple(lines))
+    lines.append(f"threshold {_qty(rate.min_quantity)} {unit}: met")
+
+    with localcontext() as ctx:
+        ctx.prec = _PREC
+        total = Decimal(0)
+        lower = Decimal(0)
+        for n, tier in enumerate(rate.tiers, start=1):
+            upper = tier.up_to
+            span = (
+                f"{_qty(lower)}–{_qty(upper)} {unit}"
+                if upper is not None
+                else f"above {_qty(lower)} {unit}"
+            )
+            part = (q if upper is None else min(q, upper)) - lower
+            if part > 0:
+                product = part * tier.rate
+                total += product
+                lines.append(
+                    f"tier {n}: {_qty(part)} {unit} × {_yuan(tier.rate)} = {_yuan(product)}"
+                    f" ({span})"
+                )
+            else:
+                lines.append(f"tier {n} ({span}): not reached")
+            if upper is not None:
+                lower = upper
+
+        last_up_to = rate.tiers[-1].up_to
+        if last_up_to is not None and q > last_up_to:
+            lines.append(
+                f"{_qty(q - last_up_to)} {unit} above the last tier's limit "
+                f"{_qty(last_up_to)} {unit} earns nothing"
+            )
+
+    amount = round_fen(total) + _ZERO  # exactly 2 places, never -0.00
+    lines.append(f"sum {_yuan(total)}, rounded half-up to the fen: {amount}")
+
+    if rate.cap is None:
+        lines.append(f"no cap on the rate → {amount}")
+    elif amount > rate.cap:
+        amount = rate.cap.quantize(FEN) + _ZERO
+        lines.append(f"capped at the rate's cap {amount} → {amount}")
+    else:
+        lines.append(f"within the rate's cap {_yuan(rate.cap)} → {amount}")
+
+    return Calculation(amount=amount, lines=tuple(lines))
+
+
+def cap_for_household(
+    calc: Calculation, household_cap: Decimal | None, already_approved: Decimal
+) -> Calculation:
+    """Cap ``calc`` at what is left of the household's cap in the scheme.
+
+    What is left is ``household_cap − already_approved``, never below 0 (approved
+    amounts beyond the cap should not exist, but if they do nothing more is paid).
+    ``household_cap=None`` means no household cap: the amount is unchanged. Either
+    way one line is appended, stating the final amount. Both amounts are money: at
+    most 2 places, not negative (ValueError otherwise).
+    """
+    already = _check_money(already_approved, "already_approved")
+    amount = calc.amount
+    if household_cap is None:
+        line = f"no household cap → {amount}"
+        return Calculation(amount=amount, lines=(*calc.lines, line))
+
+    cap = _check_money(household_cap, "household_cap")
+    left = max(cap - already, Decimal(0)).quantize(FEN) + _ZERO
+    head = f"household cap {_yuan(cap)}, already approved {_yuan(already)}, left {left}"
+    if amount > left:
+        line = f"{head}: {amount} capped at what is left → {left}"
+        amount = left
+    else:
+        line = f"{head}: {amount} is within it → {amount}"
+    return Calculation(amount=amount, lines=(*calc.lines, line))
+
+
+# --------------------------------------------------------------------------------------
+# Eligibility
+# --------------------------------------------------------------------------------------
+
+# Registered poor households: registered (including late additions, 补录) and those
+# returned to poverty (返贫).
+_ELIGIBLE = {
+    "registered": "registered poor household",
+    "returned": "household returned to poverty",
+}
+ELIGIBLE_STATUSES = frozenset(_ELIGIBLE)
+# Identification still under way (识别程序): not yet a registered poor household.
+PRE_REGISTRATION_STATUSES = frozenset(
+    {"applied", "surveyed", "reviewed", "notice", "town_reviewed"}
+)
+
+
+def is_eligible(
+    status: str,
+    scheme_year: int,
+    exited_year: int | None,
+    exited_eligible_until: int | None,
+) -> tuple[bool, str]:
+    """Whether a household in ``status`` may claim a subsidy in ``scheme_year``.
+
+    Eligible: ``registered`` and ``returned``; ``exited`` (脱贫) only while the policy
+    continues (脱贫不脱钩), i.e. ``exited_eligible_until`` is set and ``scheme_year``
+    is not after it. Never: ``removed`` (清退), any status before registration, or
+    an unknown status. Returns ``(ok, reason)`` with a human reason either way.
+    ``status`` may also be a ``str`` enum member (its value is used).
+    """
+    status = getattr(status, "value", status)
+    if status in ELIGIBLE_STATUSES:
+        return True, f"eligible: {_ELIGIBLE[status]}"
+    if status == "exited":
+        exited = f"exited in {exited_year}" if exited_year is not None else "exited"
+        if exited_eligible_until is None:
+            return False, f"not eligible: {exited}, with no policy continuation"
+        if scheme_year <= exited_eligible_until:
+            return True, (
+                f"eligible: {exited}, policy continues until {exited_eligible_until} "
+                f"and the scheme year is {scheme_year}"
+            )
+        return False, (
+            f"not eligible: {exited}, policy continuation ended in "
+            f"{exited_eligible_until} and the scheme year is {scheme_year}"
+        )
+    if status == "removed":
+        return False, "not eligible: household removed from the register as ineligible"
+    if status in PRE_REGISTRATION_STATUSES:
+        return False, (f"not eligible: household not yet registered (identification at {status!r})")
+    return False, f"not eligible: unknown household status {status!r}"
