@@ -16,6 +16,7 @@ from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
 from app.health import health
+from app.links.controllers import BaseController, LinkController
 from app.crosscheck.controllers import CrossCheckController
 from app.registry.controllers import TownController, VillageController
 from app.registry.household_controllers import HouseholdController, ObjectionController
@@ -30,6 +31,8 @@ ROUTES = [
     HouseholdController,
     ObjectionController,
     CrossCheckController,
+    BaseController,
+    LinkController,
     EnterpriseController,
 ]
 

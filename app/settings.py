@@ -19,6 +19,8 @@ class Settings:
     page_limit_max: int
     notice_days: int
     """Minimum length of a household's public notice (公示), in days."""
+    continuation_years: int
+    """脱贫不脱钩: years after its exit year that a household keeps links and subsidies."""
 
 
 def _int(name: str, default: int) -> int:
@@ -41,4 +43,5 @@ def get_settings() -> Settings:
         page_limit_default=50,
         page_limit_max=500,
         notice_days=_int("CHAINAID_NOTICE_DAYS", 7),
+        continuation_years=_int("CHAINAID_CONTINUATION_YEARS", 5),
     )

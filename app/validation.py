@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from app.errors import FieldError
+from app.money import parse_money
 
 
 def clean_name(field: str, value: str, max_length: int) -> str:
@@ -19,3 +22,38 @@ def clean_optional(field: str, value: str | None, max_length: int) -> str | None
 def check_year(field: str, value: int | None) -> None:
     if value is not None and not 1978 <= value <= 2100:
         raise FieldError(field, "must be a year between 1978 and 2100")
+
+
+def check_money(field: str, value: Decimal | None, *, positive: bool = False) -> Decimal | None:
+    """A yuan amount: at most 2 places, never negative (positive when asked), fits NUMERIC(14,2)."""
+    if value is None:
+        return None
+    try:
+        return parse_money(value, allow_zero=not positive)
+    except (ValueError, TypeError) as exc:
+        raise FieldError(field, str(exc)) from None
+
+
+def check_quantity(field: str, value: Decimal | None, *, places: int = 2, positive: bool = True) -> Decimal | None:
+    """A quantity (mu, jin, head, ...) with at most ``places`` decimals."""
+    if value is None:
+        return None
+    if not value.is_finite():
+        raise FieldError(field, "must be a number")
+    if value < 0 or (positive and value == 0):
+        raise FieldError(field, "must be greater than 0" if positive else "must not be negative")
+    if -int(value.as_tuple().exponent) > places:
+        raise FieldError(field, f"at most {places} decimal places")
+    if value >= Decimal(10) ** 12:
+        raise FieldError(field, "is too large")
+    return value
+
+
+def check_fraction(field: str, value: Decimal | None) -> Decimal | None:
+    """A rate or share between 0 and 1 with at most 4 places (0.0800 = 8 %)."""
+    if value is None:
+        return None
+    check_quantity(field, value, places=4, positive=False)
+    if value > 1:
+        raise FieldError(field, "is a fraction between 0 and 1 (0.08 for 8 %)")
+    return value

@@ -50,7 +50,7 @@ async def test_revoked_token_gets_401_at_once(client, admin, auth):
 async def test_operator_gets_403_on_admin_routes(client, admin, auth):
     town = (await client.post("/api/v1/towns", json={"name": "积玉口"}, headers=admin)).json()
     ent = (await client.post("/api/v1/enterprises", json={
-        "name": "潜江虾稻合作社", "kind": "cooperative", "credit_code": "91350100M000100Y43", "town_id": town["id"],
+        "name": "潜江虾稻合作社", "kind": "cooperative", "credit_code": "91350100M000100Y43", "town_id": town["id"], "industries": ["crayfish_rice"],
     }, headers=admin)).json()
     operator = await auth("operator", enterprise_id=ent["id"])
     for method, path, body in (

@@ -21,11 +21,16 @@ class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     kind: EnterpriseKind
     credit_code: str
     town_id: int
+    industries: list[str]
+    """Industry codes, e.g. ``["crayfish_rice", "vegetables"]``."""
     contact_name: str | None = None
     contact_phone: str | None = None
 
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 120)
+        if not self.industries:
+            raise FieldError("industries", "an enterprise works in at least one industry")
+        self.industries = sorted({code.strip().lower() for code in self.industries})
         try:
             self.credit_code = validate_credit_code(self.credit_code)
         except ValueError as exc:
@@ -42,6 +47,7 @@ class EnterpriseOut(msgspec.Struct, kw_only=True):
     kind: EnterpriseKind
     credit_code: str
     town_id: int
+    industries: list[str]
     contact_name: str | None
     contact_phone: str | None
     created_at: datetime

@@ -8,12 +8,16 @@ from litestar.exceptions import NotFoundException
 
 from app import audit
 from app.auth import Principal
-from app.database import fetchrow, to_struct, transaction
+from app.database import fetch, fetchrow, to_struct, transaction
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
 
-_COLUMNS = "id, name, kind, credit_code, town AS town_id, contact_name, contact_phone, created_at"
+_COLUMNS = (
+    "id, name, kind, credit_code, town AS town_id, contact_name, contact_phone, created_at,"
+    " ARRAY(SELECT i.code FROM enterprise_industry ei JOIN industry i ON i.id = ei.industry"
+    "       WHERE ei.enterprise = enterprise.id ORDER BY i.code) AS industries"
+)
 
 
 def _out(row: Any) -> EnterpriseOut:
@@ -30,12 +34,20 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
                 f"credit code {data.credit_code} is already registered to enterprise {existing['id']} ({existing['name']})",
                 extra={"field": "credit_code", "existing_id": existing["id"]},
             )
-        row = await fetchrow(
+        industries = await fetch("SELECT id, code FROM industry WHERE code = ANY ($1::text[])", data.industries)
+        unknown = sorted(set(data.industries) - {r["code"] for r in industries})
+        if unknown:
+            raise Unprocessable(f"unknown industry: {', '.join(unknown)}", extra={"field": "industries"})
+        created = await fetchrow(
             "INSERT INTO enterprise (name, kind, credit_code, town, contact_name, contact_phone, created_at)"
-            f" VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING {_COLUMNS}",
+            " VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
             data.name, data.kind.value, data.credit_code, data.town_id, data.contact_name, data.contact_phone,
         )
-        enterprise = _out(row)
+        await fetch(
+            "INSERT INTO enterprise_industry (enterprise, industry) SELECT $1, unnest($2::int[])",
+            created["id"], [r["id"] for r in industries],
+        )
+        enterprise = _out(await fetchrow(f"SELECT {_COLUMNS} FROM enterprise WHERE id = $1", created["id"]))
         await audit.record(actor, "create", "enterprise", enterprise.id, after=enterprise)
     return enterprise
 

@@ -1,7 +1,8 @@
 from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
+from app.industries.tables import Industry
 from app.registry.tables import Town
 
 
@@ -17,3 +18,12 @@ class Enterprise(Table, tablename="enterprise"):
     created_at = Timestamptz(null=False)
 
     kind_known = Check("kind IN ('enterprise', 'cooperative', 'family_farm')")
+
+
+class EnterpriseIndustry(Table, tablename="enterprise_industry"):
+    """The industries an enterprise works in; its bases must be in one of them."""
+
+    enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
+    industry = ForeignKey(Industry, null=False, on_delete=OnDelete.restrict)
+
+    unique_pair = Unique([enterprise, industry])

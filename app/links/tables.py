@@ -45,6 +45,7 @@ class Link(Table, tablename="link"):
     franchise_terms = Text(null=True, default=None)
     franchise_fee = Numeric(digits=(14, 2), null=True, default=None)
     franchise_split = Numeric(digits=(5, 4), null=True, default=None)  # household's share of revenue
+    note = Text(null=True, default=None)
     created_at = Timestamptz(null=False)
 
     kind_known = Check("kind IN ('share', 'wage', 'cooperation', 'franchise')")

@@ -229,6 +229,16 @@ def test_explanation_within_cap_and_tier_not_reached() -> None:
     )
 
 
+def test_explanation_at_a_tier_boundary() -> None:
+    # q exactly at tier 1's limit: tier 2 gets nothing, and says so.
+    calc = calculate(crayfish_rice(), D("10"), verified=True)
+    assert calc.lines[2:4] == (
+        "tier 1: 10 mu × 300.00 = 3000.00 (0–10 mu)",
+        "tier 2 (above 10 mu): not reached",
+    )
+    assert calc.lines[-1] == "within the rate's cap 3000.00 → 3000.00"
+
+
 def test_explanation_without_cap_shows_unrounded_sum() -> None:
     calc = calculate(flat("0.01"), D("2.5"), verified=True)
     assert "tier 1: 2.5 mu × 0.01 = 0.025 (above 0 mu)" in calc.lines

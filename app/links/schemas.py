@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from app.errors import FieldError
+from app.validation import check_fraction, check_money, check_quantity, clean_name, clean_optional
+
+
+class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enterprise_id: int
+    industry: str
+    village_id: int
+    name: str
+    area: Decimal
+    """In the industry's unit (mu for the four seeded industries)."""
+
+    def __post_init__(self) -> None:
+        self.industry = self.industry.strip().lower()
+        self.name = clean_name("name", self.name, 120)
+        check_quantity("area", self.area)
+
+
+class BaseOut(msgspec.Struct, kw_only=True):
+    id: int
+    enterprise_id: int
+    industry: str
+    village_id: int
+    name: str
+    area: Decimal
+    created_at: datetime
+
+
+class LinkKind(str, enum.Enum):
+    share = "share"  # 入股
+    wage = "wage"  # 务工
+    cooperation = "cooperation"  # 合作 / 订单
+    franchise = "franchise"  # 加盟
+
+
+class DividendPeriod(str, enum.Enum):
+    yearly = "yearly"
+    half_yearly = "half_yearly"
+    quarterly = "quarterly"
+
+
+class WageBasis(str, enum.Enum):
+    day = "day"
+    month = "month"
+
+
+class ShareTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="share", tag_field="kind"):
+    share_capital: Decimal
+    dividend_rate: Decimal
+    """Guaranteed yearly dividend as a fraction of the capital: 0.08 is 8 %."""
+    dividend_period: DividendPeriod = DividendPeriod.yearly
+
+    def __post_init__(self) -> None:
+        self.share_capital = check_money("share_capital", self.share_capital, positive=True)
+        check_fraction("dividend_rate", self.dividend_rate)
+
+
+class WageTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="wage", tag_field="kind"):
+    wage_basis: WageBasis
+    wage_rate: Decimal
+    """Yuan per day or per month."""
+
+    def __post_init__(self) -> None:
+        self.wage_rate = check_money("wage_rate", self.wage_rate, positive=True)
+
+
+class CooperationTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="cooperation", tag_field="kind"):
+    contract_price: Decimal
+    """Agreed purchase price per unit."""
+    contract_unit: str
+    contracted_quantity: Decimal
+
+    def __post_init__(self) -> None:
+        self.contract_price = check_money("contract_price", self.contract_price, positive=True)
+        self.contract_unit = clean_name("contract_unit", self.contract_unit, 20)
+        check_quantity("contracted_quantity", self.contracted_quantity)
+
+
+class FranchiseTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="franchise", tag_field="kind"):
+    franchise_terms: str
+    franchise_fee: Decimal | None = None
+    franchise_split: Decimal | None = None
+    """The household's share of the revenue, as a fraction."""
+
+    def __post_init__(self) -> None:
+        self.franchise_terms = clean_name("franchise_terms", self.franchise_terms, 4000)
+        self.franchise_fee = check_money("franchise_fee", self.franchise_fee)
+        check_fraction("franchise_split", self.franchise_split)
+
+
+LinkTerms = ShareTerms | WageTerms | CooperationTerms | FranchiseTerms
+
+
+class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enterprise_id: int
+    base_id: int
+    household_id: int
+    start_date: date
+    terms: LinkTerms
+    """The terms of the link's kind; ``terms.kind`` names the kind."""
+    end_date: date | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise FieldError("end_date", "is before start_date")
+        self.note = clean_optional("note", self.note, 2000)
+
+    @property
+    def kind(self) -> LinkKind:
+        return LinkKind(type(self.terms).__struct_config__.tag)
+
+
+class LinkEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    end_date: date
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.note = clean_optional("note", self.note, 2000)
+
+
+class LinkOut(msgspec.Struct, kw_only=True):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    base_id: int
+    base_name: str
+    industry: str
+    village_id: int
+    household_id: int
+    registry_no: str
+    kind: LinkKind
+    start_date: date
+    end_date: date | None
+    terms: LinkTerms
+    note: str | None
+    created_at: datetime
+
+
+class LinkFilter(msgspec.Struct, kw_only=True, frozen=True):
+    enterprise_id: int | None = None
+    base_id: int | None = None
+    household_id: int | None = None
+    kind: LinkKind | None = None
+    active_on: date | None = None
