@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "app.accounts.piccolo_app",
         "app.crosscheck.piccolo_app",
         "app.links.piccolo_app",
+        "app.payouts.piccolo_app",
     ]
 )

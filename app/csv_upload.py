@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 
-from app.errors import FieldError
+from app.errors import FieldError, field_and_message
 
 T = TypeVar("T")
 
@@ -67,20 +66,10 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
     return rows
 
 
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$\.?(?P<path>[^`]*)`)?$", re.S)
-_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<msg>.+)$", re.S)
-
-
 def convert_row(line: int, values: dict[str, str], struct_type: type[T]) -> T | RowError:
     """One CSV row as ``struct_type``; an empty cell counts as absent."""
     try:
         return msgspec.convert({k: v for k, v in values.items() if v != ""}, struct_type, strict=False)
     except msgspec.ValidationError as exc:
-        match = _AT.match(str(exc))
-        message, field = (match.group("msg"), match.group("path") or "") if match else (str(exc), "")
-        inner = _PREFIX.match(message)
-        if inner:
-            field, message = inner.group("field"), inner.group("msg")
-        if not field and (m := re.search(r"required field `(\w+)`", message)):
-            field = m.group(1)
+        field, message = field_and_message(str(exc))
         return RowError(line, field or "row", message)

@@ -60,7 +60,13 @@ def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Re
 
 
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_MISSING = re.compile(r"missing required field `(\w+)`")
 _FIELD_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<msg>.+)$", re.S)
+
+
+def field_and_message(error: str) -> tuple[str | None, str]:
+    """Read a msgspec validation message back into (field path, message)."""
+    return _split_field(None, error)
 
 
 def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
@@ -71,6 +77,12 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
     if path:
         path = path.lstrip(".")
         field = f"{key}.{path}" if key and not path.startswith("[") else f"{key or ''}{path}"
+    if "got `JsonFloat`" in msg:
+        from app.json_body import JSON_FLOAT_HINT
+
+        msg = msg.split(", got")[0] + ", got " + JSON_FLOAT_HINT
+    if missing := _MISSING.search(msg):
+        field = f"{field}.{missing.group(1)}" if field else missing.group(1)
     inner = _FIELD_PREFIX.match(msg)
     if inner:  # a FieldError from __post_init__
         sub = inner.group("field")

@@ -16,7 +16,15 @@ from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
 from app.health import health
+from app.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
+from app.payouts.controllers import PayoutController
+from app.payouts.report_controllers import (
+    ArrearsController,
+    EnterpriseSummaryController,
+    HouseholdIncomeController,
+    PovertyLineController,
+)
 from app.crosscheck.controllers import CrossCheckController
 from app.registry.controllers import TownController, VillageController
 from app.registry.household_controllers import HouseholdController, ObjectionController
@@ -33,6 +41,11 @@ ROUTES = [
     CrossCheckController,
     BaseController,
     LinkController,
+    PayoutController,
+    HouseholdIncomeController,
+    EnterpriseSummaryController,
+    ArrearsController,
+    PovertyLineController,
     EnterpriseController,
 ]
 
@@ -42,6 +55,7 @@ def create_app() -> Litestar:
 
     return Litestar(
         route_handlers=ROUTES,
+        request_class=ChainAidRequest,
         middleware=[auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[open_pool],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar.exceptions import NotFoundException
@@ -202,3 +203,14 @@ async def end_link(actor: Principal, link_id: int, data: LinkEnd) -> LinkOut:
         await audit.record(actor, "end", "link", link_id, before=before, after={"end_date": after.end_date,
                                                                                "note": data.note})
     return after
+
+
+async def end_links_of_household(actor: Principal, household_id: int, on: date) -> None:
+    """End a removed household's running links on the day of removal (in the caller's transaction)."""
+    ended = await fetch(
+        "UPDATE link SET end_date = $2::date WHERE household = $1 AND start_date <= $2::date"
+        " AND (end_date IS NULL OR end_date > $2::date) RETURNING id",
+        household_id, on,
+    )
+    for row in ended:
+        await audit.record(actor, "end_on_removal", "link", row["id"], after={"end_date": on})

@@ -228,6 +228,9 @@ async def _apply_transition(actor: Principal, row: Any, data: TransitionIn, now:
     if target is HouseholdStatus.removed:
         # frees the members' ID numbers for another household; their history stays
         await fetch("UPDATE member SET in_active_household = false WHERE household = $1", household_id)
+        from app.links.service import end_links_of_household  # links build on the registry, not back
+
+        await end_links_of_household(actor, household_id, now.date())
     event_data = {k: v for k, v in (("exit_year", data.exit_year), ("reason", data.reason and data.reason.value)) if v}
     await _event(
         household_id, "transition", actor, from_status=row["status"], to_status=target.value,

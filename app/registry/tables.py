@@ -1,4 +1,4 @@
-from piccolo.columns import JSONB, Array, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, Array, Boolean, Date, ForeignKey, Integer, Numeric, OnDelete, Text, Timestamptz, Varchar
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
@@ -103,3 +103,13 @@ class Objection(Table, tablename="objection"):
 
     resolved_has_note = Check(
         "(resolved_at IS NULL) = (resolution_note IS NULL)")
+
+
+class PovertyLine(Table, tablename="poverty_line"):
+    """The national rural poverty line of a year, per person, in yuan."""
+
+    year = Integer(null=False, unique=True)
+    amount = Numeric(digits=(14, 2), null=False)
+    created_at = Timestamptz(null=False)
+
+    amount_positive = Check("amount > 0")

@@ -1,8 +1,9 @@
-"""Test harness: a real PostgreSQL, a fresh database per run, data reset per test.
+"""API tests: the real app on a real PostgreSQL, a fresh database per run, data reset per test.
 
 The database server is the one ``DATABASE_URL`` names, or the embedded one; the
-suite works in its own database (``chainaid_test``) on that server, created and
-migrated at the start of the run, so a developer's data is never touched.
+suite works in its own database (``chainaid_test_<pid>``) on that server, created
+and migrated at the start of the run and dropped at the end, so a developer's data
+is never touched and two runs at once keep out of each other's way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncpg
 import httpx
 import pytest
 
-TEST_DATABASE = "chainaid_test"
+TEST_DATABASE = f"chainaid_test_{os.getpid()}"
 
 
 def _with_database(url: str, name: str) -> str:
@@ -29,9 +30,33 @@ def _server_url() -> str:
     return database_url()
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _admin_sql(server_url: str, *statements: str) -> None:
+    conn = await asyncpg.connect(_with_database(server_url, "postgres"))
+    try:
+        for sql in statements:
+            await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 async def _recreate_database(server_url: str) -> None:
     conn = await asyncpg.connect(_with_database(server_url, "postgres"))
     try:
+        # databases left by runs that were killed before they could drop their own
+        for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'chainaid_test_%'"):
+            suffix = row["datname"].rsplit("_", 1)[-1]
+            if suffix.isdigit() and not _pid_alive(int(suffix)):
+                await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
         await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{TEST_DATABASE}"')
     finally:
@@ -64,6 +89,7 @@ async def app(database_url: str):
     await open_pool()
     yield create_app()
     await close_pool()
+    await _admin_sql(_server_url(), f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,44 @@
+"""Request bodies are decoded so that no JSON number with a fraction becomes money.
+
+Money travels as a string ("1234.50"). A bare number like 12.5 is kept as a
+``JsonFloat`` instead of a float: a Decimal field then refuses it by name, and
+nothing ever rounds through binary floating point on the way in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.types import Empty
+
+
+class JsonFloat:
+    """A JSON number with a fraction or exponent, kept as its text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+_decoder = msgspec.json.Decoder(float_hook=JsonFloat)
+
+JSON_FLOAT_HINT = 'a JSON number with a fraction; send amounts and quantities as strings such as "12.50"'
+
+
+def decode_json_body(body: bytes) -> Any:
+    return _decoder.decode(body or b"null")
+
+
+class ChainAidRequest(Request):
+    """Litestar's request, with the JSON body decoded by ``decode_json_body``."""
+
+    async def json(self) -> Any:
+        if self._json is Empty:
+            if (cached := self._connection_state.json) is not Empty:
+                self._json = cached
+            else:
+                self._json = self._connection_state.json = decode_json_body(await self.body())
+        return self._json

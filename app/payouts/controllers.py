@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+
+from app.auth import Role, any_role, requires
+from app.csv_upload import RowError, convert_row, read_rows
+from app.errors import FieldError, Unprocessable, field_and_message
+from app.json_body import decode_json_body
+from app.pagination import Page, PageParams, provide_page_params
+from app.payouts import ingest, service
+from app.payouts.csv_import import REQUIRED_COLUMNS, resolve_links
+from app.payouts.schemas import (
+    BatchResult,
+    IncomeType,
+    PayoutCsvRow,
+    PayoutFilter,
+    PayoutIn,
+    PayoutOut,
+    Reversal,
+    RowProblem,
+)
+
+reporters = requires(Role.operator, Role.admin)
+readers = requires(Role.operator, Role.admin, Role.finance, Role.auditor)
+
+
+
+@dataclass
+class _BatchOperation(Operation):
+    """The batch body is read row by row (to report every bad row), so its schema is declared here."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            description=f"Up to {ingest.MAX_BATCH} payouts.",
+            content={"application/json": OpenAPIMediaType(schema=Schema(
+                type=OpenAPIType.ARRAY, items=Reference("#/components/schemas/PayoutIn"), max_items=ingest.MAX_BATCH,
+            ))},
+        )
+
+
+async def provide_payout_filter(
+    enterprise_id: FromQuery[int | None] = None,
+    link_id: FromQuery[int | None] = None,
+    household_id: FromQuery[int | None] = None,
+    income_type: FromQuery[IncomeType | None] = None,
+    paid_from: FromQuery[date | None] = None,
+    paid_to: FromQuery[date | None] = None,
+) -> PayoutFilter:
+    """Payout filters; ``paid_from`` and ``paid_to`` bound ``paid_on`` (both inclusive)."""
+    return PayoutFilter(enterprise_id=enterprise_id, link_id=link_id, household_id=household_id,
+                        income_type=income_type, paid_from=paid_from, paid_to=paid_to)
+
+
+class PayoutController(Controller):
+    path = "/api/v1/payouts"
+    tags = ["payouts"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_payout_filter)}
+
+    @post("/", operation_id="recordPayout", guards=[reporters])
+    async def record(self, request: Request, data: JSONBody[PayoutIn]) -> Response[PayoutOut]:
+        """Report one payout to a household under a link.
+
+        201 when recorded; resending the same body with the same ``reference`` returns the first payout
+        with 200; the same reference with a different body is a 409.
+        """
+        payout, created = await service.record_payout(request.user, data)
+        return Response(payout, status_code=201 if created else 200)
+
+    @post("/batch", operation_id="recordPayoutBatch", guards=[reporters], operation_class=_BatchOperation,
+          status_code=201)
+    async def batch(self, request: Request, partial: FromQuery[bool] = False) -> BatchResult:
+        """Report up to 10,000 payouts at once.
+
+        All or nothing by default: one bad row rejects the batch, listing every bad row's index, field and
+        reason. With ``partial=true`` the good rows are written and the bad ones reported.
+        """
+        try:
+            items = decode_json_body(await request.body())
+        except msgspec.DecodeError as exc:
+            raise FieldError("body", f"not valid JSON: {exc}") from None
+        if not isinstance(items, list):
+            raise FieldError("body", "must be a JSON array of payouts")
+        rows: list[tuple[int, PayoutIn]] = []
+        problems: list[RowProblem] = []
+        for index, item in enumerate(items):
+            try:
+                rows.append((index, msgspec.convert(item, PayoutIn)))
+            except msgspec.ValidationError as exc:
+                field, message = field_and_message(str(exc))
+                problems.append(RowProblem(index=index, field=field or "row", message=message))
+        return await ingest.ingest(request.user, rows, problems, partial=partial, source="json")
+
+    @post("/import", operation_id="importPayoutsCsv", guards=[reporters], status_code=201)
+    async def import_csv(
+        self,
+        request: Request,
+        data: MultipartBody[UploadFile],
+        partial: FromQuery[bool] = False,
+        enterprise_id: FromQuery[int | None] = None,
+    ) -> BatchResult:
+        """The batch from a CSV upload (field ``file``, UTF-8 with or without BOM).
+
+        Columns: registry_no, base (name or id), kind, amount, period_from, period_to, paid_on, method,
+        reference, and optionally income_type. Errors name the CSV line. Admins name the ``enterprise_id``.
+        """
+        enterprise = request.user.enterprise_id if request.user.role is Role.operator else enterprise_id
+        if enterprise is None:
+            raise Unprocessable("name the enterprise the file reports for", extra={"field": "enterprise_id"})
+        parsed: list[tuple[int, PayoutCsvRow]] = []
+        problems: list[RowProblem] = []
+        for line, values in read_rows(await data.read(), REQUIRED_COLUMNS):
+            row = convert_row(line, values, PayoutCsvRow)
+            if isinstance(row, RowError):
+                problems.append(RowProblem(index=row.line, field=row.field, message=row.message))
+            else:
+                parsed.append((line, row))
+        resolved, unresolved = await resolve_links(enterprise, parsed)
+        return await ingest.ingest(request.user, resolved, [*problems, *unresolved], partial=partial, source="csv")
+
+    @post("/{payout_id:int}/reverse", operation_id="reversePayout", guards=[reporters])
+    async def reverse(self, request: Request, payout_id: FromPath[int], data: JSONBody[Reversal]) -> PayoutOut:
+        """Cancel a payout with a negative entry that points at it; a payout is reversed at most once."""
+        return await service.reverse_payout(request.user, payout_id, data)
+
+    @get("/", operation_id="listPayouts", guards=[readers])
+    async def list_payouts(
+        self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[PayoutFilter]
+    ) -> Page[PayoutOut]:
+        """The payout ledger; operators read only their enterprise's payouts."""
+        return await service.list_payouts(request.user, page, filters)
+
+    @get("/{payout_id:int}", operation_id="getPayout", guards=[readers])
+    async def get_payout(self, request: Request, payout_id: FromPath[int]) -> PayoutOut:
+        """One payout, with the reversal that cancelled it if any."""
+        return await service.get_payout(request.user, payout_id)

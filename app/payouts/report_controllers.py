@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from app.auth import Role, any_role, requires
+from app.pagination import Page, PageParams, provide_page_params
+from app.payouts import reports
+from app.payouts.report_schemas import (
+    Arrear,
+    EnterpriseSummary,
+    HouseholdIncome,
+    PovertyLineIn,
+    PovertyLineOut,
+)
+
+Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")]
+
+
+class HouseholdIncomeController(Controller):
+    path = "/api/v1/households"
+    tags = ["reports"]
+    guards = [requires(Role.admin, Role.finance, Role.auditor, Role.town_officer)]
+
+    @get("/{household_id:int}/income", operation_id="getHouseholdIncome")
+    async def income(self, request: Request, household_id: FromPath[int], year: Year) -> HouseholdIncome:
+        """A household's income of a year from the ledger, by type, per capita and against the poverty line."""
+        return await reports.household_income(request.user, household_id, year)
+
+
+class EnterpriseSummaryController(Controller):
+    path = "/api/v1/enterprises"
+    tags = ["reports"]
+    guards = [requires(Role.admin, Role.finance, Role.auditor, Role.operator)]
+
+    @get("/{enterprise_id:int}/summary", operation_id="getEnterpriseSummary")
+    async def summary(self, request: Request, enterprise_id: FromPath[int], year: Year) -> EnterpriseSummary:
+        """An enterprise's year: households linked by kind, payouts by type, and both per village."""
+        return await reports.enterprise_summary(request.user, enterprise_id, year)
+
+
+class ArrearsController(Controller):
+    path = "/api/v1/links/arrears"
+    tags = ["reports"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @get("/", operation_id="listDividendArrears")
+    async def arrears(
+        self, request: Request, year: Year, page: NamedDependency[PageParams],
+        enterprise_id: FromQuery[int | None] = None,
+    ) -> Page[Arrear]:
+        """Share links whose guaranteed dividend (capital × rate, pro-rated by days in force) was not fully
+        paid in the year, with the shortfall."""
+        return await reports.dividend_arrears(request.user, year, page, enterprise_id)
+
+
+class PovertyLineController(Controller):
+    path = "/api/v1/poverty-lines"
+    tags = ["reports"]
+    guards = [any_role]
+
+    @get("/", operation_id="listPovertyLines")
+    async def list_lines(self) -> list[PovertyLineOut]:
+        """The poverty line of each year, per person."""
+        return await reports.list_poverty_lines()
+
+    @put("/{year:int}", operation_id="setPovertyLine", guards=[requires(Role.admin)])
+    async def set_line(self, request: Request, year: FromPath[int], data: JSONBody[PovertyLineIn]) -> PovertyLineOut:
+        """Set a year's poverty line."""
+        return await reports.set_poverty_line(request.user, year, data)

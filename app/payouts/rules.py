@@ -1,0 +1,97 @@
+"""Payout rules: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from app.money import round_fen
+
+# the income a link of each kind pays
+INCOME_TYPE_FOR_KIND = {
+    "share": "dividend",
+    "wage": "wage",
+    "cooperation": "purchase",
+    "franchise": "franchise_income",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """What a payout is checked against."""
+
+    id: int
+    enterprise_id: int
+    household_id: int
+    kind: str
+    start_date: date
+    end_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutFacts:
+    income_type: str
+    period_from: date
+    period_to: date
+    paid_on: date
+
+
+def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[tuple[str, str]]:
+    """(field, reason) for every way the payout does not fit its link; empty when it fits."""
+    problems = []
+    expected = INCOME_TYPE_FOR_KIND[link.kind]
+    if payout.income_type != expected:
+        problems.append(("income_type", f"a {link.kind} link pays {expected}, not {payout.income_type}"))
+    if payout.period_from < link.start_date:
+        problems.append(("period_from", f"is before the link started ({link.start_date})"))
+    if link.end_date is not None and payout.period_to > link.end_date:
+        problems.append(("period_to", f"is after the link ended ({link.end_date})"))
+    if payout.paid_on > today:
+        problems.append(("paid_on", "is in the future"))
+    return problems
+
+
+def body_hash(
+    link_id: int, income_type: str, amount: Decimal, period_from: date, period_to: date, paid_on: date,
+    method: str, reference: str,
+) -> str:
+    """A fingerprint of what a payout says, to tell a retry (same) from a clash (different)."""
+    canonical = "|".join(
+        (str(link_id), income_type, f"{amount:.2f}", period_from.isoformat(), period_to.isoformat(),
+         paid_on.isoformat(), method, reference)
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class DividendDue:
+    expected: Decimal
+    days: int
+    days_in_year: int
+
+
+def dividend_due(capital: Decimal, rate: Decimal, start: date, end: date | None, year: int) -> DividendDue:
+    """The guaranteed dividend of a share link for ``year``, pro-rated by the days it ran that year."""
+    days_in_year = 366 if calendar.isleap(year) else 365
+    first = max(start, date(year, 1, 1))
+    last = min(end or date(year, 12, 31), date(year, 12, 31))
+    days = max(0, (last - first).days + 1)
+    return DividendDue(round_fen(capital * rate * days / days_in_year), days, days_in_year)
+
+
+@dataclass(frozen=True, slots=True)
+class PerCapita:
+    per_capita: Decimal
+    ratio_to_line: Decimal | None
+
+
+def per_capita_income(total: Decimal, members: int, poverty_line: Decimal | None) -> PerCapita:
+    """Income per household member, and its ratio to the year's poverty line (4 places, half-up)."""
+    per_capita = round_fen(total / members) if members else Decimal("0.00")
+    ratio = None
+    if poverty_line:
+        ratio = (per_capita / poverty_line).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return PerCapita(per_capita, ratio)

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from app.errors import FieldError
+from app.validation import check_money, clean_name
+
+
+class IncomeType(str, enum.Enum):
+    dividend = "dividend"
+    wage = "wage"
+    purchase = "purchase"
+    franchise_income = "franchise_income"
+
+
+class PayMethod(str, enum.Enum):
+    bank = "bank"
+    cash = "cash"
+
+
+def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
+    p.amount = check_money("amount", p.amount, positive=True)
+    if p.period_to < p.period_from:
+        raise FieldError("period_to", "is before period_from")
+    p.reference = clean_name("reference", p.reference, 64)
+
+
+class PayoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    link_id: int
+    income_type: IncomeType
+    amount: Decimal
+    period_from: date
+    period_to: date
+    paid_on: date
+    method: PayMethod
+    reference: str
+    """The operator's own reference, unique per enterprise: resending it is safe."""
+
+    def __post_init__(self) -> None:
+        _check_payout(self)
+
+
+class PayoutCsvRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A payout as a spreadsheet row: the link is found by household, base and kind."""
+
+    registry_no: str
+    base: str
+    """The base's name (or id) within the enterprise."""
+    kind: str
+    amount: Decimal
+    period_from: date
+    period_to: date
+    paid_on: date
+    method: PayMethod
+    reference: str
+    income_type: IncomeType | None = None
+
+    def __post_init__(self) -> None:
+        self.registry_no = clean_name("registry_no", self.registry_no, 40)
+        self.base = clean_name("base", self.base, 120)
+        self.kind = self.kind.strip().lower()
+        if self.kind not in ("share", "wage", "cooperation", "franchise"):
+            raise FieldError("kind", "must be share, wage, cooperation or franchise")
+        _check_payout(self)
+
+
+class PayoutOut(msgspec.Struct, kw_only=True):
+    id: int
+    enterprise_id: int
+    link_id: int
+    household_id: int
+    income_type: IncomeType
+    amount: Decimal
+    period_from: date
+    period_to: date
+    paid_on: date
+    method: PayMethod
+    reference: str
+    batch_id: int | None
+    reverses: int | None
+    reversed_by: int | None
+    reason: str | None
+    created_at: datetime
+
+
+class Reversal(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 2000)
+
+
+class RowProblem(msgspec.Struct, kw_only=True):
+    index: int
+    """Position in the JSON array (0-based), or the CSV line number."""
+    field: str
+    message: str
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    batch_id: int | None
+    received: int
+    written: int
+    already_recorded: int
+    """Rows whose reference was already recorded with the same content (safe retries)."""
+    total_written: Decimal
+    rejected: list[RowProblem]
+
+
+class PayoutFilter(msgspec.Struct, kw_only=True, frozen=True):
+    enterprise_id: int | None = None
+    link_id: int | None = None
+    household_id: int | None = None
+    income_type: IncomeType | None = None
+    paid_from: date | None = None
+    paid_to: date | None = None
