@@ -108,21 +108,25 @@ async def ingest(
              c.payout.reference, c.fingerprint)
             for c in good
         ])
-        written = await conn.fetch(
-            "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
+        written = await conn.fetchrow(
+            "WITH written AS ("
+            " INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
             " method, reference, body_hash, batch, created_by, created_at)"
             " SELECT enterprise, link, household, income_type, amount, period_from, period_to, paid_on, method,"
             " reference, body_hash, $1, $2, $3 FROM payout_staging ORDER BY idx"
-            " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount",
+            " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount)"
+            " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
             batch_id, actor.account_id, datetime.now(UTC),
         )
-        # rows not written: retries of what is recorded already, or the same reference with other content
-        earlier = await conn.fetch(
-            "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same FROM payout_staging s"
-            " JOIN payout p ON p.enterprise = s.enterprise AND p.reference = s.reference"
-            " WHERE p.batch IS DISTINCT FROM $1 ORDER BY s.idx",
-            batch_id,
-        )
+        earlier = []
+        if written["n"] < len(good):
+            # rows not written: retries of what is recorded already, or a reference reused for other content
+            earlier = await conn.fetch(
+                "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same FROM payout_staging s"
+                " JOIN payout p ON p.enterprise = s.enterprise AND p.reference = s.reference"
+                " WHERE p.batch IS DISTINCT FROM $1 ORDER BY s.idx",
+                batch_id,
+            )
         clashes = [
             RowProblem(index=r["idx"], field="reference",
                        message=f"already used for payout {r['id']} with different content")
@@ -133,17 +137,16 @@ async def ingest(
                 f"{len(clashes)} row(s) reuse a reference with different content; nothing was written",
                 extra={"errors": [_problem_dict(p) for p in clashes]},
             )
-        total = sum((r["amount"] for r in written), Decimal("0.00"))
-        await conn.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, len(written))
+        total = written["total"]
+        await conn.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, written["n"])
         result = BatchResult(
-            batch_id=batch_id, received=received, written=len(written),
+            batch_id=batch_id, received=received, written=written["n"],
             already_recorded=sum(1 for r in earlier if r["same"]), total_written=total,
             rejected=sorted([*rejected, *clashes], key=lambda p: p.index),
         )
         await audit.record(actor, "create_batch", "payout_batch", batch_id, after={
-            "source": source, "received": received, "written": len(written), "total_written": total,
-            "first_payout_id": written[0]["id"] if written else None,
-            "last_payout_id": written[-1]["id"] if written else None,
+            "source": source, "received": received, "written": written["n"], "total_written": total,
+            "first_payout_id": written["first"], "last_payout_id": written["last"],
         })
     return result
 

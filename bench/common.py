@@ -1,0 +1,138 @@
+"""Shared set-up for the benchmarks: a database of their own, a real server, seeded links."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DATABASE = "chainaid_bench"
+
+
+def server_url() -> str:
+    sys.path.insert(0, str(ROOT))
+    from app.database import database_url
+
+    return database_url()
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+async def fresh_database() -> str:
+    """Create the benchmark database anew, migrate it, and return its URL."""
+    base = server_url()
+    conn = await asyncpg.connect(with_database(base, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    finally:
+        await conn.close()
+    url = with_database(base, BENCH_DATABASE)
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return url
+
+
+async def seed_links(url: str, households: int) -> dict[str, int]:
+    """A town, a village, an enterprise with one base, and ``households`` registered households each
+    with a wage link; set-based, it takes a second."""
+    conn = await asyncpg.connect(url)
+    try:
+        async with conn.transaction():
+            town = await conn.fetchval("INSERT INTO town (name, created_at) VALUES ('园林', now()) RETURNING id")
+            village = await conn.fetchval(
+                "INSERT INTO village (town, name, is_poor_village, registered_year, created_at)"
+                " VALUES ($1, '赵脑村', true, 2014, now()) RETURNING id", town)
+            enterprise = await conn.fetchval(
+                "INSERT INTO enterprise (name, kind, credit_code, town, created_at)"
+                " VALUES ('潜江虾稻合作社', 'cooperative', '93429005MA0000001X', $1, now()) RETURNING id", town)
+            industry = await conn.fetchval("SELECT id FROM industry WHERE code = 'crayfish_rice'")
+            await conn.execute("INSERT INTO enterprise_industry (enterprise, industry) VALUES ($1, $2)",
+                               enterprise, industry)
+            base = await conn.fetchval(
+                "INSERT INTO base (enterprise, industry, village, name, area, created_at)"
+                " VALUES ($1, $2, $3, '基地', 1000, now()) RETURNING id", enterprise, industry, village)
+            await conn.execute(
+                "INSERT INTO household (registry_no, village, attribute, causes, status, late_addition, created_at)"
+                " SELECT 'B' || g, $1, 'ordinary', ARRAY['illness'], 'registered', false, now()"
+                " FROM generate_series(1, $2) g", village, households)
+            await conn.execute(
+                "INSERT INTO link (enterprise, base, household, kind, start_date, wage_basis, wage_rate, created_at)"
+                " SELECT $1, $2, id, 'wage', DATE '2017-01-01', 'day', 120, now() FROM household", enterprise, base)
+    finally:
+        await conn.close()
+    return {"enterprise": enterprise, "base": base}
+
+
+async def operator_token(url: str, enterprise: int) -> str:
+    env = {**os.environ, "DATABASE_URL": url}
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "accounts", "create", "--role", "operator", "--enterprise", str(enterprise)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(url: str, *, workers: int = 1, app: str = "app.main:create_app") -> Iterator[str]:
+    """uvicorn in a child process, on loopback; yields its base URL and stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+def run(main) -> None:
+    asyncio.run(main())
