@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "app.crosscheck.piccolo_app",
         "app.links.piccolo_app",
         "app.payouts.piccolo_app",
+        "app.subsidies.piccolo_app",
     ]
 )

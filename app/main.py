@@ -8,10 +8,13 @@ from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
 from app.auth import auth_middleware
+from app.crosscheck.controllers import CrossCheckController
 from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
@@ -25,9 +28,10 @@ from app.payouts.report_controllers import (
     HouseholdIncomeController,
     PovertyLineController,
 )
-from app.crosscheck.controllers import CrossCheckController
 from app.registry.controllers import TownController, VillageController
 from app.registry.household_controllers import HouseholdController, ObjectionController
+from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
+from app.subsidies.payment_controllers import TEMPLATES, PaymentBatchController, VoucherController
 
 ROUTES = [
     health,
@@ -47,6 +51,10 @@ ROUTES = [
     ArrearsController,
     PovertyLineController,
     EnterpriseController,
+    SubsidySchemeController,
+    SubsidyClaimController,
+    VoucherController,
+    PaymentBatchController,
 ]
 
 
@@ -71,6 +79,7 @@ def create_app() -> Litestar:
             ),
             security=[{"bearer": []}],
         ),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         logging_config=None,
     )
 

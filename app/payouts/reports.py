@@ -32,9 +32,14 @@ def _year(year: int) -> tuple[date, date]:
 async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:
     await load_household(principal, household_id)
     first, last = _year(year)
+    # payouts under links, and subsidies the bank paid (by the day paid)
     lines = await fetch(
         "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
-        " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type ORDER BY income_type",
+        " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
+        " UNION ALL"
+        " SELECT 'subsidy', sum(amount), count(*) FROM voucher"
+        " WHERE household = $1 AND status = 'paid' AND paid_on BETWEEN $2 AND $3 HAVING count(*) > 0"
+        " ORDER BY income_type",
         household_id, first, last,
     )
     facts = await fetchrow(

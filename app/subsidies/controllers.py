@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from app.auth import Role, any_role, requires
+from app.pagination import Page, PageParams, provide_page_params
+from app.subsidies import claims, schemes
+from app.subsidies.schemas import (
+    ApprovalOutcome,
+    BulkApproval,
+    ClaimCreate,
+    ClaimDetail,
+    ClaimOut,
+    ClaimStatus,
+    RateIn,
+    Rejection,
+    SchemeCreate,
+    SchemeOut,
+    SchemePreview,
+    SchemeStatus,
+    Verification,
+    VoucherOut,
+)
+
+# decisions: finance staff, and admins (the four-eyes rule still applies to them)
+deciders = requires(Role.finance, Role.admin)
+scheme_keepers = requires(Role.finance, Role.admin)
+claim_keepers = requires(Role.town_officer, Role.admin)
+claim_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)
+
+
+class SubsidySchemeController(Controller):
+    path = "/api/v1/subsidy-schemes"
+    tags = ["subsidies"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="createSubsidyScheme", guards=[scheme_keepers])
+    async def create(self, request: Request, data: JSONBody[SchemeCreate]) -> SchemeOut:
+        """Create a year's scheme as a draft: budget, household cap, and a tiered rate per industry."""
+        return await schemes.create_scheme(request.user, data)
+
+    @get("/", operation_id="listSubsidySchemes")
+    async def list_schemes(
+        self, page: NamedDependency[PageParams], year: FromQuery[int | None] = None,
+        status: FromQuery[SchemeStatus | None] = None,
+    ) -> Page[SchemeOut]:
+        """Schemes with their budget used and left."""
+        return await schemes.list_schemes(page, year=year, status=status and status.value)
+
+    @get("/{scheme_id:int}", operation_id="getSubsidyScheme")
+    async def get_scheme(self, scheme_id: FromPath[int]) -> SchemeOut:
+        """One scheme with its rates."""
+        return await schemes.get_scheme(scheme_id)
+
+    @put("/{scheme_id:int}/rates", operation_id="replaceSchemeRates", guards=[scheme_keepers])
+    async def replace_rates(self, request: Request, scheme_id: FromPath[int], data: JSONBody[list[RateIn]]) -> SchemeOut:
+        """Replace a draft scheme's rates; a published scheme's rates cannot change (409)."""
+        return await schemes.replace_rates(request.user, scheme_id, data)
+
+    @post("/{scheme_id:int}/publish", operation_id="publishSubsidyScheme", guards=[scheme_keepers], status_code=200)
+    async def publish(self, request: Request, scheme_id: FromPath[int]) -> SchemeOut:
+        """Publish a draft: claims may be filed, and its rates are fixed from now on."""
+        return await schemes.move_scheme(request.user, scheme_id, "published")
+
+    @post("/{scheme_id:int}/close", operation_id="closeSubsidyScheme", guards=[scheme_keepers], status_code=200)
+    async def close(self, request: Request, scheme_id: FromPath[int]) -> SchemeOut:
+        """Close a published scheme: no more filing or approval."""
+        return await schemes.move_scheme(request.user, scheme_id, "closed")
+
+    @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme",
+         guards=[requires(Role.finance, Role.admin, Role.auditor)])
+    async def preview(self, scheme_id: FromPath[int]) -> SchemePreview:
+        """Every claim's amount (approved, or what it would get if approved now), by industry and town,
+        against the budget."""
+        return await schemes.preview(scheme_id)
+
+
+class SubsidyClaimController(Controller):
+    path = "/api/v1/subsidy-claims"
+    tags = ["subsidies"]
+    guards = [claim_readers]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="fileSubsidyClaim", guards=[claim_keepers])
+    async def file(self, request: Request, data: JSONBody[ClaimCreate]) -> ClaimDetail:
+        """File a claim for a household of the officer's town (one per scheme, household and industry)."""
+        return await claims.file_claim(request.user, data)
+
+    @get("/", operation_id="listSubsidyClaims")
+    async def list_claims(
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        scheme_id: FromQuery[int | None] = None,
+        status: FromQuery[ClaimStatus | None] = None,
+        town_id: FromQuery[int | None] = None,
+        industry: FromQuery[str | None] = None,
+        household_id: FromQuery[int | None] = None,
+    ) -> Page[ClaimOut]:
+        """Claims, filtered; town officers see their town's."""
+        return await claims.list_claims(request.user, page, scheme_id=scheme_id, status=status and status.value,
+                                        town_id=town_id, industry=industry, household_id=household_id)
+
+    @get("/{claim_id:int}", operation_id="getSubsidyClaim")
+    async def get_claim(self, request: Request, claim_id: FromPath[int]) -> ClaimDetail:
+        """A claim with its amount and the calculation explained line by line."""
+        return await claims.claim_detail(request.user, claim_id)
+
+    @post("/{claim_id:int}/verify", operation_id="verifySubsidyClaim", guards=[claim_keepers], status_code=200)
+    async def verify(self, request: Request, claim_id: FromPath[int], data: JSONBody[Verification]) -> ClaimDetail:
+        """Record the field verification (实地核实): verified quantity, inspector, date, note."""
+        return await claims.verify_claim(request.user, claim_id, data)
+
+    @post("/{claim_id:int}/approve", operation_id="approveSubsidyClaim", guards=[deciders])
+    async def approve(self, request: Request, claim_id: FromPath[int]) -> VoucherOut:
+        """Approve a verified claim within the budget and the household cap; issues its voucher.
+
+        Refused (409) when the amount would be 0, the budget is spent, or the claim is not verified;
+        403 for the account that filed or verified it.
+        """
+        return await claims.approve_claim(request.user, claim_id)
+
+    @post("/approve", operation_id="approveSubsidyClaims", guards=[deciders], status_code=200)
+    async def approve_many(self, request: Request, data: JSONBody[BulkApproval]) -> list[ApprovalOutcome]:
+        """Approve several claims; the answer says, per claim, the voucher or why not."""
+        return await claims.approve_many(request.user, data.claim_ids)
+
+    @post("/{claim_id:int}/reject", operation_id="rejectSubsidyClaim", guards=[deciders], status_code=200)
+    async def reject(self, request: Request, claim_id: FromPath[int], data: JSONBody[Rejection]) -> ClaimDetail:
+        """Reject a claim with a reason."""
+        return await claims.reject_claim(request.user, claim_id, data)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.response import Template
+
+from app.auth import Principal, Role, ensure_town_scope, requires
+from app.csv_upload import RowError, convert_row, read_rows
+from app.errors import Unprocessable
+from app.money import format_yuan, to_chinese_capital
+from app.pagination import Page, PageParams, provide_page_params
+from app.subsidies import claims, payments, vouchers
+from app.subsidies.schemas import BankResultRow, Cancellation, PaymentBatchCreate, PaymentBatchOut, VoucherOut
+
+TEMPLATES = Path(__file__).parents[1] / "templates"
+UNITS_ZH = {"mu": "亩", "head": "头", "kg": "千克", "jin": "斤"}
+voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)
+payers = requires(Role.finance)
+
+
+async def _readable_voucher(principal: Principal, number: str) -> VoucherOut:
+    voucher = await vouchers.get_voucher(number)
+    if principal.role is Role.town_officer:
+        ensure_town_scope(principal, await vouchers.voucher_town(number))
+    return voucher
+
+
+class VoucherController(Controller):
+    path = "/api/v1/vouchers"
+    tags = ["subsidies"]
+    guards = [voucher_readers]
+
+    @get("/{number:str}", operation_id="getVoucher")
+    async def get_voucher(self, request: Request, number: FromPath[str]) -> VoucherOut:
+        """A voucher: what was approved, for whom, by whom, and where its payment stands."""
+        return await _readable_voucher(request.user, number)
+
+    @get("/{number:str}/barcode.svg", operation_id="getVoucherBarcode", media_type="image/svg+xml")
+    async def barcode(self, request: Request, number: FromPath[str]) -> Response[bytes]:
+        """The voucher number as a Code 128 barcode (SVG)."""
+        voucher = await _readable_voucher(request.user, number)
+        return Response(vouchers.barcode_svg(voucher.number), media_type="image/svg+xml")
+
+    @get("/{number:str}/print", operation_id="printVoucher", media_type=MediaType.HTML)
+    async def print_page(self, request: Request, number: FromPath[str]) -> Template:
+        """The voucher as a printable page, with the amount in figures and in capitals (大写) and its barcode."""
+        v = await _readable_voucher(request.user, number)
+        svg = vouchers.barcode_svg(v.number).decode()
+        return Template(template_name="voucher_print.html", context={
+            "v": v,
+            "quantity": f"{v.quantity.normalize():f}",
+            "unit_zh": UNITS_ZH.get(v.unit, v.unit),
+            "amount_figures": format_yuan(v.amount),
+            "amount_capital": to_chinese_capital(v.amount),
+            "approved_on": v.approved_at.date().isoformat(),
+            "barcode": svg[svg.index("<svg"):],
+        })
+
+    @post("/{number:str}/cancel", operation_id="cancelVoucher", guards=[payers], status_code=200)
+    async def cancel(self, request: Request, number: FromPath[str], data: JSONBody[Cancellation]) -> VoucherOut:
+        """Cancel a mistaken approval (before payment); the claim then awaits a new decision."""
+        return await claims.cancel_voucher(request.user, number, data)
+
+
+class PaymentBatchController(Controller):
+    path = "/api/v1/payment-batches"
+    tags = ["subsidies"]
+    guards = [requires(Role.finance, Role.admin, Role.auditor)]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="createPaymentBatch", guards=[payers])
+    async def create(self, request: Request, data: JSONBody[PaymentBatchCreate]) -> PaymentBatchOut:
+        """Put every issued voucher of a scheme (whose household has a bank card) into a batch for the bank."""
+        return await payments.create_batch(request.user, data.scheme_id)
+
+    @get("/", operation_id="listPaymentBatches")
+    async def list_batches(self, page: NamedDependency[PageParams],
+                           scheme_id: FromQuery[int | None] = None) -> Page[PaymentBatchOut]:
+        """Payment batches with their paid, failed and pending counts."""
+        return await payments.list_batches(page, scheme_id)
+
+    @get("/{batch_id:int}", operation_id="getPaymentBatch")
+    async def get_batch(self, batch_id: FromPath[int]) -> PaymentBatchOut:
+        """One batch."""
+        return await payments.get_batch(batch_id)
+
+    @get("/{batch_id:int}/export.csv", operation_id="exportPaymentBatch", media_type="text/csv")
+    async def export(self, batch_id: FromPath[int]) -> Response[str]:
+        """The bank's file: voucher number, registry number, payee, bank card, amount; count and total last."""
+        rows, count, total = await payments.export_rows(batch_id)
+        return Response(
+            payments.export_csv(rows, count, total), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'},
+        )
+
+    @post("/{batch_id:int}/reconcile", operation_id="reconcilePaymentBatch", guards=[payers], status_code=200)
+    async def reconcile(
+        self, request: Request, batch_id: FromPath[int], data: MultipartBody[UploadFile]
+    ) -> PaymentBatchOut:
+        """Apply the bank's result file (field ``file``): voucher_no, result (paid / failed), bank_reference,
+        and optionally paid_on. Failed vouchers can go into a later batch; none is ever paid twice."""
+        results, errors = [], []
+        for line, values in read_rows(await data.read(), {"voucher_no", "result"}):
+            row = convert_row(line, values, BankResultRow)
+            (errors if isinstance(row, RowError) else results).append(row if isinstance(row, RowError) else (line, row))
+        if errors:
+            raise Unprocessable(f"{len(errors)} bad line(s); nothing was applied",
+                                extra={"errors": [e.as_dict() for e in errors]})
+        return await payments.reconcile(request.user, batch_id, results)

@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from app.errors import FieldError
+from app.validation import check_money, check_quantity, check_year, clean_name, clean_optional
+
+
+class TierIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    up_to: Decimal | None
+    rate: Decimal
+
+
+class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    industry: str
+    unit: str
+    min_quantity: Decimal
+    tiers: list[TierIn]
+    cap: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        self.industry = self.industry.strip().lower()
+        self.unit = clean_name("unit", self.unit, 20)
+        check_quantity("min_quantity", self.min_quantity, positive=False)
+        self.cap = check_money("cap", self.cap)
+        if not self.tiers:
+            raise FieldError("tiers", "a rate needs at least one tier")
+        for i, tier in enumerate(self.tiers):
+            check_quantity(f"tiers[{i}].up_to", tier.up_to)
+            check_quantity(f"tiers[{i}].rate", tier.rate, places=4, positive=False)
+
+
+class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    year: int
+    name: str
+    budget: Decimal
+    rates: list[RateIn]
+    household_cap: Decimal | None = None
+    exited_eligible_until: int | None = None
+    """Exited (脱贫) households may claim while the scheme year is not after this year."""
+
+    def __post_init__(self) -> None:
+        check_year("year", self.year)
+        check_year("exited_eligible_until", self.exited_eligible_until)
+        self.name = clean_name("name", self.name, 120)
+        self.budget = check_money("budget", self.budget, positive=True)
+        self.household_cap = check_money("household_cap", self.household_cap)
+        industries = [r.industry for r in self.rates]
+        if len(set(industries)) != len(industries):
+            raise FieldError("rates", "one rate per industry")
+
+
+class SchemeStatus(str, enum.Enum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+class TierOut(msgspec.Struct, kw_only=True):
+    up_to: Decimal | None
+    rate: Decimal
+
+
+class RateOut(msgspec.Struct, kw_only=True):
+    industry: str
+    unit: str
+    min_quantity: Decimal
+    cap: Decimal | None
+    tiers: list[TierOut]
+
+
+class SchemeOut(msgspec.Struct, kw_only=True):
+    id: int
+    year: int
+    name: str
+    budget: Decimal
+    household_cap: Decimal | None
+    exited_eligible_until: int | None
+    status: SchemeStatus
+    rates: list[RateOut]
+    approved: Decimal
+    """Sum of the live (not cancelled) vouchers."""
+    left: Decimal
+    created_at: datetime
+    published_at: datetime | None
+    closed_at: datetime | None
+
+
+class ClaimStatus(str, enum.Enum):
+    filed = "filed"
+    verified = "verified"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class ClaimCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    scheme_id: int
+    household_id: int
+    industry: str
+    declared_quantity: Decimal
+    base_id: int | None = None
+    link_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.industry = self.industry.strip().lower()
+        check_quantity("declared_quantity", self.declared_quantity)
+
+
+class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    verified_quantity: Decimal
+    inspector: str
+    verified_on: date
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_quantity("verified_quantity", self.verified_quantity, positive=False)
+        self.inspector = clean_name("inspector", self.inspector, 60)
+        self.note = clean_optional("note", self.note, 4000)
+        if self.verified_on > date.today():
+            raise FieldError("verified_on", "is in the future")
+
+
+class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 4000)
+
+
+class BulkApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    claim_ids: list[int]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.claim_ids) <= 1000:
+            raise FieldError("claim_ids", "between 1 and 1000 claims at a time")
+        if len(set(self.claim_ids)) != len(self.claim_ids):
+            raise FieldError("claim_ids", "a claim is listed twice")
+
+
+class VoucherStatus(str, enum.Enum):
+    issued = "issued"
+    in_payment = "in_payment"
+    paid = "paid"
+    cancelled = "cancelled"
+
+
+class VoucherOut(msgspec.Struct, kw_only=True):
+    number: str
+    scheme_id: int
+    scheme_year: int
+    scheme_name: str
+    claim_id: int
+    household_id: int
+    registry_no: str
+    payee: str | None
+    town_name: str
+    village_name: str
+    industry: str
+    industry_name: str
+    unit: str
+    quantity: Decimal
+    amount: Decimal
+    explanation: list[str]
+    status: VoucherStatus
+    approved_by: int | None
+    approver_name: str | None
+    approved_at: datetime
+    payment_batch_id: int | None
+    paid_on: date | None
+    bank_reference: str | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+
+class ClaimOut(msgspec.Struct, kw_only=True):
+    id: int
+    scheme_id: int
+    household_id: int
+    registry_no: str
+    town_id: int
+    industry: str
+    base_id: int | None
+    link_id: int | None
+    declared_quantity: Decimal
+    verified_quantity: Decimal | None
+    inspector: str | None
+    verified_on: date | None
+    verification_note: str | None
+    status: ClaimStatus
+    reject_reason: str | None
+    filed_by: int | None
+    verified_by: int | None
+    decided_by: int | None
+    filed_at: datetime
+    decided_at: datetime | None
+
+
+class ClaimDetail(ClaimOut, kw_only=True):
+    amount: Decimal
+    """What the claim gets (approved), or would get if approved now."""
+    explanation: list[str]
+    voucher: VoucherOut | None
+
+
+class ApprovalOutcome(msgspec.Struct, kw_only=True):
+    claim_id: int
+    ok: bool
+    voucher_number: str | None = None
+    amount: Decimal | None = None
+    status: int
+    detail: str | None = None
+
+
+class Cancellation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 4000)
+
+
+class PreviewLine(msgspec.Struct, kw_only=True):
+    claim_id: int
+    household_id: int
+    town_id: int
+    industry: str
+    status: ClaimStatus
+    quantity: Decimal
+    amount: Decimal
+    """Approved amount, or what the claim would get if approved now."""
+
+
+class PreviewTotal(msgspec.Struct, kw_only=True):
+    key: str
+    claims: int
+    amount: Decimal
+
+
+class SchemePreview(msgspec.Struct, kw_only=True):
+    scheme_id: int
+    budget: Decimal
+    approved: Decimal
+    pending: Decimal
+    """What the claims not yet decided would get if approved now."""
+    total: Decimal
+    over_budget: Decimal
+    by_industry: list[PreviewTotal]
+    by_town: list[PreviewTotal]
+    claims: list[PreviewLine]
+
+
+class PaymentBatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    scheme_id: int
+
+
+class PaymentBatchOut(msgspec.Struct, kw_only=True):
+    id: int
+    scheme_id: int
+    status: str
+    vouchers: int
+    total: Decimal
+    paid: int
+    failed: int
+    pending: int
+    skipped_without_bank_card: int = 0
+    created_at: datetime
+    reconciled_at: datetime | None
+
+
+class BankResultRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    voucher_no: str
+    result: str
+    bank_reference: str | None = None
+    paid_on: date | None = None
+
+    def __post_init__(self) -> None:
+        self.voucher_no = clean_name("voucher_no", self.voucher_no, 20).upper()
+        self.result = self.result.strip().lower()
+        if self.result not in ("paid", "failed"):
+            raise FieldError("result", "must be paid or failed")
+        self.bank_reference = clean_optional("bank_reference", self.bank_reference, 60)
