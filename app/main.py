@@ -19,6 +19,7 @@ from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
 from app.health import health
+from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
 from app.payouts.controllers import PayoutController
@@ -50,6 +51,7 @@ ROUTES = [
     EnterpriseSummaryController,
     ArrearsController,
     PovertyLineController,
+    IndustryController,
     EnterpriseController,
     SubsidySchemeController,
     SubsidyClaimController,
