@@ -19,5 +19,7 @@ APP_REGISTRY = AppRegistry(
         "app.links.piccolo_app",
         "app.payouts.piccolo_app",
         "app.subsidies.piccolo_app",
+        "app.pairing.piccolo_app",
+        "app.monitoring.piccolo_app",
     ]
 )

@@ -22,6 +22,8 @@ from app.health import health
 from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
+from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController
+from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
 from app.payouts.report_controllers import (
     ArrearsController,
@@ -57,6 +59,10 @@ ROUTES = [
     SubsidyClaimController,
     VoucherController,
     PaymentBatchController,
+    PairingController,
+    SupportController,
+    HouseholdMonitoringController,
+    MonitoringController,
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,12 @@ class Settings:
     """Minimum length of a household's public notice (公示), in days."""
     continuation_years: int
     """脱贫不脱钩: years after its exit year that a household keeps links and subsidies."""
+    exit_incidence: Decimal
+    """A poor village exits when its poverty incidence is below this fraction."""
+    watch_multiple: Decimal
+    """Exited households under this multiple of the poverty line are watched."""
+    revisit_days: int
+    """Days within which a monitoring entry is to be revisited."""
 
 
 def _int(name: str, default: int) -> int:
@@ -31,6 +38,14 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:  # a typo in the environment should stop the start, loudly
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _decimal(name: str, default: str) -> Decimal:
+    raw = os.environ.get(name) or default
+    try:
+        return Decimal(raw)
+    except InvalidOperation as exc:
+        raise SystemExit(f"{name} must be a decimal number, got {raw!r}") from exc
 
 
 @lru_cache(maxsize=1)
@@ -44,4 +59,7 @@ def get_settings() -> Settings:
         page_limit_max=500,
         notice_days=_int("CHAINAID_NOTICE_DAYS", 7),
         continuation_years=_int("CHAINAID_CONTINUATION_YEARS", 5),
+        exit_incidence=_decimal("CHAINAID_EXIT_INCIDENCE", "0.02"),
+        watch_multiple=_decimal("CHAINAID_WATCH_MULTIPLE", "1.5"),
+        revisit_days=_int("CHAINAID_REVISIT_DAYS", 30),
     )

@@ -71,3 +71,20 @@ async def register(client, headers, household_id: int) -> None:
     for target in ("town_reviewed", "registered"):
         r = await step(client, headers, household_id, target)
         assert r.status_code == 200, r.text
+
+
+ALL_MET = {k: {"met": True} for k in ("food", "clothing", "compulsory_education", "basic_medical_care",
+                                      "safe_housing", "safe_drinking_water")}
+
+
+async def pass_exit_test(client, headers, household_id: int, year: int) -> None:
+    """A passing exit assessment for ``year``: every guarantee met, income well above the line."""
+    r = await client.post(f"/api/v1/households/{household_id}/assessments", json={
+        "year": year, **ALL_MET, "verification": "full_survey", "other_net_income": "30000.00",
+    }, headers=headers)
+    assert r.status_code == 201 and r.json()["passed"], r.text
+
+
+async def exit_household(client, headers, household_id: int, year: int):
+    await pass_exit_test(client, headers, household_id, year)
+    return await step(client, headers, household_id, "exited", exit_year=year)

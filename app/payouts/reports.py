@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from litestar.exceptions import NotFoundException
 
@@ -29,11 +30,10 @@ def _year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:
-    await load_household(principal, household_id)
+async def _income_lines(household_id: int, year: int) -> list[Any]:
+    """Payouts under links, and subsidies the bank paid (by the day paid), by type."""
     first, last = _year(year)
-    # payouts under links, and subsidies the bank paid (by the day paid)
-    lines = await fetch(
+    return await fetch(
         "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
         " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
         " UNION ALL"
@@ -42,6 +42,16 @@ async def household_income(principal: Principal, household_id: int, year: int) -
         " ORDER BY income_type",
         household_id, first, last,
     )
+
+
+async def ledger_income(household_id: int, year: int) -> Decimal:
+    """What the ledgers say a household received in a year (no access check: callers do it)."""
+    return sum((r["amount"] for r in await _income_lines(household_id, year)), Decimal("0.00"))
+
+
+async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:
+    await load_household(principal, household_id)
+    lines = await _income_lines(household_id, year)
     facts = await fetchrow(
         "SELECT (SELECT count(*) FROM member WHERE household = $1) AS members,"
         " (SELECT amount FROM poverty_line WHERE year = $2) AS line",

@@ -209,6 +209,12 @@ async def transition(actor: Principal, household_id: int, data: TransitionIn) ->
             raise Conflict(refusal.reason, extra={
                 "current_status": current.value, "allowed": [s.value for s in refusal.allowed],
             })
+        if data.to is HouseholdStatus.exited:
+            from app.monitoring.service import exit_refusal  # the exit test lives with monitoring
+
+            if failed := await exit_refusal(household_id, data.exit_year):
+                reason, reasons = failed
+                raise Conflict(reason, extra={"reasons": reasons})
         await _apply_transition(actor, row, data, now)
     return await _detail(household_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 
 class HouseholdStatus(str, enum.Enum):
@@ -176,4 +177,15 @@ def check_village_exit(current: VillageState, year: int) -> str | None:
         return f"the village already exited in {current.exited_year}"
     if current.registered_year is not None and year < current.registered_year:
         return f"exit year {year} is before the registration year {current.registered_year}"
+    return None
+
+
+def incidence_refusal(poor_people: int, rural_population: int | None, threshold: Decimal) -> str | None:
+    """A poor village exits (出列) only when its poverty incidence is below the threshold."""
+    if not rural_population:
+        return "the village's rural population is not recorded; poverty incidence cannot be computed"
+    incidence = Decimal(poor_people) / Decimal(rural_population)
+    if incidence >= threshold:
+        return (f"poverty incidence is {incidence * 100:.2f}% ({poor_people} of {rural_population} people),"
+                f" not below {threshold * 100:.2f}%")
     return None

@@ -11,7 +11,8 @@ from app.auth import Principal
 from app.database import fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
-from app.registry.rules import VillageState, check_village_exit, check_village_listing
+from app.settings import get_settings
+from app.registry.rules import VillageState, check_village_exit, check_village_listing, incidence_refusal
 from app.registry.schemas import (
     TownCreate,
     TownOut,
@@ -130,6 +131,13 @@ async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> 
         before = await _locked_village(village_id)
         if refusal := check_village_exit(_state(before), data.year):
             raise Conflict(refusal)
+        # registered-and-not-exited people over the rural population
+        poor = (await fetchrow(
+            "SELECT count(m.id) AS n FROM household h JOIN member m ON m.household = h.id"
+            " WHERE h.village = $1 AND h.status IN ('registered', 'returned')", village_id,
+        ))["n"]
+        if refusal := incidence_refusal(poor, before["rural_population"], get_settings().exit_incidence):
+            raise Conflict(refusal, extra={"poor_people": poor, "rural_population": before["rural_population"]})
         row = await fetchrow(
             f"UPDATE village SET exited_year = $2 WHERE id = $1 RETURNING {_VILLAGE}", village_id, data.year
         )

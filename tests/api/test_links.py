@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.chain_helpers import COOPERATION, FRANCHISE, SHARE, WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register, step
+from tests.registry_helpers import exit_household, make_household, make_town, make_village, register, step
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ async def test_unregistered_and_removed_households_cannot_be_linked(client, chai
 
 async def test_exited_households_only_within_policy_continuation(client, chain):
     hid = chain["household"]["id"]
-    await step(client, chain["officer"], hid, "exited", exit_year=2017)
+    await exit_household(client, chain["officer"], hid, 2017)
     ok = await link(client, chain["operator"], chain["enterprise"], chain["base"], hid, WAGE, start="2019-03-01")
     assert ok.status_code == 201, ok.text
     late = await link(client, chain["operator"], chain["enterprise"], chain["base"], hid, SHARE, start="2023-01-01")

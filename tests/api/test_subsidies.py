@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from app.database import fetch
-from tests.registry_helpers import make_household, make_town, make_village, register, step
+from tests.registry_helpers import exit_household, make_household, make_town, make_village, register, step
 
 SCHEME = {
     "year": 2017, "name": "2017 special planting and breeding subsidy", "budget": "5000000.00",
@@ -168,7 +168,7 @@ async def test_claims_need_an_eligible_household_and_one_per_industry(client, wo
     await step(client, world["officer"], removed["id"], "removed", reason="other")
     assert (await file(client, world, removed, "crayfish_rice", "5")).status_code == 422
     exited = world["households"][2]
-    await step(client, world["officer"], exited["id"], "exited", exit_year=2016)
+    await exit_household(client, world["officer"], exited["id"], 2016)
     assert (await file(client, world, exited, "crayfish_rice", "5")).status_code == 201  # 2017 ≤ 2020
     bad = await file(client, world, h, "pinellia", "-2")
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "declared_quantity"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from app.auth import Role, requires
+from app.monitoring import service
+from app.monitoring.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    HardshipIn,
+    HardshipOut,
+    MonitoringEntry,
+    RevisitIn,
+    RevisitOut,
+)
+from app.pagination import Page, PageParams, provide_page_params
+
+keepers = requires(Role.town_officer, Role.admin)
+readers = requires(Role.town_officer, Role.admin, Role.finance, Role.auditor)
+
+
+class HouseholdMonitoringController(Controller):
+    path = "/api/v1/households/{household_id:int}"
+    tags = ["monitoring"]
+    guards = [readers]
+
+    @post("/assessments", operation_id="assessHousehold", guards=[keepers])
+    async def assess(self, request: Request, household_id: FromPath[int],
+                     data: JSONBody[AssessmentIn]) -> AssessmentOut:
+        """The year's exit test (一有两不愁四保障): six guarantees, each met or not with a note, and per-capita
+        income from the ledger plus declared other net income against the poverty line. A household is
+        marked exited only with a passing assessment for its exit year."""
+        return await service.assess(request.user, household_id, data)
+
+    @get("/assessments", operation_id="listAssessments")
+    async def list_assessments(self, request: Request, household_id: FromPath[int]) -> list[AssessmentOut]:
+        """The household's exit assessments, oldest first."""
+        return await service.list_assessments(request.user, household_id)
+
+    @post("/hardships", operation_id="recordHardship", guards=[keepers])
+    async def hardship(self, request: Request, household_id: FromPath[int], data: JSONBody[HardshipIn]) -> HardshipOut:
+        """Record an illness, disaster, accident or other hardship; it puts the household on the monitoring list."""
+        return await service.record_hardship(request.user, household_id, data)
+
+    @post("/revisits", operation_id="recordRevisit", guards=[keepers])
+    async def revisit(self, request: Request, household_id: FromPath[int], data: JSONBody[RevisitIn]) -> RevisitOut:
+        """Record a revisit answering a monitoring entry; the outcome ``returned`` marks an exited household
+        as returned to poverty (返贫)."""
+        return await service.record_revisit(request.user, household_id, data)
+
+
+class MonitoringController(Controller):
+    path = "/api/v1/monitoring"
+    tags = ["monitoring"]
+    guards = [readers]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @get("/", operation_id="listMonitoring")
+    async def monitoring(
+        self, request: Request, page: NamedDependency[PageParams],
+        year: Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")],
+        open_only: FromQuery[bool] = True,
+    ) -> Page[MonitoringEntry]:
+        """Households to revisit for ``year``: exited ones earning under the watch line, recorded hardships,
+        and links that ended for exited households; each with its revisit due date and last revisit."""
+        return await service.monitoring(request.user, page, year=year, open_only=open_only)

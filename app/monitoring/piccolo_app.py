@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.monitoring.tables import ExitAssessment, HardshipEvent, Revisit
+
+APP_CONFIG = AppConfig(
+    app_name="monitoring",
+    migrations_folder_path=str(Path(__file__).parents[2] / "migrations" / "monitoring"),
+    table_classes=[ExitAssessment, HardshipEvent, Revisit],
+    migration_dependencies=["app.registry.piccolo_app"],
+)

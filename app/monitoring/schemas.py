@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from app.errors import FieldError
+from app.validation import check_money, check_year, clean_name, clean_optional
+
+
+class Verification(str, enum.Enum):
+    full_survey = "full_survey"
+    spot_check = "spot_check"
+    third_party = "third_party"
+
+
+class ChecklistItem(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    met: bool
+    note: str | None = None
+
+
+class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    year: int
+    food: ChecklistItem
+    clothing: ChecklistItem
+    compulsory_education: ChecklistItem
+    basic_medical_care: ChecklistItem
+    safe_housing: ChecklistItem
+    safe_drinking_water: ChecklistItem
+    verification: Verification
+    """How it was verified: full survey, spot check or a third party."""
+    other_net_income: Decimal = Decimal("0.00")
+    """Net income the ledger does not see (own farming, migrant work), declared for the year."""
+
+    def __post_init__(self) -> None:
+        check_year("year", self.year)
+        self.other_net_income = check_money("other_net_income", self.other_net_income)
+        for key in ("food", "clothing", "compulsory_education", "basic_medical_care", "safe_housing",
+                    "safe_drinking_water"):
+            item = getattr(self, key)
+            item.note = clean_optional(f"{key}.note", item.note, 1000)
+
+
+class AssessmentOut(msgspec.Struct, kw_only=True):
+    id: int
+    household_id: int
+    year: int
+    passed: bool
+    reasons: list[str]
+    checklist: dict[str, bool]
+    notes: dict[str, str | None]
+    ledger_income: Decimal
+    other_net_income: Decimal
+    members: int
+    per_capita: Decimal
+    poverty_line: Decimal
+    verification: Verification
+    assessed_by: int | None
+    assessed_at: datetime
+
+
+class HardshipKind(str, enum.Enum):
+    illness = "illness"
+    disaster = "disaster"
+    accident = "accident"
+    other = "other"
+
+
+class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: HardshipKind
+    occurred_on: date
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.note = clean_optional("note", self.note, 2000)
+        if self.occurred_on > date.today():
+            raise FieldError("occurred_on", "is in the future")
+
+
+class HardshipOut(msgspec.Struct, kw_only=True):
+    id: int
+    household_id: int
+    kind: HardshipKind
+    occurred_on: date
+    note: str | None
+    created_at: datetime
+
+
+class Trigger(str, enum.Enum):
+    low_income = "low_income"
+    hardship = "hardship"
+    link_ended = "link_ended"
+
+
+class Outcome(str, enum.Enum):
+    stable = "stable"
+    support_added = "support_added"
+    returned = "returned"
+
+
+class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    trigger: Trigger
+    trigger_ref: str
+    """What the monitoring entry names: the year (low_income), the event id (hardship) or the link id."""
+    visited_on: date
+    outcome: Outcome
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.trigger_ref = clean_name("trigger_ref", self.trigger_ref, 40)
+        self.note = clean_optional("note", self.note, 2000)
+        if self.visited_on > date.today():
+            raise FieldError("visited_on", "is in the future")
+
+
+class RevisitOut(msgspec.Struct, kw_only=True):
+    id: int
+    household_id: int
+    trigger: Trigger
+    trigger_ref: str
+    visited_on: date
+    outcome: Outcome
+    note: str | None
+    created_at: datetime
+
+
+class MonitoringEntry(msgspec.Struct, kw_only=True):
+    household_id: int
+    registry_no: str
+    town_id: int
+    trigger: Trigger
+    trigger_ref: str
+    detail: str
+    since: date
+    revisit_due: date
+    overdue: bool
+    last_revisit: RevisitOut | None

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from app.auth import Role, any_role, requires
+from app.pagination import Page, PageParams, provide_page_params
+from app.pairing import service
+from app.pairing.schemas import PairingCreate, PairingEnd, PairingOut, ProgrammeReport, SupportIn, SupportKind, SupportOut
+
+
+class PairingController(Controller):
+    path = "/api/v1/pairings"
+    tags = ["pairing"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="createPairing", guards=[requires(Role.admin)])
+    async def create(self, request: Request, data: JSONBody[PairingCreate]) -> PairingOut:
+        """Pair an enterprise with a village (千企帮千村); the mode is derived from the other pairings."""
+        return await service.create_pairing(request.user, data)
+
+    @get("/", operation_id="listPairings")
+    async def list_pairings(
+        self, request: Request, page: NamedDependency[PageParams], enterprise_id: FromQuery[int | None] = None,
+        village_id: FromQuery[int | None] = None, in_force: FromQuery[bool | None] = None,
+    ) -> Page[PairingOut]:
+        """Pairings with their derived mode; operators see their enterprise's."""
+        return await service.list_pairings(request.user, page, enterprise_id=enterprise_id, village_id=village_id,
+                                           in_force=in_force)
+
+    @post("/{pairing_id:int}/end", operation_id="endPairing", guards=[requires(Role.admin)], status_code=200)
+    async def end(self, request: Request, pairing_id: FromPath[int], data: JSONBody[PairingEnd]) -> PairingOut:
+        """Set or bring forward the day a pairing ends."""
+        return await service.end_pairing(request.user, pairing_id, data)
+
+    @get("/report", operation_id="pairingProgrammeReport",
+         guards=[requires(Role.admin, Role.finance, Role.auditor, Role.town_officer)])
+    async def report(self, year: FromQuery[int | None] = None) -> ProgrammeReport:
+        """The programme: enterprises and villages paired, poor villages without a pairing, and support by
+        kind and year per enterprise and per village."""
+        return await service.programme_report(year)
+
+
+class SupportController(Controller):
+    path = "/api/v1/support-records"
+    tags = ["pairing"]
+    guards = [any_role]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="recordSupport", guards=[requires(Role.operator, Role.admin)])
+    async def record(self, request: Request, data: JSONBody[SupportIn]) -> Response[SupportOut]:
+        """Log support given to a paired village (422 when not paired on that day).
+
+        Retry-safe by ``reference``: the same body again returns the first record (200); another body, 409.
+        """
+        record, created = await service.record_support(request.user, data)
+        return Response(record, status_code=201 if created else 200)
+
+    @get("/", operation_id="listSupportRecords")
+    async def list_support(
+        self, request: Request, page: NamedDependency[PageParams], enterprise_id: FromQuery[int | None] = None,
+        village_id: FromQuery[int | None] = None, kind: FromQuery[SupportKind | None] = None,
+        year: FromQuery[int | None] = None,
+    ) -> Page[SupportOut]:
+        """Support records; operators see their enterprise's."""
+        return await service.list_support(request.user, page, enterprise_id=enterprise_id, village_id=village_id,
+                                          kind=kind and kind.value, year=year)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from app.errors import FieldError
+from app.validation import check_money, clean_name, clean_optional
+
+
+class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enterprise_id: int
+    village_id: int
+    start_date: date
+    end_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise FieldError("end_date", "is before start_date")
+
+
+class PairingEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    end_date: date
+
+
+class PairingOut(msgspec.Struct, kw_only=True):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    village_id: int
+    village_name: str
+    town_id: int
+    start_date: date
+    end_date: date | None
+    mode: str
+    """Derived: one_enterprise_one_village, several_enterprises_one_village, one_enterprise_several_villages
+    or many_to_many, counting the pairings in force today."""
+    created_at: datetime
+
+
+class SupportKind(str, enum.Enum):
+    industry = "industry"
+    employment = "employment"
+    training = "training"
+    donation = "donation"
+    consumption = "consumption"
+    other = "other"
+
+
+class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enterprise_id: int
+    village_id: int
+    kind: SupportKind
+    given_on: date
+    reference: str
+    amount: Decimal | None = None
+    in_kind: str | None = None
+    households_benefited: int = 0
+    people_benefited: int = 0
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.amount = check_money("amount", self.amount, positive=True)
+        self.in_kind = clean_optional("in_kind", self.in_kind, 2000)
+        self.note = clean_optional("note", self.note, 2000)
+        self.reference = clean_name("reference", self.reference, 64)
+        if self.amount is None and self.in_kind is None:
+            raise FieldError("amount", "give a money amount, an in-kind description, or both")
+        if self.households_benefited < 0:
+            raise FieldError("households_benefited", "must not be negative")
+        if self.people_benefited < self.households_benefited:
+            raise FieldError("people_benefited", "cannot be fewer than the households benefited")
+        if self.given_on > date.today():
+            raise FieldError("given_on", "is in the future")
+
+
+class SupportOut(msgspec.Struct, kw_only=True):
+    id: int
+    enterprise_id: int
+    village_id: int
+    kind: SupportKind
+    amount: Decimal | None
+    in_kind: str | None
+    households_benefited: int
+    people_benefited: int
+    given_on: date
+    note: str | None
+    reference: str
+    created_at: datetime
+
+
+class SupportTotal(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    year: int
+    kind: str
+    records: int
+    amount: Decimal
+    people_benefited: int
+
+
+class ProgrammeReport(msgspec.Struct, kw_only=True):
+    enterprises_paired: int
+    villages_paired: int
+    poor_villages_paired: int
+    poor_villages_without_pairing: list[dict[str, object]]
+    by_enterprise: list[SupportTotal]
+    by_village: list[SupportTotal]
