@@ -18,6 +18,7 @@ from app.crosscheck.controllers import CrossCheckController
 from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.errors import EXCEPTION_HANDLERS
+from app.exports.controllers import ExportController
 from app.health import health
 from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
@@ -33,6 +34,7 @@ from app.payouts.report_controllers import (
 )
 from app.registry.controllers import TownController, VillageController
 from app.registry.household_controllers import HouseholdController, ObjectionController
+from app.stats.controllers import StatsController
 from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
 from app.subsidies.payment_controllers import TEMPLATES, PaymentBatchController, VoucherController
 
@@ -63,6 +65,8 @@ ROUTES = [
     SupportController,
     HouseholdMonitoringController,
     MonitoringController,
+    StatsController,
+    ExportController,
 ]
 
 

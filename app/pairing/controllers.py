@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -43,11 +46,32 @@ class PairingController(Controller):
         return await service.programme_report(year)
 
 
+class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
+    enterprise_id: int | None = None
+    village_id: int | None = None
+    kind: SupportKind | None = None
+    year: int | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"enterprise_id": self.enterprise_id, "village_id": self.village_id,
+                "kind": self.kind and self.kind.value, "year": self.year}
+
+
+async def provide_support_filter(
+    enterprise_id: FromQuery[int | None] = None,
+    village_id: FromQuery[int | None] = None,
+    kind: FromQuery[SupportKind | None] = None,
+    year: FromQuery[int | None] = None,
+) -> SupportFilter:
+    """Support-record filters, shared by the list and its export."""
+    return SupportFilter(enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
+
+
 class SupportController(Controller):
     path = "/api/v1/support-records"
     tags = ["pairing"]
     guards = [any_role]
-    dependencies = {"page": Provide(provide_page_params)}
+    dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_support_filter)}
 
     @post("/", operation_id="recordSupport", guards=[requires(Role.operator, Role.admin)])
     async def record(self, request: Request, data: JSONBody[SupportIn]) -> Response[SupportOut]:
@@ -60,10 +84,7 @@ class SupportController(Controller):
 
     @get("/", operation_id="listSupportRecords")
     async def list_support(
-        self, request: Request, page: NamedDependency[PageParams], enterprise_id: FromQuery[int | None] = None,
-        village_id: FromQuery[int | None] = None, kind: FromQuery[SupportKind | None] = None,
-        year: FromQuery[int | None] = None,
+        self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[SupportFilter]
     ) -> Page[SupportOut]:
         """Support records; operators see their enterprise's."""
-        return await service.list_support(request.user, page, enterprise_id=enterprise_id, village_id=village_id,
-                                          kind=kind and kind.value, year=year)
+        return await service.list_support(request.user, page, **filters.as_kwargs())

@@ -140,15 +140,20 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
     return _support(existing), False
 
 
-async def list_support(principal: Principal, page: PageParams, *, enterprise_id: int | None, village_id: int | None,
-                       kind: str | None, year: int | None) -> Page[SupportOut]:
+def support_query(principal: Principal, *, enterprise_id: int | None, village_id: int | None, kind: str | None,
+                  year: int | None) -> tuple[str, list[Any]]:
+    """The support records a caller may read under the filters (for lists and exports)."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
-    return await fetch_page(
+    return (
         _SUPPORT + " WHERE ($1::int IS NULL OR s.enterprise = $1) AND ($2::int IS NULL OR s.village = $2)"
         " AND ($3::text IS NULL OR s.kind = $3) AND ($4::int IS NULL OR extract(year FROM s.given_on) = $4)",
-        [enterprise_id, village_id, kind, year], page, "id", _support,
+        [enterprise_id, village_id, kind, year],
     )
+
+
+async def list_support(principal: Principal, page: PageParams, **filters: Any) -> Page[SupportOut]:
+    return await fetch_page(*support_query(principal, **filters), page, "id", _support)
 
 
 async def programme_report(year: int | None) -> ProgrammeReport:

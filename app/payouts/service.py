@@ -135,12 +135,16 @@ def _ensure_may_read(principal: Principal, row: Any) -> None:
         raise PermissionDeniedException("town officers read payouts through household income")
 
 
-async def list_payouts(principal: Principal, page: PageParams, f: PayoutFilter) -> Page[PayoutOut]:
+def list_query(principal: Principal, f: PayoutFilter) -> tuple[str, list[Any]]:
+    """The payouts a caller may read under the filters (for lists and exports)."""
     enterprise_id = principal.enterprise_id if principal.role is Role.operator else f.enterprise_id
-    return await fetch_page(
+    return (
         _PAYOUT + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
         " AND ($3::int IS NULL OR p.household = $3) AND ($4::text IS NULL OR p.income_type = $4)"
         " AND ($5::date IS NULL OR p.paid_on >= $5) AND ($6::date IS NULL OR p.paid_on <= $6)",
         [enterprise_id, f.link_id, f.household_id, f.income_type and f.income_type.value, f.paid_from, f.paid_to],
-        page, "id", payout_out,
     )
+
+
+async def list_payouts(principal: Principal, page: PageParams, f: PayoutFilter) -> Page[PayoutOut]:
+    return await fetch_page(*list_query(principal, f), page, "id", payout_out)

@@ -162,8 +162,13 @@ async def get_household(principal: Principal, household_id: int) -> HouseholdDet
     return await _detail(household_id)
 
 
+def list_query(principal: Principal, filters: HouseholdFilter) -> tuple[str, list[Any]]:
+    """The households a caller may see under the filters (for lists and exports)."""
+    return _SUMMARY + _FILTERS, _filter_args(principal, filters)
+
+
 async def list_households(principal: Principal, page: PageParams, filters: HouseholdFilter) -> Page[HouseholdOut]:
-    return await fetch_page(_SUMMARY + _FILTERS, _filter_args(principal, filters), page, "id", _summary)
+    return await fetch_page(*list_query(principal, filters), page, "id", _summary)
 
 
 def _filter_args(principal: Principal, f: HouseholdFilter) -> list[Any]:

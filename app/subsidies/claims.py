@@ -165,16 +165,21 @@ def _claim_view(c: ClaimOut) -> dict[str, Any]:
     }
 
 
-async def list_claims(actor: Principal, page: PageParams, *, scheme_id: int | None, status: str | None,
-                      town_id: int | None, industry: str | None, household_id: int | None) -> Page[ClaimOut]:
+def list_query(actor: Principal, *, scheme_id: int | None, status: str | None, town_id: int | None,
+               industry: str | None, household_id: int | None) -> tuple[str, list[Any]]:
+    """The claims a caller may read under the filters (for lists and exports)."""
     if actor.role is Role.town_officer:
         town_id = actor.town_id
-    return await fetch_page(
+    return (
         _CLAIM + " WHERE ($1::int IS NULL OR c.scheme = $1) AND ($2::text IS NULL OR c.status = $2)"
         " AND ($3::int IS NULL OR v.town = $3) AND ($4::text IS NULL OR i.code = $4)"
         " AND ($5::int IS NULL OR c.household = $5)",
-        [scheme_id, status, town_id, industry, household_id], page, "id", _claim,
+        [scheme_id, status, town_id, industry, household_id],
     )
+
+
+async def list_claims(actor: Principal, page: PageParams, **filters: Any) -> Page[ClaimOut]:
+    return await fetch_page(*list_query(actor, **filters), page, "id", _claim)
 
 
 async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> ClaimDetail:

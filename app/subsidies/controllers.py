@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -78,11 +81,35 @@ class SubsidySchemeController(Controller):
         return await schemes.preview(scheme_id)
 
 
+class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
+    scheme_id: int | None = None
+    status: ClaimStatus | None = None
+    town_id: int | None = None
+    industry: str | None = None
+    household_id: int | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"scheme_id": self.scheme_id, "status": self.status and self.status.value, "town_id": self.town_id,
+                "industry": self.industry, "household_id": self.household_id}
+
+
+async def provide_claim_filter(
+    scheme_id: FromQuery[int | None] = None,
+    status: FromQuery[ClaimStatus | None] = None,
+    town_id: FromQuery[int | None] = None,
+    industry: FromQuery[str | None] = None,
+    household_id: FromQuery[int | None] = None,
+) -> ClaimFilter:
+    """Claim filters, shared by the claim list and its export."""
+    return ClaimFilter(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
+                       household_id=household_id)
+
+
 class SubsidyClaimController(Controller):
     path = "/api/v1/subsidy-claims"
     tags = ["subsidies"]
     guards = [claim_readers]
-    dependencies = {"page": Provide(provide_page_params)}
+    dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_claim_filter)}
 
     @post("/", operation_id="fileSubsidyClaim", guards=[claim_keepers])
     async def file(self, request: Request, data: JSONBody[ClaimCreate]) -> ClaimDetail:
@@ -91,18 +118,10 @@ class SubsidyClaimController(Controller):
 
     @get("/", operation_id="listSubsidyClaims")
     async def list_claims(
-        self,
-        request: Request,
-        page: NamedDependency[PageParams],
-        scheme_id: FromQuery[int | None] = None,
-        status: FromQuery[ClaimStatus | None] = None,
-        town_id: FromQuery[int | None] = None,
-        industry: FromQuery[str | None] = None,
-        household_id: FromQuery[int | None] = None,
+        self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[ClaimFilter]
     ) -> Page[ClaimOut]:
         """Claims, filtered; town officers see their town's."""
-        return await claims.list_claims(request.user, page, scheme_id=scheme_id, status=status and status.value,
-                                        town_id=town_id, industry=industry, household_id=household_id)
+        return await claims.list_claims(request.user, page, **filters.as_kwargs())
 
     @get("/{claim_id:int}", operation_id="getSubsidyClaim")
     async def get_claim(self, request: Request, claim_id: FromPath[int]) -> ClaimDetail:

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.response import Stream
+
+from app.auth import Role, any_role, requires
+from app.csv_stream import csv_stream
+from app.pairing import service as pairing
+from app.pairing.controllers import SupportFilter, provide_support_filter
+from app.payouts import service as payouts
+from app.payouts.controllers import provide_payout_filter
+from app.payouts.schemas import PayoutFilter
+from app.registry import household_service as households
+from app.registry.household_controllers import provide_household_filter
+from app.registry.schemas import HouseholdFilter
+from app.subsidies import claims
+from app.subsidies.controllers import ClaimFilter, provide_claim_filter
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+class ExportController(Controller):
+    path = "/api/v1/exports"
+    tags = ["exports"]
+    guards = [any_role]
+
+    @get("/households.csv", operation_id="exportHouseholds", media_type="text/csv",
+         dependencies={"filters": Provide(provide_household_filter)})
+    async def households(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> Stream:
+        """Households as CSV, with the filters of the household list and the caller's scope."""
+        sql, args = households.list_query(request.user, filters)
+        return csv_stream(
+            "households.csv", sql + " ORDER BY h.id", args,
+            ["id", "registry_no", "town", "village", "attribute", "causes", "status", "head", "people",
+             "late_addition", "registered_on", "exited_year", "removed_reason", "open_flags"],
+            lambda r: [r["id"], r["registry_no"], r["town_name"], r["village_name"], r["attribute"],
+                       ";".join(r["causes"]), r["status"], _text(r["head_name"]), r["people"], r["late_addition"],
+                       _text(r["registered_on"]), _text(r["exited_year"]), _text(r["removed_reason"]), r["open_flags"]],
+        )
+
+    @get("/payouts.csv", operation_id="exportPayouts", media_type="text/csv",
+         guards=[requires(Role.operator, Role.admin, Role.finance, Role.auditor)],
+         dependencies={"filters": Provide(provide_payout_filter)})
+    async def payouts(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
+        """The payout ledger as CSV, with the filters of the payout list; operators get their own."""
+        sql, args = payouts.list_query(request.user, filters)
+        return csv_stream(
+            "payouts.csv", sql + " ORDER BY p.id", args,
+            ["id", "enterprise_id", "link_id", "household_id", "income_type", "amount", "period_from", "period_to",
+             "paid_on", "method", "reference", "reverses", "reason"],
+            lambda r: [r["id"], r["enterprise_id"], r["link_id"], r["household_id"], r["income_type"],
+                       f"{r['amount']:.2f}", r["period_from"], r["period_to"], r["paid_on"], r["method"],
+                       r["reference"], _text(r["reverses"]), _text(r["reason"])],
+        )
+
+    @get("/subsidy-claims.csv", operation_id="exportSubsidyClaims", media_type="text/csv",
+         guards=[requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)],
+         dependencies={"filters": Provide(provide_claim_filter)})
+    async def subsidy_claims(self, request: Request, filters: NamedDependency[ClaimFilter]) -> Stream:
+        """Subsidy claims as CSV, with the filters of the claim list."""
+        sql, args = claims.list_query(request.user, **filters.as_kwargs())
+        return csv_stream(
+            "subsidy-claims.csv", sql + " ORDER BY c.id", args,
+            ["id", "scheme_id", "household_id", "registry_no", "industry", "declared_quantity", "verified_quantity",
+             "inspector", "verified_on", "status", "reject_reason"],
+            lambda r: [r["id"], r["scheme_id"], r["household_id"], r["registry_no"], r["industry"],
+                       r["declared_quantity"], _text(r["verified_quantity"]), _text(r["inspector"]),
+                       _text(r["verified_on"]), r["status"], _text(r["reject_reason"])],
+        )
+
+    @get("/support-records.csv", operation_id="exportSupportRecords", media_type="text/csv",
+         dependencies={"filters": Provide(provide_support_filter)})
+    async def support_records(self, request: Request, filters: NamedDependency[SupportFilter]) -> Stream:
+        """Support records as CSV, with the filters of the support list; operators get their own."""
+        sql, args = pairing.support_query(request.user, **filters.as_kwargs())
+        return csv_stream(
+            "support-records.csv", sql + " ORDER BY s.id", args,
+            ["id", "enterprise_id", "village_id", "kind", "amount", "in_kind", "households_benefited",
+             "people_benefited", "given_on", "reference", "note"],
+            lambda r: [r["id"], r["enterprise_id"], r["village_id"], r["kind"],
+                       "" if r["amount"] is None else f"{r['amount']:.2f}", _text(r["in_kind"]),
+                       r["households_benefited"], r["people_benefited"], r["given_on"], r["reference"],
+                       _text(r["note"])],
+        )

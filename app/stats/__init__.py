@@ -1,0 +1,1 @@
+"""The figures a city reports, computed from the ledgers on demand."""

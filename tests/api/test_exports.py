@@ -1,0 +1,55 @@
+"""CSV exports follow the lists' filters and scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.chain_helpers import WAGE, link, make_base, make_enterprise
+from tests.registry_helpers import make_household, make_town, make_village, register
+
+
+def rows(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+async def test_household_export_filters_and_scopes(client, admin, auth):
+    town, other_town = await make_town(client, admin), await make_town(client, admin, "广华")
+    village, other_village = await make_village(client, admin, town), await make_village(client, admin, other_town)
+    officer = await auth("town_officer", town_id=town)
+    other_officer = await auth("town_officer", town_id=other_town)
+    mine = [await make_household(client, officer, village, n) for n in (1, 2)]
+    await make_household(client, other_officer, other_village, 3)
+    await register(client, officer, mine[0]["id"])
+    everything = rows(await client.get("/api/v1/exports/households.csv", headers=admin))
+    assert len(everything) == 3 and everything[0]["head"] == "张1" and everything[0]["causes"] == "illness;lack_of_capital"
+    scoped = rows(await client.get("/api/v1/exports/households.csv", headers=officer))
+    assert [r["registry_no"] for r in scoped] == [h["registry_no"] for h in mine]
+    registered = rows(await client.get("/api/v1/exports/households.csv?status=registered", headers=officer))
+    assert [r["id"] for r in registered] == [str(mine[0]["id"])]
+    bad = await client.get("/api/v1/exports/households.csv?status=nope", headers=officer)
+    assert bad.status_code == 400
+
+
+async def test_payout_export_is_the_operators_own_ledger(client, admin, auth):
+    town = await make_town(client, admin)
+    village = await make_village(client, admin, town)
+    officer = await auth("town_officer", town_id=town)
+    enterprise = await make_enterprise(client, admin, town, 1)
+    operator = await auth("operator", enterprise_id=enterprise)
+    base = await make_base(client, operator, enterprise, village)
+    h = await make_household(client, officer, village, 1)
+    await register(client, officer, h["id"])
+    lid = (await link(client, operator, enterprise, base, h["id"], WAGE)).json()["id"]
+    rows_in = [{"link_id": lid, "income_type": "wage", "amount": f"{100 + i}.00", "period_from": "2017-01-01",
+                "period_to": "2017-01-31", "paid_on": "2017-02-01", "method": "cash", "reference": f"E-{i}"}
+               for i in range(4500)]  # more than one streamed chunk
+    assert (await client.post("/api/v1/payouts/batch", json=rows_in, headers=operator)).status_code == 201
+    mine = rows(await client.get("/api/v1/exports/payouts.csv", headers=operator))
+    assert len(mine) == 4500 and mine[0]["amount"] == "100.00" and mine[-1]["reference"] == "E-4499"
+    stranger = await auth("operator", enterprise_id=await make_enterprise(client, admin, town, 2))
+    assert rows(await client.get("/api/v1/exports/payouts.csv", headers=stranger)) == []
+    assert (await client.get("/api/v1/exports/payouts.csv", headers=officer)).status_code == 403
