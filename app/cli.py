@@ -20,6 +20,32 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _load_demo(*, quiet_if_present: bool) -> int:
+    from app.demo import DemoRefused, load_demo
+
+    async def go():
+        import piccolo_conf  # noqa: F401
+
+        return await load_demo()
+
+    try:
+        loaded = _run(go())
+    except DemoRefused as exc:
+        print(f"demo not loaded: {exc}", file=sys.stderr)
+        return 0 if quiet_if_present else 2
+    print(f"demo Qianjiang loaded in {loaded.seconds:.1f} s. Accounts (tokens shown only now):")
+    for role, token in loaded.tokens.items():
+        print(f"  {role:<13} {token}")
+    return 0
+
+
+def cmd_demo(_: argparse.Namespace) -> int:
+    from app.migrations import migrate
+
+    _run(migrate())
+    return _load_demo(quiet_if_present=False)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -28,6 +54,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
     _run(migrate())
+    if args.demo:
+        _load_demo(quiet_if_present=True)
     where = "embedded PostgreSQL" if "host=/" in url else "DATABASE_URL"
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     print(f"ChainAid on {base} ({where}); API docs at {base}/schema, health at {base}/health", flush=True)
@@ -135,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--demo", action="store_true", help="load the demo Qianjiang first, if the database is empty")
     serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("demo", help="load a synthetic Qianjiang into an empty database").set_defaults(func=cmd_demo)
 
     sub.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
 

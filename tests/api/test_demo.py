@@ -1,0 +1,54 @@
+"""The demo Qianjiang: the overview shows exactly the city's figures, and every part has data to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.demo import DemoRefused, load_demo
+
+
+async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
+    loaded = await load_demo()
+    assert set(loaded.tokens) == {"admin", "finance", "auditor", "town_officer", "operator"}
+    headers = {role: {"Authorization": f"Bearer {token}"} for role, token in loaded.tokens.items()}
+    r = await client.get("/api/v1/stats/overview", headers=headers["auditor"])
+    assert r.status_code == 200, r.text
+    o = r.json()
+    assert {k: o[k] for k in (
+        "towns", "poor_villages_registered", "poor_villages_exited", "households_registered", "people_registered",
+        "people_exited", "people_removed", "people_added_after_first_round", "enterprises_paired",
+        "poor_villages_paired",
+    )} == {
+        "towns": 22, "poor_villages_registered": 51, "poor_villages_exited": 27, "households_registered": 22108,
+        "people_registered": 64052, "people_exited": 24399, "people_removed": 1691,
+        "people_added_after_first_round": 1691, "enterprises_paired": 42, "poor_villages_paired": 51,
+    }
+    assert {t["income_type"] for t in o["payouts_by_type"]} == {"dividend", "wage", "purchase", "franchise_income"}
+    assert o["subsidies_paid_count"] > 0 and o["subsidies_approved_count"] > o["subsidies_paid_count"]
+
+    # as of the end of 2014, before any exit, removal or late addition
+    early = (await client.get("/api/v1/stats/overview?as_of=2014-12-31", headers=headers["admin"])).json()
+    assert early["people_exited"] == 0 and early["people_removed"] == 0
+    assert early["people_added_after_first_round"] == 0
+    assert early["people_registered"] == 64052 - 1691 + 1691  # the removed were still on it, the late not yet
+    assert early["poor_villages_exited"] == 0 and early["payouts_total"] == "0.00"
+
+    # every stage of a claim is there, and the other views have something to show
+    claims = (await client.get("/api/v1/subsidy-claims?limit=1", headers=headers["finance"])).json()
+    assert claims["total"] == 2000
+    for status in ("filed", "verified", "approved", "rejected"):
+        assert (await client.get(f"/api/v1/subsidy-claims?status={status}&limit=1",
+                                 headers=headers["finance"])).json()["total"] > 0
+    arrears = (await client.get("/api/v1/links/arrears?year=2017&limit=1", headers=headers["finance"])).json()
+    assert arrears["total"] > 0
+    watch = (await client.get("/api/v1/monitoring?year=2017&limit=1", headers=headers["auditor"])).json()
+    assert watch["total"] > 0
+    preview = (await client.get("/api/v1/subsidy-schemes/1/preview", headers=headers["finance"])).json()
+    assert preview["approved"] != "0.00" and preview["pending"] != "0.00"
+    mine = (await client.get("/api/v1/households?limit=1", headers=headers["operator"])).json()
+    assert mine["total"] > 0
+    verify = (await client.get("/api/v1/audit/verify", headers=headers["auditor"])).json()
+    assert verify["ok"] is True
+
+    with pytest.raises(DemoRefused):
+        await load_demo()
