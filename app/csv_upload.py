@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 from app.errors import FieldError, field_and_message
 
@@ -39,6 +40,13 @@ def decode(content: bytes) -> str:
             return content.decode("gb18030")
         except UnicodeDecodeError:
             raise FieldError("file", "is neither UTF-8 nor GB18030 text") from None
+
+
+async def read_upload(data: object) -> bytes:
+    """The bytes of the uploaded form field ``file``, or a 400 naming it."""
+    if not isinstance(data, UploadFile):
+        raise FieldError("file", "send the CSV as a multipart/form-data upload in the field 'file'")
+    return await data.read()
 
 
 def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:

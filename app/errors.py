@@ -103,8 +103,8 @@ def _validation_handler(_: Request, exc: ValidationException) -> Response:
         entry = {"field": field or "body", "message": message}
         if "line" in item:  # a row of an uploaded file
             entry["line"] = item["line"]
-        if item.get("source"):
-            entry["source"] = str(item["source"])
+        if source := item.get("source"):
+            entry["source"] = getattr(source, "value", source)
         errors.append(entry)
     if not errors:
         errors.append({"field": "body", "message": exc.detail})

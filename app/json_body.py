@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.exceptions import ValidationException
 from litestar.types import Empty
 
 
@@ -40,5 +41,11 @@ class ChainAidRequest(Request):
             if (cached := self._connection_state.json) is not Empty:
                 self._json = cached
             else:
-                self._json = self._connection_state.json = decode_json_body(await self.body())
+                try:
+                    decoded = decode_json_body(await self.body())
+                except msgspec.DecodeError as exc:
+                    raise ValidationException(
+                        detail="the body is not valid JSON", extra=[{"key": "body", "message": str(exc)}]
+                    ) from None
+                self._json = self._connection_state.json = decoded
         return self._json

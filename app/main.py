@@ -22,6 +22,7 @@ from app.exports.controllers import ExportController
 from app.health import health
 from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
+from app.openapi import document_problems
 from app.links.controllers import BaseController, LinkController
 from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController
 from app.pairing.controllers import PairingController, SupportController
@@ -73,7 +74,7 @@ ROUTES = [
 def create_app() -> Litestar:
     import piccolo_conf  # noqa: F401  - configures the engine (and starts the embedded database if needed)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTES,
         request_class=ChainAidRequest,
         middleware=[auth_middleware],
@@ -94,6 +95,8 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         logging_config=None,
     )
+    document_problems(app)
+    return app
 
 
 logging.getLogger("app").setLevel(logging.INFO)

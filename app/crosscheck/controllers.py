@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from app.auth import Role, requires
 from app.crosscheck import service
 from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, FlagResolve, ImportResult, RuleIn, RuleOut
-from app.csv_upload import RowError, convert_row, read_rows
+from app.csv_upload import RowError, convert_row, read_rows, read_upload
 from app.pagination import Page, PageParams, provide_page_params
 
 MAX_RECORDS = 50_000
@@ -41,7 +41,7 @@ class CrossCheckController(Controller):
           status_code=200)
     async def import_csv(self, request: Request, data: MultipartBody[UploadFile]) -> ImportResult:
         """The same from a CSV upload (field ``file``): department, item, id_number, value, as_of."""
-        rows = read_rows(await data.read(), {"department", "item", "id_number", "as_of"})
+        rows = read_rows(await read_upload(data), {"department", "item", "id_number", "as_of"})
         records, errors = [], []
         for line, values in rows:
             parsed = convert_row(line, values, DepartmentRecordIn)

@@ -4,6 +4,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -73,7 +74,8 @@ class SupportController(Controller):
     guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_support_filter)}
 
-    @post("/", operation_id="recordSupport", guards=[requires(Role.operator, Role.admin)])
+    @post("/", operation_id="recordSupport",
+          responses={200: ResponseSpec(data_container=SupportOut, description="the first record, sent again")}, guards=[requires(Role.operator, Role.admin)])
     async def record(self, request: Request, data: JSONBody[SupportIn]) -> Response[SupportOut]:
         """Log support given to a paired village (422 when not paired on that day).
 

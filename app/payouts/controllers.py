@@ -6,13 +6,14 @@ from datetime import date
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, any_role, requires
-from app.csv_upload import RowError, convert_row, read_rows
+from app.csv_upload import RowError, convert_row, read_rows, read_upload
 from app.errors import FieldError, Unprocessable, field_and_message
 from app.json_body import decode_json_body
 from app.pagination import Page, PageParams, provide_page_params
@@ -67,7 +68,8 @@ class PayoutController(Controller):
     guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_payout_filter)}
 
-    @post("/", operation_id="recordPayout", guards=[reporters])
+    @post("/", operation_id="recordPayout",
+          responses={200: ResponseSpec(data_container=PayoutOut, description="the first record, sent again")}, guards=[reporters])
     async def record(self, request: Request, data: JSONBody[PayoutIn]) -> Response[PayoutOut]:
         """Report one payout to a household under a link.
 
@@ -119,7 +121,7 @@ class PayoutController(Controller):
             raise Unprocessable("name the enterprise the file reports for", extra={"field": "enterprise_id"})
         parsed: list[tuple[int, PayoutCsvRow]] = []
         problems: list[RowProblem] = []
-        for line, values in read_rows(await data.read(), REQUIRED_COLUMNS):
+        for line, values in read_rows(await read_upload(data), REQUIRED_COLUMNS):
             row = convert_row(line, values, PayoutCsvRow)
             if isinstance(row, RowError):
                 problems.append(RowProblem(index=row.line, field=row.field, message=row.message))

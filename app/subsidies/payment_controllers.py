@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.response import Template
 
 from app.auth import Principal, Role, ensure_town_scope, requires
-from app.csv_upload import RowError, convert_row, read_rows
+from app.csv_upload import RowError, convert_row, read_rows, read_upload
 from app.errors import Unprocessable
 from app.money import format_yuan, to_chinese_capital
 from app.pagination import Page, PageParams, provide_page_params
@@ -104,7 +104,7 @@ class PaymentBatchController(Controller):
         """Apply the bank's result file (field ``file``): voucher_no, result (paid / failed), bank_reference,
         and optionally paid_on. Failed vouchers can go into a later batch; none is ever paid twice."""
         results, errors = [], []
-        for line, values in read_rows(await data.read(), {"voucher_no", "result"}):
+        for line, values in read_rows(await read_upload(data), {"voucher_no", "result"}):
             row = convert_row(line, values, BankResultRow)
             (errors if isinstance(row, RowError) else results).append(row if isinstance(row, RowError) else (line, row))
         if errors:
