@@ -94,8 +94,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(url: str, *, workers: int = 1, app: str = "app.main:create_app") -> Iterator[str]:
-    """uvicorn in a child process, on loopback; yields its base URL and stops it afterwards."""
+def server_process(url: str, *, workers: int = 1, app: str = "app.main:create_app") -> Iterator[tuple[str, subprocess.Popen]]:
+    """uvicorn in a child process on loopback: yields (base URL, process) once /health answers, stops it after."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
@@ -114,10 +114,17 @@ def running_server(url: str, *, workers: int = 1, app: str = "app.main:create_ap
                 time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start")
-        yield base
+        yield base, proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def running_server(url: str, *, workers: int = 1, app: str = "app.main:create_app") -> Iterator[str]:
+    with server_process(url, workers=workers, app=app) as (base, _):
+        yield base
 
 
 def median(values: list[float]) -> float:

@@ -328,3 +328,28 @@ async def test_town_officers_see_their_towns_claims_only(client, admin, auth, wo
     assert (await client.get("/api/v1/subsidy-claims", headers=other)).json()["total"] == 0
     assert (await verify(client, world, claim["id"], "5", headers=other)).status_code == 403
     assert (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["officer"])).status_code == 403
+
+
+async def test_concurrent_approvals_never_pass_the_household_cap(client, world):
+    """Four claims of one household, 3000.00 each, approved at once: the cap of 5000.00 holds."""
+    finance = world["finance"]
+    scheme = (await client.post("/api/v1/subsidy-schemes", json={
+        "year": 2019, "name": "cap race", "budget": "100000.00", "household_cap": "5000.00",
+        "rates": [{"industry": code, "unit": "mu", "min_quantity": "1", "tiers": [{"up_to": None, "rate": "300.00"}]}
+                  for code in ("crayfish_rice", "soybean", "pinellia", "vegetables")],
+    }, headers=finance)).json()
+    await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)
+    h = world["households"][0]
+    ids = []
+    for code in ("crayfish_rice", "soybean", "pinellia", "vegetables"):
+        c = (await client.post("/api/v1/subsidy-claims", json={
+            "scheme_id": scheme["id"], "household_id": h["id"], "industry": code, "declared_quantity": "10"},
+            headers=world["officer"])).json()
+        await verify(client, world, c["id"], "10")
+        ids.append(c["id"])
+    results = await asyncio.gather(*(client.post(f"/api/v1/subsidy-claims/{i}/approve", headers=finance) for i in ids))
+    amounts = sorted(r.json()["amount"] for r in results if r.status_code == 201)
+    assert amounts == ["2000.00", "3000.00"], [r.text for r in results]
+    assert sorted(r.status_code for r in results) == [201, 201, 409, 409]
+    total = await fetch("SELECT sum(amount) AS s FROM voucher WHERE scheme = $1 AND household = $2", scheme["id"], h["id"])
+    assert total[0]["s"] == 5000
