@@ -42,11 +42,15 @@ def decode(content: bytes) -> str:
             raise FieldError("file", "is neither UTF-8 nor GB18030 text") from None
 
 
-async def read_upload(data: object) -> bytes:
-    """The bytes of the uploaded form field ``file``, or a 400 naming it."""
-    if not isinstance(data, UploadFile):
-        raise FieldError("file", "send the CSV as a multipart/form-data upload in the field 'file'")
-    return await data.read()
+@dataclass
+class CsvUpload:
+    """A multipart/form-data upload with the CSV in the field ``file`` (exactly one)."""
+
+    file: UploadFile
+
+
+async def read_upload(data: CsvUpload) -> bytes:
+    return await data.file.read()
 
 
 def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:
@@ -62,15 +66,18 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header = [h.strip().lower() for h in next(reader)]
-    missing = sorted(required - set(header))
-    if missing:
-        raise FieldError("file", f"the header lacks the column(s): {', '.join(missing)}")
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        missing = sorted(required - set(header))
+        if missing:
+            raise FieldError("file", f"the header lacks the column(s): {', '.join(missing)}")
+        rows = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
+    except csv.Error as exc:
+        raise FieldError("file", f"line {reader.line_num}: {exc}") from None
     return rows
 
 

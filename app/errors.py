@@ -136,6 +136,8 @@ def _integrity_handler(_: Request, exc: asyncpg.IntegrityConstraintViolationErro
         return problem(422, f"refers to something that does not exist: {detail}", {"constraint": constraint})
     if isinstance(exc, asyncpg.RestrictViolationError):
         return problem(409, str(exc), {"constraint": constraint})
+    if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
+        return problem(409, f"overlaps an existing record: {detail}", {"constraint": constraint})
     # check, not-null and exclusion violations
     column = getattr(exc, "column_name", None)
     return problem(422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column})

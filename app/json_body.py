@@ -30,7 +30,11 @@ JSON_FLOAT_HINT = 'a JSON number with a fraction; send amounts and quantities as
 
 
 def decode_json_body(body: bytes) -> Any:
-    return _decoder.decode(body or b"null")
+    """Decode a request body; anything that is not JSON (bad UTF-8, nesting too deep) is a DecodeError."""
+    try:
+        return _decoder.decode(body or b"null")
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise msgspec.DecodeError(f"not valid JSON: {type(exc).__name__}") from None
 
 
 class ChainAidRequest(Request):

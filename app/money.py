@@ -77,8 +77,13 @@ def parse_money(
         d = _as_decimal(value)
         if not d.is_finite():
             raise ValueError("amount must be a finite number")
+        if isinstance(value, Decimal) and int(d.as_tuple().exponent) > 0:
+            # "1e5" reaches here already parsed: refuse it as the string form would be refused
+            raise ValueError("amount must be written out, such as 1234.50 (no exponent)")
 
-    # Check the size before quantizing: quantize() fails on huge values.
+    # Check the size before any arithmetic: abs() and quantize() overflow on huge exponents.
+    if d and d.adjusted() >= 12:
+        raise ValueError("amount is too large: at most 12 digits before the decimal point")
     if abs(d) >= _LIMIT:
         raise ValueError("amount is too large: at most 12 digits before the decimal point")
     q = d.quantize(FEN)  # exact here: |d| < 10^12 fits the default 28-digit context

@@ -27,7 +27,7 @@ class PageParams(msgspec.Struct, frozen=True):
 
 async def provide_page_params(
     limit: Annotated[int, Parameter(ge=1, le=500, description="rows per page (at most 500)")] = 50,
-    offset: Annotated[int, Parameter(ge=0, description="rows to skip")] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=1_000_000_000, description="rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=min(limit, get_settings().page_limit_max), offset=offset)
 

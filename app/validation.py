@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from litestar.params import PathParameter, QueryParameter
 
 from app.errors import FieldError
 from app.money import parse_money
+
+
+# Database integer keys: anything outside this range names nothing that can exist.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
 
 def clean_name(field: str, value: str, max_length: int) -> str:
     value = value.strip()
     if not 1 <= len(value) <= max_length:
         raise FieldError(field, f"must be 1 to {max_length} characters")
+    if "\x00" in value:
+        raise FieldError(field, "must not contain a NUL character")
     return value
 
 
@@ -34,18 +47,21 @@ def check_money(field: str, value: Decimal | None, *, positive: bool = False) ->
         raise FieldError(field, str(exc)) from None
 
 
-def check_quantity(field: str, value: Decimal | None, *, places: int = 2, positive: bool = True) -> Decimal | None:
-    """A quantity (mu, jin, head, ...) with at most ``places`` decimals."""
+def check_quantity(
+    field: str, value: Decimal | None, *, places: int = 2, positive: bool = True, digits: int = 10
+) -> Decimal | None:
+    """A quantity (mu, jin, head, ...) with at most ``places`` decimals and ``digits`` before the point
+    (NUMERIC(12,2) holds 10)."""
     if value is None:
         return None
     if not value.is_finite():
         raise FieldError(field, "must be a number")
+    if value and value.adjusted() >= digits:
+        raise FieldError(field, f"is too large: at most {digits} digits before the decimal point")
     if value < 0 or (positive and value == 0):
         raise FieldError(field, "must be greater than 0" if positive else "must not be negative")
     if -int(value.as_tuple().exponent) > places:
         raise FieldError(field, f"at most {places} decimal places")
-    if value >= Decimal(10) ** 12:
-        raise FieldError(field, "is too large")
     return value
 
 

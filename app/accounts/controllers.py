@@ -7,6 +7,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut, Me
 from app.auth import Principal, Role, any_role, requires
+from app.validation import PathId
 from app.pagination import Page, PageParams, provide_page_params
 
 
@@ -29,7 +30,7 @@ class AccountController(Controller):
         return await service.list_accounts(page, role=role, include_revoked=include_revoked)
 
     @post("/{account_id:int}/revoke", operation_id="revokeAccount", status_code=200)
-    async def revoke(self, request: Request, account_id: FromPath[int]) -> AccountOut:
+    async def revoke(self, request: Request, account_id: PathId) -> AccountOut:
         """Revoke an account: its token stops working at once."""
         return await service.revoke_account(request.user, account_id)
 

@@ -4,6 +4,8 @@ from datetime import datetime
 
 import msgspec
 
+from app.validation import Id
+
 from app.auth import Role
 from app.errors import FieldError
 
@@ -11,8 +13,8 @@ from app.errors import FieldError
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: str = msgspec.field()
     role: Role
-    enterprise_id: int | None = None
-    town_id: int | None = None
+    enterprise_id: Id | None = None
+    town_id: Id | None = None
 
     def __post_init__(self) -> None:
         self.name = self.name.strip()

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.audit import service
 from app.audit.schemas import AuditEntryOut, ChainCheckOut
 from app.auth import Role, requires
+from app.validation import QueryId
 from app.pagination import Page, PageParams, provide_page_params
 
 
@@ -24,7 +25,7 @@ class AuditController(Controller):
         page: NamedDependency[PageParams],
         entity: FromQuery[str | None] = None,
         entity_id: FromQuery[str | None] = None,
-        actor_id: FromQuery[int | None] = None,
+        actor_id: QueryId = None,
         since: FromQuery[datetime | None] = None,
         until: FromQuery[datetime | None] = None,
     ) -> Page[AuditEntryOut]:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
@@ -9,7 +8,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from app.auth import Role, requires
 from app.crosscheck import service
 from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, FlagResolve, ImportResult, RuleIn, RuleOut
-from app.csv_upload import RowError, convert_row, read_rows, read_upload
+from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 
 MAX_RECORDS = 50_000
@@ -39,7 +39,7 @@ class CrossCheckController(Controller):
 
     @post("/records/import", operation_id="importDepartmentRecordsCsv", guards=[requires(Role.admin)],
           status_code=200)
-    async def import_csv(self, request: Request, data: MultipartBody[UploadFile]) -> ImportResult:
+    async def import_csv(self, request: Request, data: MultipartBody[CsvUpload]) -> ImportResult:
         """The same from a CSV upload (field ``file``): department, item, id_number, value, as_of."""
         rows = read_rows(await read_upload(data), {"department", "item", "id_number", "as_of"})
         records, errors = [], []
@@ -59,20 +59,20 @@ class CrossCheckController(Controller):
         request: Request,
         page: NamedDependency[PageParams],
         status: FromQuery[str | None] = None,
-        town_id: FromQuery[int | None] = None,
+        town_id: QueryId = None,
     ) -> Page[FlagOut]:
         """Cross-check flags (``status``: open, confirmed, dismissed); town officers see their town's."""
         return await service.list_flags(request.user, page, status=status, town_id=town_id)
 
     @post("/flags/{flag_id:int}/confirm", operation_id="confirmCrossCheckFlag",
           guards=[requires(Role.admin, Role.town_officer)], status_code=200)
-    async def confirm(self, request: Request, flag_id: FromPath[int], data: JSONBody[FlagResolve]) -> FlagOut:
+    async def confirm(self, request: Request, flag_id: PathId, data: JSONBody[FlagResolve]) -> FlagOut:
         """Confirm the hit: the household is removed (清退) with reason ``cross_check_hit``."""
         return await service.resolve_flag(request.user, flag_id, True, data)
 
     @post("/flags/{flag_id:int}/dismiss", operation_id="dismissCrossCheckFlag",
           guards=[requires(Role.admin, Role.town_officer)], status_code=200)
-    async def dismiss(self, request: Request, flag_id: FromPath[int], data: JSONBody[FlagResolve]) -> FlagOut:
+    async def dismiss(self, request: Request, flag_id: PathId, data: JSONBody[FlagResolve]) -> FlagOut:
         """Dismiss the flag, with a note saying why the record does not make the household ineligible."""
         return await service.resolve_flag(request.user, flag_id, False, data)
 

@@ -8,7 +8,7 @@ import msgspec
 
 from app.errors import FieldError
 from app.identifiers import validate_resident_id
-from app.validation import clean_name, clean_optional
+from app.validation import Id, check_quantity, clean_name, clean_optional
 
 
 class DepartmentRecordIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -49,8 +49,7 @@ class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.department = clean_name("department", self.department, 40).lower()
         self.item = clean_name("item", self.item, 60).lower()
         self.description = clean_name("description", self.description, 200)
-        if self.min_value is not None and self.min_value < 0:
-            raise FieldError("min_value", "must not be negative")
+        check_quantity("min_value", self.min_value, positive=False, digits=12)
 
 
 class RuleOut(msgspec.Struct, kw_only=True):
@@ -64,10 +63,10 @@ class RuleOut(msgspec.Struct, kw_only=True):
 
 class FlagOut(msgspec.Struct, kw_only=True):
     id: int
-    household_id: int
-    member_id: int
+    household_id: Id
+    member_id: Id
     member_name: str
-    rule_id: int
+    rule_id: Id
     rule: str
     evidence: dict[str, Any]
     status: str

@@ -114,12 +114,14 @@ async def resolve_flag(actor: Principal, flag_id: int, confirm: bool, data: Flag
             flag_id, "confirmed" if confirm else "dismissed", actor.account_id, data.note,
         )
         after = _flag(await fetchrow(_FLAG + " WHERE f.id = $1", flag_id))
+        if confirm:
+            # the removal locks the household's links before the audit chain is taken, as end_link does
+            await remove_for_cross_check(
+                actor, found["household"],
+                note=f"cross-check flag {flag_id}: {after.rule}" + (f" — {data.note}" if data.note else ""),
+            )
         await audit.record(actor, "confirm" if confirm else "dismiss", "cross_check_flag", flag_id,
                            before=_flag(before), after=after)
-        if confirm:
-            await remove_for_cross_check(
-                actor, found["household"], note=f"cross-check flag {flag_id}: {after.rule}" + (f" — {data.note}" if data.note else "")
-            )
     return after
 
 

@@ -7,6 +7,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.auth import Role, any_role, requires
 from app.enterprises import service
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 
 
@@ -23,12 +24,12 @@ class EnterpriseController(Controller):
 
     @get("/", operation_id="listEnterprises")
     async def list_enterprises(
-        self, page: NamedDependency[PageParams], town_id: FromQuery[int | None] = None, kind: FromQuery[EnterpriseKind | None] = None
+        self, page: NamedDependency[PageParams], town_id: QueryId = None, kind: FromQuery[EnterpriseKind | None] = None
     ) -> Page[EnterpriseOut]:
         """Enterprises, filtered by town and kind."""
         return await service.list_enterprises(page, town_id=town_id, kind=kind.value if kind else None)
 
     @get("/{enterprise_id:int}", operation_id="getEnterprise")
-    async def get_enterprise(self, enterprise_id: FromPath[int]) -> EnterpriseOut:
+    async def get_enterprise(self, enterprise_id: PathId) -> EnterpriseOut:
         """One enterprise."""
         return await service.get_enterprise(enterprise_id)

@@ -7,7 +7,7 @@ import msgspec
 
 from app.errors import FieldError
 from app.identifiers import validate_credit_code
-from app.validation import clean_name
+from app.validation import Id, clean_name
 
 
 class EnterpriseKind(str, enum.Enum):
@@ -20,7 +20,7 @@ class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     name: str
     kind: EnterpriseKind
     credit_code: str
-    town_id: int
+    town_id: Id
     industries: list[str]
     """Industry codes, e.g. ``["crayfish_rice", "vegetables"]``."""
     contact_name: str | None = None
@@ -46,7 +46,7 @@ class EnterpriseOut(msgspec.Struct, kw_only=True):
     name: str
     kind: EnterpriseKind
     credit_code: str
-    town_id: int
+    town_id: Id
     industries: list[str]
     contact_name: str | None
     contact_phone: str | None

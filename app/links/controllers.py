@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.auth import Role, any_role, requires
 from app.links import service
 from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkKind, LinkOut
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 
 link_keepers = requires(Role.admin, Role.operator)
@@ -30,22 +31,22 @@ class BaseController(Controller):
         self,
         request: Request,
         page: NamedDependency[PageParams],
-        enterprise_id: FromQuery[int | None] = None,
-        village_id: FromQuery[int | None] = None,
+        enterprise_id: QueryId = None,
+        village_id: QueryId = None,
     ) -> Page[BaseOut]:
         """Bases; operators see their own enterprise's."""
         return await service.list_bases(request.user, page, enterprise_id=enterprise_id, village_id=village_id)
 
     @get("/{base_id:int}", operation_id="getBase")
-    async def get_base(self, request: Request, base_id: FromPath[int]) -> BaseOut:
+    async def get_base(self, request: Request, base_id: PathId) -> BaseOut:
         """One base."""
         return await service.get_base(request.user, base_id)
 
 
 async def provide_link_filter(
-    enterprise_id: FromQuery[int | None] = None,
-    base_id: FromQuery[int | None] = None,
-    household_id: FromQuery[int | None] = None,
+    enterprise_id: QueryId = None,
+    base_id: QueryId = None,
+    household_id: QueryId = None,
     kind: FromQuery[LinkKind | None] = None,
     active_on: FromQuery[date | None] = None,
 ) -> LinkFilter:
@@ -78,11 +79,11 @@ class LinkController(Controller):
         return await service.list_links(request.user, page, filters)
 
     @get("/{link_id:int}", operation_id="getLink")
-    async def get_link(self, request: Request, link_id: FromPath[int]) -> LinkOut:
+    async def get_link(self, request: Request, link_id: PathId) -> LinkOut:
         """One link with its terms."""
         return await service.get_link(request.user, link_id)
 
     @post("/{link_id:int}/end", operation_id="endLink", guards=[link_keepers], status_code=200)
-    async def end(self, request: Request, link_id: FromPath[int], data: JSONBody[LinkEnd]) -> LinkOut:
+    async def end(self, request: Request, link_id: PathId, data: JSONBody[LinkEnd]) -> LinkOut:
         """Set or bring forward the day a link ends."""
         return await service.end_link(request.user, link_id, data)

@@ -7,13 +7,13 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import check_fraction, check_money, check_quantity, clean_name, clean_optional
+from app.validation import Id, check_fraction, check_money, check_quantity, clean_name, clean_optional
 
 
 class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise_id: int
+    enterprise_id: Id
     industry: str
-    village_id: int
+    village_id: Id
     name: str
     area: Decimal
     """In the industry's unit (mu for the four seeded industries)."""
@@ -26,9 +26,9 @@ class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class BaseOut(msgspec.Struct, kw_only=True):
     id: int
-    enterprise_id: int
+    enterprise_id: Id
     industry: str
-    village_id: int
+    village_id: Id
     name: str
     area: Decimal
     created_at: datetime
@@ -100,9 +100,9 @@ LinkTerms = ShareTerms | WageTerms | CooperationTerms | FranchiseTerms
 
 
 class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise_id: int
-    base_id: int
-    household_id: int
+    enterprise_id: Id
+    base_id: Id
+    household_id: Id
     start_date: date
     terms: LinkTerms
     """The terms of the link's kind; ``terms.kind`` names the kind."""
@@ -129,13 +129,13 @@ class LinkEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class LinkOut(msgspec.Struct, kw_only=True):
     id: int
-    enterprise_id: int
+    enterprise_id: Id
     enterprise_name: str
-    base_id: int
+    base_id: Id
     base_name: str
     industry: str
-    village_id: int
-    household_id: int
+    village_id: Id
+    household_id: Id
     registry_no: str
     kind: LinkKind
     start_date: date
@@ -146,8 +146,8 @@ class LinkOut(msgspec.Struct, kw_only=True):
 
 
 class LinkFilter(msgspec.Struct, kw_only=True, frozen=True):
-    enterprise_id: int | None = None
-    base_id: int | None = None
-    household_id: int | None = None
+    enterprise_id: Id | None = None
+    base_id: Id | None = None
+    household_id: Id | None = None
     kind: LinkKind | None = None
     active_on: date | None = None

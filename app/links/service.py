@@ -114,9 +114,9 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
     kind = data.kind.value
     async with transaction():
         base = await fetchrow(
-            "SELECT b.enterprise, b.industry, i.code,"
+            "SELECT b.enterprise, b.industry, i.code, bv.town AS town,"
             " EXISTS (SELECT 1 FROM enterprise_industry ei WHERE ei.enterprise = $2 AND ei.industry = b.industry) AS works_in"
-            " FROM base b JOIN industry i ON i.id = b.industry WHERE b.id = $1",
+            " FROM base b JOIN industry i ON i.id = b.industry JOIN village bv ON bv.id = b.village WHERE b.id = $1",
             data.base_id, data.enterprise_id,
         )
         if base is None:
@@ -131,10 +131,13 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
             )
         # FOR SHARE: the household's status cannot change under us (transitions lock FOR UPDATE)
         household = await fetchrow(
-            "SELECT status, exited_year FROM household WHERE id = $1 FOR SHARE", data.household_id
+            "SELECT h.status, h.exited_year, v.town FROM household h JOIN village v ON v.id = h.village"
+            " WHERE h.id = $1 FOR SHARE OF h", data.household_id,
         )
-        if household is None:
-            raise Unprocessable(f"household {data.household_id} does not exist", extra={"field": "household_id"})
+        # a base links households of its own town: an enterprise cannot reach into any household of the city
+        if household is None or household["town"] != base["town"]:
+            raise Unprocessable(f"household {data.household_id} is not a household of the base's town",
+                                extra={"field": "household_id"})
         refusal = link_refusal(
             household["status"], household["exited_year"], data.start_date, get_settings().continuation_years
         )
@@ -198,6 +201,10 @@ async def end_link(actor: Principal, link_id: int, data: LinkEnd) -> LinkOut:
             raise Unprocessable(f"the link started on {before.start_date}", extra={"field": "end_date"})
         if before.end_date is not None and data.end_date > before.end_date:
             raise Conflict(f"the link already ends on {before.end_date}; an end is only ever brought forward")
+        paid_until = (await fetchrow("SELECT max(period_to) AS d FROM payout WHERE link = $1", link_id))["d"]
+        if paid_until is not None and paid_until > data.end_date:
+            raise Conflict(f"payouts under this link cover periods up to {paid_until}; it cannot end before that",
+                           extra={"field": "end_date"})
         await fetch("UPDATE link SET end_date = $2 WHERE id = $1", link_id, data.end_date)
         after = _link(await fetchrow(_LINK + " WHERE l.id = $1", link_id))
         await audit.record(actor, "end", "link", link_id, before=before, after={"end_date": after.end_date,
@@ -212,5 +219,6 @@ async def end_links_of_household(actor: Principal, household_id: int, on: date) 
         " AND (end_date IS NULL OR end_date > $2::date) RETURNING id",
         household_id, on,
     )
-    for row in ended:
-        await audit.record(actor, "end_on_removal", "link", row["id"], after={"end_date": on})
+    if ended:
+        await audit.record(actor, "end_on_removal", "household_links", household_id,
+                           after={"end_date": on, "link_ids": [r["id"] for r in ended]})

@@ -17,6 +17,7 @@ from app.monitoring.schemas import (
     RevisitIn,
     RevisitOut,
 )
+from app.validation import PathId
 from app.pagination import Page, PageParams, provide_page_params
 
 keepers = requires(Role.town_officer, Role.admin)
@@ -29,7 +30,7 @@ class HouseholdMonitoringController(Controller):
     guards = [readers]
 
     @post("/assessments", operation_id="assessHousehold", guards=[keepers])
-    async def assess(self, request: Request, household_id: FromPath[int],
+    async def assess(self, request: Request, household_id: PathId,
                      data: JSONBody[AssessmentIn]) -> AssessmentOut:
         """The year's exit test (一有两不愁四保障): six guarantees, each met or not with a note, and per-capita
         income from the ledger plus declared other net income against the poverty line. A household is
@@ -37,17 +38,17 @@ class HouseholdMonitoringController(Controller):
         return await service.assess(request.user, household_id, data)
 
     @get("/assessments", operation_id="listAssessments")
-    async def list_assessments(self, request: Request, household_id: FromPath[int]) -> list[AssessmentOut]:
+    async def list_assessments(self, request: Request, household_id: PathId) -> list[AssessmentOut]:
         """The household's exit assessments, oldest first."""
         return await service.list_assessments(request.user, household_id)
 
     @post("/hardships", operation_id="recordHardship", guards=[keepers])
-    async def hardship(self, request: Request, household_id: FromPath[int], data: JSONBody[HardshipIn]) -> HardshipOut:
+    async def hardship(self, request: Request, household_id: PathId, data: JSONBody[HardshipIn]) -> HardshipOut:
         """Record an illness, disaster, accident or other hardship; it puts the household on the monitoring list."""
         return await service.record_hardship(request.user, household_id, data)
 
     @post("/revisits", operation_id="recordRevisit", guards=[keepers])
-    async def revisit(self, request: Request, household_id: FromPath[int], data: JSONBody[RevisitIn]) -> RevisitOut:
+    async def revisit(self, request: Request, household_id: PathId, data: JSONBody[RevisitIn]) -> RevisitOut:
         """Record a revisit answering a monitoring entry; the outcome ``returned`` marks an exited household
         as returned to poverty (返贫)."""
         return await service.record_revisit(request.user, household_id, data)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import check_money, check_year, clean_name, clean_optional
+from app.validation import Id, check_money, check_year, clean_name, clean_optional
 
 
 class Verification(str, enum.Enum):
@@ -45,7 +45,7 @@ class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class AssessmentOut(msgspec.Struct, kw_only=True):
     id: int
-    household_id: int
+    household_id: Id
     year: int
     passed: bool
     reasons: list[str]
@@ -81,7 +81,7 @@ class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class HardshipOut(msgspec.Struct, kw_only=True):
     id: int
-    household_id: int
+    household_id: Id
     kind: HardshipKind
     occurred_on: date
     note: str | None
@@ -117,7 +117,7 @@ class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class RevisitOut(msgspec.Struct, kw_only=True):
     id: int
-    household_id: int
+    household_id: Id
     trigger: Trigger
     trigger_ref: str
     visited_on: date
@@ -127,9 +127,9 @@ class RevisitOut(msgspec.Struct, kw_only=True):
 
 
 class MonitoringEntry(msgspec.Struct, kw_only=True):
-    household_id: int
+    household_id: Id
     registry_no: str
-    town_id: int
+    town_id: Id
     trigger: Trigger
     trigger_ref: str
     detail: str

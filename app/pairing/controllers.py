@@ -9,6 +9,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.pairing import service
 from app.pairing.schemas import PairingCreate, PairingEnd, PairingOut, ProgrammeReport, SupportIn, SupportKind, SupportOut
@@ -27,15 +28,15 @@ class PairingController(Controller):
 
     @get("/", operation_id="listPairings")
     async def list_pairings(
-        self, request: Request, page: NamedDependency[PageParams], enterprise_id: FromQuery[int | None] = None,
-        village_id: FromQuery[int | None] = None, in_force: FromQuery[bool | None] = None,
+        self, request: Request, page: NamedDependency[PageParams], enterprise_id: QueryId = None,
+        village_id: QueryId = None, in_force: FromQuery[bool | None] = None,
     ) -> Page[PairingOut]:
         """Pairings with their derived mode; operators see their enterprise's."""
         return await service.list_pairings(request.user, page, enterprise_id=enterprise_id, village_id=village_id,
                                            in_force=in_force)
 
     @post("/{pairing_id:int}/end", operation_id="endPairing", guards=[requires(Role.admin)], status_code=200)
-    async def end(self, request: Request, pairing_id: FromPath[int], data: JSONBody[PairingEnd]) -> PairingOut:
+    async def end(self, request: Request, pairing_id: PathId, data: JSONBody[PairingEnd]) -> PairingOut:
         """Set or bring forward the day a pairing ends."""
         return await service.end_pairing(request.user, pairing_id, data)
 
@@ -59,8 +60,8 @@ class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
 
 
 async def provide_support_filter(
-    enterprise_id: FromQuery[int | None] = None,
-    village_id: FromQuery[int | None] = None,
+    enterprise_id: QueryId = None,
+    village_id: QueryId = None,
     kind: FromQuery[SupportKind | None] = None,
     year: FromQuery[int | None] = None,
 ) -> SupportFilter:

@@ -7,12 +7,12 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import check_money, clean_name, clean_optional
+from app.validation import Id, check_money, clean_name, clean_optional
 
 
 class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise_id: int
-    village_id: int
+    enterprise_id: Id
+    village_id: Id
     start_date: date
     end_date: date | None = None
 
@@ -27,11 +27,11 @@ class PairingEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class PairingOut(msgspec.Struct, kw_only=True):
     id: int
-    enterprise_id: int
+    enterprise_id: Id
     enterprise_name: str
-    village_id: int
+    village_id: Id
     village_name: str
-    town_id: int
+    town_id: Id
     start_date: date
     end_date: date | None
     mode: str
@@ -50,8 +50,8 @@ class SupportKind(str, enum.Enum):
 
 
 class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise_id: int
-    village_id: int
+    enterprise_id: Id
+    village_id: Id
     kind: SupportKind
     given_on: date
     reference: str
@@ -78,8 +78,8 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class SupportOut(msgspec.Struct, kw_only=True):
     id: int
-    enterprise_id: int
-    village_id: int
+    enterprise_id: Id
+    village_id: Id
     kind: SupportKind
     amount: Decimal | None
     in_kind: str | None

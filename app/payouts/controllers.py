@@ -5,7 +5,6 @@ from datetime import date
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
@@ -13,9 +12,10 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, any_role, requires
-from app.csv_upload import RowError, convert_row, read_rows, read_upload
+from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.errors import FieldError, Unprocessable, field_and_message
 from app.json_body import decode_json_body
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import ingest, service
 from app.payouts.csv_import import REQUIRED_COLUMNS, resolve_links
@@ -50,9 +50,9 @@ class _BatchOperation(Operation):
 
 
 async def provide_payout_filter(
-    enterprise_id: FromQuery[int | None] = None,
-    link_id: FromQuery[int | None] = None,
-    household_id: FromQuery[int | None] = None,
+    enterprise_id: QueryId = None,
+    link_id: QueryId = None,
+    household_id: QueryId = None,
     income_type: FromQuery[IncomeType | None] = None,
     paid_from: FromQuery[date | None] = None,
     paid_to: FromQuery[date | None] = None,
@@ -107,9 +107,9 @@ class PayoutController(Controller):
     async def import_csv(
         self,
         request: Request,
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[CsvUpload],
         partial: FromQuery[bool] = False,
-        enterprise_id: FromQuery[int | None] = None,
+        enterprise_id: QueryId = None,
     ) -> BatchResult:
         """The batch from a CSV upload (field ``file``, UTF-8 with or without BOM).
 
@@ -131,7 +131,7 @@ class PayoutController(Controller):
         return await ingest.ingest(request.user, resolved, [*problems, *unresolved], partial=partial, source="csv")
 
     @post("/{payout_id:int}/reverse", operation_id="reversePayout", guards=[reporters])
-    async def reverse(self, request: Request, payout_id: FromPath[int], data: JSONBody[Reversal]) -> PayoutOut:
+    async def reverse(self, request: Request, payout_id: PathId, data: JSONBody[Reversal]) -> PayoutOut:
         """Cancel a payout with a negative entry that points at it; a payout is reversed at most once."""
         return await service.reverse_payout(request.user, payout_id, data)
 
@@ -143,6 +143,6 @@ class PayoutController(Controller):
         return await service.list_payouts(request.user, page, filters)
 
     @get("/{payout_id:int}", operation_id="getPayout", guards=[readers])
-    async def get_payout(self, request: Request, payout_id: FromPath[int]) -> PayoutOut:
+    async def get_payout(self, request: Request, payout_id: PathId) -> PayoutOut:
         """One payout, with the reversal that cancelled it if any."""
         return await service.get_payout(request.user, payout_id)

@@ -73,25 +73,26 @@ async def ingest(
 ) -> BatchResult:
     if len(rows) + len(decode_problems) > MAX_BATCH:
         raise Unprocessable(f"at most {MAX_BATCH} payouts per batch", extra={"field": "body"})
-    links = await load_links(sorted({p.link_id for _, p in rows}))
-    good, bad, forbidden = check_rows(actor, rows, links)
-    if forbidden:
-        raise PermissionDeniedException(
-            f"{len(forbidden)} row(s) report for another enterprise's links; nothing was written",
-            extra={"errors": [_problem_dict(p) for p in forbidden]},
-        )
-    rejected = sorted([*decode_problems, *bad], key=lambda p: p.index)
-    if rejected and not partial:
-        raise Unprocessable(
-            f"{len({p.index for p in rejected})} bad row(s); nothing was written (send ?partial=true to keep the good ones)",
-            extra={"errors": [_problem_dict(p) for p in rejected]},
-        )
     received = len(rows) + len(decode_problems)
-    if not good:
-        return BatchResult(batch_id=None, received=received, written=0, already_recorded=0,
-                           total_written=Decimal("0.00"), rejected=rejected)
     async with transaction() as tx:
         conn = tx.connection
+        links = await load_links(sorted({p.link_id for _, p in rows}), lock=True)
+        good, bad, forbidden = check_rows(actor, rows, links)
+        if forbidden:
+            raise PermissionDeniedException(
+                f"{len(forbidden)} row(s) report for another enterprise's links; nothing was written",
+                extra={"errors": [_problem_dict(p) for p in forbidden]},
+            )
+        rejected = sorted([*decode_problems, *bad], key=lambda p: p.index)
+        if rejected and not partial:
+            raise Unprocessable(
+                f"{len({p.index for p in rejected})} bad row(s); nothing was written"
+                " (send ?partial=true to keep the good ones)",
+                extra={"errors": [_problem_dict(p) for p in rejected]},
+            )
+        if not good:
+            return BatchResult(batch_id=None, received=received, written=0, already_recorded=0,
+                               total_written=Decimal("0.00"), rejected=rejected)
         batch_id = (await fetchrow(
             "INSERT INTO payout_batch (enterprise, source, rows_received, created_by, created_at)"
             " VALUES ($1, $2, $3, $4, now()) RETURNING id",
@@ -137,7 +138,7 @@ async def ingest(
                 f"{len(clashes)} row(s) reuse a reference with different content; nothing was written",
                 extra={"errors": [_problem_dict(p) for p in clashes]},
             )
-        total = written["total"]
+        total = Decimal(written["total"]).quantize(Decimal("0.01"))
         await conn.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, written["n"])
         result = BatchResult(
             batch_id=batch_id, received=received, written=written["n"],

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
 from app.auth import Role, any_role, requires
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import reports
 from app.payouts.report_schemas import (
@@ -26,7 +27,7 @@ class HouseholdIncomeController(Controller):
     guards = [requires(Role.admin, Role.finance, Role.auditor, Role.town_officer)]
 
     @get("/{household_id:int}/income", operation_id="getHouseholdIncome")
-    async def income(self, request: Request, household_id: FromPath[int], year: Year) -> HouseholdIncome:
+    async def income(self, request: Request, household_id: PathId, year: Year) -> HouseholdIncome:
         """A household's income of a year from the ledger, by type, per capita and against the poverty line."""
         return await reports.household_income(request.user, household_id, year)
 
@@ -37,7 +38,7 @@ class EnterpriseSummaryController(Controller):
     guards = [requires(Role.admin, Role.finance, Role.auditor, Role.operator)]
 
     @get("/{enterprise_id:int}/summary", operation_id="getEnterpriseSummary")
-    async def summary(self, request: Request, enterprise_id: FromPath[int], year: Year) -> EnterpriseSummary:
+    async def summary(self, request: Request, enterprise_id: PathId, year: Year) -> EnterpriseSummary:
         """An enterprise's year: households linked by kind, payouts by type, and both per village."""
         return await reports.enterprise_summary(request.user, enterprise_id, year)
 
@@ -51,7 +52,7 @@ class ArrearsController(Controller):
     @get("/", operation_id="listDividendArrears")
     async def arrears(
         self, request: Request, year: Year, page: NamedDependency[PageParams],
-        enterprise_id: FromQuery[int | None] = None,
+        enterprise_id: QueryId = None,
     ) -> Page[Arrear]:
         """Share links whose guaranteed dividend (capital × rate, pro-rated by days in force) was not fully
         paid in the year, with the shortfall."""
@@ -69,6 +70,8 @@ class PovertyLineController(Controller):
         return await reports.list_poverty_lines()
 
     @put("/{year:int}", operation_id="setPovertyLine", guards=[requires(Role.admin)])
-    async def set_line(self, request: Request, year: FromPath[int], data: JSONBody[PovertyLineIn]) -> PovertyLineOut:
+    async def set_line(
+        self, request: Request, year: Annotated[int, PathParameter(ge=1978, le=2100)], data: JSONBody[PovertyLineIn]
+    ) -> PovertyLineOut:
         """Set a year's poverty line."""
         return await reports.set_poverty_line(request.user, year, data)

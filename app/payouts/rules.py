@@ -29,6 +29,7 @@ class LinkFacts:
     kind: str
     start_date: date
     end_date: date | None
+    household_removed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,9 @@ class PayoutFacts:
 def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[tuple[str, str]]:
     """(field, reason) for every way the payout does not fit its link; empty when it fits."""
     problems = []
+    if link.household_removed and link.end_date is None:
+        # removal ends the links already running; one that had not started yet pays nothing
+        problems.append(("link_id", "the household was removed from the registry"))
     expected = INCOME_TYPE_FOR_KIND[link.kind]
     if payout.income_type != expected:
         problems.append(("income_type", f"a {link.kind} link pays {expected}, not {payout.income_type}"))

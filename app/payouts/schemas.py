@@ -7,7 +7,7 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import check_money, clean_name
+from app.validation import Id, check_money, clean_name
 
 
 class IncomeType(str, enum.Enum):
@@ -27,10 +27,16 @@ def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
     if p.period_to < p.period_from:
         raise FieldError("period_to", "is before period_from")
     p.reference = clean_name("reference", p.reference, 64)
+    if "#" in p.reference:
+        raise FieldError("reference", "must not contain '#' (kept for the references of reversals)")
+    if p.paid_on < p.period_from:
+        raise FieldError("paid_on", "is before the period it pays for begins")
+    if (p.period_to - p.paid_on).days > 366:
+        raise FieldError("period_to", "is more than a year after the payment")
 
 
 class PayoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    link_id: int
+    link_id: Id
     income_type: IncomeType
     amount: Decimal
     period_from: date
@@ -70,9 +76,9 @@ class PayoutCsvRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class PayoutOut(msgspec.Struct, kw_only=True):
     id: int
-    enterprise_id: int
-    link_id: int
-    household_id: int
+    enterprise_id: Id
+    link_id: Id
+    household_id: Id
     income_type: IncomeType
     amount: Decimal
     period_from: date
@@ -112,9 +118,9 @@ class BatchResult(msgspec.Struct, kw_only=True):
 
 
 class PayoutFilter(msgspec.Struct, kw_only=True, frozen=True):
-    enterprise_id: int | None = None
-    link_id: int | None = None
-    household_id: int | None = None
+    enterprise_id: Id | None = None
+    link_id: Id | None = None
+    household_id: Id | None = None
     income_type: IncomeType | None = None
     paid_from: date | None = None
     paid_to: date | None = None

@@ -28,12 +28,18 @@ def payout_out(row: Any) -> PayoutOut:
     return to_struct(PayoutOut, row)
 
 
-async def load_links(link_ids: list[int]) -> dict[int, LinkFacts]:
+async def load_links(link_ids: list[int], *, lock: bool = False) -> dict[int, LinkFacts]:
+    """The links payouts are checked against; ``lock`` holds them (FOR SHARE) to the end of the
+    transaction, so a link cannot be ended, nor its household removed, between the check and the write."""
     rows = await fetch(
-        "SELECT id, enterprise, household, kind, start_date, end_date FROM link WHERE id = ANY ($1::int[])", link_ids
+        "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed"
+        " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])"
+        + (" ORDER BY l.id FOR SHARE OF l" if lock else ""),
+        link_ids,
     )
     return {
-        r["id"]: LinkFacts(r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"])
+        r["id"]: LinkFacts(r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"],
+                           r["removed"])
         for r in rows
     }
 
@@ -45,34 +51,37 @@ def hash_of(p: PayoutIn) -> str:
 
 async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bool]:
     """(payout, created): a resend of the same body returns the first payout with created False."""
-    links = await load_links([data.link_id])
-    link = links.get(data.link_id)
-    if link is None:
-        raise Unprocessable(f"link {data.link_id} does not exist", extra={"field": "link_id"})
-    ensure_enterprise_scope(actor, link.enterprise_id)
     fingerprint = hash_of(data)
-    existing = await _by_reference(link.enterprise_id, data.reference)
-    if existing is not None:
-        return _same_or_clash(existing, fingerprint), False
-    problems = payout_problems(
-        PayoutFacts(data.income_type.value, data.period_from, data.period_to, data.paid_on), link, date.today()
-    )
-    if problems:
-        field, reason = problems[0]
-        raise Unprocessable(reason, extra={"field": field, "errors": [{"field": f, "message": m} for f, m in problems]})
     async with transaction():
+        link = (await load_links([data.link_id], lock=True)).get(data.link_id)
+        if link is None:
+            raise Unprocessable(f"link {data.link_id} does not exist", extra={"field": "link_id"})
+        ensure_enterprise_scope(actor, link.enterprise_id)
+        existing = await _by_reference(link.enterprise_id, data.reference)
+        if existing is not None:
+            return _same_or_clash(existing, fingerprint), False
+        problems = payout_problems(
+            PayoutFacts(data.income_type.value, data.period_from, data.period_to, data.paid_on), link, date.today()
+        )
+        if problems:
+            field, reason = problems[0]
+            raise Unprocessable(reason, extra={"field": field,
+                                               "errors": [{"field": f, "message": m} for f, m in problems]})
         row = await fetchrow(
             "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
             " method, reference, body_hash, created_by, created_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
-            " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id",
+            " ON CONFLICT (enterprise, reference) DO NOTHING"
+            " RETURNING id, enterprise AS enterprise_id, link AS link_id, household AS household_id, income_type,"
+            " amount, period_from, period_to, paid_on, method, reference, batch AS batch_id, reverses,"
+            " NULL::bigint AS reversed_by, reason, created_at",
             link.enterprise_id, link.id, link.household_id, data.income_type.value, data.amount, data.period_from,
             data.period_to, data.paid_on, data.method.value, data.reference, fingerprint, actor.account_id,
         )
         if row is None:  # a concurrent send of the same reference won the race
             found = await _by_reference(link.enterprise_id, data.reference)
             return _same_or_clash(found, fingerprint), False
-        payout = payout_out(await fetchrow(_PAYOUT + " WHERE p.id = $1", row["id"]))
+        payout = payout_out(row)
         await audit.record(actor, "create", "payout", payout.id, after=payout)
     return payout, True
 

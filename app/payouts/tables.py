@@ -46,3 +46,15 @@ class Payout(Table, tablename="payout"):
     method_known = Check("method IN ('bank', 'cash')")
     period_ordered = Check("period_from <= period_to")
     sign_matches = Check("(reverses IS NULL AND amount > 0) OR (reverses IS NOT NULL AND amount < 0 AND reason IS NOT NULL)")
+
+
+class PayoutDay(Table, tablename="payout_day"):
+    """The ledger summed per day and income type, kept by a trigger in the transaction that writes the
+    payouts (so it can never disagree with them); lets the city overview stay fast at any ledger size."""
+
+    paid_on = Date(null=False)
+    income_type = Varchar(length=20, null=False)
+    payouts = Integer(null=False)
+    amount = Numeric(digits=(16, 2), null=False)
+
+    payout_day_unique = Unique([paid_on, income_type])

@@ -5,6 +5,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.registry import service
 from app.registry.schemas import (
@@ -37,7 +38,7 @@ class TownController(Controller):
         return await service.list_towns(page)
 
     @get("/{town_id:int}", operation_id="getTown")
-    async def get_town(self, town_id: FromPath[int]) -> TownOut:
+    async def get_town(self, town_id: PathId) -> TownOut:
         """One town."""
         return await service.get_town(town_id)
 
@@ -57,7 +58,7 @@ class VillageController(Controller):
     async def list_villages(
         self,
         page: NamedDependency[PageParams],
-        town_id: FromQuery[int | None] = None,
+        town_id: QueryId = None,
         poor: FromQuery[bool | None] = None,
         exited: FromQuery[bool | None] = None,
     ) -> Page[VillageOut]:
@@ -65,23 +66,23 @@ class VillageController(Controller):
         return await service.list_villages(page, town_id=town_id, poor=poor, exited=exited)
 
     @get("/{village_id:int}", operation_id="getVillage")
-    async def get_village(self, village_id: FromPath[int]) -> VillageOut:
+    async def get_village(self, village_id: PathId) -> VillageOut:
         """One village."""
         return await service.get_village(village_id)
 
     @patch("/{village_id:int}", operation_id="updateVillage", guards=[admin_only])
-    async def update(self, request: Request, village_id: FromPath[int], data: JSONBody[VillageUpdate]) -> VillageOut:
+    async def update(self, request: Request, village_id: PathId, data: JSONBody[VillageUpdate]) -> VillageOut:
         """Rename a village or record its rural population."""
         return await service.update_village(request.user, village_id, data)
 
     @post("/{village_id:int}/poor-listing", operation_id="listPoorVillage", guards=[admin_only], status_code=200)
     async def list_as_poor(
-        self, request: Request, village_id: FromPath[int], data: JSONBody[VillageListing]
+        self, request: Request, village_id: PathId, data: JSONBody[VillageListing]
     ) -> VillageOut:
         """Put a village on the poor list; a village that has exited can never be listed again (409)."""
         return await service.list_as_poor_village(request.user, village_id, data)
 
     @post("/{village_id:int}/exit", operation_id="exitPoorVillage", guards=[admin_only], status_code=200)
-    async def exit(self, request: Request, village_id: FromPath[int], data: JSONBody[VillageExit]) -> VillageOut:
+    async def exit(self, request: Request, village_id: PathId, data: JSONBody[VillageExit]) -> VillageOut:
         """Take a poor village off the list (出列) in the given year."""
         return await service.exit_village(request.user, village_id, data)

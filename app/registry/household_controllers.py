@@ -5,6 +5,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.registry import household_service as service
 from app.registry.access import masks_personal_data
@@ -26,8 +27,8 @@ registry_keepers = requires(Role.admin, Role.town_officer)
 
 
 async def provide_household_filter(
-    town_id: FromQuery[int | None] = None,
-    village_id: FromQuery[int | None] = None,
+    town_id: QueryId = None,
+    village_id: QueryId = None,
     status: FromQuery[HouseholdStatus | None] = None,
     attribute: FromQuery[Attribute | None] = None,
     cause: FromQuery[Cause | None] = None,
@@ -65,7 +66,7 @@ class HouseholdController(Controller):
         return await service.count_households(request.user, filters)
 
     @get("/{household_id:int}", operation_id="getHousehold")
-    async def get_household(self, request: Request, household_id: FromPath[int]) -> HouseholdDetail:
+    async def get_household(self, request: Request, household_id: PathId) -> HouseholdDetail:
         """A household with its members, events, objections and cross-check flags."""
         detail = await service.get_household(request.user, household_id)
         return mask_household(detail) if masks_personal_data(request.user) else detail
@@ -73,7 +74,7 @@ class HouseholdController(Controller):
     @post("/{household_id:int}/transitions", operation_id="transitionHousehold", guards=[registry_keepers],
           status_code=200)
     async def transition(
-        self, request: Request, household_id: FromPath[int], data: JSONBody[TransitionIn]
+        self, request: Request, household_id: PathId, data: JSONBody[TransitionIn]
     ) -> HouseholdDetail:
         """Take the next step: identification, exit (with ``exit_year``), return, or removal (with ``reason``).
 
@@ -83,7 +84,7 @@ class HouseholdController(Controller):
 
     @post("/{household_id:int}/objections", operation_id="raiseObjection", guards=[registry_keepers])
     async def raise_objection(
-        self, request: Request, household_id: FromPath[int], data: JSONBody[ObjectionIn]
+        self, request: Request, household_id: PathId, data: JSONBody[ObjectionIn]
     ) -> ObjectionOut:
         """Record an objection raised during the public notice; it blocks the next step until resolved."""
         return await service.raise_objection(request.user, household_id, data)
@@ -96,7 +97,7 @@ class ObjectionController(Controller):
 
     @post("/{objection_id:int}/resolve", operation_id="resolveObjection", status_code=200)
     async def resolve(
-        self, request: Request, objection_id: FromPath[int], data: JSONBody[ObjectionResolve]
+        self, request: Request, objection_id: PathId, data: JSONBody[ObjectionResolve]
     ) -> ObjectionOut:
         """Resolve an objection with a note saying how."""
         return await service.resolve_objection(request.user, objection_id, data)

@@ -8,10 +8,10 @@ from typing import Any
 
 import msgspec
 
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from app import audit
-from app.auth import Principal, ensure_town_scope
+from app.auth import Principal, Role, ensure_town_scope
 from app.database import fetch, fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.identifiers import resident_id_info
@@ -214,6 +214,8 @@ async def transition(actor: Principal, household_id: int, data: TransitionIn) ->
             raise Conflict(refusal.reason, extra={
                 "current_status": current.value, "allowed": [s.value for s in refusal.allowed],
             })
+        if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
+            raise PermissionDeniedException("registration is the city's approval (市级审批), not a town's step")
         if data.to is HouseholdStatus.exited:
             from app.monitoring.service import exit_refusal  # the exit test lives with monitoring
 

@@ -9,16 +9,24 @@ from app.registry.schemas import HouseholdDetail
 
 
 def mask_household(detail: HouseholdDetail) -> HouseholdDetail:
-    members = [msgspec.structs.replace(m, id_number=mask_resident_id(m.id_number)) for m in detail.members]
-    flags = [
-        msgspec.structs.replace(f, evidence={**f.evidence, "id_number": mask_resident_id(f.evidence["id_number"])})
-        if "id_number" in f.evidence else f
-        for f in detail.flags
+    """What an enterprise paying the household needs: who its members are, not their papers.
+
+    ID numbers and the bank card keep a few characters to match against the operator's own
+    records; birth dates, health, the objections, the notes on its history and the cross-check
+    evidence are left out.
+    """
+    members = [
+        msgspec.structs.replace(m, id_number=mask_resident_id(m.id_number), birth_date=None, health=None)
+        for m in detail.members
     ]
+    events = [msgspec.structs.replace(e, note=None, data=None) for e in detail.events]
     return msgspec.structs.replace(
         detail,
         members=members,
-        flags=flags,
+        events=events,
+        objections=[],
+        flags=[],
         bank_card=mask_bank_card(detail.bank_card) if detail.bank_card else None,
         phone=None,
+        address=None,
     )

@@ -8,7 +8,7 @@ import msgspec
 from app.crosscheck.schemas import FlagOut
 from app.errors import FieldError
 from app.identifiers import validate_bank_card, validate_resident_id
-from app.validation import check_year, clean_name, clean_optional
+from app.validation import Id, check_year, clean_name, clean_optional
 from app.registry.rules import (
     Attribute,
     Cause,
@@ -40,7 +40,7 @@ class TownOut(msgspec.Struct, kw_only=True):
 
 
 class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    town_id: int
+    town_id: Id
     name: str
     is_poor_village: bool = False
     registered_year: int | None = None
@@ -84,7 +84,7 @@ class VillageExit(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class VillageOut(msgspec.Struct, kw_only=True):
     id: int
-    town_id: int
+    town_id: Id
     name: str
     is_poor_village: bool
     registered_year: int | None
@@ -114,7 +114,7 @@ class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     registry_no: str
-    village_id: int
+    village_id: Id
     attribute: Attribute
     causes: list[Cause]
     members: list[MemberIn]
@@ -157,18 +157,19 @@ class MemberOut(msgspec.Struct, kw_only=True):
     id_number: str
     relation: Relation
     sex: str
-    birth_date: date
+    birth_date: date | None
+    """Left out (null) in the view operators get."""
     labour_ability: LabourAbility
-    health: Health
+    health: Health | None
     in_school: bool
 
 
 class HouseholdOut(msgspec.Struct, kw_only=True):
     id: int
     registry_no: str
-    village_id: int
+    village_id: Id
     village_name: str
-    town_id: int
+    town_id: Id
     town_name: str
     attribute: Attribute
     causes: list[Cause]
@@ -244,8 +245,8 @@ class ObjectionResolve(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 
 
 class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
-    town_id: int | None = None
-    village_id: int | None = None
+    town_id: Id | None = None
+    village_id: Id | None = None
     status: HouseholdStatus | None = None
     attribute: Attribute | None = None
     cause: Cause | None = None

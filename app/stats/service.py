@@ -1,4 +1,5 @@
-"""The city overview as of a day: every figure one set-based query over the ledgers and the event history."""
+"""The city overview as of a day: every figure one set-based query over the ledgers and the event history
+(payouts through their daily totals, which the database keeps with the ledger)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,10 @@ async def overview(as_of: date) -> Overview:
         " WHERE p.start_date <= $1 AND (p.end_date IS NULL OR p.end_date >= $1)",
         as_of, year,
     )
+    # the ledger's daily totals (kept with it, by trigger): the same sums, at any ledger size
     payouts = await fetch(
-        "SELECT income_type, count(*) FILTER (WHERE reverses IS NULL) AS payouts, sum(amount) AS amount"
-        " FROM payout WHERE paid_on <= $1 GROUP BY income_type ORDER BY income_type",
+        "SELECT income_type, sum(payouts)::int AS payouts, sum(amount) AS amount"
+        " FROM payout_day WHERE paid_on <= $1 GROUP BY income_type ORDER BY income_type",
         as_of,
     )
     subsidies = await fetchrow(

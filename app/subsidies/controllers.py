@@ -8,6 +8,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, schemes
 from app.subsidies.schemas import (
@@ -54,28 +55,28 @@ class SubsidySchemeController(Controller):
         return await schemes.list_schemes(page, year=year, status=status and status.value)
 
     @get("/{scheme_id:int}", operation_id="getSubsidyScheme")
-    async def get_scheme(self, scheme_id: FromPath[int]) -> SchemeOut:
+    async def get_scheme(self, scheme_id: PathId) -> SchemeOut:
         """One scheme with its rates."""
         return await schemes.get_scheme(scheme_id)
 
     @put("/{scheme_id:int}/rates", operation_id="replaceSchemeRates", guards=[scheme_keepers])
-    async def replace_rates(self, request: Request, scheme_id: FromPath[int], data: JSONBody[list[RateIn]]) -> SchemeOut:
+    async def replace_rates(self, request: Request, scheme_id: PathId, data: JSONBody[list[RateIn]]) -> SchemeOut:
         """Replace a draft scheme's rates; a published scheme's rates cannot change (409)."""
         return await schemes.replace_rates(request.user, scheme_id, data)
 
     @post("/{scheme_id:int}/publish", operation_id="publishSubsidyScheme", guards=[scheme_keepers], status_code=200)
-    async def publish(self, request: Request, scheme_id: FromPath[int]) -> SchemeOut:
+    async def publish(self, request: Request, scheme_id: PathId) -> SchemeOut:
         """Publish a draft: claims may be filed, and its rates are fixed from now on."""
         return await schemes.move_scheme(request.user, scheme_id, "published")
 
     @post("/{scheme_id:int}/close", operation_id="closeSubsidyScheme", guards=[scheme_keepers], status_code=200)
-    async def close(self, request: Request, scheme_id: FromPath[int]) -> SchemeOut:
+    async def close(self, request: Request, scheme_id: PathId) -> SchemeOut:
         """Close a published scheme: no more filing or approval."""
         return await schemes.move_scheme(request.user, scheme_id, "closed")
 
     @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme",
          guards=[requires(Role.finance, Role.admin, Role.auditor)])
-    async def preview(self, scheme_id: FromPath[int]) -> SchemePreview:
+    async def preview(self, scheme_id: PathId) -> SchemePreview:
         """Every claim's amount (approved, or what it would get if approved now), by industry and town,
         against the budget."""
         return await schemes.preview(scheme_id)
@@ -94,11 +95,11 @@ class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
 
 
 async def provide_claim_filter(
-    scheme_id: FromQuery[int | None] = None,
+    scheme_id: QueryId = None,
     status: FromQuery[ClaimStatus | None] = None,
-    town_id: FromQuery[int | None] = None,
+    town_id: QueryId = None,
     industry: FromQuery[str | None] = None,
-    household_id: FromQuery[int | None] = None,
+    household_id: QueryId = None,
 ) -> ClaimFilter:
     """Claim filters, shared by the claim list and its export."""
     return ClaimFilter(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
@@ -124,17 +125,17 @@ class SubsidyClaimController(Controller):
         return await claims.list_claims(request.user, page, **filters.as_kwargs())
 
     @get("/{claim_id:int}", operation_id="getSubsidyClaim")
-    async def get_claim(self, request: Request, claim_id: FromPath[int]) -> ClaimDetail:
+    async def get_claim(self, request: Request, claim_id: PathId) -> ClaimDetail:
         """A claim with its amount and the calculation explained line by line."""
         return await claims.claim_detail(request.user, claim_id)
 
     @post("/{claim_id:int}/verify", operation_id="verifySubsidyClaim", guards=[claim_keepers], status_code=200)
-    async def verify(self, request: Request, claim_id: FromPath[int], data: JSONBody[Verification]) -> ClaimDetail:
+    async def verify(self, request: Request, claim_id: PathId, data: JSONBody[Verification]) -> ClaimDetail:
         """Record the field verification (实地核实): verified quantity, inspector, date, note."""
         return await claims.verify_claim(request.user, claim_id, data)
 
     @post("/{claim_id:int}/approve", operation_id="approveSubsidyClaim", guards=[deciders])
-    async def approve(self, request: Request, claim_id: FromPath[int]) -> VoucherOut:
+    async def approve(self, request: Request, claim_id: PathId) -> VoucherOut:
         """Approve a verified claim within the budget and the household cap; issues its voucher.
 
         Refused (409) when the amount would be 0, the budget is spent, or the claim is not verified;
@@ -148,6 +149,6 @@ class SubsidyClaimController(Controller):
         return await claims.approve_many(request.user, data.claim_ids)
 
     @post("/{claim_id:int}/reject", operation_id="rejectSubsidyClaim", guards=[deciders], status_code=200)
-    async def reject(self, request: Request, claim_id: FromPath[int], data: JSONBody[Rejection]) -> ClaimDetail:
+    async def reject(self, request: Request, claim_id: PathId, data: JSONBody[Rejection]) -> ClaimDetail:
         """Reject a claim with a reason."""
         return await claims.reject_claim(request.user, claim_id, data)

@@ -3,15 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.response import Template
 
 from app.auth import Principal, Role, ensure_town_scope, requires
-from app.csv_upload import RowError, convert_row, read_rows, read_upload
+from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.errors import Unprocessable
 from app.money import format_yuan, to_chinese_capital
+from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import BankResultRow, Cancellation, PaymentBatchCreate, PaymentBatchOut, VoucherOut
@@ -79,17 +79,17 @@ class PaymentBatchController(Controller):
 
     @get("/", operation_id="listPaymentBatches")
     async def list_batches(self, page: NamedDependency[PageParams],
-                           scheme_id: FromQuery[int | None] = None) -> Page[PaymentBatchOut]:
+                           scheme_id: QueryId = None) -> Page[PaymentBatchOut]:
         """Payment batches with their paid, failed and pending counts."""
         return await payments.list_batches(page, scheme_id)
 
     @get("/{batch_id:int}", operation_id="getPaymentBatch")
-    async def get_batch(self, batch_id: FromPath[int]) -> PaymentBatchOut:
+    async def get_batch(self, batch_id: PathId) -> PaymentBatchOut:
         """One batch."""
         return await payments.get_batch(batch_id)
 
     @get("/{batch_id:int}/export.csv", operation_id="exportPaymentBatch", media_type="text/csv")
-    async def export(self, batch_id: FromPath[int]) -> Response[str]:
+    async def export(self, batch_id: PathId) -> Response[str]:
         """The bank's file: voucher number, registry number, payee, bank card, amount; count and total last."""
         rows, count, total = await payments.export_rows(batch_id)
         return Response(
@@ -99,7 +99,7 @@ class PaymentBatchController(Controller):
 
     @post("/{batch_id:int}/reconcile", operation_id="reconcilePaymentBatch", guards=[payers], status_code=200)
     async def reconcile(
-        self, request: Request, batch_id: FromPath[int], data: MultipartBody[UploadFile]
+        self, request: Request, batch_id: PathId, data: MultipartBody[CsvUpload]
     ) -> PaymentBatchOut:
         """Apply the bank's result file (field ``file``): voucher_no, result (paid / failed), bank_reference,
         and optionally paid_on. Failed vouchers can go into a later batch; none is ever paid twice."""

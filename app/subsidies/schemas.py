@@ -7,7 +7,7 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import check_money, check_quantity, check_year, clean_name, clean_optional
+from app.validation import Id, check_money, check_quantity, check_year, clean_name, clean_optional
 
 
 class TierIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -98,12 +98,12 @@ class ClaimStatus(str, enum.Enum):
 
 
 class ClaimCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    scheme_id: int
-    household_id: int
+    scheme_id: Id
+    household_id: Id
     industry: str
     declared_quantity: Decimal
-    base_id: int | None = None
-    link_id: int | None = None
+    base_id: Id | None = None
+    link_id: Id | None = None
 
     def __post_init__(self) -> None:
         self.industry = self.industry.strip().lower()
@@ -132,7 +132,7 @@ class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class BulkApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    claim_ids: list[int]
+    claim_ids: list[Id]
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.claim_ids) <= 1000:
@@ -150,11 +150,11 @@ class VoucherStatus(str, enum.Enum):
 
 class VoucherOut(msgspec.Struct, kw_only=True):
     number: str
-    scheme_id: int
+    scheme_id: Id
     scheme_year: int
     scheme_name: str
-    claim_id: int
-    household_id: int
+    claim_id: Id
+    household_id: Id
     registry_no: str
     payee: str | None
     town_name: str
@@ -178,10 +178,10 @@ class VoucherOut(msgspec.Struct, kw_only=True):
 
 class ClaimOut(msgspec.Struct, kw_only=True):
     id: int
-    scheme_id: int
-    household_id: int
+    scheme_id: Id
+    household_id: Id
     registry_no: str
-    town_id: int
+    town_id: Id
     industry: str
     base_id: int | None
     link_id: int | None
@@ -207,7 +207,7 @@ class ClaimDetail(ClaimOut, kw_only=True):
 
 
 class ApprovalOutcome(msgspec.Struct, kw_only=True):
-    claim_id: int
+    claim_id: Id
     ok: bool
     voucher_number: str | None = None
     amount: Decimal | None = None
@@ -223,9 +223,9 @@ class Cancellation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class PreviewLine(msgspec.Struct, kw_only=True):
-    claim_id: int
-    household_id: int
-    town_id: int
+    claim_id: Id
+    household_id: Id
+    town_id: Id
     industry: str
     status: ClaimStatus
     quantity: Decimal
@@ -240,7 +240,7 @@ class PreviewTotal(msgspec.Struct, kw_only=True):
 
 
 class SchemePreview(msgspec.Struct, kw_only=True):
-    scheme_id: int
+    scheme_id: Id
     budget: Decimal
     approved: Decimal
     pending: Decimal
@@ -253,12 +253,12 @@ class SchemePreview(msgspec.Struct, kw_only=True):
 
 
 class PaymentBatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    scheme_id: int
+    scheme_id: Id
 
 
 class PaymentBatchOut(msgspec.Struct, kw_only=True):
     id: int
-    scheme_id: int
+    scheme_id: Id
     status: str
     vouchers: int
     total: Decimal

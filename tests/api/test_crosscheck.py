@@ -80,9 +80,9 @@ async def test_confirming_a_flag_removes_the_household_with_its_reason(client, a
         "SELECT entity, action, after FROM audit_entry WHERE entity IN ('household', 'cross_check_flag')"
         " ORDER BY id DESC LIMIT 2"
     )
-    assert [(t["entity"], t["action"]) for t in trail] == [("household", "transition:removed"),
-                                                           ("cross_check_flag", "confirm")]
-    assert '"removed_reason": "cross_check_hit"' in trail[0]["after"]
+    assert [(t["entity"], t["action"]) for t in trail] == [("cross_check_flag", "confirm"),
+                                                           ("household", "transition:removed")]
+    assert '"removed_reason": "cross_check_hit"' in trail[1]["after"]
     twice = await client.post(f"/api/v1/cross-check/flags/{flag['id']}/confirm", json={}, headers=setting["officer"])
     assert twice.status_code == 409
 

@@ -113,7 +113,7 @@ async def test_a_removed_households_members_may_join_another(client, officer, pl
     assert [e["to_status"] for e in old["events"]] == ["applied", "removed"]
 
 
-async def test_the_whole_identification_flow(client, officer, place):
+async def test_the_whole_identification_flow(client, admin, officer, place):
     h = await make_household(client, officer, place[1])
     hid = h["id"]
     for target in ("surveyed", "reviewed", "notice"):
@@ -128,7 +128,9 @@ async def test_the_whole_identification_flow(client, officer, place):
     assert "7 days" in early.json()["detail"]
     await backdate_notice(hid, 8)
     assert (await step(client, officer, hid, "town_reviewed")).status_code == 200
-    done = await step(client, officer, hid, "registered", note="city approval")
+    refused = await step(client, officer, hid, "registered")
+    assert refused.status_code == 403 and "city" in refused.json()["detail"]
+    done = await step(client, admin, hid, "registered", note="city approval")
     assert done.status_code == 200
     final = done.json()
     assert final["status"] == "registered" and final["registered_on"] and final["late_addition"] is False
@@ -176,9 +178,10 @@ async def test_an_open_objection_blocks_the_step_after_notice_until_resolved(cli
     assert detail["objections"][0]["resolution_note"] == "核实: 车辆为亲属所有"
 
 
-async def test_every_illegal_transition_is_409_listing_the_allowed_ones(client, officer, place):
+async def test_every_illegal_transition_is_409_listing_the_allowed_ones(client, admin, officer, place):
     """Walk one household through every status and try every step not allowed there."""
     h = await make_household(client, officer, place[1])
+    officer = admin  # the city takes every step here, registration included
     hid = h["id"]
     path = ["applied", "surveyed", "reviewed", "notice", "town_reviewed", "registered", "exited", "returned"]
     extra = {"exited": {"exit_year": 2017}, "removed": {"reason": "other"}}

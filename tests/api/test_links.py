@@ -135,7 +135,22 @@ async def test_an_operator_reads_linked_households_masked_and_no_others(client, 
     assert masked == full[:4] + "*" * 10 + full[-4:]
     assert all("*" in m["id_number"] for m in detail["members"])
     assert detail["bank_card"] == "*" * 15 + "0123"
+    # the operator's view leaves out what it does not need: birth dates, health, notes, objections, evidence
+    assert all(m["birth_date"] is None and m["health"] is None for m in detail["members"])
+    assert all(e["note"] is None and e["data"] is None for e in detail["events"])
+    assert detail["objections"] == [] and detail["flags"] == [] and detail["phone"] is None
     listed = (await client.get("/api/v1/households", headers=chain["operator"])).json()
     assert [h["id"] for h in listed["items"]] == [hid]
     # operators read, never write, the registry
     assert (await step(client, chain["operator"], hid, "exited", exit_year=2018)).status_code == 403
+
+
+async def test_a_base_links_only_households_of_its_own_town(client, admin, auth, chain):
+    far_town = await make_town(client, admin, "远处镇")
+    far_village = await make_village(client, admin, far_town, "远村")
+    far_officer = await auth("town_officer", town_id=far_town)
+    far = await make_household(client, far_officer, far_village, 7)
+    await register(client, far_officer, far["id"])
+    r = await link(client, chain["operator"], chain["enterprise"], chain["base"], far["id"], SHARE)
+    assert r.status_code == 422 and r.json()["field"] == "household_id"
+    assert (await client.get(f"/api/v1/households/{far['id']}", headers=chain["operator"])).status_code == 403

@@ -127,3 +127,19 @@ async def test_poverty_lines_are_seeded_and_admin_managed(client, admin, auth):
                              headers=await auth("finance"))).status_code == 403
     bad = await client.put("/api/v1/poverty-lines/2021", json={"amount": 4100.5}, headers=admin)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "amount"
+
+
+async def test_daily_totals_always_equal_the_ledger(client, ledger):
+    """The overview reads payouts through per-day totals kept by a trigger; they must match the ledger."""
+    from app.database import fetch
+
+    totals = await fetch("SELECT paid_on, income_type, payouts, amount FROM payout_day ORDER BY 1, 2")
+    ledger_sums = await fetch(
+        "SELECT paid_on, income_type, count(*) FILTER (WHERE reverses IS NULL) AS payouts, sum(amount) AS amount"
+        " FROM payout GROUP BY 1, 2 ORDER BY 1, 2")
+    assert [tuple(r) for r in totals] == [tuple(r) for r in ledger_sums]
+    overview = (await client.get("/api/v1/stats/overview?as_of=2017-12-31", headers=ledger["operator"])).json()
+    assert {t["income_type"]: (t["payouts"], t["amount"]) for t in overview["payouts_by_type"]} == {
+        "dividend": (2, "550.00"), "franchise_income": (1, "1000.00"), "purchase": (1, "2520.50"),
+        "wage": (3, "5600.00"),
+    }

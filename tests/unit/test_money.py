@@ -87,7 +87,7 @@ def test_round_fen_rejects_non_finite(bad: str) -> None:
         ("000012.34", "12.34"),
         ("999999999999.99", "999999999999.99"),
         (D("0.1"), "0.10"),
-        (D("1E+3"), "1000.00"),
+        (D("1000"), "1000.00"),
         (42, "42.00"),
     ],
 )
@@ -103,6 +103,9 @@ def test_parse_money_valid(value: str | Decimal | int, expected: str) -> None:
         ("1.234", "at most 2 decimal places"),
         ("0.001", "at most 2 decimal places"),
         (D("0.005"), "at most 2 decimal places"),
+        # JSON strings such as "1e3" arrive already parsed as Decimal: refused like the string form
+        (D("1E+3"), "no exponent"),
+        (D("1e999999999"), "no exponent"),
         ("1000000000000", "too large"),
         ("1000000000000.00", "too large"),
         (D("-1000000000000"), "too large"),
