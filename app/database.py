@@ -92,9 +92,17 @@ def engine():
     return db
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """asyncpg resets every connection it takes back (a round trip per request); nothing here needs it:
+    settings are SET LOCAL, advisory locks are transaction-scoped, cursors live inside transactions and
+    nothing LISTENs."""
+
+
 async def open_pool() -> None:
     settings = get_settings()
-    await engine().start_connection_pool(min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+    await engine().start_connection_pool(
+        min_size=settings.pool_min_size, max_size=settings.pool_max_size, reset=_keep_session
+    )
 
 
 async def close_pool() -> None:

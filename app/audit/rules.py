@@ -49,8 +49,9 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(prev_hash: str, content: EntryContent) -> str:
-    payload = canonical_json(
+def entry_payload(content: EntryContent) -> str:
+    """The text an entry's hash covers, after the previous entry's hash and a newline."""
+    return canonical_json(
         {
             "at": content.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_id": content.actor_id,
@@ -62,7 +63,10 @@ def entry_hash(prev_hash: str, content: EntryContent) -> str:
             "after": content.after,
         }
     )
-    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+def entry_hash(prev_hash: str, content: EntryContent) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{entry_payload(content)}".encode()).hexdigest()
 
 
 def check_chain(entries: Iterable[StoredEntry], prev_hash: str = GENESIS, checked: int = 0) -> ChainCheck:

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from app.audit.rules import GENESIS, ChainCheck, EntryContent, StoredEntry, check_chain, entry_hash
+from app.audit.rules import GENESIS, ChainCheck, EntryContent, StoredEntry, check_chain, entry_payload
 from app.audit.schemas import AuditEntryOut
 from app.auth import Principal
 from app.database import engine, fetch
@@ -43,7 +43,6 @@ async def record(
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     conn = transaction.connection
     await conn.execute("SELECT pg_advisory_xact_lock($1)", _CHAIN_LOCK_KEY)
-    prev = await conn.fetchval("SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1") or GENESIS
     content = EntryContent(
         at=datetime.now(UTC),
         actor_id=actor.account_id,
@@ -54,9 +53,13 @@ async def record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+    # One statement after the lock (so it sees the newest entry): the previous hash is read and the new
+    # one computed in SQL, as entry_hash does in Python: sha256 of "<previous hash>\n<payload>".
     await conn.execute(
         "INSERT INTO audit_entry (at, actor_id, actor_label, action, entity, entity_id, before, after, prev_hash, hash)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)",
+        " SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, p.h,"
+        "        encode(sha256(convert_to(p.h || chr(10) || $9, 'UTF8')), 'hex')"
+        " FROM (SELECT coalesce((SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1), $10) AS h) p",
         content.at,
         content.actor_id,
         content.actor_label,
@@ -65,8 +68,8 @@ async def record(
         content.entity_id,
         None if content.before is None else json.dumps(content.before, ensure_ascii=False),
         None if content.after is None else json.dumps(content.after, ensure_ascii=False),
-        prev,
-        entry_hash(prev, content),
+        entry_payload(content),
+        GENESIS,
     )
 
 

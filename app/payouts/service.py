@@ -57,13 +57,13 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
         if link is None:
             raise Unprocessable(f"link {data.link_id} does not exist", extra={"field": "link_id"})
         ensure_enterprise_scope(actor, link.enterprise_id)
-        existing = await _by_reference(link.enterprise_id, data.reference)
-        if existing is not None:
-            return _same_or_clash(existing, fingerprint), False
         problems = payout_problems(
             PayoutFacts(data.income_type.value, data.period_from, data.period_to, data.paid_on), link, date.today()
         )
         if problems:
+            # a resend of a payout recorded before the link changed still gets its first answer
+            if (existing := await _by_reference(link.enterprise_id, data.reference)) is not None:
+                return _same_or_clash(existing, fingerprint), False
             field, reason = problems[0]
             raise Unprocessable(reason, extra={"field": field,
                                                "errors": [{"field": f, "message": m} for f, m in problems]})
@@ -78,7 +78,7 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
             link.enterprise_id, link.id, link.household_id, data.income_type.value, data.amount, data.period_from,
             data.period_to, data.paid_on, data.method.value, data.reference, fingerprint, actor.account_id,
         )
-        if row is None:  # a concurrent send of the same reference won the race
+        if row is None:  # the reference is taken: a resend (same body) or a clash (another body)
             found = await _by_reference(link.enterprise_id, data.reference)
             return _same_or_clash(found, fingerprint), False
         payout = payout_out(row)
