@@ -11,11 +11,10 @@ import json
 import logging
 import os
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import asyncpg

@@ -22,9 +22,9 @@ from app.exports.controllers import ExportController
 from app.health import health
 from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
-from app.openapi import document_problems
 from app.links.controllers import BaseController, LinkController
 from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController
+from app.openapi import document_problems
 from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
 from app.payouts.report_controllers import (

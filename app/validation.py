@@ -11,7 +11,6 @@ from litestar.params import PathParameter, QueryParameter
 from app.errors import FieldError
 from app.money import parse_money
 
-
 # Database integer keys: anything outside this range names nothing that can exist.
 MAX_ID = 2_147_483_647
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut, Me
 from app.auth import Principal, Role, any_role, requires
-from app.validation import PathId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import PathId
 
 
 class AccountController(Controller):

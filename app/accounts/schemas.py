@@ -4,10 +4,9 @@ from datetime import datetime
 
 import msgspec
 
-from app.validation import Id
-
 from app.auth import Role
 from app.errors import FieldError
+from app.validation import Id
 
 
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -9,7 +9,6 @@ from litestar.exceptions import NotFoundException
 
 from app import audit
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut
-from app.accounts.tables import Account
 from app.auth import Principal, Role, hash_token, new_token
 from app.database import fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable

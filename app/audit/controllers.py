@@ -4,13 +4,13 @@ from datetime import datetime
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery
 
 from app.audit import service
 from app.audit.schemas import AuditEntryOut, ChainCheckOut
 from app.auth import Role, requires
-from app.validation import QueryId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import QueryId
 
 
 class AuditController(Controller):

@@ -1,4 +1,4 @@
-from piccolo.columns import BigSerial, Integer, JSONB, Timestamptz, Varchar
+from piccolo.columns import JSONB, BigSerial, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
 

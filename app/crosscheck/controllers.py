@@ -3,14 +3,14 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.params import FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, requires
 from app.crosscheck import service
 from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, FlagResolve, ImportResult, RuleIn, RuleOut
 from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import PathId, QueryId
 
 MAX_RECORDS = 50_000
 

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
 from app.enterprises import service
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import PathId, QueryId
 
 
 class EnterpriseController(Controller):

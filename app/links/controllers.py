@@ -4,13 +4,13 @@ from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
 from app.links import service
 from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkKind, LinkOut
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import PathId, QueryId
 
 link_keepers = requires(Role.admin, Role.operator)
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from app.auth import Role, requires
 from app.monitoring import service
@@ -17,8 +17,8 @@ from app.monitoring.schemas import (
     RevisitIn,
     RevisitOut,
 )
-from app.validation import PathId
 from app.pagination import Page, PageParams, provide_page_params
+from app.validation import PathId
 
 keepers = requires(Role.town_officer, Role.admin)
 readers = requires(Role.town_officer, Role.admin, Role.finance, Role.auditor)

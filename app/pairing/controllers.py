@@ -4,15 +4,23 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.pairing import service
-from app.pairing.schemas import PairingCreate, PairingEnd, PairingOut, ProgrammeReport, SupportIn, SupportKind, SupportOut
+from app.pairing.schemas import (
+    PairingCreate,
+    PairingEnd,
+    PairingOut,
+    ProgrammeReport,
+    SupportIn,
+    SupportKind,
+    SupportOut,
+)
+from app.validation import PathId, QueryId
 
 
 class PairingController(Controller):

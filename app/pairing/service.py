@@ -25,7 +25,7 @@ from app.pairing.schemas import (
 
 _IN_FORCE = "p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)"
 
-_PAIRING = f"""
+_PAIRING = """
 SELECT p.*, p.enterprise AS enterprise_id, e.name AS enterprise_name, p.village AS village_id,
        v.name AS village_name, v.town AS town_id,
        (SELECT count(DISTINCT q.enterprise) FROM pairing q WHERE q.village = p.village

@@ -5,17 +5,16 @@ from datetime import date
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.params import FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, any_role, requires
 from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.errors import FieldError, Unprocessable, field_and_message
 from app.json_body import decode_json_body
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import ingest, service
 from app.payouts.csv_import import REQUIRED_COLUMNS, resolve_links
@@ -29,6 +28,7 @@ from app.payouts.schemas import (
     Reversal,
     RowProblem,
 )
+from app.validation import PathId, QueryId
 
 reporters = requires(Role.operator, Role.admin)
 readers = requires(Role.operator, Role.admin, Role.finance, Role.auditor)

@@ -4,10 +4,9 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from app.auth import Role, any_role, requires
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import reports
 from app.payouts.report_schemas import (
@@ -17,6 +16,7 @@ from app.payouts.report_schemas import (
     PovertyLineIn,
     PovertyLineOut,
 )
+from app.validation import PathId, QueryId
 
 Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")]
 

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.registry import service
 from app.registry.schemas import (
@@ -17,6 +16,7 @@ from app.registry.schemas import (
     VillageOut,
     VillageUpdate,
 )
+from app.validation import PathId, QueryId
 
 admin_only = requires(Role.admin)
 

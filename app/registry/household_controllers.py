@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.registry import household_service as service
 from app.registry.access import masks_personal_data
@@ -22,6 +21,7 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
+from app.validation import PathId, QueryId
 
 registry_keepers = requires(Role.admin, Role.town_officer)
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from app import audit

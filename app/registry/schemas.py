@@ -8,7 +8,6 @@ import msgspec
 from app.crosscheck.schemas import FlagOut
 from app.errors import FieldError
 from app.identifiers import validate_bank_card, validate_resident_id
-from app.validation import Id, check_year, clean_name, clean_optional
 from app.registry.rules import (
     Attribute,
     Cause,
@@ -18,7 +17,7 @@ from app.registry.rules import (
     Relation,
     RemovalReason,
 )
-
+from app.validation import Id, check_year, clean_name, clean_optional
 
 # ---- towns and villages ------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from app.auth import Principal
 from app.database import fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
-from app.settings import get_settings
 from app.registry.rules import VillageState, check_village_exit, check_village_listing, incidence_refusal
 from app.registry.schemas import (
     TownCreate,
@@ -22,6 +21,7 @@ from app.registry.schemas import (
     VillageOut,
     VillageUpdate,
 )
+from app.settings import get_settings
 
 _VILLAGE = (
     "id, town AS town_id, name, is_poor_village, registered_year, exited_year, rural_population, created_at"

@@ -1,4 +1,16 @@
-from piccolo.columns import JSONB, Array, Boolean, Date, ForeignKey, Integer, Numeric, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSONB,
+    Array,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 

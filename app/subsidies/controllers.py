@@ -5,10 +5,9 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, schemes
 from app.subsidies.schemas import (
@@ -27,6 +26,7 @@ from app.subsidies.schemas import (
     Verification,
     VoucherOut,
 )
+from app.validation import PathId, QueryId
 
 # decisions: finance staff, and admins (the four-eyes rule still applies to them)
 deciders = requires(Role.finance, Role.admin)

@@ -4,17 +4,17 @@ from pathlib import Path
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
 from app.auth import Principal, Role, ensure_town_scope, requires
 from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.errors import Unprocessable
 from app.money import format_yuan, to_chinese_capital
-from app.validation import PathId, QueryId
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import BankResultRow, Cancellation, PaymentBatchCreate, PaymentBatchOut, VoucherOut
+from app.validation import PathId, QueryId
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 UNITS_ZH = {"mu": "亩", "head": "头", "kg": "千克", "jin": "斤"}

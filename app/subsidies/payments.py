@@ -12,10 +12,10 @@ from litestar.exceptions import NotFoundException
 
 from app import audit
 from app.auth import Principal
+from app.csv_upload import RowError
 from app.database import fetch, fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
-from app.csv_upload import RowError
 from app.subsidies.schemas import BankResultRow, PaymentBatchOut
 
 _BATCH = """

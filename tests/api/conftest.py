@@ -16,6 +16,8 @@ import asyncpg
 import httpx
 import pytest
 
+from app.database import _is_alive
+
 TEST_DATABASE = f"chainaid_test_{os.getpid()}"
 
 
@@ -28,16 +30,6 @@ def _server_url() -> str:
     from app.database import database_url  # starts the embedded server when DATABASE_URL is unset
 
     return database_url()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 async def _admin_sql(server_url: str, *statements: str) -> None:
@@ -55,7 +47,7 @@ async def _recreate_database(server_url: str) -> None:
         # databases left by runs that were killed before they could drop their own
         for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'chainaid_test_%'"):
             suffix = row["datname"].rsplit("_", 1)[-1]
-            if suffix.isdigit() and not _pid_alive(int(suffix)):
+            if suffix.isdigit() and not _is_alive(int(suffix)):
                 await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
         await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{TEST_DATABASE}"')

@@ -12,8 +12,7 @@ import httpx
 
 from app.database import fetch
 from bench.common import server_process
-from tests.chain_helpers import WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register
+from tests.chain_helpers import WAGE, linked_household
 
 ROWS = 10_000
 
@@ -40,15 +39,8 @@ async def _others_gone(timeout: float = 30) -> None:
 
 
 async def test_sigkill_mid_batch_leaves_all_or_nothing(client, admin, auth, database_url):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h = await make_household(client, officer, village, 1)
-    await register(client, officer, h["id"])
-    link_id = (await link(client, operator, enterprise, base, h["id"], WAGE)).json()["id"]
+    chain = await linked_household(client, admin, auth, WAGE)
+    operator, link_id = chain["operator"], chain["link"]
 
     outcomes = []
     for attempt, delay in enumerate((0.05, 0.15, 0.3, 0.45, 0.7, 1.2)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.chain_helpers import WAGE, link, make_base, make_enterprise
+from tests.chain_helpers import WAGE, linked_household, make_enterprise
 from tests.registry_helpers import make_household, make_town, make_village, register
 
 
@@ -35,15 +35,8 @@ async def test_household_export_filters_and_scopes(client, admin, auth):
 
 
 async def test_payout_export_is_the_operators_own_ledger(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h = await make_household(client, officer, village, 1)
-    await register(client, officer, h["id"])
-    lid = (await link(client, operator, enterprise, base, h["id"], WAGE)).json()["id"]
+    chain = await linked_household(client, admin, auth, WAGE)
+    town, officer, operator, lid = chain["town"], chain["officer"], chain["operator"], chain["link"]
     rows_in = [{"link_id": lid, "income_type": "wage", "amount": f"{100 + i}.00", "period_from": "2017-01-01",
                 "period_to": "2017-01-31", "paid_on": "2017-02-01", "method": "cash", "reference": f"E-{i}"}
                for i in range(4500)]  # more than one streamed chunk

@@ -6,22 +6,14 @@ from datetime import date
 
 import pytest
 
-from tests.chain_helpers import SHARE, WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register, step
+from tests.chain_helpers import SHARE, WAGE, link, linked_household
+from tests.registry_helpers import step
 
 
 @pytest.fixture
 async def chain(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h = await make_household(client, officer, village, 1)
-    await register(client, officer, h["id"])
-    wage = (await link(client, operator, enterprise, base, h["id"], WAGE)).json()["id"]
-    return {"officer": officer, "operator": operator, "enterprise": enterprise, "base": base, "h": h, "wage": wage}
+    c = await linked_household(client, admin, auth, WAGE)
+    return {**c, "wage": c["link"]}
 
 
 def payout(link_id, reference="P-1", **kw):
