@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "app.subsidies.piccolo_app",
         "app.pairing.piccolo_app",
         "app.monitoring.piccolo_app",
+        "app.console.piccolo_app",
     ]
 )

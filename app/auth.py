@@ -76,7 +76,8 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
 
 
 # /health and the OpenAPI documents are public; everything else needs a token.
-auth_middleware = DefineMiddleware(BearerTokenMiddleware, exclude=["^/health$", "^/schema"])
+# The console (/console) signs in with a session cookie of its own (app/console/session.py).
+auth_middleware = DefineMiddleware(BearerTokenMiddleware, exclude=["^/health$", "^/schema", "^/console"])
 
 
 def requires(*roles: Role) -> Guard:

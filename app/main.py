@@ -14,6 +14,12 @@ from litestar.template.config import TemplateConfig
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
 from app.auth import auth_middleware
+from app.console.audit_pages import AuditPages
+from app.console.finance_pages import FinancePages
+from app.console.operator_pages import OperatorPages
+from app.console.pages import ConsolePages
+from app.console.town_pages import TownPages
+from app.console.web import CONSOLE_EXCEPTION_HANDLERS
 from app.crosscheck.controllers import CrossCheckController
 from app.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
@@ -68,6 +74,11 @@ ROUTES = [
     MonitoringController,
     StatsController,
     ExportController,
+    ConsolePages,
+    FinancePages,
+    TownPages,
+    OperatorPages,
+    AuditPages,
 ]
 
 
@@ -78,7 +89,7 @@ def create_app() -> Litestar:
         route_handlers=ROUTES,
         request_class=ChainAidRequest,
         middleware=[auth_middleware],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **CONSOLE_EXCEPTION_HANDLERS},
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(

@@ -12,16 +12,15 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, any_role, requires
-from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
+from app.csv_upload import CsvUpload, read_upload
 from app.errors import FieldError, Unprocessable, field_and_message
 from app.json_body import decode_json_body
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import ingest, service
-from app.payouts.csv_import import REQUIRED_COLUMNS, resolve_links
+from app.payouts.csv_rows import payout_rows
 from app.payouts.schemas import (
     BatchResult,
     IncomeType,
-    PayoutCsvRow,
     PayoutFilter,
     PayoutIn,
     PayoutOut,
@@ -119,16 +118,8 @@ class PayoutController(Controller):
         enterprise = request.user.enterprise_id if request.user.role is Role.operator else enterprise_id
         if enterprise is None:
             raise Unprocessable("name the enterprise the file reports for", extra={"field": "enterprise_id"})
-        parsed: list[tuple[int, PayoutCsvRow]] = []
-        problems: list[RowProblem] = []
-        for line, values in read_rows(await read_upload(data), REQUIRED_COLUMNS):
-            row = convert_row(line, values, PayoutCsvRow)
-            if isinstance(row, RowError):
-                problems.append(RowProblem(index=row.line, field=row.field, message=row.message))
-            else:
-                parsed.append((line, row))
-        resolved, unresolved = await resolve_links(enterprise, parsed)
-        return await ingest.ingest(request.user, resolved, [*problems, *unresolved], partial=partial, source="csv")
+        resolved, problems = await payout_rows(await read_upload(data), enterprise)
+        return await ingest.ingest(request.user, resolved, problems, partial=partial, source="csv")
 
     @post("/{payout_id:int}/reverse", operation_id="reversePayout", guards=[reporters])
     async def reverse(self, request: Request, payout_id: PathId, data: JSONBody[Reversal]) -> PayoutOut:

@@ -154,3 +154,11 @@ async def ingest(
 
 def _problem_dict(p: RowProblem) -> dict[str, object]:
     return {"index": p.index, "field": p.field, "message": p.message}
+
+
+async def check_only(actor: Principal, rows: list[tuple[int, PayoutIn]],
+                     decode_problems: list[RowProblem]) -> tuple[int, list[RowProblem]]:
+    """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
+    links = await load_links(sorted({p.link_id for _, p in rows}))
+    good, bad, forbidden = check_rows(actor, rows, links)
+    return len(good), sorted([*decode_problems, *bad, *forbidden], key=lambda p: p.index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from app.database import fetch, fetchrow
 from app.stats.schemas import AmountByType, Overview
@@ -76,4 +77,27 @@ async def overview(as_of: date) -> Overview:
         subsidies_approved=Decimal(subsidies["approved"]).quantize(fen),
         subsidies_approved_count=subsidies["approved_count"],
         subsidies_paid=Decimal(subsidies["paid"]).quantize(fen), subsidies_paid_count=subsidies["paid_count"],
+    )
+
+
+async def monthly_payouts(year: int) -> tuple[list[Any], list[Any]]:
+    """Payouts of a year per month: by income type (from the daily totals) and by industry."""
+    by_type = await fetch(
+        "SELECT extract(month FROM paid_on)::int AS month, income_type AS key, sum(amount) AS amount"
+        " FROM payout_day WHERE extract(year FROM paid_on) = $1 GROUP BY 1, 2 ORDER BY 1, 2", year,
+    )
+    by_industry = await fetch(
+        "SELECT extract(month FROM p.paid_on)::int AS month, i.name_zh AS key, sum(p.amount) AS amount"
+        " FROM payout p JOIN link l ON l.id = p.link JOIN base b ON b.id = l.base JOIN industry i ON i.id = b.industry"
+        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31) GROUP BY 1, 2 ORDER BY 1, 2", year,
+    )
+    return by_type, by_industry
+
+
+async def subsidies_by_town() -> list[Any]:
+    return await fetch(
+        "SELECT t.name AS town, coalesce(sum(v.amount) FILTER (WHERE v.status <> 'cancelled'), 0) AS approved,"
+        " coalesce(sum(v.amount) FILTER (WHERE v.status = 'paid'), 0) AS paid"
+        " FROM voucher v JOIN household h ON h.id = v.household JOIN village vi ON vi.id = h.village"
+        " JOIN town t ON t.id = vi.town GROUP BY t.id, t.name ORDER BY t.id"
     )

@@ -22,7 +22,7 @@ voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_off
 payers = requires(Role.finance)
 
 
-async def _readable_voucher(principal: Principal, number: str) -> VoucherOut:
+async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
     voucher = await vouchers.get_voucher(number)
     if principal.role is Role.town_officer:
         ensure_town_scope(principal, await vouchers.voucher_town(number))
@@ -37,18 +37,18 @@ class VoucherController(Controller):
     @get("/{number:str}", operation_id="getVoucher")
     async def get_voucher(self, request: Request, number: FromPath[str]) -> VoucherOut:
         """A voucher: what was approved, for whom, by whom, and where its payment stands."""
-        return await _readable_voucher(request.user, number)
+        return await readable_voucher(request.user, number)
 
     @get("/{number:str}/barcode.svg", operation_id="getVoucherBarcode", media_type="image/svg+xml")
     async def barcode(self, request: Request, number: FromPath[str]) -> Response[bytes]:
         """The voucher number as a Code 128 barcode (SVG)."""
-        voucher = await _readable_voucher(request.user, number)
+        voucher = await readable_voucher(request.user, number)
         return Response(vouchers.barcode_svg(voucher.number), media_type="image/svg+xml")
 
     @get("/{number:str}/print", operation_id="printVoucher", media_type=MediaType.HTML)
     async def print_page(self, request: Request, number: FromPath[str]) -> Template:
         """The voucher as a printable page, with the amount in figures and in capitals (大写) and its barcode."""
-        v = await _readable_voucher(request.user, number)
+        v = await readable_voucher(request.user, number)
         svg = vouchers.barcode_svg(v.number).decode()
         return Template(template_name="voucher_print.html", context={
             "v": v,

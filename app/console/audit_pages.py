@@ -1,0 +1,46 @@
+"""Auditors: the audit trail with its chain check, and the anomaly lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from app.audit import service as audit_service
+from app.auth import Role
+from app.console.session import ConsoleUser
+from app.console.web import provide_user, render, require
+from app.crosscheck import service as crosscheck
+from app.monitoring import service as monitoring
+from app.pagination import PageParams
+from app.payouts import reports
+
+
+class AuditPages(Controller):
+    path = "/console"
+    include_in_schema = False
+    dependencies = {"user": Provide(provide_user)}
+
+    @get("/audit")
+    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None, actor_id: FromQuery[int | None] = None,
+                    page: FromQuery[int] = 1, check: FromQuery[bool] = False) -> Template:
+        require(user, Role.auditor, Role.admin)
+        entries = await audit_service.list_entries(PageParams(limit=50, offset=(max(page, 1) - 1) * 50),
+                                                   entity=entity or None, actor_id=actor_id)
+        chain = await audit_service.verify_chain() if check else None
+        return render(user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "",
+                      page=max(page, 1), chain=chain)
+
+    @get("/anomalies")
+    async def anomalies(self, user: NamedDependency[ConsoleUser], year: FromQuery[int | None] = None) -> Template:
+        require(user, Role.auditor, Role.admin)
+        year = year or date.today().year
+        watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year,
+                                            open_only=True)
+        arrears = await reports.dividend_arrears(user.principal, year, PageParams(limit=100, offset=0))
+        flags = await crosscheck.list_flags(user.principal, PageParams(limit=100, offset=0), status="open",
+                                            town_id=None)
+        return render(user, "anomalies.html", year=year, watch=watch, arrears=arrears, flags=flags)

@@ -1,0 +1,118 @@
+"""The staff console over HTTP: sign-in and CSRF, role pages and refusals, the finance and operator flows.
+(The same flows in a real browser are in tests/browser.)"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from app.demo import load_demo
+
+
+@pytest.fixture
+async def web(app):
+    # https: the session cookie is Secure, so the client sends it back only over https
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://chainaid.test") as c:
+        yield c
+
+
+@pytest.fixture
+async def demo():
+    return (await load_demo()).tokens
+
+
+async def sign_in(web, token: str) -> str:
+    form = await web.get("/console/sign-in")
+    assert form.status_code == 200 and "登录" in form.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": token})
+    assert r.status_code == 303 and r.headers["location"] == "/console", r.text
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=strict" in cookie
+    page = await web.get("/console")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+async def test_sign_in_needs_a_valid_token_and_the_form_token(web, demo):
+    form = await web.get("/console/sign-in")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": "ca_wrong"})
+    assert r.status_code == 303 and "err=" in r.headers["location"]
+    web.cookies.clear()
+    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": demo["finance"]})
+    assert r.status_code == 303 and "err=" in r.headers["location"]  # no matching form cookie
+    assert (await web.get("/console")).status_code == 303  # not signed in: to the sign-in page
+
+
+async def test_every_page_of_each_role_renders_and_others_are_refused(web, demo):
+    pages = {
+        "finance": ["/console", "/console/schemes", "/console/claims", "/console/claims?status=verified&page=2",
+                    "/console/claims/3", "/console/payment-batches", "/console/households?status=exited",
+                    "/console/vouchers/BT2017-000001/print"],
+        "town_officer": ["/console", "/console/households", "/console/claims"],
+        "operator": ["/console", "/console/links", "/console/payouts/upload", "/console/support"],
+        "auditor": ["/console", "/console/audit", "/console/audit?check=true", "/console/anomalies?year=2017",
+                    "/console/schemes"],
+    }
+    refused = {"operator": "/console/schemes", "town_officer": "/console/payment-batches",
+               "finance": "/console/audit", "auditor": "/console/payouts/upload"}
+    for role, paths in pages.items():
+        web.cookies.clear()
+        await sign_in(web, demo[role])
+        for path in paths:
+            r = await web.get(path)
+            assert r.status_code == 200, (role, path, r.text[:300])
+            assert "text/html" in r.headers["content-type"]
+        r = await web.get(refused[role])
+        assert r.status_code == 403 and "无权访问" in r.text, (role, refused[role])
+
+
+async def test_finance_approves_a_claim_and_prints_its_voucher(web, demo):
+    csrf = await sign_in(web, demo["finance"])
+    queue = await web.get("/console/claims?status=verified")
+    claim_id = re.search(r'href="/console/claims/(\d+)"', queue.text).group(1)
+    detail = await web.get(f"/console/claims/{claim_id}")
+    assert "计算过程" in detail.text and "q = " in detail.text
+    forged = await web.post(f"/console/claims/{claim_id}/approve", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    r = await web.post(f"/console/claims/{claim_id}/approve", data={"csrf": csrf})
+    assert r.status_code == 303
+    after = await web.get(r.headers["location"])
+    number = re.search(r"(BT2017-\d{6})", after.text).group(1)
+    printed = await web.get(f"/console/vouchers/{number}/print")
+    assert printed.status_code == 200 and "<svg" in printed.text and "元" in printed.text
+
+
+async def test_operator_upload_reports_bad_rows_and_writes_nothing(web, demo):
+    from app.database import fetch
+
+    csrf = await sign_in(web, demo["operator"])
+    link = (await fetch(
+        "SELECT h.registry_no, b.name AS base, l.kind FROM link l JOIN household h ON h.id = l.household"
+        " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"))[0]
+    before = (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"]
+    csv_text = ("registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"
+                f"{link['registry_no']},{link['base']},cooperation,1800.00,2018-01-01,2018-01-31,2018-02-01,bank,UP-1\n"
+                f"{link['registry_no']},{link['base']},cooperation,abc,2018-02-01,2018-02-28,2018-03-01,bank,UP-2\n")
+    r = await web.post("/console/payouts/upload", data={"csrf": csrf},
+                       files={"file": ("工资.csv", "\ufeff".encode() + csv_text.encode(), "text/csv")})
+    assert r.status_code == 200 and "未写入任何数据" in r.text and "amount" in r.text
+    assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before
+    good = csv_text.splitlines()[:2]
+    r = await web.post("/console/payouts/upload", data={"csrf": csrf},
+                       files={"file": ("工资.csv", ("\n".join(good) + "\n").encode(), "text/csv")})
+    content = re.search(r'name="content" value="([^"]+)"', r.text).group(1)
+    done = await web.post("/console/payouts/upload/confirm", data={"csrf": csrf, "content": content})
+    assert done.status_code == 303 and "1+written" in done.headers["location"]
+    assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before + 1
+
+
+async def test_sign_out_ends_the_session_and_english_is_switchable(web, demo):
+    csrf = await sign_in(web, demo["auditor"])
+    await web.get("/console/lang?to=en")
+    assert "Audit trail" in (await web.get("/console")).text
+    r = await web.post("/console/sign-out", data={"csrf": csrf})
+    assert r.status_code == 303
+    assert (await web.get("/console/audit")).status_code == 303
