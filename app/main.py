@@ -29,7 +29,10 @@ from app.health import health
 from app.industries.controllers import IndustryController
 from app.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
-from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController
+from app.monitoring.controllers import (
+    HouseholdMonitoringController,
+    MonitoringController,
+)
 from app.openapi import document_problems
 from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
@@ -43,7 +46,11 @@ from app.registry.controllers import TownController, VillageController
 from app.registry.household_controllers import HouseholdController, ObjectionController
 from app.stats.controllers import StatsController
 from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
-from app.subsidies.payment_controllers import TEMPLATES, PaymentBatchController, VoucherController
+from app.subsidies.payment_controllers import (
+    TEMPLATES,
+    PaymentBatchController,
+    VoucherController,
+)
 
 ROUTES = [
     health,

@@ -10,7 +10,14 @@ import argparse
 
 import httpx
 
-from bench.common import connected, fresh_database, operator_token, run, seed_links, server_process
+from bench.common import (
+    connected,
+    fresh_database,
+    operator_token,
+    run,
+    seed_links,
+    server_process,
+)
 from bench.payout_ingest import batch_rows
 
 

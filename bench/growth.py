@@ -13,7 +13,15 @@ import time
 
 import httpx
 
-from bench.common import connected, fresh_database, median, operator_token, run, running_server, seed_links
+from bench.common import (
+    connected,
+    fresh_database,
+    median,
+    operator_token,
+    run,
+    running_server,
+    seed_links,
+)
 
 HOUSEHOLDS = 20_000
 

@@ -14,7 +14,15 @@ from decimal import Decimal
 
 import httpx
 
-from bench.common import connected, fresh_database, median, operator_token, run, running_server, seed_links
+from bench.common import (
+    connected,
+    fresh_database,
+    median,
+    operator_token,
+    run,
+    running_server,
+    seed_links,
+)
 
 
 def batch_rows(links: list[int], n: int, tag: str) -> list[dict]:

@@ -13,7 +13,14 @@ import time
 
 import httpx
 
-from bench.common import connected, fresh_database, operator_token, run, running_server, seed_links
+from bench.common import (
+    connected,
+    fresh_database,
+    operator_token,
+    run,
+    running_server,
+    seed_links,
+)
 
 
 def body(link: int, n: int, tag: str, household: int, enterprise: int) -> dict:

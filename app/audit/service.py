@@ -9,7 +9,14 @@ from typing import Any
 
 import msgspec
 
-from app.audit.rules import GENESIS, ChainCheck, EntryContent, StoredEntry, check_chain, entry_payload
+from app.audit.rules import (
+    GENESIS,
+    ChainCheck,
+    EntryContent,
+    StoredEntry,
+    check_chain,
+    entry_payload,
+)
 from app.audit.schemas import AuditEntryOut
 from app.auth import Principal
 from app.database import engine, fetch

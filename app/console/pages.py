@@ -71,10 +71,10 @@ class ConsolePages(Controller):
             user, "overview.html", msg=msg, o=figures, year=year,
             type_chart=stacked_bars(months, _series(by_type)),
             industry_chart=stacked_bars(months, _series(by_industry)),
-            town_chart=stacked_bars([r["town"] for r in towns], {
-                "approved": [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
-                "paid": [Decimal(r["paid"]) for r in towns],
-            }, width=1100),
+            town_chart=stacked_bars([_short_town(r["town"]) for r in towns], {
+                "已审批未支付 approved, unpaid": [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
+                "已支付 paid": [Decimal(r["paid"]) for r in towns],
+            }, width=1180),
         )
 
 
@@ -83,6 +83,14 @@ def _series(rows) -> dict[str, list[Decimal]]:
     for r in rows:
         series.setdefault(r["key"], [Decimal(0)] * 12)[r["month"] - 1] = Decimal(r["amount"])
     return series
+
+
+def _short_town(name: str) -> str:
+    """园林街道 → 园林, 后湖管理区 → 后湖: the axis has room for two or three characters."""
+    for suffix in ("管理区", "街道", "镇"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _busiest_year(figures) -> int:

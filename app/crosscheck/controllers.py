@@ -7,7 +7,14 @@ from litestar.params import FromQuery, JSONBody, MultipartBody
 
 from app.auth import Role, requires
 from app.crosscheck import service
-from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, FlagResolve, ImportResult, RuleIn, RuleOut
+from app.crosscheck.schemas import (
+    DepartmentRecordIn,
+    FlagOut,
+    FlagResolve,
+    ImportResult,
+    RuleIn,
+    RuleOut,
+)
 from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.pagination import Page, PageParams, provide_page_params
 from app.validation import PathId, QueryId

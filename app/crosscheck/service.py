@@ -9,7 +9,14 @@ from litestar.exceptions import NotFoundException
 
 from app import audit
 from app.auth import Principal
-from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, FlagResolve, ImportResult, RuleIn, RuleOut
+from app.crosscheck.schemas import (
+    DepartmentRecordIn,
+    FlagOut,
+    FlagResolve,
+    ImportResult,
+    RuleIn,
+    RuleOut,
+)
 from app.database import fetch, fetchrow, to_struct, transaction
 from app.errors import Conflict
 from app.pagination import Page, PageParams, fetch_page

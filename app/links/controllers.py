@@ -8,7 +8,15 @@ from litestar.params import FromQuery, JSONBody
 
 from app.auth import Role, any_role, requires
 from app.links import service
-from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkKind, LinkOut
+from app.links.schemas import (
+    BaseCreate,
+    BaseOut,
+    LinkCreate,
+    LinkEnd,
+    LinkFilter,
+    LinkKind,
+    LinkOut,
+)
 from app.pagination import Page, PageParams, provide_page_params
 from app.validation import PathId, QueryId
 

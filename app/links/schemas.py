@@ -7,7 +7,14 @@ from decimal import Decimal
 import msgspec
 
 from app.errors import FieldError
-from app.validation import Id, check_fraction, check_money, check_quantity, clean_name, clean_optional
+from app.validation import (
+    Id,
+    check_fraction,
+    check_money,
+    check_quantity,
+    clean_name,
+    clean_optional,
+)
 
 
 class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -1,4 +1,12 @@
-from piccolo.columns import Date, ForeignKey, Numeric, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Date,
+    ForeignKey,
+    Numeric,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 

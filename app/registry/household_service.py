@@ -16,7 +16,12 @@ from app.errors import Conflict, Unprocessable
 from app.identifiers import resident_id_info
 from app.pagination import Page, PageParams, fetch_page
 from app.registry.access import load_household, scope_filter, scope_sql
-from app.registry.rules import HouseholdStatus, TransitionRequest, check_transition, notice_ends
+from app.registry.rules import (
+    HouseholdStatus,
+    TransitionRequest,
+    check_transition,
+    notice_ends,
+)
 from app.registry.schemas import (
     HouseholdCounts,
     HouseholdCreate,
@@ -216,7 +221,9 @@ async def transition(actor: Principal, household_id: int, data: TransitionIn) ->
         if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
             raise PermissionDeniedException("registration is the city's approval (市级审批), not a town's step")
         if data.to is HouseholdStatus.exited:
-            from app.monitoring.service import exit_refusal  # the exit test lives with monitoring
+            from app.monitoring.service import (
+                exit_refusal,  # the exit test lives with monitoring
+            )
 
             if failed := await exit_refusal(household_id, data.exit_year):
                 reason, reasons = failed
@@ -240,7 +247,9 @@ async def _apply_transition(actor: Principal, row: Any, data: TransitionIn, now:
     if target is HouseholdStatus.removed:
         # frees the members' ID numbers for another household; their history stays
         await fetch("UPDATE member SET in_active_household = false WHERE household = $1", household_id)
-        from app.links.service import end_links_of_household  # links build on the registry, not back
+        from app.links.service import (
+            end_links_of_household,  # links build on the registry, not back
+        )
 
         await end_links_of_household(actor, household_id, now.date())
     event_data = {k: v for k, v in (("exit_year", data.exit_year), ("reason", data.reason and data.reason.value)) if v}

@@ -2,7 +2,15 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.registry.tables import Household, HouseholdEvent, Member, Objection, PovertyLine, Town, Village
+from app.registry.tables import (
+    Household,
+    HouseholdEvent,
+    Member,
+    Objection,
+    PovertyLine,
+    Town,
+    Village,
+)
 
 APP_CONFIG = AppConfig(
     app_name="registry",

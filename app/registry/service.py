@@ -11,7 +11,12 @@ from app.auth import Principal
 from app.database import fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
-from app.registry.rules import VillageState, check_village_exit, check_village_listing, incidence_refusal
+from app.registry.rules import (
+    VillageState,
+    check_village_exit,
+    check_village_listing,
+    incidence_refusal,
+)
 from app.registry.schemas import (
     TownCreate,
     TownOut,

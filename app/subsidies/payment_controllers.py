@@ -13,7 +13,13 @@ from app.errors import Unprocessable
 from app.money import format_yuan, to_chinese_capital
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
-from app.subsidies.schemas import BankResultRow, Cancellation, PaymentBatchCreate, PaymentBatchOut, VoucherOut
+from app.subsidies.schemas import (
+    BankResultRow,
+    Cancellation,
+    PaymentBatchCreate,
+    PaymentBatchOut,
+    VoucherOut,
+)
 from app.validation import PathId, QueryId
 
 TEMPLATES = Path(__file__).parents[1] / "templates"

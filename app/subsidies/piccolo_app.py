@@ -2,7 +2,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.subsidies.tables import PaymentBatch, PaymentLine, SchemeRate, SubsidyClaim, SubsidyScheme, Voucher
+from app.subsidies.tables import (
+    PaymentBatch,
+    PaymentLine,
+    SchemeRate,
+    SubsidyClaim,
+    SubsidyScheme,
+    Voucher,
+)
 
 APP_CONFIG = AppConfig(
     app_name="subsidies",

@@ -14,7 +14,14 @@ from app.database import fetch, fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, validate_rate
-from app.subsidies.schemas import PreviewLine, PreviewTotal, RateIn, SchemeCreate, SchemeOut, SchemePreview
+from app.subsidies.schemas import (
+    PreviewLine,
+    PreviewTotal,
+    RateIn,
+    SchemeCreate,
+    SchemeOut,
+    SchemePreview,
+)
 
 _SCHEME = """
 SELECT s.*,

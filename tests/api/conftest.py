@@ -27,7 +27,9 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _server_url() -> str:
-    from app.database import database_url  # starts the embedded server when DATABASE_URL is unset
+    from app.database import (
+        database_url,  # starts the embedded server when DATABASE_URL is unset
+    )
 
     return database_url()
 

@@ -8,7 +8,13 @@ import re
 import pytest
 
 from tests.chain_helpers import SHARE, link, make_base, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register, step
+from tests.registry_helpers import (
+    make_household,
+    make_town,
+    make_village,
+    register,
+    step,
+)
 
 ALL = "AFTOU"  # admin, finance, town officer, operator, auditor
 POLICY = {

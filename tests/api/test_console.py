@@ -116,3 +116,22 @@ async def test_sign_out_ends_the_session_and_english_is_switchable(web, demo):
     r = await web.post("/console/sign-out", data={"csrf": csrf})
     assert r.status_code == 303
     assert (await web.get("/console/audit")).status_code == 303
+
+
+async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
+    from app.database import fetch
+
+    csrf = await sign_in(web, demo["town_officer"])
+    filed = await web.get("/console/claims?status=filed")
+    claim_id = int(re_first(r'href="/console/claims/(\d+)"', filed.text))
+    page = await web.get(f"/console/claims/{claim_id}")
+    assert "实地核实" in page.text
+    r = await web.post(f"/console/claims/{claim_id}/verify", data={
+        "csrf": csrf, "verified_quantity": "4", "inspector": "刘工", "verified_on": "2017-08-20", "note": "丈量"})
+    assert r.status_code == 303 and "msg=verified" in r.headers["location"], r.headers["location"]
+    row = (await fetch("SELECT status, verified_quantity FROM subsidy_claim WHERE id = $1", claim_id))[0]
+    assert row["status"] == "verified" and row["verified_quantity"] == 4
+
+
+def re_first(pattern: str, text: str) -> str:
+    return re.search(pattern, text).group(1)

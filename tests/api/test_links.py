@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain_helpers import COOPERATION, FRANCHISE, SHARE, WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import exit_household, make_household, make_town, make_village, register, step
+from tests.chain_helpers import (
+    COOPERATION,
+    FRANCHISE,
+    SHARE,
+    WAGE,
+    link,
+    make_base,
+    make_enterprise,
+)
+from tests.registry_helpers import (
+    exit_household,
+    make_household,
+    make_town,
+    make_village,
+    register,
+    step,
+)
 
 
 @pytest.fixture

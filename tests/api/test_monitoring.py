@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from tests.chain_helpers import WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import ALL_MET, exit_household, make_household, make_town, make_village, register, step
+from tests.registry_helpers import (
+    ALL_MET,
+    exit_household,
+    make_household,
+    make_town,
+    make_village,
+    register,
+    step,
+)
 
 
 @pytest.fixture

@@ -9,8 +9,22 @@ import asyncpg
 import pytest
 
 from app.database import connection, fetch
-from tests.chain_helpers import COOPERATION, FRANCHISE, SHARE, WAGE, link, make_base, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register, step
+from tests.chain_helpers import (
+    COOPERATION,
+    FRANCHISE,
+    SHARE,
+    WAGE,
+    link,
+    make_base,
+    make_enterprise,
+)
+from tests.registry_helpers import (
+    make_household,
+    make_town,
+    make_village,
+    register,
+    step,
+)
 
 
 @pytest.fixture

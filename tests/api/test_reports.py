@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain_helpers import COOPERATION, FRANCHISE, SHARE, WAGE, link, make_base, make_enterprise
+from tests.chain_helpers import (
+    COOPERATION,
+    FRANCHISE,
+    SHARE,
+    WAGE,
+    link,
+    make_base,
+    make_enterprise,
+)
 from tests.registry_helpers import make_household, make_town, make_village, register
 
 

@@ -10,7 +10,14 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from app.database import fetch
-from tests.registry_helpers import exit_household, make_household, make_town, make_village, register, step
+from tests.registry_helpers import (
+    exit_household,
+    make_household,
+    make_town,
+    make_village,
+    register,
+    step,
+)
 
 SCHEME = {
     "year": 2017, "name": "2017 special planting and breeding subsidy", "budget": "5000000.00",

@@ -1,0 +1,107 @@
+"""The console in headless Chromium against a running server: what finance staff and operators do."""
+
+from __future__ import annotations
+
+import os
+
+from app.database import fetch
+from app.demo import load_demo
+from bench.common import server_process
+from tests.browser.conftest import SCREENSHOTS
+
+
+async def _signed_in(browser, base: str, token: str):
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")).new_page()
+    await page.goto(f"{base}/console/sign-in")
+    await page.fill("input[name=token]", token)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{base}/console")
+    return page
+
+
+async def _shot(page, name: str) -> None:
+    await page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+async def _no_horizontal_scroll(page) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"{page.url} scrolls sideways ({width}px)"
+
+
+async def test_finance_approves_a_claim_and_prints_the_voucher(browser, database_url, tmp_path):
+    tokens = (await load_demo()).tokens
+    with server_process(database_url) as (base, _):
+        page = await _signed_in(browser, base, tokens["finance"])
+        await _no_horizontal_scroll(page)
+        await _shot(page, "overview")
+        await page.goto(f"{base}/console/schemes")
+        await _shot(page, "schemes")
+        await page.goto(f"{base}/console/claims?status=verified")
+        await _no_horizontal_scroll(page)
+        await _shot(page, "claim-queue")
+        await page.click("table a[href^='/console/claims/']")
+        assert "计算过程" in await page.content()
+        await page.click("#approve")
+        await page.wait_for_selector(".msg")
+        message = await page.inner_text(".msg")
+        assert message.startswith("BT2017-")
+        await _shot(page, "claim-approved")
+        number = message.split()[0]
+        await page.click(f"a[href='/console/vouchers/{number}/print']")
+        await page.wait_for_selector("svg rect")
+        body = await page.inner_text("body")
+        assert number in body and "元" in body and "¥" in body
+        await _shot(page, "voucher")
+        pdf = tmp_path / "voucher.pdf"
+        await page.pdf(path=str(pdf), format="A4")  # what the print button sends to the printer
+        assert pdf.stat().st_size > 5_000
+        await page.goto(f"{base}/console/payment-batches")
+        await _shot(page, "payment-batches")
+        status = await fetch("SELECT status FROM voucher WHERE number = $1", number)
+        assert status[0]["status"] == "issued"
+
+
+async def test_operator_upload_with_a_bad_row_writes_nothing_and_finance_pages_are_refused(
+        browser, database_url, tmp_path):
+    tokens = (await load_demo()).tokens
+    link = (await fetch(
+        "SELECT h.registry_no, b.name AS base FROM link l JOIN household h ON h.id = l.household"
+        " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"))[0]
+    csv_file = tmp_path / "收益.csv"
+    csv_file.write_text(
+        "registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"
+        f"{link['registry_no']},{link['base']},cooperation,1800.00,2018-01-01,2018-01-31,2018-02-01,bank,B-1\n"
+        f"{link['registry_no']},{link['base']},cooperation,一千八,2018-02-01,2018-02-28,2018-03-01,bank,B-2\n",
+        encoding="utf-8-sig",
+    )
+    before = (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"]
+    with server_process(database_url) as (base, _):
+        page = await _signed_in(browser, base, tokens["operator"])
+        await page.goto(f"{base}/console/payouts/upload")
+        await page.set_input_files("#csv", str(csv_file))
+        await page.click("#check")
+        await page.wait_for_selector("#problems")
+        rows = await page.inner_text("#problems")
+        assert "3" in rows and "amount" in rows
+        assert "未写入任何数据" in await page.inner_text("#result")
+        assert await page.locator("#confirm").count() == 0
+        await _shot(page, "operator-upload")
+        assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before
+
+        response = await page.goto(f"{base}/console/payment-batches")
+        assert response.status == 403
+        assert "无权访问" in await page.content()
+        await _shot(page, "refused")
+        await page.goto(f"{base}/console/links")
+        await _shot(page, "operator-links")
+
+        auditor = await _signed_in(browser, base, tokens["auditor"])
+        await auditor.goto(f"{base}/console/audit?check=true")
+        await _shot(auditor, "audit")
+        await auditor.goto(f"{base}/console/anomalies?year=2017")
+        await _no_horizontal_scroll(auditor)
+        await _shot(auditor, "anomalies")
+        officer = await _signed_in(browser, base, tokens["town_officer"])
+        await officer.goto(f"{base}/console/households")
+        await officer.click("table a[href^='/console/households/']")
+        await _shot(officer, "household")
