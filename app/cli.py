@@ -16,7 +16,7 @@ def _run(coro):
 def cmd_migrate(_: argparse.Namespace) -> int:
     from app.migrations import migrate
 
-    _run(migrate(verbose=True))
+    print(_run(migrate()))
     return 0
 
 

@@ -8,14 +8,14 @@ import io
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
 
-async def migrate(verbose: bool = False) -> None:
+async def migrate() -> str:
+    """Apply what is pending; returns Piccolo's report (raises with it when a migration fails)."""
     import piccolo_conf  # noqa: F401  - the engine must exist before Piccolo looks for it
 
-    # Piccolo reports every app on stdout; keep it only when asked or when it fails.
+    # Piccolo reports every app on stdout; keep it for whoever asked
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         response = await run_forwards(app_name="all", migration_id="all", fake=False)
-    if verbose or not response.success:
-        print(out.getvalue())
     if not response.success:
-        raise RuntimeError(f"migrations failed: {response.message}")
+        raise RuntimeError(f"migrations failed: {response.message}\n{out.getvalue()}")
+    return out.getvalue()

@@ -16,6 +16,8 @@ from app.console.session import ConsoleUser
 from app.console.web import back, form_of, provide_user, render, require
 from app.pagination import PageParams
 from app.registry import household_service as households
+from app.registry.access import masks_personal_data
+from app.registry.masking import mask_household
 from app.registry.rules import TRANSITIONS, HouseholdStatus, RemovalReason
 from app.registry.schemas import (
     HouseholdFilter,
@@ -26,7 +28,7 @@ from app.registry.schemas import (
 from app.subsidies import claims
 from app.subsidies.schemas import ClaimCreate, Verification
 
-READERS = (Role.town_officer, Role.admin, Role.finance, Role.auditor)
+READERS = (Role.town_officer, Role.admin, Role.finance, Role.auditor, Role.operator)
 
 
 class TownPages(Controller):
@@ -51,9 +53,13 @@ class TownPages(Controller):
                         err: FromQuery[str | None] = None) -> Template:
         require(user, *READERS)
         h = await households.get_household(user.principal, household_id)
-        claim_page = await claims.list_claims(user.principal, PageParams(limit=50, offset=0), scheme_id=None,
-                                              status=None, town_id=None, industry=None, household_id=household_id)
-        return render(user, "household.html", h=h, claims=claim_page.items, msg=msg, err=err,
+        if masks_personal_data(user.principal):
+            h = mask_household(h)
+        claim_page = None
+        if user.principal.role is not Role.operator:
+            claim_page = await claims.list_claims(user.principal, PageParams(limit=50, offset=0), scheme_id=None,
+                                                  status=None, town_id=None, industry=None, household_id=household_id)
+        return render(user, "household.html", h=h, claims=claim_page.items if claim_page else [], msg=msg, err=err,
                       allowed=[s.value for s in TRANSITIONS[h.status]], reasons=[r.value for r in RemovalReason],
                       today=date.today().isoformat())
 

@@ -89,6 +89,19 @@ async def import_records(actor: Principal, records: list[DepartmentRecordIn]) ->
     return result
 
 
+async def match_stored(actor: Principal, where: str, *args: object) -> int:
+    """Match department records already stored against today's members and rules (after a household is
+    registered or a rule changes); ``where`` picks the records. Returns the flags created."""
+    keys = await fetch(f"SELECT department, item, id_number, as_of FROM department_record WHERE {where}", *args)
+    if not keys:
+        return 0
+    flagged = await fetch(
+        _MATCH, [k["department"] for k in keys], [k["item"] for k in keys], [k["id_number"] for k in keys],
+        [k["as_of"] for k in keys], actor.account_id, actor.label,
+    )
+    return sum(r["flags"] for r in flagged)
+
+
 async def flags_for_household(household_id: int) -> list[FlagOut]:
     return [_flag(r) for r in await fetch(_FLAG + " WHERE f.household = $1 ORDER BY f.id", household_id)]
 
@@ -156,4 +169,6 @@ async def save_rule(actor: Principal, data: RuleIn) -> RuleOut:
         rule = to_struct(RuleOut, row)
         await audit.record(actor, "update" if before else "create", "cross_check_rule", rule.id,
                            before=None if before is None else to_struct(RuleOut, before), after=rule)
+        if rule.active:  # records already imported are checked against the new terms
+            await match_stored(actor, "department = $1 AND item = $2", rule.department, rule.item)
     return rule

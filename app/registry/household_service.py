@@ -102,6 +102,11 @@ async def create_household(actor: Principal, data: HouseholdCreate) -> Household
             [m.in_school for m in data.members],
         )
         await _event(household_id, "created", actor, to_status="applied")
+        from app.crosscheck.service import (
+            match_stored,  # records imported before this household existed
+        )
+
+        await match_stored(actor, "id_number = ANY ($1::text[])", [m.id_number for m in data.members])
         detail = await _detail(household_id)
         await audit.record(actor, "create", "household", household_id, after=detail)
     return detail
@@ -232,16 +237,18 @@ async def transition(actor: Principal, household_id: int, data: TransitionIn) ->
     return await _detail(household_id)
 
 
+_STATUS_COLUMNS = ("status", "exited_year", "removed_reason", "registered_on", "late_addition")
+
+
 async def _apply_transition(actor: Principal, row: Any, data: TransitionIn, now: datetime) -> None:
     household_id, target = row["id"], data.to
-    before = await _detail(household_id)
-    await fetch(
+    after = await fetchrow(
         "UPDATE household SET status = $2::text,"
         " notice_started_at = CASE WHEN $2::text = 'notice' THEN $3 ELSE notice_started_at END,"
         " registered_on = CASE WHEN $2::text = 'registered' THEN $3::date ELSE registered_on END,"
         " exited_year = CASE WHEN $2::text = 'exited' THEN $4 ELSE exited_year END,"
         " removed_reason = CASE WHEN $2::text = 'removed' THEN $5 ELSE removed_reason END"
-        " WHERE id = $1",
+        f" WHERE id = $1 RETURNING {', '.join(_STATUS_COLUMNS)}",
         household_id, target.value, now, data.exit_year, data.reason.value if data.reason else None,
     )
     if target is HouseholdStatus.removed:
@@ -258,15 +265,7 @@ async def _apply_transition(actor: Principal, row: Any, data: TransitionIn, now:
         note=data.note, data=event_data or None,
     )
     await audit.record(actor, f"transition:{target.value}", "household", household_id,
-                       before=_status_view(before), after=_status_view(await _detail(household_id)))
-
-
-def _status_view(d: HouseholdDetail) -> dict[str, Any]:
-    return {
-        "status": d.status.value, "exited_year": d.exited_year,
-        "removed_reason": d.removed_reason.value if d.removed_reason else None,
-        "registered_on": d.registered_on, "late_addition": d.late_addition,
-    }
+                       before={k: row[k] for k in _STATUS_COLUMNS}, after={k: after[k] for k in _STATUS_COLUMNS})
 
 
 async def remove_for_cross_check(actor: Principal, household_id: int, note: str) -> None:

@@ -163,3 +163,27 @@ async def test_town_officers_see_only_their_towns_flags(client, admin, auth, set
     flag_id = (await client.get("/api/v1/cross-check/flags", headers=admin)).json()["items"][0]["id"]
     assert (await client.post(f"/api/v1/cross-check/flags/{flag_id}/confirm", json={}, headers=other)).status_code == 403
     assert (await client.post("/api/v1/cross-check/records", json=[], headers=setting["officer"])).status_code == 403
+
+
+async def test_records_imported_earlier_flag_a_household_registered_later_and_a_new_rule(client, admin, auth, setting):
+    from tests.registry_helpers import household_body
+
+    newcomer_id = resident_id(450)
+    await client.post("/api/v1/cross-check/records", json=[
+        {"department": "public_security", "item": "vehicle", "id_number": newcomer_id, "value": "95000",
+         "as_of": "2017-06-30"},
+        {"department": "tax", "item": "large_income", "id_number": _member(setting["households"][1]),
+         "value": "200000", "as_of": "2017-06-30"},
+    ], headers=admin)
+    # a household filed after the import is matched at once
+    village = (await client.get("/api/v1/villages", headers=admin)).json()["items"][0]["id"]
+    body = household_body(village, 40)
+    body["members"][0]["id_number"] = newcomer_id
+    created = (await client.post("/api/v1/households", json=body, headers=setting["officer"])).json()
+    assert len(created["flags"]) == 1 and created["flags"][0]["evidence"]["value"] == "95000"
+    # a rule added after the import looks at the records already there
+    await client.put("/api/v1/cross-check/rules", json={
+        "department": "tax", "item": "large_income", "description": "taxable income over 100,000",
+        "min_value": "100000"}, headers=admin)
+    flagged = (await client.get("/api/v1/households?flagged=true", headers=admin)).json()
+    assert setting["households"][1]["id"] in [h["id"] for h in flagged["items"]]
