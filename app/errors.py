@@ -47,6 +47,19 @@ class FieldError(ValueError):
         self.message = message
 
 
+def _for_console(request: Request | None) -> bool:
+    return request is not None and request.url.path.startswith("/console")
+
+
+def answer(request: Request | None, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
+    """problem+json for the API; an HTML page for the console (its users are people, not programs)."""
+    if _for_console(request):
+        from app.console.web import error_page
+
+        return error_page(status, detail)
+    return problem(status, detail, extra)
+
+
 def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -95,7 +108,7 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
     return field, msg
 
 
-def _validation_handler(_: Request, exc: ValidationException) -> Response:
+def _validation_handler(request: Request, exc: ValidationException) -> Response:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         key = item.get("key")
@@ -109,52 +122,52 @@ def _validation_handler(_: Request, exc: ValidationException) -> Response:
     if not errors:
         errors.append({"field": "body", "message": exc.detail})
     names = ", ".join(e["field"] for e in errors)
-    return problem(400, f"invalid value for {names}", {"errors": errors})
+    return answer(request, 400, f"invalid value for {names}", {"errors": errors})
 
 
-def _field_error_handler(_: Request, exc: FieldError) -> Response:
+def _field_error_handler(request: Request, exc: FieldError) -> Response:
     """A FieldError raised outside request decoding (e.g. reading an uploaded file)."""
-    return problem(400, f"invalid value for {exc.field}", {"errors": [{"field": exc.field, "message": exc.message}]})
+    return answer(request, 400, f"invalid value for {exc.field}", {"errors": [{"field": exc.field, "message": exc.message}]})
 
 
-def _http_handler(_: Request, exc: HTTPException) -> Response:
+def _http_handler(request: Request, exc: HTTPException) -> Response:
     extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})
-    response = problem(exc.status_code, exc.detail, extra)
+    response = answer(request, exc.status_code, exc.detail, extra)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
 
 
-def _integrity_handler(_: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
+def _integrity_handler(request: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
     constraint = getattr(exc, "constraint_name", None)
     detail = getattr(exc, "detail", None) or str(exc)
     if isinstance(exc, asyncpg.UniqueViolationError):
-        return problem(409, f"already exists: {detail}", {"constraint": constraint})
+        return answer(request, 409, f"already exists: {detail}", {"constraint": constraint})
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
         if "still referenced" in detail:
-            return problem(409, f"still in use: {detail}", {"constraint": constraint})
-        return problem(422, f"refers to something that does not exist: {detail}", {"constraint": constraint})
+            return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
+        return answer(request, 422, f"refers to something that does not exist: {detail}", {"constraint": constraint})
     if isinstance(exc, asyncpg.RestrictViolationError):
-        return problem(409, str(exc), {"constraint": constraint})
+        return answer(request, 409, str(exc), {"constraint": constraint})
     if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
-        return problem(409, f"overlaps an existing record: {detail}", {"constraint": constraint})
+        return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
     # check, not-null and exclusion violations
     column = getattr(exc, "column_name", None)
-    return problem(422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column})
+    return answer(request, 422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column})
 
 
-def _data_handler(_: Request, exc: asyncpg.DataError) -> Response:
+def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
     # e.g. a value out of the column's range that validation did not anticipate
-    return problem(422, f"value not accepted by the database: {exc}")
+    return answer(request, 422, f"value not accepted by the database: {exc}")
 
 
-def _serialization_handler(_: Request, exc: asyncpg.SerializationError) -> Response:
-    return problem(409, "a concurrent change got there first; retry the request")
+def _serialization_handler(request: Request, exc: asyncpg.SerializationError) -> Response:
+    return answer(request, 409, "a concurrent change got there first; retry the request")
 
 
 def _unexpected_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+    return answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
 
 
 EXCEPTION_HANDLERS = {

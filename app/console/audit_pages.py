@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from app.audit import service as audit_service
 from app.auth import Role
 from app.console.session import ConsoleUser
-from app.console.web import provide_user, render, require
+from app.console.web import console_headers, provide_user, render, require
 from app.crosscheck import service as crosscheck
 from app.monitoring import service as monitoring
 from app.pagination import PageParams
 from app.payouts import reports
+from app.validation import QueryId
 
 
 class AuditPages(Controller):
     path = "/console"
     include_in_schema = False
+    after_request = console_headers
     dependencies = {"user": Provide(provide_user)}
 
     @get("/audit")
-    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None, actor_id: FromQuery[int | None] = None,
-                    page: FromQuery[int] = 1, check: FromQuery[bool] = False) -> Template:
+    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None, actor_id: QueryId = None,
+                    page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1, check: FromQuery[bool] = False) -> Template:
         require(user, Role.auditor, Role.admin)
         entries = await audit_service.list_entries(PageParams(limit=50, offset=(max(page, 1) - 1) * 50),
                                                    entity=entity or None, actor_id=actor_id)
@@ -35,7 +38,7 @@ class AuditPages(Controller):
                       page=max(page, 1), chain=chain)
 
     @get("/anomalies")
-    async def anomalies(self, user: NamedDependency[ConsoleUser], year: FromQuery[int | None] = None) -> Template:
+    async def anomalies(self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None) -> Template:
         require(user, Role.auditor, Role.admin)
         year = year or date.today().year
         watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year,

@@ -17,8 +17,10 @@ def stacked_bars(categories: list[str], series: dict[str, list[Decimal]], *, wid
     plot_h = height - bottom - legend_h - 10
     step = (width - left - 10) / max(len(categories), 1)
     bar_w = max(4.0, step * 0.7)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+    # width 100% with a viewBox: the chart fits its card on screen and on paper
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" role="img" preserveAspectRatio="xMinYMin meet" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">']
+    legend_step = max(170, (width - left) // max(1, min(3, len(series))))
     for k in range(5):  # grid and scale
         y = 10 + plot_h * k / 4
         value = top * (4 - k) / 4
@@ -37,7 +39,7 @@ def stacked_bars(categories: list[str], series: dict[str, list[Decimal]], *, wid
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{10 + plot_h + 14:.1f}" text-anchor="middle">'
                          f'{escape(category)}</text>')
     for s, name in enumerate(series):
-        lx, ly = left + (s % 3) * 170, height - legend_h + 18 * (s // 3) + 4
+        lx, ly = left + (s % 3) * legend_step, height - legend_h + 18 * (s // 3) + 4
         parts.append(f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
         parts.append(f'<text x="{lx + 14}" y="{ly + 9}">{escape(name)}</text>')
     parts.append("</svg>")

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.auth import Role
 from app.console.session import ConsoleUser
-from app.console.web import back, form_of, provide_user, render, require
+from app.console.web import (
+    back,
+    console_headers,
+    form_of,
+    provide_user,
+    render,
+    require,
+)
 from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.money import format_yuan, to_chinese_capital
 from app.pagination import PageParams
 from app.subsidies import claims, payments, schemes, vouchers
 from app.subsidies.payment_controllers import UNITS_ZH
 from app.subsidies.schemas import BankResultRow, Rejection
+from app.validation import PathId, QueryId
 
 PAGE = 25
 READERS = (Role.finance, Role.admin, Role.auditor)
@@ -26,6 +37,7 @@ READERS = (Role.finance, Role.admin, Role.auditor)
 class FinancePages(Controller):
     path = "/console"
     include_in_schema = False
+    after_request = console_headers
     dependencies = {"user": Provide(provide_user)}
 
     @get("/schemes")
@@ -36,8 +48,8 @@ class FinancePages(Controller):
 
     @get("/claims")
     async def claim_queue(
-        self, user: NamedDependency[ConsoleUser], scheme_id: FromQuery[int | None] = None, status: FromQuery[str | None] = None, town_id: FromQuery[int | None] = None,
-        industry: FromQuery[str | None] = None, page: FromQuery[int] = 1, msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None,
+        self, user: NamedDependency[ConsoleUser], scheme_id: QueryId = None, status: FromQuery[str | None] = None, town_id: QueryId = None,
+        industry: FromQuery[str | None] = None, page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1, msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None,
     ) -> Template:
         require(user, *READERS, Role.town_officer)
         filters = {"scheme_id": scheme_id, "status": status or None, "town_id": town_id, "industry": industry or None,
@@ -49,13 +61,13 @@ class FinancePages(Controller):
                                                           status=None)).items)
 
     @get("/claims/{claim_id:int}")
-    async def claim(self, user: NamedDependency[ConsoleUser], claim_id: FromPath[int], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None) -> Template:
+    async def claim(self, user: NamedDependency[ConsoleUser], claim_id: PathId, msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None) -> Template:
         require(user, *READERS, Role.town_officer)
         detail = await claims.claim_detail(user.principal, claim_id)
         return render(user, "claim.html", c=detail, msg=msg, err=err)
 
     @post("/claims/{claim_id:int}/approve")
-    async def approve(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: FromPath[int]) -> Redirect:
+    async def approve(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:
         require(user, Role.finance, Role.admin)
         await form_of(request, user)
         try:
@@ -65,7 +77,7 @@ class FinancePages(Controller):
         return back(f"/console/claims/{claim_id}", msg=f"{voucher.number} · {format_yuan(voucher.amount)}")
 
     @post("/claims/{claim_id:int}/reject")
-    async def reject(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: FromPath[int]) -> Redirect:
+    async def reject(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:
         require(user, Role.finance, Role.admin)
         form = await form_of(request, user)
         try:
@@ -78,7 +90,7 @@ class FinancePages(Controller):
     async def approve_selected(self, request: Request, user: NamedDependency[ConsoleUser]) -> Redirect:
         require(user, Role.finance, Role.admin)
         form = await form_of(request, user)
-        ids = [int(v) for v in form.getall("claim") if str(v).isdigit()]
+        ids = [int(v) for v in form.getall("claim", []) if isinstance(v, str) and re.fullmatch(r"[0-9]{1,9}", v)]
         if not ids:
             return back("/console/claims", err="no claim selected")
         outcomes = await claims.approve_many(user.principal, ids)
@@ -102,7 +114,7 @@ class FinancePages(Controller):
     @get("/payment-batches")
     async def batch_list(self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None) -> Template:
         require(user, *READERS)
-        batches = await payments.list_batches(PageParams(limit=100, offset=0), None)
+        batches = await payments.list_batches(PageParams(limit=100, offset=0), None, newest_first=True)
         open_schemes = (await schemes.list_schemes(PageParams(limit=100, offset=0), year=None,
                                                    status="published")).items
         return render(user, "batches.html", batches=batches.items, schemes=open_schemes, msg=msg, err=err)
@@ -118,14 +130,14 @@ class FinancePages(Controller):
         return back("/console/payment-batches", msg=f"batch {batch.id}: {batch.vouchers} · {format_yuan(batch.total)}")
 
     @get("/payment-batches/{batch_id:int}/export.csv")
-    async def batch_file(self, user: NamedDependency[ConsoleUser], batch_id: FromPath[int]) -> Response[str]:
+    async def batch_file(self, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Response[str]:
         require(user, *READERS)
         rows, count, total = await payments.export_rows(batch_id)
         return Response(payments.export_csv(rows, count, total), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'})
 
     @post("/payment-batches/{batch_id:int}/reconcile")
-    async def batch_result(self, request: Request, user: NamedDependency[ConsoleUser], batch_id: FromPath[int]) -> Redirect:
+    async def batch_result(self, request: Request, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Redirect:
         require(user, Role.finance)
         form = await form_of(request, user)
         upload = form.get("file")

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.auth import Role
 from app.console.session import ConsoleUser
-from app.console.web import back, form_of, provide_user, render, require
+from app.console.web import (
+    back,
+    console_headers,
+    form_of,
+    provide_user,
+    render,
+    require,
+)
 from app.links import service as links
 from app.links.schemas import LinkFilter
 from app.pagination import PageParams
@@ -29,14 +37,16 @@ from app.payouts.schemas import PayoutFilter
 class OperatorPages(Controller):
     path = "/console"
     include_in_schema = False
+    after_request = console_headers
     dependencies = {"user": Provide(provide_user)}
 
     @get("/links")
-    async def link_list(self, user: NamedDependency[ConsoleUser], page: FromQuery[int] = 1) -> Template:
+    async def link_list(self, user: NamedDependency[ConsoleUser], page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1) -> Template:
         require(user, Role.operator, Role.admin)
         offset = (max(page, 1) - 1) * 50
         mine = await links.list_links(user.principal, PageParams(limit=50, offset=offset), LinkFilter())
-        paid = await payouts.list_payouts(user.principal, PageParams(limit=50, offset=0), PayoutFilter())
+        paid = await payouts.list_payouts(user.principal, PageParams(limit=50, offset=0), PayoutFilter(),
+                                          newest_first=True)
         return render(user, "links.html", links=mine, payouts=paid, page=max(page, 1))
 
     @get("/payouts/upload")
@@ -79,7 +89,8 @@ class OperatorPages(Controller):
         require(user, Role.operator, Role.admin)
         pairings = await pairing.list_pairings(user.principal, PageParams(limit=100, offset=0), enterprise_id=None,
                                                village_id=None, in_force=True)
-        records = await pairing.list_support(user.principal, PageParams(limit=50, offset=0), enterprise_id=None,
+        records = await pairing.list_support(user.principal, PageParams(limit=50, offset=0), newest_first=True,
+                                             enterprise_id=None,
                                              village_id=None, kind=None, year=None)
         return render(user, "support.html", pairings=pairings.items, records=records, kinds=list(SupportKind),
                       today=date.today().isoformat(), msg=msg, err=err)

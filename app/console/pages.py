@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.console import session
 from app.console.charts import stacked_bars
 from app.console.session import ConsoleUser
-from app.console.web import back, form_of, provide_user, render
+from app.console.web import back, console_headers, form_of, provide_user, render
 from app.stats import service as stats
 
 SIGN_IN_CSRF = "chainaid_sign_in"
@@ -23,6 +24,7 @@ SIGN_IN_CSRF = "chainaid_sign_in"
 class ConsolePages(Controller):
     path = "/console"
     include_in_schema = False
+    after_request = console_headers
     dependencies = {"user": Provide(provide_user)}
 
     @get("/sign-in", dependencies={})
@@ -36,10 +38,9 @@ class ConsolePages(Controller):
     @post("/sign-in", dependencies={})
     async def sign_in(self, request: Request) -> Redirect:
         form = await request.form()
-        sent, expected = form.get("csrf"), request.cookies.get(SIGN_IN_CSRF)
-        if not sent or not expected or not secrets.compare_digest(sent, expected):
+        if not session.same_secret(request.cookies.get(SIGN_IN_CSRF), form.get("csrf")):
             return back("/console/sign-in", err="the sign-in form expired; try again")
-        signed = await session.sign_in(form.get("token", ""), "zh")
+        signed = await session.sign_in(form.get("token", ""), "en" if form.get("lang") == "en" else "zh")
         if signed is None:
             return back("/console/sign-in", err="令牌无效或已注销 / invalid or revoked token")
         cookie, _ = signed
@@ -55,15 +56,16 @@ class ConsolePages(Controller):
         redirect.cookies.append(_cookie(session.COOKIE, "", max_age=0))
         return redirect
 
-    @get("/lang")
-    async def language(self, user: NamedDependency[ConsoleUser], to: FromQuery[str] = "zh") -> Redirect:
-        await session.set_lang(user, "en" if to == "en" else "zh")
-        return back("/console")
+    @post("/lang")
+    async def language(self, request: Request, user: NamedDependency[ConsoleUser]) -> Redirect:
+        form = await form_of(request, user)
+        await session.set_lang(user, "en" if form.get("to") == "en" else "zh")
+        return Redirect(_same_site_path(request.headers.get("referer")), status_code=303)
 
     @get("/")
-    async def overview(self, user: NamedDependency[ConsoleUser], year: FromQuery[int | None] = None, msg: FromQuery[str | None] = None) -> Template:
+    async def overview(self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None, msg: FromQuery[str | None] = None) -> Template:
         figures = await stats.overview(date.today())
-        year = year or _busiest_year(figures)
+        year = year if year and 1978 <= year <= 2100 else await stats.latest_payout_year()
         by_type, by_industry = await stats.monthly_payouts(year)
         towns = await stats.subsidies_by_town()
         months = [f"{m}月" for m in range(1, 13)]
@@ -85,16 +87,20 @@ def _series(rows) -> dict[str, list[Decimal]]:
     return series
 
 
+def _same_site_path(referer: str | None) -> str:
+    """Back to the console page the switch was pressed on; never to another site."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(referer or "").path
+    return path if path.startswith("/console") and "//" not in path else "/console"
+
+
 def _short_town(name: str) -> str:
-    """园林街道 → 园林, 后湖管理区 → 后湖: the axis has room for two or three characters."""
-    for suffix in ("管理区", "街道", "镇"):
+    """周矶街道 → 周矶街, 周矶管理区 → 周矶区, 熊口镇 → 熊口: short enough for the axis, still distinct."""
+    for suffix, mark in (("管理区", "区"), ("街道", "街"), ("镇", "")):
         if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
+            return name[: -len(suffix)] + mark
     return name
-
-
-def _busiest_year(figures) -> int:
-    return 2017 if figures.payouts_total and date.today().year > 2017 else date.today().year
 
 
 def _cookie(name: str, value: str, max_age: int):

@@ -29,8 +29,10 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-async def sign_in(token: str, lang: str) -> tuple[str, ConsoleUser] | None:
+async def sign_in(token: object, lang: str) -> tuple[str, ConsoleUser] | None:
     """(cookie value, user) for a valid account token; None otherwise."""
+    if not isinstance(token, str) or not token.strip():
+        return None
     principal = await principal_for_token(token.strip())
     if principal is None:
         return None
@@ -73,5 +75,10 @@ async def set_lang(user: ConsoleUser, lang: str) -> None:
     await fetch("UPDATE console_session SET lang = $2 WHERE id_hash = $1", user.session_hash, lang)
 
 
-def csrf_ok(user: ConsoleUser, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(user.csrf, sent)
+def same_secret(expected: str | None, sent: object) -> bool:
+    """Constant-time comparison that is also safe on whatever a form sends (files, non-ASCII text)."""
+    return bool(expected) and isinstance(sent, str) and hmac.compare_digest(expected.encode(), sent.encode())
+
+
+def csrf_ok(user: ConsoleUser, sent: object) -> bool:
+    return same_secret(user.csrf, sent)

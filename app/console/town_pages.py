@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.auth import Role
 from app.console.session import ConsoleUser
-from app.console.web import back, form_of, provide_user, render, require
+from app.console.web import (
+    back,
+    console_headers,
+    form_of,
+    provide_user,
+    render,
+    require,
+)
 from app.pagination import PageParams
 from app.registry import household_service as households
 from app.registry.access import masks_personal_data
@@ -27,6 +35,7 @@ from app.registry.schemas import (
 )
 from app.subsidies import claims
 from app.subsidies.schemas import ClaimCreate, Verification
+from app.validation import PathId
 
 READERS = (Role.town_officer, Role.admin, Role.finance, Role.auditor, Role.operator)
 
@@ -34,10 +43,11 @@ READERS = (Role.town_officer, Role.admin, Role.finance, Role.auditor, Role.opera
 class TownPages(Controller):
     path = "/console"
     include_in_schema = False
+    after_request = console_headers
     dependencies = {"user": Provide(provide_user)}
 
     @get("/households")
-    async def household_list(self, user: NamedDependency[ConsoleUser], status: FromQuery[str | None] = None, page: FromQuery[int] = 1) -> Template:
+    async def household_list(self, user: NamedDependency[ConsoleUser], status: FromQuery[str | None] = None, page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1) -> Template:
         require(user, *READERS)
         try:
             chosen = HouseholdStatus(status) if status else None
@@ -49,7 +59,7 @@ class TownPages(Controller):
                       statuses=[s.value for s in HouseholdStatus])
 
     @get("/households/{household_id:int}")
-    async def household(self, user: NamedDependency[ConsoleUser], household_id: FromPath[int], msg: FromQuery[str | None] = None,
+    async def household(self, user: NamedDependency[ConsoleUser], household_id: PathId, msg: FromQuery[str | None] = None,
                         err: FromQuery[str | None] = None) -> Template:
         require(user, *READERS)
         h = await households.get_household(user.principal, household_id)
@@ -64,7 +74,7 @@ class TownPages(Controller):
                       today=date.today().isoformat())
 
     @post("/households/{household_id:int}/step")
-    async def step(self, request: Request, user: NamedDependency[ConsoleUser], household_id: FromPath[int]) -> Redirect:
+    async def step(self, request: Request, user: NamedDependency[ConsoleUser], household_id: PathId) -> Redirect:
         require(user, Role.town_officer, Role.admin)
         form = await form_of(request, user)
         try:
@@ -77,7 +87,7 @@ class TownPages(Controller):
         return back(f"/console/households/{household_id}", msg=f"→ {data.to.value}")
 
     @post("/households/{household_id:int}/objections")
-    async def objection(self, request: Request, user: NamedDependency[ConsoleUser], household_id: FromPath[int]) -> Redirect:
+    async def objection(self, request: Request, user: NamedDependency[ConsoleUser], household_id: PathId) -> Redirect:
         require(user, Role.town_officer, Role.admin)
         form = await form_of(request, user)
         try:
@@ -88,7 +98,7 @@ class TownPages(Controller):
         return back(f"/console/households/{household_id}", msg="objection recorded")
 
     @post("/objections/{objection_id:int}/resolve")
-    async def resolve(self, request: Request, user: NamedDependency[ConsoleUser], objection_id: FromPath[int]) -> Redirect:
+    async def resolve(self, request: Request, user: NamedDependency[ConsoleUser], objection_id: PathId) -> Redirect:
         require(user, Role.town_officer, Role.admin)
         form = await form_of(request, user)
         target = f"/console/households/{form.get('household_id', '')}"
@@ -99,7 +109,7 @@ class TownPages(Controller):
         return back(target, msg="objection resolved")
 
     @post("/households/{household_id:int}/claims")
-    async def file_claim(self, request: Request, user: NamedDependency[ConsoleUser], household_id: FromPath[int]) -> Redirect:
+    async def file_claim(self, request: Request, user: NamedDependency[ConsoleUser], household_id: PathId) -> Redirect:
         require(user, Role.town_officer, Role.admin)
         form = await form_of(request, user)
         try:
@@ -111,7 +121,7 @@ class TownPages(Controller):
         return back(f"/console/claims/{claim.id}", msg="filed")
 
     @post("/claims/{claim_id:int}/verify")
-    async def verify_claim(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: FromPath[int]) -> Redirect:
+    async def verify_claim(self, request: Request, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:
         require(user, Role.town_officer, Role.admin)
         form = await form_of(request, user)
         try:

@@ -88,4 +88,24 @@ def bad_form_page(request: Request, _: Exception) -> Response:
                     media_type="text/plain; charset=utf-8")
 
 
+CONSOLE_HEADERS = {
+    # pages carry ID numbers and bank cards: keep them out of shared office browsers' caches and frames
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+async def console_headers(response: Response) -> Response:
+    response.headers.update(CONSOLE_HEADERS)
+    return response
+
+
+def error_page(status: int, detail: str) -> Response:
+    """An HTML answer for a console page that fails (the API answers problem+json instead)."""
+    return render(None, "error.html", status_code=status, status=status, detail=detail)  # type: ignore[return-value]
+
+
 CONSOLE_EXCEPTION_HANDLERS = {NotSignedIn: sign_in_redirect, Refused: refused_page, BadForm: bad_form_page}

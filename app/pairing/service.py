@@ -152,8 +152,9 @@ def support_query(principal: Principal, *, enterprise_id: int | None, village_id
     )
 
 
-async def list_support(principal: Principal, page: PageParams, **filters: Any) -> Page[SupportOut]:
-    return await fetch_page(*support_query(principal, **filters), page, "id", _support)
+async def list_support(principal: Principal, page: PageParams, *, newest_first: bool = False,
+                       **filters: Any) -> Page[SupportOut]:
+    return await fetch_page(*support_query(principal, **filters), page, "id DESC" if newest_first else "id", _support)
 
 
 async def programme_report(year: int | None) -> ProgrammeReport:

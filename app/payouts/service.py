@@ -155,5 +155,6 @@ def list_query(principal: Principal, f: PayoutFilter) -> tuple[str, list[Any]]:
     )
 
 
-async def list_payouts(principal: Principal, page: PageParams, f: PayoutFilter) -> Page[PayoutOut]:
-    return await fetch_page(*list_query(principal, f), page, "id", payout_out)
+async def list_payouts(principal: Principal, page: PageParams, f: PayoutFilter, *,
+                       newest_first: bool = False) -> Page[PayoutOut]:
+    return await fetch_page(*list_query(principal, f), page, "id DESC" if newest_first else "id", payout_out)

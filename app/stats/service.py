@@ -101,3 +101,8 @@ async def subsidies_by_town() -> list[Any]:
         " FROM voucher v JOIN household h ON h.id = v.household JOIN village vi ON vi.id = h.village"
         " JOIN town t ON t.id = vi.town GROUP BY t.id, t.name ORDER BY t.id"
     )
+
+
+async def latest_payout_year() -> int:
+    row = await fetchrow("SELECT max(paid_on) AS d FROM payout_day")
+    return row["d"].year if row and row["d"] else date.today().year

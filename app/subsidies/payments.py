@@ -38,9 +38,10 @@ async def get_batch(batch_id: int) -> PaymentBatchOut:
     return _batch(row)
 
 
-async def list_batches(page: PageParams, scheme_id: int | None) -> Page[PaymentBatchOut]:
+async def list_batches(page: PageParams, scheme_id: int | None, *, newest_first: bool = False) -> Page[PaymentBatchOut]:
     return await fetch_page(
-        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1) GROUP BY b.id", [scheme_id], page, "id", _batch
+        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1) GROUP BY b.id", [scheme_id], page,
+        "id DESC" if newest_first else "id", _batch,
     )
 
 

@@ -111,7 +111,7 @@ async def test_operator_upload_reports_bad_rows_and_writes_nothing(web, demo):
 
 async def test_sign_out_ends_the_session_and_english_is_switchable(web, demo):
     csrf = await sign_in(web, demo["auditor"])
-    await web.get("/console/lang?to=en")
+    await web.post("/console/lang", data={"csrf": csrf, "to": "en"})
     assert "Audit trail" in (await web.get("/console")).text
     r = await web.post("/console/sign-out", data={"csrf": csrf})
     assert r.status_code == 303
@@ -135,3 +135,32 @@ async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
 
 def re_first(pattern: str, text: str) -> str:
     return re.search(pattern, text).group(1)
+
+
+async def test_odd_console_requests_get_a_page_not_a_500(web, demo):
+    form = await web.get("/console/sign-in")
+    r = await web.post("/console/sign-in", data={"csrf": "é", "token": "x"})
+    assert r.status_code == 303 and "err=" in r.headers["location"]
+    r = await web.post("/console/sign-in", files={"csrf": ("a", b"x"), "token": ("b", b"y")})
+    assert r.status_code in (303, 400)
+    csrf = await sign_in(web, demo["finance"])
+    r = await web.post("/console/claims/approve-selected", data={"csrf": csrf})
+    assert r.status_code == 303 and "err=" in r.headers["location"]
+    r = await web.post("/console/claims/approve-selected", data={"csrf": csrf, "claim": "²"})
+    assert r.status_code == 303
+    for path, status in (("/console/claims/999999", 404), ("/console/claims/99999999999", 400),
+                         ("/console/claims?page=abc", 400), ("/console/claims?page=0", 400)):
+        r = await web.get(path)
+        assert r.status_code == status, (path, r.status_code)
+        assert r.headers["content-type"].startswith("text/html"), path
+    web.cookies.clear()
+    await sign_in(web, demo["auditor"])
+    assert (await web.get("/console/anomalies?year=10000")).status_code == 400
+    assert form.status_code == 200
+
+
+async def test_console_pages_are_not_cached_or_framed(web, demo):
+    await sign_in(web, demo["finance"])
+    r = await web.get("/console/households?status=registered")
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
