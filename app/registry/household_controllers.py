@@ -16,6 +16,7 @@ from app.registry.schemas import (
     HouseholdDetail,
     HouseholdFilter,
     HouseholdOut,
+    MemberIn,
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
@@ -81,6 +82,11 @@ class HouseholdController(Controller):
         An illegal step is a 409 listing the allowed ones.
         """
         return await service.transition(request.user, household_id, data)
+
+    @post("/{household_id:int}/members", operation_id="addMember", guards=[registry_keepers])
+    async def add_member(self, request: Request, household_id: PathId, data: JSONBody[MemberIn]) -> HouseholdDetail:
+        """Add a member (a birth, a marriage, a return home); an ID number held in another household is a 409."""
+        return await service.add_member(request.user, household_id, data)
 
     @post("/{household_id:int}/objections", operation_id="raiseObjection", guards=[registry_keepers])
     async def raise_objection(

@@ -28,6 +28,7 @@ from app.registry.schemas import (
     HouseholdDetail,
     HouseholdFilter,
     HouseholdOut,
+    MemberIn,
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
@@ -110,6 +111,33 @@ async def create_household(actor: Principal, data: HouseholdCreate) -> Household
         detail = await _detail(household_id)
         await audit.record(actor, "create", "household", household_id, after=detail)
     return detail
+
+
+async def add_member(actor: Principal, household_id: int, data: MemberIn) -> HouseholdDetail:
+    """A new member (a birth, a marriage, a return home); the same ID-number rule as at registration."""
+    async with transaction():
+        row = await load_household(actor, household_id, for_update=True)
+        if row["status"] == HouseholdStatus.removed.value:
+            raise Conflict("the household was removed from the registry; it takes no new members")
+        if data.relation.value == "head":
+            raise Conflict("the household has its head already", extra={"field": "relation"})
+        await _refuse_members_of_other_households([data.id_number])
+        info = resident_id_info(data.id_number)
+        member = await fetchrow(
+            "INSERT INTO member (household, name, id_number, relation, sex, birth_date, labour_ability, health,"
+            " in_school, in_active_household, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, now())"
+            " RETURNING id",
+            household_id, data.name, data.id_number, data.relation.value, info.sex, info.birth_date,
+            data.labour_ability.value, data.health.value, data.in_school,
+        )
+        await _event(household_id, "member_added", actor, note=data.name,
+                     data={"member_id": member["id"], "relation": data.relation.value})
+        from app.crosscheck.service import match_stored
+
+        await match_stored(actor, "id_number = $1", data.id_number)
+        await audit.record(actor, "add_member", "household", household_id,
+                           after={"member_id": member["id"], "name": data.name, "relation": data.relation.value})
+    return await _detail(household_id)
 
 
 async def _refuse_members_of_other_households(id_numbers: list[str]) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from litestar.exceptions import (
     HTTPException,
     NotFoundException,
@@ -153,13 +154,7 @@ async def claim_detail(actor: Principal, claim_id: int) -> ClaimDetail:
         if row["status"] == "rejected":
             lines.append(f"rejected: {row['reject_reason']}")
     return to_struct(ClaimDetail, {**dict(row), "amount": amount, "explanation": lines,
-                                   "voucher": None if voucher is None else msgspec_dict(voucher)})
-
-
-def msgspec_dict(value: Any) -> Any:
-    import msgspec
-
-    return msgspec.structs.asdict(value)
+                                   "voucher": None if voucher is None else msgspec.structs.asdict(voucher)})
 
 
 def _claim_view(c: ClaimOut) -> dict[str, Any]:

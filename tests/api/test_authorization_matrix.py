@@ -18,7 +18,7 @@ from tests.registry_helpers import (
 
 ALL = "AFTOU"  # admin, finance, town officer, operator, auditor
 POLICY = {
-    "approveSubsidyClaim": "AF", "approveSubsidyClaims": "AF", "assessHousehold": "AT", "cancelVoucher": "F",
+    "approveSubsidyClaim": "AF", "approveSubsidyClaims": "AF", "addMember": "AT", "assessHousehold": "AT", "cancelVoucher": "F",
     "closeSubsidyScheme": "AF", "confirmCrossCheckFlag": "AT", "countHouseholds": ALL, "createAccount": "A",
     "createBase": "AO", "createEnterprise": "A", "createHousehold": "AT", "createIndustry": "A", "createLink": "AO",
     "createPairing": "A", "createPaymentBatch": "F", "createSubsidyScheme": "AF", "createTown": "A",

@@ -304,3 +304,26 @@ async def test_an_unknown_household_or_village_is_a_clear_error(client, officer,
 async def test_distinct_test_ids_really_are_distinct():
     ids = {resident_id(i) for i in range(300)}
     assert len(ids) == 300
+
+
+async def test_members_join_later_under_the_same_id_rule(client, officer, place, auth, admin):
+    h = await make_household(client, officer, place[1], 1)
+    baby = {"name": "张小小", "id_number": resident_id(420, birth="20170305", male=False), "relation": "child",
+            "labour_ability": "none"}
+    r = await client.post(f"/api/v1/households/{h['id']}/members", json=baby, headers=officer)
+    assert r.status_code == 201, r.text
+    detail = r.json()
+    assert detail["people"] == 4 and detail["members"][-1]["birth_date"] == "2017-03-05"
+    assert detail["members"][-1]["sex"] == "female" and detail["events"][-1]["kind"] == "member_added"
+    other = await make_household(client, officer, place[1], 2)
+    again = await client.post(f"/api/v1/households/{other['id']}/members", json=baby, headers=officer)
+    assert again.status_code == 409 and again.json()["existing_household_id"] == h["id"]
+    head = await client.post(f"/api/v1/households/{h['id']}/members",
+                             json={**baby, "id_number": resident_id(421), "relation": "head"}, headers=officer)
+    assert head.status_code == 409
+    bad = await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": "123"},
+                            headers=officer)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "id_number"
+    stranger = await auth("town_officer", town_id=await make_town(client, admin, "别镇"))
+    assert (await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": resident_id(422)},
+                              headers=stranger)).status_code == 403
