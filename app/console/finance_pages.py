@@ -22,12 +22,11 @@ from app.console.web import (
     render,
     require,
 )
-from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
 from app.money import format_yuan, to_chinese_capital
 from app.pagination import PageParams
 from app.subsidies import claims, payments, schemes, vouchers
 from app.subsidies.payment_controllers import UNITS_ZH
-from app.subsidies.schemas import BankResultRow, Rejection
+from app.subsidies.schemas import Rejection
 from app.validation import PathId, QueryId
 
 PAGE = 25
@@ -144,13 +143,7 @@ class FinancePages(Controller):
         if not isinstance(upload, UploadFile):
             return back("/console/payment-batches", err="choose the bank's result file")
         try:
-            results, errors = [], []
-            for line, values in read_rows(await read_upload(CsvUpload(file=upload)), {"voucher_no", "result"}):
-                row = convert_row(line, values, BankResultRow)
-                (errors if isinstance(row, RowError) else results).append(row if isinstance(row, RowError) else (line, row))
-            if errors:
-                return back("/console/payment-batches", err="; ".join(f"line {e.line} {e.field}: {e.message}" for e in errors))
-            batch = await payments.reconcile(user.principal, batch_id, results)
+            batch = await payments.reconcile(user.principal, batch_id, payments.bank_results(await upload.read()))
         except (HTTPException, ValueError) as exc:
             extra = getattr(exc, "extra", None)
             detail = getattr(exc, "detail", str(exc))

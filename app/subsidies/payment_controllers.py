@@ -8,13 +8,11 @@ from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
 from app.auth import Principal, Role, ensure_town_scope, requires
-from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
-from app.errors import Unprocessable
+from app.csv_upload import CsvUpload, read_upload
 from app.money import format_yuan, to_chinese_capital
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import (
-    BankResultRow,
     Cancellation,
     PaymentBatchCreate,
     PaymentBatchOut,
@@ -109,11 +107,4 @@ class PaymentBatchController(Controller):
     ) -> PaymentBatchOut:
         """Apply the bank's result file (field ``file``): voucher_no, result (paid / failed), bank_reference,
         and optionally paid_on. Failed vouchers can go into a later batch; none is ever paid twice."""
-        results, errors = [], []
-        for line, values in read_rows(await read_upload(data), {"voucher_no", "result"}):
-            row = convert_row(line, values, BankResultRow)
-            (errors if isinstance(row, RowError) else results).append(row if isinstance(row, RowError) else (line, row))
-        if errors:
-            raise Unprocessable(f"{len(errors)} bad line(s); nothing was applied",
-                                extra={"errors": [e.as_dict() for e in errors]})
-        return await payments.reconcile(request.user, batch_id, results)
+        return await payments.reconcile(request.user, batch_id, payments.bank_results(await read_upload(data)))

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 
 from app import audit
 from app.auth import Principal
-from app.csv_upload import RowError
+from app.csv_upload import RowError, convert_row, read_rows
 from app.database import fetch, fetchrow, to_struct, transaction
 from app.errors import Conflict, Unprocessable
 from app.pagination import Page, PageParams, fetch_page
@@ -102,6 +102,21 @@ def export_csv(rows: list[list[str]], count: int, total: Decimal) -> str:
     writer.writerows(rows)
     writer.writerow(["TOTAL", "", "", str(count), f"{total:.2f}"])
     return out.getvalue()
+
+
+def bank_results(content: bytes) -> list[tuple[int, BankResultRow]]:
+    """The bank's result file as rows; a bad line rejects the file, naming every bad line."""
+    results, errors = [], []
+    for line, values in read_rows(content, {"voucher_no", "result"}):
+        row = convert_row(line, values, BankResultRow)
+        if isinstance(row, RowError):
+            errors.append(row)
+        else:
+            results.append((line, row))
+    if errors:
+        raise Unprocessable(f"{len(errors)} bad line(s); nothing was applied",
+                            extra={"errors": [e.as_dict() for e in errors]})
+    return results
 
 
 async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, BankResultRow]]) -> PaymentBatchOut:

@@ -164,3 +164,22 @@ async def test_console_pages_are_not_cached_or_framed(web, demo):
     r = await web.get("/console/households?status=registered")
     assert r.headers["cache-control"] == "no-store"
     assert r.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+async def test_finance_pays_a_batch_through_the_console(web, demo):
+    csrf = await sign_in(web, demo["finance"])
+    r = await web.post("/console/payment-batches", data={"csrf": csrf, "scheme_id": "1"})
+    assert r.status_code == 303 and "msg=batch" in r.headers["location"], r.headers["location"]
+    page = await web.get("/console/payment-batches")
+    batch_id = re_first(r'/console/payment-batches/(\d+)/export.csv', page.text)
+    bank_file = (await web.get(f"/console/payment-batches/{batch_id}/export.csv")).text.strip().splitlines()
+    assert bank_file[0].startswith("voucher_no") and bank_file[-1].startswith("TOTAL")
+    numbers = [line.split(",")[0] for line in bank_file[1:-1]]
+    result = "voucher_no,result,bank_reference\n" + "\n".join(
+        f"{n},{'paid' if i else 'failed'},NX{i}" for i, n in enumerate(numbers)) + "\n"
+    r = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"csrf": csrf},
+                       files={"file": ("回单.csv", result.encode(), "text/csv")})
+    assert r.status_code == 303 and f"{len(numbers) - 1}+paid" in r.headers["location"], r.headers["location"]
+    again = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"csrf": csrf},
+                           files={"file": ("回单.csv", result.encode(), "text/csv")})
+    assert "err=" in again.headers["location"]
