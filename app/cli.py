@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 
 from app.auth import Role
@@ -63,6 +64,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
         log_level=args.log_level,
     )
+    # The server has stopped; what is left is stopping the embedded database (at exit). A second Ctrl-C
+    # (or the one `uv run` passes on) must not cut that short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("stopped", flush=True)
     return 0
 
 
