@@ -10,7 +10,7 @@ from app.validation import Id
 
 
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    name: str = msgspec.field()
+    name: str
     role: Role
     enterprise_id: Id | None = None
     town_id: Id | None = None
