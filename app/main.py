@@ -43,7 +43,11 @@ from app.payouts.report_controllers import (
     PovertyLineController,
 )
 from app.registry.controllers import TownController, VillageController
-from app.registry.household_controllers import HouseholdController, ObjectionController
+from app.registry.household_controllers import (
+    HouseholdController,
+    MemberController,
+    ObjectionController,
+)
 from app.stats.controllers import StatsController
 from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
 from app.subsidies.payment_controllers import (
@@ -61,6 +65,7 @@ ROUTES = [
     VillageController,
     HouseholdController,
     ObjectionController,
+    MemberController,
     CrossCheckController,
     BaseController,
     LinkController,

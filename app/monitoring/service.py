@@ -49,7 +49,10 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
         line = await fetchrow("SELECT amount FROM poverty_line WHERE year = $1", data.year)
         if line is None:
             raise Unprocessable(f"no poverty line is set for {data.year}", extra={"field": "year"})
-        members = (await fetchrow("SELECT count(*) AS n FROM member WHERE household = $1", household_id))["n"]
+        members = (await fetchrow(
+            "SELECT count(*) AS n FROM member WHERE household = $1 AND (left_on IS NULL OR left_on >= $2)",
+            household_id, date(data.year, 1, 1),
+        ))["n"]
         income = await ledger_income(household_id, data.year)
         checklist = {k: getattr(data, k).met for k in _KEYS}
         test = exit_test(checklist, income, data.other_net_income, members, line["amount"])
@@ -139,7 +142,8 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                     SELECT household, amount FROM voucher WHERE status = 'paid' AND paid_on BETWEEN $1 AND $2
                 ) x GROUP BY household
             ), members AS (
-                SELECT household, count(*) AS n FROM member GROUP BY household
+                SELECT household, count(*) AS n FROM member WHERE left_on IS NULL OR left_on >= $1
+                GROUP BY household
             ), declared AS (
                 SELECT DISTINCT ON (household) household, other_net_income FROM exit_assessment
                 WHERE year = $3 ORDER BY household, id DESC

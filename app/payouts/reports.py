@@ -53,7 +53,8 @@ async def household_income(principal: Principal, household_id: int, year: int) -
     await load_household(principal, household_id)
     lines = await _income_lines(household_id, year)
     facts = await fetchrow(
-        "SELECT (SELECT count(*) FROM member WHERE household = $1) AS members,"
+        "SELECT (SELECT count(*) FROM member WHERE household = $1"
+        "        AND (left_on IS NULL OR left_on >= make_date($2, 1, 1))) AS members,"
         " (SELECT amount FROM poverty_line WHERE year = $2) AS line",
         household_id, year,
     )

@@ -17,6 +17,7 @@ from app.registry.schemas import (
     HouseholdFilter,
     HouseholdOut,
     MemberIn,
+    MemberLeave,
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
@@ -94,6 +95,18 @@ class HouseholdController(Controller):
     ) -> ObjectionOut:
         """Record an objection raised during the public notice; it blocks the next step until resolved."""
         return await service.raise_objection(request.user, household_id, data)
+
+
+class MemberController(Controller):
+    path = "/api/v1/members"
+    tags = ["households"]
+    guards = [registry_keepers]
+
+    @post("/{member_id:int}/leave", operation_id="memberLeaves", status_code=200)
+    async def leave(self, request: Request, member_id: PathId, data: JSONBody[MemberLeave]) -> HouseholdDetail:
+        """A member leaves the household (deceased, moved away, married out) on a day: kept in its history,
+        no longer counted from then (people, per-capita income, incidence)."""
+        return await service.member_leaves(request.user, member_id, data)
 
 
 class ObjectionController(Controller):

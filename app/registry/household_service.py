@@ -29,6 +29,7 @@ from app.registry.schemas import (
     HouseholdFilter,
     HouseholdOut,
     MemberIn,
+    MemberLeave,
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
@@ -39,7 +40,7 @@ from app.settings import get_settings
 _SUMMARY = """
 SELECT h.id, h.registry_no, h.village AS village_id, v.name AS village_name, v.town AS town_id,
        t.name AS town_name, h.attribute, h.causes, h.status, hd.name AS head_name,
-       (SELECT count(*) FROM member m WHERE m.household = h.id) AS people,
+       (SELECT count(*) FROM member m WHERE m.household = h.id AND m.left_on IS NULL) AS people,
        h.late_addition, h.registered_on, h.exited_year, h.removed_reason,
        (SELECT count(*) FROM cross_check_flag f WHERE f.household = h.id AND f.status = 'open') AS open_flags,
        h.created_at, h.address, h.phone, h.bank_name, h.bank_card, h.notice_started_at
@@ -140,6 +141,31 @@ async def add_member(actor: Principal, household_id: int, data: MemberIn) -> Hou
     return await _detail(household_id)
 
 
+async def member_leaves(actor: Principal, member_id: int, data: MemberLeave) -> HouseholdDetail:
+    """A member leaves (dies, moves away, marries out): kept in the history, no longer counted, and the
+    ID number free to join another household."""
+    async with transaction():
+        found = await fetchrow("SELECT household FROM member WHERE id = $1", member_id)
+        if found is None:
+            raise NotFoundException(f"member {member_id} does not exist")
+        await load_household(actor, found["household"], for_update=True)
+        member = await fetchrow("SELECT * FROM member WHERE id = $1 FOR UPDATE", member_id)
+        if member["left_on"] is not None:
+            raise Conflict(f"member {member_id} left on {member['left_on']}")
+        if member["relation"] == "head":
+            raise Conflict("the head cannot leave; the household's registration names its head",
+                           extra={"field": "member_id"})
+        await fetch(
+            "UPDATE member SET left_on = $2, left_reason = $3, in_active_household = false WHERE id = $1",
+            member_id, data.left_on, data.reason.value,
+        )
+        await _event(found["household"], "member_left", actor, note=data.note,
+                     data={"member_id": member_id, "reason": data.reason.value, "left_on": data.left_on.isoformat()})
+        await audit.record(actor, "member_left", "member", member_id, before={"left_on": None},
+                           after={"left_on": data.left_on, "reason": data.reason.value})
+    return await _detail(found["household"])
+
+
 async def _refuse_members_of_other_households(id_numbers: list[str]) -> None:
     clash = await fetchrow(
         "SELECT m.id_number, h.id, h.registry_no FROM member m JOIN household h ON h.id = m.household"
@@ -164,8 +190,8 @@ async def _detail(household_id: int) -> HouseholdDetail:
     if row is None:
         raise NotFoundException(f"household {household_id} does not exist")
     members = await fetch(
-        "SELECT id, name, id_number, relation, sex, birth_date, labour_ability, health, in_school"
-        " FROM member WHERE household = $1 ORDER BY relation <> 'head', id",
+        "SELECT id, name, id_number, relation, sex, birth_date, labour_ability, health, in_school, left_on,"
+        " left_reason FROM member WHERE household = $1 ORDER BY left_on IS NOT NULL, relation <> 'head', id",
         household_id,
     )
     events = await fetch(
@@ -218,7 +244,7 @@ def _filter_args(principal: Principal, f: HouseholdFilter) -> list[Any]:
 async def count_households(principal: Principal, filters: HouseholdFilter) -> HouseholdCounts:
     rows = await fetch(
         "SELECT h.status, h.attribute, count(*) AS households,"
-        " sum((SELECT count(*) FROM member m WHERE m.household = h.id)) AS people"
+        " sum((SELECT count(*) FROM member m WHERE m.household = h.id AND m.left_on IS NULL)) AS people"
         " FROM household h JOIN village v ON v.id = h.village" + _FILTERS + " GROUP BY h.status, h.attribute",
         *_filter_args(principal, filters),
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -161,6 +162,27 @@ class MemberOut(msgspec.Struct, kw_only=True):
     labour_ability: LabourAbility
     health: Health | None
     in_school: bool
+    left_on: date | None = None
+    """The day the member left the household (died, moved away, married out); not counted from then."""
+    left_reason: str | None = None
+
+
+class LeaveReason(str, enum.Enum):
+    deceased = "deceased"
+    moved_away = "moved_away"
+    married_out = "married_out"
+    other = "other"
+
+
+class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: LeaveReason
+    left_on: date
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.note = clean_optional("note", self.note, 2000)
+        if self.left_on > date.today():
+            raise FieldError("left_on", "is in the future")
 
 
 class HouseholdOut(msgspec.Struct, kw_only=True):

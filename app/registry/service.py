@@ -139,7 +139,7 @@ async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> 
         # registered-and-not-exited people over the rural population
         poor = (await fetchrow(
             "SELECT count(m.id) AS n FROM household h JOIN member m ON m.household = h.id"
-            " WHERE h.village = $1 AND h.status IN ('registered', 'returned')", village_id,
+            " WHERE h.village = $1 AND h.status IN ('registered', 'returned') AND m.left_on IS NULL", village_id,
         ))["n"]
         if refusal := incidence_refusal(poor, before["rural_population"], get_settings().exit_incidence):
             raise Conflict(refusal, extra={"poor_people": poor, "rural_population": before["rural_population"]})

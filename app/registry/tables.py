@@ -84,7 +84,11 @@ class Member(Table, tablename="member"):
     # False once the household is removed: an ID number may then appear in another
     # household (the partial unique index in the migrations relies on it).
     in_active_household = Boolean(null=False, default=True)
+    left_on = Date(null=True, default=None)  # died, moved away, married out: no longer counted from this day
+    left_reason = Varchar(length=20, null=True, default=None)
     created_at = Timestamptz(null=False)
+
+    member_left_has_reason = Check("(left_on IS NULL) = (left_reason IS NULL)")
 
 
 class HouseholdEvent(Table, tablename="household_event"):

@@ -18,7 +18,7 @@ WITH status_at AS (
     WHERE e.to_status IS NOT NULL AND e.at < $1
     ORDER BY e.household, e.at DESC, e.id DESC
 ), people AS (
-    SELECT household, count(*) AS n FROM member GROUP BY household
+    SELECT household, count(*) AS n FROM member WHERE left_on IS NULL OR left_on >= $1 GROUP BY household
 )
 SELECT
     count(*) FILTER (WHERE s.status IN ('registered', 'returned', 'exited')) AS households_registered,

@@ -34,7 +34,7 @@ POLICY = {
     "listEnterprises": ALL, "listHouseholds": ALL, "listIndustries": ALL, "listLinks": ALL,
     "listMonitoring": "AFTU", "listPairings": ALL, "listPaymentBatches": "AFU", "listPayouts": "AFOU",
     "listPoorVillage": "A", "listPovertyLines": ALL, "listSubsidyClaims": "AFTU", "listSubsidySchemes": ALL,
-    "listSupportRecords": ALL, "listTowns": ALL, "listVillages": ALL, "pairingProgrammeReport": "AFTU",
+    "listSupportRecords": ALL, "listTowns": ALL, "listVillages": ALL, "memberLeaves": "AT", "pairingProgrammeReport": "AFTU",
     "previewSubsidyScheme": "AFU", "printVoucher": "AFTU", "publishSubsidyScheme": "AF", "raiseObjection": "AT",
     "reconcilePaymentBatch": "F", "recordHardship": "AT", "recordPayout": "AO", "recordPayoutBatch": "AO",
     "recordRevisit": "AT", "recordSupport": "AO", "rejectSubsidyClaim": "AF", "replaceSchemeRates": "AF",
@@ -97,6 +97,7 @@ async def world(client, admin, auth):
         "link_id": link_id, "payout_id": payout["id"], "objection_id": objection["id"], "flag_id": flag["id"],
         "claim_id": claim["id"], "scheme_id": scheme["id"], "number": voucher["number"], "batch_id": batch["id"],
         "pairing_id": pairing["id"], "account_id": spare["account"]["id"], "year": 2021,
+        "member_id": h["members"][1]["id"],
     }
     return {"callers": callers, "strangers": strangers, "ids": ids}
 

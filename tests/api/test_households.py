@@ -327,3 +327,32 @@ async def test_members_join_later_under_the_same_id_rule(client, officer, place,
     stranger = await auth("town_officer", town_id=await make_town(client, admin, "别镇"))
     assert (await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": resident_id(422)},
                               headers=stranger)).status_code == 403
+
+
+async def test_a_member_who_leaves_is_kept_but_no_longer_counted(client, officer, place, auth):
+    h = await make_household(client, officer, place[1], 1)  # head, spouse, child
+    spouse, child = h["members"][1], h["members"][2]
+    r = await client.post(f"/api/v1/members/{child['id']}/leave",
+                          json={"reason": "married_out", "left_on": "2018-05-01", "note": "嫁往外县"}, headers=officer)
+    assert r.status_code == 200, r.text
+    detail = r.json()
+    assert detail["people"] == 2 and len(detail["members"]) == 3
+    assert detail["members"][-1]["left_on"] == "2018-05-01" and detail["members"][-1]["left_reason"] == "married_out"
+    assert detail["events"][-1]["kind"] == "member_left"
+    again = await client.post(f"/api/v1/members/{child['id']}/leave",
+                              json={"reason": "other", "left_on": "2018-06-01"}, headers=officer)
+    assert again.status_code == 409
+    head = await client.post(f"/api/v1/members/{h['members'][0]['id']}/leave",
+                             json={"reason": "deceased", "left_on": "2018-06-01"}, headers=officer)
+    assert head.status_code == 409
+    # the ID number may now join another household
+    body = household_body(place[1], 2)
+    body["members"][2]["id_number"] = child["id_number"]
+    assert (await client.post("/api/v1/households", json=body, headers=officer)).status_code == 201
+    # the year's income counts those who were still there when the year began
+    await register(client, officer, h["id"])
+    finance = await auth("finance")
+    y2018 = (await client.get(f"/api/v1/households/{h['id']}/income?year=2018", headers=finance)).json()
+    y2019 = (await client.get(f"/api/v1/households/{h['id']}/income?year=2019", headers=finance)).json()
+    assert (y2018["members"], y2019["members"]) == (3, 2)
+    assert spouse["id"]  # the spouse stays
