@@ -122,7 +122,7 @@ async def load_demo() -> DemoAccounts:
         await conn.execute("UPDATE subsidy_scheme SET voucher_seq = $1 WHERE id = 1", len(vouchers))
         await conn.execute(
             "UPDATE payment_line l SET payee = m.name FROM voucher v, member m"
-            " WHERE v.id = l.voucher AND m.household = v.household AND m.relation = 'head'"
+            " WHERE v.id = l.voucher AND m.household = v.household AND m.relation = 'head' AND m.left_on IS NULL"
         )
         await _exit_assessments_and_hardships(conn, now)
         for table in _SEQUENCED:

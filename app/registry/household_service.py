@@ -47,7 +47,7 @@ SELECT h.id, h.registry_no, h.village AS village_id, v.name AS village_name, v.t
 FROM household h
 JOIN village v ON v.id = h.village
 JOIN town t ON t.id = v.town
-LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head'
+LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head' AND hd.left_on IS NULL
 """
 
 _FILTERS = """
@@ -152,15 +152,24 @@ async def member_leaves(actor: Principal, member_id: int, data: MemberLeave) -> 
         member = await fetchrow("SELECT * FROM member WHERE id = $1 FOR UPDATE", member_id)
         if member["left_on"] is not None:
             raise Conflict(f"member {member_id} left on {member['left_on']}")
+        successor = None
         if member["relation"] == "head":
-            raise Conflict("the head cannot leave; the household's registration names its head",
-                           extra={"field": "member_id"})
+            successor = await fetchrow(
+                "SELECT id, name FROM member WHERE id = $1 AND household = $2 AND left_on IS NULL AND id <> $3",
+                data.new_head_id, found["household"], member_id,
+            ) if data.new_head_id is not None else None
+            if successor is None:
+                raise Unprocessable("the head is leaving: name a member who stays as the new head",
+                                    extra={"field": "new_head_id"})
         await fetch(
             "UPDATE member SET left_on = $2, left_reason = $3, in_active_household = false WHERE id = $1",
             member_id, data.left_on, data.reason.value,
         )
+        if successor is not None:
+            await fetch("UPDATE member SET relation = 'head' WHERE id = $1", successor["id"])
         await _event(found["household"], "member_left", actor, note=data.note,
-                     data={"member_id": member_id, "reason": data.reason.value, "left_on": data.left_on.isoformat()})
+                     data={"member_id": member_id, "reason": data.reason.value, "left_on": data.left_on.isoformat(),
+                           "new_head_id": successor["id"] if successor else None})
         await audit.record(actor, "member_left", "member", member_id, before={"left_on": None},
                            after={"left_on": data.left_on, "reason": data.reason.value})
     return await _detail(found["household"])

@@ -177,6 +177,8 @@ class LeaveReason(str, enum.Enum):
 class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: LeaveReason
     left_on: date
+    new_head_id: Id | None = None
+    """When the head leaves: the member who becomes head."""
     note: str | None = None
 
     def __post_init__(self) -> None:

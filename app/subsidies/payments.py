@@ -67,7 +67,7 @@ async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
             "), inserted AS ("
             "  INSERT INTO payment_line (batch, voucher, payee, bank_card, amount, result)"
             "  SELECT $2, p.id, coalesce(hd.name, ''), p.bank_card, p.amount, 'pending' FROM picked p"
-            "  LEFT JOIN member hd ON hd.household = p.household AND hd.relation = 'head'"
+            "  LEFT JOIN member hd ON hd.household = p.household AND hd.relation = 'head' AND hd.left_on IS NULL"
             "  RETURNING amount"
             ") SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM inserted",
             scheme_id, batch_id,

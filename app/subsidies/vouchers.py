@@ -26,7 +26,7 @@ JOIN scheme_rate r ON r.scheme = vo.scheme AND r.industry = c.industry
 JOIN household h ON h.id = vo.household
 JOIN village vi ON vi.id = h.village
 JOIN town t ON t.id = vi.town
-LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head'
+LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head' AND hd.left_on IS NULL
 LEFT JOIN account a ON a.id = vo.approved_by
 """
 
