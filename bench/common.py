@@ -78,13 +78,17 @@ async def seed_links(url: str, households: int) -> dict[str, int]:
     return {"enterprise": enterprise, "base": base}
 
 
-async def operator_token(url: str, enterprise: int) -> str:
-    env = {**os.environ, "DATABASE_URL": url}
+def account_token(url: str, role: str, *scope: str) -> str:
+    """A new account's token, made with the CLI (``scope``: e.g. "--enterprise", "3")."""
     out = subprocess.run(
-        [sys.executable, "-m", "app.cli", "accounts", "create", "--role", "operator", "--enterprise", str(enterprise)],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        [sys.executable, "-m", "app.cli", "accounts", "create", "--role", role, *scope],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
     ).stdout
     return out.strip().splitlines()[-1]
+
+
+async def operator_token(url: str, enterprise: int) -> str:
+    return account_token(url, "operator", "--enterprise", str(enterprise))
 
 
 def free_port() -> int:

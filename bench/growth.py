@@ -14,10 +14,10 @@ import time
 import httpx
 
 from bench.common import (
+    account_token,
     connected,
     fresh_database,
     median,
-    operator_token,
     run,
     running_server,
     seed_links,
@@ -79,7 +79,6 @@ async def main() -> None:
     args = parser.parse_args()
     url = await fresh_database()
     seeded = await seed_links(url, households=HOUSEHOLDS)
-    await operator_token(url, seeded["enterprise"])
     async with connected(url) as conn:
         target = await conn.fetchval("SELECT household FROM link WHERE id = 1")
         await conn.execute(
@@ -90,7 +89,7 @@ async def main() -> None:
             " FROM generate_series(0, 23) g",
             seeded["enterprise"], target,
         )
-    admin = _admin_token(url)
+    admin = account_token(url, "admin")
     results = {}
     loaded = 24
     for size in (args.small, args.large):
@@ -106,16 +105,6 @@ async def main() -> None:
     small, large = results[args.small], results[args.large]
     print(f"ratio {args.large:,} / {args.small:,}: overview {large[0] / small[0]:.2f},"
           f" household income {large[1] / small[1]:.2f}   (aim: at most 2)")
-
-
-def _admin_token(url: str) -> str:
-    import os
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-m", "app.cli", "accounts", "create", "--role", "admin"],
-                         env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True).stdout
-    return out.strip().splitlines()[-1]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 
-from bench.common import fresh_database, operator_token, run, running_server  # noqa: F401
+from bench.common import account_token, fresh_database, run, running_server
 
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
 
@@ -29,21 +29,13 @@ def schemathesis(base: str, token: str, *, max_examples: int, seed: int, extra: 
     return subprocess.run(cmd, env={**os.environ, "NO_COLOR": "1"}).returncode
 
 
-def admin_token(url: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "app.cli", "accounts", "create", "--role", "admin", "--name", "fuzz"],
-        env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
-    ).stdout
-    return out.strip().splitlines()[-1]
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     url = await fresh_database()
-    token = admin_token(url)
+    token = account_token(url, "admin", "--name", "fuzz")
     with running_server(url) as base:
         code = schemathesis(base, token, max_examples=args.max_examples, seed=args.seed)
     raise SystemExit(code)

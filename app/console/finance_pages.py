@@ -17,15 +17,15 @@ from app.console.session import ConsoleUser
 from app.console.web import (
     back,
     console_headers,
+    failure,
     form_of,
     provide_user,
     render,
     require,
 )
-from app.money import format_yuan, to_chinese_capital
+from app.money import format_yuan
 from app.pagination import PageParams
 from app.subsidies import claims, payments, schemes, vouchers
-from app.subsidies.payment_controllers import UNITS_ZH
 from app.subsidies.schemas import Rejection
 from app.validation import PathId, QueryId
 
@@ -82,7 +82,7 @@ class FinancePages(Controller):
         try:
             await claims.reject_claim(user.principal, claim_id, Rejection(reason=form.get("reason", "")))
         except (HTTPException, ValueError) as exc:
-            return back(f"/console/claims/{claim_id}", err=getattr(exc, "detail", str(exc)))
+            return back(f"/console/claims/{claim_id}", err=failure(exc))
         return back(f"/console/claims/{claim_id}", msg="rejected")
 
     @post("/claims/approve-selected")
@@ -100,15 +100,8 @@ class FinancePages(Controller):
     @get("/vouchers/{number:str}/print")
     async def voucher_print(self, user: NamedDependency[ConsoleUser], number: FromPath[str]) -> Template:
         require(user, *READERS, Role.town_officer)
-        from app.subsidies.payment_controllers import readable_voucher
-
-        v = await readable_voucher(user.principal, number)
-        svg = vouchers.barcode_svg(v.number).decode()
-        return Template(template_name="voucher_print.html", context={
-            "v": v, "quantity": f"{v.quantity.normalize():f}", "unit_zh": UNITS_ZH.get(v.unit, v.unit),
-            "amount_figures": format_yuan(v.amount), "amount_capital": to_chinese_capital(v.amount),
-            "approved_on": v.approved_at.date().isoformat(), "barcode": svg[svg.index("<svg"):],
-        })
+        v = await vouchers.readable_voucher(user.principal, number)
+        return Template(template_name="voucher_print.html", context=vouchers.print_context(v))
 
     @get("/payment-batches")
     async def batch_list(self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None) -> Template:
@@ -125,7 +118,7 @@ class FinancePages(Controller):
         try:
             batch = await payments.create_batch(user.principal, int(form.get("scheme_id", "0")))
         except (HTTPException, ValueError) as exc:
-            return back("/console/payment-batches", err=getattr(exc, "detail", str(exc)))
+            return back("/console/payment-batches", err=failure(exc))
         return back("/console/payment-batches", msg=f"batch {batch.id}: {batch.vouchers} · {format_yuan(batch.total)}")
 
     @get("/payment-batches/{batch_id:int}/export.csv")
@@ -145,9 +138,5 @@ class FinancePages(Controller):
         try:
             batch = await payments.reconcile(user.principal, batch_id, payments.bank_results(await upload.read()))
         except (HTTPException, ValueError) as exc:
-            extra = getattr(exc, "extra", None)
-            detail = getattr(exc, "detail", str(exc))
-            if isinstance(extra, dict) and extra.get("errors"):
-                detail += ": " + "; ".join(f"line {e.get('line')}: {e.get('message')}" for e in extra["errors"])
-            return back("/console/payment-batches", err=detail)
+            return back("/console/payment-batches", err=failure(exc))
         return back("/console/payment-batches", msg=f"batch {batch.id}: {batch.paid} paid, {batch.failed} failed")

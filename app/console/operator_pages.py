@@ -18,6 +18,7 @@ from app.console.session import ConsoleUser
 from app.console.web import (
     back,
     console_headers,
+    failure,
     form_of,
     provide_user,
     render,
@@ -30,7 +31,7 @@ from app.pairing import service as pairing
 from app.pairing.schemas import SupportIn, SupportKind
 from app.payouts import ingest
 from app.payouts import service as payouts
-from app.payouts.csv_rows import payout_rows
+from app.payouts.csv_import import payout_rows
 from app.payouts.schemas import PayoutFilter
 
 
@@ -67,7 +68,7 @@ class OperatorPages(Controller):
             rows, problems = await payout_rows(content, user.principal.enterprise_id)
             good, problems = await ingest.check_only(user.principal, rows, problems)
         except (HTTPException, ValueError) as exc:
-            return back("/console/payouts/upload", err=getattr(exc, "detail", str(exc)))
+            return back("/console/payouts/upload", err=failure(exc))
         return render(user, "upload.html", checked={"good": good, "problems": problems, "filename": upload.filename,
                                                     "content": base64.b64encode(content).decode()})
 
@@ -80,7 +81,7 @@ class OperatorPages(Controller):
             rows, problems = await payout_rows(content, user.principal.enterprise_id)
             result = await ingest.ingest(user.principal, rows, problems, partial=False, source="csv")
         except (HTTPException, ValueError) as exc:
-            return back("/console/payouts/upload", err=getattr(exc, "detail", str(exc)))
+            return back("/console/payouts/upload", err=failure(exc))
         return back("/console/payouts/upload",
                     msg=f"{result.written} written, {result.already_recorded} already recorded")
 
@@ -110,7 +111,7 @@ class OperatorPages(Controller):
             )
             record, created = await pairing.record_support(user.principal, data)
         except (HTTPException, ValueError) as exc:
-            return back("/console/support", err=getattr(exc, "detail", str(exc)))
+            return back("/console/support", err=failure(exc))
         return back("/console/support", msg=f"#{record.id} {'saved' if created else 'already recorded'}")
 
 

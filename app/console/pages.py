@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
@@ -103,8 +104,6 @@ def _short_town(name: str) -> str:
     return name
 
 
-def _cookie(name: str, value: str, max_age: int):
-    from litestar.datastructures import Cookie
-
+def _cookie(name: str, value: str, max_age: int) -> Cookie:
     return Cookie(key=name, value=value, max_age=max_age, httponly=True, secure=True, samesite="strict",
                   path="/console")

@@ -17,6 +17,7 @@ from app.console.session import ConsoleUser
 from app.console.web import (
     back,
     console_headers,
+    failure,
     form_of,
     provide_user,
     render,
@@ -83,7 +84,7 @@ class TownPages(Controller):
                                 reason=RemovalReason(form["reason"]) if form.get("reason") else None)
             await households.transition(user.principal, household_id, data)
         except (HTTPException, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=getattr(exc, "detail", str(exc)))
+            return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/households/{household_id}", msg=f"→ {data.to.value}")
 
     @post("/households/{household_id:int}/objections")
@@ -94,7 +95,7 @@ class TownPages(Controller):
             await households.raise_objection(user.principal, household_id, ObjectionIn(
                 raised_by=form.get("raised_by", ""), content=form.get("content", "")))
         except (HTTPException, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=getattr(exc, "detail", str(exc)))
+            return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/households/{household_id}", msg="objection recorded")
 
     @post("/objections/{objection_id:int}/resolve")
@@ -105,7 +106,7 @@ class TownPages(Controller):
         try:
             await households.resolve_objection(user.principal, objection_id, ObjectionResolve(note=form.get("note", "")))
         except (HTTPException, ValueError) as exc:
-            return back(target, err=getattr(exc, "detail", str(exc)))
+            return back(target, err=failure(exc))
         return back(target, msg="objection resolved")
 
     @post("/households/{household_id:int}/claims")
@@ -117,7 +118,7 @@ class TownPages(Controller):
                 scheme_id=int(form.get("scheme_id", "0")), household_id=household_id,
                 industry=form.get("industry", ""), declared_quantity=_quantity(form.get("declared_quantity"))))
         except (HTTPException, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=getattr(exc, "detail", str(exc)))
+            return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/claims/{claim.id}", msg="filed")
 
     @post("/claims/{claim_id:int}/verify")
@@ -129,7 +130,7 @@ class TownPages(Controller):
                 verified_quantity=_quantity(form.get("verified_quantity")), inspector=form.get("inspector", ""),
                 verified_on=date.fromisoformat(form.get("verified_on", "")), note=form.get("note") or None))
         except (HTTPException, ValueError) as exc:
-            return back(f"/console/claims/{claim_id}", err=getattr(exc, "detail", str(exc)))
+            return back(f"/console/claims/{claim_id}", err=failure(exc))
         return back(f"/console/claims/{claim_id}", msg="verified")
 
 

@@ -69,6 +69,16 @@ def render(user: ConsoleUser | None, template: str, status_code: int = 200, lang
     )
 
 
+def failure(exc: Exception) -> str:
+    """What a refused action tells the person: the service's reason, and each bad line of a file."""
+    detail = getattr(exc, "detail", None) or str(exc)
+    extra = getattr(exc, "extra", None)
+    if isinstance(extra, dict) and extra.get("errors"):
+        detail += ": " + "; ".join(
+            f"line {e.get('line') or e.get('index')}: {e.get('message')}" for e in extra["errors"])
+    return detail
+
+
 def back(path: str, **params: Any) -> Redirect:
     """Redirect after a POST (303), with a message or an error to show on the page."""
     query = urlencode({k: v for k, v in params.items() if v is not None})

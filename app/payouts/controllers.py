@@ -23,7 +23,7 @@ from app.errors import FieldError, Unprocessable, field_and_message
 from app.json_body import decode_json_body
 from app.pagination import Page, PageParams, provide_page_params
 from app.payouts import ingest, service
-from app.payouts.csv_rows import payout_rows
+from app.payouts.csv_import import payout_rows
 from app.payouts.schemas import (
     BatchResult,
     IncomeType,

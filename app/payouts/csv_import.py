@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.csv_upload import RowError, convert_row, read_rows
 from app.database import fetch
 from app.payouts.rules import INCOME_TYPE_FOR_KIND
 from app.payouts.schemas import IncomeType, PayoutCsvRow, PayoutIn, RowProblem
@@ -51,3 +52,17 @@ async def resolve_links(
                 method=row.method, reference=row.reference,
             )))
     return resolved, problems
+
+
+async def payout_rows(content: bytes, enterprise_id: int) -> tuple[list[tuple[int, PayoutIn]], list[RowProblem]]:
+    """A payout CSV as rows for ``ingest``: parsed, converted and resolved to links (API and console)."""
+    parsed: list[tuple[int, PayoutCsvRow]] = []
+    problems: list[RowProblem] = []
+    for line, values in read_rows(content, REQUIRED_COLUMNS):
+        row = convert_row(line, values, PayoutCsvRow)
+        if isinstance(row, RowError):
+            problems.append(RowProblem(index=row.line, field=row.field, message=row.message))
+        else:
+            parsed.append((line, row))
+    resolved, unresolved = await resolve_links(enterprise_id, parsed)
+    return resolved, [*problems, *unresolved]

@@ -18,6 +18,7 @@ from app.pagination import Page, PageParams, fetch_page
 from app.registry.access import load_household, scope_filter, scope_sql
 from app.registry.rules import (
     HouseholdStatus,
+    RemovalReason,
     TransitionRequest,
     check_transition,
     notice_ends,
@@ -336,8 +337,6 @@ async def remove_for_cross_check(actor: Principal, household_id: int, note: str)
     row = await load_household(actor, household_id, for_update=True)
     if row["status"] == HouseholdStatus.removed.value:
         return
-    from app.registry.rules import RemovalReason
-
     await _apply_transition(
         actor, row, TransitionIn(to=HouseholdStatus.removed, reason=RemovalReason.cross_check_hit, note=note),
         datetime.now(UTC),

@@ -32,7 +32,7 @@ from app.subsidies.schemas import (
     VoucherOut,
 )
 from app.subsidies.schemes import lock_scheme, rate_from_row
-from app.subsidies.vouchers import get_voucher_by_claim, voucher_number
+from app.subsidies.vouchers import get_voucher, get_voucher_by_claim, voucher_number
 
 _CLAIM = """
 SELECT c.*, c.scheme AS scheme_id, c.household AS household_id, h.registry_no, v.town AS town_id,
@@ -288,8 +288,6 @@ async def reject_claim(actor: Principal, claim_id: int, data: Rejection) -> Clai
 
 async def cancel_voucher(actor: Principal, number: str, data: Cancellation) -> VoucherOut:
     """Undo an approval that was a mistake: the voucher is cancelled (kept), the claim awaits a new decision."""
-    from app.subsidies.vouchers import get_voucher
-
     async with transaction():
         voucher = await fetchrow("SELECT * FROM voucher WHERE number = $1", number.upper())
         if voucher is None:

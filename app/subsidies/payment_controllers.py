@@ -7,9 +7,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
-from app.auth import Principal, Role, ensure_town_scope, requires
+from app.auth import Role, requires
 from app.csv_upload import CsvUpload, read_upload
-from app.money import format_yuan, to_chinese_capital
 from app.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import (
@@ -21,16 +20,8 @@ from app.subsidies.schemas import (
 from app.validation import PathId, QueryId
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
-UNITS_ZH = {"mu": "亩", "head": "头", "kg": "千克", "jin": "斤"}
 voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)
 payers = requires(Role.finance)
-
-
-async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
-    voucher = await vouchers.get_voucher(number)
-    if principal.role is Role.town_officer:
-        ensure_town_scope(principal, await vouchers.voucher_town(number))
-    return voucher
 
 
 class VoucherController(Controller):
@@ -41,28 +32,19 @@ class VoucherController(Controller):
     @get("/{number:str}", operation_id="getVoucher")
     async def get_voucher(self, request: Request, number: FromPath[str]) -> VoucherOut:
         """A voucher: what was approved, for whom, by whom, and where its payment stands."""
-        return await readable_voucher(request.user, number)
+        return await vouchers.readable_voucher(request.user, number)
 
     @get("/{number:str}/barcode.svg", operation_id="getVoucherBarcode", media_type="image/svg+xml")
     async def barcode(self, request: Request, number: FromPath[str]) -> Response[bytes]:
         """The voucher number as a Code 128 barcode (SVG)."""
-        voucher = await readable_voucher(request.user, number)
+        voucher = await vouchers.readable_voucher(request.user, number)
         return Response(vouchers.barcode_svg(voucher.number), media_type="image/svg+xml")
 
     @get("/{number:str}/print", operation_id="printVoucher", media_type=MediaType.HTML)
     async def print_page(self, request: Request, number: FromPath[str]) -> Template:
         """The voucher as a printable page, with the amount in figures and in capitals (大写) and its barcode."""
-        v = await readable_voucher(request.user, number)
-        svg = vouchers.barcode_svg(v.number).decode()
-        return Template(template_name="voucher_print.html", context={
-            "v": v,
-            "quantity": f"{v.quantity.normalize():f}",
-            "unit_zh": UNITS_ZH.get(v.unit, v.unit),
-            "amount_figures": format_yuan(v.amount),
-            "amount_capital": to_chinese_capital(v.amount),
-            "approved_on": v.approved_at.date().isoformat(),
-            "barcode": svg[svg.index("<svg"):],
-        })
+        v = await vouchers.readable_voucher(request.user, number)
+        return Template(template_name="voucher_print.html", context=vouchers.print_context(v))
 
     @post("/{number:str}/cancel", operation_id="cancelVoucher", guards=[payers], status_code=200)
     async def cancel(self, request: Request, number: FromPath[str], data: JSONBody[Cancellation]) -> VoucherOut:

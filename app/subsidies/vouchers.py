@@ -10,7 +10,9 @@ from barcode import Code128
 from barcode.writer import SVGWriter
 from litestar.exceptions import NotFoundException
 
+from app.auth import Principal, ensure_town_scope
 from app.database import fetchrow, to_struct
+from app.money import format_yuan, to_chinese_capital
 from app.subsidies.schemas import VoucherOut
 
 _VOUCHER = """
@@ -41,20 +43,43 @@ def _voucher(row: Any) -> VoucherOut:
 
 
 async def get_voucher(number: str) -> VoucherOut:
-    row = await fetchrow(_VOUCHER + " WHERE vo.number = $1", number.upper())
-    if row is None:
-        raise NotFoundException(f"voucher {number} does not exist")
+    return _voucher(await _voucher_row(number))
+
+
+async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
+    """The voucher, after checking that a town officer reads one of their own town (one query)."""
+    row = await _voucher_row(number)
+    ensure_town_scope(principal, row["town_id"])
     return _voucher(row)
 
 
-async def voucher_town(number: str) -> int | None:
+async def _voucher_row(number: str) -> Any:
     row = await fetchrow(_VOUCHER + " WHERE vo.number = $1", number.upper())
-    return None if row is None else row["town_id"]
+    if row is None:
+        raise NotFoundException(f"voucher {number} does not exist")
+    return row
 
 
 async def get_voucher_by_claim(claim_id: int) -> VoucherOut | None:
     row = await fetchrow(_VOUCHER + " WHERE vo.claim = $1 AND vo.status <> 'cancelled'", claim_id)
     return None if row is None else _voucher(row)
+
+
+UNITS_ZH = {"mu": "亩", "head": "头", "kg": "千克", "jin": "斤"}
+
+
+def print_context(v: VoucherOut) -> dict[str, Any]:
+    """What voucher_print.html shows: amounts in figures and capitals (大写), the barcode inline."""
+    svg = barcode_svg(v.number).decode()
+    return {
+        "v": v,
+        "quantity": f"{v.quantity.normalize():f}",
+        "unit_zh": UNITS_ZH.get(v.unit, v.unit),
+        "amount_figures": format_yuan(v.amount),
+        "amount_capital": to_chinese_capital(v.amount),
+        "approved_on": v.approved_at.date().isoformat(),
+        "barcode": svg[svg.index("<svg"):],
+    }
 
 
 def barcode_svg(number: str) -> bytes:
