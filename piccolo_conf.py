@@ -3,7 +3,7 @@
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 
-from app.database import database_url
+from app.core.database import database_url
 
 DB = PostgresEngine(config={"dsn": database_url()})
 

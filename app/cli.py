@@ -7,7 +7,7 @@ import asyncio
 import signal
 import sys
 
-from app.auth import Role
+from app.core.principal import Role
 
 
 def _run(coro):
@@ -50,7 +50,7 @@ def cmd_demo(_: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.database import database_url
+    from app.core.database import database_url
     from app.migrations import migrate
 
     url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
@@ -74,7 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_accounts_create(args: argparse.Namespace) -> int:
     from app.accounts.schemas import AccountCreate
     from app.accounts.service import create_account
-    from app.auth import system_principal
+    from app.core.principal import system_principal
 
     try:
         data = AccountCreate(
@@ -89,11 +89,11 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
 
         return await create_account(system_principal("cli"), data)
 
-    from litestar.exceptions import HTTPException
+    from app.core.errors import DomainError
 
     try:
         created = _run(go())
-    except HTTPException as exc:
+    except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
     a = created.account
@@ -104,7 +104,7 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
 
 def cmd_accounts_list(args: argparse.Namespace) -> int:
     from app.accounts.service import list_accounts
-    from app.pagination import PageParams
+    from app.core.pagination import PageParams
 
     async def go():
         import piccolo_conf  # noqa: F401
@@ -121,10 +121,10 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_revoke(args: argparse.Namespace) -> int:
-    from litestar.exceptions import HTTPException
+    from app.core.errors import DomainError
 
     from app.accounts.service import revoke_account
-    from app.auth import system_principal
+    from app.core.principal import system_principal
 
     async def go():
         import piccolo_conf  # noqa: F401
@@ -133,7 +133,7 @@ def cmd_accounts_revoke(args: argparse.Namespace) -> int:
 
     try:
         a = _run(go())
-    except HTTPException as exc:
+    except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
     print(f"account {a.id} revoked at {a.revoked_at.isoformat()}")

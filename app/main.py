@@ -13,7 +13,7 @@ from litestar.template.config import TemplateConfig
 
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
-from app.auth import auth_middleware
+from app.accounts.authentication import auth_middleware
 from app.console.audit_pages import AuditPages
 from app.console.finance_pages import FinancePages
 from app.console.operator_pages import OperatorPages
@@ -21,19 +21,19 @@ from app.console.pages import ConsolePages
 from app.console.town_pages import TownPages
 from app.console.web import CONSOLE_EXCEPTION_HANDLERS
 from app.crosscheck.controllers import CrossCheckController
-from app.database import close_pool, open_pool
+from app.core.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
-from app.errors import EXCEPTION_HANDLERS
 from app.exports.controllers import ExportController
-from app.health import health
+from app.core.health import health
+from app.core.problems import EXCEPTION_HANDLERS
 from app.industries.controllers import IndustryController
-from app.json_body import ChainAidRequest
+from app.core.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
 from app.monitoring.controllers import (
     HouseholdMonitoringController,
     MonitoringController,
 )
-from app.openapi import document_problems
+from app.core.openapi import document_problems
 from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
 from app.payouts.report_controllers import (

@@ -22,7 +22,7 @@ BENCH_DATABASE = "chainaid_bench"
 
 def server_url() -> str:
     sys.path.insert(0, str(ROOT))
-    from app.database import database_url
+    from app.core.database import database_url
 
     return database_url()
 

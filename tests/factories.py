@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.identifiers import _credit_code_check_char, _resident_id_check_char
+from app.core.identifiers import _credit_code_check_char, _resident_id_check_char
 
 
 def credit_code(n: int) -> str:

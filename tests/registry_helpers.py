@@ -56,7 +56,7 @@ async def step(client, headers, household_id: int, to: str, **extra: Any):
 
 async def backdate_notice(household_id: int, days: int) -> None:
     """Pretend the public notice started ``days`` ago (the clock can't be waited on in a test)."""
-    from app.database import fetch
+    from app.core.database import fetch
 
     await fetch(
         "UPDATE household SET notice_started_at = now() - make_interval(days => $2) WHERE id = $1", household_id, days
@@ -67,7 +67,7 @@ async def city_admin() -> dict[str, str]:
     """An admin account for the city's approval step (town officers cannot take it)."""
     from app.accounts.schemas import AccountCreate
     from app.accounts.service import create_account
-    from app.auth import Role, system_principal
+    from app.core.principal import Role, system_principal
 
     created = await create_account(system_principal("tests"), AccountCreate(name="市扶贫办", role=Role.admin))
     return {"Authorization": f"Bearer {created.token}"}

@@ -6,9 +6,10 @@ from litestar.params import FromQuery, JSONBody
 
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut, Me
-from app.auth import Principal, Role, any_role, requires
-from app.pagination import Page, PageParams, provide_page_params
-from app.validation import PathId
+from app.core.principal import Principal, Role
+from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.validation import PathId
 
 
 class AccountController(Controller):

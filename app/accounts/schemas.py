@@ -4,9 +4,9 @@ from datetime import datetime
 
 import msgspec
 
-from app.auth import Role
-from app.errors import FieldError
-from app.validation import Id
+from app.core.errors import Invalid
+from app.core.principal import Role
+from app.core.validation import Id
 
 
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -18,15 +18,15 @@ class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.name = self.name.strip()
         if not 1 <= len(self.name) <= 100:
-            raise FieldError("name", "must be 1 to 100 characters")
+            raise Invalid("name", "must be 1 to 100 characters")
         if self.role is Role.operator and self.enterprise_id is None:
-            raise FieldError("enterprise_id", "an operator account must be bound to an enterprise")
+            raise Invalid("enterprise_id", "an operator account must be bound to an enterprise")
         if self.role is not Role.operator and self.enterprise_id is not None:
-            raise FieldError("enterprise_id", "only operator accounts are bound to an enterprise")
+            raise Invalid("enterprise_id", "only operator accounts are bound to an enterprise")
         if self.role is Role.town_officer and self.town_id is None:
-            raise FieldError("town_id", "a town officer account must be bound to a town")
+            raise Invalid("town_id", "a town officer account must be bound to a town")
         if self.role is not Role.town_officer and self.town_id is not None:
-            raise FieldError("town_id", "only town officer accounts are bound to a town")
+            raise Invalid("town_id", "only town officer accounts are bound to a town")
 
 
 class AccountOut(msgspec.Struct, kw_only=True):

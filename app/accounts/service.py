@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
+from app.core.errors import Conflict, NotFound, Refused
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut
-from app.auth import Principal, Role, hash_token, new_token
-from app.database import fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.principal import Principal, Role, hash_token, new_token
+from app.core.database import fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 
 _COLUMNS = "id, name, role, enterprise AS enterprise_id, town AS town_id, token_prefix, created_at, revoked_at"
 
@@ -38,9 +37,9 @@ async def create_account(actor: Principal, data: AccountCreate) -> AccountCreate
     token = new_token()
     async with transaction():
         if data.enterprise_id is not None and not await fetchrow("SELECT 1 FROM enterprise WHERE id = $1", data.enterprise_id):
-            raise Unprocessable(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
+            raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
         if data.town_id is not None and not await fetchrow("SELECT 1 FROM town WHERE id = $1", data.town_id):
-            raise Unprocessable(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+            raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         row = await fetchrow(
             "INSERT INTO account (name, role, enterprise, town, token_hash, token_prefix, created_at)"
             f" VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING {_COLUMNS}",
@@ -62,7 +61,7 @@ async def revoke_account(actor: Principal, account_id: int) -> AccountOut:
     async with transaction():
         before = await fetchrow(f"SELECT {_COLUMNS} FROM account WHERE id = $1 FOR UPDATE", account_id)
         if before is None:
-            raise NotFoundException(f"account {account_id} does not exist")
+            raise NotFound(f"account {account_id} does not exist")
         if before["revoked_at"] is not None:
             raise Conflict(f"account {account_id} was already revoked at {before['revoked_at'].isoformat()}")
         row = await fetchrow(

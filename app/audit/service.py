@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import msgspec
-
-from app.audit.rules import (
+from app.core.audit_chain import (
     GENESIS,
     ChainCheck,
     EntryContent,
@@ -18,21 +16,10 @@ from app.audit.rules import (
     entry_payload,
 )
 from app.audit.schemas import AuditEntryOut
-from app.auth import Principal
-from app.database import engine, fetch
-from app.pagination import Page, PageParams, fetch_page
-
-# One lock for the chain: entries must be appended one after the other for each
-# to know its predecessor's hash. Held only to the end of the writer's transaction.
-_CHAIN_LOCK_KEY = 0x43A1_0001
-
-
-def _jsonable(value: Any) -> Any:
-    """Decimals as strings, dates as ISO text: the same value hashed and stored."""
-    if value is None:
-        return None
-    return msgspec.to_builtins(value)  # Decimal → "1234.50", date → ISO text
-
+from app.core.principal import Principal
+from app.core.database import engine, fetch
+from app.core.uow import append_audit_entry
+from app.core.pagination import Page, PageParams, fetch_page
 
 async def record(
     actor: Principal,
@@ -43,41 +30,14 @@ async def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """Append an audit entry in the caller's transaction (which must be open)."""
-    db = engine()
-    transaction = db.current_transaction.get()
+    """Append an audit entry in the caller's ambient Piccolo transaction.
+
+    Kept only while services move to ``UnitOfWork.audit``; it writes through the same function.
+    """
+    transaction = engine().current_transaction.get()
     if transaction is None:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
-    conn = transaction.connection
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", _CHAIN_LOCK_KEY)
-    content = EntryContent(
-        at=datetime.now(UTC),
-        actor_id=actor.account_id,
-        actor_label=actor.label,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=_jsonable(before),
-        after=_jsonable(after),
-    )
-    # One statement after the lock (so it sees the newest entry): the previous hash is read and the new
-    # one computed in SQL, as entry_hash does in Python: sha256 of "<previous hash>\n<payload>".
-    await conn.execute(
-        "INSERT INTO audit_entry (at, actor_id, actor_label, action, entity, entity_id, before, after, prev_hash, hash)"
-        " SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, p.h,"
-        "        encode(sha256(convert_to(p.h || chr(10) || $9, 'UTF8')), 'hex')"
-        " FROM (SELECT coalesce((SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1), $10) AS h) p",
-        content.at,
-        content.actor_id,
-        content.actor_label,
-        content.action,
-        content.entity,
-        content.entity_id,
-        None if content.before is None else json.dumps(content.before, ensure_ascii=False),
-        None if content.after is None else json.dumps(content.after, ensure_ascii=False),
-        entry_payload(content),
-        GENESIS,
-    )
+    await append_audit_entry(transaction.connection, actor, action, entity, entity_id, before=before, after=after)
 
 
 def _load(raw: str | None) -> Any:

@@ -11,14 +11,14 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from app.audit import service as audit_service
-from app.auth import Role
+from app.core.principal import Role
 from app.console.session import ConsoleUser
 from app.console.web import console_headers, provide_user, render, require
 from app.crosscheck import service as crosscheck
 from app.monitoring import service as monitoring
-from app.pagination import PageParams
+from app.core.pagination import PageParams
 from app.payouts import reports
-from app.validation import QueryId
+from app.core.validation import QueryId
 
 
 class AuditPages(Controller):

@@ -8,11 +8,11 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException
+from app.core.errors import DomainError
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.auth import Role
+from app.core.principal import Role
 from app.console.session import ConsoleUser
 from app.console.web import (
     back,
@@ -23,11 +23,11 @@ from app.console.web import (
     render,
     require,
 )
-from app.money import format_yuan
-from app.pagination import PageParams
+from app.core.money import format_yuan
+from app.core.pagination import PageParams
 from app.subsidies import claims, payments, schemes, vouchers
 from app.subsidies.schemas import Rejection
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 PAGE = 25
 READERS = (Role.finance, Role.admin, Role.auditor)
@@ -71,7 +71,7 @@ class FinancePages(Controller):
         await form_of(request, user)
         try:
             voucher = await claims.approve_claim(user.principal, claim_id)
-        except HTTPException as exc:
+        except DomainError as exc:
             return back(f"/console/claims/{claim_id}", err=exc.detail)
         return back(f"/console/claims/{claim_id}", msg=f"{voucher.number} · {format_yuan(voucher.amount)}")
 
@@ -81,7 +81,7 @@ class FinancePages(Controller):
         form = await form_of(request, user)
         try:
             await claims.reject_claim(user.principal, claim_id, Rejection(reason=form.get("reason", "")))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(f"/console/claims/{claim_id}", err=failure(exc))
         return back(f"/console/claims/{claim_id}", msg="rejected")
 
@@ -93,8 +93,8 @@ class FinancePages(Controller):
         if not ids:
             return back("/console/claims", err="no claim selected")
         outcomes = await claims.approve_many(user.principal, ids)
-        done = sum(1 for o in outcomes if o.ok)
-        refused = "; ".join(f"#{o.claim_id}: {o.detail}" for o in outcomes if not o.ok)
+        done = sum(1 for o in outcomes if o.refusal is None)
+        refused = "; ".join(f"#{o.claim_id}: {o.refusal.detail}" for o in outcomes if o.refusal is not None)
         return back("/console/claims", msg=f"{done} approved", err=refused or None)
 
     @get("/vouchers/{number:str}/print")
@@ -117,7 +117,7 @@ class FinancePages(Controller):
         form = await form_of(request, user)
         try:
             batch = await payments.create_batch(user.principal, int(form.get("scheme_id", "0")))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back("/console/payment-batches", err=failure(exc))
         return back("/console/payment-batches", msg=f"batch {batch.id}: {batch.vouchers} · {format_yuan(batch.total)}")
 
@@ -137,6 +137,6 @@ class FinancePages(Controller):
             return back("/console/payment-batches", err="choose the bank's result file")
         try:
             batch = await payments.reconcile(user.principal, batch_id, payments.bank_results(await upload.read()))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back("/console/payment-batches", err=failure(exc))
         return back("/console/payment-batches", msg=f"batch {batch.id}: {batch.paid} paid, {batch.failed} failed")

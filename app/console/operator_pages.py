@@ -9,11 +9,11 @@ from typing import Annotated
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException
+from app.core.errors import DomainError
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.auth import Role
+from app.core.principal import Role
 from app.console.session import ConsoleUser
 from app.console.web import (
     back,
@@ -26,7 +26,7 @@ from app.console.web import (
 )
 from app.links import service as links
 from app.links.schemas import LinkFilter
-from app.pagination import PageParams
+from app.core.pagination import PageParams
 from app.pairing import service as pairing
 from app.pairing.schemas import SupportIn, SupportKind
 from app.payouts import ingest
@@ -67,7 +67,7 @@ class OperatorPages(Controller):
         try:
             rows, problems = await payout_rows(content, user.principal.enterprise_id)
             good, problems = await ingest.check_only(user.principal, rows, problems)
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back("/console/payouts/upload", err=failure(exc))
         return render(user, "upload.html", checked={"good": good, "problems": problems, "filename": upload.filename,
                                                     "content": base64.b64encode(content).decode()})
@@ -80,7 +80,7 @@ class OperatorPages(Controller):
             content = base64.b64decode(form.get("content", ""), validate=True)
             rows, problems = await payout_rows(content, user.principal.enterprise_id)
             result = await ingest.ingest(user.principal, rows, problems, partial=False, source="csv")
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back("/console/payouts/upload", err=failure(exc))
         return back("/console/payouts/upload",
                     msg=f"{result.written} written, {result.already_recorded} already recorded")
@@ -110,7 +110,7 @@ class OperatorPages(Controller):
                 people_benefited=int(form.get("people_benefited") or 0), note=form.get("note") or None,
             )
             record, created = await pairing.record_support(user.principal, data)
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back("/console/support", err=failure(exc))
         return back("/console/support", msg=f"#{record.id} {'saved' if created else 'already recorded'}")
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from app import audit
 from app.accounts.service import principal_for_token
-from app.auth import Principal, Role
-from app.database import fetch, fetchrow, transaction
+from app.core.principal import Principal, Role
+from app.core.database import fetch, fetchrow, transaction
 
 COOKIE = "chainaid_session"
 HOURS = 8

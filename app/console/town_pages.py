@@ -8,11 +8,11 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException
+from app.core.errors import DomainError
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.auth import Role
+from app.core.principal import Role
 from app.console.session import ConsoleUser
 from app.console.web import (
     back,
@@ -23,7 +23,7 @@ from app.console.web import (
     render,
     require,
 )
-from app.pagination import PageParams
+from app.core.pagination import PageParams
 from app.registry import household_service as households
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household
@@ -36,7 +36,7 @@ from app.registry.schemas import (
 )
 from app.subsidies import claims
 from app.subsidies.schemas import ClaimCreate, Verification
-from app.validation import PathId
+from app.core.validation import PathId
 
 READERS = (Role.town_officer, Role.admin, Role.finance, Role.auditor, Role.operator)
 
@@ -83,7 +83,7 @@ class TownPages(Controller):
                                 exit_year=int(form["exit_year"]) if form.get("exit_year") else None,
                                 reason=RemovalReason(form["reason"]) if form.get("reason") else None)
             await households.transition(user.principal, household_id, data)
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/households/{household_id}", msg=f"→ {data.to.value}")
 
@@ -94,7 +94,7 @@ class TownPages(Controller):
         try:
             await households.raise_objection(user.principal, household_id, ObjectionIn(
                 raised_by=form.get("raised_by", ""), content=form.get("content", "")))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/households/{household_id}", msg="objection recorded")
 
@@ -105,7 +105,7 @@ class TownPages(Controller):
         target = f"/console/households/{form.get('household_id', '')}"
         try:
             await households.resolve_objection(user.principal, objection_id, ObjectionResolve(note=form.get("note", "")))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(target, err=failure(exc))
         return back(target, msg="objection resolved")
 
@@ -117,7 +117,7 @@ class TownPages(Controller):
             claim = await claims.file_claim(user.principal, ClaimCreate(
                 scheme_id=int(form.get("scheme_id", "0")), household_id=household_id,
                 industry=form.get("industry", ""), declared_quantity=_quantity(form.get("declared_quantity"))))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(exc))
         return back(f"/console/claims/{claim.id}", msg="filed")
 
@@ -129,7 +129,7 @@ class TownPages(Controller):
             await claims.verify_claim(user.principal, claim_id, Verification(
                 verified_quantity=_quantity(form.get("verified_quantity")), inspector=form.get("inspector", ""),
                 verified_on=date.fromisoformat(form.get("verified_on", "")), note=form.get("note") or None))
-        except (HTTPException, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             return back(f"/console/claims/{claim_id}", err=failure(exc))
         return back(f"/console/claims/{claim_id}", msg="verified")
 

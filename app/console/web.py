@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
-from app.auth import Role
+from app.core.principal import Role
 from app.console import session
 from app.console.i18n import translator
 from app.console.session import ConsoleUser
-from app.money import format_yuan
+from app.core.money import format_yuan
 
 
 class NotSignedIn(Exception):

@@ -5,7 +5,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.auth import Role, requires
+from app.core.principal import Role
+from app.core.auth import requires
 from app.crosscheck import service
 from app.crosscheck.schemas import (
     DepartmentRecordIn,
@@ -15,9 +16,9 @@ from app.crosscheck.schemas import (
     RuleIn,
     RuleOut,
 )
-from app.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
-from app.pagination import Page, PageParams, provide_page_params
-from app.validation import PathId, QueryId
+from app.core.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.validation import PathId, QueryId
 
 MAX_RECORDS = 50_000
 

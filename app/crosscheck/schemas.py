@@ -6,9 +6,9 @@ from typing import Any
 
 import msgspec
 
-from app.errors import FieldError
-from app.identifiers import validate_resident_id
-from app.validation import Id, check_quantity, clean_name, clean_optional
+from app.core.errors import Invalid
+from app.core.identifiers import validate_resident_id
+from app.core.validation import Id, check_quantity, clean_name, clean_optional
 
 
 class DepartmentRecordIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -27,7 +27,7 @@ class DepartmentRecordIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
         try:
             self.id_number = validate_resident_id(self.id_number)
         except (ValueError, TypeError) as exc:
-            raise FieldError("id_number", str(exc)) from None
+            raise Invalid("id_number", str(exc)) from None
 
 
 class ImportResult(msgspec.Struct, kw_only=True):

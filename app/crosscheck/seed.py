@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from app.database import fetch
+from app.core.database import fetch
 
 SEED_RULES = [
     # department, item, description, min_value (None: any record counts)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal
+from app.core.errors import Conflict, NotFound
+from app.core.principal import Principal
 from app.crosscheck.schemas import (
     DepartmentRecordIn,
     FlagOut,
@@ -17,9 +17,8 @@ from app.crosscheck.schemas import (
     RuleIn,
     RuleOut,
 )
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict
-from app.pagination import Page, PageParams, fetch_page
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.registry.access import load_household, scope_filter, scope_sql
 
 _NUMERIC = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -122,7 +121,7 @@ async def resolve_flag(actor: Principal, flag_id: int, confirm: bool, data: Flag
     async with transaction():
         found = await fetchrow("SELECT household FROM cross_check_flag WHERE id = $1", flag_id)
         if found is None:
-            raise NotFoundException(f"cross-check flag {flag_id} does not exist")
+            raise NotFound(f"cross-check flag {flag_id} does not exist")
         await load_household(actor, found["household"], for_update=True)
         before = await fetchrow(_FLAG + " WHERE f.id = $1 FOR UPDATE OF f", flag_id)
         if before["status"] != "open":

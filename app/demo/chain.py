@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.identifiers import _credit_code_check_char
+from app.core.identifiers import _credit_code_check_char
 from app.pairing.rules import support_hash
 from app.payouts.rules import INCOME_TYPE_FOR_KIND, body_hash
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from app import audit
 from app.accounts.schemas import AccountCreate
 from app.accounts.service import create_account
-from app.auth import Role, system_principal
-from app.database import transaction
+from app.core.principal import Role, system_principal
+from app.core.database import transaction
 from app.demo import chain, people, subsidies
 from app.demo.figures import (
     ENTERPRISES,

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import msgspec
 
-from app.errors import FieldError
-from app.identifiers import validate_credit_code
-from app.validation import Id, clean_name
+from app.core.errors import Invalid
+from app.core.identifiers import validate_credit_code
+from app.core.validation import Id, clean_name
 
 
 class EnterpriseKind(str, enum.Enum):
@@ -29,12 +29,12 @@ class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 120)
         if not self.industries:
-            raise FieldError("industries", "an enterprise works in at least one industry")
+            raise Invalid("industries", "an enterprise works in at least one industry")
         self.industries = sorted({code.strip().lower() for code in self.industries})
         try:
             self.credit_code = validate_credit_code(self.credit_code)
         except ValueError as exc:
-            raise FieldError("credit_code", str(exc)) from None
+            raise Invalid("credit_code", str(exc)) from None
         if self.contact_name is not None:
             self.contact_name = clean_name("contact_name", self.contact_name, 60)
         if self.contact_phone is not None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal
-from app.database import fetch, fetchrow, to_struct, transaction
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal
+from app.core.database import fetch, fetchrow, to_struct, transaction
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.pagination import Page, PageParams, fetch_page
 
 _COLUMNS = (
     "id, name, kind, credit_code, town AS town_id, contact_name, contact_phone, created_at,"
@@ -27,7 +26,7 @@ def _out(row: Any) -> EnterpriseOut:
 async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> EnterpriseOut:
     async with transaction():
         if not await fetchrow("SELECT 1 FROM town WHERE id = $1", data.town_id):
-            raise Unprocessable(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+            raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         existing = await fetchrow("SELECT id, name FROM enterprise WHERE credit_code = $1", data.credit_code)
         if existing:
             raise Conflict(
@@ -37,7 +36,7 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
         industries = await fetch("SELECT id, code FROM industry WHERE code = ANY ($1::text[])", data.industries)
         unknown = sorted(set(data.industries) - {r["code"] for r in industries})
         if unknown:
-            raise Unprocessable(f"unknown industry: {', '.join(unknown)}", extra={"field": "industries"})
+            raise Refused(f"unknown industry: {', '.join(unknown)}", extra={"field": "industries"})
         created = await fetchrow(
             "INSERT INTO enterprise (name, kind, credit_code, town, contact_name, contact_phone, created_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
@@ -55,7 +54,7 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
 async def get_enterprise(enterprise_id: int) -> EnterpriseOut:
     row = await fetchrow(f"SELECT {_COLUMNS} FROM enterprise WHERE id = $1", enterprise_id)
     if row is None:
-        raise NotFoundException(f"enterprise {enterprise_id} does not exist")
+        raise NotFound(f"enterprise {enterprise_id} does not exist")
     return _out(row)
 
 

@@ -4,8 +4,9 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.response import Stream
 
-from app.auth import Role, any_role, requires
-from app.csv_stream import csv_stream
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.csv_stream import csv_items, csv_stream
 from app.pairing import service as pairing
 from app.pairing.controllers import SupportFilter, provide_support_filter
 from app.payouts import service as payouts
@@ -46,14 +47,13 @@ class ExportController(Controller):
          dependencies={"filters": Provide(provide_payout_filter)})
     async def payouts(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
         """The payout ledger as CSV, with the filters of the payout list; operators get their own."""
-        sql, args = payouts.list_query(request.user, filters)
-        return csv_stream(
-            "payouts.csv", sql + " ORDER BY p.id", args,
+        return csv_items(
+            "payouts.csv", payouts.export_payouts(request.user, filters),
             ["id", "enterprise_id", "link_id", "household_id", "income_type", "amount", "period_from", "period_to",
              "paid_on", "method", "reference", "reverses", "reason"],
-            lambda r: [r["id"], r["enterprise_id"], r["link_id"], r["household_id"], r["income_type"],
-                       f"{r['amount']:.2f}", r["period_from"], r["period_to"], r["paid_on"], r["method"],
-                       r["reference"], _text(r["reverses"]), _text(r["reason"])],
+            lambda p: [p.id, p.enterprise_id, p.link_id, p.household_id, p.income_type.value, f"{p.amount:.2f}",
+                       p.period_from, p.period_to, p.paid_on, p.method.value, p.reference, _text(p.reverses),
+                       _text(p.reason)],
         )
 
     @get("/subsidy-claims.csv", operation_id="exportSubsidyClaims", media_type="text/csv",

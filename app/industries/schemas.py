@@ -5,8 +5,8 @@ from datetime import datetime
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import clean_name
+from app.core.errors import Invalid
+from app.core.validation import clean_name
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -22,7 +22,7 @@ class IndustryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.code = self.code.strip().lower()
         if not _CODE.match(self.code):
-            raise FieldError("code", "2 to 40 lower-case letters, digits or _, starting with a letter")
+            raise Invalid("code", "2 to 40 lower-case letters, digits or _, starting with a letter")
         self.name_zh = clean_name("name_zh", self.name_zh, 40)
         self.name_en = clean_name("name_en", self.name_en, 80)
         self.unit = clean_name("unit", self.unit, 20)

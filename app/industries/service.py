@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app import audit
-from app.auth import Principal
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict
+from app.core.errors import Conflict
+from app.core.principal import Principal
+from app.core.database import fetch, fetchrow, to_struct, transaction
 from app.industries.schemas import IndustryCreate, IndustryOut
 
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import (
+from app.core.errors import Invalid
+from app.core.validation import (
     Id,
     check_fraction,
     check_money,
@@ -118,7 +118,7 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         if self.end_date is not None and self.end_date < self.start_date:
-            raise FieldError("end_date", "is before start_date")
+            raise Invalid("end_date", "is before start_date")
         self.note = clean_optional("note", self.note, 2000)
 
     @property

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal, Role, ensure_enterprise_scope, ensure_town_scope
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal, Role, ensure_enterprise_scope, ensure_town_scope
+from app.core.database import fetch, fetchrow, to_struct, transaction
 from app.links.rules import link_refusal
 from app.links.schemas import (
     BaseCreate,
@@ -20,8 +19,8 @@ from app.links.schemas import (
     LinkFilter,
     LinkOut,
 )
-from app.pagination import Page, PageParams, fetch_page
-from app.settings import get_settings
+from app.core.pagination import Page, PageParams, fetch_page
+from app.core.settings import get_settings
 
 _BASE = """
 SELECT b.id, b.enterprise AS enterprise_id, i.code AS industry, b.village AS village_id, b.name, b.area, b.created_at
@@ -64,21 +63,21 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
     async with transaction():
         enterprise = await fetchrow("SELECT id FROM enterprise WHERE id = $1", data.enterprise_id)
         if enterprise is None:
-            raise Unprocessable(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
+            raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
         industry = await fetchrow(
             "SELECT i.id, ei.enterprise IS NOT NULL AS works_in FROM industry i"
             " LEFT JOIN enterprise_industry ei ON ei.industry = i.id AND ei.enterprise = $2 WHERE i.code = $1",
             data.industry, data.enterprise_id,
         )
         if industry is None:
-            raise Unprocessable(f"unknown industry {data.industry}", extra={"field": "industry"})
+            raise Refused(f"unknown industry {data.industry}", extra={"field": "industry"})
         if not industry["works_in"]:
-            raise Unprocessable(
+            raise Refused(
                 f"enterprise {data.enterprise_id} is not registered in the {data.industry} industry",
                 extra={"field": "industry"},
             )
         if not await fetchrow("SELECT 1 FROM village WHERE id = $1", data.village_id):
-            raise Unprocessable(f"village {data.village_id} does not exist", extra={"field": "village_id"})
+            raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         if await fetchrow("SELECT 1 FROM base WHERE enterprise = $1 AND name = $2", data.enterprise_id, data.name):
             raise Conflict(f"the enterprise already has a base named {data.name}", extra={"field": "name"})
         row = await fetchrow(
@@ -94,7 +93,7 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
 async def get_base(principal: Principal, base_id: int) -> BaseOut:
     row = await fetchrow(_BASE + " WHERE b.id = $1", base_id)
     if row is None:
-        raise NotFoundException(f"base {base_id} does not exist")
+        raise NotFound(f"base {base_id} does not exist")
     ensure_enterprise_scope(principal, row["enterprise_id"])
     return _base(row)
 
@@ -120,13 +119,13 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
             data.base_id, data.enterprise_id,
         )
         if base is None:
-            raise Unprocessable(f"base {data.base_id} does not exist", extra={"field": "base_id"})
+            raise Refused(f"base {data.base_id} does not exist", extra={"field": "base_id"})
         if base["enterprise"] != data.enterprise_id:
-            raise Unprocessable(
+            raise Refused(
                 f"base {data.base_id} belongs to another enterprise", extra={"field": "base_id"}
             )
         if not base["works_in"]:
-            raise Unprocessable(
+            raise Refused(
                 f"the enterprise is not registered in the base's industry ({base['code']})", extra={"field": "base_id"}
             )
         # FOR SHARE: the household's status cannot change under us (transitions lock FOR UPDATE)
@@ -136,13 +135,13 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
         )
         # a base links households of its own town: an enterprise cannot reach into any household of the city
         if household is None or household["town"] != base["town"]:
-            raise Unprocessable(f"household {data.household_id} is not a household of the base's town",
+            raise Refused(f"household {data.household_id} is not a household of the base's town",
                                 extra={"field": "household_id"})
         refusal = link_refusal(
             household["status"], household["exited_year"], data.start_date, get_settings().continuation_years
         )
         if refusal:
-            raise Unprocessable(refusal, extra={"field": "household_id"})
+            raise Refused(refusal, extra={"field": "household_id"})
         overlapping = await fetchrow(
             "SELECT id, start_date, end_date FROM link WHERE base = $1 AND household = $2 AND kind = $3"
             " AND daterange(start_date, end_date, '[]') && daterange($4::date, $5::date, '[]') LIMIT 1",
@@ -171,7 +170,7 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
 async def get_link(principal: Principal, link_id: int) -> LinkOut:
     row = await fetchrow(_LINK + " WHERE l.id = $1", link_id)
     if row is None:
-        raise NotFoundException(f"link {link_id} does not exist")
+        raise NotFound(f"link {link_id} does not exist")
     ensure_enterprise_scope(principal, row["enterprise_id"])
     ensure_town_scope(principal, row["household_town_id"])
     return _link(row)
@@ -194,11 +193,11 @@ async def end_link(actor: Principal, link_id: int, data: LinkEnd) -> LinkOut:
     async with transaction():
         row = await fetchrow(_LINK + " WHERE l.id = $1 FOR UPDATE OF l", link_id)
         if row is None:
-            raise NotFoundException(f"link {link_id} does not exist")
+            raise NotFound(f"link {link_id} does not exist")
         ensure_enterprise_scope(actor, row["enterprise_id"])
         before = _link(row)
         if data.end_date < before.start_date:
-            raise Unprocessable(f"the link started on {before.start_date}", extra={"field": "end_date"})
+            raise Refused(f"the link started on {before.start_date}", extra={"field": "end_date"})
         if before.end_date is not None and data.end_date > before.end_date:
             raise Conflict(f"the link already ends on {before.end_date}; an end is only ever brought forward")
         paid_until = (await fetchrow("SELECT max(period_to) AS d FROM payout WHERE link = $1", link_id))["d"]

@@ -6,7 +6,8 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from app.auth import Role, requires
+from app.core.principal import Role
+from app.core.auth import requires
 from app.monitoring import service
 from app.monitoring.schemas import (
     AssessmentIn,
@@ -17,8 +18,8 @@ from app.monitoring.schemas import (
     RevisitIn,
     RevisitOut,
 )
-from app.pagination import Page, PageParams, provide_page_params
-from app.validation import PathId
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.validation import PathId
 
 keepers = requires(Role.town_officer, Role.admin)
 readers = requires(Role.town_officer, Role.admin, Role.finance, Role.auditor)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.money import round_fen
+from app.core.money import round_fen
 
 # 两不愁 (food, clothing) and 三保障 (education, medical care, housing), plus safe drinking water
 CHECKLIST = (

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import Id, check_money, check_year, clean_name, clean_optional
+from app.core.errors import Invalid
+from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
 
 
 class Verification(str, enum.Enum):
@@ -76,7 +76,7 @@ class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.note = clean_optional("note", self.note, 2000)
         if self.occurred_on > date.today():
-            raise FieldError("occurred_on", "is in the future")
+            raise Invalid("occurred_on", "is in the future")
 
 
 class HardshipOut(msgspec.Struct, kw_only=True):
@@ -112,7 +112,7 @@ class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.trigger_ref = clean_name("trigger_ref", self.trigger_ref, 40)
         self.note = clean_optional("note", self.note, 2000)
         if self.visited_on > date.today():
-            raise FieldError("visited_on", "is in the future")
+            raise Invalid("visited_on", "is in the future")
 
 
 class RevisitOut(msgspec.Struct, kw_only=True):

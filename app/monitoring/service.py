@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from app import audit
-from app.auth import Principal, Role
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, Refused
+from app.core.principal import Principal, Role
+from app.core.database import fetch, fetchrow, to_struct, transaction
 from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test, revisit_due
 from app.monitoring.schemas import (
     AssessmentIn,
@@ -21,12 +21,12 @@ from app.monitoring.schemas import (
     RevisitIn,
     RevisitOut,
 )
-from app.pagination import Page, PageParams
+from app.core.pagination import Page, PageParams
 from app.payouts.reports import ledger_income
 from app.registry.access import load_household
 from app.registry.rules import HouseholdStatus
 from app.registry.schemas import TransitionIn
-from app.settings import get_settings
+from app.core.settings import get_settings
 
 _KEYS = [key for key, _ in CHECKLIST]
 
@@ -48,7 +48,7 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
             raise Conflict(f"the household is {household['status']}; only registered households are assessed")
         line = await fetchrow("SELECT amount FROM poverty_line WHERE year = $1", data.year)
         if line is None:
-            raise Unprocessable(f"no poverty line is set for {data.year}", extra={"field": "year"})
+            raise Refused(f"no poverty line is set for {data.year}", extra={"field": "year"})
         members = (await fetchrow(
             "SELECT count(*) AS n FROM member WHERE household = $1 AND (left_on IS NULL OR left_on >= $2)",
             household_id, date(data.year, 1, 1),

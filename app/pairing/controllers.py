@@ -8,8 +8,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
-from app.auth import Role, any_role, requires
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.pairing import service
 from app.pairing.schemas import (
     PairingCreate,
@@ -20,7 +21,7 @@ from app.pairing.schemas import (
     SupportKind,
     SupportOut,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 
 class PairingController(Controller):

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import Id, check_money, clean_name, clean_optional
+from app.core.errors import Invalid
+from app.core.validation import Id, check_money, clean_name, clean_optional
 
 
 class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -18,7 +18,7 @@ class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         if self.end_date is not None and self.end_date < self.start_date:
-            raise FieldError("end_date", "is before start_date")
+            raise Invalid("end_date", "is before start_date")
 
 
 class PairingEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -67,13 +67,13 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.note = clean_optional("note", self.note, 2000)
         self.reference = clean_name("reference", self.reference, 64)
         if self.amount is None and self.in_kind is None:
-            raise FieldError("amount", "give a money amount, an in-kind description, or both")
+            raise Invalid("amount", "give a money amount, an in-kind description, or both")
         if self.households_benefited < 0:
-            raise FieldError("households_benefited", "must not be negative")
+            raise Invalid("households_benefited", "must not be negative")
         if self.people_benefited < self.households_benefited:
-            raise FieldError("people_benefited", "cannot be fewer than the households benefited")
+            raise Invalid("people_benefited", "cannot be fewer than the households benefited")
         if self.given_on > date.today():
-            raise FieldError("given_on", "is in the future")
+            raise Invalid("given_on", "is in the future")
 
 
 class SupportOut(msgspec.Struct, kw_only=True):

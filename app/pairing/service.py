@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal, Role, ensure_enterprise_scope
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.pairing.rules import pairing_mode, support_hash
 from app.pairing.schemas import (
     PairingCreate,
@@ -50,9 +49,9 @@ def _support(row: Any) -> SupportOut:
 async def create_pairing(actor: Principal, data: PairingCreate) -> PairingOut:
     async with transaction():
         if not await fetchrow("SELECT 1 FROM enterprise WHERE id = $1", data.enterprise_id):
-            raise Unprocessable(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
+            raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
         if not await fetchrow("SELECT 1 FROM village WHERE id = $1", data.village_id):
-            raise Unprocessable(f"village {data.village_id} does not exist", extra={"field": "village_id"})
+            raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         # one pairing of an enterprise and a village at a time; the enterprise row lock orders concurrent ones
         await fetchrow("SELECT 1 FROM enterprise WHERE id = $1 FOR UPDATE", data.enterprise_id)
         overlap = await fetchrow(
@@ -77,9 +76,9 @@ async def end_pairing(actor: Principal, pairing_id: int, data: PairingEnd) -> Pa
     async with transaction():
         row = await fetchrow("SELECT * FROM pairing WHERE id = $1 FOR UPDATE", pairing_id)
         if row is None:
-            raise NotFoundException(f"pairing {pairing_id} does not exist")
+            raise NotFound(f"pairing {pairing_id} does not exist")
         if data.end_date < row["start_date"]:
-            raise Unprocessable(f"the pairing started on {row['start_date']}", extra={"field": "end_date"})
+            raise Refused(f"the pairing started on {row['start_date']}", extra={"field": "end_date"})
         if row["end_date"] is not None and data.end_date > row["end_date"]:
             raise Conflict(f"the pairing already ends on {row['end_date']}")
         await fetch("UPDATE pairing SET end_date = $2 WHERE id = $1", pairing_id, data.end_date)
@@ -115,7 +114,7 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
                 data.enterprise_id, data.village_id, data.given_on,
             )
             if paired is None:
-                raise Unprocessable(
+                raise Refused(
                     f"enterprise {data.enterprise_id} is not paired with village {data.village_id} on {data.given_on}",
                     extra={"field": "village_id"},
                 )

@@ -17,11 +17,13 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.auth import Role, any_role, requires
-from app.csv_upload import CsvUpload, read_upload
-from app.errors import FieldError, Unprocessable, field_and_message
-from app.json_body import decode_json_body
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.csv_upload import CsvUpload, read_upload
+from app.core.errors import Invalid, Refused
+from app.core.problems import field_and_message
+from app.core.json_body import decode_json_body
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.payouts import ingest, service
 from app.payouts.csv_import import payout_rows
 from app.payouts.schemas import (
@@ -33,7 +35,7 @@ from app.payouts.schemas import (
     Reversal,
     RowProblem,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 reporters = requires(Role.operator, Role.admin)
 readers = requires(Role.operator, Role.admin, Role.finance, Role.auditor)
@@ -95,9 +97,9 @@ class PayoutController(Controller):
         try:
             items = decode_json_body(await request.body())
         except msgspec.DecodeError as exc:
-            raise FieldError("body", f"not valid JSON: {exc}") from None
+            raise Invalid("body", f"not valid JSON: {exc}") from None
         if not isinstance(items, list):
-            raise FieldError("body", "must be a JSON array of payouts")
+            raise Invalid("body", "must be a JSON array of payouts")
         rows: list[tuple[int, PayoutIn]] = []
         problems: list[RowProblem] = []
         for index, item in enumerate(items):
@@ -123,7 +125,7 @@ class PayoutController(Controller):
         """
         enterprise = request.user.enterprise_id if request.user.role is Role.operator else enterprise_id
         if enterprise is None:
-            raise Unprocessable("name the enterprise the file reports for", extra={"field": "enterprise_id"})
+            raise Refused("name the enterprise the file reports for", extra={"field": "enterprise_id"})
         resolved, problems = await payout_rows(await read_upload(data), enterprise)
         return await ingest.ingest(request.user, resolved, problems, partial=partial, source="csv")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.csv_upload import RowError, convert_row, read_rows
-from app.database import fetch
+from app.core.csv_upload import RowError, convert_row, read_rows
+from app.core.database import fetch
 from app.payouts.rules import INCOME_TYPE_FOR_KIND
 from app.payouts.schemas import IncomeType, PayoutCsvRow, PayoutIn, RowProblem
 

@@ -8,26 +8,19 @@ CONFLICT, so a 10,000-row batch costs a handful of statements, not 10,000.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
-from litestar.exceptions import PermissionDeniedException
-
-from app import audit
-from app.auth import Principal, Role
-from app.database import fetchrow, transaction
-from app.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, Forbidden, Refused
+from app.core.money import round_fen
+from app.core.principal import Principal, Role
+from app.core.uow import reading, unit_of_work
+from app.payouts import queries
 from app.payouts.rules import LinkFacts, PayoutFacts, payout_problems
 from app.payouts.schemas import BatchResult, PayoutIn, RowProblem
-from app.payouts.service import hash_of, load_links
+from app.payouts.service import hash_of
 
 MAX_BATCH = 10_000
-
-_STAGING_COLUMNS = (
-    "idx", "enterprise", "link", "household", "income_type", "amount", "period_from", "period_to", "paid_on",
-    "method", "reference", "body_hash",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -72,20 +65,19 @@ async def ingest(
     partial: bool, source: str,
 ) -> BatchResult:
     if len(rows) + len(decode_problems) > MAX_BATCH:
-        raise Unprocessable(f"at most {MAX_BATCH} payouts per batch", extra={"field": "body"})
+        raise Refused(f"at most {MAX_BATCH} payouts per batch", extra={"field": "body"})
     received = len(rows) + len(decode_problems)
-    async with transaction() as tx:
-        conn = tx.connection
-        links = await load_links(sorted({p.link_id for _, p in rows}), lock=True)
+    async with unit_of_work() as uow:
+        links = await queries.link_facts(uow, sorted({p.link_id for _, p in rows}), lock=True)
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
-            raise PermissionDeniedException(
+            raise Forbidden(
                 f"{len(forbidden)} row(s) report for another enterprise's links; nothing was written",
                 extra={"errors": [_problem_dict(p) for p in forbidden]},
             )
         rejected = sorted([*decode_problems, *bad], key=lambda p: p.index)
         if rejected and not partial:
-            raise Unprocessable(
+            raise Refused(
                 f"{len({p.index for p in rejected})} bad row(s); nothing was written"
                 " (send ?partial=true to keep the good ones)",
                 extra={"errors": [_problem_dict(p) for p in rejected]},
@@ -93,61 +85,38 @@ async def ingest(
         if not good:
             return BatchResult(batch_id=None, received=received, written=0, already_recorded=0,
                                total_written=Decimal("0.00"), rejected=rejected)
-        batch_id = (await fetchrow(
-            "INSERT INTO payout_batch (enterprise, source, rows_received, created_by, created_at)"
-            " VALUES ($1, $2, $3, $4, now()) RETURNING id",
-            actor.enterprise_id, source, received, actor.account_id,
-        ))["id"]
-        await conn.execute(
-            "CREATE TEMP TABLE payout_staging (idx int, enterprise int, link int, household int, income_type text,"
-            " amount numeric(14,2), period_from date, period_to date, paid_on date, method text, reference text,"
-            " body_hash text) ON COMMIT DROP"
-        )
-        await conn.copy_records_to_table("payout_staging", columns=_STAGING_COLUMNS, records=[
-            (c.index, c.link.enterprise_id, c.link.id, c.link.household_id, c.payout.income_type.value,
-             c.payout.amount, c.payout.period_from, c.payout.period_to, c.payout.paid_on, c.payout.method.value,
-             c.payout.reference, c.fingerprint)
+        batch_id = await queries.open_batch(uow, actor.enterprise_id, source, received, actor.account_id)
+        written = await queries.copy_batch(uow, batch_id, actor.account_id, [
+            queries.StagedPayout(
+                idx=c.index, enterprise_id=c.link.enterprise_id, link_id=c.link.id,
+                household_id=c.link.household_id, income_type=c.payout.income_type.value, amount=c.payout.amount,
+                period_from=c.payout.period_from, period_to=c.payout.period_to, paid_on=c.payout.paid_on,
+                method=c.payout.method.value, reference=c.payout.reference, body_hash=c.fingerprint,
+            )
             for c in good
         ])
-        written = await conn.fetchrow(
-            "WITH written AS ("
-            " INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
-            " method, reference, body_hash, batch, created_by, created_at)"
-            " SELECT enterprise, link, household, income_type, amount, period_from, period_to, paid_on, method,"
-            " reference, body_hash, $1, $2, $3 FROM payout_staging ORDER BY idx"
-            " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount)"
-            " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
-            batch_id, actor.account_id, datetime.now(UTC),
-        )
-        earlier = []
-        if written["n"] < len(good):
-            # rows not written: retries of what is recorded already, or a reference reused for other content
-            earlier = await conn.fetch(
-                "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same FROM payout_staging s"
-                " JOIN payout p ON p.enterprise = s.enterprise AND p.reference = s.reference"
-                " WHERE p.batch IS DISTINCT FROM $1 ORDER BY s.idx",
-                batch_id,
-            )
+        # rows not written: retries of what is recorded already, or a reference reused for other content
+        earlier = await queries.staged_already_recorded(uow, batch_id) if written.count < len(good) else []
         clashes = [
-            RowProblem(index=r["idx"], field="reference",
-                       message=f"already used for payout {r['id']} with different content")
-            for r in earlier if not r["same"]
+            RowProblem(index=r.idx, field="reference",
+                       message=f"already used for payout {r.payout_id} with different content")
+            for r in earlier if not r.same
         ]
         if clashes and not partial:
             raise Conflict(
                 f"{len(clashes)} row(s) reuse a reference with different content; nothing was written",
                 extra={"errors": [_problem_dict(p) for p in clashes]},
             )
-        total = Decimal(written["total"]).quantize(Decimal("0.01"))
-        await conn.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, written["n"])
+        total = round_fen(written.total)
+        await queries.close_batch(uow, batch_id, written.count)
         result = BatchResult(
-            batch_id=batch_id, received=received, written=written["n"],
-            already_recorded=sum(1 for r in earlier if r["same"]), total_written=total,
+            batch_id=batch_id, received=received, written=written.count,
+            already_recorded=sum(1 for r in earlier if r.same), total_written=total,
             rejected=sorted([*rejected, *clashes], key=lambda p: p.index),
         )
-        await audit.record(actor, "create_batch", "payout_batch", batch_id, after={
-            "source": source, "received": received, "written": written["n"], "total_written": total,
-            "first_payout_id": written["first"], "last_payout_id": written["last"],
+        await uow.audit(actor, "create_batch", "payout_batch", batch_id, after={
+            "source": source, "received": received, "written": written.count, "total_written": total,
+            "first_payout_id": written.first_id, "last_payout_id": written.last_id,
         })
     return result
 
@@ -159,6 +128,7 @@ def _problem_dict(p: RowProblem) -> dict[str, object]:
 async def check_only(actor: Principal, rows: list[tuple[int, PayoutIn]],
                      decode_problems: list[RowProblem]) -> tuple[int, list[RowProblem]]:
     """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
-    links = await load_links(sorted({p.link_id for _, p in rows}))
+    async with reading() as db:
+        links = await queries.link_facts(db, sorted({p.link_id for _, p in rows}))
     good, bad, forbidden = check_rows(actor, rows, links)
     return len(good), sorted([*decode_problems, *bad, *forbidden], key=lambda p: p.index)

@@ -63,7 +63,7 @@ class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: Decimal
 
     def __post_init__(self) -> None:
-        from app.validation import check_money
+        from app.core.validation import check_money
 
         self.amount = check_money("amount", self.amount, positive=True)
 

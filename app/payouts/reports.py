@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal, Role, ensure_enterprise_scope
-from app.database import fetch, fetchrow, transaction
-from app.pagination import Page, PageParams
+from app.core.errors import NotFound
+from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.database import fetch, fetchrow, transaction
+from app.core.pagination import Page, PageParams
 from app.payouts.report_schemas import (
     Arrear,
     EnterpriseSummary,
@@ -71,7 +71,7 @@ async def household_income(principal: Principal, household_id: int, year: int) -
 async def enterprise_summary(principal: Principal, enterprise_id: int, year: int) -> EnterpriseSummary:
     ensure_enterprise_scope(principal, enterprise_id)
     if not await fetchrow("SELECT 1 FROM enterprise WHERE id = $1", enterprise_id):
-        raise NotFoundException(f"enterprise {enterprise_id} does not exist")
+        raise NotFound(f"enterprise {enterprise_id} does not exist")
     first, last = _year(year)
     in_year = "daterange(l.start_date, l.end_date, '[]') && daterange($2::date, $3::date, '[]')"
     kinds = await fetch(

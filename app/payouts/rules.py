@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.money import round_fen
+from app.core.money import round_fen
 
 # the income a link of each kind pays
 INCOME_TYPE_FOR_KIND = {

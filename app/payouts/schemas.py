@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import Id, check_money, clean_name
+from app.core.errors import Invalid
+from app.core.validation import Id, check_money, clean_name
 
 
 class IncomeType(str, enum.Enum):
@@ -25,14 +25,14 @@ class PayMethod(str, enum.Enum):
 def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
     p.amount = check_money("amount", p.amount, positive=True)
     if p.period_to < p.period_from:
-        raise FieldError("period_to", "is before period_from")
+        raise Invalid("period_to", "is before period_from")
     p.reference = clean_name("reference", p.reference, 64)
     if "#" in p.reference:
-        raise FieldError("reference", "must not contain '#' (kept for the references of reversals)")
+        raise Invalid("reference", "must not contain '#' (kept for the references of reversals)")
     if p.paid_on < p.period_from:
-        raise FieldError("paid_on", "is before the period it pays for begins")
+        raise Invalid("paid_on", "is before the period it pays for begins")
     if (p.period_to - p.paid_on).days > 366:
-        raise FieldError("period_to", "is more than a year after the payment")
+        raise Invalid("period_to", "is more than a year after the payment")
 
 
 class PayoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -70,7 +70,7 @@ class PayoutCsvRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.base = clean_name("base", self.base, 120)
         self.kind = self.kind.strip().lower()
         if self.kind not in ("share", "wage", "cooperation", "franchise"):
-            raise FieldError("kind", "must be share, wage, cooperation or franchise")
+            raise Invalid("kind", "must be share, wage, cooperation or franchise")
         _check_payout(self)
 
 

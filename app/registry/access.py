@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 
-from app.auth import Principal, Role
-from app.database import fetchrow
+from app.core.errors import Forbidden, NotFound
+from app.core.principal import Principal, Role
+from app.core.database import fetchrow
 
 
 def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
@@ -36,7 +36,7 @@ async def load_household(principal: Principal, household_id: int, *, for_update:
         household_id,
     )
     if row is None:
-        raise NotFoundException(f"household {household_id} does not exist")
+        raise NotFound(f"household {household_id} does not exist")
     ensure_may_see(principal, row["town_id"], await _linked_to(principal, household_id))
     return row
 
@@ -52,9 +52,9 @@ async def _linked_to(principal: Principal, household_id: int) -> bool:
 
 def ensure_may_see(principal: Principal, town_id: int, linked_to_operator: bool) -> None:
     if principal.role is Role.town_officer and principal.town_id != town_id:
-        raise PermissionDeniedException("this household belongs to another town")
+        raise Forbidden("this household belongs to another town")
     if principal.role is Role.operator and not linked_to_operator:
-        raise PermissionDeniedException("this household has no link with your enterprise")
+        raise Forbidden("this household has no link with your enterprise")
 
 
 def masks_personal_data(principal: Principal) -> bool:

@@ -4,8 +4,9 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.auth import Role, any_role, requires
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.registry import service
 from app.registry.schemas import (
     TownCreate,
@@ -16,7 +17,7 @@ from app.registry.schemas import (
     VillageOut,
     VillageUpdate,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 admin_only = requires(Role.admin)
 

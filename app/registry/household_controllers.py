@@ -4,8 +4,9 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.auth import Role, any_role, requires
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.registry import household_service as service
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household
@@ -23,7 +24,7 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 registry_keepers = requires(Role.admin, Role.town_officer)
 

@@ -7,14 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from app import audit
-from app.auth import Principal, Role, ensure_town_scope
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.identifiers import resident_id_info
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, Forbidden, NotFound, Refused
+from app.core.principal import Principal, Role, ensure_town_scope
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.identifiers import resident_id_info
+from app.core.pagination import Page, PageParams, fetch_page
 from app.registry.access import load_household, scope_filter, scope_sql
 from app.registry.rules import (
     HouseholdStatus,
@@ -36,7 +35,7 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
-from app.settings import get_settings
+from app.core.settings import get_settings
 
 _SUMMARY = """
 SELECT h.id, h.registry_no, h.village AS village_id, v.name AS village_name, v.town AS town_id,
@@ -80,7 +79,7 @@ async def create_household(actor: Principal, data: HouseholdCreate) -> Household
     async with transaction():
         village = await fetchrow("SELECT id, town FROM village WHERE id = $1", data.village_id)
         if village is None:
-            raise Unprocessable(f"village {data.village_id} does not exist", extra={"field": "village_id"})
+            raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         ensure_town_scope(actor, village["town"])
         await _refuse_members_of_other_households([m.id_number for m in data.members])
         household = await fetchrow(
@@ -148,7 +147,7 @@ async def member_leaves(actor: Principal, member_id: int, data: MemberLeave) -> 
     async with transaction():
         found = await fetchrow("SELECT household FROM member WHERE id = $1", member_id)
         if found is None:
-            raise NotFoundException(f"member {member_id} does not exist")
+            raise NotFound(f"member {member_id} does not exist")
         await load_household(actor, found["household"], for_update=True)
         member = await fetchrow("SELECT * FROM member WHERE id = $1 FOR UPDATE", member_id)
         if member["left_on"] is not None:
@@ -160,7 +159,7 @@ async def member_leaves(actor: Principal, member_id: int, data: MemberLeave) -> 
                 data.new_head_id, found["household"], member_id,
             ) if data.new_head_id is not None else None
             if successor is None:
-                raise Unprocessable("the head is leaving: name a member who stays as the new head",
+                raise Refused("the head is leaving: name a member who stays as the new head",
                                     extra={"field": "new_head_id"})
         await fetch(
             "UPDATE member SET left_on = $2, left_reason = $3, in_active_household = false WHERE id = $1",
@@ -198,7 +197,7 @@ async def _detail(household_id: int) -> HouseholdDetail:
 
     row = await fetchrow(_SUMMARY + " WHERE h.id = $1", household_id)
     if row is None:
-        raise NotFoundException(f"household {household_id} does not exist")
+        raise NotFound(f"household {household_id} does not exist")
     members = await fetch(
         "SELECT id, name, id_number, relation, sex, birth_date, labour_ability, health, in_school, left_on,"
         " left_reason FROM member WHERE household = $1 ORDER BY left_on IS NOT NULL, relation <> 'head', id",
@@ -288,7 +287,7 @@ async def transition(actor: Principal, household_id: int, data: TransitionIn) ->
                 "current_status": current.value, "allowed": [s.value for s in refusal.allowed],
             })
         if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
-            raise PermissionDeniedException("registration is the city's approval (市级审批), not a town's step")
+            raise Forbidden("registration is the city's approval (市级审批), not a town's step")
         if data.to is HouseholdStatus.exited:
             from app.monitoring.service import (
                 exit_refusal,  # the exit test lives with monitoring
@@ -364,7 +363,7 @@ async def resolve_objection(actor: Principal, objection_id: int, data: Objection
     async with transaction():
         found = await fetchrow("SELECT household FROM objection WHERE id = $1", objection_id)
         if found is None:
-            raise NotFoundException(f"objection {objection_id} does not exist")
+            raise NotFound(f"objection {objection_id} does not exist")
         await load_household(actor, found["household"], for_update=True)
         before = await fetchrow("SELECT * FROM objection WHERE id = $1 FOR UPDATE", objection_id)
         if before["resolved_at"] is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from app.identifiers import mask_bank_card, mask_resident_id
+from app.core.identifiers import mask_bank_card, mask_resident_id
 from app.registry.schemas import HouseholdDetail
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import msgspec
 
+from app.core.errors import Invalid
 from app.crosscheck.schemas import FlagOut
-from app.errors import FieldError
-from app.identifiers import validate_bank_card, validate_resident_id
+from app.core.identifiers import validate_bank_card, validate_resident_id
 from app.registry.rules import (
     Attribute,
     Cause,
@@ -18,7 +18,7 @@ from app.registry.rules import (
     Relation,
     RemovalReason,
 )
-from app.validation import Id, check_year, clean_name, clean_optional
+from app.core.validation import Id, check_year, clean_name, clean_optional
 
 # ---- towns and villages ------------------------------------------------------------
 
@@ -50,11 +50,11 @@ class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.name = clean_name("name", self.name, 60)
         check_year("registered_year", self.registered_year)
         if self.is_poor_village and self.registered_year is None:
-            raise FieldError("registered_year", "a poor village needs the year it was registered")
+            raise Invalid("registered_year", "a poor village needs the year it was registered")
         if not self.is_poor_village and self.registered_year is not None:
-            raise FieldError("registered_year", "only a poor village has a registration year")
+            raise Invalid("registered_year", "only a poor village has a registration year")
         if self.rural_population is not None and self.rural_population < 0:
-            raise FieldError("rural_population", "must not be negative")
+            raise Invalid("rural_population", "must not be negative")
 
 
 class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -65,7 +65,7 @@ class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.name is not None:
             self.name = clean_name("name", self.name, 60)
         if self.rural_population is not None and self.rural_population < 0:
-            raise FieldError("rural_population", "must not be negative")
+            raise Invalid("rural_population", "must not be negative")
 
 
 class VillageListing(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -109,7 +109,7 @@ class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         try:
             self.id_number = validate_resident_id(self.id_number)
         except (ValueError, TypeError) as exc:
-            raise FieldError("id_number", str(exc)) from None
+            raise Invalid("id_number", str(exc)) from None
 
 
 class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -128,18 +128,18 @@ class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.registry_no = clean_name("registry_no", self.registry_no, 40)
         if not self.causes:
-            raise FieldError("causes", "at least one poverty cause is needed")
+            raise Invalid("causes", "at least one poverty cause is needed")
         if len(set(self.causes)) != len(self.causes):
-            raise FieldError("causes", "a cause is listed twice")
+            raise Invalid("causes", "a cause is listed twice")
         if not self.members:
-            raise FieldError("members", "a household has at least one member, its head")
+            raise Invalid("members", "a household has at least one member, its head")
         heads = [i for i, m in enumerate(self.members) if m.relation is Relation.head]
         if len(heads) != 1:
-            raise FieldError("members", f"exactly one member must be the head (relation 'head'), found {len(heads)}")
+            raise Invalid("members", f"exactly one member must be the head (relation 'head'), found {len(heads)}")
         seen: dict[str, int] = {}
         for i, m in enumerate(self.members):
             if m.id_number in seen:
-                raise FieldError(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
+                raise Invalid(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
             seen[m.id_number] = i
         self.address = clean_optional("address", self.address, 200)
         self.phone = clean_optional("phone", self.phone, 30)
@@ -148,7 +148,7 @@ class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             try:
                 self.bank_card = validate_bank_card(self.bank_card)
             except (ValueError, TypeError) as exc:
-                raise FieldError("bank_card", str(exc)) from None
+                raise Invalid("bank_card", str(exc)) from None
 
 
 class MemberOut(msgspec.Struct, kw_only=True):
@@ -184,7 +184,7 @@ class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.note = clean_optional("note", self.note, 2000)
         if self.left_on > date.today():
-            raise FieldError("left_on", "is in the future")
+            raise Invalid("left_on", "is in the future")
 
 
 class HouseholdOut(msgspec.Struct, kw_only=True):

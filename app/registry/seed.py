@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from app.database import fetch
+from app.core.database import fetch
 
 SEED_POVERTY_LINES = {
     2014: Decimal("2800"),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal
-from app.database import fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal
+from app.core.database import fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.registry.rules import (
     VillageState,
     check_village_exit,
@@ -26,7 +25,7 @@ from app.registry.schemas import (
     VillageOut,
     VillageUpdate,
 )
-from app.settings import get_settings
+from app.core.settings import get_settings
 
 _VILLAGE = (
     "id, town AS town_id, name, is_poor_village, registered_year, exited_year, rural_population, created_at"
@@ -54,7 +53,7 @@ async def create_town(actor: Principal, data: TownCreate) -> TownOut:
 async def get_town(town_id: int) -> TownOut:
     row = await fetchrow("SELECT * FROM town WHERE id = $1", town_id)
     if row is None:
-        raise NotFoundException(f"town {town_id} does not exist")
+        raise NotFound(f"town {town_id} does not exist")
     return _town(row)
 
 
@@ -65,7 +64,7 @@ async def list_towns(page: PageParams) -> Page[TownOut]:
 async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
     async with transaction():
         if not await fetchrow("SELECT 1 FROM town WHERE id = $1", data.town_id):
-            raise Unprocessable(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+            raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         if await fetchrow("SELECT 1 FROM village WHERE town = $1 AND name = $2", data.town_id, data.name):
             raise Conflict(f"town {data.town_id} already has a village named {data.name}", extra={"field": "name"})
         row = await fetchrow(
@@ -81,7 +80,7 @@ async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
 async def get_village(village_id: int) -> VillageOut:
     row = await fetchrow(f"SELECT {_VILLAGE} FROM village WHERE id = $1", village_id)
     if row is None:
-        raise NotFoundException(f"village {village_id} does not exist")
+        raise NotFound(f"village {village_id} does not exist")
     return _village(row)
 
 
@@ -98,7 +97,7 @@ async def list_villages(
 async def _locked_village(village_id: int) -> Any:
     row = await fetchrow(f"SELECT {_VILLAGE} FROM village WHERE id = $1 FOR UPDATE", village_id)
     if row is None:
-        raise NotFoundException(f"village {village_id} does not exist")
+        raise NotFound(f"village {village_id} does not exist")
     return row
 
 

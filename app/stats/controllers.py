@@ -5,7 +5,7 @@ from datetime import date
 from litestar import Controller, get
 from litestar.params import FromQuery
 
-from app.auth import any_role
+from app.core.auth import any_role
 from app.stats import service
 from app.stats.schemas import Overview
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.database import fetch, fetchrow
+from app.core.database import fetch, fetchrow
 from app.stats.schemas import AmountByType, Overview
 
 # each household's status at the end of the day, read back from its events

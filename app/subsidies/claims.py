@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import msgspec
-from litestar.exceptions import (
-    HTTPException,
-    NotFoundException,
-    PermissionDeniedException,
-)
 
 from app import audit
-from app.auth import Principal, Role, ensure_town_scope
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from app.core.principal import Principal, Role, ensure_town_scope
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.registry.access import load_household
 from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible
 from app.subsidies.schemas import (
-    ApprovalOutcome,
     Cancellation,
     ClaimCreate,
     ClaimDetail,
@@ -77,17 +72,17 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
     async with transaction():
         scheme = await fetchrow("SELECT * FROM subsidy_scheme WHERE id = $1", data.scheme_id)
         if scheme is None:
-            raise Unprocessable(f"subsidy scheme {data.scheme_id} does not exist", extra={"field": "scheme_id"})
+            raise Refused(f"subsidy scheme {data.scheme_id} does not exist", extra={"field": "scheme_id"})
         if scheme["status"] != "published":
             raise Conflict(f"the scheme is {scheme['status']}; claims are filed in a published scheme")
         household = await _household_for_claim(actor, data.household_id)
         ok, reason = is_eligible(household["status"], scheme["year"], household["exited_year"],
                                  scheme["exited_eligible_until"])
         if not ok:
-            raise Unprocessable(reason, extra={"field": "household_id"})
+            raise Refused(reason, extra={"field": "household_id"})
         rate = await _rate_for(data.scheme_id, data.industry)
         if rate is None:
-            raise Unprocessable(f"the scheme pays nothing for {data.industry}", extra={"field": "industry"})
+            raise Refused(f"the scheme pays nothing for {data.industry}", extra={"field": "industry"})
         await _check_base_and_link(data)
         existing = await fetchrow(
             "SELECT c.id FROM subsidy_claim c JOIN industry i ON i.id = c.industry"
@@ -111,34 +106,34 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
 async def _household_for_claim(actor: Principal, household_id: int) -> Any:
     try:
         return await load_household(actor, household_id)
-    except NotFoundException:
-        raise Unprocessable(f"household {household_id} does not exist", extra={"field": "household_id"}) from None
+    except NotFound:
+        raise Refused(f"household {household_id} does not exist", extra={"field": "household_id"}) from None
 
 
 async def _check_base_and_link(data: ClaimCreate) -> None:
     if data.link_id is not None:
         link = await fetchrow("SELECT household, base FROM link WHERE id = $1", data.link_id)
         if link is None or link["household"] != data.household_id:
-            raise Unprocessable("the link does not belong to this household", extra={"field": "link_id"})
+            raise Refused("the link does not belong to this household", extra={"field": "link_id"})
         if data.base_id is not None and link["base"] != data.base_id:
-            raise Unprocessable("the link is not on this base", extra={"field": "base_id"})
+            raise Refused("the link is not on this base", extra={"field": "base_id"})
     if data.base_id is not None:
         base = await fetchrow(
             "SELECT i.code FROM base b JOIN industry i ON i.id = b.industry WHERE b.id = $1", data.base_id
         )
         if base is None:
-            raise Unprocessable(f"base {data.base_id} does not exist", extra={"field": "base_id"})
+            raise Refused(f"base {data.base_id} does not exist", extra={"field": "base_id"})
         if base["code"] != data.industry:
-            raise Unprocessable(f"base {data.base_id} is a {base['code']} base", extra={"field": "base_id"})
+            raise Refused(f"base {data.base_id} is a {base['code']} base", extra={"field": "base_id"})
 
 
 async def _load_claim(actor: Principal, claim_id: int, *, lock: bool = False) -> Any:
     row = await fetchrow(_CLAIM + " WHERE c.id = $1" + (" FOR UPDATE OF c" if lock else ""), claim_id)
     if row is None:
-        raise NotFoundException(f"subsidy claim {claim_id} does not exist")
+        raise NotFound(f"subsidy claim {claim_id} does not exist")
     ensure_town_scope(actor, row["town_id"])
     if actor.role is Role.operator:
-        raise PermissionDeniedException("operators do not read subsidy claims")
+        raise Forbidden("operators do not read subsidy claims")
     return row
 
 
@@ -200,14 +195,14 @@ async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> C
 def _ensure_independent(actor: Principal, claim: Any) -> None:
     """Four eyes: whoever filed or verified a claim does not decide it."""
     if actor.account_id is not None and actor.account_id in (claim["filed_by"], claim["verified_by"]):
-        raise PermissionDeniedException("the account that filed or verified a claim cannot decide it")
+        raise Forbidden("the account that filed or verified a claim cannot decide it")
 
 
 async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
     async with transaction():
         found = await fetchrow("SELECT scheme FROM subsidy_claim WHERE id = $1", claim_id)
         if found is None:
-            raise NotFoundException(f"subsidy claim {claim_id} does not exist")
+            raise NotFound(f"subsidy claim {claim_id} does not exist")
         # one approval at a time per scheme: the budget and the household caps are read and spent under this lock
         scheme = await lock_scheme(found["scheme"])
         claim = await _load_claim(actor, claim_id, lock=True)
@@ -255,18 +250,26 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
     return voucher
 
 
-async def approve_many(actor: Principal, claim_ids: list[int]) -> list[ApprovalOutcome]:
+@dataclass(frozen=True, slots=True)
+class ClaimDecision:
+    """One claim of a bulk approval: its voucher, or the refusal that stopped it."""
+
+    claim_id: int
+    voucher: VoucherOut | None = None
+    refusal: DomainError | None = None
+
+
+async def approve_many(actor: Principal, claim_ids: list[int]) -> list[ClaimDecision]:
     """Each claim in its own transaction: one refusal does not undo the others."""
-    outcomes = []
+    decisions = []
     for claim_id in claim_ids:
         try:
             voucher = await approve_claim(actor, claim_id)
-        except HTTPException as exc:
-            outcomes.append(ApprovalOutcome(claim_id=claim_id, ok=False, status=exc.status_code, detail=exc.detail))
+        except DomainError as refusal:
+            decisions.append(ClaimDecision(claim_id, refusal=refusal))
         else:
-            outcomes.append(ApprovalOutcome(claim_id=claim_id, ok=True, status=201, voucher_number=voucher.number,
-                                            amount=voucher.amount))
-    return outcomes
+            decisions.append(ClaimDecision(claim_id, voucher=voucher))
+    return decisions
 
 
 async def reject_claim(actor: Principal, claim_id: int, data: Rejection) -> ClaimDetail:
@@ -291,7 +294,7 @@ async def cancel_voucher(actor: Principal, number: str, data: Cancellation) -> V
     async with transaction():
         voucher = await fetchrow("SELECT * FROM voucher WHERE number = $1", number.upper())
         if voucher is None:
-            raise NotFoundException(f"voucher {number} does not exist")
+            raise NotFound(f"voucher {number} does not exist")
         await lock_scheme(voucher["scheme"])
         voucher = await fetchrow("SELECT * FROM voucher WHERE id = $1 FOR UPDATE", voucher["id"])
         if voucher["status"] != "issued":

@@ -7,8 +7,10 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.auth import Role, any_role, requires
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.problems import status_of
+from app.core.principal import Role
+from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, schemes
 from app.subsidies.schemas import (
     ApprovalOutcome,
@@ -26,7 +28,7 @@ from app.subsidies.schemas import (
     Verification,
     VoucherOut,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 # decisions: finance staff, and admins (the four-eyes rule still applies to them)
 deciders = requires(Role.finance, Role.admin)
@@ -146,7 +148,12 @@ class SubsidyClaimController(Controller):
     @post("/approve", operation_id="approveSubsidyClaims", guards=[deciders], status_code=200)
     async def approve_many(self, request: Request, data: JSONBody[BulkApproval]) -> list[ApprovalOutcome]:
         """Approve several claims; the answer says, per claim, the voucher or why not."""
-        return await claims.approve_many(request.user, data.claim_ids)
+        return [
+            ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
+                            amount=d.voucher.amount) if d.voucher is not None else
+            ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
+            for d in await claims.approve_many(request.user, data.claim_ids)
+        ]
 
     @post("/{claim_id:int}/reject", operation_id="rejectSubsidyClaim", guards=[deciders], status_code=200)
     async def reject(self, request: Request, claim_id: PathId, data: JSONBody[Rejection]) -> ClaimDetail:

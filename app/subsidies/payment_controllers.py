@@ -7,9 +7,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
-from app.auth import Role, requires
-from app.csv_upload import CsvUpload, read_upload
-from app.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.auth import requires
+from app.core.csv_upload import CsvUpload, read_upload
+from app.core.pagination import Page, PageParams, provide_page_params
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import (
     Cancellation,
@@ -17,7 +18,7 @@ from app.subsidies.schemas import (
     PaymentBatchOut,
     VoucherOut,
 )
-from app.validation import PathId, QueryId
+from app.core.validation import PathId, QueryId
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)

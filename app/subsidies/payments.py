@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal
-from app.csv_upload import RowError, convert_row, read_rows
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal
+from app.core.csv_upload import RowError, convert_row, read_rows
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.subsidies.schemas import BankResultRow, PaymentBatchOut
 
 _BATCH = """
@@ -34,7 +33,7 @@ def _batch(row: Any, skipped: int = 0) -> PaymentBatchOut:
 async def get_batch(batch_id: int) -> PaymentBatchOut:
     row = await fetchrow(_BATCH + " WHERE b.id = $1 GROUP BY b.id", batch_id)
     if row is None:
-        raise NotFoundException(f"payment batch {batch_id} does not exist")
+        raise NotFound(f"payment batch {batch_id} does not exist")
     return _batch(row)
 
 
@@ -50,7 +49,7 @@ async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
     async with transaction():
         scheme = await fetchrow("SELECT id FROM subsidy_scheme WHERE id = $1 FOR UPDATE", scheme_id)
         if scheme is None:
-            raise Unprocessable(f"subsidy scheme {scheme_id} does not exist", extra={"field": "scheme_id"})
+            raise Refused(f"subsidy scheme {scheme_id} does not exist", extra={"field": "scheme_id"})
         skipped = (await fetchrow(
             "SELECT count(*) AS n FROM voucher v JOIN household h ON h.id = v.household"
             " WHERE v.scheme = $1 AND v.status = 'issued' AND h.bank_card IS NULL", scheme_id,
@@ -114,7 +113,7 @@ def bank_results(content: bytes) -> list[tuple[int, BankResultRow]]:
         else:
             results.append((line, row))
     if errors:
-        raise Unprocessable(f"{len(errors)} bad line(s); nothing was applied",
+        raise Refused(f"{len(errors)} bad line(s); nothing was applied",
                             extra={"errors": [e.as_dict() for e in errors]})
     return results
 
@@ -127,7 +126,7 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
     async with transaction():
         batch = await fetchrow("SELECT * FROM payment_batch WHERE id = $1 FOR UPDATE", batch_id)
         if batch is None:
-            raise NotFoundException(f"payment batch {batch_id} does not exist")
+            raise NotFound(f"payment batch {batch_id} does not exist")
         numbers = [r.voucher_no for _, r in results]
         lines = {
             r["number"]: r for r in await fetch(
@@ -146,7 +145,7 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
                 problems.append(RowError(line_no, "voucher_no", f"{r.voucher_no} appears twice"))
             seen.add(r.voucher_no)
         if problems:
-            raise Unprocessable(f"{len(problems)} bad line(s); nothing was applied",
+            raise Refused(f"{len(problems)} bad line(s); nothing was applied",
                                 extra={"errors": [p.as_dict() for p in problems]})
         today = date.today()
         await fetch(

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from app.money import FEN, round_fen
+from app.core.money import FEN, round_fen
 
 __all__ = [
     "ELIGIBLE_STATUSES",

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from app.errors import FieldError
-from app.validation import (
+from app.core.errors import Invalid
+from app.core.validation import (
     Id,
     check_money,
     check_quantity,
@@ -35,7 +35,7 @@ class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_quantity("min_quantity", self.min_quantity, positive=False)
         self.cap = check_money("cap", self.cap)
         if not self.tiers:
-            raise FieldError("tiers", "a rate needs at least one tier")
+            raise Invalid("tiers", "a rate needs at least one tier")
         for i, tier in enumerate(self.tiers):
             check_quantity(f"tiers[{i}].up_to", tier.up_to)
             check_quantity(f"tiers[{i}].rate", tier.rate, places=4, positive=False)
@@ -58,7 +58,7 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.household_cap = check_money("household_cap", self.household_cap)
         industries = [r.industry for r in self.rates]
         if len(set(industries)) != len(industries):
-            raise FieldError("rates", "one rate per industry")
+            raise Invalid("rates", "one rate per industry")
 
 
 class SchemeStatus(str, enum.Enum):
@@ -128,7 +128,7 @@ class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.inspector = clean_name("inspector", self.inspector, 60)
         self.note = clean_optional("note", self.note, 4000)
         if self.verified_on > date.today():
-            raise FieldError("verified_on", "is in the future")
+            raise Invalid("verified_on", "is in the future")
 
 
 class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -143,9 +143,9 @@ class BulkApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.claim_ids) <= 1000:
-            raise FieldError("claim_ids", "between 1 and 1000 claims at a time")
+            raise Invalid("claim_ids", "between 1 and 1000 claims at a time")
         if len(set(self.claim_ids)) != len(self.claim_ids):
-            raise FieldError("claim_ids", "a claim is listed twice")
+            raise Invalid("claim_ids", "a claim is listed twice")
 
 
 class VoucherStatus(str, enum.Enum):
@@ -287,5 +287,5 @@ class BankResultRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.voucher_no = clean_name("voucher_no", self.voucher_no, 20).upper()
         self.result = self.result.strip().lower()
         if self.result not in ("paid", "failed"):
-            raise FieldError("result", "must be paid or failed")
+            raise Invalid("result", "must be paid or failed")
         self.bank_reference = clean_optional("bank_reference", self.bank_reference, 60)

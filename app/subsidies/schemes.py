@@ -6,13 +6,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 
 from app import audit
-from app.auth import Principal
-from app.database import fetch, fetchrow, to_struct, transaction
-from app.errors import Conflict, Unprocessable
-from app.pagination import Page, PageParams, fetch_page
+from app.core.errors import Conflict, NotFound, Refused
+from app.core.principal import Principal
+from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.pagination import Page, PageParams, fetch_page
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, validate_rate
 from app.subsidies.schemas import (
     PreviewLine,
@@ -56,7 +55,7 @@ def _check_rates(rates: list[RateIn]) -> None:
             validate_rate(Rate(r.industry, r.unit, r.min_quantity, r.cap,
                                tuple(Tier(t.up_to, t.rate) for t in r.tiers)))
         except (ValueError, TypeError) as exc:
-            raise Unprocessable(str(exc), extra={"field": f"rates[{i}].tiers"}) from None
+            raise Refused(str(exc), extra={"field": f"rates[{i}].tiers"}) from None
 
 
 async def _write_rates(scheme_id: int, rates: list[RateIn]) -> None:
@@ -64,7 +63,7 @@ async def _write_rates(scheme_id: int, rates: list[RateIn]) -> None:
     known = {r["code"]: r["id"] for r in await fetch("SELECT id, code FROM industry WHERE code = ANY ($1::text[])", codes)}
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise Unprocessable(f"unknown industry: {', '.join(unknown)}", extra={"field": "rates"})
+        raise Refused(f"unknown industry: {', '.join(unknown)}", extra={"field": "rates"})
     await fetch("DELETE FROM scheme_rate WHERE scheme = $1", scheme_id)
     await fetch(
         "INSERT INTO scheme_rate (scheme, industry, unit, min_quantity, cap, tiers)"
@@ -96,7 +95,7 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
 async def get_scheme(scheme_id: int) -> SchemeOut:
     row = await fetchrow(_SCHEME + " WHERE s.id = $1", scheme_id)
     if row is None:
-        raise NotFoundException(f"subsidy scheme {scheme_id} does not exist")
+        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
     return scheme_out(row)
 
 
@@ -111,7 +110,7 @@ async def lock_scheme(scheme_id: int) -> Any:
     """The scheme row, locked: approvals in one scheme take their turn here (budget and caps)."""
     row = await fetchrow("SELECT * FROM subsidy_scheme WHERE id = $1 FOR UPDATE", scheme_id)
     if row is None:
-        raise NotFoundException(f"subsidy scheme {scheme_id} does not exist")
+        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
     return row
 
 
@@ -153,7 +152,7 @@ async def preview(scheme_id: int) -> SchemePreview:
     """
     scheme = await fetchrow("SELECT * FROM subsidy_scheme WHERE id = $1", scheme_id)
     if scheme is None:
-        raise NotFoundException(f"subsidy scheme {scheme_id} does not exist")
+        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
     rows = await fetch(
         """
         WITH approved AS (

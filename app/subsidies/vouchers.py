@@ -8,11 +8,11 @@ from typing import Any
 
 from barcode import Code128
 from barcode.writer import SVGWriter
-from litestar.exceptions import NotFoundException
 
-from app.auth import Principal, ensure_town_scope
-from app.database import fetchrow, to_struct
-from app.money import format_yuan, to_chinese_capital
+from app.core.errors import NotFound
+from app.core.principal import Principal, ensure_town_scope
+from app.core.database import fetchrow, to_struct
+from app.core.money import format_yuan, to_chinese_capital
 from app.subsidies.schemas import VoucherOut
 
 _VOUCHER = """
@@ -56,7 +56,7 @@ async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
 async def _voucher_row(number: str) -> Any:
     row = await fetchrow(_VOUCHER + " WHERE vo.number = $1", number.upper())
     if row is None:
-        raise NotFoundException(f"voucher {number} does not exist")
+        raise NotFound(f"voucher {number} does not exist")
     return row
 
 

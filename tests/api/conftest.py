@@ -16,7 +16,7 @@ import asyncpg
 import httpx
 import pytest
 
-from app.database import _is_alive
+from app.core.database import _is_alive
 
 TEST_DATABASE = f"chainaid_test_{os.getpid()}"
 
@@ -27,7 +27,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _server_url() -> str:
-    from app.database import (
+    from app.core.database import (
         database_url,  # starts the embedded server when DATABASE_URL is unset
     )
 
@@ -64,18 +64,18 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 async def app(database_url: str):
-    from app.database import database_url as resolve_url
+    from app.core.database import database_url as resolve_url
 
     await _recreate_database(_server_url())
     # From here on, everything in this process (piccolo_conf, the CLI under test)
     # talks to the test database.
     os.environ["DATABASE_URL"] = database_url
     resolve_url.cache_clear()
-    from app.settings import get_settings
+    from app.core.settings import get_settings
 
     get_settings.cache_clear()
 
-    from app.database import close_pool, open_pool
+    from app.core.database import close_pool, open_pool
     from app.main import create_app
     from app.migrations import migrate
 
@@ -89,7 +89,7 @@ async def app(database_url: str):
 @pytest.fixture(autouse=True)
 async def clean_database(app) -> None:
     """Empty every table (the audit trail included), then put the seeded reference data back."""
-    from app.database import connection
+    from app.core.database import connection
     from app.reference_data import seed_reference_data
 
     async with connection() as conn:
@@ -118,7 +118,7 @@ def auth(app) -> TokenFactory:
     """``await auth("finance")`` → headers with a fresh account's bearer token."""
     from app.accounts.schemas import AccountCreate
     from app.accounts.service import create_account
-    from app.auth import Role, system_principal
+    from app.core.principal import Role, system_principal
 
     async def make(role: str, *, enterprise_id: int | None = None, town_id: int | None = None, name: str | None = None):
         created = await create_account(

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from app.database import fetch
+from app.core.database import fetch
 from bench.common import server_process
 from tests.chain_helpers import WAGE, linked_household
 

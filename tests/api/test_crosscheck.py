@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.database import fetch
+from app.core.database import fetch
 from tests.factories import resident_id
 from tests.registry_helpers import make_household, make_town, make_village, register
 

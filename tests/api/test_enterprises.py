@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.database import fetch
+from app.core.database import fetch
 from tests.factories import credit_code
 
 

@@ -1,4 +1,4 @@
-"""Tests for app.identifiers.
+"""Tests for app.core.identifiers.
 
 The property tests build valid identifiers with check characters computed here by an
 independent formulation of each standard (weights derived as powers, the check found
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from app.identifiers import (
+from app.core.identifiers import (
     ResidentIdInfo,
     mask_bank_card,
     mask_resident_id,

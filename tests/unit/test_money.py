@@ -1,4 +1,4 @@
-"""Tests for app.money."""
+"""Tests for app.core.money."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.money import FEN, format_yuan, parse_money, round_fen, to_chinese_capital
+from app.core.money import FEN, format_yuan, parse_money, round_fen, to_chinese_capital
 
 D = Decimal
 

@@ -5,7 +5,7 @@ from litestar import get
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
-from app.database import fetchrow
+from app.core.database import fetchrow
 
 
 class Health(msgspec.Struct):

@@ -1,8 +1,8 @@
 """Every error leaves as RFC 9457 problem details (``application/problem+json``).
 
-Domain code raises the exceptions below (or Litestar's own); database constraint
-violations that slip past validation are mapped to 409 / 422 here, so no
-integrity error ever becomes a 500.
+The one place where a domain error (``app/core/errors.py``) becomes an HTTP status;
+database constraint violations that slip past validation are mapped to 409 / 422
+here, so no integrity error ever becomes a 500.
 """
 
 from __future__ import annotations
@@ -17,34 +17,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class Conflict(HTTPException):
-    """409: the request is valid but clashes with the current state."""
-
-    status_code = 409
-
-
-class Unprocessable(HTTPException):
-    """422: well-formed, but refers to something that does not allow it."""
-
-    status_code = 422
-
-
-class FieldError(ValueError):
-    """A bad value in a named field, raised from a schema's ``__post_init__``.
-
-    msgspec turns it into a validation error whose message starts with the field
-    name; ``_split_field`` reads it back so the problem names the field.
-    """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _for_console(request: Request | None) -> bool:
@@ -91,13 +68,13 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
         path = path.lstrip(".")
         field = f"{key}.{path}" if key and not path.startswith("[") else f"{key or ''}{path}"
     if "got `JsonFloat`" in msg:
-        from app.json_body import JSON_FLOAT_HINT
+        from app.core.json_body import JSON_FLOAT_HINT
 
         msg = msg.split(", got")[0] + ", got " + JSON_FLOAT_HINT
     if missing := _MISSING.search(msg):
         field = f"{field}.{missing.group(1)}" if field else missing.group(1)
     inner = _FIELD_PREFIX.match(msg)
-    if inner:  # a FieldError from __post_init__
+    if inner:  # an Invalid raised in __post_init__
         sub = inner.group("field")
         field = f"{field}.{sub}" if field else sub
         msg = inner.group("msg")
@@ -125,9 +102,22 @@ def _validation_handler(request: Request, exc: ValidationException) -> Response:
     return answer(request, 400, f"invalid value for {names}", {"errors": errors})
 
 
-def _field_error_handler(request: Request, exc: FieldError) -> Response:
-    """A FieldError raised outside request decoding (e.g. reading an uploaded file)."""
-    return answer(request, 400, f"invalid value for {exc.field}", {"errors": [{"field": exc.field, "message": exc.message}]})
+_STATUS: dict[type[DomainError], int] = {Invalid: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Refused: 422}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error answers with."""
+    for kind, status in _STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 422
+
+
+def _domain_handler(request: Request, exc: DomainError) -> Response:
+    if isinstance(exc, Invalid):  # raised outside request decoding, e.g. reading an uploaded file
+        errors = exc.extra.get("errors") or [{"field": exc.field, "message": exc.message}]
+        return answer(request, 400, f"invalid value for {exc.field}", {"errors": errors})
+    return answer(request, status_of(exc), exc.detail, exc.extra)
 
 
 def _http_handler(request: Request, exc: HTTPException) -> Response:
@@ -172,7 +162,7 @@ def _unexpected_handler(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     ValidationException: _validation_handler,
-    FieldError: _field_error_handler,
+    DomainError: _domain_handler,
     HTTPException: _http_handler,
     asyncpg.IntegrityConstraintViolationError: _integrity_handler,
     asyncpg.DataError: _data_handler,

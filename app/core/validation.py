@@ -1,4 +1,4 @@
-"""Small field checks shared by the request schemas (raise FieldError, which names the field)."""
+"""Small field checks shared by the request schemas (raise Invalid, which names the field)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated
 import msgspec
 from litestar.params import PathParameter, QueryParameter
 
-from app.errors import FieldError
-from app.money import parse_money
+from app.core.errors import Invalid
+from app.core.money import parse_money
 
 # Database integer keys: anything outside this range names nothing that can exist.
 MAX_ID = 2_147_483_647
@@ -21,9 +21,9 @@ QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 def clean_name(field: str, value: str, max_length: int) -> str:
     value = value.strip()
     if not 1 <= len(value) <= max_length:
-        raise FieldError(field, f"must be 1 to {max_length} characters")
+        raise Invalid(field, f"must be 1 to {max_length} characters")
     if "\x00" in value:
-        raise FieldError(field, "must not contain a NUL character")
+        raise Invalid(field, "must not contain a NUL character")
     return value
 
 
@@ -33,7 +33,7 @@ def clean_optional(field: str, value: str | None, max_length: int) -> str | None
 
 def check_year(field: str, value: int | None) -> None:
     if value is not None and not 1978 <= value <= 2100:
-        raise FieldError(field, "must be a year between 1978 and 2100")
+        raise Invalid(field, "must be a year between 1978 and 2100")
 
 
 def check_money(field: str, value: Decimal | None, *, positive: bool = False) -> Decimal | None:
@@ -43,7 +43,7 @@ def check_money(field: str, value: Decimal | None, *, positive: bool = False) ->
     try:
         return parse_money(value, allow_zero=not positive)
     except (ValueError, TypeError) as exc:
-        raise FieldError(field, str(exc)) from None
+        raise Invalid(field, str(exc)) from None
 
 
 def check_quantity(
@@ -54,13 +54,13 @@ def check_quantity(
     if value is None:
         return None
     if not value.is_finite():
-        raise FieldError(field, "must be a number")
+        raise Invalid(field, "must be a number")
     if value and value.adjusted() >= digits:
-        raise FieldError(field, f"is too large: at most {digits} digits before the decimal point")
+        raise Invalid(field, f"is too large: at most {digits} digits before the decimal point")
     if value < 0 or (positive and value == 0):
-        raise FieldError(field, "must be greater than 0" if positive else "must not be negative")
+        raise Invalid(field, "must be greater than 0" if positive else "must not be negative")
     if -int(value.as_tuple().exponent) > places:
-        raise FieldError(field, f"at most {places} decimal places")
+        raise Invalid(field, f"at most {places} decimal places")
     return value
 
 
@@ -70,5 +70,5 @@ def check_fraction(field: str, value: Decimal | None) -> Decimal | None:
         return None
     check_quantity(field, value, places=4, positive=False)
     if value > 1:
-        raise FieldError(field, "is a fraction between 0 and 1 (0.08 for 8 %)")
+        raise Invalid(field, "is a fraction between 0 and 1 (0.08 for 8 %)")
     return value

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import msgspec
 from litestar.params import Parameter
 
-from app.settings import get_settings
+from app.core.database import fetch
+from app.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from app.core.uow import Db
 
 T = TypeVar("T")
 
@@ -38,23 +42,24 @@ async def fetch_page(
     page: PageParams,
     order_by: str,
     to_item: Callable[[Mapping[str, Any]], T],
+    *,
+    db: Db | None = None,
 ) -> Page[T]:
     """Run ``query`` (a SELECT without ORDER/LIMIT) for one page, with the total.
 
     The total rides along as a window count; only a page past the end needs a
     second query to learn it.
     """
-    from app.database import fetch
-
+    run = db.fetch if db is not None else fetch
     n = len(args)
-    rows = await fetch(
+    rows = await run(
         f"SELECT q.*, count(*) OVER () AS _total FROM ({query}) q ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",
         *args, page.limit, page.offset,
     )
     if rows:
         total = rows[0]["_total"]
     elif page.offset:
-        total = (await fetch(f"SELECT count(*) AS n FROM ({query}) q", *args))[0]["n"]
+        total = (await run(f"SELECT count(*) AS n FROM ({query}) q", *args))[0]["n"]
     else:
         total = 0
     return Page(items=[to_item(r) for r in rows], total=total, limit=page.limit, offset=page.offset)

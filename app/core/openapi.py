@@ -8,7 +8,7 @@ import msgspec
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 
-from app.errors import PROBLEM_JSON
+from app.core.problems import PROBLEM_JSON
 
 
 class FieldProblem(msgspec.Struct, kw_only=True):

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 import msgspec
 from litestar.datastructures import UploadFile
 
-from app.errors import FieldError, field_and_message
+from app.core.errors import Invalid
+from app.core.problems import field_and_message
 
 T = TypeVar("T")
 
@@ -39,7 +40,7 @@ def decode(content: bytes) -> str:
         try:
             return content.decode("gb18030")
         except UnicodeDecodeError:
-            raise FieldError("file", "is neither UTF-8 nor GB18030 text") from None
+            raise Invalid("file", "is neither UTF-8 nor GB18030 text") from None
 
 
 @dataclass
@@ -56,10 +57,10 @@ async def read_upload(data: CsvUpload) -> bytes:
 def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:
     """(line number, {column: value}) for each non-empty row; header names are case-insensitive."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FieldError("file", f"is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
+        raise Invalid("file", f"is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
     text = decode(content)
     if not text.strip():
-        raise FieldError("file", "is empty")
+        raise Invalid("file", "is empty")
     first_line = text.split("\n", 1)[0]
     try:
         dialect: Any = csv.Sniffer().sniff(first_line, delimiters=",;\t")
@@ -70,14 +71,14 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
         header = [h.strip().lower() for h in next(reader)]
         missing = sorted(required - set(header))
         if missing:
-            raise FieldError("file", f"the header lacks the column(s): {', '.join(missing)}")
+            raise Invalid("file", f"the header lacks the column(s): {', '.join(missing)}")
         rows = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
     except csv.Error as exc:
-        raise FieldError("file", f"line {reader.line_num}: {exc}") from None
+        raise Invalid("file", f"line {reader.line_num}: {exc}") from None
     return rows
 
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 
-from app.settings import get_settings
+from app.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -106,6 +106,21 @@ async def open_pool() -> None:
 
 async def close_pool() -> None:
     await engine().close_connection_pool()
+
+
+@asynccontextmanager
+async def acquire() -> AsyncIterator[asyncpg.Connection]:
+    """A connection of its own from the pool (the CLI and migrations, which run without one, get a new one)."""
+    db = engine()
+    if db.pool is not None:
+        async with db.pool.acquire() as conn:
+            yield conn
+    else:
+        conn = await db.get_new_connection()
+        try:
+            yield conn
+        finally:
+            await conn.close()
 
 
 @asynccontextmanager

@@ -1,0 +1,229 @@
+"""The payouts app's SQL: the ledger (``payout``) read and appended, returning typed values.
+
+Every function takes the connection or unit of work it runs on; none opens a transaction.
+Filters are parameters (``$n IS NULL OR ...``), never text spliced into the statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+
+from app.core.pagination import Page, PageParams, fetch_page
+from app.core.uow import Db, UnitOfWork, stream_rows
+from app.payouts.rules import LinkFacts
+from app.payouts.schemas import PayoutOut
+
+_PAYOUT = """
+SELECT p.id, p.enterprise AS enterprise_id, p.link AS link_id, p.household AS household_id, p.income_type,
+       p.amount, p.period_from, p.period_to, p.paid_on, p.method, p.reference, p.batch AS batch_id, p.reverses,
+       r.id AS reversed_by, p.reason, p.created_at
+FROM payout p
+LEFT JOIN payout r ON r.reverses = p.id
+"""
+
+
+class StoredPayout(msgspec.Struct, frozen=True, kw_only=True):
+    """A ledger row with the fingerprint of the body that wrote it (for retries)."""
+
+    payout: PayoutOut
+    body_hash: str
+
+
+class NewPayout(msgspec.Struct, frozen=True, kw_only=True):
+    enterprise_id: int
+    link_id: int
+    household_id: int
+    income_type: str
+    amount: Decimal
+    period_from: date
+    period_to: date
+    paid_on: date
+    method: str
+    reference: str
+    body_hash: str
+    created_by: int | None
+
+
+def _payout(row: Any) -> PayoutOut:
+    return msgspec.convert({k: row[k] for k in PayoutOut.__struct_fields__}, PayoutOut)
+
+
+def _stored(row: Any) -> StoredPayout | None:
+    return None if row is None else StoredPayout(payout=_payout(row), body_hash=row["body_hash"])
+
+
+async def link_facts(db: Db, link_ids: list[int], *, lock: bool = False) -> dict[int, LinkFacts]:
+    """The links payouts are checked against; ``lock`` holds them (FOR SHARE) to the end of the
+    transaction, so a link cannot be ended, nor its household removed, between the check and the write."""
+    sql = ("SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed"
+           " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])")
+    rows = await db.fetch(sql + " ORDER BY l.id FOR SHARE OF l" if lock else sql, link_ids)
+    return {
+        r["id"]: LinkFacts(r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"],
+                           r["removed"])
+        for r in rows
+    }
+
+
+async def by_id(db: Db, payout_id: int, *, lock: bool = False) -> StoredPayout | None:
+    sql = _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash") + " WHERE p.id = $1"
+    return _stored(await db.fetchrow(sql + " FOR UPDATE OF p" if lock else sql, payout_id))
+
+
+async def by_reference(db: Db, enterprise_id: int, reference: str) -> StoredPayout | None:
+    return _stored(await db.fetchrow(
+        _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash")
+        + " WHERE p.enterprise = $1 AND p.reference = $2", enterprise_id, reference))
+
+
+async def insert(db: Db, new: NewPayout) -> PayoutOut | None:
+    """Append a payout; None when its reference is already taken (a resend or a clash)."""
+    row = await db.fetchrow(
+        "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
+        " method, reference, body_hash, created_by, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
+        " ON CONFLICT (enterprise, reference) DO NOTHING"
+        " RETURNING id, enterprise AS enterprise_id, link AS link_id, household AS household_id, income_type,"
+        " amount, period_from, period_to, paid_on, method, reference, batch AS batch_id, reverses,"
+        " NULL::bigint AS reversed_by, reason, created_at",
+        new.enterprise_id, new.link_id, new.household_id, new.income_type, new.amount, new.period_from,
+        new.period_to, new.paid_on, new.method, new.reference, new.body_hash, new.created_by,
+    )
+    return None if row is None else _payout(row)
+
+
+async def insert_reversal(db: Db, original_id: int, reference: str, body_hash: str, reason: str,
+                          created_by: int | None) -> PayoutOut:
+    """A negative copy of a payout, pointing at it, with the original's dates."""
+    new_id = await db.fetchval(
+        "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
+        " method, reference, body_hash, reverses, reason, created_by, created_at)"
+        " SELECT enterprise, link, household, income_type, -amount, period_from, period_to, paid_on,"
+        " method, $2, $3, id, $4, $5, now() FROM payout WHERE id = $1 RETURNING id",
+        original_id, reference, body_hash, reason, created_by,
+    )
+    stored = await by_id(db, new_id)
+    assert stored is not None  # just written in this transaction
+    return stored.payout
+
+
+class PayoutQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which payouts a list or an export reads (the caller's scope already applied)."""
+
+    enterprise_id: int | None = None
+    link_id: int | None = None
+    household_id: int | None = None
+    income_type: str | None = None
+    paid_from: date | None = None
+    paid_to: date | None = None
+
+
+_LIST = (
+    _PAYOUT + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
+    " AND ($3::int IS NULL OR p.household = $3) AND ($4::text IS NULL OR p.income_type = $4)"
+    " AND ($5::date IS NULL OR p.paid_on >= $5) AND ($6::date IS NULL OR p.paid_on <= $6)"
+)
+
+
+def _list_args(q: PayoutQuery) -> list[Any]:
+    return [q.enterprise_id, q.link_id, q.household_id, q.income_type, q.paid_from, q.paid_to]
+
+
+async def page_of(db: Db, q: PayoutQuery, page: PageParams, *, newest_first: bool) -> Page[PayoutOut]:
+    return await fetch_page(_LIST, _list_args(q), page, "id DESC" if newest_first else "id", _payout, db=db)
+
+
+async def stream(q: PayoutQuery) -> AsyncIterator[PayoutOut]:
+    """Every payout of the query in id order, from a cursor (for exports)."""
+    async for row in stream_rows(_LIST + " ORDER BY p.id", _list_args(q)):
+        yield _payout(row)
+
+
+_STAGING_COLUMNS = (
+    "idx", "enterprise", "link", "household", "income_type", "amount", "period_from", "period_to", "paid_on",
+    "method", "reference", "body_hash",
+)
+
+
+class StagedPayout(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+    """One checked row of a batch, in the staging table's column order."""
+
+    idx: int
+    enterprise_id: int
+    link_id: int
+    household_id: int
+    income_type: str
+    amount: Decimal
+    period_from: date
+    period_to: date
+    paid_on: date
+    method: str
+    reference: str
+    body_hash: str
+
+
+class BatchWritten(msgspec.Struct, frozen=True, kw_only=True):
+    count: int
+    total: Decimal
+    first_id: int | None
+    last_id: int | None
+
+
+class EarlierPayout(msgspec.Struct, frozen=True, kw_only=True):
+    """A staged row whose reference the ledger already holds: the same body (a retry) or not (a clash)."""
+
+    idx: int
+    payout_id: int
+    same: bool
+
+
+async def open_batch(db: Db, enterprise_id: int | None, source: str, received: int, created_by: int | None) -> int:
+    return int(await db.fetchval(
+        "INSERT INTO payout_batch (enterprise, source, rows_received, created_by, created_at)"
+        " VALUES ($1, $2, $3, $4, now()) RETURNING id",
+        enterprise_id, source, received, created_by,
+    ))
+
+
+async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None,
+                     rows: list[StagedPayout]) -> BatchWritten:
+    """COPY the rows into a staging table dropped at commit, then one INSERT ... SELECT into the ledger;
+    rows whose reference is taken are skipped (ON CONFLICT), for the caller to sort out."""
+    await uow.execute(
+        "CREATE TEMP TABLE payout_staging (idx int, enterprise int, link int, household int, income_type text,"
+        " amount numeric(14,2), period_from date, period_to date, paid_on date, method text, reference text,"
+        " body_hash text) ON COMMIT DROP"
+    )
+    await uow.conn.copy_records_to_table("payout_staging", columns=_STAGING_COLUMNS,
+                                         records=[msgspec.structs.astuple(r) for r in rows])
+    row = await uow.fetchrow(
+        "WITH written AS ("
+        " INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
+        " method, reference, body_hash, batch, created_by, created_at)"
+        " SELECT enterprise, link, household, income_type, amount, period_from, period_to, paid_on, method,"
+        " reference, body_hash, $1, $2, now() FROM payout_staging ORDER BY idx"
+        " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount)"
+        " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
+        batch_id, created_by,
+    )
+    assert row is not None  # an aggregate always answers
+    return BatchWritten(count=row["n"], total=row["total"], first_id=row["first"], last_id=row["last"])
+
+
+async def staged_already_recorded(uow: UnitOfWork, batch_id: int) -> list[EarlierPayout]:
+    rows = await uow.fetch(
+        "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same FROM payout_staging s"
+        " JOIN payout p ON p.enterprise = s.enterprise AND p.reference = s.reference"
+        " WHERE p.batch IS DISTINCT FROM $1 ORDER BY s.idx",
+        batch_id,
+    )
+    return [EarlierPayout(idx=r["idx"], payout_id=r["id"], same=r["same"]) for r in rows]
+
+
+async def close_batch(db: Db, batch_id: int, written: int) -> None:
+    await db.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, written)
