@@ -1,11 +1,11 @@
 """Piccolo configuration: one engine, one app registry (see app/*/piccolo_app.py)."""
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
-from app.core.database import database_url
+from app.core.database import piccolo_engine
 
-DB = PostgresEngine(config={"dsn": database_url()})
+# the database is found (or the embedded one started) when the engine first connects, not on import
+DB = piccolo_engine()
 
 # Order matters only for readability; migration_dependencies decide the real order.
 APP_REGISTRY = AppRegistry(

@@ -11,14 +11,15 @@ import json
 import logging
 import os
 import warnings
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import msgspec
+from piccolo.engine.postgres import PostgresEngine
 
 from app.core.settings import get_settings
 
@@ -79,6 +80,38 @@ def _is_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class _DsnWhenAsked(Mapping[str, str]):
+    """Piccolo's connection config, resolved on first use: importing ``piccolo_conf`` starts no database."""
+
+    def __getitem__(self, key: str) -> str:
+        if key != "dsn":
+            raise KeyError(key)
+        return database_url()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("dsn",))
+
+    def __len__(self) -> int:
+        return 1
+
+
+class _EngineConnectingWhenUsed(PostgresEngine):
+    """Piccolo's engine connects in its constructor to check the server's version and create
+    extensions; this one does neither (no extensions are configured, and migrations need
+    PostgreSQL 14+ features that fail loudly on an older server anyway)."""
+
+    async def check_version(self) -> None:
+        return None
+
+    async def prep_database(self) -> None:
+        return None
+
+
+def piccolo_engine() -> PostgresEngine:
+    """The engine ``piccolo_conf`` declares for Piccolo's migrations and its connection pool."""
+    return _EngineConnectingWhenUsed(config=cast(dict[str, Any], _DsnWhenAsked()))
 
 
 def engine():
