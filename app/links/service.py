@@ -9,13 +9,25 @@ from app.core.database import connection
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.events import BUS
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_enterprise_scope, ensure_town_scope
+from app.core.principal import (
+    Principal,
+    Role,
+    ensure_enterprise_scope,
+    ensure_town_scope,
+)
 from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
 from app.links.rules import link_refusal
-from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkOut
+from app.links.schemas import (
+    BaseCreate,
+    BaseOut,
+    LinkCreate,
+    LinkEnd,
+    LinkFilter,
+    LinkOut,
+)
 
 
 async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:

@@ -5,9 +5,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.pairing import service
 from app.pairing.schemas import (
     PairingCreate,
@@ -19,7 +20,6 @@ from app.pairing.schemas import (
     SupportKind,
     SupportOut,
 )
-from app.core.validation import PathId, QueryId
 
 
 class PairingController(Controller):
