@@ -8,8 +8,9 @@ as ``SUBSCRIPTIONS``; ``wire_events`` puts them on the process's bus once, at st
 from __future__ import annotations
 
 from app.core.events import BUS, EventBus, Subscriptions
+from app.links.subscribers import SUBSCRIPTIONS as LINKS
 
-DOMAIN_SUBSCRIPTIONS: list[Subscriptions] = []
+DOMAIN_SUBSCRIPTIONS: list[Subscriptions] = [LINKS]
 
 
 def wire_events(bus: EventBus = BUS) -> EventBus:

@@ -4,12 +4,12 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.enterprises import service
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
 
 
 class EnterpriseController(Controller):

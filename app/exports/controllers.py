@@ -8,7 +8,8 @@ from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.csv_stream import csv_items, csv_stream
 from app.pairing import service as pairing
-from app.pairing.controllers import SupportFilter, provide_support_filter
+from app.pairing.controllers import provide_support_filter
+from app.pairing.schemas import SupportFilter
 from app.payouts import service as payouts
 from app.payouts.controllers import provide_payout_filter
 from app.payouts.schemas import PayoutFilter
@@ -75,13 +76,11 @@ class ExportController(Controller):
          dependencies={"filters": Provide(provide_support_filter)})
     async def support_records(self, request: Request, filters: NamedDependency[SupportFilter]) -> Stream:
         """Support records as CSV, with the filters of the support list; operators get their own."""
-        sql, args = pairing.support_query(request.user, **filters.as_kwargs())
-        return csv_stream(
-            "support-records.csv", sql + " ORDER BY s.id", args,
+        return csv_items(
+            "support-records.csv", pairing.export_support_records(request.user, filters),
             ["id", "enterprise_id", "village_id", "kind", "amount", "in_kind", "households_benefited",
              "people_benefited", "given_on", "reference", "note"],
-            lambda r: [r["id"], r["enterprise_id"], r["village_id"], r["kind"],
-                       "" if r["amount"] is None else f"{r['amount']:.2f}", _text(r["in_kind"]),
-                       r["households_benefited"], r["people_benefited"], r["given_on"], r["reference"],
-                       _text(r["note"])],
+            lambda s: [s.id, s.enterprise_id, s.village_id, s.kind.value,
+                       "" if s.amount is None else f"{s.amount:.2f}", _text(s.in_kind),
+                       s.households_benefited, s.people_benefited, s.given_on, s.reference, _text(s.note)],
         )

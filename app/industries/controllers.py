@@ -3,8 +3,8 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
+from app.core.principal import Role
 from app.industries import service
 from app.industries.schemas import IndustryCreate, IndustryOut
 

@@ -1,6 +1,10 @@
 """The industries Qianjiang's plan names; later ones are added by admins."""
 
-from piccolo.engine import engine_finder
+from __future__ import annotations
+
+from app.core.database import connection
+from app.core.uow import Db
+from app.industries import queries
 
 SEED_INDUSTRIES = [
     # code, name_zh, name_en, unit
@@ -11,9 +15,11 @@ SEED_INDUSTRIES = [
 ]
 
 
-async def seed_industries() -> None:
-    values = ", ".join(f"('{c}', '{zh}', '{en}', '{u}', now())" for c, zh, en, u in SEED_INDUSTRIES)
-    await engine_finder().run_ddl(
-        f"INSERT INTO industry (code, name_zh, name_en, unit, created_at) VALUES {values} "
-        "ON CONFLICT (code) DO NOTHING"
-    )
+async def seed_industries(db: Db | None = None) -> None:
+    if db is not None:
+        await queries.seed(db, SEED_INDUSTRIES)
+        return
+    # A migration calls this with no arguments (add_raw) inside its own transaction, where the table may be
+    # new and visible to no other connection: ``connection()`` joins that transaction when there is one.
+    async with connection() as conn:
+        await queries.seed(conn, SEED_INDUSTRIES)

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from app import audit
 from app.core.errors import Conflict
 from app.core.principal import Principal
-from app.core.database import fetch, fetchrow, to_struct, transaction
+from app.core.uow import Db, reading, unit_of_work
+from app.industries import queries
+from app.industries.queries import IndustryRef
 from app.industries.schemas import IndustryCreate, IndustryOut
 
-
-def _out(row: Any) -> IndustryOut:
-    return to_struct(IndustryOut, row)
+__all__ = ["IndustryRef", "create_industry", "industries_by_code", "list_industries"]
 
 
 async def list_industries() -> list[IndustryOut]:
-    return [_out(r) for r in await fetch("SELECT * FROM industry ORDER BY id")]
+    async with reading() as db:
+        return await queries.all_industries(db)
+
+
+async def industries_by_code(db: Db, codes: Sequence[str]) -> list[IndustryRef]:
+    """The industries of these codes that exist, on the caller's connection (for its checks)."""
+    return await queries.by_codes(db, codes)
 
 
 async def create_industry(actor: Principal, data: IndustryCreate) -> IndustryOut:
-    async with transaction():
-        if await fetchrow("SELECT 1 FROM industry WHERE code = $1", data.code):
+    async with unit_of_work() as uow:
+        if await queries.code_taken(uow, data.code):
             raise Conflict(f"industry {data.code} exists already", extra={"field": "code"})
-        row = await fetchrow(
-            "INSERT INTO industry (code, name_zh, name_en, unit, created_at) VALUES ($1, $2, $3, $4, now()) RETURNING *",
-            data.code, data.name_zh, data.name_en, data.unit,
-        )
-        industry = _out(row)
-        await audit.record(actor, "create", "industry", industry.id, after=industry)
+        industry = await queries.insert(uow, data.code, data.name_zh, data.name_en, data.unit)
+        await uow.audit(actor, "create", "industry", industry.id, after=industry)
     return industry

@@ -6,8 +6,10 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.links import service
 from app.links.schemas import (
     BaseCreate,
@@ -18,8 +20,6 @@ from app.links.schemas import (
     LinkKind,
     LinkOut,
 )
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
 
 link_keepers = requires(Role.admin, Role.operator)
 

@@ -1,27 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.pairing import service
 from app.pairing.schemas import (
     PairingCreate,
     PairingEnd,
     PairingOut,
     ProgrammeReport,
+    SupportFilter,
     SupportIn,
     SupportKind,
     SupportOut,
 )
-from app.core.validation import PathId, QueryId
 
 
 class PairingController(Controller):
@@ -55,17 +53,6 @@ class PairingController(Controller):
         """The programme: enterprises and villages paired, poor villages without a pairing, and support by
         kind and year per enterprise and per village."""
         return await service.programme_report(year)
-
-
-class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
-    enterprise_id: int | None = None
-    village_id: int | None = None
-    kind: SupportKind | None = None
-    year: int | None = None
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {"enterprise_id": self.enterprise_id, "village_id": self.village_id,
-                "kind": self.kind and self.kind.value, "year": self.year}
 
 
 async def provide_support_filter(

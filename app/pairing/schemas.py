@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
@@ -74,6 +75,19 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("people_benefited", "cannot be fewer than the households benefited")
         if self.given_on > date.today():
             raise Invalid("given_on", "is in the future")
+
+
+class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
+    """Support-record filters, shared by the list and its export."""
+
+    enterprise_id: int | None = None
+    village_id: int | None = None
+    kind: SupportKind | None = None
+    year: int | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"enterprise_id": self.enterprise_id, "village_id": self.village_id,
+                "kind": self.kind and self.kind.value, "year": self.year}
 
 
 class SupportOut(msgspec.Struct, kw_only=True):

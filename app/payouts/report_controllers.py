@@ -6,9 +6,10 @@ from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.payouts import reports
 from app.payouts.report_schemas import (
     Arrear,
@@ -17,7 +18,6 @@ from app.payouts.report_schemas import (
     PovertyLineIn,
     PovertyLineOut,
 )
-from app.core.validation import PathId, QueryId
 
 Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")]
 

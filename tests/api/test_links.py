@@ -169,3 +169,27 @@ async def test_a_base_links_only_households_of_its_own_town(client, admin, auth,
     r = await link(client, chain["operator"], chain["enterprise"], chain["base"], far["id"], SHARE)
     assert r.status_code == 422 and r.json()["field"] == "household_id"
     assert (await client.get(f"/api/v1/households/{far['id']}", headers=chain["operator"])).status_code == 403
+
+
+async def test_a_household_removed_event_ends_its_running_links_on_the_day(client, admin, chain):
+    """links/subscribers.py hears the registry's HouseholdRemoved in the remover's unit of work."""
+    from datetime import date
+
+    from app.core.events import EventBus
+    from app.core.principal import system_principal
+    from app.core.uow import unit_of_work
+    from app.domains import wire_events
+    from app.registry.events import HouseholdRemoved
+
+    op, hid = chain["operator"], chain["household"]["id"]
+    running = (await link(client, op, chain["enterprise"], chain["base"], hid, WAGE)).json()["id"]
+    ended_before = (await link(client, op, chain["enterprise"], chain["base"], hid, SHARE,
+                               start="2016-01-01", end="2016-06-30")).json()["id"]
+    bus = wire_events(EventBus())
+    async with unit_of_work(bus) as uow:
+        await uow.emit(HouseholdRemoved(actor=system_principal("test"), household_id=hid, on=date(2017, 9, 1)))
+    running_now = (await client.get(f"/api/v1/links/{running}", headers=admin)).json()
+    assert running_now["end_date"] == "2017-09-01"
+    assert (await client.get(f"/api/v1/links/{ended_before}", headers=admin)).json()["end_date"] == "2016-06-30"
+    trail = (await client.get("/api/v1/audit?entity=household_links", headers=admin)).json()
+    assert [(e["action"], e["after"]["link_ids"]) for e in trail["items"]] == [("end_on_removal", [running])]

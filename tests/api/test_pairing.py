@@ -108,3 +108,30 @@ async def test_programme_report(client, admin, auth, programme):
     ]
     only_2016 = (await client.get("/api/v1/pairings/report?year=2016", headers=admin)).json()
     assert [x["amount"] for x in only_2016["by_village"]] == ["500.50"]
+
+
+async def test_support_export_follows_the_list_filters_and_scope(client, admin, programme):
+    import csv
+    import io
+
+    e1, e2, _ = programme["enterprises"]
+    v1, v2, _ = programme["villages"]
+    op1, op2, _ = programme["operators"]
+    await pair(client, admin, e1, v1)
+    await pair(client, admin, e2, v2)
+    for ref in ("X-1", "X-2"):
+        assert (await client.post("/api/v1/support-records", json=support(e1, v1, ref), headers=op1)).status_code == 201
+    in_kind = support(e2, v2, "Y-1", amount=None, kind="training", in_kind="=1+1 培训")
+    assert (await client.post("/api/v1/support-records", json=in_kind, headers=op2)).status_code == 201
+
+    async def export(headers, query=""):
+        r = await client.get(f"/api/v1/exports/support-records.csv{query}", headers=headers)
+        assert r.status_code == 200, r.text
+        return list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+
+    everything = await export(admin)
+    assert [(r["reference"], r["kind"], r["amount"]) for r in everything] == [
+        ("X-1", "donation", "20000.00"), ("X-2", "donation", "20000.00"), ("Y-1", "training", "")]
+    assert [r["reference"] for r in await export(op2)] == ["Y-1"]  # an operator gets its own
+    assert [r["reference"] for r in await export(admin, "?kind=training")] == ["Y-1"]
+    assert await export(admin, "?year=2016") == []

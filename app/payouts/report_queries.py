@@ -1,0 +1,160 @@
+"""The SQL of the ledger's reports: set-based reads over payouts, links and vouchers, returning typed values.
+
+The only writes are to ``poverty_line``: a registry table (its migration and seed are the registry's) that
+payouts' report routes serve; payouts reads and writes it only through the functions here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from app.core.uow import Db
+from app.payouts.report_schemas import IncomeLine, KindCount, PovertyLineOut
+
+
+class VillageTotal(msgspec.Struct, frozen=True, kw_only=True):
+    village_id: int
+    village_name: str
+    households: int
+    paid: Decimal
+
+
+class ShareLinkPaid(msgspec.Struct, frozen=True, kw_only=True):
+    """A share link with a guaranteed rate, in force in the period, and the dividends paid under it."""
+
+    id: int
+    enterprise_id: int
+    household_id: int
+    registry_no: str
+    share_capital: Decimal
+    dividend_rate: Decimal
+    start_date: date
+    end_date: date | None
+    paid: Decimal
+
+
+def _lines(rows: Sequence[Mapping[str, Any]]) -> list[IncomeLine]:
+    return [IncomeLine(income_type=r["income_type"], amount=r["amount"], payouts=r["payouts"]) for r in rows]
+
+
+async def household_income_lines(db: Db, household_id: int, first: date, last: date) -> list[IncomeLine]:
+    """Payouts under links, and subsidies the bank paid (by the day paid), by type."""
+    return _lines(await db.fetch(
+        "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
+        " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
+        " UNION ALL"
+        " SELECT 'subsidy', sum(amount), count(*) FROM voucher"
+        " WHERE household = $1 AND status = 'paid' AND paid_on BETWEEN $2 AND $3 HAVING count(*) > 0"
+        " ORDER BY income_type",
+        household_id, first, last,
+    ))
+
+
+async def members_counted(db: Db, household_id: int, year: int) -> int:
+    """Members of the household in the year: those who had not left before it began."""
+    return int(await db.fetchval(
+        "SELECT count(*) FROM member WHERE household = $1 AND (left_on IS NULL OR left_on >= make_date($2, 1, 1))",
+        household_id, year,
+    ))
+
+
+# poverty lines (a registry table that payouts serves)
+
+async def poverty_line(db: Db, year: int) -> Decimal | None:
+    """The poverty line of a year, per person; None when the year has none."""
+    return await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
+
+
+async def poverty_lines(db: Db) -> list[PovertyLineOut]:
+    rows = await db.fetch("SELECT year, amount FROM poverty_line ORDER BY year")
+    return [PovertyLineOut(year=r["year"], amount=r["amount"]) for r in rows]
+
+
+async def poverty_line_held(db: Db, year: int) -> PovertyLineOut | None:
+    """The year's line, its row held (FOR UPDATE) to the end of the transaction."""
+    row = await db.fetchrow("SELECT year, amount FROM poverty_line WHERE year = $1 FOR UPDATE", year)
+    return None if row is None else PovertyLineOut(year=row["year"], amount=row["amount"])
+
+
+async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
+    await db.execute(
+        "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
+        " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
+        year, amount,
+    )
+
+
+# an enterprise's year
+
+_IN_PERIOD = "daterange(l.start_date, l.end_date, '[]') && daterange($2::date, $3::date, '[]')"
+
+
+async def links_by_kind(db: Db, enterprise_id: int, first: date, last: date) -> list[KindCount]:
+    rows = await db.fetch(
+        "SELECT l.kind, count(DISTINCT l.household) AS households, count(*) AS links FROM link l"
+        f" WHERE l.enterprise = $1 AND {_IN_PERIOD} GROUP BY l.kind ORDER BY l.kind",
+        enterprise_id, first, last,
+    )
+    return [KindCount(kind=r["kind"], households=r["households"], links=r["links"]) for r in rows]
+
+
+async def households_linked(db: Db, enterprise_id: int, first: date, last: date) -> int:
+    return int(await db.fetchval(
+        f"SELECT count(DISTINCT l.household) FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}",
+        enterprise_id, first, last,
+    ))
+
+
+async def enterprise_payouts_by_type(db: Db, enterprise_id: int, first: date, last: date) -> list[IncomeLine]:
+    return _lines(await db.fetch(
+        "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts FROM payout"
+        " WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type ORDER BY income_type",
+        enterprise_id, first, last,
+    ))
+
+
+async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: date) -> list[VillageTotal]:
+    """Per village: households linked in the period, and what was paid to the village's households in it."""
+    rows = await db.fetch(
+        f"""
+        WITH linked AS (
+            SELECT DISTINCT l.household FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}
+        ), paid AS (
+            SELECT household, sum(amount) AS amount FROM payout
+            WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY household
+        )
+        SELECT v.id AS village_id, v.name AS village_name, count(DISTINCT linked.household) AS households,
+               coalesce(sum(paid.amount), 0) AS paid
+        FROM (SELECT household FROM linked UNION SELECT household FROM paid) hh
+        JOIN household h ON h.id = hh.household
+        JOIN village v ON v.id = h.village
+        LEFT JOIN linked ON linked.household = hh.household
+        LEFT JOIN paid ON paid.household = hh.household
+        GROUP BY v.id, v.name ORDER BY v.id
+        """,
+        enterprise_id, first, last,
+    )
+    return [msgspec.convert(dict(r), VillageTotal) for r in rows]
+
+
+async def share_links_paid(db: Db, first: date, last: date, *, enterprise_id: int | None,
+                           town_id: int | None) -> list[ShareLinkPaid]:
+    """Share links with a guaranteed rate in force in the period, with the dividends paid in it, by link id."""
+    rows = await db.fetch(
+        "SELECT l.id, l.enterprise AS enterprise_id, l.household AS household_id, h.registry_no, l.share_capital,"
+        " l.dividend_rate, l.start_date, l.end_date,"
+        " coalesce(sum(p.amount) FILTER (WHERE p.income_type = 'dividend'), 0) AS paid"
+        " FROM link l JOIN household h ON h.id = l.household JOIN village v ON v.id = h.village"
+        " LEFT JOIN payout p ON p.link = l.id AND p.paid_on BETWEEN $1 AND $2"
+        " WHERE l.kind = 'share' AND l.dividend_rate > 0"
+        " AND daterange(l.start_date, l.end_date, '[]') && daterange($1::date, $2::date, '[]')"
+        " AND ($3::int IS NULL OR l.enterprise = $3) AND ($4::int IS NULL OR v.town = $4)"
+        " GROUP BY l.id, h.registry_no ORDER BY l.id",
+        first, last, enterprise_id, town_id,
+    )
+    return [msgspec.convert(dict(r), ShareLinkPaid) for r in rows]

@@ -1,0 +1,159 @@
+"""The stats app's SQL: set-based reads over every domain's tables (stats writes nothing), typed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+from app.core.uow import Db
+from app.stats.schemas import AmountByType
+
+
+class PlaceCounts(msgspec.Struct, frozen=True, kw_only=True):
+    towns: int
+    poor_villages_registered: int
+    poor_villages_exited: int
+
+
+class PeopleCounts(msgspec.Struct, frozen=True, kw_only=True):
+    households_registered: int
+    people_registered: int
+    people_exited: int
+    people_removed: int
+    people_added_after_first_round: int
+
+
+class PairedCounts(msgspec.Struct, frozen=True, kw_only=True):
+    enterprises: int
+    poor_villages: int
+
+
+class SubsidyTotals(msgspec.Struct, frozen=True, kw_only=True):
+    approved: Decimal
+    approved_count: int
+    paid: Decimal
+    paid_count: int
+
+
+class MonthAmount(msgspec.Struct, frozen=True, kw_only=True):
+    """The amount of one month (1-12) under one key (an income type, an industry's name)."""
+
+    month: int
+    key: str
+    amount: Decimal
+
+
+class TownSubsidies(msgspec.Struct, frozen=True, kw_only=True):
+    town: str
+    approved: Decimal
+    paid: Decimal
+
+
+async def places(db: Db, year: int) -> PlaceCounts:
+    row = await db.fetchrow(
+        "SELECT (SELECT count(*) FROM town) AS towns,"
+        " (SELECT count(*) FROM village WHERE is_poor_village AND registered_year <= $1) AS poor_villages_registered,"
+        " (SELECT count(*) FROM village WHERE exited_year <= $1) AS poor_villages_exited",
+        year,
+    )
+    return msgspec.convert(dict(row or {}), PlaceCounts)
+
+
+# each household's status at the end of the day, read back from its events
+_STATUS_AS_OF = """
+WITH status_at AS (
+    SELECT DISTINCT ON (e.household) e.household, e.to_status AS status
+    FROM household_event e
+    WHERE e.to_status IS NOT NULL AND e.at < $1
+    ORDER BY e.household, e.at DESC, e.id DESC
+), people AS (
+    SELECT household, count(*) AS n FROM member WHERE left_on IS NULL OR left_on >= $1 GROUP BY household
+)
+SELECT
+    count(*) FILTER (WHERE s.status IN ('registered', 'returned', 'exited')) AS households_registered,
+    coalesce(sum(p.n) FILTER (WHERE s.status IN ('registered', 'returned', 'exited')), 0) AS people_registered,
+    coalesce(sum(p.n) FILTER (WHERE s.status = 'exited'), 0) AS people_exited,
+    coalesce(sum(p.n) FILTER (WHERE s.status = 'removed'), 0) AS people_removed,
+    coalesce(sum(p.n) FILTER (WHERE s.status IN ('registered', 'returned', 'exited') AND h.late_addition), 0)
+        AS people_added_after_first_round
+FROM status_at s JOIN household h ON h.id = s.household JOIN people p ON p.household = s.household
+"""
+
+
+async def people_before(db: Db, end: date) -> PeopleCounts:
+    """Households and people by their status at the start of ``end`` (the day after the one reported)."""
+    row = await db.fetchrow(_STATUS_AS_OF, end)
+    assert row is not None  # an aggregate always answers
+    return PeopleCounts(
+        households_registered=row["households_registered"] or 0, people_registered=int(row["people_registered"]),
+        people_exited=int(row["people_exited"]), people_removed=int(row["people_removed"]),
+        people_added_after_first_round=int(row["people_added_after_first_round"]),
+    )
+
+
+async def paired_on(db: Db, day: date) -> PairedCounts:
+    row = await db.fetchrow(
+        "SELECT count(DISTINCT p.enterprise) AS enterprises,"
+        " count(DISTINCT p.village) FILTER (WHERE v.is_poor_village AND v.registered_year <= $2) AS poor_villages"
+        " FROM pairing p JOIN village v ON v.id = p.village"
+        " WHERE p.start_date <= $1 AND (p.end_date IS NULL OR p.end_date >= $1)",
+        day, day.year,
+    )
+    return msgspec.convert(dict(row or {}), PairedCounts)
+
+
+async def payouts_by_type_until(db: Db, day: date) -> list[AmountByType]:
+    # the ledger's daily totals (kept with it, by trigger): the same sums, at any ledger size
+    rows = await db.fetch(
+        "SELECT income_type, sum(payouts)::int AS payouts, sum(amount) AS amount"
+        " FROM payout_day WHERE paid_on <= $1 GROUP BY income_type ORDER BY income_type",
+        day,
+    )
+    return [AmountByType(income_type=r["income_type"], payouts=r["payouts"], amount=r["amount"]) for r in rows]
+
+
+async def subsidies(db: Db, end: date, day: date) -> SubsidyTotals:
+    """Vouchers approved before ``end`` and not cancelled by then; vouchers paid on or before ``day``."""
+    row = await db.fetchrow(
+        "SELECT coalesce(sum(amount) FILTER (WHERE approved_at < $1 AND (cancelled_at IS NULL OR cancelled_at >= $1)), 0)"
+        "   AS approved,"
+        " count(*) FILTER (WHERE approved_at < $1 AND (cancelled_at IS NULL OR cancelled_at >= $1)) AS approved_count,"
+        " coalesce(sum(amount) FILTER (WHERE status = 'paid' AND paid_on <= $2), 0) AS paid,"
+        " count(*) FILTER (WHERE status = 'paid' AND paid_on <= $2) AS paid_count"
+        " FROM voucher",
+        end, day,
+    )
+    return msgspec.convert(dict(row or {}), SubsidyTotals)
+
+
+async def monthly_by_income_type(db: Db, year: int) -> list[MonthAmount]:
+    rows = await db.fetch(
+        "SELECT extract(month FROM paid_on)::int AS month, income_type AS key, sum(amount) AS amount"
+        " FROM payout_day WHERE extract(year FROM paid_on) = $1 GROUP BY 1, 2 ORDER BY 1, 2", year,
+    )
+    return [msgspec.convert(dict(r), MonthAmount) for r in rows]
+
+
+async def monthly_by_industry(db: Db, year: int) -> list[MonthAmount]:
+    rows = await db.fetch(
+        "SELECT extract(month FROM p.paid_on)::int AS month, i.name_zh AS key, sum(p.amount) AS amount"
+        " FROM payout p JOIN link l ON l.id = p.link JOIN base b ON b.id = l.base JOIN industry i ON i.id = b.industry"
+        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31) GROUP BY 1, 2 ORDER BY 1, 2", year,
+    )
+    return [msgspec.convert(dict(r), MonthAmount) for r in rows]
+
+
+async def subsidies_by_town(db: Db) -> list[TownSubsidies]:
+    rows = await db.fetch(
+        "SELECT t.name AS town, coalesce(sum(v.amount) FILTER (WHERE v.status <> 'cancelled'), 0) AS approved,"
+        " coalesce(sum(v.amount) FILTER (WHERE v.status = 'paid'), 0) AS paid"
+        " FROM voucher v JOIN household h ON h.id = v.household JOIN village vi ON vi.id = h.village"
+        " JOIN town t ON t.id = vi.town GROUP BY t.id, t.name ORDER BY t.id"
+    )
+    return [msgspec.convert(dict(r), TownSubsidies) for r in rows]
+
+
+async def last_payout_day(db: Db) -> date | None:
+    return await db.fetchval("SELECT max(paid_on) FROM payout_day")
