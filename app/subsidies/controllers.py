@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
@@ -16,6 +13,7 @@ from app.subsidies.schemas import (
     ApprovalOutcome,
     BulkApproval,
     ClaimCreate,
+    ClaimFilter,
     ClaimDetail,
     ClaimOut,
     ClaimStatus,
@@ -82,18 +80,6 @@ class SubsidySchemeController(Controller):
         """Every claim's amount (approved, or what it would get if approved now), by industry and town,
         against the budget."""
         return await schemes.preview(scheme_id)
-
-
-class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
-    scheme_id: int | None = None
-    status: ClaimStatus | None = None
-    town_id: int | None = None
-    industry: str | None = None
-    household_id: int | None = None
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {"scheme_id": self.scheme_id, "status": self.status and self.status.value, "town_id": self.town_id,
-                "industry": self.industry, "household_id": self.household_id}
 
 
 async def provide_claim_filter(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
@@ -20,7 +18,6 @@ from app.subsidies.schemas import (
 )
 from app.core.validation import PathId, QueryId
 
-TEMPLATES = Path(__file__).parents[1] / "templates"
 voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)
 payers = requires(Role.finance)
 
