@@ -4,17 +4,19 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.problems import status_of
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.problems import status_of
+from app.core.validation import PathId, QueryId
 from app.subsidies import claims, schemes
+from app.subsidies.claims import ClaimDecision
 from app.subsidies.schemas import (
     ApprovalOutcome,
     BulkApproval,
     ClaimCreate,
-    ClaimFilter,
     ClaimDetail,
+    ClaimFilter,
     ClaimOut,
     ClaimStatus,
     RateIn,
@@ -26,7 +28,6 @@ from app.subsidies.schemas import (
     Verification,
     VoucherOut,
 )
-from app.core.validation import PathId, QueryId
 
 # decisions: finance staff, and admins (the four-eyes rule still applies to them)
 deciders = requires(Role.finance, Role.admin)
@@ -94,6 +95,14 @@ async def provide_claim_filter(
                        household_id=household_id)
 
 
+def _outcome(d: ClaimDecision) -> ApprovalOutcome:
+    if d.refusal is not None:
+        return ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
+    assert d.voucher is not None  # a decision is a voucher or a refusal
+    return ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
+                           amount=d.voucher.amount)
+
+
 class SubsidyClaimController(Controller):
     path = "/api/v1/subsidy-claims"
     tags = ["subsidies"]
@@ -134,12 +143,7 @@ class SubsidyClaimController(Controller):
     @post("/approve", operation_id="approveSubsidyClaims", guards=[deciders], status_code=200)
     async def approve_many(self, request: Request, data: JSONBody[BulkApproval]) -> list[ApprovalOutcome]:
         """Approve several claims; the answer says, per claim, the voucher or why not."""
-        return [
-            ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
-                            amount=d.voucher.amount) if d.voucher is not None else
-            ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
-            for d in await claims.approve_many(request.user, data.claim_ids)
-        ]
+        return [_outcome(d) for d in await claims.approve_many(request.user, data.claim_ids)]
 
     @post("/{claim_id:int}/reject", operation_id="rejectSubsidyClaim", guards=[deciders], status_code=200)
     async def reject(self, request: Request, claim_id: PathId, data: JSONBody[Rejection]) -> ClaimDetail:

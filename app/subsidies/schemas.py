@@ -55,7 +55,9 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_year("year", self.year)
         check_year("exited_eligible_until", self.exited_eligible_until)
         self.name = clean_name("name", self.name, 120)
-        self.budget = check_money("budget", self.budget, positive=True)
+        budget = check_money("budget", self.budget, positive=True)
+        assert budget is not None  # required: msgspec refused a body without it
+        self.budget = budget
         self.household_cap = check_money("household_cap", self.household_cap)
         industries = [r.industry for r in self.rates]
         if len(set(industries)) != len(industries):

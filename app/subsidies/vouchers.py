@@ -9,8 +9,8 @@ from barcode import Code128
 from barcode.writer import SVGWriter
 
 from app.core.errors import NotFound
-from app.core.principal import Principal, ensure_town_scope
 from app.core.money import format_yuan, to_chinese_capital
+from app.core.principal import Principal, ensure_town_scope
 from app.core.uow import reading
 from app.subsidies import queries
 from app.subsidies.schemas import VoucherOut
