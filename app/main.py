@@ -26,6 +26,7 @@ from app.enterprises.controllers import EnterpriseController
 from app.exports.controllers import ExportController
 from app.core.health import health
 from app.core.problems import EXCEPTION_HANDLERS
+from app.core.templates import TEMPLATES
 from app.industries.controllers import IndustryController
 from app.core.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
@@ -51,7 +52,6 @@ from app.registry.household_controllers import (
 from app.stats.controllers import StatsController
 from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
 from app.subsidies.payment_controllers import (
-    TEMPLATES,
     PaymentBatchController,
     VoucherController,
 )

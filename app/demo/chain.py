@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from app.core.identifiers import _credit_code_check_char
 from app.pairing.rules import support_hash
@@ -26,7 +27,9 @@ def enterprises(count: int, poor_villages: list[tuple[int, int]], industry_ids: 
     ``poor_villages``: (village id, town id). Enterprises 1-33 help one poor village each; 34-42
     two each; enterprise 1 also helps a second village, so every mode of pairing appears.
     """
-    rows, industries, pairings = [], [], []
+    rows: list[tuple[Any, ...]] = []
+    industries: list[tuple[int, int]] = []
+    pairings: list[tuple[Any, ...]] = []
     assignment: dict[int, list[int]] = {}
     for e in range(1, count + 1):
         if e <= 33:
@@ -87,7 +90,7 @@ LINK_COLUMNS = (
 def payouts(link_rows, now: datetime):
     """2017: the guaranteed dividend once a year (one share link in ten paid short, to show arrears),
     wages and purchases and franchise income twice."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for link in link_rows:
         link_id, enterprise, _, household, kind = link[:5]
         income_type = INCOME_TYPE_FOR_KIND[kind]
@@ -117,7 +120,7 @@ PAYOUT_COLUMNS = (
 
 
 def support_records(pairing_rows, now: datetime):
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for pairing_id, enterprise, village, *_ in pairing_rows:
         for k in range(3):
             kind = SUPPORT_KINDS[(pairing_id + k) % 5]

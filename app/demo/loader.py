@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from app import audit
-from app.accounts.schemas import AccountCreate
-from app.accounts.service import create_account
-from app.core.principal import Role, system_principal
-from app.core.database import transaction
+import msgspec
+
+from app.accounts.schemas import AccountOut
+from app.core.principal import Principal, Role, hash_token, new_token, system_principal
+from app.core.uow import UnitOfWork, unit_of_work
 from app.demo import chain, people, subsidies
 from app.demo.figures import (
     ENTERPRISES,
@@ -40,6 +42,26 @@ _SEQUENCED = [
     "support_record", "subsidy_scheme", "subsidy_claim", "voucher", "payment_batch", "payment_line",
 ]
 
+_HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
+
+# the demo's accounts are written here, in the load's transaction: their town and enterprise exist only in it
+_NEW_ACCOUNT = (
+    "INSERT INTO account (name, role, enterprise, town, token_hash, token_prefix, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, now())"
+    " RETURNING id, name, role, enterprise AS enterprise_id, town AS town_id, token_prefix, created_at, revoked_at"
+)
+
+_SET_SEQUENCES = (
+    "SELECT setval(pg_get_serial_sequence(s.t, 'id'), s.n) FROM unnest($1::text[], $2::bigint[]) AS s(t, n)"
+)
+
+# fresh statistics, or the first queries plan as if the tables were still empty
+_ANALYZE = (
+    "ANALYZE town, village, household, member, household_event, enterprise, pairing, base, link, payout,"
+    " support_record, subsidy_scheme, subsidy_claim, voucher, payment_batch, payment_line, enterprise_industry,"
+    " scheme_rate, exit_assessment, hardship_event"
+)
+
 
 async def load_demo() -> DemoAccounts:
     started = time.perf_counter()
@@ -47,14 +69,16 @@ async def load_demo() -> DemoAccounts:
     now = datetime.now(UTC)
     plan = household_plan()
     check_plan(plan)
-    async with transaction() as tx:
-        conn = tx.connection
-        if await conn.fetchval("SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"):
+    async with unit_of_work() as uow:
+        if await uow.fetchval(_HAS_DATA):
             raise DemoRefused("the database already holds towns or households; the demo needs an empty one")
-        industry_ids = {r["code"]: r["id"] for r in await conn.fetch("SELECT id, code FROM industry")}
+        industry_ids = {r["code"]: r["id"] for r in await uow.fetch("SELECT id, code FROM industry")}
+        last_id: dict[str, int] = {}
 
-        async def copy(table: str, columns, rows) -> None:
-            await conn.copy_records_to_table(table, columns=list(columns), records=rows)
+        async def copy(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+            await uow.conn.copy_records_to_table(table, columns=list(columns), records=rows)
+            if columns[0] == "id" and rows:
+                last_id[table] = max(r[0] for r in rows)
 
         # towns and villages: the first 3 (towns 1-7) or 2 villages of each town are poor; 27 have exited
         await copy("town", ("id", "name", "code", "created_at"),
@@ -94,60 +118,61 @@ async def load_demo() -> DemoAccounts:
         await copy("payout", chain.PAYOUT_COLUMNS, chain.payouts(links, now))
         await copy("support_record", chain.SUPPORT_COLUMNS, chain.support_records(pairings, now))
 
-        tokens = {}
-        for role, name, scope in (
-            ("admin", "演示 系统管理员", {}), ("finance", "演示 财政局 审批", {}), ("auditor", "演示 纪委 审计", {}),
-            ("town_officer", f"演示 {TOWNS[0]} 扶贫专干", {"town_id": 1}),
-            ("operator", f"演示 {enterprises[0][1]} 出纳", {"enterprise_id": 1}),
-        ):
-            created = await create_account(actor, AccountCreate(name=name, role=Role(role), **scope))
-            tokens[role] = created.token
-        officer, finance = await _account_ids(conn)
+        tokens, account_ids = await _accounts(uow, actor, enterprises[0][1])
 
-        await conn.execute(
+        await uow.execute(
             "INSERT INTO subsidy_scheme (id, year, name, budget, household_cap, exited_eligible_until, status,"
             " voucher_seq, created_at, published_at) VALUES (1, $1, $2, $3, $4, $5, 'published', 0, $6, $6)",
             *subsidies.SCHEME.values(), datetime(2017, 4, 1, tzinfo=UTC),
         )
+        last_id["subsidy_scheme"] = 1
         await copy("scheme_rate", ("scheme", "industry", "unit", "min_quantity", "cap", "tiers"),
                    subsidies.rate_rows(industry_ids))
         base_industry = {b[0]: code for b in bases for code, i in industry_ids.items() if i == b[2]}
         card = {h[0]: h[8] for h in households}
         candidates = [(ln[3], base_industry[ln[2]], ln[2], ln[0], card[ln[3]]) for ln in links]
-        claims, vouchers, batches, lines = subsidies.claims(candidates, industry_ids, officer, finance)
+        claims, vouchers, batches, lines = subsidies.claims(candidates, industry_ids, account_ids["town_officer"],
+                                                            account_ids["finance"])
         await copy("subsidy_claim", subsidies.CLAIM_COLUMNS, claims)
         await copy("payment_batch", subsidies.BATCH_COLUMNS, batches)
         await copy("voucher", subsidies.VOUCHER_COLUMNS, vouchers)
         await copy("payment_line", subsidies.LINE_COLUMNS, lines)
-        await conn.execute("UPDATE subsidy_scheme SET voucher_seq = $1 WHERE id = 1", len(vouchers))
-        await conn.execute(
+        await uow.execute("UPDATE subsidy_scheme SET voucher_seq = $1 WHERE id = 1", len(vouchers))
+        await uow.execute(
             "UPDATE payment_line l SET payee = m.name FROM voucher v, member m"
             " WHERE v.id = l.voucher AND m.household = v.household AND m.relation = 'head' AND m.left_on IS NULL"
         )
-        await _exit_assessments_and_hardships(conn, now)
-        for table in _SEQUENCED:
-            await conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
+        await _exit_assessments_and_hardships(uow, now)
+        await uow.execute(_SET_SEQUENCES, _SEQUENCED, [last_id[t] for t in _SEQUENCED])
         summary = {"households": len(households), "members": len(members), "events": len(events),
                    "links": len(links), "claims": len(claims), "vouchers": len(vouchers)}
-        await audit.record(actor, "load", "demo", "qianjiang", after=summary)
-        # fresh statistics, or the first queries plan as if the tables were still empty
-        for table in (*_SEQUENCED, "enterprise_industry", "scheme_rate", "exit_assessment", "hardship_event"):
-            await conn.execute(f"ANALYZE {table}")
+        await uow.audit(actor, "load", "demo", "qianjiang", after=summary)
+        await uow.execute(_ANALYZE)
     return DemoAccounts(tokens=tokens, seconds=time.perf_counter() - started)
 
 
-async def _account_ids(conn) -> tuple[int, int]:
-    rows = {r["role"]: r["id"] for r in await conn.fetch("SELECT id, role FROM account")}
-    return rows["town_officer"], rows["finance"]
+async def _accounts(uow: UnitOfWork, actor: Principal, operator_enterprise: str) -> tuple[dict[str, str], dict[str, int]]:
+    """An account for each role (the officer in town 1, the operator of enterprise 1): (tokens, ids) by role."""
+    tokens, ids = {}, {}
+    for role, name, enterprise_id, town_id in (
+        (Role.admin, "演示 系统管理员", None, None), (Role.finance, "演示 财政局 审批", None, None),
+        (Role.auditor, "演示 纪委 审计", None, None), (Role.town_officer, f"演示 {TOWNS[0]} 扶贫专干", None, 1),
+        (Role.operator, f"演示 {operator_enterprise} 出纳", 1, None),
+    ):
+        token = new_token()
+        row = await uow.fetchrow(_NEW_ACCOUNT, name, role.value, enterprise_id, town_id, hash_token(token), token[:10])
+        assert row is not None  # an INSERT ... RETURNING answers
+        account = msgspec.convert(dict(row), AccountOut)
+        await uow.audit(actor, "create", "account", account.id, after=account)
+        tokens[role.value], ids[role.value] = token, account.id
+    return tokens, ids
 
 
-async def _exit_assessments_and_hardships(conn, now: datetime) -> None:
+async def _exit_assessments_and_hardships(uow: UnitOfWork, now: datetime) -> None:
     """Every exited household passed its exit test; some exited households fell ill in 2017."""
     notes = json.dumps({k: None for k in ("food", "clothing", "compulsory_education", "basic_medical_care",
                                           "safe_housing", "safe_drinking_water")})
-    await conn.execute(
+    await uow.execute(
         "INSERT INTO exit_assessment (household, year, food, clothing, compulsory_education, basic_medical_care,"
         " safe_housing, safe_drinking_water, notes, ledger_income, other_net_income, members, per_capita,"
         " poverty_line, passed, reasons, verification, assessed_by, assessed_at)"
@@ -158,7 +183,7 @@ async def _exit_assessments_and_hardships(conn, now: datetime) -> None:
         " JOIN poverty_line pl ON pl.year = h.exited_year WHERE h.exited_year IS NOT NULL",
         notes,
     )
-    await conn.execute(
+    await uow.execute(
         "INSERT INTO hardship_event (household, kind, occurred_on, note, recorded_by, created_at)"
         " SELECT id, CASE WHEN id % 3 = 0 THEN 'disaster' ELSE 'illness' END, DATE '2017-08-01' + (id % 60),"
         " '演示: 大病 / 洪涝', NULL, $1 FROM household WHERE status = 'exited' AND id % 97 = 0",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from itertools import cycle
 
-from app.demo.figures import HouseholdPlan
 from app.core.identifiers import _resident_id_check_char
+from app.demo.figures import HouseholdPlan
 
 SURNAMES = "张李王刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "建国秀英桂兰志强春梅海燕德华玉珍明辉永红金凤家豪子涵雨萱浩然欣怡俊杰思远晓东丽娟文斌淑芬国平小红庆华"
@@ -75,7 +75,7 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
             "潜江农商行" if bank_card else None, bank_card, status, _at(date(registered_on.year, 6, 1)),
             registered_on, late, exited_year, removed_reason, _at(applied),
         ))
-        previous = None
+        previous: str | None = None
         for target, when, note in steps:
             event_id += 1
             events.append((

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household
 from app.subsidies.vouchers import voucher_number
 
+HOUSEHOLD_CAP = Decimal("5000.00")
 SCHEME = {"year": 2017, "name": "2017年特色种植养殖补贴", "budget": Decimal("5000000.00"),
-          "household_cap": Decimal("5000.00"), "exited_eligible_until": 2020}
+          "household_cap": HOUSEHOLD_CAP, "exited_eligible_until": 2020}
 RATES = {
     "crayfish_rice": Rate("crayfish_rice", "mu", Decimal("1"), Decimal("3000.00"),
                           (Tier(Decimal("10"), Decimal("300.00")), Tier(None, Decimal("150.00")))),
@@ -40,7 +42,9 @@ def claims(candidates: list[tuple[int, str, int, int, str | None]], industry_ids
     """``candidates``: (household, industry code, base, link, bank card) of linked households.
 
     Returns claim, voucher, payment batch and payment line rows."""
-    claim_rows, vouchers, lines = [], [], []
+    claim_rows: list[tuple[Any, ...]] = []
+    vouchers: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     paid_batch, sent_batch = 1, 2
     for j, (household, industry, base, link, bank_card) in enumerate(candidates[:CLAIMS]):
         claim_id = j + 1
@@ -49,9 +53,9 @@ def claims(candidates: list[tuple[int, str, int, int, str | None]], industry_ids
         verified = None if stage == "filed" else max(Decimal("0.5"), declared - Decimal("0.5") * (j % 3))
         status = {"filed": "filed", "verified": "verified", "rejected": "rejected"}.get(stage, "approved")
         amount = None
-        if status == "approved":
+        if status == "approved" and verified is not None:
             calc = cap_for_household(calculate(RATES[industry], verified, verified=True),
-                                     SCHEME["household_cap"], Decimal("0.00"))
+                                     HOUSEHOLD_CAP, Decimal("0.00"))
             if calc.amount > 0:
                 amount, lines_ = calc.amount, list(calc.lines)
             else:

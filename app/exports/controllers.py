@@ -62,14 +62,13 @@ class ExportController(Controller):
          dependencies={"filters": Provide(provide_claim_filter)})
     async def subsidy_claims(self, request: Request, filters: NamedDependency[ClaimFilter]) -> Stream:
         """Subsidy claims as CSV, with the filters of the claim list."""
-        sql, args = claims.list_query(request.user, **filters.as_kwargs())
-        return csv_stream(
-            "subsidy-claims.csv", sql + " ORDER BY c.id", args,
+        return csv_items(
+            "subsidy-claims.csv", claims.export_claims(request.user, filters),
             ["id", "scheme_id", "household_id", "registry_no", "industry", "declared_quantity", "verified_quantity",
              "inspector", "verified_on", "status", "reject_reason"],
-            lambda r: [r["id"], r["scheme_id"], r["household_id"], r["registry_no"], r["industry"],
-                       r["declared_quantity"], _text(r["verified_quantity"]), _text(r["inspector"]),
-                       _text(r["verified_on"]), r["status"], _text(r["reject_reason"])],
+            lambda c: [c.id, c.scheme_id, c.household_id, c.registry_no, c.industry, c.declared_quantity,
+                       _text(c.verified_quantity), _text(c.inspector), _text(c.verified_on), c.status.value,
+                       _text(c.reject_reason)],
         )
 
     @get("/support-records.csv", operation_id="exportSupportRecords", media_type="text/csv",

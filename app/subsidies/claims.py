@@ -2,154 +2,125 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import msgspec
 
-from app import audit
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
-from app.core.database import fetch, fetchrow, to_struct, transaction
-from app.core.pagination import Page, PageParams, fetch_page
-from app.registry.access import load_household
+from app.core.uow import Db, reading, unit_of_work
+from app.subsidies import queries
 from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible
 from app.subsidies.schemas import (
     Cancellation,
     ClaimCreate,
     ClaimDetail,
+    ClaimFilter,
     ClaimOut,
     Rejection,
     Verification,
     VoucherOut,
 )
-from app.subsidies.schemes import lock_scheme, rate_from_row
-from app.subsidies.vouchers import get_voucher, get_voucher_by_claim, voucher_number
-
-_CLAIM = """
-SELECT c.*, c.scheme AS scheme_id, c.household AS household_id, h.registry_no, v.town AS town_id,
-       i.code AS industry, c.base AS base_id, c.link AS link_id
-FROM subsidy_claim c
-JOIN household h ON h.id = c.household
-JOIN village v ON v.id = h.village
-JOIN industry i ON i.id = c.industry
-"""
+from app.subsidies.vouchers import voucher_number
 
 
-def _claim(row: Any) -> ClaimOut:
-    return to_struct(ClaimOut, row)
+async def _calculation(db: Db, claim: ClaimOut, scheme: queries.SchemeFacts) -> Calculation:
+    """What the claim gets if approved now: its verified (else declared) quantity at the scheme's rate,
+    capped at what the household's other live vouchers leave of its cap."""
+    stored = await queries.rate_for(db, claim.scheme_id, claim.industry)
+    if stored is None:  # a claim is filed only against a rate, and a published scheme's rates never change
+        raise RuntimeError(f"scheme {claim.scheme_id} has no rate for claim {claim.id}'s {claim.industry}")
+    verified = claim.verified_quantity is not None
+    quantity = claim.verified_quantity if claim.verified_quantity is not None else claim.declared_quantity
+    calc = calculate(stored.rate, quantity, verified=verified)
+    already = await queries.approved_for_household(db, claim.scheme_id, claim.household_id, excluding_claim=claim.id)
+    return cap_for_household(calc, scheme.household_cap, already)
 
 
-async def _approved_for_household(scheme_id: int, household_id: int, *, excluding_claim: int | None = None) -> Decimal:
-    row = await fetchrow(
-        "SELECT coalesce(sum(amount), 0) AS n FROM voucher WHERE scheme = $1 AND household = $2"
-        " AND status <> 'cancelled' AND ($3::int IS NULL OR claim <> $3)",
-        scheme_id, household_id, excluding_claim,
-    )
-    return Decimal(row["n"])
-
-
-async def _rate_for(scheme_id: int, industry_code: str) -> Any:
-    return await fetchrow(
-        "SELECT r.* FROM scheme_rate r JOIN industry i ON i.id = r.industry WHERE r.scheme = $1 AND i.code = $2",
-        scheme_id, industry_code,
-    )
-
-
-async def _calculation(claim: Any, scheme: Any) -> Calculation:
-    rate = await _rate_for(claim["scheme_id"], claim["industry"])
-    verified = claim["verified_quantity"] is not None
-    quantity = claim["verified_quantity"] if verified else claim["declared_quantity"]
-    calc = calculate(rate_from_row(claim["industry"], rate), quantity, verified=verified)
-    already = await _approved_for_household(claim["scheme_id"], claim["household_id"], excluding_claim=claim["id"])
-    return cap_for_household(calc, scheme["household_cap"], already)
+async def _scheme(db: Db, scheme_id: int, *, lock: bool = False) -> queries.SchemeFacts:
+    scheme = await queries.scheme_facts(db, scheme_id, lock=lock)
+    if scheme is None:
+        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
+    return scheme
 
 
 async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
-    async with transaction():
-        scheme = await fetchrow("SELECT * FROM subsidy_scheme WHERE id = $1", data.scheme_id)
+    async with unit_of_work() as uow:
+        scheme = await queries.scheme_facts(uow, data.scheme_id)
         if scheme is None:
-            raise Refused(f"subsidy scheme {data.scheme_id} does not exist", extra={"field": "scheme_id"})
-        if scheme["status"] != "published":
-            raise Conflict(f"the scheme is {scheme['status']}; claims are filed in a published scheme")
-        household = await _household_for_claim(actor, data.household_id)
-        ok, reason = is_eligible(household["status"], scheme["year"], household["exited_year"],
-                                 scheme["exited_eligible_until"])
+            raise Refused(f"subsidy scheme {data.scheme_id} does not exist", field="scheme_id")
+        if scheme.status != "published":
+            raise Conflict(f"the scheme is {scheme.status}; claims are filed in a published scheme")
+        household = await queries.household_facts(uow, data.household_id)
+        if household is None:
+            raise Refused(f"household {data.household_id} does not exist", field="household_id")
+        ensure_town_scope(actor, household.town_id)
+        ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
-            raise Refused(reason, extra={"field": "household_id"})
-        rate = await _rate_for(data.scheme_id, data.industry)
+            raise Refused(reason, field="household_id")
+        rate = await queries.rate_for(uow, data.scheme_id, data.industry)
         if rate is None:
-            raise Refused(f"the scheme pays nothing for {data.industry}", extra={"field": "industry"})
-        await _check_base_and_link(data)
-        existing = await fetchrow(
-            "SELECT c.id FROM subsidy_claim c JOIN industry i ON i.id = c.industry"
-            " WHERE c.scheme = $1 AND c.household = $2 AND i.code = $3",
-            data.scheme_id, data.household_id, data.industry,
-        )
-        if existing:
-            raise Conflict(f"claim {existing['id']} already covers this household and industry in the scheme",
-                           extra={"existing_claim_id": existing["id"]})
-        row = await fetchrow(
-            "INSERT INTO subsidy_claim (scheme, household, industry, base, link, declared_quantity, status, filed_by,"
-            " filed_at) VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, now()) RETURNING id",
-            data.scheme_id, data.household_id, rate["industry"], data.base_id, data.link_id,
-            data.declared_quantity, actor.account_id,
-        )
-        claim = await claim_detail(actor, row["id"])
-        await audit.record(actor, "file", "subsidy_claim", claim.id, after=_claim_view(claim))
+            raise Refused(f"the scheme pays nothing for {data.industry}", field="industry")
+        await _check_base_and_link(uow, data)
+        existing = await queries.claim_covering(uow, data.scheme_id, data.household_id, data.industry)
+        if existing is not None:
+            raise Conflict(f"claim {existing} already covers this household and industry in the scheme",
+                           extra={"existing_claim_id": existing})
+        claim_id = await queries.insert_claim(uow, queries.NewClaim(
+            scheme_id=data.scheme_id, household_id=data.household_id, industry_id=rate.industry_id,
+            base_id=data.base_id, link_id=data.link_id, declared_quantity=data.declared_quantity,
+            filed_by=actor.account_id,
+        ))
+        claim = await _detail(uow, actor, claim_id)
+        await uow.audit(actor, "file", "subsidy_claim", claim.id, after=_claim_view(claim))
     return claim
 
 
-async def _household_for_claim(actor: Principal, household_id: int) -> Any:
-    try:
-        return await load_household(actor, household_id)
-    except NotFound:
-        raise Refused(f"household {household_id} does not exist", extra={"field": "household_id"}) from None
-
-
-async def _check_base_and_link(data: ClaimCreate) -> None:
+async def _check_base_and_link(db: Db, data: ClaimCreate) -> None:
     if data.link_id is not None:
-        link = await fetchrow("SELECT household, base FROM link WHERE id = $1", data.link_id)
-        if link is None or link["household"] != data.household_id:
-            raise Refused("the link does not belong to this household", extra={"field": "link_id"})
-        if data.base_id is not None and link["base"] != data.base_id:
-            raise Refused("the link is not on this base", extra={"field": "base_id"})
+        link = await queries.link_place(db, data.link_id)
+        if link is None or link.household_id != data.household_id:
+            raise Refused("the link does not belong to this household", field="link_id")
+        if data.base_id is not None and link.base_id != data.base_id:
+            raise Refused("the link is not on this base", field="base_id")
     if data.base_id is not None:
-        base = await fetchrow(
-            "SELECT i.code FROM base b JOIN industry i ON i.id = b.industry WHERE b.id = $1", data.base_id
-        )
-        if base is None:
-            raise Refused(f"base {data.base_id} does not exist", extra={"field": "base_id"})
-        if base["code"] != data.industry:
-            raise Refused(f"base {data.base_id} is a {base['code']} base", extra={"field": "base_id"})
+        industry = await queries.base_industry(db, data.base_id)
+        if industry is None:
+            raise Refused(f"base {data.base_id} does not exist", field="base_id")
+        if industry != data.industry:
+            raise Refused(f"base {data.base_id} is a {industry} base", field="base_id")
 
 
-async def _load_claim(actor: Principal, claim_id: int, *, lock: bool = False) -> Any:
-    row = await fetchrow(_CLAIM + " WHERE c.id = $1" + (" FOR UPDATE OF c" if lock else ""), claim_id)
-    if row is None:
+async def _load_claim(db: Db, actor: Principal, claim_id: int, *, lock: bool = False) -> ClaimOut:
+    claim = await queries.claim_by_id(db, claim_id, lock=lock)
+    if claim is None:
         raise NotFound(f"subsidy claim {claim_id} does not exist")
-    ensure_town_scope(actor, row["town_id"])
+    ensure_town_scope(actor, claim.town_id)
     if actor.role is Role.operator:
         raise Forbidden("operators do not read subsidy claims")
-    return row
+    return claim
 
 
-async def claim_detail(actor: Principal, claim_id: int) -> ClaimDetail:
-    row = await _load_claim(actor, claim_id)
-    voucher = await get_voucher_by_claim(claim_id)
+async def _detail(db: Db, actor: Principal, claim_id: int) -> ClaimDetail:
+    claim = await _load_claim(db, actor, claim_id)
+    voucher = await queries.live_voucher_of_claim(db, claim_id)
     if voucher is not None:
         amount, lines = voucher.amount, voucher.explanation
     else:
-        scheme = await fetchrow("SELECT * FROM subsidy_scheme WHERE id = $1", row["scheme_id"])
-        calc = await _calculation(row, scheme)
+        calc = await _calculation(db, claim, await _scheme(db, claim.scheme_id))
         amount, lines = calc.amount, list(calc.lines)
-        if row["status"] == "rejected":
-            lines.append(f"rejected: {row['reject_reason']}")
-    return to_struct(ClaimDetail, {**dict(row), "amount": amount, "explanation": lines,
-                                   "voucher": None if voucher is None else msgspec.structs.asdict(voucher)})
+        if claim.status.value == "rejected":
+            lines.append(f"rejected: {claim.reject_reason}")
+    return ClaimDetail(**msgspec.structs.asdict(claim), amount=amount, explanation=lines, voucher=voucher)
+
+
+async def claim_detail(actor: Principal, claim_id: int) -> ClaimDetail:
+    async with reading() as db:
+        return await _detail(db, actor, claim_id)
 
 
 def _claim_view(c: ClaimOut) -> dict[str, Any]:
@@ -159,94 +130,83 @@ def _claim_view(c: ClaimOut) -> dict[str, Any]:
     }
 
 
-def list_query(actor: Principal, *, scheme_id: int | None, status: str | None, town_id: int | None,
-               industry: str | None, household_id: int | None) -> tuple[str, list[Any]]:
-    """The claims a caller may read under the filters (for lists and exports)."""
-    if actor.role is Role.town_officer:
-        town_id = actor.town_id
-    return (
-        _CLAIM + " WHERE ($1::int IS NULL OR c.scheme = $1) AND ($2::text IS NULL OR c.status = $2)"
-        " AND ($3::int IS NULL OR v.town = $3) AND ($4::text IS NULL OR i.code = $4)"
-        " AND ($5::int IS NULL OR c.household = $5)",
-        [scheme_id, status, town_id, industry, household_id],
-    )
+def _in_scope(actor: Principal, q: queries.ClaimQuery) -> queries.ClaimQuery:
+    """The claims a caller may read under the filters: a town officer reads their own town's."""
+    return msgspec.structs.replace(q, town_id=actor.town_id) if actor.role is Role.town_officer else q
 
 
-async def list_claims(actor: Principal, page: PageParams, **filters: Any) -> Page[ClaimOut]:
-    return await fetch_page(*list_query(actor, **filters), page, "id", _claim)
+async def list_claims(actor: Principal, page: PageParams, *, scheme_id: int | None = None, status: str | None = None,
+                      town_id: int | None = None, industry: str | None = None,
+                      household_id: int | None = None) -> Page[ClaimOut]:
+    """Claims under the filters, in id order; ``status`` is matched as given (an unknown one matches none)."""
+    q = _in_scope(actor, queries.ClaimQuery(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
+                                            household_id=household_id))
+    async with reading() as db:
+        return await queries.claim_page(db, q, page)
+
+
+def export_claims(principal: Principal, filters: ClaimFilter) -> AsyncIterator[ClaimOut]:
+    """The claims a caller may read under the filters, in id order, streamed."""
+    return queries.stream_claims(_in_scope(principal, queries.ClaimQuery(**filters.as_kwargs())))
 
 
 async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> ClaimDetail:
-    async with transaction():
-        row = await _load_claim(actor, claim_id, lock=True)
-        if row["status"] != "filed":
-            raise Conflict(f"the claim is {row['status']}; only a filed claim is field-verified")
-        await fetch(
-            "UPDATE subsidy_claim SET verified_quantity = $2, inspector = $3, verified_on = $4,"
-            " verification_note = $5, verified_by = $6, status = 'verified' WHERE id = $1",
-            claim_id, data.verified_quantity, data.inspector, data.verified_on, data.note, actor.account_id,
-        )
-        after = await claim_detail(actor, claim_id)
-        await audit.record(actor, "verify", "subsidy_claim", claim_id, before=_claim_view(_claim(row)),
-                           after=_claim_view(after))
+    async with unit_of_work() as uow:
+        claim = await _load_claim(uow, actor, claim_id, lock=True)
+        if claim.status.value != "filed":
+            raise Conflict(f"the claim is {claim.status.value}; only a filed claim is field-verified")
+        await queries.record_verification(uow, claim_id, data.verified_quantity, data.inspector, data.verified_on,
+                                          data.note, actor.account_id)
+        after = await _detail(uow, actor, claim_id)
+        await uow.audit(actor, "verify", "subsidy_claim", claim_id, before=_claim_view(claim),
+                        after=_claim_view(after))
     return after
 
 
-def _ensure_independent(actor: Principal, claim: Any) -> None:
+def _ensure_independent(actor: Principal, claim: ClaimOut) -> None:
     """Four eyes: whoever filed or verified a claim does not decide it."""
-    if actor.account_id is not None and actor.account_id in (claim["filed_by"], claim["verified_by"]):
+    if actor.account_id is not None and actor.account_id in (claim.filed_by, claim.verified_by):
         raise Forbidden("the account that filed or verified a claim cannot decide it")
 
 
 async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
-    async with transaction():
-        found = await fetchrow("SELECT scheme FROM subsidy_claim WHERE id = $1", claim_id)
-        if found is None:
+    async with unit_of_work() as uow:
+        scheme_id = await queries.claim_scheme_id(uow, claim_id)
+        if scheme_id is None:
             raise NotFound(f"subsidy claim {claim_id} does not exist")
         # one approval at a time per scheme: the budget and the household caps are read and spent under this lock
-        scheme = await lock_scheme(found["scheme"])
-        claim = await _load_claim(actor, claim_id, lock=True)
-        if scheme["status"] != "published":
-            raise Conflict(f"the scheme is {scheme['status']}; approvals happen in a published scheme")
-        if claim["status"] != "verified":
-            raise Conflict(f"the claim is {claim['status']}; only a field-verified claim is approved")
+        scheme = await _scheme(uow, scheme_id, lock=True)
+        claim = await _load_claim(uow, actor, claim_id, lock=True)
+        if scheme.status != "published":
+            raise Conflict(f"the scheme is {scheme.status}; approvals happen in a published scheme")
+        if claim.status.value != "verified" or claim.verified_quantity is None:
+            raise Conflict(f"the claim is {claim.status.value}; only a field-verified claim is approved")
         _ensure_independent(actor, claim)
-        household = await fetchrow("SELECT status, exited_year FROM household WHERE id = $1", claim["household_id"])
-        ok, reason = is_eligible(household["status"], scheme["year"], household["exited_year"],
-                                 scheme["exited_eligible_until"])
+        household = await queries.household_facts(uow, claim.household_id)
+        assert household is not None  # a claim's household is never deleted
+        ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
             raise Conflict(f"the household is no longer eligible: {reason}")
-        calc = await _calculation(claim, scheme)
+        calc = await _calculation(uow, claim, scheme)
         if calc.amount <= 0:
             raise Conflict(f"the claim would get 0.00 ({calc.lines[-1]}); reject it instead",
                            extra={"explanation": list(calc.lines)})
-        spent = (await fetchrow(
-            "SELECT coalesce(sum(amount), 0) AS n FROM voucher WHERE scheme = $1 AND status <> 'cancelled'",
-            scheme["id"],
-        ))["n"]
-        left = scheme["budget"] - spent
+        left = scheme.budget - await queries.approved_in_scheme(uow, scheme.id)
         if calc.amount > left:
             raise Conflict(f"the budget has {left:.2f} left; the claim needs {calc.amount:.2f}",
                            extra={"budget_left": f"{left:.2f}"})
-        seq = (await fetchrow(
-            "UPDATE subsidy_scheme SET voucher_seq = voucher_seq + 1 WHERE id = $1 RETURNING voucher_seq", scheme["id"]
-        ))["voucher_seq"]
-        number = voucher_number(scheme["year"], seq)
-        quantity = claim["verified_quantity"]
-        await fetch(
-            "INSERT INTO voucher (number, scheme, claim, household, quantity, amount, explanation, status, approved_by,"
-            " approved_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'issued', $8, now())",
-            number, scheme["id"], claim_id, claim["household_id"], quantity, calc.amount,
-            json.dumps(list(calc.lines), ensure_ascii=False), actor.account_id,
-        )
-        await fetch(
-            "UPDATE subsidy_claim SET status = 'approved', decided_by = $2, decided_at = now() WHERE id = $1",
-            claim_id, actor.account_id,
-        )
-        voucher = await get_voucher_by_claim(claim_id)
-        await audit.record(actor, "approve", "subsidy_claim", claim_id, before={"status": "verified"},
-                           after={"status": "approved", "voucher": number, "amount": calc.amount,
-                                  "explanation": list(calc.lines)})
+        number = voucher_number(scheme.year, await queries.next_voucher_seq(uow, scheme.id))
+        await queries.insert_voucher(uow, queries.NewVoucher(
+            number=number, scheme_id=scheme.id, claim_id=claim_id, household_id=claim.household_id,
+            quantity=claim.verified_quantity, amount=calc.amount, explanation=list(calc.lines),
+            approved_by=actor.account_id,
+        ))
+        await queries.mark_claim_approved(uow, claim_id, actor.account_id)
+        voucher = await queries.live_voucher_of_claim(uow, claim_id)
+        assert voucher is not None  # just issued in this transaction
+        await uow.audit(actor, "approve", "subsidy_claim", claim_id, before={"status": "verified"},
+                        after={"status": "approved", "voucher": number, "amount": calc.amount,
+                               "explanation": list(calc.lines)})
     return voucher
 
 
@@ -273,44 +233,35 @@ async def approve_many(actor: Principal, claim_ids: list[int]) -> list[ClaimDeci
 
 
 async def reject_claim(actor: Principal, claim_id: int, data: Rejection) -> ClaimDetail:
-    async with transaction():
-        claim = await _load_claim(actor, claim_id, lock=True)
-        if claim["status"] not in ("filed", "verified"):
-            raise Conflict(f"the claim is {claim['status']}; only an undecided claim is rejected")
+    async with unit_of_work() as uow:
+        claim = await _load_claim(uow, actor, claim_id, lock=True)
+        if claim.status.value not in ("filed", "verified"):
+            raise Conflict(f"the claim is {claim.status.value}; only an undecided claim is rejected")
         _ensure_independent(actor, claim)
-        await fetch(
-            "UPDATE subsidy_claim SET status = 'rejected', reject_reason = $2, decided_by = $3, decided_at = now()"
-            " WHERE id = $1",
-            claim_id, data.reason, actor.account_id,
-        )
-        after = await claim_detail(actor, claim_id)
-        await audit.record(actor, "reject", "subsidy_claim", claim_id, before=_claim_view(_claim(claim)),
-                           after=_claim_view(after))
+        await queries.mark_claim_rejected(uow, claim_id, data.reason, actor.account_id)
+        after = await _detail(uow, actor, claim_id)
+        await uow.audit(actor, "reject", "subsidy_claim", claim_id, before=_claim_view(claim),
+                        after=_claim_view(after))
     return after
 
 
 async def cancel_voucher(actor: Principal, number: str, data: Cancellation) -> VoucherOut:
     """Undo an approval that was a mistake: the voucher is cancelled (kept), the claim awaits a new decision."""
-    async with transaction():
-        voucher = await fetchrow("SELECT * FROM voucher WHERE number = $1", number.upper())
-        if voucher is None:
+    async with unit_of_work() as uow:
+        found = await queries.voucher_facts_by_number(uow, number.upper())
+        if found is None:
             raise NotFound(f"voucher {number} does not exist")
-        await lock_scheme(voucher["scheme"])
-        voucher = await fetchrow("SELECT * FROM voucher WHERE id = $1 FOR UPDATE", voucher["id"])
-        if voucher["status"] != "issued":
-            raise Conflict(f"voucher {number} is {voucher['status']}; only an issued voucher not sent for payment"
+        # the scheme's lock first, as approvals take it: the budget is spent and given back in turn
+        await _scheme(uow, found.scheme_id, lock=True)
+        voucher = await queries.lock_voucher(uow, found.id)
+        if voucher.status != "issued":
+            raise Conflict(f"voucher {number} is {voucher.status}; only an issued voucher not sent for payment"
                            " can be cancelled")
-        await fetch(
-            "UPDATE voucher SET status = 'cancelled', cancelled_by = $2, cancelled_at = now(), cancel_reason = $3"
-            " WHERE id = $1",
-            voucher["id"], actor.account_id, data.reason,
-        )
-        await fetch(
-            "UPDATE subsidy_claim SET status = 'verified', decided_by = NULL, decided_at = NULL WHERE id = $1",
-            voucher["claim"],
-        )
-        out = await get_voucher(voucher["number"])
-        await audit.record(actor, "cancel", "voucher", voucher["number"],
-                           before={"status": "issued", "amount": voucher["amount"]},
-                           after={"status": "cancelled", "reason": data.reason, "at": datetime.now(UTC)})
-    return out
+        await queries.cancel_voucher(uow, voucher.id, actor.account_id, data.reason)
+        await queries.reopen_claim(uow, voucher.claim_id)
+        out = await queries.voucher_by_number(uow, voucher.number)
+        assert out is not None  # cancelled, never deleted
+        await uow.audit(actor, "cancel", "voucher", voucher.number,
+                        before={"status": "issued", "amount": voucher.amount},
+                        after={"status": "cancelled", "reason": data.reason, "at": datetime.now(UTC)})
+    return out.voucher

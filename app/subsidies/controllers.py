@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.problems import status_of
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.problems import status_of
+from app.core.validation import PathId, QueryId
 from app.subsidies import claims, schemes
+from app.subsidies.claims import ClaimDecision
 from app.subsidies.schemas import (
     ApprovalOutcome,
     BulkApproval,
     ClaimCreate,
     ClaimDetail,
+    ClaimFilter,
     ClaimOut,
     ClaimStatus,
     RateIn,
@@ -28,7 +28,6 @@ from app.subsidies.schemas import (
     Verification,
     VoucherOut,
 )
-from app.core.validation import PathId, QueryId
 
 # decisions: finance staff, and admins (the four-eyes rule still applies to them)
 deciders = requires(Role.finance, Role.admin)
@@ -84,18 +83,6 @@ class SubsidySchemeController(Controller):
         return await schemes.preview(scheme_id)
 
 
-class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
-    scheme_id: int | None = None
-    status: ClaimStatus | None = None
-    town_id: int | None = None
-    industry: str | None = None
-    household_id: int | None = None
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {"scheme_id": self.scheme_id, "status": self.status and self.status.value, "town_id": self.town_id,
-                "industry": self.industry, "household_id": self.household_id}
-
-
 async def provide_claim_filter(
     scheme_id: QueryId = None,
     status: FromQuery[ClaimStatus | None] = None,
@@ -106,6 +93,14 @@ async def provide_claim_filter(
     """Claim filters, shared by the claim list and its export."""
     return ClaimFilter(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
                        household_id=household_id)
+
+
+def _outcome(d: ClaimDecision) -> ApprovalOutcome:
+    if d.refusal is not None:
+        return ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
+    assert d.voucher is not None  # a decision is a voucher or a refusal
+    return ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
+                           amount=d.voucher.amount)
 
 
 class SubsidyClaimController(Controller):
@@ -148,12 +143,7 @@ class SubsidyClaimController(Controller):
     @post("/approve", operation_id="approveSubsidyClaims", guards=[deciders], status_code=200)
     async def approve_many(self, request: Request, data: JSONBody[BulkApproval]) -> list[ApprovalOutcome]:
         """Approve several claims; the answer says, per claim, the voucher or why not."""
-        return [
-            ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
-                            amount=d.voucher.amount) if d.voucher is not None else
-            ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
-            for d in await claims.approve_many(request.user, data.claim_ids)
-        ]
+        return [_outcome(d) for d in await claims.approve_many(request.user, data.claim_ids)]
 
     @post("/{claim_id:int}/reject", operation_id="rejectSubsidyClaim", guards=[deciders], status_code=200)
     async def reject(self, request: Request, claim_id: PathId, data: JSONBody[Rejection]) -> ClaimDetail:

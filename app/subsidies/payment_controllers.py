@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
-from app.core.principal import Role
 from app.core.auth import requires
 from app.core.csv_upload import CsvUpload, read_upload
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import (
     Cancellation,
@@ -18,9 +17,7 @@ from app.subsidies.schemas import (
     PaymentBatchOut,
     VoucherOut,
 )
-from app.core.validation import PathId, QueryId
 
-TEMPLATES = Path(__file__).parents[1] / "templates"
 voucher_readers = requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)
 payers = requires(Role.finance)
 

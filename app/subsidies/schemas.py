@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
@@ -54,7 +55,9 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_year("year", self.year)
         check_year("exited_eligible_until", self.exited_eligible_until)
         self.name = clean_name("name", self.name, 120)
-        self.budget = check_money("budget", self.budget, positive=True)
+        budget = check_money("budget", self.budget, positive=True)
+        assert budget is not None  # required: msgspec refused a body without it
+        self.budget = budget
         self.household_cap = check_money("household_cap", self.household_cap)
         industries = [r.industry for r in self.rates]
         if len(set(industries)) != len(industries):
@@ -102,6 +105,20 @@ class ClaimStatus(str, enum.Enum):
     verified = "verified"
     approved = "approved"
     rejected = "rejected"
+
+
+class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
+    """Which claims a list or an export asks for (the caller's scope is applied on top)."""
+
+    scheme_id: int | None = None
+    status: ClaimStatus | None = None
+    town_id: int | None = None
+    industry: str | None = None
+    household_id: int | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"scheme_id": self.scheme_id, "status": self.status and self.status.value, "town_id": self.town_id,
+                "industry": self.industry, "household_id": self.household_id}
 
 
 class ClaimCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from barcode import Code128
 from barcode.writer import SVGWriter
 
 from app.core.errors import NotFound
-from app.core.principal import Principal, ensure_town_scope
-from app.core.database import fetchrow, to_struct
 from app.core.money import format_yuan, to_chinese_capital
+from app.core.principal import Principal, ensure_town_scope
+from app.core.uow import reading
+from app.subsidies import queries
 from app.subsidies.schemas import VoucherOut
-
-_VOUCHER = """
-SELECT vo.*, vo.number, vo.scheme AS scheme_id, s.year AS scheme_year, s.name AS scheme_name, vo.claim AS claim_id,
-       vo.household AS household_id, h.registry_no, hd.name AS payee, t.name AS town_name, vi.name AS village_name,
-       i.code AS industry, i.name_zh AS industry_name, r.unit, a.name AS approver_name,
-       vo.payment_batch AS payment_batch_id, vi.town AS town_id
-FROM voucher vo
-JOIN subsidy_scheme s ON s.id = vo.scheme
-JOIN subsidy_claim c ON c.id = vo.claim
-JOIN industry i ON i.id = c.industry
-JOIN scheme_rate r ON r.scheme = vo.scheme AND r.industry = c.industry
-JOIN household h ON h.id = vo.household
-JOIN village vi ON vi.id = h.village
-JOIN town t ON t.id = vi.town
-LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head' AND hd.left_on IS NULL
-LEFT JOIN account a ON a.id = vo.approved_by
-"""
 
 
 def voucher_number(year: int, seq: int) -> str:
@@ -38,31 +21,14 @@ def voucher_number(year: int, seq: int) -> str:
     return f"BT{year}-{seq:06d}"
 
 
-def _voucher(row: Any) -> VoucherOut:
-    return to_struct(VoucherOut, {**dict(row), "explanation": json.loads(row["explanation"])})
-
-
-async def get_voucher(number: str) -> VoucherOut:
-    return _voucher(await _voucher_row(number))
-
-
 async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
     """The voucher, after checking that a town officer reads one of their own town (one query)."""
-    row = await _voucher_row(number)
-    ensure_town_scope(principal, row["town_id"])
-    return _voucher(row)
-
-
-async def _voucher_row(number: str) -> Any:
-    row = await fetchrow(_VOUCHER + " WHERE vo.number = $1", number.upper())
-    if row is None:
+    async with reading() as db:
+        found = await queries.voucher_by_number(db, number.upper())
+    if found is None:
         raise NotFound(f"voucher {number} does not exist")
-    return row
-
-
-async def get_voucher_by_claim(claim_id: int) -> VoucherOut | None:
-    row = await fetchrow(_VOUCHER + " WHERE vo.claim = $1 AND vo.status <> 'cancelled'", claim_id)
-    return None if row is None else _voucher(row)
+    ensure_town_scope(principal, found.town_id)
+    return found.voucher
 
 
 UNITS_ZH = {"mu": "亩", "head": "头", "kg": "千克", "jin": "斤"}
