@@ -12,7 +12,8 @@ import httpx
 
 from app.core.database import fetch
 from bench.common import server_process
-from tests.chain_helpers import WAGE, linked_household
+from tests.chain_helpers import WAGE
+from tests.world import linked_household
 
 ROWS = 10_000
 
