@@ -8,6 +8,7 @@ is never touched and two runs at once keep out of each other's way.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -61,17 +62,21 @@ _test_url: str | None = None
 
 
 def use_test_database() -> str:
-    """Point this process (settings, ``piccolo_conf``, the CLI under test) at the test database; idempotent.
+    """Create the test database and point this process (settings, ``piccolo_conf``, the CLI under test) at
+    it; once per run.
 
     Collection may need it before any fixture runs: the authorization matrix names its cases from the
-    app's route table, and building the app binds the Piccolo engine to the URL of the moment.
+    app's route table, and building the app binds the Piccolo engine to the URL of the moment (and asks
+    that database for its version).
     """
     global _test_url
     if _test_url is None:
         from app.core.database import database_url as resolve_url
         from app.core.settings import get_settings
 
-        _test_url = _with_database(_server_url(), TEST_DATABASE)
+        server = _server_url()
+        asyncio.run(_recreate_database(server))
+        _test_url = _with_database(server, TEST_DATABASE)
         os.environ["DATABASE_URL"] = _test_url
         resolve_url.cache_clear()
         get_settings.cache_clear()
@@ -85,7 +90,6 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 async def app(database_url: str):
-    await _recreate_database(_server_url())
     # From here on, everything in this process (piccolo_conf, the CLI under test)
     # talks to the test database.
     assert os.environ["DATABASE_URL"] == database_url
