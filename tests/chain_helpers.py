@@ -38,20 +38,3 @@ async def link(client, headers, enterprise_id: int, base_id: int, household_id: 
         body["end_date"] = end
     return await client.post("/api/v1/links", json=body, headers=headers)
 
-
-async def linked_household(client, admin, auth, terms: dict[str, Any] = WAGE) -> dict[str, Any]:
-    """A town, a poor village, its officer, a cooperative with its operator and base, and one registered
-    household linked to the base: what most ledger tests start from."""
-    from tests.registry_helpers import make_household, make_town, make_village, register
-
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h = await make_household(client, officer, village, 1)
-    await register(client, officer, h["id"])
-    link_id = (await link(client, operator, enterprise, base, h["id"], terms)).json()["id"]
-    return {"town": town, "village": village, "officer": officer, "enterprise": enterprise, "operator": operator,
-            "base": base, "h": h, "link": link_id}

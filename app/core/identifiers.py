@@ -1,6 +1,7 @@
 """Validation and masking of Chinese identifiers.
 
-Pure functions, standard library only: no I/O, no ORM. Every validator returns the
+Pure functions, no I/O, no ORM; the check characters come from python-stdnum
+(``stdnum.cn.ric``, ``stdnum.cn.uscc``), the layout checks and messages are ours. Every validator returns the
 normalised value and raises ``ValueError`` with a short human message (safe to show
 to a user) when the value is wrong; it raises ``TypeError`` when it is not a string.
 
@@ -18,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from stdnum.cn import ric, uscc
 
 __all__ = [
     "ResidentIdInfo",
@@ -39,12 +42,10 @@ __all__ = [
 #   15-17 sequence code; the 17th digit is odd for men, even for women
 #   18    check character, ISO 7064:1983 MOD 11-2
 #
-# MOD 11-2: weight of the i-th character (i = 1..17 from the left) is 2^(18-i) mod 11,
-# which gives the table below; the check character is chosen so that the weighted
-# sum of all 18 characters (check weight 1, 'X' = 10) is ≡ 1 (mod 11). Indexing the
-# remainder of the 17-digit sum into "10X98765432" is the usual closed form of that.
-_RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_RID_CHECK = "10X98765432"
+# The check character (ISO 7064:1983 MOD 11-2) is computed by stdnum.cn.ric. Its own
+# validate() is not used: it also looks the address code up in its bundled list of
+# divisions, which refuses codes of divisions created or merged since that list was made,
+# and its errors are not worded for the people who type these numbers in.
 _RID_MIN_BIRTH = date(1900, 1, 1)
 # ASCII digits only: str.isdigit() would also accept full-width and other Unicode digits.
 _DIGITS_17 = re.compile(r"[0-9]{17}")
@@ -57,8 +58,8 @@ def _require_str(value: object, what: str) -> str:
 
 
 def _resident_id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _RID_WEIGHTS, strict=True))
-    return _RID_CHECK[total % 11]
+    # stdnum takes the number with a check character in place and ignores that character
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 def validate_resident_id(value: str, *, today: date | None = None) -> str:
@@ -163,21 +164,19 @@ def mask_bank_card(value: str) -> str:
 # a 31-character set: digits and capital letters without I, O, S, V, Z (easily confused
 # with 1, 0, 5, U, 2). A character's numeric value is its index in that set.
 #
-# Check character (§5, ISO 7064 pure system modulus 31): weight W_i = 3^(i-1) mod 31
-# for i = 1..17; C18 = 31 - (Σ C_i·W_i mod 31), where 31 maps to 0.
+# Check character (§5, ISO 7064 pure system modulus 31) from stdnum.cn.uscc. Its own
+# validate() is not used: it wants the first 8 characters to be digits, and our messages
+# name the wrong character and its position.
 #
 # Only this check is applied. The organisation code inside (chars 9-17) has its own
 # GB 11714 check, but it is not verified here: codes assigned since 2015 (e.g. the
 # standard's own example 91350100M000100Y43) do not always satisfy it.
 _USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {c: i for i, c in enumerate(_USCC_CHARSET)}
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-# = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_ALLOWED = frozenset(_USCC_CHARSET)
 
 
 def _credit_code_check_char(first17: str) -> str:
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARSET[(31 - total % 31) % 31]
+    return str(uscc.calc_check_digit(first17))
 
 
 def validate_credit_code(value: str) -> str:
@@ -186,7 +185,7 @@ def validate_credit_code(value: str) -> str:
     if len(v) != 18:
         raise ValueError("unified social credit code must be 18 characters")
     for position, c in enumerate(v, start=1):
-        if c not in _USCC_VALUE:
+        if c not in _USCC_ALLOWED:
             raise ValueError(
                 f"unified social credit code: invalid character {c!r} at position "
                 f"{position} (allowed: digits and letters except I, O, S, V, Z)"

@@ -8,6 +8,7 @@ is never touched and two runs at once keep out of each other's way.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -57,23 +58,41 @@ async def _recreate_database(server_url: str) -> None:
         await conn.close()
 
 
+_test_url: str | None = None
+
+
+def use_test_database() -> str:
+    """Create the test database and point this process (settings, ``piccolo_conf``, the CLI under test) at
+    it; once per run.
+
+    Collection may need it before any fixture runs: the authorization matrix names its cases from the
+    app's route table, and building the app binds the Piccolo engine to the URL of the moment (and asks
+    that database for its version).
+    """
+    global _test_url
+    if _test_url is None:
+        from app.core.database import database_url as resolve_url
+        from app.core.settings import get_settings
+
+        server = _server_url()
+        asyncio.run(_recreate_database(server))
+        _test_url = _with_database(server, TEST_DATABASE)
+        os.environ["DATABASE_URL"] = _test_url
+        resolve_url.cache_clear()
+        get_settings.cache_clear()
+    return _test_url
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    return _with_database(_server_url(), TEST_DATABASE)
+    return use_test_database()
 
 
 @pytest.fixture(scope="session")
 async def app(database_url: str):
-    from app.core.database import database_url as resolve_url
-
-    await _recreate_database(_server_url())
     # From here on, everything in this process (piccolo_conf, the CLI under test)
     # talks to the test database.
-    os.environ["DATABASE_URL"] = database_url
-    resolve_url.cache_clear()
-    from app.core.settings import get_settings
-
-    get_settings.cache_clear()
+    assert os.environ["DATABASE_URL"] == database_url
 
     from app.core.database import close_pool, open_pool
     from app.main import create_app
@@ -86,8 +105,7 @@ async def app(database_url: str):
     await _admin_sql(_server_url(), f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
 
 
-@pytest.fixture(autouse=True)
-async def clean_database(app) -> None:
+async def reset_database() -> None:
     """Empty every table (the audit trail included), then put the seeded reference data back."""
     from app.core.database import connection
     from app.reference_data import seed_reference_data
@@ -103,6 +121,12 @@ async def clean_database(app) -> None:
     await seed_reference_data()
 
 
+@pytest.fixture(autouse=True)
+async def clean_database(app) -> None:
+    """Every test starts from an empty database (a module sharing one world overrides this)."""
+    await reset_database()
+
+
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
@@ -113,21 +137,24 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 TokenFactory = Callable[..., Awaitable[dict[str, str]]]
 
 
-@pytest.fixture
-def auth(app) -> TokenFactory:
-    """``await auth("finance")`` → headers with a fresh account's bearer token."""
+async def make_token(role: str, *, enterprise_id: int | None = None, town_id: int | None = None,
+                     name: str | None = None) -> dict[str, str]:
+    """Headers with a fresh account's bearer token."""
     from app.accounts.schemas import AccountCreate
     from app.accounts.service import create_account
     from app.core.principal import Role, system_principal
 
-    async def make(role: str, *, enterprise_id: int | None = None, town_id: int | None = None, name: str | None = None):
-        created = await create_account(
-            system_principal("tests"),
-            AccountCreate(name=name or f"test {role}", role=Role(role), enterprise_id=enterprise_id, town_id=town_id),
-        )
-        return {"Authorization": f"Bearer {created.token}"}
+    created = await create_account(
+        system_principal("tests"),
+        AccountCreate(name=name or f"test {role}", role=Role(role), enterprise_id=enterprise_id, town_id=town_id),
+    )
+    return {"Authorization": f"Bearer {created.token}"}
 
-    return make
+
+@pytest.fixture
+def auth(app) -> TokenFactory:
+    """``await auth("finance")`` → headers with a fresh account's bearer token."""
+    return make_token
 
 
 @pytest.fixture

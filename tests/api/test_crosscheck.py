@@ -6,18 +6,13 @@ import pytest
 
 from app.core.database import fetch
 from tests.factories import resident_id
-from tests.registry_helpers import make_household, make_town, make_village, register
+from tests.registry_helpers import make_town
+from tests.world import build_world
 
 
 @pytest.fixture
 async def setting(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    households = [await make_household(client, officer, village, n) for n in (1, 2, 3)]
-    for h in households:
-        await register(client, officer, h["id"])
-    return {"town": town, "officer": officer, "households": households}
+    return await build_world(client, admin, auth, households=3, enterprise=False)
 
 
 def _member(h, i=0):

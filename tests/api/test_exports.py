@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.chain_helpers import WAGE, linked_household, make_enterprise
+from tests.chain_helpers import WAGE, make_enterprise
 from tests.registry_helpers import make_household, make_town, make_village, register
+from tests.world import linked_household
 
 
 def rows(response) -> list[dict[str, str]]:

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from tests.chain_helpers import SHARE, WAGE, link, linked_household
+from tests.chain_helpers import SHARE, WAGE, link
 from tests.registry_helpers import step
+from tests.world import linked_household
 
 
 @pytest.fixture

@@ -21,20 +21,13 @@ from tests.registry_helpers import (
     register,
     step,
 )
+from tests.world import build_world
 
 
 @pytest.fixture
 async def chain(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1, industries=("crayfish_rice", "vegetables"))
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    household = await make_household(client, officer, village, 1)
-    await register(client, officer, household["id"])
-    return {"town": town, "village": village, "officer": officer, "enterprise": enterprise, "operator": operator,
-            "base": base, "household": household}
+    world = await build_world(client, admin, auth, industries=("crayfish_rice", "vegetables"))
+    return {**world, "household": world["h"]}
 
 
 @pytest.mark.parametrize("terms", [SHARE, WAGE, COOPERATION, FRANCHISE], ids=lambda t: t["kind"])

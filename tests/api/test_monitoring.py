@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.chain_helpers import WAGE, link, make_base, make_enterprise
+from tests.chain_helpers import WAGE
 from tests.registry_helpers import (
     ALL_MET,
     exit_household,
@@ -16,21 +16,13 @@ from tests.registry_helpers import (
     register,
     step,
 )
+from tests.world import add_link, build_world
 
 
 @pytest.fixture
 async def place(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)  # rural population 1200
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h = await make_household(client, officer, village, 1)  # three members
-    await register(client, officer, h["id"])
-    wage = (await link(client, operator, enterprise, base, h["id"], WAGE)).json()["id"]
-    return {"town": town, "village": village, "officer": officer, "operator": operator, "enterprise": enterprise,
-            "base": base, "h": h, "wage": wage}
+    world = await build_world(client, admin, auth)
+    return {**world, "wage": await add_link(client, world, WAGE)}
 
 
 async def pay(client, place, amount, reference, paid_on="2017-12-01"):

@@ -14,39 +14,19 @@ from tests.chain_helpers import (
     FRANCHISE,
     SHARE,
     WAGE,
-    link,
-    make_base,
     make_enterprise,
 )
 from tests.registry_helpers import (
-    make_household,
-    make_town,
-    make_village,
-    register,
     step,
 )
+from tests.world import add_link, build_world
 
 
 @pytest.fixture
 async def chain(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village, name="积玉口虾稻基地")
-    households = []
-    for n in (1, 2):
-        h = await make_household(client, officer, village, n)
-        await register(client, officer, h["id"])
-        households.append(h)
-    links = {}
-    for terms in (SHARE, WAGE, COOPERATION, FRANCHISE):
-        r = await link(client, operator, enterprise, base, households[0]["id"], terms)
-        links[terms["kind"]] = r.json()["id"]
-    wage2 = (await link(client, operator, enterprise, base, households[1]["id"], WAGE)).json()["id"]
-    return {"town": town, "village": village, "officer": officer, "enterprise": enterprise, "operator": operator,
-            "base": base, "households": households, "links": links, "wage2": wage2}
+    world = await build_world(client, admin, auth, households=2, base_name="积玉口虾稻基地")
+    links = {terms["kind"]: await add_link(client, world, terms) for terms in (SHARE, WAGE, COOPERATION, FRANCHISE)}
+    return {**world, "links": links, "wage2": await add_link(client, world, WAGE, household=1)}
 
 
 def payout(link_id: int, income_type: str, amount: str = "400.00", reference: str = "P-1", **kw):

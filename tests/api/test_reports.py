@@ -9,11 +9,10 @@ from tests.chain_helpers import (
     FRANCHISE,
     SHARE,
     WAGE,
-    link,
-    make_base,
     make_enterprise,
 )
-from tests.registry_helpers import make_household, make_town, make_village, register
+from tests.registry_helpers import make_town
+from tests.world import add_link, build_world
 
 
 def payout(link_id, income_type, amount, reference, period_from="2017-01-01", period_to="2017-12-31",
@@ -24,21 +23,13 @@ def payout(link_id, income_type, amount, reference, period_from="2017-01-01", pe
 
 @pytest.fixture
 async def ledger(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town)
-    enterprise = await make_enterprise(client, admin, town, 1)
-    operator = await auth("operator", enterprise_id=enterprise)
-    base = await make_base(client, operator, enterprise, village)
-    h1 = await make_household(client, officer, village, 1)  # three members
-    h2 = await make_household(client, officer, village, 2)
-    for h in (h1, h2):
-        await register(client, officer, h["id"])
-    links = {t["kind"]: (await link(client, operator, enterprise, base, h1["id"], t)).json()["id"]
-             for t in (SHARE, WAGE, COOPERATION, FRANCHISE)}
-    share2 = (await link(client, operator, enterprise, base, h2["id"],
-                         {**SHARE, "share_capital": "10000.00", "dividend_rate": "0.06"}, start="2017-07-01")).json()["id"]
-    wage2 = (await link(client, operator, enterprise, base, h2["id"], WAGE)).json()["id"]
+    world = await build_world(client, admin, auth, households=2)
+    h1, h2 = world["households"]
+    enterprise, operator, officer = world["enterprise"], world["operator"], world["officer"]
+    links = {t["kind"]: await add_link(client, world, t) for t in (SHARE, WAGE, COOPERATION, FRANCHISE)}
+    share2 = await add_link(client, world, {**SHARE, "share_capital": "10000.00", "dividend_rate": "0.06"}, household=1,
+                            start="2017-07-01")
+    wage2 = await add_link(client, world, WAGE, household=1)
     rows = [
         payout(links["share"], "dividend", "400.00", "D-1"),
         payout(links["wage"], "wage", "3600.00", "W-1"),

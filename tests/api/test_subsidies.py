@@ -15,9 +15,9 @@ from tests.registry_helpers import (
     make_household,
     make_town,
     make_village,
-    register,
     step,
 )
+from tests.world import build_world
 
 SCHEME = {
     "year": 2017, "name": "2017 special planting and breeding subsidy", "budget": "5000000.00",
@@ -33,19 +33,12 @@ SCHEME = {
 
 @pytest.fixture
 async def world(client, admin, auth):
-    town = await make_town(client, admin)
-    village = await make_village(client, admin, town)
-    officer = await auth("town_officer", town_id=town, name="熊口 扶贫专干")
-    finance = await auth("finance", name="财政局 王会计")
-    households = []
-    for n in (1, 2, 3):
-        h = await make_household(client, officer, village, n)
-        await register(client, officer, h["id"])
-        households.append(h)
+    world = await build_world(client, admin, auth, households=3, enterprise=False, officer_name="熊口 扶贫专干",
+                              finance_name="财政局 王会计")
+    finance = world["finance"]
     scheme = (await client.post("/api/v1/subsidy-schemes", json=SCHEME, headers=finance)).json()
     assert (await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)).status_code == 200
-    return {"town": town, "village": village, "officer": officer, "finance": finance, "households": households,
-            "scheme": scheme}
+    return {**world, "scheme": scheme}
 
 
 async def file(client, w, household, industry, quantity, headers=None):

@@ -1,8 +1,9 @@
 """The exit test and the village incidence rule, without a database."""
 
+from datetime import date
 from decimal import Decimal
 
-from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test
+from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test, revisit_due
 from app.registry.rules import incidence_refusal
 
 ALL = {key: True for key, _ in CHECKLIST}
@@ -40,3 +41,32 @@ def test_village_incidence_must_be_below_the_threshold():
     refusal = incidence_refusal(24, 1200, Decimal("0.02"))  # exactly 2.00 %
     assert refusal is not None and "2.00%" in refusal
     assert "not recorded" in incidence_refusal(0, None, Decimal("0.02"))
+
+
+def test_a_household_of_no_members_has_no_income_per_head_and_fails():
+    t = exit_test(ALL, Decimal("5000"), Decimal("0"), 0, Decimal("2952"))
+    assert t.per_capita == Decimal("0.00") and not t.passed
+
+
+def test_the_record_shows_the_sum_redone_by_hand():
+    t = exit_test(ALL, Decimal("8000.00"), Decimal("1000.00"), 3, Decimal("2952"))
+    assert t.lines[-2] == ("income 8000.00 from the ledger + 1000.00 other net income = 9000.00 over 3 member(s)"
+                           " = 3000.00 per person")
+    assert t.lines[-1] == "above the poverty line 2952.00: met"
+    assert [line.rsplit(": ", 1)[1] for line in t.lines[:len(CHECKLIST)]] == ["met"] * len(CHECKLIST)
+
+
+def test_the_checklist_needs_every_item():
+    # a missing answer is not taken as met
+    incomplete = {key: True for key, _ in CHECKLIST[1:]}
+    try:
+        exit_test(incomplete, Decimal("99999"), Decimal("0"), 1, Decimal("2952"))
+    except KeyError as exc:
+        assert exc.args == (CHECKLIST[0][0],)
+    else:
+        raise AssertionError("an incomplete checklist passed")
+
+
+def test_a_revisit_is_due_the_given_days_after():
+    assert revisit_due(date(2017, 12, 15), 30) == date(2018, 1, 14)
+    assert revisit_due(date(2020, 2, 28), 1) == date(2020, 2, 29)

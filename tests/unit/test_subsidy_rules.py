@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from app.links.rules import link_refusal
+from app.registry.rules import HouseholdStatus
 from app.subsidies.rules import (
+    ELIGIBLE_STATUSES,
+    PRE_REGISTRATION_STATUSES,
     Calculation,
     Rate,
     Tier,
@@ -649,3 +654,30 @@ def test_one_line_per_tier(rate: Rate, q: Decimal) -> None:
     assume(q >= rate.min_quantity)
     tier_lines = [x for x in calc.lines if x.startswith("tier ")]
     assert len(tier_lines) == len(rate.tiers)
+
+
+# --------------------------------------------------------------------------------------
+# Agreement with the registry and links
+# --------------------------------------------------------------------------------------
+
+
+def test_every_registry_status_is_known_to_the_eligibility_rule() -> None:
+    from_registry = {s.value for s in HouseholdStatus}
+    assert ELIGIBLE_STATUSES | PRE_REGISTRATION_STATUSES | {"exited", "removed"} == from_registry
+    for status in from_registry:
+        assert "unknown" not in is_eligible(status, 2018, 2017, 2020)[1], status
+
+
+@given(
+    st.sampled_from([s.value for s in HouseholdStatus]),
+    st.integers(2014, 2030),
+    st.integers(2014, 2040),
+    st.integers(0, 20),
+)
+def test_a_household_may_claim_in_a_year_exactly_when_it_may_be_linked_that_year(
+    status: str, exited_year: int, year: int, continuation_years: int
+) -> None:
+    # one policy, 脱贫不脱钩: the subsidy and the link rules must not disagree about a year
+    claim_ok, _ = is_eligible(status, year, exited_year, exited_year + continuation_years)
+    link_ok = link_refusal(status, exited_year, date(year, 1, 1), continuation_years) is None
+    assert claim_ok is link_ok
