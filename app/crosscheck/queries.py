@@ -43,7 +43,8 @@ SELECT household, array_agg(id ORDER BY id) AS flag_ids FROM matched GROUP BY ho
 
 _MATCH_RECORDS = """
 WITH batch AS (
-    SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS b(department, item, id_number, as_of)
+    SELECT DISTINCT *
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS b(department, item, id_number, as_of)
 )""" + _FLAG_BATCH
 
 # records already stored: those of some ID numbers (people who joined), or of one rule's item (a rule saved)
@@ -161,7 +162,8 @@ async def save_rule(db: Db, data: RuleIn) -> RuleOut:
 async def insert_missing_rules(db: Db, rules: Sequence[tuple[str, str, str, Decimal | None]]) -> None:
     await db.execute(
         "INSERT INTO cross_check_rule (department, item, description, min_value, active, created_at)"
-        " SELECT d, i, t, v, true, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[]) AS s(d, i, t, v)"
+        " SELECT d, i, t, v, true, now()"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[]) AS s(d, i, t, v)"
         " ON CONFLICT (department, item) DO NOTHING",
         [r[0] for r in rules], [r[1] for r in rules], [r[2] for r in rules], [r[3] for r in rules],
     )

@@ -21,6 +21,11 @@ from app.monitoring.schemas import AssessmentOut, HardshipOut, RevisitOut
 _KEYS = [key for key, _ in CHECKLIST]
 
 
+def _written(row: Any) -> dict[str, Any]:
+    assert row is not None  # INSERT ... RETURNING answers with the row it wrote
+    return dict(row)
+
+
 def _assessment(row: Any) -> AssessmentOut:
     return msgspec.convert({
         **dict(row), "household_id": row["household"],
@@ -93,7 +98,7 @@ async def best_assessment(db: Db, household_id: int, year: int) -> AssessmentVer
 
 async def insert_hardship(db: Db, household_id: int, kind: str, occurred_on: date, note: str | None,
                           recorded_by: int | None) -> HardshipOut:
-    return msgspec.convert(dict(await db.fetchrow(
+    return msgspec.convert(_written(await db.fetchrow(
         "INSERT INTO hardship_event (household, kind, occurred_on, note, recorded_by, created_at)"
         " VALUES ($1, $2, $3, $4, $5, now())"
         " RETURNING id, household AS household_id, kind, occurred_on, note, created_at",
@@ -106,7 +111,7 @@ _REVISIT = "id, household AS household_id, trigger, trigger_ref, visited_on, out
 
 async def insert_revisit(db: Db, household_id: int, trigger: str, trigger_ref: str, visited_on: date,
                          outcome: str, note: str | None, recorded_by: int | None) -> RevisitOut:
-    return msgspec.convert(dict(await db.fetchrow(
+    return msgspec.convert(_written(await db.fetchrow(
         "INSERT INTO revisit (household, trigger, trigger_ref, visited_on, outcome, note, recorded_by, created_at)"
         f" VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING {_REVISIT}",
         household_id, trigger, trigger_ref, visited_on, outcome, note, recorded_by,
