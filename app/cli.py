@@ -8,6 +8,7 @@ import signal
 import sys
 
 from app.core.principal import Role
+from app.domains import wire_events
 
 
 def _run(coro):
@@ -27,6 +28,7 @@ def _load_demo(*, quiet_if_present: bool) -> int:
     async def go():
         import piccolo_conf  # noqa: F401
 
+        wire_events()
         return await load_demo()
 
     try:
@@ -87,6 +89,7 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
     async def go():
         import piccolo_conf  # noqa: F401
 
+        wire_events()
         return await create_account(system_principal("cli"), data)
 
     from app.core.errors import DomainError
@@ -129,6 +132,7 @@ def cmd_accounts_revoke(args: argparse.Namespace) -> int:
     async def go():
         import piccolo_conf  # noqa: F401
 
+        wire_events()
         return await revoke_account(system_principal("cli"), args.account_id)
 
     try:

@@ -8,9 +8,11 @@ as ``SUBSCRIPTIONS``; ``wire_events`` puts them on the process's bus once, at st
 from __future__ import annotations
 
 from app.core.events import BUS, EventBus, Subscriptions
+from app.crosscheck.subscribers import SUBSCRIPTIONS as CROSSCHECK
 from app.links.subscribers import SUBSCRIPTIONS as LINKS
+from app.monitoring.subscribers import SUBSCRIPTIONS as MONITORING
 
-DOMAIN_SUBSCRIPTIONS: list[Subscriptions] = [LINKS]
+DOMAIN_SUBSCRIPTIONS: list[Subscriptions] = [LINKS, CROSSCHECK, MONITORING]
 
 
 def wire_events(bus: EventBus = BUS) -> EventBus:

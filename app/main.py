@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -21,6 +22,7 @@ from app.console.pages import ConsolePages
 from app.console.town_pages import TownPages
 from app.console.web import CONSOLE_EXCEPTION_HANDLERS
 from app.crosscheck.controllers import CrossCheckController
+from app.crosscheck.service import household_flags
 from app.core.database import close_pool, open_pool
 from app.enterprises.controllers import EnterpriseController
 from app.exports.controllers import ExportController
@@ -35,6 +37,7 @@ from app.monitoring.controllers import (
     MonitoringController,
 )
 from app.core.openapi import document_problems
+from app.domains import wire_events
 from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
 from app.payouts.report_controllers import (
@@ -44,6 +47,7 @@ from app.payouts.report_controllers import (
     PovertyLineController,
 )
 from app.registry.controllers import TownController, VillageController
+from app.registry.household_service import FlagReader
 from app.registry.household_controllers import (
     HouseholdController,
     MemberController,
@@ -94,11 +98,19 @@ ROUTES = [
 ]
 
 
+def provide_household_flags() -> FlagReader:
+    """The household detail's cross-check flags come from the cross-check domain, which the registry
+    does not import."""
+    return household_flags
+
+
 def create_app() -> Litestar:
     import piccolo_conf  # noqa: F401  - configures the engine (and starts the embedded database if needed)
 
+    wire_events()
     app = Litestar(
         route_handlers=ROUTES,
+        dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
         middleware=[auth_middleware],
         exception_handlers={**EXCEPTION_HANDLERS, **CONSOLE_EXCEPTION_HANDLERS},

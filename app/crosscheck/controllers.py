@@ -50,10 +50,14 @@ class CrossCheckController(Controller):
     async def import_csv(self, request: Request, data: MultipartBody[CsvUpload]) -> ImportResult:
         """The same from a CSV upload (field ``file``): department, item, id_number, value, as_of."""
         rows = read_rows(await read_upload(data), {"department", "item", "id_number", "as_of"})
-        records, errors = [], []
+        records: list[DepartmentRecordIn] = []
+        errors: list[RowError] = []
         for line, values in rows:
             parsed = convert_row(line, values, DepartmentRecordIn)
-            (errors if isinstance(parsed, RowError) else records).append(parsed)
+            if isinstance(parsed, RowError):
+                errors.append(parsed)
+            else:
+                records.append(parsed)
         if errors:
             raise _refuse(errors)
         if len(records) > MAX_RECORDS:

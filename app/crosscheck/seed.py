@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from app.core.database import fetch
+from app.core.uow import unit_of_work
+from app.crosscheck import queries
 
 SEED_RULES = [
     # department, item, description, min_value (None: any record counts)
@@ -17,9 +18,5 @@ SEED_RULES = [
 
 
 async def seed_rules() -> None:
-    await fetch(
-        "INSERT INTO cross_check_rule (department, item, description, min_value, active, created_at)"
-        " SELECT d, i, t, v, true, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[]) AS s(d, i, t, v)"
-        " ON CONFLICT (department, item) DO NOTHING",
-        [r[0] for r in SEED_RULES], [r[1] for r in SEED_RULES], [r[2] for r in SEED_RULES], [r[3] for r in SEED_RULES],
-    )
+    async with unit_of_work() as uow:
+        await queries.insert_missing_rules(uow, SEED_RULES)

@@ -33,14 +33,14 @@ class ExportController(Controller):
          dependencies={"filters": Provide(provide_household_filter)})
     async def households(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> Stream:
         """Households as CSV, with the filters of the household list and the caller's scope."""
-        sql, args = households.list_query(request.user, filters)
-        return csv_stream(
-            "households.csv", sql + " ORDER BY h.id", args,
+        return csv_items(
+            "households.csv", households.export_households(request.user, filters),
             ["id", "registry_no", "town", "village", "attribute", "causes", "status", "head", "people",
              "late_addition", "registered_on", "exited_year", "removed_reason", "open_flags"],
-            lambda r: [r["id"], r["registry_no"], r["town_name"], r["village_name"], r["attribute"],
-                       ";".join(r["causes"]), r["status"], _text(r["head_name"]), r["people"], r["late_addition"],
-                       _text(r["registered_on"]), _text(r["exited_year"]), _text(r["removed_reason"]), r["open_flags"]],
+            lambda h: [h.id, h.registry_no, h.town_name, h.village_name, h.attribute.value,
+                       ";".join(c.value for c in h.causes), h.status.value, _text(h.head_name), h.people,
+                       h.late_addition, _text(h.registered_on), _text(h.exited_year),
+                       _text(h.removed_reason and h.removed_reason.value), h.open_flags],
         )
 
     @get("/payouts.csv", operation_id="exportPayouts", media_type="text/csv",

@@ -29,6 +29,11 @@ class ExitTest:
     """The whole test, one line per item, for the record."""
 
 
+def per_capita_income(total: Decimal, members: int) -> Decimal:
+    """A year's income per member, half-up to the fen: the exit test and the monitoring list agree."""
+    return round_fen(Decimal(total) / members) if members else Decimal("0.00")
+
+
 def exit_test(checklist: dict[str, bool], ledger_income: Decimal, other_net_income: Decimal, members: int,
               poverty_line: Decimal) -> ExitTest:
     """一有两不愁四保障: income stably above the line, and every guarantee met."""
@@ -39,7 +44,7 @@ def exit_test(checklist: dict[str, bool], ledger_income: Decimal, other_net_inco
         if not met:
             reasons.append(f"{label} is not met")
     total = ledger_income + other_net_income
-    per_capita = round_fen(total / members) if members else Decimal("0.00")
+    per_capita = per_capita_income(total, members)
     lines.append(f"income {ledger_income:.2f} from the ledger + {other_net_income:.2f} other net income"
                  f" = {total:.2f} over {members} member(s) = {per_capita:.2f} per person")
     if per_capita > poverty_line:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-
 from app.core.errors import Forbidden, NotFound
 from app.core.principal import Principal, Role
-from app.core.database import fetchrow
+from app.core.uow import Db, reading
+from app.registry import queries
+from app.registry.queries import HouseholdState
 
 
 def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
@@ -19,35 +18,29 @@ def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
     return None, None
 
 
-# SQL fragment narrowing households ``h`` (joined to village ``v``) to a caller's scope;
-# takes the two parameters scope_filter returns, at positions $n and $n+1.
-def scope_sql(n: int) -> str:
-    return (
-        f"(${n}::int IS NULL OR v.town = ${n}) AND "
-        f"(${n + 1}::int IS NULL OR EXISTS (SELECT 1 FROM link l WHERE l.household = h.id AND l.enterprise = ${n + 1}))"
-    )
+async def load_household(principal: Principal, household_id: int, *, for_update: bool = False,
+                         db: Db | None = None) -> HouseholdState:
+    """The household with its town, after checking the caller may see it (404 / 403).
+
+    ``db`` is the caller's unit of work (needed with ``for_update``, which holds the row to its end);
+    without it the household is read on a connection of its own.
+    """
+    if db is None:
+        if for_update:
+            raise RuntimeError("a household is locked in the caller's unit of work: pass db=uow")
+        async with reading() as conn:
+            return await _load(conn, principal, household_id, False)
+    return await _load(db, principal, household_id, for_update)
 
 
-async def load_household(principal: Principal, household_id: int, *, for_update: bool = False) -> Any:
-    """The household row with its town, after checking the caller may see it (404 / 403)."""
-    lock = " FOR UPDATE OF h" if for_update else ""
-    row = await fetchrow(
-        "SELECT h.*, v.town AS town_id FROM household h JOIN village v ON v.id = h.village WHERE h.id = $1" + lock,
-        household_id,
-    )
-    if row is None:
+async def _load(db: Db, principal: Principal, household_id: int, lock: bool) -> HouseholdState:
+    household = await queries.household_state(db, household_id, lock=lock)
+    if household is None:
         raise NotFound(f"household {household_id} does not exist")
-    ensure_may_see(principal, row["town_id"], await _linked_to(principal, household_id))
-    return row
-
-
-async def _linked_to(principal: Principal, household_id: int) -> bool:
-    if principal.role is not Role.operator:
-        return False
-    row = await fetchrow(
-        "SELECT 1 FROM link WHERE household = $1 AND enterprise = $2 LIMIT 1", household_id, principal.enterprise_id
-    )
-    return row is not None
+    linked = principal.role is Role.operator and await queries.linked_to_enterprise(
+        db, household_id, principal.enterprise_id)
+    ensure_may_see(principal, household.town_id, linked)
+    return household
 
 
 def ensure_may_see(principal: Principal, town_id: int, linked_to_operator: bool) -> None:

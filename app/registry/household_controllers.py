@@ -8,6 +8,7 @@ from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
 from app.registry import household_service as service
+from app.registry.household_service import FlagReader
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household
 from app.registry.rules import Attribute, Cause, HouseholdStatus
@@ -52,9 +53,10 @@ class HouseholdController(Controller):
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_household_filter)}
 
     @post("/", operation_id="createHousehold", guards=[registry_keepers])
-    async def create(self, request: Request, data: JSONBody[HouseholdCreate]) -> HouseholdDetail:
+    async def create(self, request: Request, data: JSONBody[HouseholdCreate],
+                     household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
         """Record an application (申请) with its members; the household starts as ``applied``."""
-        return await service.create_household(request.user, data)
+        return await service.create_household(request.user, data, household_flags)
 
     @get("/", operation_id="listHouseholds")
     async def list_households(
@@ -69,26 +71,29 @@ class HouseholdController(Controller):
         return await service.count_households(request.user, filters)
 
     @get("/{household_id:int}", operation_id="getHousehold")
-    async def get_household(self, request: Request, household_id: PathId) -> HouseholdDetail:
+    async def get_household(self, request: Request, household_id: PathId,
+                            household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
         """A household with its members, events, objections and cross-check flags."""
-        detail = await service.get_household(request.user, household_id)
+        detail = await service.get_household(request.user, household_id, household_flags)
         return mask_household(detail) if masks_personal_data(request.user) else detail
 
     @post("/{household_id:int}/transitions", operation_id="transitionHousehold", guards=[registry_keepers],
           status_code=200)
     async def transition(
-        self, request: Request, household_id: PathId, data: JSONBody[TransitionIn]
+        self, request: Request, household_id: PathId, data: JSONBody[TransitionIn],
+        household_flags: NamedDependency[FlagReader],
     ) -> HouseholdDetail:
         """Take the next step: identification, exit (with ``exit_year``), return, or removal (with ``reason``).
 
         An illegal step is a 409 listing the allowed ones.
         """
-        return await service.transition(request.user, household_id, data)
+        return await service.transition(request.user, household_id, data, household_flags)
 
     @post("/{household_id:int}/members", operation_id="addMember", guards=[registry_keepers])
-    async def add_member(self, request: Request, household_id: PathId, data: JSONBody[MemberIn]) -> HouseholdDetail:
+    async def add_member(self, request: Request, household_id: PathId, data: JSONBody[MemberIn],
+                         household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
         """Add a member (a birth, a marriage, a return home); an ID number held in another household is a 409."""
-        return await service.add_member(request.user, household_id, data)
+        return await service.add_member(request.user, household_id, data, household_flags)
 
     @post("/{household_id:int}/objections", operation_id="raiseObjection", guards=[registry_keepers])
     async def raise_objection(
@@ -104,10 +109,11 @@ class MemberController(Controller):
     guards = [registry_keepers]
 
     @post("/{member_id:int}/leave", operation_id="memberLeaves", status_code=200)
-    async def leave(self, request: Request, member_id: PathId, data: JSONBody[MemberLeave]) -> HouseholdDetail:
+    async def leave(self, request: Request, member_id: PathId, data: JSONBody[MemberLeave],
+                    household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
         """A member leaves the household (deceased, moved away, married out) on a day: kept in its history,
         no longer counted from then (people, per-capita income, incidence)."""
-        return await service.member_leaves(request.user, member_id, data)
+        return await service.member_leaves(request.user, member_id, data, household_flags)
 
 
 class ObjectionController(Controller):

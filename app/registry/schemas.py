@@ -7,7 +7,6 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
-from app.crosscheck.schemas import FlagOut
 from app.core.identifiers import validate_bank_card, validate_resident_id
 from app.registry.rules import (
     Attribute,
@@ -227,6 +226,24 @@ class ObjectionOut(msgspec.Struct, kw_only=True):
     resolution_note: str | None
 
 
+class HouseholdFlag(msgspec.Struct, kw_only=True):
+    """A cross-check flag as the household detail shows it; the cross-check domain supplies them
+    (see ``FlagReader`` in household_service), the registry only says what it shows."""
+
+    id: int
+    household_id: Id
+    member_id: Id
+    member_name: str
+    rule_id: Id
+    rule: str
+    evidence: dict[str, Any]
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: int | None
+    note: str | None
+
+
 class HouseholdDetail(HouseholdOut, kw_only=True):
     address: str | None
     phone: str | None
@@ -237,7 +254,7 @@ class HouseholdDetail(HouseholdOut, kw_only=True):
     members: list[MemberOut]
     events: list[EventOut]
     objections: list[ObjectionOut]
-    flags: list[FlagOut]
+    flags: list[HouseholdFlag]
 
 
 class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from app.core.database import fetch
+from app.core.uow import unit_of_work
+from app.registry import queries
 
 SEED_POVERTY_LINES = {
     2014: Decimal("2800"),
@@ -16,8 +17,5 @@ SEED_POVERTY_LINES = {
 
 
 async def seed_poverty_lines() -> None:
-    await fetch(
-        "INSERT INTO poverty_line (year, amount, created_at) SELECT y, a, now()"
-        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT (year) DO NOTHING",
-        list(SEED_POVERTY_LINES), list(SEED_POVERTY_LINES.values()),
-    )
+    async with unit_of_work() as uow:
+        await queries.insert_poverty_lines(uow, SEED_POVERTY_LINES)

@@ -143,6 +143,23 @@ async def test_each_monitoring_trigger_and_revisits(client, admin, place):
     assert detail["status"] == "returned"
 
 
+async def test_the_monitoring_list_rounds_per_capita_income_as_the_exit_test_does(client, place):
+    hid, officer = place["h"]["id"], place["officer"]
+    # two members counted in 2017: the child left before the year began
+    child = next(m for m in place["h"]["members"] if m["relation"] not in ("head", "spouse"))
+    r = await client.post(f"/api/v1/members/{child['id']}/leave", json={"reason": "moved_away",
+                          "left_on": "2016-12-31"}, headers=officer)
+    assert r.status_code == 200, r.text
+    await pay(client, place, "8851.25", "W-1")
+    a = (await client.post(f"/api/v1/households/{hid}/assessments", json=assessment(), headers=officer)).json()
+    assert (a["members"], a["per_capita"], a["passed"]) == (2, "4425.63", True)  # 4425.625, half-up
+    assert (await step(client, officer, hid, "exited", exit_year=2017)).status_code == 200
+    # under 1.5 × 2952 = 4428: watched, with the assessment's figure
+    items = (await client.get("/api/v1/monitoring?year=2017", headers=officer)).json()["items"]
+    assert [e["trigger"] for e in items] == ["low_income"]
+    assert "per-capita income 4425.63 " in items[0]["detail"]
+
+
 async def test_monitoring_is_scoped_to_the_officers_town(client, admin, auth, place):
     await client.post(f"/api/v1/households/{place['h']['id']}/hardships", json={
         "kind": "disaster", "occurred_on": "2017-07-01"}, headers=place["officer"])

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test, revisit_due
+from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test, per_capita_income, revisit_due
 from app.registry.rules import incidence_refusal
 
 ALL = {key: True for key, _ in CHECKLIST}
@@ -23,6 +23,13 @@ def test_income_exactly_at_the_line_is_not_above_it():
 
 def test_per_capita_rounds_half_up_to_the_fen():
     assert exit_test(ALL, Decimal("10.00"), Decimal("0.01"), 2, Decimal("1")).per_capita == Decimal("5.01")  # 5.005
+
+
+def test_per_capita_income_is_the_exit_tests_figure():
+    # 4425.625: half-up gives 4425.63 (half-even would give 4425.62); the monitoring list uses the same function
+    assert per_capita_income(Decimal("8851.25"), 2) == Decimal("4425.63")
+    assert exit_test(ALL, Decimal("8851.25"), Decimal("0"), 2, Decimal("2952")).per_capita == Decimal("4425.63")
+    assert per_capita_income(Decimal("100"), 0) == Decimal("0.00")
 
 
 def test_each_unmet_guarantee_is_a_reason():

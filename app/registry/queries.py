@@ -1,0 +1,488 @@
+"""The registry's SQL: towns, villages, households, members, their history and objections.
+
+Every function takes the connection or unit of work it runs on; none opens a transaction.
+Filters and the caller's scope are parameters (``$n IS NULL OR ...``), never text spliced
+into a statement. Reads join the cross-check flags and the links where a list needs them
+(a household's open flags, an operator's linked households); writes touch only registry tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import msgspec
+
+from app.core.pagination import Page, PageParams, fetch_page
+from app.core.principal import Principal
+from app.core.uow import Db, stream_rows
+from app.registry.schemas import (
+    EventOut,
+    HouseholdOut,
+    MemberOut,
+    ObjectionOut,
+    TownOut,
+    VillageOut,
+)
+
+T = TypeVar("T")
+
+
+def _as(struct_type: type[T], row: Any) -> T:
+    return msgspec.convert(dict(row), struct_type)
+
+
+# ---- towns and villages ------------------------------------------------------------------
+
+_TOWN = "SELECT id, name, code, created_at FROM town"
+_VILLAGE = "id, town AS town_id, name, is_poor_village, registered_year, exited_year, rural_population, created_at"
+
+
+async def insert_town(db: Db, name: str, code: str | None) -> TownOut:
+    return _as(TownOut, await db.fetchrow(
+        "INSERT INTO town (name, code, created_at) VALUES ($1, $2, now()) RETURNING id, name, code, created_at",
+        name, code,
+    ))
+
+
+async def town_by_id(db: Db, town_id: int) -> TownOut | None:
+    row = await db.fetchrow(_TOWN + " WHERE id = $1", town_id)
+    return None if row is None else _as(TownOut, row)
+
+
+async def page_of_towns(db: Db, page: PageParams) -> Page[TownOut]:
+    return await fetch_page(_TOWN, [], page, "name", lambda r: _as(TownOut, r), db=db)
+
+
+async def town_exists(db: Db, town_id: int) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
+
+
+async def village_name_taken(db: Db, town_id: int, name: str) -> bool:
+    return bool(await db.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM village WHERE town = $1 AND name = $2)", town_id, name))
+
+
+async def insert_village(db: Db, town_id: int, name: str, is_poor_village: bool, registered_year: int | None,
+                         rural_population: int | None) -> VillageOut:
+    return _as(VillageOut, await db.fetchrow(
+        "INSERT INTO village (town, name, is_poor_village, registered_year, rural_population, created_at)"
+        f" VALUES ($1, $2, $3, $4, $5, now()) RETURNING {_VILLAGE}",
+        town_id, name, is_poor_village, registered_year, rural_population,
+    ))
+
+
+async def village_by_id(db: Db, village_id: int, *, lock: bool = False) -> VillageOut | None:
+    sql = f"SELECT {_VILLAGE} FROM village WHERE id = $1"
+    row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, village_id)
+    return None if row is None else _as(VillageOut, row)
+
+
+async def village_town(db: Db, village_id: int) -> int | None:
+    """The town a village is in; None when there is no such village."""
+    town = await db.fetchval("SELECT town FROM village WHERE id = $1", village_id)
+    return None if town is None else int(town)
+
+
+async def page_of_villages(db: Db, page: PageParams, town_id: int | None, poor: bool | None,
+                           exited: bool | None) -> Page[VillageOut]:
+    return await fetch_page(
+        f"SELECT {_VILLAGE} FROM village WHERE ($1::int IS NULL OR town = $1)"
+        " AND ($2::bool IS NULL OR is_poor_village = $2) AND ($3::bool IS NULL OR (exited_year IS NOT NULL) = $3)",
+        [town_id, poor, exited], page, "town_id, name", lambda r: _as(VillageOut, r), db=db,
+    )
+
+
+async def update_village(db: Db, village_id: int, name: str | None, rural_population: int | None) -> VillageOut:
+    return _as(VillageOut, await db.fetchrow(
+        "UPDATE village SET name = coalesce($2, name), rural_population = coalesce($3, rural_population)"
+        f" WHERE id = $1 RETURNING {_VILLAGE}",
+        village_id, name, rural_population,
+    ))
+
+
+async def list_as_poor(db: Db, village_id: int, registered_year: int) -> VillageOut:
+    return _as(VillageOut, await db.fetchrow(
+        f"UPDATE village SET is_poor_village = true, registered_year = $2 WHERE id = $1 RETURNING {_VILLAGE}",
+        village_id, registered_year,
+    ))
+
+
+async def exit_village(db: Db, village_id: int, year: int) -> VillageOut:
+    return _as(VillageOut, await db.fetchrow(
+        f"UPDATE village SET exited_year = $2 WHERE id = $1 RETURNING {_VILLAGE}", village_id, year))
+
+
+async def poor_people_in_village(db: Db, village_id: int) -> int:
+    """Registered-and-not-exited people still in their household."""
+    return int(await db.fetchval(
+        "SELECT count(m.id) FROM household h JOIN member m ON m.household = h.id"
+        " WHERE h.village = $1 AND h.status IN ('registered', 'returned') AND m.left_on IS NULL", village_id,
+    ))
+
+
+async def insert_poverty_lines(db: Db, lines: dict[int, Decimal]) -> None:
+    await db.execute(
+        "INSERT INTO poverty_line (year, amount, created_at) SELECT y, a, now()"
+        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT (year) DO NOTHING",
+        list(lines), list(lines.values()),
+    )
+
+
+# ---- households: who may see them ----------------------------------------------------------
+
+
+class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
+    """What access checks and status steps need of a household."""
+
+    id: int
+    registry_no: str
+    village_id: int
+    town_id: int
+    status: str
+    notice_started_at: datetime | None
+    registered_on: date | None
+    exited_year: int | None
+    removed_reason: str | None
+    late_addition: bool
+
+    def __getitem__(self, key: str) -> Any:
+        # callers in other domains still read it as a row (household["status"]) until they are converted
+        return getattr(self, key)
+
+
+async def household_state(db: Db, household_id: int, *, lock: bool = False) -> HouseholdState | None:
+    sql = (
+        "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, h.status, h.notice_started_at,"
+        " h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = $1"
+    )
+    row = await db.fetchrow(sql + " FOR UPDATE OF h" if lock else sql, household_id)
+    return None if row is None else _as(HouseholdState, row)
+
+
+async def linked_to_enterprise(db: Db, household_id: int, enterprise_id: int | None) -> bool:
+    return bool(await db.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM link WHERE household = $1 AND enterprise = $2)", household_id, enterprise_id))
+
+
+# ---- households: lists, counts, exports ----------------------------------------------------
+
+
+class HouseholdQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which households a list, a count or an export reads; ``scope_*`` is the caller's reach."""
+
+    town_id: int | None = None
+    village_id: int | None = None
+    status: str | None = None
+    attribute: str | None = None
+    cause: str | None = None
+    late_addition: bool | None = None
+    flagged: bool | None = None
+    scope_town_id: int | None = None
+    scope_enterprise_id: int | None = None
+
+
+_SUMMARY_COLUMNS = """
+SELECT h.id, h.registry_no, h.village AS village_id, v.name AS village_name, v.town AS town_id,
+       t.name AS town_name, h.attribute, h.causes, h.status, hd.name AS head_name,
+       (SELECT count(*) FROM member m WHERE m.household = h.id AND m.left_on IS NULL) AS people,
+       h.late_addition, h.registered_on, h.exited_year, h.removed_reason,
+       (SELECT count(*) FROM cross_check_flag f WHERE f.household = h.id AND f.status = 'open') AS open_flags,
+       h.created_at, h.address, h.phone, h.bank_name, h.bank_card, h.notice_started_at
+FROM household h
+JOIN village v ON v.id = h.village
+JOIN town t ON t.id = v.town
+LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head' AND hd.left_on IS NULL
+"""
+
+# $8 and $9 narrow to the caller's town, or to the households linked to the caller's enterprise
+_FILTERS = """
+WHERE ($1::int IS NULL OR v.town = $1) AND ($2::int IS NULL OR h.village = $2)
+  AND ($3::text IS NULL OR h.status = $3) AND ($4::text IS NULL OR h.attribute = $4)
+  AND ($5::text IS NULL OR $5 = ANY (h.causes)) AND ($6::bool IS NULL OR h.late_addition = $6)
+  AND ($7::bool IS NULL OR EXISTS (
+        SELECT 1 FROM cross_check_flag f WHERE f.household = h.id AND f.status = 'open') = $7)
+  AND ($8::int IS NULL OR v.town = $8)
+  AND ($9::int IS NULL OR EXISTS (SELECT 1 FROM link l WHERE l.household = h.id AND l.enterprise = $9))
+"""
+
+
+def _query_args(q: HouseholdQuery) -> list[Any]:
+    return [q.town_id, q.village_id, q.status, q.attribute, q.cause, q.late_addition, q.flagged,
+            q.scope_town_id, q.scope_enterprise_id]
+
+
+def _summary(row: Any) -> HouseholdOut:
+    return msgspec.convert({k: row[k] for k in HouseholdOut.__struct_fields__}, HouseholdOut)
+
+
+async def page_of_households(db: Db, q: HouseholdQuery, page: PageParams) -> Page[HouseholdOut]:
+    return await fetch_page(_SUMMARY_COLUMNS + _FILTERS, _query_args(q), page, "id", _summary, db=db)
+
+
+async def stream_households(q: HouseholdQuery) -> AsyncIterator[HouseholdOut]:
+    """Every household of the query in id order, from a cursor (for exports)."""
+    async for row in stream_rows(_SUMMARY_COLUMNS + _FILTERS + " ORDER BY h.id", _query_args(q)):
+        yield _summary(row)
+
+
+class CountRow(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    attribute: str
+    households: int
+    people: int
+
+
+async def counts(db: Db, q: HouseholdQuery) -> list[CountRow]:
+    rows = await db.fetch(
+        "SELECT h.status, h.attribute, count(*) AS households,"
+        " coalesce(sum((SELECT count(*) FROM member m WHERE m.household = h.id AND m.left_on IS NULL)), 0)::bigint"
+        " AS people"
+        " FROM household h JOIN village v ON v.id = h.village" + _FILTERS + " GROUP BY h.status, h.attribute",
+        *_query_args(q),
+    )
+    return [_as(CountRow, r) for r in rows]
+
+
+# ---- one household in full --------------------------------------------------------------------
+
+
+class HouseholdRecord(HouseholdOut, kw_only=True):
+    """The summary with the household's own contact and bank details."""
+
+    address: str | None
+    phone: str | None
+    bank_name: str | None
+    bank_card: str | None
+    notice_started_at: datetime | None
+
+
+async def household_record(db: Db, household_id: int) -> HouseholdRecord | None:
+    row = await db.fetchrow(_SUMMARY_COLUMNS + " WHERE h.id = $1", household_id)
+    return None if row is None else _as(HouseholdRecord, row)
+
+
+async def members_of(db: Db, household_id: int) -> list[MemberOut]:
+    rows = await db.fetch(
+        "SELECT id, name, id_number, relation, sex, birth_date, labour_ability, health, in_school, left_on,"
+        " left_reason FROM member WHERE household = $1 ORDER BY left_on IS NOT NULL, relation <> 'head', id",
+        household_id,
+    )
+    return [_as(MemberOut, r) for r in rows]
+
+
+async def history_of(db: Db, household_id: int) -> list[EventOut]:
+    rows = await db.fetch(
+        "SELECT id, kind, from_status, to_status, actor_label, at, note, data FROM household_event"
+        " WHERE household = $1 ORDER BY id",
+        household_id,
+    )
+    return [_as(EventOut, {**dict(r), "data": None if r["data"] is None else json.loads(r["data"])}) for r in rows]
+
+
+_OBJECTION = "id, raised_by, content, raised_at, resolved_at, resolution_note"
+
+
+async def objections_of(db: Db, household_id: int) -> list[ObjectionOut]:
+    rows = await db.fetch(f"SELECT {_OBJECTION} FROM objection WHERE household = $1 ORDER BY id", household_id)
+    return [_as(ObjectionOut, r) for r in rows]
+
+
+# ---- households: writes -------------------------------------------------------------------------
+
+
+class NewHousehold(msgspec.Struct, frozen=True, kw_only=True):
+    registry_no: str
+    village_id: int
+    attribute: str
+    causes: list[str]
+    address: str | None
+    phone: str | None
+    bank_name: str | None
+    bank_card: str | None
+    late_addition: bool
+
+
+class NewMember(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    id_number: str
+    relation: str
+    sex: str
+    birth_date: date
+    labour_ability: str
+    health: str
+    in_school: bool
+
+
+async def insert_household(db: Db, new: NewHousehold) -> int:
+    """A new application (status ``applied``); its id."""
+    return int(await db.fetchval(
+        "INSERT INTO household (registry_no, village, attribute, causes, address, phone, bank_name, bank_card,"
+        " status, late_addition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, now())"
+        " RETURNING id",
+        new.registry_no, new.village_id, new.attribute, new.causes, new.address, new.phone, new.bank_name,
+        new.bank_card, new.late_addition,
+    ))
+
+
+async def insert_members(db: Db, household_id: int, members: Sequence[NewMember]) -> None:
+    """All of a household's members in one statement."""
+    await db.execute(
+        "INSERT INTO member (household, name, id_number, relation, sex, birth_date, labour_ability, health,"
+        " in_school, in_active_household, created_at)"
+        " SELECT $1, *, true, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[],"
+        " $7::text[], $8::text[], $9::bool[])",
+        household_id,
+        [m.name for m in members], [m.id_number for m in members], [m.relation for m in members],
+        [m.sex for m in members], [m.birth_date for m in members], [m.labour_ability for m in members],
+        [m.health for m in members], [m.in_school for m in members],
+    )
+
+
+async def insert_member(db: Db, household_id: int, m: NewMember) -> int:
+    return int(await db.fetchval(
+        "INSERT INTO member (household, name, id_number, relation, sex, birth_date, labour_ability, health,"
+        " in_school, in_active_household, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, now())"
+        " RETURNING id",
+        household_id, m.name, m.id_number, m.relation, m.sex, m.birth_date, m.labour_ability, m.health, m.in_school,
+    ))
+
+
+class MemberClash(msgspec.Struct, frozen=True, kw_only=True):
+    id_number: str
+    household_id: int
+    registry_no: str
+
+
+async def member_clash(db: Db, id_numbers: list[str]) -> MemberClash | None:
+    """The first of these ID numbers already held by a member of an active household."""
+    row = await db.fetchrow(
+        "SELECT m.id_number, h.id AS household_id, h.registry_no FROM member m JOIN household h ON h.id = m.household"
+        " WHERE m.id_number = ANY ($1::text[]) AND m.in_active_household ORDER BY h.id LIMIT 1",
+        id_numbers,
+    )
+    return None if row is None else _as(MemberClash, row)
+
+
+class StoredMember(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    household_id: int
+    name: str
+    relation: str
+    left_on: date | None
+
+
+_MEMBER = "SELECT id, household AS household_id, name, relation, left_on FROM member WHERE id = $1"
+
+
+async def member_by_id(db: Db, member_id: int, *, lock: bool = False) -> StoredMember | None:
+    row = await db.fetchrow(_MEMBER + " FOR UPDATE" if lock else _MEMBER, member_id)
+    return None if row is None else _as(StoredMember, row)
+
+
+async def staying_member(db: Db, household_id: int, member_id: int, leaving_id: int) -> StoredMember | None:
+    """``member_id`` when it names another member of the household who has not left."""
+    row = await db.fetchrow(
+        _MEMBER + " AND household = $2 AND left_on IS NULL AND id <> $3", member_id, household_id, leaving_id)
+    return None if row is None else _as(StoredMember, row)
+
+
+async def member_left(db: Db, member_id: int, left_on: date, reason: str) -> None:
+    await db.execute(
+        "UPDATE member SET left_on = $2, left_reason = $3, in_active_household = false WHERE id = $1",
+        member_id, left_on, reason,
+    )
+
+
+async def make_head(db: Db, member_id: int) -> None:
+    await db.execute("UPDATE member SET relation = 'head' WHERE id = $1", member_id)
+
+
+async def free_members(db: Db, household_id: int) -> None:
+    """The members' ID numbers may join another household; their history stays."""
+    await db.execute("UPDATE member SET in_active_household = false WHERE household = $1", household_id)
+
+
+async def insert_event(db: Db, household_id: int, kind: str, actor: Principal, *, from_status: str | None = None,
+                       to_status: str | None = None, note: str | None = None,
+                       data: dict[str, Any] | None = None) -> None:
+    await db.execute(
+        "INSERT INTO household_event (household, kind, from_status, to_status, actor_id, actor_label, at, note, data)"
+        " VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8::jsonb)",
+        household_id, kind, from_status, to_status, actor.account_id, actor.label, note,
+        None if data is None else json.dumps(data, ensure_ascii=False),
+    )
+
+
+async def insert_flag_events(db: Db, actor: Principal, flag_ids: dict[int, list[int]], note: str) -> None:
+    """One ``cross_check_flagged`` event per household, listing its new flags."""
+    households = sorted(flag_ids)
+    await db.execute(
+        "INSERT INTO household_event (household, kind, actor_id, actor_label, at, note, data)"
+        " SELECT h, 'cross_check_flagged', $3, $4, now(), $5, jsonb_build_object('flag_ids', f::jsonb)"
+        " FROM unnest($1::int[], $2::text[]) AS u(h, f)",
+        households, [json.dumps(sorted(flag_ids[h])) for h in households], actor.account_id, actor.label, note,
+    )
+
+
+async def open_objections(db: Db, household_id: int) -> int:
+    return int(await db.fetchval(
+        "SELECT count(*) FROM objection WHERE household = $1 AND resolved_at IS NULL", household_id))
+
+
+class StatusColumns(msgspec.Struct, frozen=True, kw_only=True):
+    """The columns a status step changes, as the audit entry records them."""
+
+    status: str
+    exited_year: int | None
+    removed_reason: str | None
+    registered_on: date | None
+    late_addition: bool
+
+
+async def set_status(db: Db, household_id: int, target: str, now: datetime, exit_year: int | None,
+                     removed_reason: str | None) -> StatusColumns:
+    return _as(StatusColumns, await db.fetchrow(
+        "UPDATE household SET status = $2::text,"
+        " notice_started_at = CASE WHEN $2::text = 'notice' THEN $3 ELSE notice_started_at END,"
+        " registered_on = CASE WHEN $2::text = 'registered' THEN $3::date ELSE registered_on END,"
+        " exited_year = CASE WHEN $2::text = 'exited' THEN $4 ELSE exited_year END,"
+        " removed_reason = CASE WHEN $2::text = 'removed' THEN $5 ELSE removed_reason END"
+        " WHERE id = $1 RETURNING status, exited_year, removed_reason, registered_on, late_addition",
+        household_id, target, now, exit_year, removed_reason,
+    ))
+
+
+# ---- objections -------------------------------------------------------------------------------------
+
+
+async def insert_objection(db: Db, household_id: int, raised_by: str, content: str,
+                           recorded_by: int | None) -> ObjectionOut:
+    return _as(ObjectionOut, await db.fetchrow(
+        "INSERT INTO objection (household, raised_by, content, raised_at, recorded_by)"
+        f" VALUES ($1, $2, $3, now(), $4) RETURNING {_OBJECTION}",
+        household_id, raised_by, content, recorded_by,
+    ))
+
+
+async def objection_household(db: Db, objection_id: int) -> int | None:
+    household = await db.fetchval("SELECT household FROM objection WHERE id = $1", objection_id)
+    return None if household is None else int(household)
+
+
+async def objection_by_id(db: Db, objection_id: int, *, lock: bool = False) -> ObjectionOut | None:
+    sql = f"SELECT {_OBJECTION} FROM objection WHERE id = $1"
+    row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, objection_id)
+    return None if row is None else _as(ObjectionOut, row)
+
+
+async def resolve_objection(db: Db, objection_id: int, resolved_by: int | None, note: str) -> ObjectionOut:
+    return _as(ObjectionOut, await db.fetchrow(
+        "UPDATE objection SET resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1"
+        f" RETURNING {_OBJECTION}",
+        objection_id, resolved_by, note,
+    ))
