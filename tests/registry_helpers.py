@@ -56,7 +56,7 @@ async def step(client, headers, household_id: int, to: str, **extra: Any):
 
 async def backdate_notice(household_id: int, days: int) -> None:
     """Pretend the public notice started ``days`` ago (the clock can't be waited on in a test)."""
-    from app.core.database import fetch
+    from tests.db import fetch
 
     await fetch(
         "UPDATE household SET notice_started_at = now() - make_interval(days => $2) WHERE id = $1", household_id, days

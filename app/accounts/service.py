@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from app.accounts import queries
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut
-from app.core.database import engine
 from app.core.errors import Conflict, NotFound, Refused
-from app.core.events import BUS
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, hash_token, new_token
 from app.core.uow import UnitOfWork, reading, unit_of_work
@@ -28,24 +24,12 @@ async def principal_for_token(token: str) -> Principal | None:
     )
 
 
-@asynccontextmanager
-async def _own_unit_of_work() -> AsyncIterator[UnitOfWork]:
-    # Bridge, to go when the demo loader passes its unit of work: it still creates its accounts inside its
-    # ambient Piccolo transaction, next to enterprises no other connection can see yet, so join that one.
-    ambient = engine().current_transaction.get()
-    if ambient is not None:
-        yield UnitOfWork(ambient.connection, BUS)
-        return
-    async with unit_of_work() as uow:
-        yield uow
-
-
 async def create_account(actor: Principal, data: AccountCreate, *, uow: UnitOfWork | None = None) -> AccountCreated:
     """A new account and its token (shown once); in ``uow`` when given (a loader creating accounts next to the
     enterprises and towns it has not committed yet), else in a unit of work of its own."""
     if uow is not None:
         return await _create_account(uow, actor, data)
-    async with _own_unit_of_work() as own:
+    async with unit_of_work() as own:
         return await _create_account(own, actor, data)
 
 

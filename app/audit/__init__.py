@@ -1,5 +1,1 @@
-"""The audit trail: ``from app import audit; await audit.record(...)`` in every write."""
-
-from app.audit.service import record
-
-__all__ = ["record"]
+"""The audit trail: read and verified here; every write appends to it through its unit of work."""

@@ -5,7 +5,7 @@ from litestar import get
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
-from app.core.database import fetchrow
+from app.core.uow import reading
 
 
 class Health(msgspec.Struct):
@@ -19,7 +19,8 @@ class Health(msgspec.Struct):
 async def health() -> Health:
     """Liveness and database check: 200 when PostgreSQL answers, 503 when it does not."""
     try:
-        row = await fetchrow("SELECT 1 AS ok")
+        async with reading() as db:
+            ok = await db.fetchval("SELECT 1")
     except Exception as exc:  # any failure to reach the database is the answer here
         raise HTTPException(status_code=503, detail=f"database unavailable: {type(exc).__name__}") from exc
-    return Health(status="ok", database="ok" if row and row["ok"] == 1 else "unexpected")
+    return Health(status="ok", database="ok" if ok == 1 else "unexpected")

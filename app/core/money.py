@@ -53,6 +53,12 @@ def round_fen(value: Decimal) -> Decimal:
         return d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def per_capita(total: Decimal, people: int) -> Decimal:
+    """A household's income per person, half-up to the fen (0.00 for a household of nobody): the one
+    division every figure per person uses (income reports, the exit test, the monitoring list)."""
+    return round_fen(Decimal(total) / people) if people else Decimal("0.00")
+
+
 def parse_money(
     value: str | Decimal | int,
     *,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 import msgspec
 from litestar.params import Parameter
 
-from app.core.database import fetch
 from app.core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -43,14 +42,14 @@ async def fetch_page(
     order_by: str,
     to_item: Callable[[Mapping[str, Any]], T],
     *,
-    db: Db | None = None,
+    db: Db,
 ) -> Page[T]:
     """Run ``query`` (a SELECT without ORDER/LIMIT) for one page, with the total.
 
     The total rides along as a window count; only a page past the end needs a
     second query to learn it.
     """
-    run = db.fetch if db is not None else fetch
+    run = db.fetch
     n = len(args)
     rows = await run(
         f"SELECT q.*, count(*) OVER () AS _total FROM ({query}) q ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",

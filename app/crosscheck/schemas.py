@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,12 @@ class RuleOut(msgspec.Struct, kw_only=True):
     active: bool
 
 
+class FlagStatus(str, enum.Enum):
+    open = "open"  # waiting for the town to confirm or dismiss
+    confirmed = "confirmed"  # the hit is real: the household is removed (清退)
+    dismissed = "dismissed"  # a false hit, with a note
+
+
 class FlagOut(msgspec.Struct, kw_only=True):
     id: int
     household_id: Id
@@ -69,7 +76,7 @@ class FlagOut(msgspec.Struct, kw_only=True):
     rule_id: Id
     rule: str
     evidence: dict[str, Any]
-    status: str
+    status: FlagStatus
     created_at: datetime
     resolved_at: datetime | None
     resolved_by: int | None

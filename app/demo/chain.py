@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.identifiers import _credit_code_check_char
+from app.core.money import round_fen
 from app.pairing.rules import support_hash
 from app.payouts.rules import INCOME_TYPE_FOR_KIND, body_hash
 
@@ -105,7 +106,7 @@ def payouts(link_rows, now: datetime):
             ]
         for h, (start, end, paid_on, amount) in enumerate(halves, start=1):
             reference = f"DEMO-{link_id}-{h}"
-            amount = amount.quantize(Decimal("0.01"))
+            amount = round_fen(amount)
             method = "cash" if link_id % 9 == 0 else "bank"
             rows.append((len(rows) + 1, enterprise, link_id, household, income_type, amount, start, end, paid_on,
                          method, reference,
@@ -124,7 +125,7 @@ def support_records(pairing_rows, now: datetime):
     for pairing_id, enterprise, village, *_ in pairing_rows:
         for k in range(3):
             kind = SUPPORT_KINDS[(pairing_id + k) % 5]
-            amount = Decimal(5000 + 2500 * ((pairing_id * 3 + k) % 7)).quantize(Decimal("0.01"))
+            amount = round_fen(Decimal(5000 + 2500 * ((pairing_id * 3 + k) % 7)))
             in_kind = "虾稻共作技术培训" if kind == "training" else None
             given_on = date(2017, 3 + 3 * k, 10)
             households, people = 10 + pairing_id % 20, 30 + pairing_id % 50

@@ -11,8 +11,9 @@ from typing import Any
 
 import msgspec
 
-from app.accounts.schemas import AccountOut
-from app.core.principal import Principal, Role, hash_token, new_token, system_principal
+from app.accounts import service as accounts
+from app.accounts.schemas import AccountCreate
+from app.core.principal import Principal, Role, system_principal
 from app.core.uow import UnitOfWork, unit_of_work
 from app.demo import chain, people, subsidies
 from app.demo.figures import (
@@ -43,13 +44,6 @@ _SEQUENCED = [
 ]
 
 _HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
-
-# the demo's accounts are written here, in the load's transaction: their town and enterprise exist only in it
-_NEW_ACCOUNT = (
-    "INSERT INTO account (name, role, enterprise, town, token_hash, token_prefix, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, now())"
-    " RETURNING id, name, role, enterprise AS enterprise_id, town AS town_id, token_prefix, created_at, revoked_at"
-)
 
 _SET_SEQUENCES = (
     "SELECT setval(pg_get_serial_sequence(s.t, 'id'), s.n) FROM unnest($1::text[], $2::bigint[]) AS s(t, n)"
@@ -159,12 +153,10 @@ async def _accounts(uow: UnitOfWork, actor: Principal, operator_enterprise: str)
         (Role.auditor, "演示 纪委 审计", None, None), (Role.town_officer, f"演示 {TOWNS[0]} 扶贫专干", None, 1),
         (Role.operator, f"演示 {operator_enterprise} 出纳", 1, None),
     ):
-        token = new_token()
-        row = await uow.fetchrow(_NEW_ACCOUNT, name, role.value, enterprise_id, town_id, hash_token(token), token[:10])
-        assert row is not None  # an INSERT ... RETURNING answers
-        account = msgspec.convert(dict(row), AccountOut)
-        await uow.audit(actor, "create", "account", account.id, after=account)
-        tokens[role.value], ids[role.value] = token, account.id
+        # in the load's unit of work: the town and the enterprise exist only in it so far
+        created = await accounts.create_account(
+            actor, AccountCreate(name=name, role=role, enterprise_id=enterprise_id, town_id=town_id), uow=uow)
+        tokens[role.value], ids[role.value] = created.token, created.account.id
     return tokens, ids
 
 

@@ -6,7 +6,7 @@ from litestar.response import Stream
 
 from app.core.principal import Role
 from app.core.auth import any_role, requires
-from app.core.csv_stream import csv_items, csv_stream
+from app.core.csv_stream import csv_items
 from app.pairing import service as pairing
 from app.pairing.controllers import provide_support_filter
 from app.pairing.schemas import SupportFilter

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.database import connection
-from app.core.uow import Db
+from app.core.uow import unit_of_work
 from app.industries import queries
 
 SEED_INDUSTRIES = [
@@ -15,11 +14,6 @@ SEED_INDUSTRIES = [
 ]
 
 
-async def seed_industries(db: Db | None = None) -> None:
-    if db is not None:
-        await queries.seed(db, SEED_INDUSTRIES)
-        return
-    # A migration calls this with no arguments (add_raw) inside its own transaction, where the table may be
-    # new and visible to no other connection: ``connection()`` joins that transaction when there is one.
-    async with connection() as conn:
-        await queries.seed(conn, SEED_INDUSTRIES)
+async def seed_industries() -> None:
+    async with unit_of_work() as uow:
+        await queries.seed(uow, SEED_INDUSTRIES)

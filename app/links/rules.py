@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.registry.rules import poor_now
+
 
 def link_refusal(status: str, exited_year: int | None, start: date, continuation_years: int) -> str | None:
     """None when a household in ``status`` may be linked from ``start``, else why not.
@@ -11,7 +13,7 @@ def link_refusal(status: str, exited_year: int | None, start: date, continuation
     Registered and returned households may; an exited one only within the policy
     continuation period (脱贫不脱钩) after its exit year.
     """
-    if status in ("registered", "returned"):
+    if poor_now(status):
         return None
     if status == "exited":
         until = (exited_year or start.year) + continuation_years

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
-from app.core.database import connection
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.events import BUS
 from app.core.pagination import Page, PageParams
@@ -162,12 +161,3 @@ async def end_household_links(uow: UnitOfWork, actor: Principal, household_id: i
     if ended:
         await uow.audit(actor, "end_on_removal", "household_links", household_id,
                         after={"end_date": on, "link_ids": ended})
-
-
-async def end_links_of_household(actor: Principal, household_id: int, on: date) -> None:
-    """End a removed household's running links (in the caller's ambient transaction).
-
-    Kept only until the registry emits ``HouseholdRemoved`` (links/subscribers.py hears it); the same code.
-    """
-    async with connection() as conn:  # the registry's open transaction
-        await end_household_links(UnitOfWork(conn, BUS), actor, household_id, on)

@@ -39,14 +39,6 @@ async def poverty_line(db: Db, year: int) -> Decimal | None:
     return None if amount is None else Decimal(amount)
 
 
-async def members_counted(db: Db, household_id: int, year: int) -> int:
-    """Members who had not left before the year began."""
-    return int(await db.fetchval(
-        "SELECT count(*) FROM member WHERE household = $1 AND (left_on IS NULL OR left_on >= $2)",
-        household_id, date(year, 1, 1),
-    ))
-
-
 class NewAssessment(msgspec.Struct, frozen=True, kw_only=True):
     household_id: int
     year: int
@@ -138,7 +130,7 @@ async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: in
                 SELECT household, amount FROM voucher WHERE status = 'paid' AND paid_on BETWEEN $1 AND $2
             ) x GROUP BY household
         ), members AS (
-            SELECT household, count(*) AS n FROM member WHERE left_on IS NULL OR left_on >= $1
+            SELECT household, count(*) AS n FROM member WHERE member_counted_on(left_on, $1)
             GROUP BY household
         ), declared AS (
             SELECT DISTINCT ON (household) household, other_net_income FROM exit_assessment

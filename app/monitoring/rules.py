@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.core.money import round_fen
+from app.core.money import per_capita, round_fen
 
 # 两不愁 (food, clothing) and 三保障 (education, medical care, housing), plus safe drinking water
 CHECKLIST = (
@@ -31,7 +31,7 @@ class ExitTest:
 
 def per_capita_income(total: Decimal, members: int) -> Decimal:
     """A year's income per member, half-up to the fen: the exit test and the monitoring list agree."""
-    return round_fen(Decimal(total) / members) if members else Decimal("0.00")
+    return per_capita(total, members)
 
 
 def exit_test(checklist: dict[str, bool], ledger_income: Decimal, other_net_income: Decimal, members: int,

@@ -24,7 +24,7 @@ from app.monitoring.schemas import (
 from app.payouts.reports import ledger_income
 from app.registry import household_service as registry
 from app.registry.access import load_household
-from app.registry.rules import HouseholdStatus
+from app.registry.rules import HouseholdStatus, on_register
 from app.registry.schemas import TransitionIn
 
 _KEYS = [key for key, _ in CHECKLIST]
@@ -34,13 +34,12 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
     """Record the year's exit test; passing it is what lets the household be marked exited."""
     async with unit_of_work() as uow:
         household = await load_household(actor, household_id, for_update=True, db=uow)
-        if household.status not in (HouseholdStatus.registered.value, HouseholdStatus.returned.value,
-                                     HouseholdStatus.exited.value):
+        if not on_register(household.status):
             raise Conflict(f"the household is {household.status}; only registered households are assessed")
         line = await queries.poverty_line(uow, data.year)
         if line is None:
             raise Refused(f"no poverty line is set for {data.year}", extra={"field": "year"})
-        members = await queries.members_counted(uow, household_id, data.year)
+        members = await registry.people_counted_in_year(uow, household_id, data.year)
         income = await ledger_income(household_id, data.year)
         checklist = {k: getattr(data, k).met for k in _KEYS}
         test = exit_test(checklist, income, data.other_net_income, members, line)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.core.csv_upload import RowError, convert_row, read_rows
-from app.core.database import fetch
+from app.core.uow import reading
+from app.payouts import queries
 from app.payouts.rules import INCOME_TYPE_FOR_KIND
 from app.payouts.schemas import IncomeType, PayoutCsvRow, PayoutIn, RowProblem
 
@@ -16,29 +17,22 @@ async def resolve_links(
 ) -> tuple[list[tuple[int, PayoutIn]], list[RowProblem]]:
     """Find each row's link in one query: household by registry number, base by name or id, and the
     link of that kind whose period covers ``period_from``."""
-    found = await fetch(
-        "SELECT r.idx, h.id AS household, b.id AS base, l.id AS link"
-        " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::date[])"
-        "      AS r(idx, registry_no, base, kind, period_from)"
-        " LEFT JOIN household h ON h.registry_no = r.registry_no"
-        " LEFT JOIN base b ON b.enterprise = $1 AND (b.name = r.base OR b.id::text = r.base)"
-        " LEFT JOIN link l ON l.base = b.id AND l.household = h.id AND l.kind = r.kind"
-        "      AND daterange(l.start_date, l.end_date, '[]') @> r.period_from",
-        enterprise_id,
-        [line for line, _ in rows], [r.registry_no for _, r in rows], [r.base for _, r in rows],
-        [r.kind for _, r in rows], [r.period_from for _, r in rows],
-    )
-    by_line = {f["idx"]: f for f in found}
+    async with reading() as db:
+        found = await queries.links_named_in_rows(db, enterprise_id, [
+            queries.NamedLink(idx=line, registry_no=r.registry_no, base=r.base, kind=r.kind, period_from=r.period_from)
+            for line, r in rows
+        ])
+    by_line = {f.idx: f for f in found}
     resolved: list[tuple[int, PayoutIn]] = []
     problems: list[RowProblem] = []
     for line, row in rows:
         f = by_line[line]
-        if f["household"] is None:
+        if f.household_id is None:
             problems.append(RowProblem(index=line, field="registry_no",
                                        message=f"no household has registry number {row.registry_no}"))
-        elif f["base"] is None:
+        elif f.base_id is None:
             problems.append(RowProblem(index=line, field="base", message=f"your enterprise has no base {row.base}"))
-        elif f["link"] is None:
+        elif f.link_id is None:
             problems.append(RowProblem(
                 index=line, field="kind",
                 message=f"no {row.kind} link between household {row.registry_no} and base {row.base}"
@@ -46,7 +40,7 @@ async def resolve_links(
             ))
         else:
             resolved.append((line, PayoutIn(
-                link_id=f["link"],
+                link_id=f.link_id,
                 income_type=row.income_type or IncomeType(INCOME_TYPE_FOR_KIND[row.kind]),
                 amount=row.amount, period_from=row.period_from, period_to=row.period_to, paid_on=row.paid_on,
                 method=row.method, reference=row.reference,

@@ -227,3 +227,38 @@ async def staged_already_recorded(uow: UnitOfWork, batch_id: int) -> list[Earlie
 
 async def close_batch(db: Db, batch_id: int, written: int) -> None:
     await db.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, written)
+
+
+class NamedLink(msgspec.Struct, frozen=True, kw_only=True):
+    """A spreadsheet row's words for its link: household, base (name or id), kind and a day it covers."""
+
+    idx: int
+    registry_no: str
+    base: str
+    kind: str
+    period_from: date
+
+
+class FoundLink(msgspec.Struct, frozen=True, kw_only=True):
+    idx: int
+    household_id: int | None
+    base_id: int | None
+    link_id: int | None
+
+
+async def links_named_in_rows(db: Db, enterprise_id: int, rows: list[NamedLink]) -> list[FoundLink]:
+    """Each row's household by registry number, the enterprise's base by name or id, and the link of that
+    kind whose period covers ``period_from``: one query for the whole file."""
+    found = await db.fetch(
+        "SELECT r.idx, h.id AS household, b.id AS base, l.id AS link"
+        " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::date[])"
+        "      AS r(idx, registry_no, base, kind, period_from)"
+        " LEFT JOIN household h ON h.registry_no = r.registry_no"
+        " LEFT JOIN base b ON b.enterprise = $1 AND (b.name = r.base OR b.id::text = r.base)"
+        " LEFT JOIN link l ON l.base = b.id AND l.household = h.id AND l.kind = r.kind"
+        "      AND daterange(l.start_date, l.end_date, '[]') @> r.period_from",
+        enterprise_id,
+        [r.idx for r in rows], [r.registry_no for r in rows], [r.base for r in rows], [r.kind for r in rows],
+        [r.period_from for r in rows],
+    )
+    return [FoundLink(idx=f["idx"], household_id=f["household"], base_id=f["base"], link_id=f["link"]) for f in found]

@@ -55,14 +55,6 @@ async def household_income_lines(db: Db, household_id: int, first: date, last: d
     ))
 
 
-async def members_counted(db: Db, household_id: int, year: int) -> int:
-    """Members of the household in the year: those who had not left before it began."""
-    return int(await db.fetchval(
-        "SELECT count(*) FROM member WHERE household = $1 AND (left_on IS NULL OR left_on >= make_date($2, 1, 1))",
-        household_id, year,
-    ))
-
-
 # poverty lines (a registry table that payouts serves)
 
 async def poverty_line(db: Db, year: int) -> Decimal | None:

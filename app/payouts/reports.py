@@ -21,6 +21,7 @@ from app.payouts.report_schemas import (
     VillageSummary,
 )
 from app.payouts.rules import dividend_due, per_capita_income
+from app.registry import household_service as households
 from app.registry.access import load_household
 
 
@@ -50,7 +51,7 @@ async def household_income(principal: Principal, household_id: int, year: int) -
     await load_household(principal, household_id)
     async with reading() as db:
         lines = await queries.household_income_lines(db, household_id, *_year(year))
-        members = await queries.members_counted(db, household_id, year)
+        members = await households.people_counted_in_year(db, household_id, year)
         line = await queries.poverty_line(db, year)
     total = sum((r.amount for r in lines), Decimal("0.00"))
     pc = per_capita_income(total, members, line)

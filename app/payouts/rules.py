@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.core.money import round_fen
+from app.core.money import per_capita, round_fen
 
 # the income a link of each kind pays
 INCOME_TYPE_FOR_KIND = {
@@ -94,8 +94,8 @@ class PerCapita:
 
 def per_capita_income(total: Decimal, members: int, poverty_line: Decimal | None) -> PerCapita:
     """Income per household member, and its ratio to the year's poverty line (4 places, half-up)."""
-    per_capita = round_fen(total / members) if members else Decimal("0.00")
+    income = per_capita(total, members)
     ratio = None
     if poverty_line:
-        ratio = (per_capita / poverty_line).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return PerCapita(per_capita, ratio)
+        ratio = (income / poverty_line).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return PerCapita(income, ratio)

@@ -308,3 +308,8 @@ async def resolve_objection(actor: Principal, objection_id: int, data: Objection
         await uow.audit(actor, "resolve", "objection", objection_id,
                         before={"resolved_at": None}, after={"resolved_at": out.resolved_at, "note": data.note})
     return out
+
+
+async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
+    """How many people a household has for a year's per-capita income: members who had not left before it."""
+    return await queries.people_counted_in_year(db, household_id, year)

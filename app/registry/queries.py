@@ -120,7 +120,7 @@ async def poor_people_in_village(db: Db, village_id: int) -> int:
     """Registered-and-not-exited people still in their household."""
     return int(await db.fetchval(
         "SELECT count(m.id) FROM household h JOIN member m ON m.household = h.id"
-        " WHERE h.village = $1 AND h.status IN ('registered', 'returned') AND m.left_on IS NULL", village_id,
+         " WHERE h.village = $1 AND household_poor_now(h.status) AND m.left_on IS NULL", village_id,
     ))
 
 
@@ -485,4 +485,12 @@ async def resolve_objection(db: Db, objection_id: int, resolved_by: int | None, 
         "UPDATE objection SET resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1"
         f" RETURNING {_OBJECTION}",
         objection_id, resolved_by, note,
+    ))
+
+
+async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
+    """The household's members who count in ``year`` (rules.member_counted_in_year, in SQL)."""
+    return int(await db.fetchval(
+        "SELECT count(*) FROM member WHERE household = $1 AND member_counted_on(left_on, make_date($2, 1, 1))",
+        household_id, year,
     ))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 
@@ -45,8 +45,33 @@ TRANSITIONS: dict[HouseholdStatus, tuple[HouseholdStatus, ...]] = {
     _S.removed: (),
 }
 
-# Statuses a household counts as "in the registry" (建档立卡) for links and subsidies.
+# The one definition of who is on the register, with its SQL twins in the database (the functions
+# ``household_on_register``, ``household_poor_now`` and ``member_counted_on``, created by the registry's
+# migrations); tests/api/test_rule_twins.py checks that both sides agree on every status and boundary.
+
 ON_REGISTER = frozenset({_S.registered, _S.exited, _S.returned})
+"""建档立卡: on the register, exited households included (the report's 22,108 households and 64,052 people)."""
+
+POOR_NOW = frozenset({_S.registered, _S.returned})
+"""On the register and poor now: linked, subsidised and counted in a village's incidence without condition."""
+
+
+def on_register(status: HouseholdStatus | str) -> bool:
+    return HouseholdStatus(status) in ON_REGISTER
+
+
+def poor_now(status: HouseholdStatus | str) -> bool:
+    return HouseholdStatus(status) in POOR_NOW
+
+
+def member_counted_on(left_on: date | None, day: date) -> bool:
+    """A member counts in the household's people on ``day`` unless they left before it (the day they leave
+    still counts); for a year's per-capita income, ``day`` is the year's 1 January."""
+    return left_on is None or left_on >= day
+
+
+def member_counted_in_year(left_on: date | None, year: int) -> bool:
+    return member_counted_on(left_on, date(year, 1, 1))
 
 
 class Attribute(str, enum.Enum):

@@ -69,14 +69,14 @@ WITH status_at AS (
     WHERE e.to_status IS NOT NULL AND e.at < $1
     ORDER BY e.household, e.at DESC, e.id DESC
 ), people AS (
-    SELECT household, count(*) AS n FROM member WHERE left_on IS NULL OR left_on >= $1 GROUP BY household
+    SELECT household, count(*) AS n FROM member WHERE member_counted_on(left_on, $1::date) GROUP BY household
 )
 SELECT
-    count(*) FILTER (WHERE s.status IN ('registered', 'returned', 'exited')) AS households_registered,
-    coalesce(sum(p.n) FILTER (WHERE s.status IN ('registered', 'returned', 'exited')), 0) AS people_registered,
+    count(*) FILTER (WHERE household_on_register(s.status)) AS households_registered,
+    coalesce(sum(p.n) FILTER (WHERE household_on_register(s.status)), 0) AS people_registered,
     coalesce(sum(p.n) FILTER (WHERE s.status = 'exited'), 0) AS people_exited,
     coalesce(sum(p.n) FILTER (WHERE s.status = 'removed'), 0) AS people_removed,
-    coalesce(sum(p.n) FILTER (WHERE s.status IN ('registered', 'returned', 'exited') AND h.late_addition), 0)
+    coalesce(sum(p.n) FILTER (WHERE household_on_register(s.status) AND h.late_addition), 0)
         AS people_added_after_first_round
 FROM status_at s JOIN household h ON h.id = s.household JOIN people p ON p.household = s.household
 """

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from app.core.money import round_fen
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, stream_rows
 from app.subsidies.rules import Rate, Tier
@@ -90,7 +91,7 @@ class StoredRate(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _scheme(row: Mapping[str, Any]) -> SchemeOut:
-    approved = Decimal(row["approved"]).quantize(Decimal("0.01"))
+    approved = round_fen(row["approved"])
     # numbers inside json_agg come back as JSON numbers: read them as Decimals, never floats
     rates = json.loads(row["rates"], parse_float=Decimal, parse_int=Decimal)
     return _as(SchemeOut, {**dict(row), "approved": approved, "left": row["budget"] - approved, "rates": rates})

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from app.core.money import FEN, round_fen
+from app.registry.rules import IDENTIFICATION, POOR_NOW, HouseholdStatus
 
 __all__ = [
     "ELIGIBLE_STATUSES",
@@ -299,14 +300,12 @@ def cap_for_household(
 # Registered poor households: registered (including late additions, 补录) and those
 # returned to poverty (返贫).
 _ELIGIBLE = {
-    "registered": "registered poor household",
-    "returned": "household returned to poverty",
+    HouseholdStatus.registered.value: "registered poor household",
+    HouseholdStatus.returned.value: "household returned to poverty",
 }
-ELIGIBLE_STATUSES = frozenset(_ELIGIBLE)
+ELIGIBLE_STATUSES = frozenset(s.value for s in POOR_NOW)
 # Identification still under way (识别程序): not yet a registered poor household.
-PRE_REGISTRATION_STATUSES = frozenset(
-    {"applied", "surveyed", "reviewed", "notice", "town_reviewed"}
-)
+PRE_REGISTRATION_STATUSES = frozenset(s.value for s in IDENTIFICATION if s is not HouseholdStatus.registered)
 
 
 def is_eligible(

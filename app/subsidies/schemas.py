@@ -280,10 +280,21 @@ class PaymentBatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
     scheme_id: Id
 
 
+class PaymentBatchStatus(str, enum.Enum):
+    sent = "sent"  # the bank has the file
+    reconciled = "reconciled"  # every line has the bank's answer
+
+
+class PaymentResult(str, enum.Enum):
+    pending = "pending"
+    paid = "paid"
+    failed = "failed"
+
+
 class PaymentBatchOut(msgspec.Struct, kw_only=True):
     id: int
     scheme_id: Id
-    status: str
+    status: PaymentBatchStatus
     vouchers: int
     total: Decimal
     paid: int
@@ -303,6 +314,6 @@ class BankResultRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.voucher_no = clean_name("voucher_no", self.voucher_no, 20).upper()
         self.result = self.result.strip().lower()
-        if self.result not in ("paid", "failed"):
+        if self.result not in (PaymentResult.paid.value, PaymentResult.failed.value):
             raise Invalid("result", "must be paid or failed")
         self.bank_reference = clean_optional("bank_reference", self.bank_reference, 60)

@@ -107,7 +107,7 @@ async def app(database_url: str):
 
 async def reset_database() -> None:
     """Empty every table (the audit trail included), then put the seeded reference data back."""
-    from app.core.database import connection
+    from app.core.uow import reading as connection
     from app.reference_data import seed_reference_data
 
     async with connection() as conn:

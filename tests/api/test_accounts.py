@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from app.core.database import fetch
+from tests.db import fetch
 
 
 async def test_admin_creates_an_account_and_only_the_token_hash_is_stored(client, admin):

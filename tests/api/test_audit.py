@@ -9,7 +9,7 @@ import sys
 import asyncpg
 import pytest
 
-from app.core.database import connection, fetch
+from tests.db import connection, fetch
 
 
 async def _make_history(client, admin, n: int = 3) -> None:

@@ -86,7 +86,7 @@ async def test_finance_approves_a_claim_and_prints_its_voucher(web, demo):
 
 
 async def test_operator_upload_reports_bad_rows_and_writes_nothing(web, demo):
-    from app.core.database import fetch
+    from tests.db import fetch
 
     csrf = await sign_in(web, demo["operator"])
     link = (await fetch(
@@ -119,7 +119,7 @@ async def test_sign_out_ends_the_session_and_english_is_switchable(web, demo):
 
 
 async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
-    from app.core.database import fetch
+    from tests.db import fetch
 
     csrf = await sign_in(web, demo["town_officer"])
     filed = await web.get("/console/claims?status=filed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.database import fetch
+from tests.db import fetch
 from tests.factories import resident_id
 from tests.registry_helpers import make_town
 from tests.world import build_world

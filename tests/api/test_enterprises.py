@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.database import fetch
+from tests.db import fetch
 from tests.factories import credit_code
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.core.database import fetch
+from tests.db import fetch
 from app.registry.rules import TRANSITIONS, HouseholdStatus
 from tests.factories import resident_id
 from tests.registry_helpers import (

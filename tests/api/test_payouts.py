@@ -8,7 +8,7 @@ from datetime import date
 import asyncpg
 import pytest
 
-from app.core.database import connection, fetch
+from tests.db import connection, fetch
 from tests.chain_helpers import (
     COOPERATION,
     FRANCHISE,

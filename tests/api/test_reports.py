@@ -130,7 +130,7 @@ async def test_poverty_lines_are_seeded_and_admin_managed(client, admin, auth):
 
 async def test_daily_totals_always_equal_the_ledger(client, ledger):
     """The overview reads payouts through per-day totals kept by a trigger; they must match the ledger."""
-    from app.core.database import fetch
+    from tests.db import fetch
 
     totals = await fetch("SELECT paid_on, income_type, payouts, amount FROM payout_day ORDER BY 1, 2")
     ledger_sums = await fetch(

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from app.core.database import fetch
+from tests.db import fetch
 from tests.registry_helpers import (
     exit_household,
     make_household,

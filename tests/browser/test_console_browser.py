@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from app.core.database import fetch
+from tests.db import fetch
 from app.demo import load_demo
 from bench.common import server_process
 from tests.browser.conftest import SCREENSHOTS
