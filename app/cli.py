@@ -63,7 +63,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     print(f"ChainAid on {base} ({where}); API docs at {base}/schema, health at {base}/health", flush=True)
     uvicorn.run(
-        "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
         log_level=args.log_level,
     )
     # The server has stopped; what is left is stopping the embedded database (at exit). A second Ctrl-C
@@ -124,9 +128,8 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_revoke(args: argparse.Namespace) -> int:
-    from app.core.errors import DomainError
-
     from app.accounts.service import revoke_account
+    from app.core.errors import DomainError
     from app.core.principal import system_principal
 
     async def go():

@@ -30,10 +30,18 @@ async def bare(data: dict) -> dict:
         "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
         " method, reference, body_hash, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        data["enterprise"], data["link_id"], data["household"], data["income_type"], Decimal(data["amount"]),
-        date.fromisoformat(data["period_from"]), date.fromisoformat(data["period_to"]),
-        date.fromisoformat(data["paid_on"]), data["method"], reference,
-        hashlib.sha256(reference.encode()).hexdigest(), datetime.now(UTC),
+        data["enterprise"],
+        data["link_id"],
+        data["household"],
+        data["income_type"],
+        Decimal(data["amount"]),
+        date.fromisoformat(data["period_from"]),
+        date.fromisoformat(data["period_to"]),
+        date.fromisoformat(data["paid_on"]),
+        data["method"],
+        reference,
+        hashlib.sha256(reference.encode()).hexdigest(),
+        datetime.now(UTC),
     )
     return {"id": row["id"]}
 

@@ -50,8 +50,10 @@ async def main() -> None:
             after = memory_kib(proc.pid)
     print(f"server RSS when idle (after a warm-up batch): {idle['VmRSS'] / 1024:7.1f} MiB")
     print(f"server peak RSS during a {args.rows}-row batch:   {after['VmHWM'] / 1024:7.1f} MiB")
-    print(f"growth: {(after['VmHWM'] - idle['VmRSS']) / 1024:.1f} MiB, "
-          f"{(after['VmHWM'] - idle['VmRSS']) * 1024 / args.rows:.0f} bytes per row")
+    print(
+        f"growth: {(after['VmHWM'] - idle['VmRSS']) / 1024:.1f} MiB, "
+        f"{(after['VmHWM'] - idle['VmRSS']) * 1024 / args.rows:.0f} bytes per row"
+    )
     print(f"ratio peak / idle:                            {after['VmHWM'] / idle['VmRSS']:7.2f}")
 
 

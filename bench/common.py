@@ -42,8 +42,14 @@ async def fresh_database() -> str:
         await conn.close()
     url = with_database(base, BENCH_DATABASE)
     env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "app.cli", "migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return url
 
 
@@ -56,23 +62,38 @@ async def seed_links(url: str, households: int) -> dict[str, int]:
             town = await conn.fetchval("INSERT INTO town (name, created_at) VALUES ('园林', now()) RETURNING id")
             village = await conn.fetchval(
                 "INSERT INTO village (town, name, is_poor_village, registered_year, created_at)"
-                " VALUES ($1, '赵脑村', true, 2014, now()) RETURNING id", town)
+                " VALUES ($1, '赵脑村', true, 2014, now()) RETURNING id",
+                town,
+            )
             enterprise = await conn.fetchval(
                 "INSERT INTO enterprise (name, kind, credit_code, town, created_at)"
-                " VALUES ('潜江虾稻合作社', 'cooperative', '93429005MA0000001X', $1, now()) RETURNING id", town)
+                " VALUES ('潜江虾稻合作社', 'cooperative', '93429005MA0000001X', $1, now()) RETURNING id",
+                town,
+            )
             industry = await conn.fetchval("SELECT id FROM industry WHERE code = 'crayfish_rice'")
-            await conn.execute("INSERT INTO enterprise_industry (enterprise, industry) VALUES ($1, $2)",
-                               enterprise, industry)
+            await conn.execute(
+                "INSERT INTO enterprise_industry (enterprise, industry) VALUES ($1, $2)", enterprise, industry
+            )
             base = await conn.fetchval(
                 "INSERT INTO base (enterprise, industry, village, name, area, created_at)"
-                " VALUES ($1, $2, $3, '基地', 1000, now()) RETURNING id", enterprise, industry, village)
+                " VALUES ($1, $2, $3, '基地', 1000, now()) RETURNING id",
+                enterprise,
+                industry,
+                village,
+            )
             await conn.execute(
                 "INSERT INTO household (registry_no, village, attribute, causes, status, late_addition, created_at)"
                 " SELECT 'B' || g, $1, 'ordinary', ARRAY['illness'], 'registered', false, now()"
-                " FROM generate_series(1, $2) g", village, households)
+                " FROM generate_series(1, $2) g",
+                village,
+                households,
+            )
             await conn.execute(
                 "INSERT INTO link (enterprise, base, household, kind, start_date, wage_basis, wage_rate, created_at)"
-                " SELECT $1, $2, id, 'wage', DATE '2017-01-01', 'day', 120, now() FROM household", enterprise, base)
+                " SELECT $1, $2, id, 'wage', DATE '2017-01-01', 'day', 120, now() FROM household",
+                enterprise,
+                base,
+            )
     finally:
         await conn.close()
     return {"enterprise": enterprise, "base": base}
@@ -82,7 +103,11 @@ def account_token(url: str, role: str, *scope: str) -> str:
     """A new account's token, made with the CLI (``scope``: e.g. "--enterprise", "3")."""
     out = subprocess.run(
         [sys.executable, "-m", "app.cli", "accounts", "create", "--role", role, *scope],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return out.strip().splitlines()[-1]
 
@@ -98,14 +123,31 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server_process(url: str, *, workers: int = 1, app: str = "app.main:create_app") -> Iterator[tuple[str, subprocess.Popen]]:
+def server_process(
+    url: str, *, workers: int = 1, app: str = "app.main:create_app"
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """uvicorn in a child process on loopback: yields (base URL, process) once /health answers, stops it after."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

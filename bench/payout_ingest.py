@@ -27,9 +27,16 @@ from bench.common import (
 
 def batch_rows(links: list[int], n: int, tag: str) -> list[dict]:
     return [
-        {"link_id": links[i % len(links)], "income_type": "wage", "amount": f"{100 + i % 900}.50",
-         "period_from": "2017-03-01", "period_to": "2017-03-31", "paid_on": "2017-04-05", "method": "bank",
-         "reference": f"{tag}-{i:06d}"}
+        {
+            "link_id": links[i % len(links)],
+            "income_type": "wage",
+            "amount": f"{100 + i % 900}.50",
+            "period_from": "2017-03-01",
+            "period_to": "2017-03-31",
+            "paid_on": "2017-04-05",
+            "method": "bank",
+            "reference": f"{tag}-{i:06d}",
+        }
         for i in range(n)
     ]
 
@@ -37,15 +44,38 @@ def batch_rows(links: list[int], n: int, tag: str) -> list[dict]:
 def copy_records(rows: list[dict], enterprise: int, household_of: dict[int, int]) -> list[tuple]:
     now = datetime.now(UTC)
     return [
-        (enterprise, r["link_id"], household_of[r["link_id"]], r["income_type"], Decimal(r["amount"]),
-         date(2017, 3, 1), date(2017, 3, 31), date(2017, 4, 5), r["method"], r["reference"],
-         hashlib.sha256(r["reference"].encode()).hexdigest(), now)
+        (
+            enterprise,
+            r["link_id"],
+            household_of[r["link_id"]],
+            r["income_type"],
+            Decimal(r["amount"]),
+            date(2017, 3, 1),
+            date(2017, 3, 31),
+            date(2017, 4, 5),
+            r["method"],
+            r["reference"],
+            hashlib.sha256(r["reference"].encode()).hexdigest(),
+            now,
+        )
         for r in rows
     ]
 
 
-COLUMNS = ("enterprise", "link", "household", "income_type", "amount", "period_from", "period_to", "paid_on",
-           "method", "reference", "body_hash", "created_at")
+COLUMNS = (
+    "enterprise",
+    "link",
+    "household",
+    "income_type",
+    "amount",
+    "period_from",
+    "period_to",
+    "paid_on",
+    "method",
+    "reference",
+    "body_hash",
+    "created_at",
+)
 
 
 async def main() -> None:
@@ -63,8 +93,9 @@ async def main() -> None:
 
     http_times, copy_times = [], []
     with running_server(url) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=120,
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             # one warm-up batch: imports, prepared statements and the pool are ready after it
             warm = await client.post("/api/v1/payouts/batch", json=batch_rows(link_ids, 200, "warm"))
             assert warm.status_code == 201, warm.text
@@ -72,8 +103,9 @@ async def main() -> None:
                 rows = batch_rows(link_ids, args.rows, f"http{k}")
                 body = httpx.Request("POST", "/", json=rows).content  # encode outside the timing
                 started = time.perf_counter()
-                r = await client.post("/api/v1/payouts/batch", content=body,
-                                      headers={"Content-Type": "application/json"})
+                r = await client.post(
+                    "/api/v1/payouts/batch", content=body, headers={"Content-Type": "application/json"}
+                )
                 http_times.append(time.perf_counter() - started)
                 assert r.status_code == 201 and r.json()["written"] == args.rows, r.text[:500]
 

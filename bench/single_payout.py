@@ -24,10 +24,19 @@ from bench.common import (
 
 
 def body(link: int, n: int, tag: str, household: int, enterprise: int) -> dict:
-    return {"link_id": link, "income_type": "wage", "amount": f"{100 + n % 900}.50", "period_from": "2017-03-01",
-            "period_to": "2017-03-31", "paid_on": "2017-04-05", "method": "bank", "reference": f"{tag}-{n:07d}",
-            # the bare endpoint is told what the real one looks up
-            "household": household, "enterprise": enterprise}
+    return {
+        "link_id": link,
+        "income_type": "wage",
+        "amount": f"{100 + n % 900}.50",
+        "period_from": "2017-03-01",
+        "period_to": "2017-03-31",
+        "paid_on": "2017-04-05",
+        "method": "bank",
+        "reference": f"{tag}-{n:07d}",
+        # the bare endpoint is told what the real one looks up
+        "household": household,
+        "enterprise": enterprise,
+    }
 
 
 async def hammer(base: str, path: str, bodies: list[dict], clients: int, headers: dict, strip: bool) -> float:
@@ -61,8 +70,10 @@ async def main() -> None:
         links = [(r["id"], r["household"]) for r in await conn.fetch("SELECT id, household FROM link ORDER BY id")]
 
     def bodies(tag: str) -> list[dict]:
-        return [body(links[n % len(links)][0], n, tag, links[n % len(links)][1], seeded["enterprise"])
-                for n in range(args.requests)]
+        return [
+            body(links[n % len(links)][0], n, tag, links[n % len(links)][1], seeded["enterprise"])
+            for n in range(args.requests)
+        ]
 
     real, bare = [], []
     with running_server(url) as real_base, running_server(url, app="bench.bare_app:create_app") as bare_base:

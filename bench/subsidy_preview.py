@@ -8,6 +8,7 @@ Run: uv run python -m bench.subsidy_preview [--repeats 20]
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
@@ -29,13 +30,22 @@ async def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     url = await fresh_database()
-    out = subprocess.run([sys.executable, "-m", "app.cli", "demo"], cwd=ROOT, check=True, capture_output=True,
-                         text=True, env={**os.environ, "DATABASE_URL": url}).stdout
+    out = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "app.cli", "demo"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    ).stdout
     token = next(line.split()[-1] for line in out.splitlines() if line.strip().startswith("finance"))
     preview_times, sql_times = [], []
     with running_server(url) as base:
-        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c, \
-                connected(url) as conn:
+        async with (
+            httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c,
+            connected(url) as conn,
+        ):
             claims = len((await c.get("/api/v1/subsidy-schemes/1/preview")).json()["claims"])
             for _ in range(args.repeats):
                 started = time.perf_counter()

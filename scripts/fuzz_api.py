@@ -21,10 +21,26 @@ CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance
 def schemathesis(base: str, token: str, *, max_examples: int, seed: int, extra: list[str] | None = None) -> int:
     """Run the schemathesis CLI against a live server; its exit code (0: nothing found)."""
     cmd = [
-        sys.executable, "-m", "schemathesis.cli", "run", f"{base}/schema/openapi.json",
-        "--checks", CHECKS, "-H", f"Authorization: Bearer {token}",
-        "--max-examples", str(max_examples), "--seed", str(seed), "--workers", "1",
-        "--phases", "examples,coverage,fuzzing", "--exclude-path-regex", "^/schema", *(extra or []),
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{base}/schema/openapi.json",
+        "--checks",
+        CHECKS,
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--workers",
+        "1",
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--exclude-path-regex",
+        "^/schema",
+        *(extra or []),
     ]
     return subprocess.run(cmd, env={**os.environ, "NO_COLOR": "1"}).returncode
 

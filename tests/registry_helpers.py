@@ -32,12 +32,26 @@ def household_body(village_id: int, n: int, **overrides: Any) -> dict[str, Any]:
         "bank_name": "潜江农商行",
         "bank_card": "6230 9012 3456 7890 123",
         "members": [
-            {"name": f"张{n}", "id_number": resident_id(3 * n, birth="19650304"), "relation": "head",
-             "labour_ability": "full"},
-            {"name": f"李{n}", "id_number": resident_id(3 * n + 1, birth="19680512", male=False),
-             "relation": "spouse", "labour_ability": "partial", "health": "chronic_illness"},
-            {"name": f"张小{n}", "id_number": resident_id(3 * n + 2, birth="20080901"), "relation": "child",
-             "labour_ability": "none", "in_school": True},
+            {
+                "name": f"张{n}",
+                "id_number": resident_id(3 * n, birth="19650304"),
+                "relation": "head",
+                "labour_ability": "full",
+            },
+            {
+                "name": f"李{n}",
+                "id_number": resident_id(3 * n + 1, birth="19680512", male=False),
+                "relation": "spouse",
+                "labour_ability": "partial",
+                "health": "chronic_illness",
+            },
+            {
+                "name": f"张小{n}",
+                "id_number": resident_id(3 * n + 2, birth="20080901"),
+                "relation": "child",
+                "labour_ability": "none",
+                "in_school": True,
+            },
         ],
     }
     body.update(overrides)
@@ -51,7 +65,9 @@ async def make_household(client, headers, village_id: int, n: int = 1, **overrid
 
 
 async def step(client, headers, household_id: int, to: str, **extra: Any):
-    return await client.post(f"/api/v1/households/{household_id}/transitions", json={"to": to, **extra}, headers=headers)
+    return await client.post(
+        f"/api/v1/households/{household_id}/transitions", json={"to": to, **extra}, headers=headers
+    )
 
 
 async def backdate_notice(household_id: int, days: int) -> None:
@@ -84,15 +100,24 @@ async def register(client, headers, household_id: int) -> None:
     assert r.status_code == 200, r.text
 
 
-ALL_MET = {k: {"met": True} for k in ("food", "clothing", "compulsory_education", "basic_medical_care",
-                                      "safe_housing", "safe_drinking_water")}
+ALL_MET = {
+    k: {"met": True}
+    for k in ("food", "clothing", "compulsory_education", "basic_medical_care", "safe_housing", "safe_drinking_water")
+}
 
 
 async def pass_exit_test(client, headers, household_id: int, year: int) -> None:
     """A passing exit assessment for ``year``: every guarantee met, income well above the line."""
-    r = await client.post(f"/api/v1/households/{household_id}/assessments", json={
-        "year": year, **ALL_MET, "verification": "full_survey", "other_net_income": "30000.00",
-    }, headers=headers)
+    r = await client.post(
+        f"/api/v1/households/{household_id}/assessments",
+        json={
+            "year": year,
+            **ALL_MET,
+            "verification": "full_survey",
+            "other_net_income": "30000.00",
+        },
+        headers=headers,
+    )
     assert r.status_code == 201 and r.json()["passed"], r.text
 
 

@@ -29,7 +29,9 @@ async def build_world(
     town = await make_town(client, admin)
     village = await make_village(client, admin, town)  # rural population 1200
     world: dict[str, Any] = {
-        "town": town, "village": village, "officer": await auth("town_officer", town_id=town, name=officer_name),
+        "town": town,
+        "village": village,
+        "officer": await auth("town_officer", town_id=town, name=officer_name),
     }
     if finance_name is not None:
         world["finance"] = await auth("finance", name=finance_name)
@@ -50,8 +52,9 @@ async def build_world(
 
 async def add_link(client, world: dict[str, Any], terms: dict[str, Any], household: int = 0, **kw: Any) -> int:
     """Link the world's ``household``-th household to its base; the new link's id."""
-    r = await link(client, world["operator"], world["enterprise"], world["base"], world["households"][household]["id"],
-                   terms, **kw)
+    r = await link(
+        client, world["operator"], world["enterprise"], world["base"], world["households"][household]["id"], terms, **kw
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 

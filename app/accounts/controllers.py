@@ -25,7 +25,10 @@ class AccountController(Controller):
 
     @get("/", operation_id="listAccounts")
     async def list_accounts(
-        self, page: NamedDependency[PageParams], role: FromQuery[Role | None] = None, include_revoked: FromQuery[bool] = True
+        self,
+        page: NamedDependency[PageParams],
+        role: FromQuery[Role | None] = None,
+        include_revoked: FromQuery[bool] = True,
     ) -> Page[AccountOut]:
         """Accounts, oldest first."""
         return await service.list_accounts(page, role=role, include_revoked=include_revoked)

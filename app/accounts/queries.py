@@ -42,13 +42,21 @@ async def town_exists(db: Db, town_id: int) -> bool:
     return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
 
 
-async def insert(db: Db, name: str, role: str, enterprise_id: int | None, town_id: int | None, token_hash: str,
-                 token_prefix: str) -> AccountOut:
-    return _out(await db.fetchrow(
-        "INSERT INTO account (name, role, enterprise, town, token_hash, token_prefix, created_at)"
-        f" VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING {_COLUMNS}",
-        name, role, enterprise_id, town_id, token_hash, token_prefix,
-    ))
+async def insert(
+    db: Db, name: str, role: str, enterprise_id: int | None, town_id: int | None, token_hash: str, token_prefix: str
+) -> AccountOut:
+    return _out(
+        await db.fetchrow(
+            "INSERT INTO account (name, role, enterprise, town, token_hash, token_prefix, created_at)"
+            f" VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING {_COLUMNS}",
+            name,
+            role,
+            enterprise_id,
+            town_id,
+            token_hash,
+            token_prefix,
+        )
+    )
 
 
 async def by_id(db: Db, account_id: int, *, lock: bool = False) -> AccountOut | None:
@@ -58,13 +66,17 @@ async def by_id(db: Db, account_id: int, *, lock: bool = False) -> AccountOut | 
 
 
 async def revoke(db: Db, account_id: int, at: datetime) -> AccountOut:
-    return _out(await db.fetchrow(
-        f"UPDATE account SET revoked_at = $2 WHERE id = $1 RETURNING {_COLUMNS}", account_id, at
-    ))
+    return _out(
+        await db.fetchrow(f"UPDATE account SET revoked_at = $2 WHERE id = $1 RETURNING {_COLUMNS}", account_id, at)
+    )
 
 
 async def page_of(db: Db, page: PageParams, *, role: str | None, include_revoked: bool) -> Page[AccountOut]:
     return await fetch_page(
         f"SELECT {_COLUMNS} FROM account WHERE ($1::text IS NULL OR role = $1) AND ($2 OR revoked_at IS NULL)",
-        [role, include_revoked], page, "id", _out, db=db,
+        [role, include_revoked],
+        page,
+        "id",
+        _out,
+        db=db,
     )

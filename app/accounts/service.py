@@ -19,8 +19,11 @@ async def principal_for_token(token: str) -> Principal | None:
     if holder is None:
         return None
     return Principal(
-        account_id=holder.id, name=holder.name, role=Role(holder.role),
-        enterprise_id=holder.enterprise_id, town_id=holder.town_id,
+        account_id=holder.id,
+        name=holder.name,
+        role=Role(holder.role),
+        enterprise_id=holder.enterprise_id,
+        town_id=holder.town_id,
     )
 
 
@@ -39,14 +42,16 @@ async def _create_account(uow: UnitOfWork, actor: Principal, data: AccountCreate
         raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
     if data.town_id is not None and not await queries.town_exists(uow, data.town_id):
         raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
-    account = await queries.insert(uow, data.name, data.role.value, data.enterprise_id, data.town_id,
-                                   hash_token(token), token[:10])
+    account = await queries.insert(
+        uow, data.name, data.role.value, data.enterprise_id, data.town_id, hash_token(token), token[:10]
+    )
     await uow.audit(actor, "create", "account", account.id, after=account)
     return AccountCreated(account=account, token=token)
 
 
-async def list_accounts(page: PageParams, *, role: Role | None = None,
-                        include_revoked: bool = True) -> Page[AccountOut]:
+async def list_accounts(
+    page: PageParams, *, role: Role | None = None, include_revoked: bool = True
+) -> Page[AccountOut]:
     async with reading() as db:
         return await queries.page_of(db, page, role=role.value if role else None, include_revoked=include_revoked)
 

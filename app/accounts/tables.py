@@ -18,8 +18,8 @@ class Account(Table, tablename="account"):
     created_at = Timestamptz(null=False)
     revoked_at = Timestamptz(null=True, default=None)
 
-    role_known = Check(
-        "role IN ('admin', 'finance', 'town_officer', 'operator', 'auditor')")
+    role_known = Check("role IN ('admin', 'finance', 'town_officer', 'operator', 'auditor')")
     # An operator acts for exactly one enterprise, a town officer for exactly one town.
     scope_matches_role = Check(
-        "(enterprise IS NOT NULL) = (role = 'operator') AND (town IS NOT NULL) = (role = 'town_officer')")
+        "(enterprise IS NOT NULL) = (role = 'operator') AND (town IS NOT NULL) = (role = 'town_officer')"
+    )

@@ -8,9 +8,9 @@ from litestar.params import FromQuery
 
 from app.audit import service
 from app.audit.schemas import AuditEntryOut, ChainCheckOut
-from app.core.principal import Role
 from app.core.auth import requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
 from app.core.validation import QueryId
 
 

@@ -22,8 +22,14 @@ def _stored(row: Any) -> StoredEntry:
     return StoredEntry(
         id=row["id"],
         content=EntryContent(
-            at=row["at"], actor_id=row["actor_id"], actor_label=row["actor_label"], action=row["action"],
-            entity=row["entity"], entity_id=row["entity_id"], before=_load(row["before"]), after=_load(row["after"]),
+            at=row["at"],
+            actor_id=row["actor_id"],
+            actor_label=row["actor_label"],
+            action=row["action"],
+            entity=row["entity"],
+            entity_id=row["entity_id"],
+            before=_load(row["before"]),
+            after=_load(row["after"]),
         ),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
@@ -32,9 +38,17 @@ def _stored(row: Any) -> StoredEntry:
 
 def _entry_out(r: Any) -> AuditEntryOut:
     return AuditEntryOut(
-        id=r["id"], at=r["at"], actor_id=r["actor_id"], actor_label=r["actor_label"], action=r["action"],
-        entity=r["entity"], entity_id=r["entity_id"], before=_load(r["before"]), after=_load(r["after"]),
-        prev_hash=r["prev_hash"], hash=r["hash"],
+        id=r["id"],
+        at=r["at"],
+        actor_id=r["actor_id"],
+        actor_label=r["actor_label"],
+        action=r["action"],
+        entity=r["entity"],
+        entity_id=r["entity_id"],
+        before=_load(r["before"]),
+        after=_load(r["after"]),
+        prev_hash=r["prev_hash"],
+        hash=r["hash"],
     )
 
 
@@ -60,5 +74,6 @@ _LIST = (
 
 
 async def page_of(db: Db, f: EntryFilter, page: PageParams) -> Page[AuditEntryOut]:
-    return await fetch_page(_LIST, [f.entity, f.entity_id, f.actor_id, f.since, f.until], page, "id DESC",
-                            _entry_out, db=db)
+    return await fetch_page(
+        _LIST, [f.entity, f.entity_id, f.actor_id, f.since, f.until], page, "id DESC", _entry_out, db=db
+    )

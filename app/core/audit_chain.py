@@ -76,7 +76,9 @@ def check_chain(entries: Iterable[StoredEntry], prev_hash: str = GENESIS, checke
     """
     for entry in entries:
         if entry.prev_hash != prev_hash:
-            return ChainCheck(False, checked, entry.id, "link to the previous entry is broken (an entry was removed or reordered)")
+            return ChainCheck(
+                False, checked, entry.id, "link to the previous entry is broken (an entry was removed or reordered)"
+            )
         if entry_hash(prev_hash, entry.content) != entry.hash:
             return ChainCheck(False, checked, entry.id, "content does not match its hash (the entry was edited)")
         prev_hash = entry.hash

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from litestar.handlers.base import BaseRouteHandler
     from litestar.types import Guard
 
+
 def requires(*roles: Role) -> Guard:
     """A guard letting through only the given roles (403 for the others)."""
     allowed = frozenset(roles)

@@ -14,8 +14,9 @@ CHUNK_ROWS = 2000
 T = TypeVar("T")
 
 
-async def _item_rows(items: AsyncIterator[T], header: Sequence[str],
-                     to_row: Callable[[T], Sequence[Any]]) -> AsyncIterator[bytes]:
+async def _item_rows(
+    items: AsyncIterator[T], header: Sequence[str], to_row: Callable[[T], Sequence[Any]]
+) -> AsyncIterator[bytes]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     out.write("\ufeff")  # the BOM spreadsheet programs look for to read UTF-8 (Chinese names) right
@@ -32,10 +33,12 @@ async def _item_rows(items: AsyncIterator[T], header: Sequence[str],
     yield out.getvalue().encode()
 
 
-def csv_items(filename: str, items: AsyncIterator[T], header: Sequence[str],
-              to_row: Callable[[T], Sequence[Any]]) -> Stream:
+def csv_items(
+    filename: str, items: AsyncIterator[T], header: Sequence[str], to_row: Callable[[T], Sequence[Any]]
+) -> Stream:
     """A CSV download of ``items`` (typed rows from a domain's export), streamed as they come."""
     return Stream(
-        _item_rows(items, header, to_row), media_type="text/csv; charset=utf-8",
+        _item_rows(items, header, to_row),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -49,8 +49,7 @@ class Invalid(DomainError, ValueError):
     """
 
     def __init__(self, field: str, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
-        DomainError.__init__(self, f"{field}: {message}", field=field,
-                             extra={"errors": errors} if errors else None)
+        DomainError.__init__(self, f"{field}: {message}", field=field, extra={"errors": errors} if errors else None)
         ValueError.__init__(self, f"{field}: {message}")
         self.message = message
 

@@ -13,9 +13,20 @@ class Health(msgspec.Struct):
     database: str
 
 
-@get("/health", operation_id="health", tags=["health"], exclude_from_auth=True,
-     responses={503: ResponseSpec(data_container=dict, description="the database does not answer",
-                                  media_type="application/problem+json", generate_examples=False)})
+@get(
+    "/health",
+    operation_id="health",
+    tags=["health"],
+    exclude_from_auth=True,
+    responses={
+        503: ResponseSpec(
+            data_container=dict,
+            description="the database does not answer",
+            media_type="application/problem+json",
+            generate_examples=False,
+        )
+    },
+)
 async def health() -> Health:
     """Liveness and database check: 200 when PostgreSQL answers, 503 when it does not."""
     try:

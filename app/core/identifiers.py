@@ -81,9 +81,7 @@ def validate_resident_id(value: str, *, today: date | None = None) -> str:
     try:
         birth = date(int(raw_birth[:4]), int(raw_birth[4:6]), int(raw_birth[6:]))
     except ValueError:
-        raise ValueError(
-            f"resident ID number: invalid birth date {raw_birth} (not a calendar date)"
-        ) from None
+        raise ValueError(f"resident ID number: invalid birth date {raw_birth} (not a calendar date)") from None
     if birth < _RID_MIN_BIRTH:
         raise ValueError(f"resident ID number: invalid birth date {raw_birth} (before 1900)")
     if birth > (today or date.today()):

@@ -40,8 +40,9 @@ _WHY = {
 
 
 def _spec(status: int) -> ResponseSpec:
-    return ResponseSpec(data_container=Problem, description=_WHY[status], media_type=PROBLEM_JSON,
-                        generate_examples=False)
+    return ResponseSpec(
+        data_container=Problem, description=_WHY[status], media_type=PROBLEM_JSON, generate_examples=False
+    )
 
 
 def document_problems(app: Litestar) -> None:

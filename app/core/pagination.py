@@ -53,7 +53,9 @@ async def fetch_page(
     n = len(args)
     rows = await run(
         f"SELECT q.*, count(*) OVER () AS _total FROM ({query}) q ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",
-        *args, page.limit, page.offset,
+        *args,
+        page.limit,
+        page.offset,
     )
     if rows:
         total = rows[0]["_total"]

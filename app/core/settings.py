@@ -48,14 +48,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(
                 f"CHAINAID_POOL_MAX ({self.pool_max_size}) must be at least CHAINAID_POOL_MIN ({self.pool_min_size})"
             )
-        _check_decimal("CHAINAID_EXIT_INCIDENCE", self.exit_incidence, low=Decimal(0), high=Decimal(1),
-                       low_inclusive=False, meaning="a fraction above 0 and at most 1")
-        _check_decimal("CHAINAID_WATCH_MULTIPLE", self.watch_multiple, low=Decimal(1), high=Decimal(10),
-                       low_inclusive=True, meaning="a multiple from 1 to 10")
+        _check_decimal(
+            "CHAINAID_EXIT_INCIDENCE",
+            self.exit_incidence,
+            low=Decimal(0),
+            high=Decimal(1),
+            low_inclusive=False,
+            meaning="a fraction above 0 and at most 1",
+        )
+        _check_decimal(
+            "CHAINAID_WATCH_MULTIPLE",
+            self.watch_multiple,
+            low=Decimal(1),
+            high=Decimal(10),
+            low_inclusive=True,
+            meaning="a multiple from 1 to 10",
+        )
 
 
-def _check_decimal(name: str, value: Decimal, *, low: Decimal, high: Decimal, low_inclusive: bool,
-                   meaning: str) -> None:
+def _check_decimal(
+    name: str, value: Decimal, *, low: Decimal, high: Decimal, low_inclusive: bool, meaning: str
+) -> None:
     if not value.is_finite() or not (value >= low if low_inclusive else value > low) or value > high:
         raise ValueError(f"{name} must be {meaning}, got {value}")
 

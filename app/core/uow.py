@@ -61,8 +61,9 @@ class UnitOfWork:
     async def executemany(self, query: str, args: Sequence[Sequence[Any]]) -> None:
         await self.conn.executemany(query, args)
 
-    async def audit(self, actor: Principal, action: str, entity: str, entity_id: Any, *,
-                    before: Any = None, after: Any = None) -> None:
+    async def audit(
+        self, actor: Principal, action: str, entity: str, entity_id: Any, *, before: Any = None, after: Any = None
+    ) -> None:
         """Append an audit entry for a change made in this unit of work."""
         await append_audit_entry(self.conn, actor, action, entity, entity_id, before=before, after=after)
 
@@ -98,15 +99,29 @@ def _jsonable(value: Any) -> Any:
     return None if value is None else msgspec.to_builtins(value)
 
 
-async def append_audit_entry(conn: asyncpg.Connection, actor: Principal, action: str, entity: str,
-                             entity_id: Any, *, before: Any = None, after: Any = None) -> None:
+async def append_audit_entry(
+    conn: asyncpg.Connection,
+    actor: Principal,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> None:
     """Append to the hash chain on ``conn``, which must be in the transaction of the change."""
     if not conn.is_in_transaction():
         raise RuntimeError("an audit entry is written in the transaction of the change it records")
     await conn.execute("SELECT pg_advisory_xact_lock($1)", AUDIT_CHAIN_LOCK)
     content = EntryContent(
-        at=datetime.now(UTC), actor_id=actor.account_id, actor_label=actor.label, action=action, entity=entity,
-        entity_id=str(entity_id), before=_jsonable(before), after=_jsonable(after),
+        at=datetime.now(UTC),
+        actor_id=actor.account_id,
+        actor_label=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=_jsonable(before),
+        after=_jsonable(after),
     )
     # One statement after the lock (so it sees the newest entry): the previous hash is read and the new
     # one computed in SQL, as entry_hash does in Python: sha256 of "<previous hash>\n<payload>".
@@ -115,8 +130,14 @@ async def append_audit_entry(conn: asyncpg.Connection, actor: Principal, action:
         " SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, p.h,"
         "        encode(sha256(convert_to(p.h || chr(10) || $9, 'UTF8')), 'hex')"
         " FROM (SELECT coalesce((SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1), $10) AS h) p",
-        content.at, content.actor_id, content.actor_label, content.action, content.entity, content.entity_id,
+        content.at,
+        content.actor_id,
+        content.actor_label,
+        content.action,
+        content.entity,
+        content.entity_id,
         None if content.before is None else json.dumps(content.before, ensure_ascii=False),
         None if content.after is None else json.dumps(content.after, ensure_ascii=False),
-        entry_payload(content), GENESIS,
+        entry_payload(content),
+        GENESIS,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, overload
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
@@ -36,6 +36,12 @@ def check_year(field: str, value: int | None) -> None:
         raise Invalid(field, "must be a year between 1978 and 2100")
 
 
+@overload
+def check_money(field: str, value: Decimal, *, positive: bool = False) -> Decimal: ...
+@overload
+def check_money(field: str, value: None, *, positive: bool = False) -> None: ...
+@overload
+def check_money(field: str, value: Decimal | None, *, positive: bool = False) -> Decimal | None: ...
 def check_money(field: str, value: Decimal | None, *, positive: bool = False) -> Decimal | None:
     """A yuan amount: at most 2 places, never negative (positive when asked), fits NUMERIC(14,2)."""
     if value is None:

@@ -5,8 +5,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.core.principal import Role
 from app.core.auth import requires
+from app.core.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.crosscheck import service
 from app.crosscheck.schemas import (
     DepartmentRecordIn,
@@ -16,9 +19,6 @@ from app.crosscheck.schemas import (
     RuleIn,
     RuleOut,
 )
-from app.core.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
 
 MAX_RECORDS = 50_000
 
@@ -45,8 +45,7 @@ class CrossCheckController(Controller):
             raise ValidationException(extra=[{"key": "body", "message": f"at most {MAX_RECORDS} records per import"}])
         return await service.import_records(request.user, data)
 
-    @post("/records/import", operation_id="importDepartmentRecordsCsv", guards=[requires(Role.admin)],
-          status_code=200)
+    @post("/records/import", operation_id="importDepartmentRecordsCsv", guards=[requires(Role.admin)], status_code=200)
     async def import_csv(self, request: Request, data: MultipartBody[CsvUpload]) -> ImportResult:
         """The same from a CSV upload (field ``file``): department, item, id_number, value, as_of."""
         rows = read_rows(await read_upload(data), {"department", "item", "id_number", "as_of"})
@@ -64,8 +63,11 @@ class CrossCheckController(Controller):
             raise ValidationException(extra=[{"key": "file", "message": f"at most {MAX_RECORDS} records per import"}])
         return await service.import_records(request.user, records)
 
-    @get("/flags", operation_id="listCrossCheckFlags",
-         guards=[requires(Role.admin, Role.auditor, Role.finance, Role.town_officer)])
+    @get(
+        "/flags",
+        operation_id="listCrossCheckFlags",
+        guards=[requires(Role.admin, Role.auditor, Role.finance, Role.town_officer)],
+    )
     async def list_flags(
         self,
         request: Request,
@@ -76,20 +78,31 @@ class CrossCheckController(Controller):
         """Cross-check flags (``status``: open, confirmed, dismissed); town officers see their town's."""
         return await service.list_flags(request.user, page, status=status, town_id=town_id)
 
-    @post("/flags/{flag_id:int}/confirm", operation_id="confirmCrossCheckFlag",
-          guards=[requires(Role.admin, Role.town_officer)], status_code=200)
+    @post(
+        "/flags/{flag_id:int}/confirm",
+        operation_id="confirmCrossCheckFlag",
+        guards=[requires(Role.admin, Role.town_officer)],
+        status_code=200,
+    )
     async def confirm(self, request: Request, flag_id: PathId, data: JSONBody[FlagResolve]) -> FlagOut:
         """Confirm the hit: the household is removed (清退) with reason ``cross_check_hit``."""
         return await service.resolve_flag(request.user, flag_id, True, data)
 
-    @post("/flags/{flag_id:int}/dismiss", operation_id="dismissCrossCheckFlag",
-          guards=[requires(Role.admin, Role.town_officer)], status_code=200)
+    @post(
+        "/flags/{flag_id:int}/dismiss",
+        operation_id="dismissCrossCheckFlag",
+        guards=[requires(Role.admin, Role.town_officer)],
+        status_code=200,
+    )
     async def dismiss(self, request: Request, flag_id: PathId, data: JSONBody[FlagResolve]) -> FlagOut:
         """Dismiss the flag, with a note saying why the record does not make the household ineligible."""
         return await service.resolve_flag(request.user, flag_id, False, data)
 
-    @get("/rules", operation_id="listCrossCheckRules",
-         guards=[requires(Role.admin, Role.auditor, Role.finance, Role.town_officer)])
+    @get(
+        "/rules",
+        operation_id="listCrossCheckRules",
+        guards=[requires(Role.admin, Role.auditor, Role.finance, Role.town_officer)],
+    )
     async def list_rules(self, page: NamedDependency[PageParams]) -> Page[RuleOut]:
         """The rules deciding which department items make a household ineligible."""
         return await service.list_rules(page)

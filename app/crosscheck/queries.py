@@ -22,7 +22,8 @@ _NUMERIC = r"^-?[0-9]+(\.[0-9]+)?$"
 
 # Flags for the records of ``batch``: every active rule on the record's item, every member
 # (of a household not removed) holding the ID number, numeric thresholds applied.
-_FLAG_BATCH = """
+_FLAG_BATCH = (
+    """
 , matched AS (
     INSERT INTO cross_check_flag (household, member, rule, record, evidence, status, created_at)
     SELECT m.household, m.id, ru.id, r.id,
@@ -34,26 +35,35 @@ _FLAG_BATCH = """
     JOIN cross_check_rule ru ON ru.department = r.department AND ru.item = r.item AND ru.active
     JOIN member m ON m.id_number = r.id_number AND m.in_active_household
     JOIN household h ON h.id = m.household AND h.status <> 'removed'
-    WHERE ru.min_value IS NULL OR (r.value ~ '""" + _NUMERIC + """' AND r.value::numeric > ru.min_value)
+    WHERE ru.min_value IS NULL OR (r.value ~ '"""
+    + _NUMERIC
+    + """' AND r.value::numeric > ru.min_value)
     ON CONFLICT (member, record, rule) DO NOTHING
     RETURNING household, id
 )
 SELECT household, array_agg(id ORDER BY id) AS flag_ids FROM matched GROUP BY household ORDER BY household
 """
+)
 
-_MATCH_RECORDS = """
+_MATCH_RECORDS = (
+    """
 WITH batch AS (
     SELECT DISTINCT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS b(department, item, id_number, as_of)
-)""" + _FLAG_BATCH
+)"""
+    + _FLAG_BATCH
+)
 
 # records already stored: those of some ID numbers (people who joined), or of one rule's item (a rule saved)
-_MATCH_STORED = """
+_MATCH_STORED = (
+    """
 WITH batch AS (
     SELECT department, item, id_number, as_of FROM department_record
     WHERE ($1::text[] IS NULL OR id_number = ANY ($1::text[]))
       AND ($2::text IS NULL OR (department = $2 AND item = $3))
-)""" + _FLAG_BATCH
+)"""
+    + _FLAG_BATCH
+)
 
 _FLAG = """
 SELECT f.id, f.household AS household_id, f.member AS member_id, m.name AS member_name, f.rule AS rule_id,
@@ -76,15 +86,21 @@ def _rule(row: Any) -> RuleOut:
 
 async def insert_records(db: Db, records: Sequence[DepartmentRecordIn], imported_by: int | None) -> int:
     """Store the records not stored yet; how many were new."""
-    return int(await db.fetchval(
-        "WITH new AS (INSERT INTO department_record (department, item, id_number, value, as_of, imported_at,"
-        " imported_by)"
-        " SELECT DISTINCT ON (d, i, n, a) d, i, n, v, a, now(), $6"
-        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[]) AS s(d, i, n, v, a)"
-        " ON CONFLICT (department, item, id_number, as_of) DO NOTHING RETURNING id) SELECT count(*) FROM new",
-        [r.department for r in records], [r.item for r in records], [r.id_number for r in records],
-        [r.value for r in records], [r.as_of for r in records], imported_by,
-    ))
+    return int(
+        await db.fetchval(
+            "WITH new AS (INSERT INTO department_record (department, item, id_number, value, as_of, imported_at,"
+            " imported_by)"
+            " SELECT DISTINCT ON (d, i, n, a) d, i, n, v, a, now(), $6"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[]) AS s(d, i, n, v, a)"
+            " ON CONFLICT (department, item, id_number, as_of) DO NOTHING RETURNING id) SELECT count(*) FROM new",
+            [r.department for r in records],
+            [r.item for r in records],
+            [r.id_number for r in records],
+            [r.value for r in records],
+            [r.as_of for r in records],
+            imported_by,
+        )
+    )
 
 
 def _by_household(rows: Sequence[Any]) -> dict[int, list[int]]:
@@ -93,25 +109,39 @@ def _by_household(rows: Sequence[Any]) -> dict[int, list[int]]:
 
 async def flag_records(db: Db, records: Sequence[DepartmentRecordIn]) -> dict[int, list[int]]:
     """Flag the matches of these (stored) records; the new flags' ids by household."""
-    return _by_household(await db.fetch(
-        _MATCH_RECORDS, [r.department for r in records], [r.item for r in records],
-        [r.id_number for r in records], [r.as_of for r in records],
-    ))
+    return _by_household(
+        await db.fetch(
+            _MATCH_RECORDS,
+            [r.department for r in records],
+            [r.item for r in records],
+            [r.id_number for r in records],
+            [r.as_of for r in records],
+        )
+    )
 
 
-async def flag_stored(db: Db, *, id_numbers: Sequence[str] | None = None, department: str | None = None,
-                      item: str | None = None) -> dict[int, list[int]]:
+async def flag_stored(
+    db: Db, *, id_numbers: Sequence[str] | None = None, department: str | None = None, item: str | None = None
+) -> dict[int, list[int]]:
     """Flag the matches of records already stored for these ID numbers, or for this rule's item."""
-    return _by_household(await db.fetch(
-        _MATCH_STORED, None if id_numbers is None else list(id_numbers), department, item))
+    return _by_household(
+        await db.fetch(_MATCH_STORED, None if id_numbers is None else list(id_numbers), department, item)
+    )
 
 
 async def flags_of_household(db: Db, household_id: int) -> list[FlagOut]:
     return [_flag(r) for r in await db.fetch(_FLAG + " WHERE f.household = $1 ORDER BY f.id", household_id)]
 
 
-async def page_of_flags(db: Db, page: PageParams, *, status: str | None, town_id: int | None,
-                        scope_town_id: int | None, scope_enterprise_id: int | None) -> Page[FlagOut]:
+async def page_of_flags(
+    db: Db,
+    page: PageParams,
+    *,
+    status: str | None,
+    town_id: int | None,
+    scope_town_id: int | None,
+    scope_enterprise_id: int | None,
+) -> Page[FlagOut]:
     query = (
         _FLAG + " JOIN household h ON h.id = f.household JOIN village v ON v.id = h.village"
         " WHERE ($1::text IS NULL OR f.status = $1) AND ($2::int IS NULL OR v.town = $2)"
@@ -135,7 +165,10 @@ async def flag_by_id(db: Db, flag_id: int, *, lock: bool = False) -> FlagOut | N
 async def resolve_flag(db: Db, flag_id: int, status: str, resolved_by: int | None, note: str | None) -> None:
     await db.execute(
         "UPDATE cross_check_flag SET status = $2, resolved_at = now(), resolved_by = $3, note = $4 WHERE id = $1",
-        flag_id, status, resolved_by, note,
+        flag_id,
+        status,
+        resolved_by,
+        note,
     )
 
 
@@ -150,13 +183,19 @@ async def rule_for(db: Db, department: str, item: str, *, lock: bool = False) ->
 
 
 async def save_rule(db: Db, data: RuleIn) -> RuleOut:
-    return _rule(await db.fetchrow(
-        "INSERT INTO cross_check_rule (department, item, description, min_value, active, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (department, item) DO UPDATE"
-        " SET description = excluded.description, min_value = excluded.min_value, active = excluded.active"
-        " RETURNING id, department, item, description, min_value, active",
-        data.department, data.item, data.description, data.min_value, data.active,
-    ))
+    return _rule(
+        await db.fetchrow(
+            "INSERT INTO cross_check_rule (department, item, description, min_value, active, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (department, item) DO UPDATE"
+            " SET description = excluded.description, min_value = excluded.min_value, active = excluded.active"
+            " RETURNING id, department, item, description, min_value, active",
+            data.department,
+            data.item,
+            data.description,
+            data.min_value,
+            data.active,
+        )
+    )
 
 
 async def insert_missing_rules(db: Db, rules: Sequence[tuple[str, str, str, Decimal | None]]) -> None:
@@ -165,7 +204,8 @@ async def insert_missing_rules(db: Db, rules: Sequence[tuple[str, str, str, Deci
         " SELECT d, i, t, v, true, now()"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[]) AS s(d, i, t, v)"
         " ON CONFLICT (department, item) DO NOTHING",
-        [r[0] for r in rules], [r[1] for r in rules], [r[2] for r in rules], [r[3] for r in rules],
+        [r[0] for r in rules],
+        [r[1] for r in rules],
+        [r[2] for r in rules],
+        [r[3] for r in rules],
     )
-
-

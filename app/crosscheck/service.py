@@ -54,8 +54,10 @@ async def match_people(uow: UnitOfWork, actor: Principal, id_numbers: Sequence[s
 
 async def household_flags(db: Db, household_id: int) -> list[HouseholdFlag]:
     """The household's flags as its detail shows them (the registry's ``FlagReader``)."""
-    return [msgspec.convert(msgspec.structs.asdict(f), HouseholdFlag)
-            for f in await queries.flags_of_household(db, household_id)]
+    return [
+        msgspec.convert(msgspec.structs.asdict(f), HouseholdFlag)
+        for f in await queries.flags_of_household(db, household_id)
+    ]
 
 
 async def list_flags(
@@ -63,8 +65,14 @@ async def list_flags(
 ) -> Page[FlagOut]:
     scope_town_id, scope_enterprise_id = scope_filter(principal)
     async with reading() as db:
-        return await queries.page_of_flags(db, page, status=status, town_id=town_id, scope_town_id=scope_town_id,
-                                           scope_enterprise_id=scope_enterprise_id)
+        return await queries.page_of_flags(
+            db,
+            page,
+            status=status,
+            town_id=town_id,
+            scope_town_id=scope_town_id,
+            scope_enterprise_id=scope_enterprise_id,
+        )
 
 
 async def resolve_flag(actor: Principal, flag_id: int, confirm: bool, data: FlagResolve) -> FlagOut:
@@ -85,11 +93,14 @@ async def resolve_flag(actor: Principal, flag_id: int, confirm: bool, data: Flag
         if confirm:
             # the removal locks what hangs on the household before the audit chain is taken, as end_link does
             await registry.remove_for_cross_check(
-                uow, actor, household_id,
+                uow,
+                actor,
+                household_id,
                 note=f"cross-check flag {flag_id}: {after.rule}" + (f" — {data.note}" if data.note else ""),
             )
-        await uow.audit(actor, "confirm" if confirm else "dismiss", "cross_check_flag", flag_id,
-                        before=before, after=after)
+        await uow.audit(
+            actor, "confirm" if confirm else "dismiss", "cross_check_flag", flag_id, before=before, after=after
+        )
     return after
 
 
@@ -103,8 +114,7 @@ async def save_rule(actor: Principal, data: RuleIn) -> RuleOut:
     async with unit_of_work() as uow:
         before = await queries.rule_for(uow, data.department, data.item, lock=True)
         rule = await queries.save_rule(uow, data)
-        await uow.audit(actor, "update" if before else "create", "cross_check_rule", rule.id,
-                        before=before, after=rule)
+        await uow.audit(actor, "update" if before else "create", "cross_check_rule", rule.id, before=before, after=rule)
         if rule.active:  # records already imported are checked against the new terms
             await _noted(uow, actor, await queries.flag_stored(uow, department=rule.department, item=rule.item))
     return rule

@@ -40,11 +40,21 @@ def enterprises(count: int, poor_villages: list[tuple[int, int]], industry_ids: 
             assignment[e] = [first, first + 1]
     assignment[1].append(33)  # 多企一村: enterprise 1 joins enterprise 34 in that village
     for e in range(1, count + 1):
-        village, town = poor_villages[assignment[e][0]]
+        _village, town = poor_villages[assignment[e][0]]
         main, second = INDUSTRIES[e % 4], INDUSTRIES[(e + 1) % 4]
         kind = ("cooperative", "enterprise", "family_farm")[e % 3]
-        rows.append((e, f"潜江市{KIND_NAMES[main]}产业{('专业合作社', '农业发展有限公司', '家庭农场')[e % 3]}{e:02d}",
-                     kind, credit_code(e), town, f"联系人{e:02d}", f"0728-62{e:05d}", now))
+        rows.append(
+            (
+                e,
+                f"潜江市{KIND_NAMES[main]}产业{('专业合作社', '农业发展有限公司', '家庭农场')[e % 3]}{e:02d}",
+                kind,
+                credit_code(e),
+                town,
+                f"联系人{e:02d}",
+                f"0728-62{e:05d}",
+                now,
+            )
+        )
         industries.append((e, industry_ids[main]))
         industries.append((e, industry_ids[second]))
         for v in assignment[e]:
@@ -57,8 +67,17 @@ def bases(enterprise_villages: dict[int, list[int]], industry_ids: dict[str, int
     rows = []
     for e, villages in enterprise_villages.items():
         for k, industry in enumerate((INDUSTRIES[e % 4], INDUSTRIES[(e + 1) % 4])):
-            rows.append((2 * e - 1 + k, e, industry_ids[industry], villages[0],
-                         f"{KIND_NAMES[industry]}基地{e:02d}-{k + 1}", Decimal(200 + (e * 37 + k * 90) % 600), now))
+            rows.append(
+                (
+                    2 * e - 1 + k,
+                    e,
+                    industry_ids[industry],
+                    villages[0],
+                    f"{KIND_NAMES[industry]}基地{e:02d}-{k + 1}",
+                    Decimal(200 + (e * 37 + k * 90) % 600),
+                    now,
+                )
+            )
     return rows
 
 
@@ -73,8 +92,19 @@ def links(linkable: list[tuple[int, bool]], count_enterprises: int, now: datetim
             "share": (Decimal("5000.00"), Decimal("0.0800"), "yearly", None, None, None, None, None, None, None, None),
             "wage": (None, None, None, "day", Decimal("120.00"), None, None, None, None, None, None),
             "cooperation": (None, None, None, None, None, Decimal("14.00"), "jin", Decimal("800.00"), None, None, None),
-            "franchise": (None, None, None, None, None, None, None, None, "统一品牌 统一种苗 统一收购", Decimal("0.00"),
-                          Decimal("0.7000")),
+            "franchise": (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "统一品牌 统一种苗 统一收购",
+                Decimal("0.00"),
+                Decimal("0.7000"),
+            ),
         }[kind]
         start = date(2016, 8, 1) if late else date(2016, 1, 1)
         rows.append((n, e, base, household, kind, start, None, *terms, None, now))
@@ -82,9 +112,26 @@ def links(linkable: list[tuple[int, bool]], count_enterprises: int, now: datetim
 
 
 LINK_COLUMNS = (
-    "id", "enterprise", "base", "household", "kind", "start_date", "end_date", "share_capital", "dividend_rate",
-    "dividend_period", "wage_basis", "wage_rate", "contract_price", "contract_unit", "contracted_quantity",
-    "franchise_terms", "franchise_fee", "franchise_split", "note", "created_at",
+    "id",
+    "enterprise",
+    "base",
+    "household",
+    "kind",
+    "start_date",
+    "end_date",
+    "share_capital",
+    "dividend_rate",
+    "dividend_period",
+    "wage_basis",
+    "wage_rate",
+    "contract_price",
+    "contract_unit",
+    "contracted_quantity",
+    "franchise_terms",
+    "franchise_fee",
+    "franchise_split",
+    "note",
+    "created_at",
 )
 
 
@@ -108,15 +155,40 @@ def payouts(link_rows, now: datetime):
             reference = f"DEMO-{link_id}-{h}"
             amount = round_fen(amount)
             method = "cash" if link_id % 9 == 0 else "bank"
-            rows.append((len(rows) + 1, enterprise, link_id, household, income_type, amount, start, end, paid_on,
-                         method, reference,
-                         body_hash(link_id, income_type, amount, start, end, paid_on, method, reference), now))
+            rows.append(
+                (
+                    len(rows) + 1,
+                    enterprise,
+                    link_id,
+                    household,
+                    income_type,
+                    amount,
+                    start,
+                    end,
+                    paid_on,
+                    method,
+                    reference,
+                    body_hash(link_id, income_type, amount, start, end, paid_on, method, reference),
+                    now,
+                )
+            )
     return rows
 
 
 PAYOUT_COLUMNS = (
-    "id", "enterprise", "link", "household", "income_type", "amount", "period_from", "period_to", "paid_on", "method",
-    "reference", "body_hash", "created_at",
+    "id",
+    "enterprise",
+    "link",
+    "household",
+    "income_type",
+    "amount",
+    "period_from",
+    "period_to",
+    "paid_on",
+    "method",
+    "reference",
+    "body_hash",
+    "created_at",
 )
 
 
@@ -130,14 +202,38 @@ def support_records(pairing_rows, now: datetime):
             given_on = date(2017, 3 + 3 * k, 10)
             households, people = 10 + pairing_id % 20, 30 + pairing_id % 50
             reference = f"DEMO-S-{pairing_id}-{k + 1}"
-            rows.append((len(rows) + 1, enterprise, village, kind, amount, in_kind, households, people, given_on,
-                         None, reference,
-                         support_hash(village, kind, amount, in_kind, households, people, given_on, None, reference),
-                         now))
+            rows.append(
+                (
+                    len(rows) + 1,
+                    enterprise,
+                    village,
+                    kind,
+                    amount,
+                    in_kind,
+                    households,
+                    people,
+                    given_on,
+                    None,
+                    reference,
+                    support_hash(village, kind, amount, in_kind, households, people, given_on, None, reference),
+                    now,
+                )
+            )
     return rows
 
 
 SUPPORT_COLUMNS = (
-    "id", "enterprise", "village", "kind", "amount", "in_kind", "households_benefited", "people_benefited",
-    "given_on", "note", "reference", "body_hash", "created_at",
+    "id",
+    "enterprise",
+    "village",
+    "kind",
+    "amount",
+    "in_kind",
+    "households_benefited",
+    "people_benefited",
+    "given_on",
+    "note",
+    "reference",
+    "body_hash",
+    "created_at",
 )

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
-
 from app.accounts import service as accounts
 from app.accounts.schemas import AccountCreate
 from app.core.principal import Principal, Role, system_principal
@@ -39,8 +37,22 @@ class DemoAccounts:
 
 # tables filled with explicit ids, whose sequences must then continue after them
 _SEQUENCED = [
-    "town", "village", "household", "member", "household_event", "enterprise", "pairing", "base", "link", "payout",
-    "support_record", "subsidy_scheme", "subsidy_claim", "voucher", "payment_batch", "payment_line",
+    "town",
+    "village",
+    "household",
+    "member",
+    "household_event",
+    "enterprise",
+    "pairing",
+    "base",
+    "link",
+    "payout",
+    "support_record",
+    "subsidy_scheme",
+    "subsidy_claim",
+    "voucher",
+    "payment_batch",
+    "payment_line",
 ]
 
 _HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
@@ -75,8 +87,11 @@ async def load_demo() -> DemoAccounts:
                 last_id[table] = max(r[0] for r in rows)
 
         # towns and villages: the first 3 (towns 1-7) or 2 villages of each town are poor; 27 have exited
-        await copy("town", ("id", "name", "code", "created_at"),
-                   [(t, name, f"4290{t:02d}", now) for t, name in enumerate(TOWNS, start=1)])
+        await copy(
+            "town",
+            ("id", "name", "code", "created_at"),
+            [(t, name, f"4290{t:02d}", now) for t, name in enumerate(TOWNS, start=1)],
+        )
         villages, poor = [], []
         for t in range(1, len(TOWNS) + 1):
             for j in range(VILLAGES_PER_TOWN):
@@ -87,11 +102,33 @@ async def load_demo() -> DemoAccounts:
                     poor.append((vid, t))
                     if len(poor) <= EXITED_VILLAGES:
                         exited = 2016 if len(poor) <= 12 else 2017
-                villages.append((vid, t, f"{TOWNS[t - 1][:2]}{j + 1}村", is_poor, 2014 if is_poor else None, exited,
-                                 1500 + (vid * 37) % 2500, now))
+                villages.append(
+                    (
+                        vid,
+                        t,
+                        f"{TOWNS[t - 1][:2]}{j + 1}村",
+                        is_poor,
+                        2014 if is_poor else None,
+                        exited,
+                        1500 + (vid * 37) % 2500,
+                        now,
+                    )
+                )
         assert len(poor) == POOR_VILLAGES
-        await copy("village", ("id", "town", "name", "is_poor_village", "registered_year", "exited_year",
-                               "rural_population", "created_at"), villages)
+        await copy(
+            "village",
+            (
+                "id",
+                "town",
+                "name",
+                "is_poor_village",
+                "registered_year",
+                "exited_year",
+                "rural_population",
+                "created_at",
+            ),
+            villages,
+        )
 
         households, members, events = people.build(plan, [v[0] for v in villages], now)
         await copy("household", people.HOUSEHOLD_COLUMNS, households)
@@ -99,9 +136,13 @@ async def load_demo() -> DemoAccounts:
         await copy("household_event", people.EVENT_COLUMNS, events)
 
         enterprises, enterprise_industries, pairings, enterprise_villages = chain.enterprises(
-            ENTERPRISES, poor, industry_ids, now)
-        await copy("enterprise", ("id", "name", "kind", "credit_code", "town", "contact_name", "contact_phone",
-                                  "created_at"), enterprises)
+            ENTERPRISES, poor, industry_ids, now
+        )
+        await copy(
+            "enterprise",
+            ("id", "name", "kind", "credit_code", "town", "contact_name", "contact_phone", "created_at"),
+            enterprises,
+        )
         await copy("enterprise_industry", ("enterprise", "industry"), enterprise_industries)
         await copy("pairing", ("id", "enterprise", "village", "start_date", "end_date", "created_at"), pairings)
         bases = chain.bases(enterprise_villages, industry_ids, now)
@@ -117,16 +158,21 @@ async def load_demo() -> DemoAccounts:
         await uow.execute(
             "INSERT INTO subsidy_scheme (id, year, name, budget, household_cap, exited_eligible_until, status,"
             " voucher_seq, created_at, published_at) VALUES (1, $1, $2, $3, $4, $5, 'published', 0, $6, $6)",
-            *subsidies.SCHEME.values(), datetime(2017, 4, 1, tzinfo=UTC),
+            *subsidies.SCHEME.values(),
+            datetime(2017, 4, 1, tzinfo=UTC),
         )
         last_id["subsidy_scheme"] = 1
-        await copy("scheme_rate", ("scheme", "industry", "unit", "min_quantity", "cap", "tiers"),
-                   subsidies.rate_rows(industry_ids))
+        await copy(
+            "scheme_rate",
+            ("scheme", "industry", "unit", "min_quantity", "cap", "tiers"),
+            subsidies.rate_rows(industry_ids),
+        )
         base_industry = {b[0]: code for b in bases for code, i in industry_ids.items() if i == b[2]}
         card = {h[0]: h[8] for h in households}
         candidates = [(ln[3], base_industry[ln[2]], ln[2], ln[0], card[ln[3]]) for ln in links]
-        claims, vouchers, batches, lines = subsidies.claims(candidates, industry_ids, account_ids["town_officer"],
-                                                            account_ids["finance"])
+        claims, vouchers, batches, lines = subsidies.claims(
+            candidates, industry_ids, account_ids["town_officer"], account_ids["finance"]
+        )
         await copy("subsidy_claim", subsidies.CLAIM_COLUMNS, claims)
         await copy("payment_batch", subsidies.BATCH_COLUMNS, batches)
         await copy("voucher", subsidies.VOUCHER_COLUMNS, vouchers)
@@ -138,32 +184,54 @@ async def load_demo() -> DemoAccounts:
         )
         await _exit_assessments_and_hardships(uow, now)
         await uow.execute(_SET_SEQUENCES, _SEQUENCED, [last_id[t] for t in _SEQUENCED])
-        summary = {"households": len(households), "members": len(members), "events": len(events),
-                   "links": len(links), "claims": len(claims), "vouchers": len(vouchers)}
+        summary = {
+            "households": len(households),
+            "members": len(members),
+            "events": len(events),
+            "links": len(links),
+            "claims": len(claims),
+            "vouchers": len(vouchers),
+        }
         await uow.audit(actor, "load", "demo", "qianjiang", after=summary)
         await uow.execute(_ANALYZE)
     return DemoAccounts(tokens=tokens, seconds=time.perf_counter() - started)
 
 
-async def _accounts(uow: UnitOfWork, actor: Principal, operator_enterprise: str) -> tuple[dict[str, str], dict[str, int]]:
+async def _accounts(
+    uow: UnitOfWork, actor: Principal, operator_enterprise: str
+) -> tuple[dict[str, str], dict[str, int]]:
     """An account for each role (the officer in town 1, the operator of enterprise 1): (tokens, ids) by role."""
     tokens, ids = {}, {}
     for role, name, enterprise_id, town_id in (
-        (Role.admin, "演示 系统管理员", None, None), (Role.finance, "演示 财政局 审批", None, None),
-        (Role.auditor, "演示 纪委 审计", None, None), (Role.town_officer, f"演示 {TOWNS[0]} 扶贫专干", None, 1),
+        (Role.admin, "演示 系统管理员", None, None),
+        (Role.finance, "演示 财政局 审批", None, None),
+        (Role.auditor, "演示 纪委 审计", None, None),
+        (Role.town_officer, f"演示 {TOWNS[0]} 扶贫专干", None, 1),
         (Role.operator, f"演示 {operator_enterprise} 出纳", 1, None),
     ):
         # in the load's unit of work: the town and the enterprise exist only in it so far
         created = await accounts.create_account(
-            actor, AccountCreate(name=name, role=role, enterprise_id=enterprise_id, town_id=town_id), uow=uow)
+            actor, AccountCreate(name=name, role=role, enterprise_id=enterprise_id, town_id=town_id), uow=uow
+        )
         tokens[role.value], ids[role.value] = created.token, created.account.id
     return tokens, ids
 
 
 async def _exit_assessments_and_hardships(uow: UnitOfWork, now: datetime) -> None:
     """Every exited household passed its exit test; some exited households fell ill in 2017."""
-    notes = json.dumps({k: None for k in ("food", "clothing", "compulsory_education", "basic_medical_care",
-                                          "safe_housing", "safe_drinking_water")})
+    notes = json.dumps(
+        {
+            k: None
+            for k in (
+                "food",
+                "clothing",
+                "compulsory_education",
+                "basic_medical_care",
+                "safe_housing",
+                "safe_drinking_water",
+            )
+        }
+    )
     await uow.execute(
         "INSERT INTO exit_assessment (household, year, food, clothing, compulsory_education, basic_medical_care,"
         " safe_housing, safe_drinking_water, notes, ledger_income, other_net_income, members, per_capita,"

@@ -10,8 +10,20 @@ from app.demo.figures import HouseholdPlan
 
 SURNAMES = "张李王刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "建国秀英桂兰志强春梅海燕德华玉珍明辉永红金凤家豪子涵雨萱浩然欣怡俊杰思远晓东丽娟文斌淑芬国平小红庆华"
-CAUSES = ["illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water", "lack_of_skills",
-          "lack_of_labour", "lack_of_capital", "poor_transport", "lack_of_drive", "other"]
+CAUSES = [
+    "illness",
+    "disability",
+    "schooling",
+    "disaster",
+    "lack_of_land",
+    "lack_of_water",
+    "lack_of_skills",
+    "lack_of_labour",
+    "lack_of_capital",
+    "poor_transport",
+    "lack_of_drive",
+    "other",
+]
 REMOVAL_REASONS = ["cross_check_hit", "wrongly_included", "moved_away", "deceased", "duplicate"]
 IDENTIFICATION = ["surveyed", "reviewed", "notice", "town_reviewed", "registered"]
 
@@ -70,18 +82,43 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
             status = "removed"
         causes = [CAUSES[i % 12]] + ([CAUSES[(i * 5 + 3) % 12]] if i % 3 == 0 and (i * 5 + 3) % 12 != i % 12 else [])
         bank_card = None if i % 20 == 7 else f"62309{i:014d}"
-        households.append((
-            i, f"429005{i:08d}", village, next(attributes), causes, None, None,
-            "潜江农商行" if bank_card else None, bank_card, status, _at(date(registered_on.year, 6, 1)),
-            registered_on, late, exited_year, removed_reason, _at(applied),
-        ))
+        households.append(
+            (
+                i,
+                f"429005{i:08d}",
+                village,
+                next(attributes),
+                causes,
+                None,
+                None,
+                "潜江农商行" if bank_card else None,
+                bank_card,
+                status,
+                _at(date(registered_on.year, 6, 1)),
+                registered_on,
+                late,
+                exited_year,
+                removed_reason,
+                _at(applied),
+            )
+        )
         previous: str | None = None
         for target, when, note in steps:
             event_id += 1
-            events.append((
-                event_id, i, "created" if target == "applied" else "transition", previous, target, None,
-                "system:demo", _at(when), note, None,
-            ))
+            events.append(
+                (
+                    event_id,
+                    i,
+                    "created" if target == "applied" else "transition",
+                    previous,
+                    target,
+                    None,
+                    "system:demo",
+                    _at(when),
+                    note,
+                    None,
+                )
+            )
             previous = target
         for k in range(p.size):
             member_id += 1
@@ -92,23 +129,66 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
                 birth = date(1945, 1, 1) + timedelta(days=(i * 53 + k * 400) % 11000)
             id_number = ids.make(birth, i * 3 + k)
             sex = "male" if int(id_number[16]) % 2 else "female"
-            members.append((
-                member_id, i, _name(i * 3 + k), id_number, relation, sex, birth,
-                ("full", "partial", "skilled" if birth.year < 2000 else "none")[k],
-                ("healthy", "chronic_illness", "healthy", "disabled", "healthy")[(i + k) % 5],
-                relation == "child" and birth.year >= 2002, status != "removed", now,
-            ))
+            members.append(
+                (
+                    member_id,
+                    i,
+                    _name(i * 3 + k),
+                    id_number,
+                    relation,
+                    sex,
+                    birth,
+                    ("full", "partial", "skilled" if birth.year < 2000 else "none")[k],
+                    ("healthy", "chronic_illness", "healthy", "disabled", "healthy")[(i + k) % 5],
+                    relation == "child" and birth.year >= 2002,
+                    status != "removed",
+                    now,
+                )
+            )
     return households, members, events
 
 
 HOUSEHOLD_COLUMNS = (
-    "id", "registry_no", "village", "attribute", "causes", "address", "phone", "bank_name", "bank_card", "status",
-    "notice_started_at", "registered_on", "late_addition", "exited_year", "removed_reason", "created_at",
+    "id",
+    "registry_no",
+    "village",
+    "attribute",
+    "causes",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_card",
+    "status",
+    "notice_started_at",
+    "registered_on",
+    "late_addition",
+    "exited_year",
+    "removed_reason",
+    "created_at",
 )
 MEMBER_COLUMNS = (
-    "id", "household", "name", "id_number", "relation", "sex", "birth_date", "labour_ability", "health", "in_school",
-    "in_active_household", "created_at",
+    "id",
+    "household",
+    "name",
+    "id_number",
+    "relation",
+    "sex",
+    "birth_date",
+    "labour_ability",
+    "health",
+    "in_school",
+    "in_active_household",
+    "created_at",
 )
 EVENT_COLUMNS = (
-    "id", "household", "kind", "from_status", "to_status", "actor_id", "actor_label", "at", "note", "data",
+    "id",
+    "household",
+    "kind",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_label",
+    "at",
+    "note",
+    "data",
 )

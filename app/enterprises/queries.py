@@ -43,17 +43,33 @@ async def by_credit_code(db: Db, credit_code: str) -> EnterpriseRef | None:
     return None if row is None else EnterpriseRef(id=row["id"], name=row["name"])
 
 
-async def insert(db: Db, name: str, kind: str, credit_code: str, town_id: int, contact_name: str | None,
-                 contact_phone: str | None, industry_ids: list[int]) -> int:
+async def insert(
+    db: Db,
+    name: str,
+    kind: str,
+    credit_code: str,
+    town_id: int,
+    contact_name: str | None,
+    contact_phone: str | None,
+    industry_ids: list[int],
+) -> int:
     """The enterprise and the industries it works in; its id."""
-    enterprise_id = int(await db.fetchval(
-        "INSERT INTO enterprise (name, kind, credit_code, town, contact_name, contact_phone, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
-        name, kind, credit_code, town_id, contact_name, contact_phone,
-    ))
+    enterprise_id = int(
+        await db.fetchval(
+            "INSERT INTO enterprise (name, kind, credit_code, town, contact_name, contact_phone, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
+            name,
+            kind,
+            credit_code,
+            town_id,
+            contact_name,
+            contact_phone,
+        )
+    )
     await db.execute(
         "INSERT INTO enterprise_industry (enterprise, industry) SELECT $1, unnest($2::int[])",
-        enterprise_id, industry_ids,
+        enterprise_id,
+        industry_ids,
     )
     return enterprise_id
 
@@ -66,5 +82,9 @@ async def by_id(db: Db, enterprise_id: int) -> EnterpriseOut | None:
 async def page_of(db: Db, page: PageParams, *, town_id: int | None, kind: str | None) -> Page[EnterpriseOut]:
     return await fetch_page(
         _ENTERPRISE + " WHERE ($1::int IS NULL OR town = $1) AND ($2::text IS NULL OR kind = $2)",
-        [town_id, kind], page, "id", _out, db=db,
+        [town_id, kind],
+        page,
+        "id",
+        _out,
+        db=db,
     )

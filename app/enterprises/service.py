@@ -26,7 +26,13 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
         if unknown:
             raise Refused(f"unknown industry: {', '.join(unknown)}", extra={"field": "industries"})
         enterprise_id = await queries.insert(
-            uow, data.name, data.kind.value, data.credit_code, data.town_id, data.contact_name, data.contact_phone,
+            uow,
+            data.name,
+            data.kind.value,
+            data.credit_code,
+            data.town_id,
+            data.contact_name,
+            data.contact_phone,
             [i.id for i in known],
         )
         enterprise = await queries.by_id(uow, enterprise_id)
@@ -49,7 +55,8 @@ async def get_enterprise(enterprise_id: int) -> EnterpriseOut:
     return enterprise
 
 
-async def list_enterprises(page: PageParams, *, town_id: int | None = None,
-                           kind: str | None = None) -> Page[EnterpriseOut]:
+async def list_enterprises(
+    page: PageParams, *, town_id: int | None = None, kind: str | None = None
+) -> Page[EnterpriseOut]:
     async with reading() as db:
         return await queries.page_of(db, page, town_id=town_id, kind=kind)

@@ -4,9 +4,9 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.response import Stream
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.csv_stream import csv_items
+from app.core.principal import Role
 from app.pairing import service as pairing
 from app.pairing.controllers import provide_support_filter
 from app.pairing.schemas import SupportFilter
@@ -29,57 +29,170 @@ class ExportController(Controller):
     tags = ["exports"]
     guards = [any_role]
 
-    @get("/households.csv", operation_id="exportHouseholds", media_type="text/csv",
-         dependencies={"filters": Provide(provide_household_filter)})
+    @get(
+        "/households.csv",
+        operation_id="exportHouseholds",
+        media_type="text/csv",
+        dependencies={"filters": Provide(provide_household_filter)},
+    )
     async def households(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> Stream:
         """Households as CSV, with the filters of the household list and the caller's scope."""
         return csv_items(
-            "households.csv", households.export_households(request.user, filters),
-            ["id", "registry_no", "town", "village", "attribute", "causes", "status", "head", "people",
-             "late_addition", "registered_on", "exited_year", "removed_reason", "open_flags"],
-            lambda h: [h.id, h.registry_no, h.town_name, h.village_name, h.attribute.value,
-                       ";".join(c.value for c in h.causes), h.status.value, _text(h.head_name), h.people,
-                       h.late_addition, _text(h.registered_on), _text(h.exited_year),
-                       _text(h.removed_reason and h.removed_reason.value), h.open_flags],
+            "households.csv",
+            households.export_households(request.user, filters),
+            [
+                "id",
+                "registry_no",
+                "town",
+                "village",
+                "attribute",
+                "causes",
+                "status",
+                "head",
+                "people",
+                "late_addition",
+                "registered_on",
+                "exited_year",
+                "removed_reason",
+                "open_flags",
+            ],
+            lambda h: [
+                h.id,
+                h.registry_no,
+                h.town_name,
+                h.village_name,
+                h.attribute.value,
+                ";".join(c.value for c in h.causes),
+                h.status.value,
+                _text(h.head_name),
+                h.people,
+                h.late_addition,
+                _text(h.registered_on),
+                _text(h.exited_year),
+                _text(h.removed_reason and h.removed_reason.value),
+                h.open_flags,
+            ],
         )
 
-    @get("/payouts.csv", operation_id="exportPayouts", media_type="text/csv",
-         guards=[requires(Role.operator, Role.admin, Role.finance, Role.auditor)],
-         dependencies={"filters": Provide(provide_payout_filter)})
+    @get(
+        "/payouts.csv",
+        operation_id="exportPayouts",
+        media_type="text/csv",
+        guards=[requires(Role.operator, Role.admin, Role.finance, Role.auditor)],
+        dependencies={"filters": Provide(provide_payout_filter)},
+    )
     async def payouts(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
         """The payout ledger as CSV, with the filters of the payout list; operators get their own."""
         return csv_items(
-            "payouts.csv", payouts.export_payouts(request.user, filters),
-            ["id", "enterprise_id", "link_id", "household_id", "income_type", "amount", "period_from", "period_to",
-             "paid_on", "method", "reference", "reverses", "reason"],
-            lambda p: [p.id, p.enterprise_id, p.link_id, p.household_id, p.income_type.value, f"{p.amount:.2f}",
-                       p.period_from, p.period_to, p.paid_on, p.method.value, p.reference, _text(p.reverses),
-                       _text(p.reason)],
+            "payouts.csv",
+            payouts.export_payouts(request.user, filters),
+            [
+                "id",
+                "enterprise_id",
+                "link_id",
+                "household_id",
+                "income_type",
+                "amount",
+                "period_from",
+                "period_to",
+                "paid_on",
+                "method",
+                "reference",
+                "reverses",
+                "reason",
+            ],
+            lambda p: [
+                p.id,
+                p.enterprise_id,
+                p.link_id,
+                p.household_id,
+                p.income_type.value,
+                f"{p.amount:.2f}",
+                p.period_from,
+                p.period_to,
+                p.paid_on,
+                p.method.value,
+                p.reference,
+                _text(p.reverses),
+                _text(p.reason),
+            ],
         )
 
-    @get("/subsidy-claims.csv", operation_id="exportSubsidyClaims", media_type="text/csv",
-         guards=[requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)],
-         dependencies={"filters": Provide(provide_claim_filter)})
+    @get(
+        "/subsidy-claims.csv",
+        operation_id="exportSubsidyClaims",
+        media_type="text/csv",
+        guards=[requires(Role.finance, Role.admin, Role.auditor, Role.town_officer)],
+        dependencies={"filters": Provide(provide_claim_filter)},
+    )
     async def subsidy_claims(self, request: Request, filters: NamedDependency[ClaimFilter]) -> Stream:
         """Subsidy claims as CSV, with the filters of the claim list."""
         return csv_items(
-            "subsidy-claims.csv", claims.export_claims(request.user, filters),
-            ["id", "scheme_id", "household_id", "registry_no", "industry", "declared_quantity", "verified_quantity",
-             "inspector", "verified_on", "status", "reject_reason"],
-            lambda c: [c.id, c.scheme_id, c.household_id, c.registry_no, c.industry, c.declared_quantity,
-                       _text(c.verified_quantity), _text(c.inspector), _text(c.verified_on), c.status.value,
-                       _text(c.reject_reason)],
+            "subsidy-claims.csv",
+            claims.export_claims(request.user, filters),
+            [
+                "id",
+                "scheme_id",
+                "household_id",
+                "registry_no",
+                "industry",
+                "declared_quantity",
+                "verified_quantity",
+                "inspector",
+                "verified_on",
+                "status",
+                "reject_reason",
+            ],
+            lambda c: [
+                c.id,
+                c.scheme_id,
+                c.household_id,
+                c.registry_no,
+                c.industry,
+                c.declared_quantity,
+                _text(c.verified_quantity),
+                _text(c.inspector),
+                _text(c.verified_on),
+                c.status.value,
+                _text(c.reject_reason),
+            ],
         )
 
-    @get("/support-records.csv", operation_id="exportSupportRecords", media_type="text/csv",
-         dependencies={"filters": Provide(provide_support_filter)})
+    @get(
+        "/support-records.csv",
+        operation_id="exportSupportRecords",
+        media_type="text/csv",
+        dependencies={"filters": Provide(provide_support_filter)},
+    )
     async def support_records(self, request: Request, filters: NamedDependency[SupportFilter]) -> Stream:
         """Support records as CSV, with the filters of the support list; operators get their own."""
         return csv_items(
-            "support-records.csv", pairing.export_support_records(request.user, filters),
-            ["id", "enterprise_id", "village_id", "kind", "amount", "in_kind", "households_benefited",
-             "people_benefited", "given_on", "reference", "note"],
-            lambda s: [s.id, s.enterprise_id, s.village_id, s.kind.value,
-                       "" if s.amount is None else f"{s.amount:.2f}", _text(s.in_kind),
-                       s.households_benefited, s.people_benefited, s.given_on, s.reference, _text(s.note)],
+            "support-records.csv",
+            pairing.export_support_records(request.user, filters),
+            [
+                "id",
+                "enterprise_id",
+                "village_id",
+                "kind",
+                "amount",
+                "in_kind",
+                "households_benefited",
+                "people_benefited",
+                "given_on",
+                "reference",
+                "note",
+            ],
+            lambda s: [
+                s.id,
+                s.enterprise_id,
+                s.village_id,
+                s.kind.value,
+                "" if s.amount is None else f"{s.amount:.2f}",
+                _text(s.in_kind),
+                s.households_benefited,
+                s.people_benefited,
+                s.given_on,
+                s.reference,
+                _text(s.note),
+            ],
         )

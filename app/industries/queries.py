@@ -30,7 +30,10 @@ async def insert(db: Db, code: str, name_zh: str, name_en: str, unit: str) -> In
     row = await db.fetchrow(
         f"INSERT INTO industry (code, name_zh, name_en, unit, created_at) VALUES ($1, $2, $3, $4, now())"
         f" RETURNING {_COLUMNS}",
-        code, name_zh, name_en, unit,
+        code,
+        name_zh,
+        name_en,
+        unit,
     )
     return msgspec.convert(dict(row or {}), IndustryOut)
 
@@ -46,6 +49,8 @@ async def seed(db: Db, industries: Sequence[tuple[str, str, str, str]]) -> None:
         "INSERT INTO industry (code, name_zh, name_en, unit, created_at)"
         " SELECT c, zh, en, u, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS s(c, zh, en, u)"
         " ON CONFLICT (code) DO NOTHING",
-        [i[0] for i in industries], [i[1] for i in industries], [i[2] for i in industries],
+        [i[0] for i in industries],
+        [i[1] for i in industries],
+        [i[2] for i in industries],
         [i[3] for i in industries],
     )

@@ -108,11 +108,13 @@ def _stored(row: Any) -> StoredLink:
 
 # bases
 
+
 async def industry_of_enterprise(db: Db, code: str, enterprise_id: int) -> IndustryOfEnterprise | None:
     row = await db.fetchrow(
         "SELECT i.id, ei.enterprise IS NOT NULL AS works_in FROM industry i"
         " LEFT JOIN enterprise_industry ei ON ei.industry = i.id AND ei.enterprise = $2 WHERE i.code = $1",
-        code, enterprise_id,
+        code,
+        enterprise_id,
     )
     return None if row is None else IndustryOfEnterprise(industry_id=row["id"], works_in=row["works_in"])
 
@@ -123,17 +125,23 @@ async def village_exists(db: Db, village_id: int) -> bool:
 
 
 async def base_name_taken(db: Db, enterprise_id: int, name: str) -> bool:
-    return bool(await db.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM base WHERE enterprise = $1 AND name = $2)", enterprise_id, name))
+    return bool(
+        await db.fetchval("SELECT EXISTS (SELECT 1 FROM base WHERE enterprise = $1 AND name = $2)", enterprise_id, name)
+    )
 
 
-async def insert_base(db: Db, enterprise_id: int, industry_id: int, village_id: int, name: str,
-                      area: Decimal) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO base (enterprise, industry, village, name, area, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, now()) RETURNING id",
-        enterprise_id, industry_id, village_id, name, area,
-    ))
+async def insert_base(db: Db, enterprise_id: int, industry_id: int, village_id: int, name: str, area: Decimal) -> int:
+    return int(
+        await db.fetchval(
+            "INSERT INTO base (enterprise, industry, village, name, area, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, now()) RETURNING id",
+            enterprise_id,
+            industry_id,
+            village_id,
+            name,
+            area,
+        )
+    )
 
 
 async def base_by_id(db: Db, base_id: int) -> BaseOut | None:
@@ -141,15 +149,21 @@ async def base_by_id(db: Db, base_id: int) -> BaseOut | None:
     return None if row is None else _base(row)
 
 
-async def page_of_bases(db: Db, page: PageParams, *, enterprise_id: int | None,
-                        village_id: int | None) -> Page[BaseOut]:
+async def page_of_bases(
+    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None
+) -> Page[BaseOut]:
     return await fetch_page(
         _BASE + " WHERE ($1::int IS NULL OR b.enterprise = $1) AND ($2::int IS NULL OR b.village = $2)",
-        [enterprise_id, village_id], page, "id", _base, db=db,
+        [enterprise_id, village_id],
+        page,
+        "id",
+        _base,
+        db=db,
     )
 
 
 # links
+
 
 async def base_facts(db: Db, base_id: int, enterprise_id: int) -> BaseFacts | None:
     row = await db.fetchrow(
@@ -157,12 +171,14 @@ async def base_facts(db: Db, base_id: int, enterprise_id: int) -> BaseFacts | No
         " EXISTS (SELECT 1 FROM enterprise_industry ei WHERE ei.enterprise = $2 AND ei.industry = b.industry)"
         "   AS works_in"
         " FROM base b JOIN industry i ON i.id = b.industry JOIN village bv ON bv.id = b.village WHERE b.id = $1",
-        base_id, enterprise_id,
+        base_id,
+        enterprise_id,
     )
     if row is None:
         return None
-    return BaseFacts(enterprise_id=row["enterprise"], industry=row["code"], town_id=row["town"],
-                     enterprise_works_in=row["works_in"])
+    return BaseFacts(
+        enterprise_id=row["enterprise"], industry=row["code"], town_id=row["town"], enterprise_works_in=row["works_in"]
+    )
 
 
 async def household_facts_held(db: Db, household_id: int) -> HouseholdFacts | None:
@@ -170,19 +186,25 @@ async def household_facts_held(db: Db, household_id: int) -> HouseholdFacts | No
     change under a new link (the registry's transitions lock it FOR UPDATE)."""
     row = await db.fetchrow(
         "SELECT h.status, h.exited_year, v.town FROM household h JOIN village v ON v.id = h.village"
-        " WHERE h.id = $1 FOR SHARE OF h", household_id,
+        " WHERE h.id = $1 FOR SHARE OF h",
+        household_id,
     )
     if row is None:
         return None
     return HouseholdFacts(status=row["status"], exited_year=row["exited_year"], town_id=row["town"])
 
 
-async def overlapping_link(db: Db, base_id: int, household_id: int, kind: str, start: date,
-                           end: date | None) -> Overlap | None:
+async def overlapping_link(
+    db: Db, base_id: int, household_id: int, kind: str, start: date, end: date | None
+) -> Overlap | None:
     row = await db.fetchrow(
         "SELECT id, start_date, end_date FROM link WHERE base = $1 AND household = $2 AND kind = $3"
         " AND daterange(start_date, end_date, '[]') && daterange($4::date, $5::date, '[]') ORDER BY id LIMIT 1",
-        base_id, household_id, kind, start, end,
+        base_id,
+        household_id,
+        kind,
+        start,
+        end,
     )
     return None if row is None else Overlap(id=row["id"], start_date=row["start_date"], end_date=row["end_date"])
 
@@ -196,10 +218,19 @@ _INSERT_LINK = (
 
 async def insert_link(db: Db, new: NewLink) -> int:
     terms = [new.terms.get(c) for c in _ALL_TERMS]
-    return int(await db.fetchval(
-        _INSERT_LINK, new.enterprise_id, new.base_id, new.household_id, new.kind, new.start_date, new.end_date,
-        new.note, *terms,
-    ))
+    return int(
+        await db.fetchval(
+            _INSERT_LINK,
+            new.enterprise_id,
+            new.base_id,
+            new.household_id,
+            new.kind,
+            new.start_date,
+            new.end_date,
+            new.note,
+            *terms,
+        )
+    )
 
 
 async def link_by_id(db: Db, link_id: int, *, lock: bool = False) -> StoredLink | None:
@@ -226,7 +257,10 @@ async def page_of_links(db: Db, q: LinkQuery, page: PageParams) -> Page[LinkOut]
         " AND ($5::date IS NULL OR daterange(l.start_date, l.end_date, '[]') @> $5::date)"
         " AND ($6::int IS NULL OR v.town = $6)",
         [q.enterprise_id, q.base_id, q.household_id, q.kind, q.active_on, q.town_id],
-        page, "id", _link, db=db,
+        page,
+        "id",
+        _link,
+        db=db,
     )
 
 
@@ -244,6 +278,7 @@ async def end_running_links(db: Db, household_id: int, on: date) -> list[int]:
     rows = await db.fetch(
         "UPDATE link SET end_date = $2::date WHERE household = $1 AND start_date <= $2::date"
         " AND (end_date IS NULL OR end_date > $2::date) RETURNING id",
-        household_id, on,
+        household_id,
+        on,
     )
     return sorted(r["id"] for r in rows)

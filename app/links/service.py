@@ -6,7 +6,6 @@ from datetime import date
 from enum import Enum
 
 from app.core.errors import Conflict, NotFound, Refused
-from app.core.events import BUS
 from app.core.pagination import Page, PageParams
 from app.core.principal import (
     Principal,
@@ -46,8 +45,9 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         if await queries.base_name_taken(uow, data.enterprise_id, data.name):
             raise Conflict(f"the enterprise already has a base named {data.name}", extra={"field": "name"})
-        base_id = await queries.insert_base(uow, data.enterprise_id, industry.industry_id, data.village_id,
-                                            data.name, data.area)
+        base_id = await queries.insert_base(
+            uow, data.enterprise_id, industry.industry_id, data.village_id, data.name, data.area
+        )
         base = await queries.base_by_id(uow, base_id)
         assert base is not None  # just written in this transaction
         await uow.audit(actor, "create", "base", base.id, after=base)
@@ -63,8 +63,9 @@ async def get_base(principal: Principal, base_id: int) -> BaseOut:
     return base
 
 
-async def list_bases(principal: Principal, page: PageParams, *, enterprise_id: int | None,
-                     village_id: int | None) -> Page[BaseOut]:
+async def list_bases(
+    principal: Principal, page: PageParams, *, enterprise_id: int | None, village_id: int | None
+) -> Page[BaseOut]:
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     async with reading() as db:
@@ -81,19 +82,23 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
         if base.enterprise_id != data.enterprise_id:
             raise Refused(f"base {data.base_id} belongs to another enterprise", extra={"field": "base_id"})
         if not base.enterprise_works_in:
-            raise Refused(f"the enterprise is not registered in the base's industry ({base.industry})",
-                          extra={"field": "base_id"})
+            raise Refused(
+                f"the enterprise is not registered in the base's industry ({base.industry})", extra={"field": "base_id"}
+            )
         household = await queries.household_facts_held(uow, data.household_id)
         # a base links households of its own town: an enterprise cannot reach into any household of the city
         if household is None or household.town_id != base.town_id:
-            raise Refused(f"household {data.household_id} is not a household of the base's town",
-                          extra={"field": "household_id"})
-        refusal = link_refusal(household.status, household.exited_year, data.start_date,
-                               get_settings().continuation_years)
+            raise Refused(
+                f"household {data.household_id} is not a household of the base's town", extra={"field": "household_id"}
+            )
+        refusal = link_refusal(
+            household.status, household.exited_year, data.start_date, get_settings().continuation_years
+        )
         if refusal:
             raise Refused(refusal, extra={"field": "household_id"})
-        overlapping = await queries.overlapping_link(uow, data.base_id, data.household_id, kind, data.start_date,
-                                                     data.end_date)
+        overlapping = await queries.overlapping_link(
+            uow, data.base_id, data.household_id, kind, data.start_date, data.end_date
+        )
         if overlapping:
             raise Conflict(
                 f"link {overlapping.id} already links this household to this base as {kind}"
@@ -101,11 +106,19 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
                 extra={"existing_link_id": overlapping.id},
             )
         terms = {c: getattr(data.terms, c) for c in queries.TERM_COLUMNS[kind]}
-        link_id = await queries.insert_link(uow, queries.NewLink(
-            enterprise_id=data.enterprise_id, base_id=data.base_id, household_id=data.household_id, kind=kind,
-            start_date=data.start_date, end_date=data.end_date, note=data.note,
-            terms={c: (v.value if isinstance(v, Enum) else v) for c, v in terms.items()},
-        ))
+        link_id = await queries.insert_link(
+            uow,
+            queries.NewLink(
+                enterprise_id=data.enterprise_id,
+                base_id=data.base_id,
+                household_id=data.household_id,
+                kind=kind,
+                start_date=data.start_date,
+                end_date=data.end_date,
+                note=data.note,
+                terms={c: (v.value if isinstance(v, Enum) else v) for c, v in terms.items()},
+            ),
+        )
         stored = await queries.link_by_id(uow, link_id)
         assert stored is not None  # just written in this transaction
         await uow.audit(actor, "create", "link", link_id, after=stored.link)
@@ -125,7 +138,10 @@ async def get_link(principal: Principal, link_id: int) -> LinkOut:
 async def list_links(principal: Principal, page: PageParams, f: LinkFilter) -> Page[LinkOut]:
     q = queries.LinkQuery(
         enterprise_id=principal.enterprise_id if principal.role is Role.operator else f.enterprise_id,
-        base_id=f.base_id, household_id=f.household_id, kind=f.kind and f.kind.value, active_on=f.active_on,
+        base_id=f.base_id,
+        household_id=f.household_id,
+        kind=f.kind and f.kind.value,
+        active_on=f.active_on,
         town_id=principal.town_id if principal.role is Role.town_officer else None,
     )
     async with reading() as db:
@@ -145,13 +161,16 @@ async def end_link(actor: Principal, link_id: int, data: LinkEnd) -> LinkOut:
             raise Conflict(f"the link already ends on {before.end_date}; an end is only ever brought forward")
         paid_until = await queries.paid_until(uow, link_id)
         if paid_until is not None and paid_until > data.end_date:
-            raise Conflict(f"payouts under this link cover periods up to {paid_until}; it cannot end before that",
-                           extra={"field": "end_date"})
+            raise Conflict(
+                f"payouts under this link cover periods up to {paid_until}; it cannot end before that",
+                extra={"field": "end_date"},
+            )
         await queries.set_end(uow, link_id, data.end_date)
         after = await queries.link_by_id(uow, link_id)
         assert after is not None  # locked above
-        await uow.audit(actor, "end", "link", link_id, before=before,
-                        after={"end_date": after.link.end_date, "note": data.note})
+        await uow.audit(
+            actor, "end", "link", link_id, before=before, after={"end_date": after.link.end_date, "note": data.note}
+        )
     return after.link
 
 
@@ -159,5 +178,6 @@ async def end_household_links(uow: UnitOfWork, actor: Principal, household_id: i
     """End a removed household's running links on the day of removal, in the remover's unit of work."""
     ended = await queries.end_running_links(uow, household_id, on)
     if ended:
-        await uow.audit(actor, "end_on_removal", "household_links", household_id,
-                        after={"end_date": on, "link_ids": ended})
+        await uow.audit(
+            actor, "end_on_removal", "household_links", household_id, after={"end_date": on, "link_ids": ended}
+        )

@@ -58,9 +58,7 @@ class Link(Table, tablename="link"):
 
     kind_known = Check("kind IN ('share', 'wage', 'cooperation', 'franchise')")
     dates_ordered = Check("end_date IS NULL OR end_date >= start_date")
-    share_terms = Check(
-        "kind <> 'share' OR (share_capital > 0 AND dividend_rate >= 0 AND dividend_period IS NOT NULL)"
-    )
+    share_terms = Check("kind <> 'share' OR (share_capital > 0 AND dividend_rate >= 0 AND dividend_period IS NOT NULL)")
     wage_terms = Check("kind <> 'wage' OR (wage_basis IN ('day', 'month') AND wage_rate > 0)")
     cooperation_terms = Check("kind <> 'cooperation' OR (contract_price > 0 AND contracted_quantity > 0)")
     franchise_terms_given = Check("kind <> 'franchise' OR franchise_terms IS NOT NULL")

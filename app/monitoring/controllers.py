@@ -6,8 +6,10 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from app.core.principal import Role
 from app.core.auth import requires
+from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId
 from app.monitoring import service
 from app.monitoring.schemas import (
     AssessmentIn,
@@ -18,8 +20,6 @@ from app.monitoring.schemas import (
     RevisitIn,
     RevisitOut,
 )
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId
 
 keepers = requires(Role.town_officer, Role.admin)
 readers = requires(Role.town_officer, Role.admin, Role.finance, Role.auditor)
@@ -31,8 +31,7 @@ class HouseholdMonitoringController(Controller):
     guards = [readers]
 
     @post("/assessments", operation_id="assessHousehold", guards=[keepers])
-    async def assess(self, request: Request, household_id: PathId,
-                     data: JSONBody[AssessmentIn]) -> AssessmentOut:
+    async def assess(self, request: Request, household_id: PathId, data: JSONBody[AssessmentIn]) -> AssessmentOut:
         """The year's exit test (一有两不愁四保障): six guarantees, each met or not with a note, and per-capita
         income from the ledger plus declared other net income against the poverty line. A household is
         marked exited only with a passing assessment for its exit year."""
@@ -63,7 +62,9 @@ class MonitoringController(Controller):
 
     @get("/", operation_id="listMonitoring")
     async def monitoring(
-        self, request: Request, page: NamedDependency[PageParams],
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
         year: Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")],
         open_only: FromQuery[bool] = True,
     ) -> Page[MonitoringEntry]:

@@ -27,11 +27,16 @@ def _written(row: Any) -> dict[str, Any]:
 
 
 def _assessment(row: Any) -> AssessmentOut:
-    return msgspec.convert({
-        **dict(row), "household_id": row["household"],
-        "reasons": json.loads(row["reasons"]), "notes": json.loads(row["notes"]),
-        "checklist": {k: row[k] for k in _KEYS},
-    }, AssessmentOut)
+    return msgspec.convert(
+        {
+            **dict(row),
+            "household_id": row["household"],
+            "reasons": json.loads(row["reasons"]),
+            "notes": json.loads(row["notes"]),
+            "checklist": {k: row[k] for k in _KEYS},
+        },
+        AssessmentOut,
+    )
 
 
 async def poverty_line(db: Db, year: int) -> Decimal | None:
@@ -56,16 +61,28 @@ class NewAssessment(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def insert_assessment(db: Db, a: NewAssessment) -> AssessmentOut:
-    return _assessment(await db.fetchrow(
-        "INSERT INTO exit_assessment (household, year, food, clothing, compulsory_education, basic_medical_care,"
-        " safe_housing, safe_drinking_water, notes, ledger_income, other_net_income, members, per_capita,"
-        " poverty_line, passed, reasons, verification, assessed_by, assessed_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16::jsonb, $17, $18,"
-        " now()) RETURNING *",
-        a.household_id, a.year, *(a.checklist[k] for k in _KEYS),
-        json.dumps(a.notes, ensure_ascii=False), a.ledger_income, a.other_net_income, a.members, a.per_capita,
-        a.poverty_line, a.passed, json.dumps(a.reasons, ensure_ascii=False), a.verification, a.assessed_by,
-    ))
+    return _assessment(
+        await db.fetchrow(
+            "INSERT INTO exit_assessment (household, year, food, clothing, compulsory_education, basic_medical_care,"
+            " safe_housing, safe_drinking_water, notes, ledger_income, other_net_income, members, per_capita,"
+            " poverty_line, passed, reasons, verification, assessed_by, assessed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16::jsonb, $17, $18,"
+            " now()) RETURNING *",
+            a.household_id,
+            a.year,
+            *(a.checklist[k] for k in _KEYS),
+            json.dumps(a.notes, ensure_ascii=False),
+            a.ledger_income,
+            a.other_net_income,
+            a.members,
+            a.per_capita,
+            a.poverty_line,
+            a.passed,
+            json.dumps(a.reasons, ensure_ascii=False),
+            a.verification,
+            a.assessed_by,
+        )
+    )
 
 
 async def assessments_of(db: Db, household_id: int) -> list[AssessmentOut]:
@@ -83,31 +100,61 @@ async def best_assessment(db: Db, household_id: int, year: int) -> AssessmentVer
     row = await db.fetchrow(
         "SELECT passed, reasons FROM exit_assessment WHERE household = $1 AND year = $2"
         " ORDER BY passed DESC, id DESC LIMIT 1",
-        household_id, year,
+        household_id,
+        year,
     )
     return None if row is None else AssessmentVerdict(passed=row["passed"], reasons=json.loads(row["reasons"]))
 
 
-async def insert_hardship(db: Db, household_id: int, kind: str, occurred_on: date, note: str | None,
-                          recorded_by: int | None) -> HardshipOut:
-    return msgspec.convert(_written(await db.fetchrow(
-        "INSERT INTO hardship_event (household, kind, occurred_on, note, recorded_by, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, now())"
-        " RETURNING id, household AS household_id, kind, occurred_on, note, created_at",
-        household_id, kind, occurred_on, note, recorded_by,
-    )), HardshipOut)
+async def insert_hardship(
+    db: Db, household_id: int, kind: str, occurred_on: date, note: str | None, recorded_by: int | None
+) -> HardshipOut:
+    return msgspec.convert(
+        _written(
+            await db.fetchrow(
+                "INSERT INTO hardship_event (household, kind, occurred_on, note, recorded_by, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, now())"
+                " RETURNING id, household AS household_id, kind, occurred_on, note, created_at",
+                household_id,
+                kind,
+                occurred_on,
+                note,
+                recorded_by,
+            )
+        ),
+        HardshipOut,
+    )
 
 
 _REVISIT = "id, household AS household_id, trigger, trigger_ref, visited_on, outcome, note, created_at"
 
 
-async def insert_revisit(db: Db, household_id: int, trigger: str, trigger_ref: str, visited_on: date,
-                         outcome: str, note: str | None, recorded_by: int | None) -> RevisitOut:
-    return msgspec.convert(_written(await db.fetchrow(
-        "INSERT INTO revisit (household, trigger, trigger_ref, visited_on, outcome, note, recorded_by, created_at)"
-        f" VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING {_REVISIT}",
-        household_id, trigger, trigger_ref, visited_on, outcome, note, recorded_by,
-    )), RevisitOut)
+async def insert_revisit(
+    db: Db,
+    household_id: int,
+    trigger: str,
+    trigger_ref: str,
+    visited_on: date,
+    outcome: str,
+    note: str | None,
+    recorded_by: int | None,
+) -> RevisitOut:
+    return msgspec.convert(
+        _written(
+            await db.fetchrow(
+                "INSERT INTO revisit (household, trigger, trigger_ref, visited_on, outcome, note, recorded_by, created_at)"
+                f" VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING {_REVISIT}",
+                household_id,
+                trigger,
+                trigger_ref,
+                visited_on,
+                outcome,
+                note,
+                recorded_by,
+            )
+        ),
+        RevisitOut,
+    )
 
 
 class ExitedIncome(msgspec.Struct, frozen=True, kw_only=True):
@@ -142,7 +189,10 @@ async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: in
         LEFT JOIN income i ON i.household = h.id LEFT JOIN declared d ON d.household = h.id
         WHERE h.status = 'exited' AND ($4::int IS NULL OR v.town = $4)
         """,
-        first, last, year, town_id,
+        first,
+        last,
+        year,
+        town_id,
     )
     return [msgspec.convert(dict(r), ExitedIncome) for r in rows]
 
@@ -162,7 +212,9 @@ async def hardships_between(db: Db, first: date, last: date, town_id: int | None
         "SELECT e.id, e.kind, e.occurred_on, e.note, h.id AS household_id, h.registry_no, v.town AS town_id"
         " FROM hardship_event e JOIN household h ON h.id = e.household JOIN village v ON v.id = h.village"
         " WHERE e.occurred_on BETWEEN $1 AND $2 AND h.status <> 'removed' AND ($3::int IS NULL OR v.town = $3)",
-        first, last, town_id,
+        first,
+        last,
+        town_id,
     )
     return [msgspec.convert(dict(r), HardshipFact) for r in rows]
 
@@ -184,7 +236,9 @@ async def ended_links_of_exited(db: Db, first: date, last: date, town_id: int | 
         " JOIN enterprise e ON e.id = l.enterprise"
         " WHERE h.status = 'exited' AND l.end_date BETWEEN $1 AND $2 AND l.end_date <= current_date"
         " AND ($3::int IS NULL OR v.town = $3)",
-        first, last, town_id,
+        first,
+        last,
+        town_id,
     )
     return [msgspec.convert(dict(r), EndedLink) for r in rows]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.core.money import per_capita, round_fen
+from app.core.money import per_capita
 
 # 两不愁 (food, clothing) and 三保障 (education, medical care, housing), plus safe drinking water
 CHECKLIST = (
@@ -34,8 +34,9 @@ def per_capita_income(total: Decimal, members: int) -> Decimal:
     return per_capita(total, members)
 
 
-def exit_test(checklist: dict[str, bool], ledger_income: Decimal, other_net_income: Decimal, members: int,
-              poverty_line: Decimal) -> ExitTest:
+def exit_test(
+    checklist: dict[str, bool], ledger_income: Decimal, other_net_income: Decimal, members: int, poverty_line: Decimal
+) -> ExitTest:
     """一有两不愁四保障: income stably above the line, and every guarantee met."""
     reasons, lines = [], []
     for key, label in CHECKLIST:
@@ -45,8 +46,10 @@ def exit_test(checklist: dict[str, bool], ledger_income: Decimal, other_net_inco
             reasons.append(f"{label} is not met")
     total = ledger_income + other_net_income
     per_capita = per_capita_income(total, members)
-    lines.append(f"income {ledger_income:.2f} from the ledger + {other_net_income:.2f} other net income"
-                 f" = {total:.2f} over {members} member(s) = {per_capita:.2f} per person")
+    lines.append(
+        f"income {ledger_income:.2f} from the ledger + {other_net_income:.2f} other net income"
+        f" = {total:.2f} over {members} member(s) = {per_capita:.2f} per person"
+    )
     if per_capita > poverty_line:
         lines.append(f"above the poverty line {poverty_line:.2f}: met")
     else:

@@ -37,8 +37,14 @@ class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         check_year("year", self.year)
         self.other_net_income = check_money("other_net_income", self.other_net_income)
-        for key in ("food", "clothing", "compulsory_education", "basic_medical_care", "safe_housing",
-                    "safe_drinking_water"):
+        for key in (
+            "food",
+            "clothing",
+            "compulsory_education",
+            "basic_medical_care",
+            "safe_housing",
+            "safe_drinking_water",
+        ):
             item = getattr(self, key)
             item.note = clean_optional(f"{key}.note", item.note, 1000)
 

@@ -43,13 +43,24 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
         income = await ledger_income(household_id, data.year)
         checklist = {k: getattr(data, k).met for k in _KEYS}
         test = exit_test(checklist, income, data.other_net_income, members, line)
-        out = await queries.insert_assessment(uow, queries.NewAssessment(
-            household_id=household_id, year=data.year, checklist=checklist,
-            notes={k: getattr(data, k).note for k in _KEYS}, ledger_income=income,
-            other_net_income=data.other_net_income, members=members, per_capita=test.per_capita,
-            poverty_line=line, passed=test.passed, reasons=list(test.reasons),
-            verification=data.verification.value, assessed_by=actor.account_id,
-        ))
+        out = await queries.insert_assessment(
+            uow,
+            queries.NewAssessment(
+                household_id=household_id,
+                year=data.year,
+                checklist=checklist,
+                notes={k: getattr(data, k).note for k in _KEYS},
+                ledger_income=income,
+                other_net_income=data.other_net_income,
+                members=members,
+                per_capita=test.per_capita,
+                poverty_line=line,
+                passed=test.passed,
+                reasons=list(test.reasons),
+                verification=data.verification.value,
+                assessed_by=actor.account_id,
+            ),
+        )
         await uow.audit(actor, "assess", "household", household_id, after=out)
     return out
 
@@ -73,8 +84,9 @@ async def exit_refusal(db: Db, household_id: int, year: int) -> tuple[str, list[
 async def record_hardship(actor: Principal, household_id: int, data: HardshipIn) -> HardshipOut:
     async with unit_of_work() as uow:
         await load_household(actor, household_id, db=uow)
-        out = await queries.insert_hardship(uow, household_id, data.kind.value, data.occurred_on, data.note,
-                                            actor.account_id)
+        out = await queries.insert_hardship(
+            uow, household_id, data.kind.value, data.occurred_on, data.note, actor.account_id
+        )
         await uow.audit(actor, "record", "hardship_event", out.id, after=out)
     return out
 
@@ -83,12 +95,24 @@ async def record_revisit(actor: Principal, household_id: int, data: RevisitIn) -
     """A revisit; "returned" also moves an exited household back onto the register (返贫)."""
     async with unit_of_work() as uow:
         household = await load_household(actor, household_id, for_update=True, db=uow)
-        out = await queries.insert_revisit(uow, household_id, data.trigger.value, data.trigger_ref, data.visited_on,
-                                           data.outcome.value, data.note, actor.account_id)
+        out = await queries.insert_revisit(
+            uow,
+            household_id,
+            data.trigger.value,
+            data.trigger_ref,
+            data.visited_on,
+            data.outcome.value,
+            data.note,
+            actor.account_id,
+        )
         await uow.audit(actor, "revisit", "household", household_id, after=out)
         if data.outcome.value == "returned" and household.status == HouseholdStatus.exited.value:
-            await registry.transition_in(uow, actor, household_id, TransitionIn(
-                to=HouseholdStatus.returned, note=f"revisit {out.id}: {data.note or data.trigger.value}"))
+            await registry.transition_in(
+                uow,
+                actor,
+                household_id,
+                TransitionIn(to=HouseholdStatus.returned, note=f"revisit {out.id}: {data.note or data.trigger.value}"),
+            )
     return out
 
 
@@ -105,22 +129,42 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
             for h in await queries.exited_incomes(db, first, last, year, town_id):
                 per_capita = per_capita_income(h.income, h.members)
                 if below_watch_line(per_capita, line, settings.watch_multiple):
-                    entries.append({
-                        "household_id": h.household_id, "registry_no": h.registry_no, "town_id": h.town_id,
-                        "trigger": "low_income", "trigger_ref": str(year), "since": since,
-                        "detail": f"{year} per-capita income {per_capita:.2f} is under {settings.watch_multiple}"
-                                  f" × the poverty line {line:.2f}",
-                    })
-        entries += [{
-            "household_id": e.household_id, "registry_no": e.registry_no, "town_id": e.town_id,
-            "trigger": "hardship", "trigger_ref": str(e.id), "since": e.occurred_on,
-            "detail": f"{e.kind} on {e.occurred_on}" + (f": {e.note}" if e.note else ""),
-        } for e in await queries.hardships_between(db, first, last, town_id)]
-        entries += [{
-            "household_id": link.household_id, "registry_no": link.registry_no, "town_id": link.town_id,
-            "trigger": "link_ended", "trigger_ref": str(link.id), "since": link.end_date,
-            "detail": f"{link.kind} link with {link.enterprise} ended on {link.end_date}",
-        } for link in await queries.ended_links_of_exited(db, first, last, town_id)]
+                    entries.append(
+                        {
+                            "household_id": h.household_id,
+                            "registry_no": h.registry_no,
+                            "town_id": h.town_id,
+                            "trigger": "low_income",
+                            "trigger_ref": str(year),
+                            "since": since,
+                            "detail": f"{year} per-capita income {per_capita:.2f} is under {settings.watch_multiple}"
+                            f" × the poverty line {line:.2f}",
+                        }
+                    )
+        entries += [
+            {
+                "household_id": e.household_id,
+                "registry_no": e.registry_no,
+                "town_id": e.town_id,
+                "trigger": "hardship",
+                "trigger_ref": str(e.id),
+                "since": e.occurred_on,
+                "detail": f"{e.kind} on {e.occurred_on}" + (f": {e.note}" if e.note else ""),
+            }
+            for e in await queries.hardships_between(db, first, last, town_id)
+        ]
+        entries += [
+            {
+                "household_id": link.household_id,
+                "registry_no": link.registry_no,
+                "town_id": link.town_id,
+                "trigger": "link_ended",
+                "trigger_ref": str(link.id),
+                "since": link.end_date,
+                "detail": f"{link.kind} link with {link.enterprise} ended on {link.end_date}",
+            }
+            for link in await queries.ended_links_of_exited(db, first, last, town_id)
+        ]
         visits = await queries.last_revisits(db, sorted({e["household_id"] for e in entries}))
     last_visit = {(v.household_id, v.trigger.value, v.trigger_ref): v for v in visits}
     today = date.today()
@@ -132,8 +176,12 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
         if open_only and visit is not None:
             continue
         due = revisit_due(e["since"], settings.revisit_days)
-        out.append(MonitoringEntry(
-            **e, revisit_due=due, overdue=visit is None and due < today, last_revisit=visit,
-        ))
-    return Page(items=out[page.offset:page.offset + page.limit], total=len(out), limit=page.limit,
-                offset=page.offset)
+        out.append(
+            MonitoringEntry(
+                **e,
+                revisit_due=due,
+                overdue=visit is None and due < today,
+                last_revisit=visit,
+            )
+        )
+    return Page(items=out[page.offset : page.offset + page.limit], total=len(out), limit=page.limit, offset=page.offset)

@@ -35,20 +35,28 @@ class PairingController(Controller):
 
     @get("/", operation_id="listPairings")
     async def list_pairings(
-        self, request: Request, page: NamedDependency[PageParams], enterprise_id: QueryId = None,
-        village_id: QueryId = None, in_force: FromQuery[bool | None] = None,
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        enterprise_id: QueryId = None,
+        village_id: QueryId = None,
+        in_force: FromQuery[bool | None] = None,
     ) -> Page[PairingOut]:
         """Pairings with their derived mode; operators see their enterprise's."""
-        return await service.list_pairings(request.user, page, enterprise_id=enterprise_id, village_id=village_id,
-                                           in_force=in_force)
+        return await service.list_pairings(
+            request.user, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force
+        )
 
     @post("/{pairing_id:int}/end", operation_id="endPairing", guards=[requires(Role.admin)], status_code=200)
     async def end(self, request: Request, pairing_id: PathId, data: JSONBody[PairingEnd]) -> PairingOut:
         """Set or bring forward the day a pairing ends."""
         return await service.end_pairing(request.user, pairing_id, data)
 
-    @get("/report", operation_id="pairingProgrammeReport",
-         guards=[requires(Role.admin, Role.finance, Role.auditor, Role.town_officer)])
+    @get(
+        "/report",
+        operation_id="pairingProgrammeReport",
+        guards=[requires(Role.admin, Role.finance, Role.auditor, Role.town_officer)],
+    )
     async def report(self, year: FromQuery[int | None] = None) -> ProgrammeReport:
         """The programme: enterprises and villages paired, poor villages without a pairing, and support by
         kind and year per enterprise and per village."""
@@ -71,8 +79,12 @@ class SupportController(Controller):
     guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_support_filter)}
 
-    @post("/", operation_id="recordSupport",
-          responses={200: ResponseSpec(data_container=SupportOut, description="the first record, sent again")}, guards=[requires(Role.operator, Role.admin)])
+    @post(
+        "/",
+        operation_id="recordSupport",
+        responses={200: ResponseSpec(data_container=SupportOut, description="the first record, sent again")},
+        guards=[requires(Role.operator, Role.admin)],
+    )
     async def record(self, request: Request, data: JSONBody[SupportIn]) -> Response[SupportOut]:
         """Log support given to a paired village (422 when not paired on that day).
 

@@ -110,26 +110,34 @@ def _stored(row: Any) -> StoredSupport | None:
 
 # pairings
 
+
 async def village_exists(db: Db, village_id: int) -> bool:
     # a registry table, read for the existence check only
     return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE id = $1)", village_id))
 
 
-async def overlapping_pairing(db: Db, enterprise_id: int, village_id: int, start: date,
-                              end: date | None) -> int | None:
+async def overlapping_pairing(db: Db, enterprise_id: int, village_id: int, start: date, end: date | None) -> int | None:
     return await db.fetchval(
         "SELECT id FROM pairing WHERE enterprise = $1 AND village = $2"
         " AND daterange(start_date, end_date, '[]') && daterange($3::date, $4::date, '[]') ORDER BY id LIMIT 1",
-        enterprise_id, village_id, start, end,
+        enterprise_id,
+        village_id,
+        start,
+        end,
     )
 
 
 async def insert_pairing(db: Db, enterprise_id: int, village_id: int, start: date, end: date | None) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO pairing (enterprise, village, start_date, end_date, created_at)"
-        " VALUES ($1, $2, $3, $4, now()) RETURNING id",
-        enterprise_id, village_id, start, end,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO pairing (enterprise, village, start_date, end_date, created_at)"
+            " VALUES ($1, $2, $3, $4, now()) RETURNING id",
+            enterprise_id,
+            village_id,
+            start,
+            end,
+        )
+    )
 
 
 async def pairing_by_id(db: Db, pairing_id: int) -> PairingOut | None:
@@ -147,29 +155,40 @@ async def set_end(db: Db, pairing_id: int, end: date) -> None:
     await db.execute("UPDATE pairing SET end_date = $2 WHERE id = $1", pairing_id, end)
 
 
-async def page_of_pairings(db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None,
-                           in_force: bool | None) -> Page[PairingOut]:
+async def page_of_pairings(
+    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None, in_force: bool | None
+) -> Page[PairingOut]:
     return await fetch_page(
         _PAIRING + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.village = $2)"
         " AND ($3::bool IS NULL"
         "      OR (p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)) = $3)",
-        [enterprise_id, village_id, in_force], page, "id", _pairing, db=db,
+        [enterprise_id, village_id, in_force],
+        page,
+        "id",
+        _pairing,
+        db=db,
     )
 
 
 async def paired_on(db: Db, enterprise_id: int, village_id: int, day: date) -> bool:
-    return bool(await db.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM pairing WHERE enterprise = $1 AND village = $2 AND start_date <= $3"
-        " AND (end_date IS NULL OR end_date >= $3))",
-        enterprise_id, village_id, day,
-    ))
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM pairing WHERE enterprise = $1 AND village = $2 AND start_date <= $3"
+            " AND (end_date IS NULL OR end_date >= $3))",
+            enterprise_id,
+            village_id,
+            day,
+        )
+    )
 
 
 # support records
 
+
 async def support_by_reference(db: Db, enterprise_id: int, reference: str) -> StoredSupport | None:
-    return _stored(await db.fetchrow(_SUPPORT + " WHERE s.enterprise = $1 AND s.reference = $2",
-                                     enterprise_id, reference))
+    return _stored(
+        await db.fetchrow(_SUPPORT + " WHERE s.enterprise = $1 AND s.reference = $2", enterprise_id, reference)
+    )
 
 
 async def insert_support(db: Db, new: NewSupport) -> SupportOut | None:
@@ -181,8 +200,18 @@ async def insert_support(db: Db, new: NewSupport) -> SupportOut | None:
         " ON CONFLICT (enterprise, reference) DO NOTHING"
         " RETURNING id, enterprise AS enterprise_id, village AS village_id, kind, amount, in_kind,"
         " households_benefited, people_benefited, given_on, note, reference, created_at",
-        new.enterprise_id, new.village_id, new.kind, new.amount, new.in_kind, new.households_benefited,
-        new.people_benefited, new.given_on, new.note, new.reference, new.body_hash, new.created_by,
+        new.enterprise_id,
+        new.village_id,
+        new.kind,
+        new.amount,
+        new.in_kind,
+        new.households_benefited,
+        new.people_benefited,
+        new.given_on,
+        new.note,
+        new.reference,
+        new.body_hash,
+        new.created_by,
     )
     return None if row is None else _support(row)
 
@@ -208,6 +237,7 @@ async def stream_support(q: SupportQuery) -> AsyncIterator[SupportOut]:
 
 
 # the programme report
+
 
 async def paired_counts(db: Db) -> PairedCounts:
     row = await db.fetchrow(

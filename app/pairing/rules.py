@@ -19,11 +19,27 @@ def pairing_mode(enterprises_of_village: int, villages_of_enterprise: int) -> st
 
 
 def support_hash(
-    village_id: int, kind: str, amount: Decimal | None, in_kind: str | None, households: int, people: int,
-    given_on: date, note: str | None, reference: str,
+    village_id: int,
+    kind: str,
+    amount: Decimal | None,
+    in_kind: str | None,
+    households: int,
+    people: int,
+    given_on: date,
+    note: str | None,
+    reference: str,
 ) -> str:
-    canonical = "|".join((
-        str(village_id), kind, "" if amount is None else f"{amount:.2f}", in_kind or "", str(households),
-        str(people), given_on.isoformat(), note or "", reference,
-    ))
+    canonical = "|".join(
+        (
+            str(village_id),
+            kind,
+            "" if amount is None else f"{amount:.2f}",
+            in_kind or "",
+            str(households),
+            str(people),
+            given_on.isoformat(),
+            note or "",
+            reference,
+        )
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -86,8 +86,12 @@ class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
     year: int | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
-        return {"enterprise_id": self.enterprise_id, "village_id": self.village_id,
-                "kind": self.kind and self.kind.value, "year": self.year}
+        return {
+            "enterprise_id": self.enterprise_id,
+            "village_id": self.village_id,
+            "kind": self.kind and self.kind.value,
+            "year": self.year,
+        }
 
 
 class SupportOut(msgspec.Struct, kw_only=True):

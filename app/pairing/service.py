@@ -34,13 +34,16 @@ async def create_pairing(actor: Principal, data: PairingCreate) -> PairingOut:
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         # one pairing of an enterprise and a village at a time; the enterprise row lock orders concurrent ones
         await enterprises.enterprise_exists(uow, data.enterprise_id, lock=True)
-        overlap = await queries.overlapping_pairing(uow, data.enterprise_id, data.village_id, data.start_date,
-                                                    data.end_date)
+        overlap = await queries.overlapping_pairing(
+            uow, data.enterprise_id, data.village_id, data.start_date, data.end_date
+        )
         if overlap is not None:
-            raise Conflict(f"pairing {overlap} already pairs them in that period",
-                           extra={"existing_pairing_id": overlap})
-        pairing_id = await queries.insert_pairing(uow, data.enterprise_id, data.village_id, data.start_date,
-                                                  data.end_date)
+            raise Conflict(
+                f"pairing {overlap} already pairs them in that period", extra={"existing_pairing_id": overlap}
+            )
+        pairing_id = await queries.insert_pairing(
+            uow, data.enterprise_id, data.village_id, data.start_date, data.end_date
+        )
         pairing = await queries.pairing_by_id(uow, pairing_id)
         assert pairing is not None  # just written in this transaction
         await uow.audit(actor, "create", "pairing", pairing.id, after=pairing)
@@ -59,25 +62,42 @@ async def end_pairing(actor: Principal, pairing_id: int, data: PairingEnd) -> Pa
         await queries.set_end(uow, pairing_id, data.end_date)
         after = await queries.pairing_by_id(uow, pairing_id)
         assert after is not None  # locked above
-        await uow.audit(actor, "end", "pairing", pairing_id, before={"end_date": period.end_date},
-                        after={"end_date": after.end_date})
+        await uow.audit(
+            actor,
+            "end",
+            "pairing",
+            pairing_id,
+            before={"end_date": period.end_date},
+            after={"end_date": after.end_date},
+        )
     return after
 
 
-async def list_pairings(principal: Principal, page: PageParams, *, enterprise_id: int | None,
-                        village_id: int | None, in_force: bool | None) -> Page[PairingOut]:
+async def list_pairings(
+    principal: Principal, page: PageParams, *, enterprise_id: int | None, village_id: int | None, in_force: bool | None
+) -> Page[PairingOut]:
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     async with reading() as db:
-        return await queries.page_of_pairings(db, page, enterprise_id=enterprise_id, village_id=village_id,
-                                              in_force=in_force)
+        return await queries.page_of_pairings(
+            db, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force
+        )
 
 
 async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut, bool]:
     """(record, created); a resend with the same reference and body returns the first record."""
     ensure_enterprise_scope(actor, data.enterprise_id)
-    fingerprint = support_hash(data.village_id, data.kind.value, data.amount, data.in_kind, data.households_benefited,
-                               data.people_benefited, data.given_on, data.note, data.reference)
+    fingerprint = support_hash(
+        data.village_id,
+        data.kind.value,
+        data.amount,
+        data.in_kind,
+        data.households_benefited,
+        data.people_benefited,
+        data.given_on,
+        data.note,
+        data.reference,
+    )
     async with unit_of_work() as uow:
         existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
         if existing is None:
@@ -86,12 +106,23 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
                     f"enterprise {data.enterprise_id} is not paired with village {data.village_id} on {data.given_on}",
                     extra={"field": "village_id"},
                 )
-            record = await queries.insert_support(uow, queries.NewSupport(
-                enterprise_id=data.enterprise_id, village_id=data.village_id, kind=data.kind.value,
-                amount=data.amount, in_kind=data.in_kind, households_benefited=data.households_benefited,
-                people_benefited=data.people_benefited, given_on=data.given_on, note=data.note,
-                reference=data.reference, body_hash=fingerprint, created_by=actor.account_id,
-            ))
+            record = await queries.insert_support(
+                uow,
+                queries.NewSupport(
+                    enterprise_id=data.enterprise_id,
+                    village_id=data.village_id,
+                    kind=data.kind.value,
+                    amount=data.amount,
+                    in_kind=data.in_kind,
+                    households_benefited=data.households_benefited,
+                    people_benefited=data.people_benefited,
+                    given_on=data.given_on,
+                    note=data.note,
+                    reference=data.reference,
+                    body_hash=fingerprint,
+                    created_by=actor.account_id,
+                ),
+            )
             if record is not None:
                 await uow.audit(actor, "create", "support_record", record.id, after=record)
                 return record, True
@@ -99,23 +130,33 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
             existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
             assert existing is not None  # the conflicting row is committed
     if existing.body_hash != fingerprint:
-        raise Conflict(f"reference {data.reference} was already used for support record {existing.record.id}"
-                       " with different content",
-                       extra={"field": "reference", "existing_record_id": existing.record.id})
+        raise Conflict(
+            f"reference {data.reference} was already used for support record {existing.record.id}"
+            " with different content",
+            extra={"field": "reference", "existing_record_id": existing.record.id},
+        )
     return existing.record, False
 
 
-def _support_query(principal: Principal, *, enterprise_id: int | None, village_id: int | None, kind: str | None,
-                   year: int | None) -> queries.SupportQuery:
+def _support_query(
+    principal: Principal, *, enterprise_id: int | None, village_id: int | None, kind: str | None, year: int | None
+) -> queries.SupportQuery:
     """The support records a caller may read under the filters (for lists and exports): an operator its own."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     return queries.SupportQuery(enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
 
 
-async def list_support(principal: Principal, page: PageParams, *, newest_first: bool = False,
-                       enterprise_id: int | None = None, village_id: int | None = None, kind: str | None = None,
-                       year: int | None = None) -> Page[SupportOut]:
+async def list_support(
+    principal: Principal,
+    page: PageParams,
+    *,
+    newest_first: bool = False,
+    enterprise_id: int | None = None,
+    village_id: int | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+) -> Page[SupportOut]:
     q = _support_query(principal, enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
     async with reading() as db:
         return await queries.page_of_support(db, q, page, newest_first=newest_first)
@@ -134,12 +175,21 @@ async def programme_report(year: int | None) -> ProgrammeReport:
         by_village = await queries.support_by_village(db, year)
 
     def total(s: queries.SupportSum) -> SupportTotal:
-        return SupportTotal(id=s.id, name=s.name, year=s.year, kind=s.kind, records=s.records,
-                            amount=round_fen(s.amount), people_benefited=s.people_benefited)
+        return SupportTotal(
+            id=s.id,
+            name=s.name,
+            year=s.year,
+            kind=s.kind,
+            records=s.records,
+            amount=round_fen(s.amount),
+            people_benefited=s.people_benefited,
+        )
 
     return ProgrammeReport(
-        enterprises_paired=counts.enterprises, villages_paired=counts.villages,
+        enterprises_paired=counts.enterprises,
+        villages_paired=counts.villages,
         poor_villages_paired=counts.poor_villages,
         poor_villages_without_pairing=[msgspec.structs.asdict(v) for v in unpaired],
-        by_enterprise=[total(s) for s in by_enterprise], by_village=[total(s) for s in by_village],
+        by_enterprise=[total(s) for s in by_enterprise],
+        by_village=[total(s) for s in by_village],
     )

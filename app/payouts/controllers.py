@@ -17,13 +17,14 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.csv_upload import CsvUpload, read_upload
 from app.core.errors import Invalid, Refused
-from app.core.problems import field_and_message
 from app.core.json_body import decode_json_body
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.problems import field_and_message
+from app.core.validation import PathId, QueryId
 from app.payouts import ingest, service
 from app.payouts.csv_import import payout_rows
 from app.payouts.schemas import (
@@ -35,11 +36,9 @@ from app.payouts.schemas import (
     Reversal,
     RowProblem,
 )
-from app.core.validation import PathId, QueryId
 
 reporters = requires(Role.operator, Role.admin)
 readers = requires(Role.operator, Role.admin, Role.finance, Role.auditor)
-
 
 
 @dataclass
@@ -50,9 +49,15 @@ class _BatchOperation(Operation):
         self.request_body = RequestBody(
             required=True,
             description=f"Up to {ingest.MAX_BATCH} payouts.",
-            content={"application/json": OpenAPIMediaType(schema=Schema(
-                type=OpenAPIType.ARRAY, items=Reference("#/components/schemas/PayoutIn"), max_items=ingest.MAX_BATCH,
-            ))},
+            content={
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.ARRAY,
+                        items=Reference("#/components/schemas/PayoutIn"),
+                        max_items=ingest.MAX_BATCH,
+                    )
+                )
+            },
         )
 
 
@@ -65,8 +70,14 @@ async def provide_payout_filter(
     paid_to: FromQuery[date | None] = None,
 ) -> PayoutFilter:
     """Payout filters; ``paid_from`` and ``paid_to`` bound ``paid_on`` (both inclusive)."""
-    return PayoutFilter(enterprise_id=enterprise_id, link_id=link_id, household_id=household_id,
-                        income_type=income_type, paid_from=paid_from, paid_to=paid_to)
+    return PayoutFilter(
+        enterprise_id=enterprise_id,
+        link_id=link_id,
+        household_id=household_id,
+        income_type=income_type,
+        paid_from=paid_from,
+        paid_to=paid_to,
+    )
 
 
 class PayoutController(Controller):
@@ -75,8 +86,12 @@ class PayoutController(Controller):
     guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_payout_filter)}
 
-    @post("/", operation_id="recordPayout",
-          responses={200: ResponseSpec(data_container=PayoutOut, description="the first record, sent again")}, guards=[reporters])
+    @post(
+        "/",
+        operation_id="recordPayout",
+        responses={200: ResponseSpec(data_container=PayoutOut, description="the first record, sent again")},
+        guards=[reporters],
+    )
     async def record(self, request: Request, data: JSONBody[PayoutIn]) -> Response[PayoutOut]:
         """Report one payout to a household under a link.
 
@@ -86,8 +101,9 @@ class PayoutController(Controller):
         payout, created = await service.record_payout(request.user, data)
         return Response(payout, status_code=201 if created else 200)
 
-    @post("/batch", operation_id="recordPayoutBatch", guards=[reporters], operation_class=_BatchOperation,
-          status_code=201)
+    @post(
+        "/batch", operation_id="recordPayoutBatch", guards=[reporters], operation_class=_BatchOperation, status_code=201
+    )
     async def batch(self, request: Request, partial: FromQuery[bool] = False) -> BatchResult:
         """Report up to 10,000 payouts at once.
 

@@ -8,8 +8,17 @@ from app.payouts import queries
 from app.payouts.rules import INCOME_TYPE_FOR_KIND
 from app.payouts.schemas import IncomeType, PayoutCsvRow, PayoutIn, RowProblem
 
-REQUIRED_COLUMNS = {"registry_no", "base", "kind", "amount", "period_from", "period_to", "paid_on", "method",
-                    "reference"}
+REQUIRED_COLUMNS = {
+    "registry_no",
+    "base",
+    "kind",
+    "amount",
+    "period_from",
+    "period_to",
+    "paid_on",
+    "method",
+    "reference",
+}
 
 
 async def resolve_links(
@@ -18,33 +27,54 @@ async def resolve_links(
     """Find each row's link in one query: household by registry number, base by name or id, and the
     link of that kind whose period covers ``period_from``."""
     async with reading() as db:
-        found = await queries.links_named_in_rows(db, enterprise_id, [
-            queries.NamedLink(idx=line, registry_no=r.registry_no, base=r.base, kind=r.kind, period_from=r.period_from)
-            for line, r in rows
-        ])
+        found = await queries.links_named_in_rows(
+            db,
+            enterprise_id,
+            [
+                queries.NamedLink(
+                    idx=line, registry_no=r.registry_no, base=r.base, kind=r.kind, period_from=r.period_from
+                )
+                for line, r in rows
+            ],
+        )
     by_line = {f.idx: f for f in found}
     resolved: list[tuple[int, PayoutIn]] = []
     problems: list[RowProblem] = []
     for line, row in rows:
         f = by_line[line]
         if f.household_id is None:
-            problems.append(RowProblem(index=line, field="registry_no",
-                                       message=f"no household has registry number {row.registry_no}"))
+            problems.append(
+                RowProblem(
+                    index=line, field="registry_no", message=f"no household has registry number {row.registry_no}"
+                )
+            )
         elif f.base_id is None:
             problems.append(RowProblem(index=line, field="base", message=f"your enterprise has no base {row.base}"))
         elif f.link_id is None:
-            problems.append(RowProblem(
-                index=line, field="kind",
-                message=f"no {row.kind} link between household {row.registry_no} and base {row.base}"
-                        f" covering {row.period_from}",
-            ))
+            problems.append(
+                RowProblem(
+                    index=line,
+                    field="kind",
+                    message=f"no {row.kind} link between household {row.registry_no} and base {row.base}"
+                    f" covering {row.period_from}",
+                )
+            )
         else:
-            resolved.append((line, PayoutIn(
-                link_id=f.link_id,
-                income_type=row.income_type or IncomeType(INCOME_TYPE_FOR_KIND[row.kind]),
-                amount=row.amount, period_from=row.period_from, period_to=row.period_to, paid_on=row.paid_on,
-                method=row.method, reference=row.reference,
-            )))
+            resolved.append(
+                (
+                    line,
+                    PayoutIn(
+                        link_id=f.link_id,
+                        income_type=row.income_type or IncomeType(INCOME_TYPE_FOR_KIND[row.kind]),
+                        amount=row.amount,
+                        period_from=row.period_from,
+                        period_to=row.period_to,
+                        paid_on=row.paid_on,
+                        method=row.method,
+                        reference=row.reference,
+                    ),
+                )
+            )
     return resolved, problems
 
 

@@ -22,6 +22,7 @@ from app.payouts.service import hash_of
 
 MAX_BATCH = 10_000
 
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     index: int
@@ -61,8 +62,12 @@ def check_rows(
 
 
 async def ingest(
-    actor: Principal, rows: list[tuple[int, PayoutIn]], decode_problems: list[RowProblem], *,
-    partial: bool, source: str,
+    actor: Principal,
+    rows: list[tuple[int, PayoutIn]],
+    decode_problems: list[RowProblem],
+    *,
+    partial: bool,
+    source: str,
 ) -> BatchResult:
     if len(rows) + len(decode_problems) > MAX_BATCH:
         raise Refused(f"at most {MAX_BATCH} payouts per batch", extra={"field": "body"})
@@ -83,24 +88,45 @@ async def ingest(
                 extra={"errors": [_problem_dict(p) for p in rejected]},
             )
         if not good:
-            return BatchResult(batch_id=None, received=received, written=0, already_recorded=0,
-                               total_written=Decimal("0.00"), rejected=rejected)
-        batch_id = await queries.open_batch(uow, actor.enterprise_id, source, received, actor.account_id)
-        written = await queries.copy_batch(uow, batch_id, actor.account_id, [
-            queries.StagedPayout(
-                idx=c.index, enterprise_id=c.link.enterprise_id, link_id=c.link.id,
-                household_id=c.link.household_id, income_type=c.payout.income_type.value, amount=c.payout.amount,
-                period_from=c.payout.period_from, period_to=c.payout.period_to, paid_on=c.payout.paid_on,
-                method=c.payout.method.value, reference=c.payout.reference, body_hash=c.fingerprint,
+            return BatchResult(
+                batch_id=None,
+                received=received,
+                written=0,
+                already_recorded=0,
+                total_written=Decimal("0.00"),
+                rejected=rejected,
             )
-            for c in good
-        ])
+        batch_id = await queries.open_batch(uow, actor.enterprise_id, source, received, actor.account_id)
+        written = await queries.copy_batch(
+            uow,
+            batch_id,
+            actor.account_id,
+            [
+                queries.StagedPayout(
+                    idx=c.index,
+                    enterprise_id=c.link.enterprise_id,
+                    link_id=c.link.id,
+                    household_id=c.link.household_id,
+                    income_type=c.payout.income_type.value,
+                    amount=c.payout.amount,
+                    period_from=c.payout.period_from,
+                    period_to=c.payout.period_to,
+                    paid_on=c.payout.paid_on,
+                    method=c.payout.method.value,
+                    reference=c.payout.reference,
+                    body_hash=c.fingerprint,
+                )
+                for c in good
+            ],
+        )
         # rows not written: retries of what is recorded already, or a reference reused for other content
         earlier = await queries.staged_already_recorded(uow, batch_id) if written.count < len(good) else []
         clashes = [
-            RowProblem(index=r.idx, field="reference",
-                       message=f"already used for payout {r.payout_id} with different content")
-            for r in earlier if not r.same
+            RowProblem(
+                index=r.idx, field="reference", message=f"already used for payout {r.payout_id} with different content"
+            )
+            for r in earlier
+            if not r.same
         ]
         if clashes and not partial:
             raise Conflict(
@@ -110,14 +136,27 @@ async def ingest(
         total = round_fen(written.total)
         await queries.close_batch(uow, batch_id, written.count)
         result = BatchResult(
-            batch_id=batch_id, received=received, written=written.count,
-            already_recorded=sum(1 for r in earlier if r.same), total_written=total,
+            batch_id=batch_id,
+            received=received,
+            written=written.count,
+            already_recorded=sum(1 for r in earlier if r.same),
+            total_written=total,
             rejected=sorted([*rejected, *clashes], key=lambda p: p.index),
         )
-        await uow.audit(actor, "create_batch", "payout_batch", batch_id, after={
-            "source": source, "received": received, "written": written.count, "total_written": total,
-            "first_payout_id": written.first_id, "last_payout_id": written.last_id,
-        })
+        await uow.audit(
+            actor,
+            "create_batch",
+            "payout_batch",
+            batch_id,
+            after={
+                "source": source,
+                "received": received,
+                "written": written.count,
+                "total_written": total,
+                "first_payout_id": written.first_id,
+                "last_payout_id": written.last_id,
+            },
+        )
     return result
 
 
@@ -125,8 +164,9 @@ def _problem_dict(p: RowProblem) -> dict[str, object]:
     return {"index": p.index, "field": p.field, "message": p.message}
 
 
-async def check_only(actor: Principal, rows: list[tuple[int, PayoutIn]],
-                     decode_problems: list[RowProblem]) -> tuple[int, list[RowProblem]]:
+async def check_only(
+    actor: Principal, rows: list[tuple[int, PayoutIn]], decode_problems: list[RowProblem]
+) -> tuple[int, list[RowProblem]]:
     """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
     async with reading() as db:
         links = await queries.link_facts(db, sorted({p.link_id for _, p in rows}))

@@ -9,6 +9,10 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(Path(__file__).parents[2] / "migrations" / "payouts"),
     table_classes=[PayoutBatch, Payout, PayoutDay],
     # audit: the append-only trigger function lives in its migrations
-    migration_dependencies=["app.audit.piccolo_app", "app.links.piccolo_app", "app.registry.piccolo_app",
-                            "app.enterprises.piccolo_app"],
+    migration_dependencies=[
+        "app.audit.piccolo_app",
+        "app.links.piccolo_app",
+        "app.registry.piccolo_app",
+        "app.enterprises.piccolo_app",
+    ],
 )

@@ -6,9 +6,9 @@ Filters are parameters (``$n IS NULL OR ...``), never text spliced into the stat
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
-from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -60,12 +60,15 @@ def _stored(row: Any) -> StoredPayout | None:
 async def link_facts(db: Db, link_ids: list[int], *, lock: bool = False) -> dict[int, LinkFacts]:
     """The links payouts are checked against; ``lock`` holds them (FOR SHARE) to the end of the
     transaction, so a link cannot be ended, nor its household removed, between the check and the write."""
-    sql = ("SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed"
-           " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])")
+    sql = (
+        "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed"
+        " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])"
+    )
     rows = await db.fetch(sql + " ORDER BY l.id FOR SHARE OF l" if lock else sql, link_ids)
     return {
-        r["id"]: LinkFacts(r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"],
-                           r["removed"])
+        r["id"]: LinkFacts(
+            r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"], r["removed"]
+        )
         for r in rows
     }
 
@@ -76,9 +79,14 @@ async def by_id(db: Db, payout_id: int, *, lock: bool = False) -> StoredPayout |
 
 
 async def by_reference(db: Db, enterprise_id: int, reference: str) -> StoredPayout | None:
-    return _stored(await db.fetchrow(
-        _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash")
-        + " WHERE p.enterprise = $1 AND p.reference = $2", enterprise_id, reference))
+    return _stored(
+        await db.fetchrow(
+            _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash")
+            + " WHERE p.enterprise = $1 AND p.reference = $2",
+            enterprise_id,
+            reference,
+        )
+    )
 
 
 async def insert(db: Db, new: NewPayout) -> PayoutOut | None:
@@ -91,21 +99,36 @@ async def insert(db: Db, new: NewPayout) -> PayoutOut | None:
         " RETURNING id, enterprise AS enterprise_id, link AS link_id, household AS household_id, income_type,"
         " amount, period_from, period_to, paid_on, method, reference, batch AS batch_id, reverses,"
         " NULL::bigint AS reversed_by, reason, created_at",
-        new.enterprise_id, new.link_id, new.household_id, new.income_type, new.amount, new.period_from,
-        new.period_to, new.paid_on, new.method, new.reference, new.body_hash, new.created_by,
+        new.enterprise_id,
+        new.link_id,
+        new.household_id,
+        new.income_type,
+        new.amount,
+        new.period_from,
+        new.period_to,
+        new.paid_on,
+        new.method,
+        new.reference,
+        new.body_hash,
+        new.created_by,
     )
     return None if row is None else _payout(row)
 
 
-async def insert_reversal(db: Db, original_id: int, reference: str, body_hash: str, reason: str,
-                          created_by: int | None) -> PayoutOut:
+async def insert_reversal(
+    db: Db, original_id: int, reference: str, body_hash: str, reason: str, created_by: int | None
+) -> PayoutOut:
     """A negative copy of a payout, pointing at it, with the original's dates."""
     new_id = await db.fetchval(
         "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
         " method, reference, body_hash, reverses, reason, created_by, created_at)"
         " SELECT enterprise, link, household, income_type, -amount, period_from, period_to, paid_on,"
         " method, $2, $3, id, $4, $5, now() FROM payout WHERE id = $1 RETURNING id",
-        original_id, reference, body_hash, reason, created_by,
+        original_id,
+        reference,
+        body_hash,
+        reason,
+        created_by,
     )
     stored = await by_id(db, new_id)
     assert stored is not None  # just written in this transaction
@@ -145,8 +168,18 @@ async def stream(q: PayoutQuery) -> AsyncIterator[PayoutOut]:
 
 
 _STAGING_COLUMNS = (
-    "idx", "enterprise", "link", "household", "income_type", "amount", "period_from", "period_to", "paid_on",
-    "method", "reference", "body_hash",
+    "idx",
+    "enterprise",
+    "link",
+    "household",
+    "income_type",
+    "amount",
+    "period_from",
+    "period_to",
+    "paid_on",
+    "method",
+    "reference",
+    "body_hash",
 )
 
 
@@ -183,15 +216,19 @@ class EarlierPayout(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def open_batch(db: Db, enterprise_id: int | None, source: str, received: int, created_by: int | None) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO payout_batch (enterprise, source, rows_received, created_by, created_at)"
-        " VALUES ($1, $2, $3, $4, now()) RETURNING id",
-        enterprise_id, source, received, created_by,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO payout_batch (enterprise, source, rows_received, created_by, created_at)"
+            " VALUES ($1, $2, $3, $4, now()) RETURNING id",
+            enterprise_id,
+            source,
+            received,
+            created_by,
+        )
+    )
 
 
-async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None,
-                     rows: list[StagedPayout]) -> BatchWritten:
+async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None, rows: list[StagedPayout]) -> BatchWritten:
     """COPY the rows into a staging table dropped at commit, then one INSERT ... SELECT into the ledger;
     rows whose reference is taken are skipped (ON CONFLICT), for the caller to sort out."""
     await uow.execute(
@@ -199,8 +236,9 @@ async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None,
         " amount numeric(14,2), period_from date, period_to date, paid_on date, method text, reference text,"
         " body_hash text) ON COMMIT DROP"
     )
-    await uow.conn.copy_records_to_table("payout_staging", columns=_STAGING_COLUMNS,
-                                         records=[msgspec.structs.astuple(r) for r in rows])
+    await uow.conn.copy_records_to_table(
+        "payout_staging", columns=_STAGING_COLUMNS, records=[msgspec.structs.astuple(r) for r in rows]
+    )
     row = await uow.fetchrow(
         "WITH written AS ("
         " INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
@@ -209,7 +247,8 @@ async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None,
         " reference, body_hash, $1, $2, now() FROM payout_staging ORDER BY idx"
         " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount)"
         " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
-        batch_id, created_by,
+        batch_id,
+        created_by,
     )
     assert row is not None  # an aggregate always answers
     return BatchWritten(count=row["n"], total=row["total"], first_id=row["first"], last_id=row["last"])
@@ -258,7 +297,10 @@ async def links_named_in_rows(db: Db, enterprise_id: int, rows: list[NamedLink])
         " LEFT JOIN link l ON l.base = b.id AND l.household = h.id AND l.kind = r.kind"
         "      AND daterange(l.start_date, l.end_date, '[]') @> r.period_from",
         enterprise_id,
-        [r.idx for r in rows], [r.registry_no for r in rows], [r.base for r in rows], [r.kind for r in rows],
+        [r.idx for r in rows],
+        [r.registry_no for r in rows],
+        [r.base for r in rows],
+        [r.kind for r in rows],
         [r.period_from for r in rows],
     )
     return [FoundLink(idx=f["idx"], household_id=f["household"], base_id=f["base"], link_id=f["link"]) for f in found]

@@ -52,7 +52,10 @@ class ArrearsController(Controller):
 
     @get("/", operation_id="listDividendArrears")
     async def arrears(
-        self, request: Request, year: Year, page: NamedDependency[PageParams],
+        self,
+        request: Request,
+        year: Year,
+        page: NamedDependency[PageParams],
         enterprise_id: QueryId = None,
     ) -> Page[Arrear]:
         """Share links whose guaranteed dividend (capital × rate, pro-rated by days in force) was not fully

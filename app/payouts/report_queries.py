@@ -44,18 +44,23 @@ def _lines(rows: Sequence[Mapping[str, Any]]) -> list[IncomeLine]:
 
 async def household_income_lines(db: Db, household_id: int, first: date, last: date) -> list[IncomeLine]:
     """Payouts under links, and subsidies the bank paid (by the day paid), by type."""
-    return _lines(await db.fetch(
-        "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
-        " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
-        " UNION ALL"
-        " SELECT 'subsidy', sum(amount), count(*) FROM voucher"
-        " WHERE household = $1 AND status = 'paid' AND paid_on BETWEEN $2 AND $3 HAVING count(*) > 0"
-        " ORDER BY income_type",
-        household_id, first, last,
-    ))
+    return _lines(
+        await db.fetch(
+            "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
+            " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
+            " UNION ALL"
+            " SELECT 'subsidy', sum(amount), count(*) FROM voucher"
+            " WHERE household = $1 AND status = 'paid' AND paid_on BETWEEN $2 AND $3 HAVING count(*) > 0"
+            " ORDER BY income_type",
+            household_id,
+            first,
+            last,
+        )
+    )
 
 
 # poverty lines (a registry table that payouts serves)
+
 
 async def poverty_line(db: Db, year: int) -> Decimal | None:
     """The poverty line of a year, per person; None when the year has none."""
@@ -77,7 +82,8 @@ async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
     await db.execute(
         "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
         " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
-        year, amount,
+        year,
+        amount,
     )
 
 
@@ -90,24 +96,34 @@ async def links_by_kind(db: Db, enterprise_id: int, first: date, last: date) -> 
     rows = await db.fetch(
         "SELECT l.kind, count(DISTINCT l.household) AS households, count(*) AS links FROM link l"
         f" WHERE l.enterprise = $1 AND {_IN_PERIOD} GROUP BY l.kind ORDER BY l.kind",
-        enterprise_id, first, last,
+        enterprise_id,
+        first,
+        last,
     )
     return [KindCount(kind=r["kind"], households=r["households"], links=r["links"]) for r in rows]
 
 
 async def households_linked(db: Db, enterprise_id: int, first: date, last: date) -> int:
-    return int(await db.fetchval(
-        f"SELECT count(DISTINCT l.household) FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}",
-        enterprise_id, first, last,
-    ))
+    return int(
+        await db.fetchval(
+            f"SELECT count(DISTINCT l.household) FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}",
+            enterprise_id,
+            first,
+            last,
+        )
+    )
 
 
 async def enterprise_payouts_by_type(db: Db, enterprise_id: int, first: date, last: date) -> list[IncomeLine]:
-    return _lines(await db.fetch(
-        "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts FROM payout"
-        " WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type ORDER BY income_type",
-        enterprise_id, first, last,
-    ))
+    return _lines(
+        await db.fetch(
+            "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts FROM payout"
+            " WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type ORDER BY income_type",
+            enterprise_id,
+            first,
+            last,
+        )
+    )
 
 
 async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: date) -> list[VillageTotal]:
@@ -129,13 +145,16 @@ async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: 
         LEFT JOIN paid ON paid.household = hh.household
         GROUP BY v.id, v.name ORDER BY v.id
         """,
-        enterprise_id, first, last,
+        enterprise_id,
+        first,
+        last,
     )
     return [msgspec.convert(dict(r), VillageTotal) for r in rows]
 
 
-async def share_links_paid(db: Db, first: date, last: date, *, enterprise_id: int | None,
-                           town_id: int | None) -> list[ShareLinkPaid]:
+async def share_links_paid(
+    db: Db, first: date, last: date, *, enterprise_id: int | None, town_id: int | None
+) -> list[ShareLinkPaid]:
     """Share links with a guaranteed rate in force in the period, with the dividends paid in it, by link id."""
     rows = await db.fetch(
         "SELECT l.id, l.enterprise AS enterprise_id, l.household AS household_id, h.registry_no, l.share_capital,"
@@ -147,6 +166,9 @@ async def share_links_paid(db: Db, first: date, last: date, *, enterprise_id: in
         " AND daterange(l.start_date, l.end_date, '[]') && daterange($1::date, $2::date, '[]')"
         " AND ($3::int IS NULL OR l.enterprise = $3) AND ($4::int IS NULL OR v.town = $4)"
         " GROUP BY l.id, h.registry_no ORDER BY l.id",
-        first, last, enterprise_id, town_id,
+        first,
+        last,
+        enterprise_id,
+        town_id,
     )
     return [msgspec.convert(dict(r), ShareLinkPaid) for r in rows]

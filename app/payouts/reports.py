@@ -56,8 +56,14 @@ async def household_income(principal: Principal, household_id: int, year: int) -
     total = sum((r.amount for r in lines), Decimal("0.00"))
     pc = per_capita_income(total, members, line)
     return HouseholdIncome(
-        household_id=household_id, year=year, by_type=lines, total=total, members=members,
-        per_capita=pc.per_capita, poverty_line=line, ratio_to_line=pc.ratio_to_line,
+        household_id=household_id,
+        year=year,
+        by_type=lines,
+        total=total,
+        members=members,
+        per_capita=pc.per_capita,
+        poverty_line=line,
+        ratio_to_line=pc.ratio_to_line,
     )
 
 
@@ -72,15 +78,24 @@ async def enterprise_summary(principal: Principal, enterprise_id: int, year: int
         by_type = await queries.enterprise_payouts_by_type(db, enterprise_id, first, last)
         villages = await queries.enterprise_per_village(db, enterprise_id, first, last)
     return EnterpriseSummary(
-        enterprise_id=enterprise_id, year=year, households_by_kind=kinds, households_linked=linked,
-        payouts_by_type=by_type, total_paid=sum((t.amount for t in by_type), Decimal("0.00")),
-        per_village=[VillageSummary(village_id=v.village_id, village_name=v.village_name, households=v.households,
-                                    paid=round_fen(v.paid)) for v in villages],
+        enterprise_id=enterprise_id,
+        year=year,
+        households_by_kind=kinds,
+        households_linked=linked,
+        payouts_by_type=by_type,
+        total_paid=sum((t.amount for t in by_type), Decimal("0.00")),
+        per_village=[
+            VillageSummary(
+                village_id=v.village_id, village_name=v.village_name, households=v.households, paid=round_fen(v.paid)
+            )
+            for v in villages
+        ],
     )
 
 
-async def dividend_arrears(principal: Principal, year: int, page: PageParams,
-                           enterprise_id: int | None = None) -> Page[Arrear]:
+async def dividend_arrears(
+    principal: Principal, year: int, page: PageParams, enterprise_id: int | None = None
+) -> Page[Arrear]:
     """Share links with a guaranteed rate whose dividends paid in ``year`` fall short of what was promised."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
@@ -92,13 +107,23 @@ async def dividend_arrears(principal: Principal, year: int, page: PageParams,
         due = dividend_due(link.share_capital, link.dividend_rate, link.start_date, link.end_date, year)
         paid = round_fen(link.paid)
         if paid < due.expected:
-            arrears.append(Arrear(
-                link_id=link.id, enterprise_id=link.enterprise_id, household_id=link.household_id,
-                registry_no=link.registry_no, share_capital=link.share_capital, dividend_rate=link.dividend_rate,
-                days_in_force=due.days, expected=due.expected, paid=paid, shortfall=due.expected - paid,
-            ))
-    return Page(items=arrears[page.offset:page.offset + page.limit], total=len(arrears),
-                limit=page.limit, offset=page.offset)
+            arrears.append(
+                Arrear(
+                    link_id=link.id,
+                    enterprise_id=link.enterprise_id,
+                    household_id=link.household_id,
+                    registry_no=link.registry_no,
+                    share_capital=link.share_capital,
+                    dividend_rate=link.dividend_rate,
+                    days_in_force=due.days,
+                    expected=due.expected,
+                    paid=paid,
+                    shortfall=due.expected - paid,
+                )
+            )
+    return Page(
+        items=arrears[page.offset : page.offset + page.limit], total=len(arrears), limit=page.limit, offset=page.offset
+    )
 
 
 async def list_poverty_lines() -> list[PovertyLineOut]:

@@ -59,13 +59,27 @@ def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[t
 
 
 def body_hash(
-    link_id: int, income_type: str, amount: Decimal, period_from: date, period_to: date, paid_on: date,
-    method: str, reference: str,
+    link_id: int,
+    income_type: str,
+    amount: Decimal,
+    period_from: date,
+    period_to: date,
+    paid_on: date,
+    method: str,
+    reference: str,
 ) -> str:
     """A fingerprint of what a payout says, to tell a retry (same) from a clash (different)."""
     canonical = "|".join(
-        (str(link_id), income_type, f"{amount:.2f}", period_from.isoformat(), period_to.isoformat(),
-         paid_on.isoformat(), method, reference)
+        (
+            str(link_id),
+            income_type,
+            f"{amount:.2f}",
+            period_from.isoformat(),
+            period_to.isoformat(),
+            paid_on.isoformat(),
+            method,
+            reference,
+        )
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -6,16 +6,18 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
+from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
 from app.core.uow import reading, unit_of_work
-from app.core.pagination import Page, PageParams
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
 from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, Reversal
 
+
 def hash_of(p: PayoutIn) -> str:
-    return body_hash(p.link_id, p.income_type.value, p.amount, p.period_from, p.period_to, p.paid_on,
-                     p.method.value, p.reference)
+    return body_hash(
+        p.link_id, p.income_type.value, p.amount, p.period_from, p.period_to, p.paid_on, p.method.value, p.reference
+    )
 
 
 async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bool]:
@@ -35,12 +37,23 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
                 return _same_or_clash(existing, fingerprint), False
             field, reason = problems[0]
             raise Refused(reason, field=field, extra={"errors": [{"field": f, "message": m} for f, m in problems]})
-        payout = await queries.insert(uow, queries.NewPayout(
-            enterprise_id=link.enterprise_id, link_id=link.id, household_id=link.household_id,
-            income_type=data.income_type.value, amount=data.amount, period_from=data.period_from,
-            period_to=data.period_to, paid_on=data.paid_on, method=data.method.value, reference=data.reference,
-            body_hash=fingerprint, created_by=actor.account_id,
-        ))
+        payout = await queries.insert(
+            uow,
+            queries.NewPayout(
+                enterprise_id=link.enterprise_id,
+                link_id=link.id,
+                household_id=link.household_id,
+                income_type=data.income_type.value,
+                amount=data.amount,
+                period_from=data.period_from,
+                period_to=data.period_to,
+                paid_on=data.paid_on,
+                method=data.method.value,
+                reference=data.reference,
+                body_hash=fingerprint,
+                created_by=actor.account_id,
+            ),
+        )
         if payout is None:  # the reference is taken: a resend (same body) or a clash (another body)
             found = await queries.by_reference(uow, link.enterprise_id, data.reference)
             assert found is not None  # the conflicting row is committed or ours to see
@@ -54,7 +67,8 @@ def _same_or_clash(existing: queries.StoredPayout, fingerprint: str) -> PayoutOu
         raise Conflict(
             f"reference {existing.payout.reference} was already used for payout {existing.payout.id}"
             " with different content",
-            field="reference", extra={"existing_payout_id": existing.payout.id},
+            field="reference",
+            extra={"existing_payout_id": existing.payout.id},
         )
     return existing.payout
 
@@ -73,14 +87,22 @@ async def reverse_payout(actor: Principal, payout_id: int, data: Reversal) -> Pa
         if original.reverses is not None:
             raise Conflict(f"payout {payout_id} is itself a reversal of payout {original.reverses}")
         if original.reversed_by is not None:
-            raise Conflict(f"payout {payout_id} was already reversed by payout {original.reversed_by}",
-                           extra={"reversed_by": original.reversed_by})
+            raise Conflict(
+                f"payout {payout_id} was already reversed by payout {original.reversed_by}",
+                extra={"reversed_by": original.reversed_by},
+            )
         reference = f"{original.reference}#reversal"
-        fingerprint = body_hash(original.link_id, original.income_type.value, -original.amount,
-                                original.period_from, original.period_to, original.paid_on,
-                                original.method.value, reference)
-        reversal = await queries.insert_reversal(uow, payout_id, reference, fingerprint, data.reason,
-                                                 actor.account_id)
+        fingerprint = body_hash(
+            original.link_id,
+            original.income_type.value,
+            -original.amount,
+            original.period_from,
+            original.period_to,
+            original.paid_on,
+            original.method.value,
+            reference,
+        )
+        reversal = await queries.insert_reversal(uow, payout_id, reference, fingerprint, data.reason, actor.account_id)
         await uow.audit(actor, "reverse", "payout", payout_id, before=original, after=reversal)
     return reversal
 
@@ -104,8 +126,12 @@ def scoped_query(principal: Principal, f: PayoutFilter) -> queries.PayoutQuery:
     """The payouts a caller may read under the filters (for lists and exports): an operator sees its own."""
     enterprise_id = principal.enterprise_id if principal.role is Role.operator else f.enterprise_id
     return queries.PayoutQuery(
-        enterprise_id=enterprise_id, link_id=f.link_id, household_id=f.household_id,
-        income_type=f.income_type and f.income_type.value, paid_from=f.paid_from, paid_to=f.paid_to,
+        enterprise_id=enterprise_id,
+        link_id=f.link_id,
+        household_id=f.household_id,
+        income_type=f.income_type and f.income_type.value,
+        paid_from=f.paid_from,
+        paid_to=f.paid_to,
     )
 
 
@@ -114,7 +140,8 @@ def export_payouts(principal: Principal, f: PayoutFilter) -> AsyncIterator[Payou
     return queries.stream(scoped_query(principal, f))
 
 
-async def list_payouts(principal: Principal, page: PageParams, f: PayoutFilter, *,
-                       newest_first: bool = False) -> Page[PayoutOut]:
+async def list_payouts(
+    principal: Principal, page: PageParams, f: PayoutFilter, *, newest_first: bool = False
+) -> Page[PayoutOut]:
     async with reading() as db:
         return await queries.page_of(db, scoped_query(principal, f), page, newest_first=newest_first)

@@ -56,7 +56,9 @@ class Payout(Table, tablename="payout"):
     income_type_known = Check("income_type IN ('dividend', 'wage', 'purchase', 'franchise_income')")
     method_known = Check("method IN ('bank', 'cash')")
     period_ordered = Check("period_from <= period_to")
-    sign_matches = Check("(reverses IS NULL AND amount > 0) OR (reverses IS NOT NULL AND amount < 0 AND reason IS NOT NULL)")
+    sign_matches = Check(
+        "(reverses IS NULL AND amount > 0) OR (reverses IS NOT NULL AND amount < 0 AND reason IS NOT NULL)"
+    )
 
 
 class PayoutDay(Table, tablename="payout_day"):

@@ -18,8 +18,9 @@ def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
     return None, None
 
 
-async def load_household(principal: Principal, household_id: int, *, for_update: bool = False,
-                         db: Db | None = None) -> HouseholdState:
+async def load_household(
+    principal: Principal, household_id: int, *, for_update: bool = False, db: Db | None = None
+) -> HouseholdState:
     """The household with its town, after checking the caller may see it (404 / 403).
 
     ``db`` is the caller's unit of work (needed with ``for_update``, which holds the row to its end);
@@ -38,7 +39,8 @@ async def _load(db: Db, principal: Principal, household_id: int, lock: bool) -> 
     if household is None:
         raise NotFound(f"household {household_id} does not exist")
     linked = principal.role is Role.operator and await queries.linked_to_enterprise(
-        db, household_id, principal.enterprise_id)
+        db, household_id, principal.enterprise_id
+    )
     ensure_may_see(principal, household.town_id, linked)
     return household
 

@@ -4,9 +4,10 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.registry import service
 from app.registry.schemas import (
     TownCreate,
@@ -17,7 +18,6 @@ from app.registry.schemas import (
     VillageOut,
     VillageUpdate,
 )
-from app.core.validation import PathId, QueryId
 
 admin_only = requires(Role.admin)
 
@@ -77,9 +77,7 @@ class VillageController(Controller):
         return await service.update_village(request.user, village_id, data)
 
     @post("/{village_id:int}/poor-listing", operation_id="listPoorVillage", guards=[admin_only], status_code=200)
-    async def list_as_poor(
-        self, request: Request, village_id: PathId, data: JSONBody[VillageListing]
-    ) -> VillageOut:
+    async def list_as_poor(self, request: Request, village_id: PathId, data: JSONBody[VillageListing]) -> VillageOut:
         """Put a village on the poor list; a village that has exited can never be listed again (409)."""
         return await service.list_as_poor_village(request.user, village_id, data)
 

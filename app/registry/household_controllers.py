@@ -4,12 +4,13 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.principal import Role
 from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.principal import Role
+from app.core.validation import PathId, QueryId
 from app.registry import household_service as service
-from app.registry.household_service import FlagReader
 from app.registry.access import masks_personal_data
+from app.registry.household_service import FlagReader
 from app.registry.masking import mask_household
 from app.registry.rules import Attribute, Cause, HouseholdStatus
 from app.registry.schemas import (
@@ -25,7 +26,6 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
-from app.core.validation import PathId, QueryId
 
 registry_keepers = requires(Role.admin, Role.town_officer)
 
@@ -41,8 +41,13 @@ async def provide_household_filter(
 ) -> HouseholdFilter:
     """The filters every household list and count takes; ``flagged``: has an open cross-check flag."""
     return HouseholdFilter(
-        town_id=town_id, village_id=village_id, status=status, attribute=attribute, cause=cause,
-        late_addition=late_addition, flagged=flagged,
+        town_id=town_id,
+        village_id=village_id,
+        status=status,
+        attribute=attribute,
+        cause=cause,
+        late_addition=late_addition,
+        flagged=flagged,
     )
 
 
@@ -53,8 +58,9 @@ class HouseholdController(Controller):
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_household_filter)}
 
     @post("/", operation_id="createHousehold", guards=[registry_keepers])
-    async def create(self, request: Request, data: JSONBody[HouseholdCreate],
-                     household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
+    async def create(
+        self, request: Request, data: JSONBody[HouseholdCreate], household_flags: NamedDependency[FlagReader]
+    ) -> HouseholdDetail:
         """Record an application (申请) with its members; the household starts as ``applied``."""
         return await service.create_household(request.user, data, household_flags)
 
@@ -71,16 +77,24 @@ class HouseholdController(Controller):
         return await service.count_households(request.user, filters)
 
     @get("/{household_id:int}", operation_id="getHousehold")
-    async def get_household(self, request: Request, household_id: PathId,
-                            household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
+    async def get_household(
+        self, request: Request, household_id: PathId, household_flags: NamedDependency[FlagReader]
+    ) -> HouseholdDetail:
         """A household with its members, events, objections and cross-check flags."""
         detail = await service.get_household(request.user, household_id, household_flags)
         return mask_household(detail) if masks_personal_data(request.user) else detail
 
-    @post("/{household_id:int}/transitions", operation_id="transitionHousehold", guards=[registry_keepers],
-          status_code=200)
+    @post(
+        "/{household_id:int}/transitions",
+        operation_id="transitionHousehold",
+        guards=[registry_keepers],
+        status_code=200,
+    )
     async def transition(
-        self, request: Request, household_id: PathId, data: JSONBody[TransitionIn],
+        self,
+        request: Request,
+        household_id: PathId,
+        data: JSONBody[TransitionIn],
         household_flags: NamedDependency[FlagReader],
     ) -> HouseholdDetail:
         """Take the next step: identification, exit (with ``exit_year``), return, or removal (with ``reason``).
@@ -90,8 +104,13 @@ class HouseholdController(Controller):
         return await service.transition(request.user, household_id, data, household_flags)
 
     @post("/{household_id:int}/members", operation_id="addMember", guards=[registry_keepers])
-    async def add_member(self, request: Request, household_id: PathId, data: JSONBody[MemberIn],
-                         household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
+    async def add_member(
+        self,
+        request: Request,
+        household_id: PathId,
+        data: JSONBody[MemberIn],
+        household_flags: NamedDependency[FlagReader],
+    ) -> HouseholdDetail:
         """Add a member (a birth, a marriage, a return home); an ID number held in another household is a 409."""
         return await service.add_member(request.user, household_id, data, household_flags)
 
@@ -109,8 +128,13 @@ class MemberController(Controller):
     guards = [registry_keepers]
 
     @post("/{member_id:int}/leave", operation_id="memberLeaves", status_code=200)
-    async def leave(self, request: Request, member_id: PathId, data: JSONBody[MemberLeave],
-                    household_flags: NamedDependency[FlagReader]) -> HouseholdDetail:
+    async def leave(
+        self,
+        request: Request,
+        member_id: PathId,
+        data: JSONBody[MemberLeave],
+        household_flags: NamedDependency[FlagReader],
+    ) -> HouseholdDetail:
         """A member leaves the household (deceased, moved away, married out) on a day: kept in its history,
         no longer counted from then (people, per-capita income, incidence)."""
         return await service.member_leaves(request.user, member_id, data, household_flags)
@@ -122,8 +146,6 @@ class ObjectionController(Controller):
     guards = [registry_keepers]
 
     @post("/{objection_id:int}/resolve", operation_id="resolveObjection", status_code=200)
-    async def resolve(
-        self, request: Request, objection_id: PathId, data: JSONBody[ObjectionResolve]
-    ) -> ObjectionOut:
+    async def resolve(self, request: Request, objection_id: PathId, data: JSONBody[ObjectionResolve]) -> ObjectionOut:
         """Resolve an objection with a note saying how."""
         return await service.resolve_objection(request.user, objection_id, data)

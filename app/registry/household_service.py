@@ -62,13 +62,18 @@ async def no_flags(db: Db, household_id: int) -> list[HouseholdFlag]:
 def _new_member(m: MemberIn) -> queries.NewMember:
     info = resident_id_info(m.id_number)
     return queries.NewMember(
-        name=m.name, id_number=m.id_number, relation=m.relation.value, sex=info.sex, birth_date=info.birth_date,
-        labour_ability=m.labour_ability.value, health=m.health.value, in_school=m.in_school,
+        name=m.name,
+        id_number=m.id_number,
+        relation=m.relation.value,
+        sex=info.sex,
+        birth_date=info.birth_date,
+        labour_ability=m.labour_ability.value,
+        health=m.health.value,
+        in_school=m.in_school,
     )
 
 
-async def create_household(actor: Principal, data: HouseholdCreate,
-                           flags: FlagReader = no_flags) -> HouseholdDetail:
+async def create_household(actor: Principal, data: HouseholdCreate, flags: FlagReader = no_flags) -> HouseholdDetail:
     async with unit_of_work() as uow:
         town_id = await queries.village_town(uow, data.village_id)
         if town_id is None:
@@ -76,11 +81,20 @@ async def create_household(actor: Principal, data: HouseholdCreate,
         ensure_town_scope(actor, town_id)
         id_numbers = [m.id_number for m in data.members]
         await _refuse_members_of_other_households(uow, id_numbers)
-        household_id = await queries.insert_household(uow, queries.NewHousehold(
-            registry_no=data.registry_no, village_id=data.village_id, attribute=data.attribute.value,
-            causes=[c.value for c in data.causes], address=data.address, phone=data.phone,
-            bank_name=data.bank_name, bank_card=data.bank_card, late_addition=data.late_addition,
-        ))
+        household_id = await queries.insert_household(
+            uow,
+            queries.NewHousehold(
+                registry_no=data.registry_no,
+                village_id=data.village_id,
+                attribute=data.attribute.value,
+                causes=[c.value for c in data.causes],
+                address=data.address,
+                phone=data.phone,
+                bank_name=data.bank_name,
+                bank_card=data.bank_card,
+                late_addition=data.late_addition,
+            ),
+        )
         await queries.insert_members(uow, household_id, [_new_member(m) for m in data.members])
         await queries.insert_event(uow, household_id, "created", actor, to_status="applied")
         # records imported before this household existed are matched now
@@ -90,8 +104,9 @@ async def create_household(actor: Principal, data: HouseholdCreate,
     return detail
 
 
-async def add_member(actor: Principal, household_id: int, data: MemberIn,
-                     flags: FlagReader = no_flags) -> HouseholdDetail:
+async def add_member(
+    actor: Principal, household_id: int, data: MemberIn, flags: FlagReader = no_flags
+) -> HouseholdDetail:
     """A new member (a birth, a marriage, a return home); the same ID-number rule as at registration."""
     async with unit_of_work() as uow:
         household = await load_household(actor, household_id, for_update=True, db=uow)
@@ -101,16 +116,28 @@ async def add_member(actor: Principal, household_id: int, data: MemberIn,
             raise Conflict("the household has its head already", extra={"field": "relation"})
         await _refuse_members_of_other_households(uow, [data.id_number])
         member_id = await queries.insert_member(uow, household_id, _new_member(data))
-        await queries.insert_event(uow, household_id, "member_added", actor, note=data.name,
-                                   data={"member_id": member_id, "relation": data.relation.value})
+        await queries.insert_event(
+            uow,
+            household_id,
+            "member_added",
+            actor,
+            note=data.name,
+            data={"member_id": member_id, "relation": data.relation.value},
+        )
         await uow.emit(MembersJoined(actor=actor, household_id=household_id, id_numbers=(data.id_number,)))
-        await uow.audit(actor, "add_member", "household", household_id,
-                        after={"member_id": member_id, "name": data.name, "relation": data.relation.value})
+        await uow.audit(
+            actor,
+            "add_member",
+            "household",
+            household_id,
+            after={"member_id": member_id, "name": data.name, "relation": data.relation.value},
+        )
         return await _detail(uow, household_id, flags)
 
 
-async def member_leaves(actor: Principal, member_id: int, data: MemberLeave,
-                        flags: FlagReader = no_flags) -> HouseholdDetail:
+async def member_leaves(
+    actor: Principal, member_id: int, data: MemberLeave, flags: FlagReader = no_flags
+) -> HouseholdDetail:
     """A member leaves (dies, moves away, marries out): kept in the history, no longer counted, and the
     ID number free to join another household."""
     async with unit_of_work() as uow:
@@ -128,17 +155,33 @@ async def member_leaves(actor: Principal, member_id: int, data: MemberLeave,
             if data.new_head_id is not None:
                 successor = await queries.staying_member(uow, household_id, data.new_head_id, member_id)
             if successor is None:
-                raise Refused("the head is leaving: name a member who stays as the new head",
-                              extra={"field": "new_head_id"})
+                raise Refused(
+                    "the head is leaving: name a member who stays as the new head", extra={"field": "new_head_id"}
+                )
         await queries.member_left(uow, member_id, data.left_on, data.reason.value)
         if successor is not None:
             await queries.make_head(uow, successor.id)
         await queries.insert_event(
-            uow, household_id, "member_left", actor, note=data.note,
-            data={"member_id": member_id, "reason": data.reason.value, "left_on": data.left_on.isoformat(),
-                  "new_head_id": successor.id if successor else None})
-        await uow.audit(actor, "member_left", "member", member_id, before={"left_on": None},
-                        after={"left_on": data.left_on, "reason": data.reason.value})
+            uow,
+            household_id,
+            "member_left",
+            actor,
+            note=data.note,
+            data={
+                "member_id": member_id,
+                "reason": data.reason.value,
+                "left_on": data.left_on.isoformat(),
+                "new_head_id": successor.id if successor else None,
+            },
+        )
+        await uow.audit(
+            actor,
+            "member_left",
+            "member",
+            member_id,
+            before={"left_on": None},
+            after={"left_on": data.left_on, "reason": data.reason.value},
+        )
         return await _detail(uow, household_id, flags)
 
 
@@ -162,7 +205,8 @@ async def _detail(db: Db, household_id: int, flags: FlagReader) -> HouseholdDeta
     return HouseholdDetail(
         **{f: getattr(record, f) for f in queries.HouseholdRecord.__struct_fields__},
         notice_ends_at=notice_ends(record.notice_started_at, get_settings().notice_days)
-        if record.status is HouseholdStatus.notice else None,
+        if record.status is HouseholdStatus.notice
+        else None,
         members=await queries.members_of(db, household_id),
         events=await queries.history_of(db, household_id),
         objections=await queries.objections_of(db, household_id),
@@ -179,10 +223,15 @@ async def get_household(principal: Principal, household_id: int, flags: FlagRead
 def _query(principal: Principal, f: HouseholdFilter) -> queries.HouseholdQuery:
     scope_town_id, scope_enterprise_id = scope_filter(principal)
     return queries.HouseholdQuery(
-        town_id=f.town_id, village_id=f.village_id, status=f.status and f.status.value,
-        attribute=f.attribute and f.attribute.value, cause=f.cause and f.cause.value,
-        late_addition=f.late_addition, flagged=f.flagged,
-        scope_town_id=scope_town_id, scope_enterprise_id=scope_enterprise_id,
+        town_id=f.town_id,
+        village_id=f.village_id,
+        status=f.status and f.status.value,
+        attribute=f.attribute and f.attribute.value,
+        cause=f.cause and f.cause.value,
+        late_addition=f.late_addition,
+        flagged=f.flagged,
+        scope_town_id=scope_town_id,
+        scope_enterprise_id=scope_enterprise_id,
     )
 
 
@@ -205,13 +254,16 @@ async def count_households(principal: Principal, filters: HouseholdFilter) -> Ho
         by_status[r.status] = by_status.get(r.status, 0) + r.households
         by_attribute[r.attribute] = by_attribute.get(r.attribute, 0) + r.households
     return HouseholdCounts(
-        households=sum(r.households for r in rows), people=sum(r.people for r in rows),
-        by_status=by_status, by_attribute=by_attribute,
+        households=sum(r.households for r in rows),
+        people=sum(r.people for r in rows),
+        by_status=by_status,
+        by_attribute=by_attribute,
     )
 
 
-async def transition(actor: Principal, household_id: int, data: TransitionIn,
-                     flags: FlagReader = no_flags) -> HouseholdDetail:
+async def transition(
+    actor: Principal, household_id: int, data: TransitionIn, flags: FlagReader = no_flags
+) -> HouseholdDetail:
     """Take one step in the household's life; the row lock serialises concurrent steps."""
     async with unit_of_work() as uow:
         await transition_in(uow, actor, household_id, data)
@@ -223,15 +275,26 @@ async def transition_in(uow: UnitOfWork, actor: Principal, household_id: int, da
     household = await load_household(actor, household_id, for_update=True, db=uow)
     current = HouseholdStatus(household.status)
     now = datetime.now(UTC)
-    refusal = check_transition(TransitionRequest(
-        current=current, target=data.to, now=now, notice_started_at=household.notice_started_at,
-        notice_days=get_settings().notice_days, open_objections=await queries.open_objections(uow, household_id),
-        exit_year=data.exit_year, removal_reason=data.reason,
-    ))
+    refusal = check_transition(
+        TransitionRequest(
+            current=current,
+            target=data.to,
+            now=now,
+            notice_started_at=household.notice_started_at,
+            notice_days=get_settings().notice_days,
+            open_objections=await queries.open_objections(uow, household_id),
+            exit_year=data.exit_year,
+            removal_reason=data.reason,
+        )
+    )
     if refusal:
-        raise Conflict(refusal.reason, extra={
-            "current_status": current.value, "allowed": [s.value for s in refusal.allowed],
-        })
+        raise Conflict(
+            refusal.reason,
+            extra={
+                "current_status": current.value,
+                "allowed": [s.value for s in refusal.allowed],
+            },
+        )
     if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
         raise Forbidden("registration is the city's approval (市级审批), not a town's step")
     if data.to is HouseholdStatus.exited:
@@ -241,11 +304,13 @@ async def transition_in(uow: UnitOfWork, actor: Principal, household_id: int, da
     await _apply_transition(uow, actor, household, data, now)
 
 
-async def _apply_transition(uow: UnitOfWork, actor: Principal, before: queries.HouseholdState, data: TransitionIn,
-                            now: datetime) -> None:
+async def _apply_transition(
+    uow: UnitOfWork, actor: Principal, before: queries.HouseholdState, data: TransitionIn, now: datetime
+) -> None:
     household_id, target = before.id, data.to
-    after = await queries.set_status(uow, household_id, target.value, now, data.exit_year,
-                                     data.reason.value if data.reason else None)
+    after = await queries.set_status(
+        uow, household_id, target.value, now, data.exit_year, data.reason.value if data.reason else None
+    )
     if target is HouseholdStatus.removed:
         # frees the members' ID numbers for another household; their history stays
         await queries.free_members(uow, household_id)
@@ -253,12 +318,23 @@ async def _apply_transition(uow: UnitOfWork, actor: Principal, before: queries.H
         await uow.emit(HouseholdRemoved(actor=actor, household_id=household_id, on=now.date()))
     event_data = {k: v for k, v in (("exit_year", data.exit_year), ("reason", data.reason and data.reason.value)) if v}
     await queries.insert_event(
-        uow, household_id, "transition", actor, from_status=before.status, to_status=target.value,
-        note=data.note, data=event_data or None,
+        uow,
+        household_id,
+        "transition",
+        actor,
+        from_status=before.status,
+        to_status=target.value,
+        note=data.note,
+        data=event_data or None,
     )
-    await uow.audit(actor, f"transition:{target.value}", "household", household_id,
-                    before={k: getattr(before, k) for k in queries.StatusColumns.__struct_fields__},
-                    after=after)
+    await uow.audit(
+        actor,
+        f"transition:{target.value}",
+        "household",
+        household_id,
+        before={k: getattr(before, k) for k in queries.StatusColumns.__struct_fields__},
+        after=after,
+    )
 
 
 async def remove_for_cross_check(uow: UnitOfWork, actor: Principal, household_id: int, note: str) -> None:
@@ -267,14 +343,17 @@ async def remove_for_cross_check(uow: UnitOfWork, actor: Principal, household_id
     if household.status == HouseholdStatus.removed.value:
         return
     await _apply_transition(
-        uow, actor, household,
+        uow,
+        actor,
+        household,
         TransitionIn(to=HouseholdStatus.removed, reason=RemovalReason.cross_check_hit, note=note),
         datetime.now(UTC),
     )
 
 
-async def record_cross_check_flags(uow: UnitOfWork, actor: Principal, flag_ids: dict[int, list[int]],
-                                   note: str) -> None:
+async def record_cross_check_flags(
+    uow: UnitOfWork, actor: Principal, flag_ids: dict[int, list[int]], note: str
+) -> None:
     """Note in each household's history the cross-check flags just raised on it (ids by household)."""
     if flag_ids:
         await queries.insert_flag_events(uow, actor, flag_ids, note)
@@ -286,8 +365,14 @@ async def raise_objection(actor: Principal, household_id: int, data: ObjectionIn
         if household.status != HouseholdStatus.notice.value:
             raise Conflict(f"objections are recorded during the public notice; the household is {household.status}")
         out = await queries.insert_objection(uow, household_id, data.raised_by, data.content, actor.account_id)
-        await queries.insert_event(uow, household_id, "objection_raised", actor, note=data.content,
-                                   data={"objection_id": out.id, "raised_by": data.raised_by})
+        await queries.insert_event(
+            uow,
+            household_id,
+            "objection_raised",
+            actor,
+            note=data.content,
+            data={"objection_id": out.id, "raised_by": data.raised_by},
+        )
         await uow.audit(actor, "raise", "objection", out.id, after=out)
     return out
 
@@ -303,10 +388,17 @@ async def resolve_objection(actor: Principal, objection_id: int, data: Objection
         if before.resolved_at is not None:
             raise Conflict(f"objection {objection_id} was already resolved at {before.resolved_at.isoformat()}")
         out = await queries.resolve_objection(uow, objection_id, actor.account_id, data.note)
-        await queries.insert_event(uow, household_id, "objection_resolved", actor, note=data.note,
-                                   data={"objection_id": objection_id})
-        await uow.audit(actor, "resolve", "objection", objection_id,
-                        before={"resolved_at": None}, after={"resolved_at": out.resolved_at, "note": data.note})
+        await queries.insert_event(
+            uow, household_id, "objection_resolved", actor, note=data.note, data={"objection_id": objection_id}
+        )
+        await uow.audit(
+            actor,
+            "resolve",
+            "objection",
+            objection_id,
+            before={"resolved_at": None},
+            after={"resolved_at": out.resolved_at, "note": data.note},
+        )
     return out
 
 

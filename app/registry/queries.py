@@ -42,10 +42,14 @@ _VILLAGE = "id, town AS town_id, name, is_poor_village, registered_year, exited_
 
 
 async def insert_town(db: Db, name: str, code: str | None) -> TownOut:
-    return _as(TownOut, await db.fetchrow(
-        "INSERT INTO town (name, code, created_at) VALUES ($1, $2, now()) RETURNING id, name, code, created_at",
-        name, code,
-    ))
+    return _as(
+        TownOut,
+        await db.fetchrow(
+            "INSERT INTO town (name, code, created_at) VALUES ($1, $2, now()) RETURNING id, name, code, created_at",
+            name,
+            code,
+        ),
+    )
 
 
 async def town_by_id(db: Db, town_id: int) -> TownOut | None:
@@ -62,17 +66,24 @@ async def town_exists(db: Db, town_id: int) -> bool:
 
 
 async def village_name_taken(db: Db, town_id: int, name: str) -> bool:
-    return bool(await db.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM village WHERE town = $1 AND name = $2)", town_id, name))
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE town = $1 AND name = $2)", town_id, name))
 
 
-async def insert_village(db: Db, town_id: int, name: str, is_poor_village: bool, registered_year: int | None,
-                         rural_population: int | None) -> VillageOut:
-    return _as(VillageOut, await db.fetchrow(
-        "INSERT INTO village (town, name, is_poor_village, registered_year, rural_population, created_at)"
-        f" VALUES ($1, $2, $3, $4, $5, now()) RETURNING {_VILLAGE}",
-        town_id, name, is_poor_village, registered_year, rural_population,
-    ))
+async def insert_village(
+    db: Db, town_id: int, name: str, is_poor_village: bool, registered_year: int | None, rural_population: int | None
+) -> VillageOut:
+    return _as(
+        VillageOut,
+        await db.fetchrow(
+            "INSERT INTO village (town, name, is_poor_village, registered_year, rural_population, created_at)"
+            f" VALUES ($1, $2, $3, $4, $5, now()) RETURNING {_VILLAGE}",
+            town_id,
+            name,
+            is_poor_village,
+            registered_year,
+            rural_population,
+        ),
+    )
 
 
 async def village_by_id(db: Db, village_id: int, *, lock: bool = False) -> VillageOut | None:
@@ -87,48 +98,68 @@ async def village_town(db: Db, village_id: int) -> int | None:
     return None if town is None else int(town)
 
 
-async def page_of_villages(db: Db, page: PageParams, town_id: int | None, poor: bool | None,
-                           exited: bool | None) -> Page[VillageOut]:
+async def page_of_villages(
+    db: Db, page: PageParams, town_id: int | None, poor: bool | None, exited: bool | None
+) -> Page[VillageOut]:
     return await fetch_page(
         f"SELECT {_VILLAGE} FROM village WHERE ($1::int IS NULL OR town = $1)"
         " AND ($2::bool IS NULL OR is_poor_village = $2) AND ($3::bool IS NULL OR (exited_year IS NOT NULL) = $3)",
-        [town_id, poor, exited], page, "town_id, name", lambda r: _as(VillageOut, r), db=db,
+        [town_id, poor, exited],
+        page,
+        "town_id, name",
+        lambda r: _as(VillageOut, r),
+        db=db,
     )
 
 
 async def update_village(db: Db, village_id: int, name: str | None, rural_population: int | None) -> VillageOut:
-    return _as(VillageOut, await db.fetchrow(
-        "UPDATE village SET name = coalesce($2, name), rural_population = coalesce($3, rural_population)"
-        f" WHERE id = $1 RETURNING {_VILLAGE}",
-        village_id, name, rural_population,
-    ))
+    return _as(
+        VillageOut,
+        await db.fetchrow(
+            "UPDATE village SET name = coalesce($2, name), rural_population = coalesce($3, rural_population)"
+            f" WHERE id = $1 RETURNING {_VILLAGE}",
+            village_id,
+            name,
+            rural_population,
+        ),
+    )
 
 
 async def list_as_poor(db: Db, village_id: int, registered_year: int) -> VillageOut:
-    return _as(VillageOut, await db.fetchrow(
-        f"UPDATE village SET is_poor_village = true, registered_year = $2 WHERE id = $1 RETURNING {_VILLAGE}",
-        village_id, registered_year,
-    ))
+    return _as(
+        VillageOut,
+        await db.fetchrow(
+            f"UPDATE village SET is_poor_village = true, registered_year = $2 WHERE id = $1 RETURNING {_VILLAGE}",
+            village_id,
+            registered_year,
+        ),
+    )
 
 
 async def exit_village(db: Db, village_id: int, year: int) -> VillageOut:
-    return _as(VillageOut, await db.fetchrow(
-        f"UPDATE village SET exited_year = $2 WHERE id = $1 RETURNING {_VILLAGE}", village_id, year))
+    return _as(
+        VillageOut,
+        await db.fetchrow(f"UPDATE village SET exited_year = $2 WHERE id = $1 RETURNING {_VILLAGE}", village_id, year),
+    )
 
 
 async def poor_people_in_village(db: Db, village_id: int) -> int:
     """Registered-and-not-exited people still in their household."""
-    return int(await db.fetchval(
-        "SELECT count(m.id) FROM household h JOIN member m ON m.household = h.id"
-         " WHERE h.village = $1 AND household_poor_now(h.status) AND m.left_on IS NULL", village_id,
-    ))
+    return int(
+        await db.fetchval(
+            "SELECT count(m.id) FROM household h JOIN member m ON m.household = h.id"
+            " WHERE h.village = $1 AND household_poor_now(h.status) AND m.left_on IS NULL",
+            village_id,
+        )
+    )
 
 
 async def insert_poverty_lines(db: Db, lines: dict[int, Decimal]) -> None:
     await db.execute(
         "INSERT INTO poverty_line (year, amount, created_at) SELECT y, a, now()"
         " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT (year) DO NOTHING",
-        list(lines), list(lines.values()),
+        list(lines),
+        list(lines.values()),
     )
 
 
@@ -165,8 +196,11 @@ async def household_state(db: Db, household_id: int, *, lock: bool = False) -> H
 
 
 async def linked_to_enterprise(db: Db, household_id: int, enterprise_id: int | None) -> bool:
-    return bool(await db.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM link WHERE household = $1 AND enterprise = $2)", household_id, enterprise_id))
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM link WHERE household = $1 AND enterprise = $2)", household_id, enterprise_id
+        )
+    )
 
 
 # ---- households: lists, counts, exports ----------------------------------------------------
@@ -212,8 +246,17 @@ WHERE ($1::int IS NULL OR v.town = $1) AND ($2::int IS NULL OR h.village = $2)
 
 
 def _query_args(q: HouseholdQuery) -> list[Any]:
-    return [q.town_id, q.village_id, q.status, q.attribute, q.cause, q.late_addition, q.flagged,
-            q.scope_town_id, q.scope_enterprise_id]
+    return [
+        q.town_id,
+        q.village_id,
+        q.status,
+        q.attribute,
+        q.cause,
+        q.late_addition,
+        q.flagged,
+        q.scope_town_id,
+        q.scope_enterprise_id,
+    ]
 
 
 def _summary(row: Any) -> HouseholdOut:
@@ -320,13 +363,22 @@ class NewMember(msgspec.Struct, frozen=True, kw_only=True):
 
 async def insert_household(db: Db, new: NewHousehold) -> int:
     """A new application (status ``applied``); its id."""
-    return int(await db.fetchval(
-        "INSERT INTO household (registry_no, village, attribute, causes, address, phone, bank_name, bank_card,"
-        " status, late_addition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, now())"
-        " RETURNING id",
-        new.registry_no, new.village_id, new.attribute, new.causes, new.address, new.phone, new.bank_name,
-        new.bank_card, new.late_addition,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO household (registry_no, village, attribute, causes, address, phone, bank_name, bank_card,"
+            " status, late_addition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, now())"
+            " RETURNING id",
+            new.registry_no,
+            new.village_id,
+            new.attribute,
+            new.causes,
+            new.address,
+            new.phone,
+            new.bank_name,
+            new.bank_card,
+            new.late_addition,
+        )
+    )
 
 
 async def insert_members(db: Db, household_id: int, members: Sequence[NewMember]) -> None:
@@ -337,19 +389,34 @@ async def insert_members(db: Db, household_id: int, members: Sequence[NewMember]
         " SELECT $1, *, true, now() FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[],"
         " $7::text[], $8::text[], $9::bool[])",
         household_id,
-        [m.name for m in members], [m.id_number for m in members], [m.relation for m in members],
-        [m.sex for m in members], [m.birth_date for m in members], [m.labour_ability for m in members],
-        [m.health for m in members], [m.in_school for m in members],
+        [m.name for m in members],
+        [m.id_number for m in members],
+        [m.relation for m in members],
+        [m.sex for m in members],
+        [m.birth_date for m in members],
+        [m.labour_ability for m in members],
+        [m.health for m in members],
+        [m.in_school for m in members],
     )
 
 
 async def insert_member(db: Db, household_id: int, m: NewMember) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO member (household, name, id_number, relation, sex, birth_date, labour_ability, health,"
-        " in_school, in_active_household, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, now())"
-        " RETURNING id",
-        household_id, m.name, m.id_number, m.relation, m.sex, m.birth_date, m.labour_ability, m.health, m.in_school,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO member (household, name, id_number, relation, sex, birth_date, labour_ability, health,"
+            " in_school, in_active_household, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, now())"
+            " RETURNING id",
+            household_id,
+            m.name,
+            m.id_number,
+            m.relation,
+            m.sex,
+            m.birth_date,
+            m.labour_ability,
+            m.health,
+            m.in_school,
+        )
+    )
 
 
 class MemberClash(msgspec.Struct, frozen=True, kw_only=True):
@@ -387,14 +454,17 @@ async def member_by_id(db: Db, member_id: int, *, lock: bool = False) -> StoredM
 async def staying_member(db: Db, household_id: int, member_id: int, leaving_id: int) -> StoredMember | None:
     """``member_id`` when it names another member of the household who has not left."""
     row = await db.fetchrow(
-        _MEMBER + " AND household = $2 AND left_on IS NULL AND id <> $3", member_id, household_id, leaving_id)
+        _MEMBER + " AND household = $2 AND left_on IS NULL AND id <> $3", member_id, household_id, leaving_id
+    )
     return None if row is None else _as(StoredMember, row)
 
 
 async def member_left(db: Db, member_id: int, left_on: date, reason: str) -> None:
     await db.execute(
         "UPDATE member SET left_on = $2, left_reason = $3, in_active_household = false WHERE id = $1",
-        member_id, left_on, reason,
+        member_id,
+        left_on,
+        reason,
     )
 
 
@@ -407,13 +477,27 @@ async def free_members(db: Db, household_id: int) -> None:
     await db.execute("UPDATE member SET in_active_household = false WHERE household = $1", household_id)
 
 
-async def insert_event(db: Db, household_id: int, kind: str, actor: Principal, *, from_status: str | None = None,
-                       to_status: str | None = None, note: str | None = None,
-                       data: dict[str, Any] | None = None) -> None:
+async def insert_event(
+    db: Db,
+    household_id: int,
+    kind: str,
+    actor: Principal,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     await db.execute(
         "INSERT INTO household_event (household, kind, from_status, to_status, actor_id, actor_label, at, note, data)"
         " VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8::jsonb)",
-        household_id, kind, from_status, to_status, actor.account_id, actor.label, note,
+        household_id,
+        kind,
+        from_status,
+        to_status,
+        actor.account_id,
+        actor.label,
+        note,
         None if data is None else json.dumps(data, ensure_ascii=False),
     )
 
@@ -425,13 +509,18 @@ async def insert_flag_events(db: Db, actor: Principal, flag_ids: dict[int, list[
         "INSERT INTO household_event (household, kind, actor_id, actor_label, at, note, data)"
         " SELECT h, 'cross_check_flagged', $3, $4, now(), $5, jsonb_build_object('flag_ids', f::jsonb)"
         " FROM unnest($1::int[], $2::text[]) AS u(h, f)",
-        households, [json.dumps(sorted(flag_ids[h])) for h in households], actor.account_id, actor.label, note,
+        households,
+        [json.dumps(sorted(flag_ids[h])) for h in households],
+        actor.account_id,
+        actor.label,
+        note,
     )
 
 
 async def open_objections(db: Db, household_id: int) -> int:
-    return int(await db.fetchval(
-        "SELECT count(*) FROM objection WHERE household = $1 AND resolved_at IS NULL", household_id))
+    return int(
+        await db.fetchval("SELECT count(*) FROM objection WHERE household = $1 AND resolved_at IS NULL", household_id)
+    )
 
 
 class StatusColumns(msgspec.Struct, frozen=True, kw_only=True):
@@ -444,29 +533,44 @@ class StatusColumns(msgspec.Struct, frozen=True, kw_only=True):
     late_addition: bool
 
 
-async def set_status(db: Db, household_id: int, target: str, now: datetime, exit_year: int | None,
-                     removed_reason: str | None) -> StatusColumns:
-    return _as(StatusColumns, await db.fetchrow(
-        "UPDATE household SET status = $2::text,"
-        " notice_started_at = CASE WHEN $2::text = 'notice' THEN $3 ELSE notice_started_at END,"
-        " registered_on = CASE WHEN $2::text = 'registered' THEN $3::date ELSE registered_on END,"
-        " exited_year = CASE WHEN $2::text = 'exited' THEN $4 ELSE exited_year END,"
-        " removed_reason = CASE WHEN $2::text = 'removed' THEN $5 ELSE removed_reason END"
-        " WHERE id = $1 RETURNING status, exited_year, removed_reason, registered_on, late_addition",
-        household_id, target, now, exit_year, removed_reason,
-    ))
+async def set_status(
+    db: Db, household_id: int, target: str, now: datetime, exit_year: int | None, removed_reason: str | None
+) -> StatusColumns:
+    return _as(
+        StatusColumns,
+        await db.fetchrow(
+            "UPDATE household SET status = $2::text,"
+            " notice_started_at = CASE WHEN $2::text = 'notice' THEN $3 ELSE notice_started_at END,"
+            " registered_on = CASE WHEN $2::text = 'registered' THEN $3::date ELSE registered_on END,"
+            " exited_year = CASE WHEN $2::text = 'exited' THEN $4 ELSE exited_year END,"
+            " removed_reason = CASE WHEN $2::text = 'removed' THEN $5 ELSE removed_reason END"
+            " WHERE id = $1 RETURNING status, exited_year, removed_reason, registered_on, late_addition",
+            household_id,
+            target,
+            now,
+            exit_year,
+            removed_reason,
+        ),
+    )
 
 
 # ---- objections -------------------------------------------------------------------------------------
 
 
-async def insert_objection(db: Db, household_id: int, raised_by: str, content: str,
-                           recorded_by: int | None) -> ObjectionOut:
-    return _as(ObjectionOut, await db.fetchrow(
-        "INSERT INTO objection (household, raised_by, content, raised_at, recorded_by)"
-        f" VALUES ($1, $2, $3, now(), $4) RETURNING {_OBJECTION}",
-        household_id, raised_by, content, recorded_by,
-    ))
+async def insert_objection(
+    db: Db, household_id: int, raised_by: str, content: str, recorded_by: int | None
+) -> ObjectionOut:
+    return _as(
+        ObjectionOut,
+        await db.fetchrow(
+            "INSERT INTO objection (household, raised_by, content, raised_at, recorded_by)"
+            f" VALUES ($1, $2, $3, now(), $4) RETURNING {_OBJECTION}",
+            household_id,
+            raised_by,
+            content,
+            recorded_by,
+        ),
+    )
 
 
 async def objection_household(db: Db, objection_id: int) -> int | None:
@@ -481,16 +585,24 @@ async def objection_by_id(db: Db, objection_id: int, *, lock: bool = False) -> O
 
 
 async def resolve_objection(db: Db, objection_id: int, resolved_by: int | None, note: str) -> ObjectionOut:
-    return _as(ObjectionOut, await db.fetchrow(
-        "UPDATE objection SET resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1"
-        f" RETURNING {_OBJECTION}",
-        objection_id, resolved_by, note,
-    ))
+    return _as(
+        ObjectionOut,
+        await db.fetchrow(
+            "UPDATE objection SET resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1"
+            f" RETURNING {_OBJECTION}",
+            objection_id,
+            resolved_by,
+            note,
+        ),
+    )
 
 
 async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
     """The household's members who count in ``year`` (rules.member_counted_in_year, in SQL)."""
-    return int(await db.fetchval(
-        "SELECT count(*) FROM member WHERE household = $1 AND member_counted_on(left_on, make_date($2, 1, 1))",
-        household_id, year,
-    ))
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM member WHERE household = $1 AND member_counted_on(left_on, make_date($2, 1, 1))",
+            household_id,
+            year,
+        )
+    )

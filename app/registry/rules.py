@@ -166,7 +166,8 @@ def check_transition(req: TransitionRequest) -> Refusal | None:
         ends = notice_ends(req.notice_started_at, req.notice_days)
         if ends is not None and req.now < ends:
             return Refusal(
-                f"the public notice runs for {req.notice_days} days, until {ends.isoformat(timespec='seconds')}", allowed
+                f"the public notice runs for {req.notice_days} days, until {ends.isoformat(timespec='seconds')}",
+                allowed,
             )
     if req.target is _S.exited and req.exit_year is None:
         return Refusal("exiting needs the year (exit_year)", allowed)
@@ -211,6 +212,8 @@ def incidence_refusal(poor_people: int, rural_population: int | None, threshold:
         return "the village's rural population is not recorded; poverty incidence cannot be computed"
     incidence = Decimal(poor_people) / Decimal(rural_population)
     if incidence >= threshold:
-        return (f"poverty incidence is {incidence * 100:.2f}% ({poor_people} of {rural_population} people),"
-                f" not below {threshold * 100:.2f}%")
+        return (
+            f"poverty incidence is {incidence * 100:.2f}% ({poor_people} of {rural_population} people),"
+            f" not below {threshold * 100:.2f}%"
+        )
     return None

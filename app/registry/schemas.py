@@ -8,6 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_bank_card, validate_resident_id
+from app.core.validation import Id, check_year, clean_name, clean_optional
 from app.registry.rules import (
     Attribute,
     Cause,
@@ -17,7 +18,6 @@ from app.registry.rules import (
     Relation,
     RemovalReason,
 )
-from app.core.validation import Id, check_year, clean_name, clean_optional
 
 # ---- towns and villages ------------------------------------------------------------
 

@@ -51,8 +51,9 @@ async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         if await queries.village_name_taken(uow, data.town_id, data.name):
             raise Conflict(f"town {data.town_id} already has a village named {data.name}", extra={"field": "name"})
-        village = await queries.insert_village(uow, data.town_id, data.name, data.is_poor_village,
-                                               data.registered_year, data.rural_population)
+        village = await queries.insert_village(
+            uow, data.town_id, data.name, data.is_poor_village, data.registered_year, data.rural_population
+        )
         await uow.audit(actor, "create", "village", village.id, after=village)
     return village
 

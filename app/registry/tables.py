@@ -35,10 +35,8 @@ class Village(Table, tablename="village"):
     created_at = Timestamptz(null=False)
 
     unique_town_name = Unique([town, name])
-    poor_village_has_year = Check(
-        "(NOT is_poor_village) OR registered_year IS NOT NULL")
-    exit_after_registration = Check(
-        "exited_year IS NULL OR (is_poor_village AND exited_year >= registered_year)")
+    poor_village_has_year = Check("(NOT is_poor_village) OR registered_year IS NOT NULL")
+    exit_after_registration = Check("exited_year IS NULL OR (is_poor_village AND exited_year >= registered_year)")
 
 
 class Household(Table, tablename="household"):
@@ -62,7 +60,8 @@ class Household(Table, tablename="household"):
 
     status_known = Check(
         "status IN ('applied', 'surveyed', 'reviewed', 'notice', 'town_reviewed', 'registered', "
-        "'exited', 'returned', 'removed')")
+        "'exited', 'returned', 'removed')"
+    )
     attribute_known = Check("attribute IN ('ordinary', 'dibao', 'tekun')")
     has_cause = Check("cardinality(causes) >= 1")
     removed_has_reason = Check("(status = 'removed') = (removed_reason IS NOT NULL)")
@@ -117,8 +116,7 @@ class Objection(Table, tablename="objection"):
     resolved_by = Integer(null=True, default=None)
     resolution_note = Text(null=True, default=None)
 
-    resolved_has_note = Check(
-        "(resolved_at IS NULL) = (resolution_note IS NULL)")
+    resolved_has_note = Check("(resolved_at IS NULL) = (resolution_note IS NULL)")
 
 
 class PovertyLine(Table, tablename="poverty_line"):

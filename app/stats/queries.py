@@ -87,8 +87,10 @@ async def people_before(db: Db, end: date) -> PeopleCounts:
     row = await db.fetchrow(_STATUS_AS_OF, end)
     assert row is not None  # an aggregate always answers
     return PeopleCounts(
-        households_registered=row["households_registered"] or 0, people_registered=int(row["people_registered"]),
-        people_exited=int(row["people_exited"]), people_removed=int(row["people_removed"]),
+        households_registered=row["households_registered"] or 0,
+        people_registered=int(row["people_registered"]),
+        people_exited=int(row["people_exited"]),
+        people_removed=int(row["people_removed"]),
         people_added_after_first_round=int(row["people_added_after_first_round"]),
     )
 
@@ -99,7 +101,8 @@ async def paired_on(db: Db, day: date) -> PairedCounts:
         " count(DISTINCT p.village) FILTER (WHERE v.is_poor_village AND v.registered_year <= $2) AS poor_villages"
         " FROM pairing p JOIN village v ON v.id = p.village"
         " WHERE p.start_date <= $1 AND (p.end_date IS NULL OR p.end_date >= $1)",
-        day, day.year,
+        day,
+        day.year,
     )
     return msgspec.convert(dict(row or {}), PairedCounts)
 
@@ -123,7 +126,8 @@ async def subsidies(db: Db, end: date, day: date) -> SubsidyTotals:
         " coalesce(sum(amount) FILTER (WHERE status = 'paid' AND paid_on <= $2), 0) AS paid,"
         " count(*) FILTER (WHERE status = 'paid' AND paid_on <= $2) AS paid_count"
         " FROM voucher",
-        end, day,
+        end,
+        day,
     )
     return msgspec.convert(dict(row or {}), SubsidyTotals)
 
@@ -131,7 +135,8 @@ async def subsidies(db: Db, end: date, day: date) -> SubsidyTotals:
 async def monthly_by_income_type(db: Db, year: int) -> list[MonthAmount]:
     rows = await db.fetch(
         "SELECT extract(month FROM paid_on)::int AS month, income_type AS key, sum(amount) AS amount"
-        " FROM payout_day WHERE extract(year FROM paid_on) = $1 GROUP BY 1, 2 ORDER BY 1, 2", year,
+        " FROM payout_day WHERE extract(year FROM paid_on) = $1 GROUP BY 1, 2 ORDER BY 1, 2",
+        year,
     )
     return [msgspec.convert(dict(r), MonthAmount) for r in rows]
 
@@ -140,7 +145,8 @@ async def monthly_by_industry(db: Db, year: int) -> list[MonthAmount]:
     rows = await db.fetch(
         "SELECT extract(month FROM p.paid_on)::int AS month, i.name_zh AS key, sum(p.amount) AS amount"
         " FROM payout p JOIN link l ON l.id = p.link JOIN base b ON b.id = l.base JOIN industry i ON i.id = b.industry"
-        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31) GROUP BY 1, 2 ORDER BY 1, 2", year,
+        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31) GROUP BY 1, 2 ORDER BY 1, 2",
+        year,
     )
     return [msgspec.convert(dict(r), MonthAmount) for r in rows]
 

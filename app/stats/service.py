@@ -24,19 +24,28 @@ async def overview(as_of: date) -> Overview:
         by_type = await queries.payouts_by_type_until(db, as_of)
         subsidies = await queries.subsidies(db, end, as_of)
     return Overview(
-        as_of=as_of, towns=places.towns, poor_villages_registered=places.poor_villages_registered,
+        as_of=as_of,
+        towns=places.towns,
+        poor_villages_registered=places.poor_villages_registered,
         poor_villages_exited=places.poor_villages_exited,
-        households_registered=people.households_registered, people_registered=people.people_registered,
-        people_exited=people.people_exited, people_removed=people.people_removed,
+        households_registered=people.households_registered,
+        people_registered=people.people_registered,
+        people_exited=people.people_exited,
+        people_removed=people.people_removed,
         people_added_after_first_round=people.people_added_after_first_round,
-        enterprises_paired=paired.enterprises, poor_villages_paired=paired.poor_villages,
-        payouts_by_type=by_type, payouts_total=sum((t.amount for t in by_type), Decimal("0.00")),
-        subsidies_approved=round_fen(subsidies.approved), subsidies_approved_count=subsidies.approved_count,
-        subsidies_paid=round_fen(subsidies.paid), subsidies_paid_count=subsidies.paid_count,
+        enterprises_paired=paired.enterprises,
+        poor_villages_paired=paired.poor_villages,
+        payouts_by_type=by_type,
+        payouts_total=sum((t.amount for t in by_type), Decimal("0.00")),
+        subsidies_approved=round_fen(subsidies.approved),
+        subsidies_approved_count=subsidies.approved_count,
+        subsidies_paid=round_fen(subsidies.paid),
+        subsidies_paid_count=subsidies.paid_count,
     )
 
 
 # The console's charts read these rows by key (r["month"]); they stay mappings until it reads attributes.
+
 
 async def monthly_payouts(year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Payouts of a year per month: by income type (from the daily totals) and by industry."""

@@ -68,13 +68,22 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
         await _check_base_and_link(uow, data)
         existing = await queries.claim_covering(uow, data.scheme_id, data.household_id, data.industry)
         if existing is not None:
-            raise Conflict(f"claim {existing} already covers this household and industry in the scheme",
-                           extra={"existing_claim_id": existing})
-        claim_id = await queries.insert_claim(uow, queries.NewClaim(
-            scheme_id=data.scheme_id, household_id=data.household_id, industry_id=rate.industry_id,
-            base_id=data.base_id, link_id=data.link_id, declared_quantity=data.declared_quantity,
-            filed_by=actor.account_id,
-        ))
+            raise Conflict(
+                f"claim {existing} already covers this household and industry in the scheme",
+                extra={"existing_claim_id": existing},
+            )
+        claim_id = await queries.insert_claim(
+            uow,
+            queries.NewClaim(
+                scheme_id=data.scheme_id,
+                household_id=data.household_id,
+                industry_id=rate.industry_id,
+                base_id=data.base_id,
+                link_id=data.link_id,
+                declared_quantity=data.declared_quantity,
+                filed_by=actor.account_id,
+            ),
+        )
         claim = await _detail(uow, actor, claim_id)
         await uow.audit(actor, "file", "subsidy_claim", claim.id, after=_claim_view(claim))
     return claim
@@ -125,8 +134,12 @@ async def claim_detail(actor: Principal, claim_id: int) -> ClaimDetail:
 
 def _claim_view(c: ClaimOut) -> dict[str, Any]:
     return {
-        "status": c.status.value, "declared_quantity": c.declared_quantity, "verified_quantity": c.verified_quantity,
-        "inspector": c.inspector, "verified_on": c.verified_on, "reject_reason": c.reject_reason,
+        "status": c.status.value,
+        "declared_quantity": c.declared_quantity,
+        "verified_quantity": c.verified_quantity,
+        "inspector": c.inspector,
+        "verified_on": c.verified_on,
+        "reject_reason": c.reject_reason,
     }
 
 
@@ -135,12 +148,23 @@ def _in_scope(actor: Principal, q: queries.ClaimQuery) -> queries.ClaimQuery:
     return msgspec.structs.replace(q, town_id=actor.town_id) if actor.role is Role.town_officer else q
 
 
-async def list_claims(actor: Principal, page: PageParams, *, scheme_id: int | None = None, status: str | None = None,
-                      town_id: int | None = None, industry: str | None = None,
-                      household_id: int | None = None) -> Page[ClaimOut]:
+async def list_claims(
+    actor: Principal,
+    page: PageParams,
+    *,
+    scheme_id: int | None = None,
+    status: str | None = None,
+    town_id: int | None = None,
+    industry: str | None = None,
+    household_id: int | None = None,
+) -> Page[ClaimOut]:
     """Claims under the filters, in id order; ``status`` is matched as given (an unknown one matches none)."""
-    q = _in_scope(actor, queries.ClaimQuery(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
-                                            household_id=household_id))
+    q = _in_scope(
+        actor,
+        queries.ClaimQuery(
+            scheme_id=scheme_id, status=status, town_id=town_id, industry=industry, household_id=household_id
+        ),
+    )
     async with reading() as db:
         return await queries.claim_page(db, q, page)
 
@@ -155,11 +179,11 @@ async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> C
         claim = await _load_claim(uow, actor, claim_id, lock=True)
         if claim.status.value != "filed":
             raise Conflict(f"the claim is {claim.status.value}; only a filed claim is field-verified")
-        await queries.record_verification(uow, claim_id, data.verified_quantity, data.inspector, data.verified_on,
-                                          data.note, actor.account_id)
+        await queries.record_verification(
+            uow, claim_id, data.verified_quantity, data.inspector, data.verified_on, data.note, actor.account_id
+        )
         after = await _detail(uow, actor, claim_id)
-        await uow.audit(actor, "verify", "subsidy_claim", claim_id, before=_claim_view(claim),
-                        after=_claim_view(after))
+        await uow.audit(actor, "verify", "subsidy_claim", claim_id, before=_claim_view(claim), after=_claim_view(after))
     return after
 
 
@@ -189,24 +213,41 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
             raise Conflict(f"the household is no longer eligible: {reason}")
         calc = await _calculation(uow, claim, scheme)
         if calc.amount <= 0:
-            raise Conflict(f"the claim would get 0.00 ({calc.lines[-1]}); reject it instead",
-                           extra={"explanation": list(calc.lines)})
+            raise Conflict(
+                f"the claim would get 0.00 ({calc.lines[-1]}); reject it instead",
+                extra={"explanation": list(calc.lines)},
+            )
         left = scheme.budget - await queries.approved_in_scheme(uow, scheme.id)
         if calc.amount > left:
-            raise Conflict(f"the budget has {left:.2f} left; the claim needs {calc.amount:.2f}",
-                           extra={"budget_left": f"{left:.2f}"})
+            raise Conflict(
+                f"the budget has {left:.2f} left; the claim needs {calc.amount:.2f}",
+                extra={"budget_left": f"{left:.2f}"},
+            )
         number = voucher_number(scheme.year, await queries.next_voucher_seq(uow, scheme.id))
-        await queries.insert_voucher(uow, queries.NewVoucher(
-            number=number, scheme_id=scheme.id, claim_id=claim_id, household_id=claim.household_id,
-            quantity=claim.verified_quantity, amount=calc.amount, explanation=list(calc.lines),
-            approved_by=actor.account_id,
-        ))
+        await queries.insert_voucher(
+            uow,
+            queries.NewVoucher(
+                number=number,
+                scheme_id=scheme.id,
+                claim_id=claim_id,
+                household_id=claim.household_id,
+                quantity=claim.verified_quantity,
+                amount=calc.amount,
+                explanation=list(calc.lines),
+                approved_by=actor.account_id,
+            ),
+        )
         await queries.mark_claim_approved(uow, claim_id, actor.account_id)
         voucher = await queries.live_voucher_of_claim(uow, claim_id)
         assert voucher is not None  # just issued in this transaction
-        await uow.audit(actor, "approve", "subsidy_claim", claim_id, before={"status": "verified"},
-                        after={"status": "approved", "voucher": number, "amount": calc.amount,
-                               "explanation": list(calc.lines)})
+        await uow.audit(
+            actor,
+            "approve",
+            "subsidy_claim",
+            claim_id,
+            before={"status": "verified"},
+            after={"status": "approved", "voucher": number, "amount": calc.amount, "explanation": list(calc.lines)},
+        )
     return voucher
 
 
@@ -240,8 +281,7 @@ async def reject_claim(actor: Principal, claim_id: int, data: Rejection) -> Clai
         _ensure_independent(actor, claim)
         await queries.mark_claim_rejected(uow, claim_id, data.reason, actor.account_id)
         after = await _detail(uow, actor, claim_id)
-        await uow.audit(actor, "reject", "subsidy_claim", claim_id, before=_claim_view(claim),
-                        after=_claim_view(after))
+        await uow.audit(actor, "reject", "subsidy_claim", claim_id, before=_claim_view(claim), after=_claim_view(after))
     return after
 
 
@@ -255,13 +295,19 @@ async def cancel_voucher(actor: Principal, number: str, data: Cancellation) -> V
         await _scheme(uow, found.scheme_id, lock=True)
         voucher = await queries.lock_voucher(uow, found.id)
         if voucher.status != "issued":
-            raise Conflict(f"voucher {number} is {voucher.status}; only an issued voucher not sent for payment"
-                           " can be cancelled")
+            raise Conflict(
+                f"voucher {number} is {voucher.status}; only an issued voucher not sent for payment can be cancelled"
+            )
         await queries.cancel_voucher(uow, voucher.id, actor.account_id, data.reason)
         await queries.reopen_claim(uow, voucher.claim_id)
         out = await queries.voucher_by_number(uow, voucher.number)
         assert out is not None  # cancelled, never deleted
-        await uow.audit(actor, "cancel", "voucher", voucher.number,
-                        before={"status": "issued", "amount": voucher.amount},
-                        after={"status": "cancelled", "reason": data.reason, "at": datetime.now(UTC)})
+        await uow.audit(
+            actor,
+            "cancel",
+            "voucher",
+            voucher.number,
+            before={"status": "issued", "amount": voucher.amount},
+            after={"status": "cancelled", "reason": data.reason, "at": datetime.now(UTC)},
+        )
     return out.voucher

@@ -49,7 +49,9 @@ class SubsidySchemeController(Controller):
 
     @get("/", operation_id="listSubsidySchemes")
     async def list_schemes(
-        self, page: NamedDependency[PageParams], year: FromQuery[int | None] = None,
+        self,
+        page: NamedDependency[PageParams],
+        year: FromQuery[int | None] = None,
         status: FromQuery[SchemeStatus | None] = None,
     ) -> Page[SchemeOut]:
         """Schemes with their budget used and left."""
@@ -75,8 +77,11 @@ class SubsidySchemeController(Controller):
         """Close a published scheme: no more filing or approval."""
         return await schemes.move_scheme(request.user, scheme_id, "closed")
 
-    @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme",
-         guards=[requires(Role.finance, Role.admin, Role.auditor)])
+    @get(
+        "/{scheme_id:int}/preview",
+        operation_id="previewSubsidyScheme",
+        guards=[requires(Role.finance, Role.admin, Role.auditor)],
+    )
     async def preview(self, scheme_id: PathId) -> SchemePreview:
         """Every claim's amount (approved, or what it would get if approved now), by industry and town,
         against the budget."""
@@ -91,16 +96,18 @@ async def provide_claim_filter(
     household_id: QueryId = None,
 ) -> ClaimFilter:
     """Claim filters, shared by the claim list and its export."""
-    return ClaimFilter(scheme_id=scheme_id, status=status, town_id=town_id, industry=industry,
-                       household_id=household_id)
+    return ClaimFilter(
+        scheme_id=scheme_id, status=status, town_id=town_id, industry=industry, household_id=household_id
+    )
 
 
 def _outcome(d: ClaimDecision) -> ApprovalOutcome:
     if d.refusal is not None:
         return ApprovalOutcome(claim_id=d.claim_id, ok=False, status=status_of(d.refusal), detail=d.refusal.detail)
     assert d.voucher is not None  # a decision is a voucher or a refusal
-    return ApprovalOutcome(claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number,
-                           amount=d.voucher.amount)
+    return ApprovalOutcome(
+        claim_id=d.claim_id, ok=True, status=201, voucher_number=d.voucher.number, amount=d.voucher.amount
+    )
 
 
 class SubsidyClaimController(Controller):

@@ -62,8 +62,7 @@ class PaymentBatchController(Controller):
         return await payments.create_batch(request.user, data.scheme_id)
 
     @get("/", operation_id="listPaymentBatches")
-    async def list_batches(self, page: NamedDependency[PageParams],
-                           scheme_id: QueryId = None) -> Page[PaymentBatchOut]:
+    async def list_batches(self, page: NamedDependency[PageParams], scheme_id: QueryId = None) -> Page[PaymentBatchOut]:
         """Payment batches with their paid, failed and pending counts."""
         return await payments.list_batches(page, scheme_id)
 
@@ -77,14 +76,13 @@ class PaymentBatchController(Controller):
         """The bank's file: voucher number, registry number, payee, bank card, amount; count and total last."""
         rows, count, total = await payments.export_rows(batch_id)
         return Response(
-            payments.export_csv(rows, count, total), media_type="text/csv; charset=utf-8",
+            payments.export_csv(rows, count, total),
+            media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'},
         )
 
     @post("/{batch_id:int}/reconcile", operation_id="reconcilePaymentBatch", guards=[payers], status_code=200)
-    async def reconcile(
-        self, request: Request, batch_id: PathId, data: MultipartBody[CsvUpload]
-    ) -> PaymentBatchOut:
+    async def reconcile(self, request: Request, batch_id: PathId, data: MultipartBody[CsvUpload]) -> PaymentBatchOut:
         """Apply the bank's result file (field ``file``): voucher_no, result (paid / failed), bank_reference,
         and optionally paid_on. Failed vouchers can go into a later batch; none is ever paid twice."""
         return await payments.reconcile(request.user, batch_id, payments.bank_results(await read_upload(data)))

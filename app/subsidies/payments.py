@@ -45,8 +45,10 @@ async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
         batch_id = await queries.open_payment_batch(uow, scheme_id, actor.account_id)
         filled = await queries.fill_payment_batch(uow, scheme_id, batch_id)
         if filled.vouchers == 0:
-            raise Conflict("no issued voucher with a bank card is waiting for payment in this scheme",
-                           extra={"skipped_without_bank_card": skipped})
+            raise Conflict(
+                "no issued voucher with a bank card is waiting for payment in this scheme",
+                extra={"skipped_without_bank_card": skipped},
+            )
         await queries.set_batch_totals(uow, batch_id, filled)
         out = msgspec.structs.replace(await _batch(uow, batch_id), skipped_without_bank_card=skipped)
         await uow.audit(actor, "create", "payment_batch", batch_id, after=out)
@@ -58,8 +60,7 @@ async def export_rows(batch_id: int) -> tuple[list[list[str]], int, Decimal]:
         await _batch(db, batch_id)
         lines = await queries.bank_file_lines(db, batch_id)
     total = sum((ln.amount for ln in lines), Decimal("0.00"))
-    return [[ln.number, ln.registry_no, ln.payee, ln.bank_card, f"{ln.amount:.2f}"] for ln in lines], \
-        len(lines), total
+    return [[ln.number, ln.registry_no, ln.payee, ln.bank_card, f"{ln.amount:.2f}"] for ln in lines], len(lines), total
 
 
 def export_csv(rows: list[list[str]], count: int, total: Decimal) -> str:
@@ -82,8 +83,9 @@ def bank_results(content: bytes) -> list[tuple[int, BankResultRow]]:
         else:
             results.append((line, row))
     if errors:
-        raise Refused(f"{len(errors)} bad line(s); nothing was applied",
-                      extra={"errors": [e.as_dict() for e in errors]})
+        raise Refused(
+            f"{len(errors)} bad line(s); nothing was applied", extra={"errors": [e.as_dict() for e in errors]}
+        )
     return results
 
 
@@ -107,18 +109,30 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
                 problems.append(RowError(line_no, "voucher_no", f"{r.voucher_no} appears twice"))
             seen.add(r.voucher_no)
         if problems:
-            raise Refused(f"{len(problems)} bad line(s); nothing was applied",
-                          extra={"errors": [p.as_dict() for p in problems]})
+            raise Refused(
+                f"{len(problems)} bad line(s); nothing was applied", extra={"errors": [p.as_dict() for p in problems]}
+            )
         today = date.today()
-        await queries.apply_bank_answers(uow, batch_id, [
-            queries.BankAnswer(number=r.voucher_no, result=r.result, bank_reference=r.bank_reference,
-                               paid_on=r.paid_on or today)
-            for _, r in results
-        ])
+        await queries.apply_bank_answers(
+            uow,
+            batch_id,
+            [
+                queries.BankAnswer(
+                    number=r.voucher_no, result=r.result, bank_reference=r.bank_reference, paid_on=r.paid_on or today
+                )
+                for _, r in results
+            ],
+        )
         await queries.close_batch_if_settled(uow, batch_id)
         out = await _batch(uow, batch_id)
-        await uow.audit(actor, "reconcile", "payment_batch", batch_id, after={
-            "paid": [r.voucher_no for _, r in results if r.result == "paid"],
-            "failed": [r.voucher_no for _, r in results if r.result == "failed"],
-        })
+        await uow.audit(
+            actor,
+            "reconcile",
+            "payment_batch",
+            batch_id,
+            after={
+                "paid": [r.voucher_no for _, r in results if r.result == "paid"],
+                "failed": [r.voucher_no for _, r in results if r.result == "failed"],
+            },
+        )
     return out

@@ -33,7 +33,10 @@ def _rate(industry: str, unit: str, min_quantity: Decimal, cap: Decimal | None, 
     """A stored rate as the calculator's ``Rate`` (Decimals throughout; tiers are stored as text)."""
     steps = json.loads(tiers) if isinstance(tiers, str) else tiers
     return Rate(
-        industry=industry, unit=unit, min_quantity=min_quantity, cap=cap,
+        industry=industry,
+        unit=unit,
+        min_quantity=min_quantity,
+        cap=cap,
         tiers=tuple(Tier(None if t["up_to"] is None else Decimal(t["up_to"]), Decimal(t["rate"])) for t in steps),
     )
 
@@ -105,29 +108,39 @@ async def scheme_by_id(db: Db, scheme_id: int) -> SchemeOut | None:
 async def scheme_page(db: Db, page: PageParams, *, year: int | None, status: str | None) -> Page[SchemeOut]:
     return await fetch_page(
         _SCHEME + " WHERE ($1::int IS NULL OR s.year = $1) AND ($2::text IS NULL OR s.status = $2)",
-        [year, status], page, "id", _scheme, db=db,
+        [year, status],
+        page,
+        "id",
+        _scheme,
+        db=db,
     )
 
 
 async def scheme_facts(db: Db, scheme_id: int, *, lock: bool = False) -> SchemeFacts | None:
     """``lock`` holds the scheme row: approvals in one scheme take their turn there (budget and caps)."""
-    sql = ("SELECT id, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme"
-           " WHERE id = $1")
+    sql = "SELECT id, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme WHERE id = $1"
     row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, scheme_id)
     return None if row is None else _as(SchemeFacts, row)
 
 
 async def scheme_name_taken(db: Db, year: int, name: str) -> bool:
-    return bool(await db.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE year = $1 AND name = $2)", year, name))
+    return bool(
+        await db.fetchval("SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE year = $1 AND name = $2)", year, name)
+    )
 
 
 async def insert_scheme(db: Db, new: NewScheme) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, status, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
-        new.year, new.name, new.budget, new.household_cap, new.exited_eligible_until,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, status, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
+            new.year,
+            new.name,
+            new.budget,
+            new.household_cap,
+            new.exited_eligible_until,
+        )
+    )
 
 
 async def industry_ids(db: Db, codes: list[str]) -> dict[str, int]:
@@ -141,8 +154,12 @@ async def replace_rates(db: Db, scheme_id: int, rates: list[NewRate]) -> None:
         "INSERT INTO scheme_rate (scheme, industry, unit, min_quantity, cap, tiers)"
         " SELECT $1, i, u, m, c, t::jsonb FROM unnest($2::int[], $3::text[], $4::numeric[], $5::numeric[], $6::text[])"
         " AS s(i, u, m, c, t)",
-        scheme_id, [r.industry_id for r in rates], [r.unit for r in rates], [r.min_quantity for r in rates],
-        [r.cap for r in rates], [tiers_json(r.tiers) for r in rates],
+        scheme_id,
+        [r.industry_id for r in rates],
+        [r.unit for r in rates],
+        [r.min_quantity for r in rates],
+        [r.cap for r in rates],
+        [tiers_json(r.tiers) for r in rates],
     )
 
 
@@ -157,25 +174,31 @@ async def set_scheme_status(db: Db, scheme_id: int, status: str) -> None:
         " published_at = CASE WHEN $2::text = 'published' THEN now() ELSE published_at END,"
         " closed_at = CASE WHEN $2::text = 'closed' THEN now() ELSE closed_at END"
         " WHERE id = $1",
-        scheme_id, status,
+        scheme_id,
+        status,
     )
 
 
 async def next_voucher_seq(db: Db, scheme_id: int) -> int:
-    return int(await db.fetchval(
-        "UPDATE subsidy_scheme SET voucher_seq = voucher_seq + 1 WHERE id = $1 RETURNING voucher_seq", scheme_id))
+    return int(
+        await db.fetchval(
+            "UPDATE subsidy_scheme SET voucher_seq = voucher_seq + 1 WHERE id = $1 RETURNING voucher_seq", scheme_id
+        )
+    )
 
 
 async def rate_for(db: Db, scheme_id: int, industry: str) -> StoredRate | None:
     row = await db.fetchrow(
         "SELECT r.industry, r.unit, r.min_quantity, r.cap, r.tiers FROM scheme_rate r"
         " JOIN industry i ON i.id = r.industry WHERE r.scheme = $1 AND i.code = $2",
-        scheme_id, industry,
+        scheme_id,
+        industry,
     )
     if row is None:
         return None
-    return StoredRate(industry_id=row["industry"],
-                      rate=_rate(industry, row["unit"], row["min_quantity"], row["cap"], row["tiers"]))
+    return StoredRate(
+        industry_id=row["industry"], rate=_rate(industry, row["unit"], row["min_quantity"], row["cap"], row["tiers"])
+    )
 
 
 class PreviewRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -222,13 +245,23 @@ async def preview_rows(db: Db, scheme_id: int) -> list[PreviewRow]:
     out = []
     for r in await db.fetch(_PREVIEW, scheme_id):
         rate = rates.get(r["industry"]) or rates.setdefault(
-            r["industry"], _rate(r["industry"], r["unit"], r["min_quantity"], r["cap"], r["tiers"]))
-        out.append(PreviewRow(
-            claim_id=r["claim_id"], household_id=r["household_id"], town_id=r["town_id"], town_name=r["town_name"],
-            industry=r["industry"], status=r["status"], verified_quantity=r["verified_quantity"],
-            declared_quantity=r["declared_quantity"], voucher_amount=r["voucher_amount"],
-            household_approved=r["household_approved"], rate=rate,
-        ))
+            r["industry"], _rate(r["industry"], r["unit"], r["min_quantity"], r["cap"], r["tiers"])
+        )
+        out.append(
+            PreviewRow(
+                claim_id=r["claim_id"],
+                household_id=r["household_id"],
+                town_id=r["town_id"],
+                town_name=r["town_name"],
+                industry=r["industry"],
+                status=r["status"],
+                verified_quantity=r["verified_quantity"],
+                declared_quantity=r["declared_quantity"],
+                voucher_amount=r["voucher_amount"],
+                household_approved=r["household_approved"],
+                rate=rate,
+            )
+        )
     return out
 
 
@@ -323,8 +356,7 @@ async def link_place(db: Db, link_id: int) -> LinkPlace | None:
 
 async def base_industry(db: Db, base_id: int) -> str | None:
     """The industry code of a base; None when there is no such base."""
-    return await db.fetchval(
-        "SELECT i.code FROM base b JOIN industry i ON i.id = b.industry WHERE b.id = $1", base_id)
+    return await db.fetchval("SELECT i.code FROM base b JOIN industry i ON i.id = b.industry WHERE b.id = $1", base_id)
 
 
 async def claim_covering(db: Db, scheme_id: int, household_id: int, industry: str) -> int | None:
@@ -332,7 +364,9 @@ async def claim_covering(db: Db, scheme_id: int, household_id: int, industry: st
     return await db.fetchval(
         "SELECT c.id FROM subsidy_claim c JOIN industry i ON i.id = c.industry"
         " WHERE c.scheme = $1 AND c.household = $2 AND i.code = $3",
-        scheme_id, household_id, industry,
+        scheme_id,
+        household_id,
+        industry,
     )
 
 
@@ -347,27 +381,47 @@ class NewClaim(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def insert_claim(db: Db, new: NewClaim) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO subsidy_claim (scheme, household, industry, base, link, declared_quantity, status, filed_by,"
-        " filed_at) VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, now()) RETURNING id",
-        new.scheme_id, new.household_id, new.industry_id, new.base_id, new.link_id, new.declared_quantity,
-        new.filed_by,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO subsidy_claim (scheme, household, industry, base, link, declared_quantity, status, filed_by,"
+            " filed_at) VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, now()) RETURNING id",
+            new.scheme_id,
+            new.household_id,
+            new.industry_id,
+            new.base_id,
+            new.link_id,
+            new.declared_quantity,
+            new.filed_by,
+        )
+    )
 
 
-async def record_verification(db: Db, claim_id: int, quantity: Decimal, inspector: str, verified_on: date,
-                              note: str | None, verified_by: int | None) -> None:
+async def record_verification(
+    db: Db,
+    claim_id: int,
+    quantity: Decimal,
+    inspector: str,
+    verified_on: date,
+    note: str | None,
+    verified_by: int | None,
+) -> None:
     await db.execute(
         "UPDATE subsidy_claim SET verified_quantity = $2, inspector = $3, verified_on = $4,"
         " verification_note = $5, verified_by = $6, status = 'verified' WHERE id = $1",
-        claim_id, quantity, inspector, verified_on, note, verified_by,
+        claim_id,
+        quantity,
+        inspector,
+        verified_on,
+        note,
+        verified_by,
     )
 
 
 async def mark_claim_approved(db: Db, claim_id: int, decided_by: int | None) -> None:
     await db.execute(
         "UPDATE subsidy_claim SET status = 'approved', decided_by = $2, decided_at = now() WHERE id = $1",
-        claim_id, decided_by,
+        claim_id,
+        decided_by,
     )
 
 
@@ -375,30 +429,41 @@ async def mark_claim_rejected(db: Db, claim_id: int, reason: str, decided_by: in
     await db.execute(
         "UPDATE subsidy_claim SET status = 'rejected', reject_reason = $2, decided_by = $3, decided_at = now()"
         " WHERE id = $1",
-        claim_id, reason, decided_by,
+        claim_id,
+        reason,
+        decided_by,
     )
 
 
 async def reopen_claim(db: Db, claim_id: int) -> None:
     """Back to verified, awaiting a new decision (its voucher was cancelled)."""
     await db.execute(
-        "UPDATE subsidy_claim SET status = 'verified', decided_by = NULL, decided_at = NULL WHERE id = $1", claim_id)
+        "UPDATE subsidy_claim SET status = 'verified', decided_by = NULL, decided_at = NULL WHERE id = $1", claim_id
+    )
 
 
-async def approved_for_household(db: Db, scheme_id: int, household_id: int, *,
-                                 excluding_claim: int | None = None) -> Decimal:
+async def approved_for_household(
+    db: Db, scheme_id: int, household_id: int, *, excluding_claim: int | None = None
+) -> Decimal:
     """The household's live vouchers in the scheme, summed (its cap is spent against this)."""
-    return Decimal(await db.fetchval(
-        "SELECT coalesce(sum(amount), 0) FROM voucher WHERE scheme = $1 AND household = $2"
-        " AND status <> 'cancelled' AND ($3::int IS NULL OR claim <> $3)",
-        scheme_id, household_id, excluding_claim,
-    ))
+    return Decimal(
+        await db.fetchval(
+            "SELECT coalesce(sum(amount), 0) FROM voucher WHERE scheme = $1 AND household = $2"
+            " AND status <> 'cancelled' AND ($3::int IS NULL OR claim <> $3)",
+            scheme_id,
+            household_id,
+            excluding_claim,
+        )
+    )
 
 
 async def approved_in_scheme(db: Db, scheme_id: int) -> Decimal:
     """The scheme's live vouchers, summed (its budget is spent against this)."""
-    return Decimal(await db.fetchval(
-        "SELECT coalesce(sum(amount), 0) FROM voucher WHERE scheme = $1 AND status <> 'cancelled'", scheme_id))
+    return Decimal(
+        await db.fetchval(
+            "SELECT coalesce(sum(amount), 0) FROM voucher WHERE scheme = $1 AND status <> 'cancelled'", scheme_id
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,8 +548,14 @@ async def insert_voucher(db: Db, new: NewVoucher) -> None:
     await db.execute(
         "INSERT INTO voucher (number, scheme, claim, household, quantity, amount, explanation, status, approved_by,"
         " approved_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'issued', $8, now())",
-        new.number, new.scheme_id, new.claim_id, new.household_id, new.quantity, new.amount,
-        json.dumps(new.explanation, ensure_ascii=False), new.approved_by,
+        new.number,
+        new.scheme_id,
+        new.claim_id,
+        new.household_id,
+        new.quantity,
+        new.amount,
+        json.dumps(new.explanation, ensure_ascii=False),
+        new.approved_by,
     )
 
 
@@ -492,7 +563,9 @@ async def cancel_voucher(db: Db, voucher_id: int, cancelled_by: int | None, reas
     await db.execute(
         "UPDATE voucher SET status = 'cancelled', cancelled_by = $2, cancelled_at = now(), cancel_reason = $3"
         " WHERE id = $1",
-        voucher_id, cancelled_by, reason,
+        voucher_id,
+        cancelled_by,
+        reason,
     )
 
 
@@ -520,24 +593,35 @@ async def batch_by_id(db: Db, batch_id: int) -> PaymentBatchOut | None:
 
 async def batch_page(db: Db, page: PageParams, scheme_id: int | None, *, newest_first: bool) -> Page[PaymentBatchOut]:
     return await fetch_page(
-        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1) GROUP BY b.id", [scheme_id], page,
-        "id DESC" if newest_first else "id", _batch, db=db,
+        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1) GROUP BY b.id",
+        [scheme_id],
+        page,
+        "id DESC" if newest_first else "id",
+        _batch,
+        db=db,
     )
 
 
 async def issued_without_card(db: Db, scheme_id: int) -> int:
     """Issued vouchers of the scheme a batch cannot take: their household has no bank card."""
-    return int(await db.fetchval(
-        "SELECT count(*) FROM voucher v JOIN household h ON h.id = v.household"
-        " WHERE v.scheme = $1 AND v.status = 'issued' AND h.bank_card IS NULL", scheme_id,
-    ))
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM voucher v JOIN household h ON h.id = v.household"
+            " WHERE v.scheme = $1 AND v.status = 'issued' AND h.bank_card IS NULL",
+            scheme_id,
+        )
+    )
 
 
 async def open_payment_batch(db: Db, scheme_id: int, created_by: int | None) -> int:
-    return int(await db.fetchval(
-        "INSERT INTO payment_batch (scheme, status, vouchers, total, created_by, created_at)"
-        " VALUES ($1, 'sent', 0, 0, $2, now()) RETURNING id", scheme_id, created_by,
-    ))
+    return int(
+        await db.fetchval(
+            "INSERT INTO payment_batch (scheme, status, vouchers, total, created_by, created_at)"
+            " VALUES ($1, 'sent', 0, 0, $2, now()) RETURNING id",
+            scheme_id,
+            created_by,
+        )
+    )
 
 
 class BatchFilled(msgspec.Struct, frozen=True, kw_only=True):
@@ -558,15 +642,17 @@ async def fill_payment_batch(db: Db, scheme_id: int, batch_id: int) -> BatchFill
         "  LEFT JOIN member hd ON hd.household = p.household AND hd.relation = 'head' AND hd.left_on IS NULL"
         "  RETURNING amount"
         ") SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM inserted",
-        scheme_id, batch_id,
+        scheme_id,
+        batch_id,
     )
     assert row is not None  # an aggregate always answers
     return BatchFilled(vouchers=row["n"], total=row["total"])
 
 
 async def set_batch_totals(db: Db, batch_id: int, filled: BatchFilled) -> None:
-    await db.execute("UPDATE payment_batch SET vouchers = $2, total = $3 WHERE id = $1",
-                     batch_id, filled.vouchers, filled.total)
+    await db.execute(
+        "UPDATE payment_batch SET vouchers = $2, total = $3 WHERE id = $1", batch_id, filled.vouchers, filled.total
+    )
 
 
 class BankFileLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -581,7 +667,8 @@ async def bank_file_lines(db: Db, batch_id: int) -> list[BankFileLine]:
     rows = await db.fetch(
         "SELECT v.number, h.registry_no, l.payee, l.bank_card, l.amount FROM payment_line l"
         " JOIN voucher v ON v.id = l.voucher JOIN household h ON h.id = v.household"
-        " WHERE l.batch = $1 ORDER BY v.number", batch_id,
+        " WHERE l.batch = $1 ORDER BY v.number",
+        batch_id,
     )
     return [_as(BankFileLine, r) for r in rows]
 
@@ -595,7 +682,9 @@ async def line_results(db: Db, batch_id: int, numbers: list[str]) -> dict[str, s
     """voucher number → its line's result (pending, paid, failed), for the named vouchers in the batch."""
     rows = await db.fetch(
         "SELECT v.number, l.result FROM payment_line l JOIN voucher v ON v.id = l.voucher"
-        " WHERE l.batch = $1 AND v.number = ANY ($2::text[])", batch_id, numbers,
+        " WHERE l.batch = $1 AND v.number = ANY ($2::text[])",
+        batch_id,
+        numbers,
     )
     return {r["number"]: r["result"] for r in rows}
 
@@ -623,8 +712,11 @@ async def apply_bank_answers(db: Db, batch_id: int, answers: list[BankAnswer]) -
         "  bank_reference = CASE WHEN lines.result = 'paid' THEN lines.ref END,"
         "  payment_batch = CASE WHEN lines.result = 'paid' THEN v.payment_batch END"
         " FROM lines WHERE v.id = lines.voucher",
-        batch_id, [a.number for a in answers], [a.result for a in answers],
-        [a.bank_reference for a in answers], [a.paid_on for a in answers],
+        batch_id,
+        [a.number for a in answers],
+        [a.result for a in answers],
+        [a.bank_reference for a in answers],
+        [a.paid_on for a in answers],
     )
 
 
@@ -635,4 +727,3 @@ async def close_batch_if_settled(db: Db, batch_id: int) -> None:
         " AND NOT EXISTS (SELECT 1 FROM payment_line WHERE batch = $1 AND result = 'pending')",
         batch_id,
     )
-

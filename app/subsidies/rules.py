@@ -157,8 +157,7 @@ def validate_rate(rate: Rate) -> None:
         if tier.up_to is None:
             if i != last:
                 raise ValueError(
-                    f"tier {n} has no upper limit, so it must be the last tier "
-                    f"(there are {len(rate.tiers)})"
+                    f"tier {n} has no upper limit, so it must be the last tier (there are {len(rate.tiers)})"
                 )
             continue
         up_to = _check_number(tier.up_to, f"tier {n} up_to")
@@ -183,10 +182,7 @@ def _as_decimals(rate: Rate) -> Rate:
         unit=rate.unit,
         min_quantity=dec(rate.min_quantity),
         cap=None if rate.cap is None else dec(rate.cap),
-        tiers=tuple(
-            Tier(up_to=None if t.up_to is None else dec(t.up_to), rate=dec(t.rate))
-            for t in rate.tiers
-        ),
+        tiers=tuple(Tier(up_to=None if t.up_to is None else dec(t.up_to), rate=dec(t.rate)) for t in rate.tiers),
     )
 
 
@@ -213,10 +209,7 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
     lines = [f"q = {_qty(q)} {unit} ({'verified' if verified else 'declared'})"]
 
     if q < rate.min_quantity:
-        lines.append(
-            f"{_qty(q)} {unit} is below threshold {_qty(rate.min_quantity)} {unit}: "
-            f"nothing is paid → {_ZERO}"
-        )
+        lines.append(f"{_qty(q)} {unit} is below threshold {_qty(rate.min_quantity)} {unit}: nothing is paid → {_ZERO}")
         return Calculation(amount=_ZERO, lines=tuple(lines))
     lines.append(f"threshold {_qty(rate.min_quantity)} {unit}: met")
 
@@ -226,19 +219,12 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
         lower = Decimal(0)
         for n, tier in enumerate(rate.tiers, start=1):
             upper = tier.up_to
-            span = (
-                f"{_qty(lower)}–{_qty(upper)} {unit}"
-                if upper is not None
-                else f"above {_qty(lower)} {unit}"
-            )
+            span = f"{_qty(lower)}–{_qty(upper)} {unit}" if upper is not None else f"above {_qty(lower)} {unit}"
             part = (q if upper is None else min(q, upper)) - lower
             if part > 0:
                 product = part * tier.rate
                 total += product
-                lines.append(
-                    f"tier {n}: {_qty(part)} {unit} × {_yuan(tier.rate)} = {_yuan(product)}"
-                    f" ({span})"
-                )
+                lines.append(f"tier {n}: {_qty(part)} {unit} × {_yuan(tier.rate)} = {_yuan(product)} ({span})")
             else:
                 lines.append(f"tier {n} ({span}): not reached")
             if upper is not None:
@@ -247,8 +233,7 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
         last_up_to = rate.tiers[-1].up_to
         if last_up_to is not None and q > last_up_to:
             lines.append(
-                f"{_qty(q - last_up_to)} {unit} above the last tier's limit "
-                f"{_qty(last_up_to)} {unit} earns nothing"
+                f"{_qty(q - last_up_to)} {unit} above the last tier's limit {_qty(last_up_to)} {unit} earns nothing"
             )
 
     amount = round_fen(total) + _ZERO  # exactly 2 places, never -0.00
@@ -265,9 +250,7 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
     return Calculation(amount=amount, lines=tuple(lines))
 
 
-def cap_for_household(
-    calc: Calculation, household_cap: Decimal | None, already_approved: Decimal
-) -> Calculation:
+def cap_for_household(calc: Calculation, household_cap: Decimal | None, already_approved: Decimal) -> Calculation:
     """Cap ``calc`` at what is left of the household's cap in the scheme.
 
     What is left is ``household_cap − already_approved``, never below 0 (approved

@@ -117,8 +117,13 @@ class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
     household_id: int | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
-        return {"scheme_id": self.scheme_id, "status": self.status and self.status.value, "town_id": self.town_id,
-                "industry": self.industry, "household_id": self.household_id}
+        return {
+            "scheme_id": self.scheme_id,
+            "status": self.status and self.status.value,
+            "town_id": self.town_id,
+            "industry": self.industry,
+            "household_id": self.household_id,
+        }
 
 
 class ClaimCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

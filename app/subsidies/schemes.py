@@ -39,11 +39,16 @@ async def _write_rates(uow: UnitOfWork, scheme_id: int, rates: list[Rate]) -> No
     unknown = [r.industry for r in rates if r.industry not in known]
     if unknown:
         raise Refused(f"unknown industry: {', '.join(unknown)}", extra={"field": "rates"})
-    await queries.replace_rates(uow, scheme_id, [
-        queries.NewRate(industry_id=known[r.industry], unit=r.unit, min_quantity=r.min_quantity, cap=r.cap,
-                        tiers=r.tiers)
-        for r in rates
-    ])
+    await queries.replace_rates(
+        uow,
+        scheme_id,
+        [
+            queries.NewRate(
+                industry_id=known[r.industry], unit=r.unit, min_quantity=r.min_quantity, cap=r.cap, tiers=r.tiers
+            )
+            for r in rates
+        ],
+    )
 
 
 async def _scheme(db: Db, scheme_id: int) -> SchemeOut:
@@ -65,10 +70,16 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
     async with unit_of_work() as uow:
         if await queries.scheme_name_taken(uow, data.year, data.name):
             raise Conflict(f"{data.year} already has a scheme named {data.name}", extra={"field": "name"})
-        scheme_id = await queries.insert_scheme(uow, queries.NewScheme(
-            year=data.year, name=data.name, budget=data.budget, household_cap=data.household_cap,
-            exited_eligible_until=data.exited_eligible_until,
-        ))
+        scheme_id = await queries.insert_scheme(
+            uow,
+            queries.NewScheme(
+                year=data.year,
+                name=data.name,
+                budget=data.budget,
+                household_cap=data.household_cap,
+                exited_eligible_until=data.exited_eligible_until,
+            ),
+        )
         await _write_rates(uow, scheme_id, rates)
         scheme = await _scheme(uow, scheme_id)
         await uow.audit(actor, "create", "subsidy_scheme", scheme.id, after=scheme)
@@ -109,8 +120,9 @@ async def move_scheme(actor: Principal, scheme_id: int, target: str) -> SchemeOu
             raise Conflict("a scheme needs at least one rate before it is published")
         await queries.set_scheme_status(uow, scheme_id, target)
         after = await _scheme(uow, scheme_id)
-        await uow.audit(actor, target, "subsidy_scheme", scheme_id, before={"status": expected},
-                        after={"status": target})
+        await uow.audit(
+            actor, target, "subsidy_scheme", scheme_id, before={"status": expected}, after={"status": target}
+        )
     return after
 
 
@@ -138,8 +150,17 @@ async def preview(scheme_id: int) -> SchemePreview:
             calc = calculate(r.rate, quantity, verified=r.verified_quantity is not None)
             amount = cap_for_household(calc, scheme.household_cap, r.household_approved).amount
             pending += amount
-        lines.append(PreviewLine(claim_id=r.claim_id, household_id=r.household_id, town_id=r.town_id,
-                                 industry=r.industry, status=ClaimStatus(r.status), quantity=quantity, amount=amount))
+        lines.append(
+            PreviewLine(
+                claim_id=r.claim_id,
+                household_id=r.household_id,
+                town_id=r.town_id,
+                industry=r.industry,
+                status=ClaimStatus(r.status),
+                quantity=quantity,
+                amount=amount,
+            )
+        )
         by_industry.setdefault(r.industry, []).append(amount)
         by_town.setdefault(r.town_name, []).append(amount)
     total = approved + pending
@@ -148,7 +169,13 @@ async def preview(scheme_id: int) -> SchemePreview:
         return [PreviewTotal(key=k, claims=len(v), amount=sum(v, Decimal("0.00"))) for k, v in sorted(groups.items())]
 
     return SchemePreview(
-        scheme_id=scheme_id, budget=scheme.budget, approved=approved, pending=pending, total=total,
+        scheme_id=scheme_id,
+        budget=scheme.budget,
+        approved=approved,
+        pending=pending,
+        total=total,
         over_budget=max(Decimal("0.00"), total - scheme.budget),
-        by_industry=totals(by_industry), by_town=totals(by_town), claims=lines,
+        by_industry=totals(by_industry),
+        by_town=totals(by_town),
+        claims=lines,
     )

@@ -44,7 +44,7 @@ def print_context(v: VoucherOut) -> dict[str, Any]:
         "amount_figures": format_yuan(v.amount),
         "amount_capital": to_chinese_capital(v.amount),
         "approved_on": v.approved_at.date().isoformat(),
-        "barcode": svg[svg.index("<svg"):],
+        "barcode": svg[svg.index("<svg") :],
     }
 
 

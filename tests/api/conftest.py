@@ -137,8 +137,9 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 TokenFactory = Callable[..., Awaitable[dict[str, str]]]
 
 
-async def make_token(role: str, *, enterprise_id: int | None = None, town_id: int | None = None,
-                     name: str | None = None) -> dict[str, str]:
+async def make_token(
+    role: str, *, enterprise_id: int | None = None, town_id: int | None = None, name: str | None = None
+) -> dict[str, str]:
     """Headers with a fresh account's bearer token."""
     from app.accounts.schemas import AccountCreate
     from app.accounts.service import create_account

@@ -23,13 +23,21 @@ async def test_admin_creates_an_account_and_only_the_token_hash_is_stored(client
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     assert me.json() == {
-        "account_id": body["account"]["id"], "name": "财政局 王", "role": "finance",
-        "enterprise_id": None, "town_id": None,
+        "account_id": body["account"]["id"],
+        "name": "财政局 王",
+        "role": "finance",
+        "enterprise_id": None,
+        "town_id": None,
     }
 
 
 async def test_missing_malformed_and_unknown_tokens_get_401(client):
-    for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}, {"Authorization": "Bearer ca_nope"}):
+    for headers in (
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer ca_nope"},
+    ):
         r = await client.get("/api/v1/me", headers=headers)
         assert r.status_code == 401, headers
         assert r.headers["content-type"].startswith("application/problem+json")
@@ -49,9 +57,19 @@ async def test_revoked_token_gets_401_at_once(client, admin, auth):
 
 async def test_operator_gets_403_on_admin_routes(client, admin, auth):
     town = (await client.post("/api/v1/towns", json={"name": "积玉口"}, headers=admin)).json()
-    ent = (await client.post("/api/v1/enterprises", json={
-        "name": "潜江虾稻合作社", "kind": "cooperative", "credit_code": "91350100M000100Y43", "town_id": town["id"], "industries": ["crayfish_rice"],
-    }, headers=admin)).json()
+    ent = (
+        await client.post(
+            "/api/v1/enterprises",
+            json={
+                "name": "潜江虾稻合作社",
+                "kind": "cooperative",
+                "credit_code": "91350100M000100Y43",
+                "town_id": town["id"],
+                "industries": ["crayfish_rice"],
+            },
+            headers=admin,
+        )
+    ).json()
     operator = await auth("operator", enterprise_id=ent["id"])
     for method, path, body in (
         ("POST", "/api/v1/accounts", {"name": "x", "role": "admin"}),
@@ -83,7 +101,9 @@ async def test_scope_must_match_the_role(client, admin):
 
 
 async def test_binding_to_a_missing_enterprise_is_422_and_writes_nothing(client, admin):
-    r = await client.post("/api/v1/accounts", json={"name": "o", "role": "operator", "enterprise_id": 999}, headers=admin)
+    r = await client.post(
+        "/api/v1/accounts", json={"name": "o", "role": "operator", "enterprise_id": 999}, headers=admin
+    )
     assert r.status_code == 422
     assert r.json()["field"] == "enterprise_id"
     assert (await fetch("SELECT count(*) AS n FROM account"))[0]["n"] == 1
@@ -94,7 +114,9 @@ async def test_account_creation_and_revocation_are_audited(client, admin):
     await client.post(f"/api/v1/accounts/{created['account']['id']}/revoke", headers=admin)
     auditor = await client.post("/api/v1/accounts", json={"name": "审计 赵", "role": "auditor"}, headers=admin)
     headers = {"Authorization": f"Bearer {auditor.json()['token']}"}
-    trail = (await client.get(f"/api/v1/audit?entity=account&entity_id={created['account']['id']}", headers=headers)).json()
+    trail = (
+        await client.get(f"/api/v1/audit?entity=account&entity_id={created['account']['id']}", headers=headers)
+    ).json()
     assert [e["action"] for e in trail["items"]] == ["revoke", "create"]
     revoke = trail["items"][0]
     assert revoke["before"]["revoked_at"] is None and revoke["after"]["revoked_at"] is not None

@@ -26,9 +26,13 @@ async def _tamper(sql: str, *args) -> None:
 
 async def _cli(database_url: str, *argv: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", *argv,
+        sys.executable,
+        "-m",
+        "app.cli",
+        *argv,
         env={**os.environ, "DATABASE_URL": database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await proc.communicate()
     return proc.returncode, out.decode()
@@ -67,9 +71,7 @@ async def test_an_edited_row_makes_verify_fail_and_name_it(client, admin, databa
     await _make_history(client, admin, 4)
     rows = await fetch("SELECT id FROM audit_entry WHERE entity = 'town' ORDER BY id")
     victim = rows[1]["id"]
-    await _tamper(
-        "UPDATE audit_entry SET after = jsonb_set(after, '{name}', '\"改过的镇\"') WHERE id = $1", victim
-    )
+    await _tamper("UPDATE audit_entry SET after = jsonb_set(after, '{name}', '\"改过的镇\"') WHERE id = $1", victim)
     body = (await client.get("/api/v1/audit/verify", headers=await _auditor(client, admin))).json()
     assert body["ok"] is False
     assert body["first_broken_id"] == victim
@@ -114,9 +116,9 @@ async def test_filters_by_actor_and_time(client, admin, auth):
 
 
 async def test_concurrent_writes_keep_one_unbroken_chain(client, admin):
-    results = await asyncio.gather(*(
-        client.post("/api/v1/towns", json={"name": f"并发镇{i}"}, headers=admin) for i in range(30)
-    ))
+    results = await asyncio.gather(
+        *(client.post("/api/v1/towns", json={"name": f"并发镇{i}"}, headers=admin) for i in range(30))
+    )
     assert all(r.status_code == 201 for r in results)
     body = (await client.get("/api/v1/audit/verify", headers=admin)).json()
     assert body == {"ok": True, "checked": 31, "first_broken_id": None, "reason": None}

@@ -23,33 +23,107 @@ from tests.world import add_link, build_world
 
 ALL = "AFTOU"  # admin, finance, town officer, operator, auditor
 POLICY = {
-    "approveSubsidyClaim": "AF", "approveSubsidyClaims": "AF", "addMember": "AT", "assessHousehold": "AT", "cancelVoucher": "F",
-    "closeSubsidyScheme": "AF", "confirmCrossCheckFlag": "AT", "countHouseholds": ALL, "createAccount": "A",
-    "createBase": "AO", "createEnterprise": "A", "createHousehold": "AT", "createIndustry": "A", "createLink": "AO",
-    "createPairing": "A", "createPaymentBatch": "F", "createSubsidyScheme": "AF", "createTown": "A",
-    "createVillage": "A", "dismissCrossCheckFlag": "AT", "endLink": "AO", "endPairing": "A", "exitPoorVillage": "A",
-    "exportHouseholds": ALL, "exportPaymentBatch": "AFU", "exportPayouts": "AFOU", "exportSubsidyClaims": "AFTU",
-    "exportSupportRecords": ALL, "fileSubsidyClaim": "AT", "getBase": ALL, "getEnterprise": ALL,
-    "getEnterpriseSummary": "AFOU", "getHousehold": ALL, "getHouseholdIncome": "AFTU", "getLink": ALL,
-    "getMe": ALL, "getOverview": ALL, "getPaymentBatch": "AFU", "getPayout": "AFOU", "getSubsidyClaim": "AFTU",
-    "getSubsidyScheme": ALL, "getTown": ALL, "getVillage": ALL, "getVoucher": "AFTU", "getVoucherBarcode": "AFTU",
-    "importDepartmentRecords": "A", "importDepartmentRecordsCsv": "A", "importPayoutsCsv": "AO",
-    "listAccounts": "A", "listAssessments": "AFTU", "listAuditEntries": "AU", "listBases": ALL,
-    "listCrossCheckFlags": "AFTU", "listCrossCheckRules": "AFTU", "listDividendArrears": ALL,
-    "listEnterprises": ALL, "listHouseholds": ALL, "listIndustries": ALL, "listLinks": ALL,
-    "listMonitoring": "AFTU", "listPairings": ALL, "listPaymentBatches": "AFU", "listPayouts": "AFOU",
-    "listPoorVillage": "A", "listPovertyLines": ALL, "listSubsidyClaims": "AFTU", "listSubsidySchemes": ALL,
-    "listSupportRecords": ALL, "listTowns": ALL, "listVillages": ALL, "memberLeaves": "AT", "pairingProgrammeReport": "AFTU",
-    "previewSubsidyScheme": "AFU", "printVoucher": "AFTU", "publishSubsidyScheme": "AF", "raiseObjection": "AT",
-    "reconcilePaymentBatch": "F", "recordHardship": "AT", "recordPayout": "AO", "recordPayoutBatch": "AO",
-    "recordRevisit": "AT", "recordSupport": "AO", "rejectSubsidyClaim": "AF", "replaceSchemeRates": "AF",
-    "resolveObjection": "AT", "reversePayout": "AO", "revokeAccount": "A", "saveCrossCheckRule": "A",
-    "setPovertyLine": "A", "transitionHousehold": "AT", "updateVillage": "A", "verifyAuditChain": "AU",
+    "approveSubsidyClaim": "AF",
+    "approveSubsidyClaims": "AF",
+    "addMember": "AT",
+    "assessHousehold": "AT",
+    "cancelVoucher": "F",
+    "closeSubsidyScheme": "AF",
+    "confirmCrossCheckFlag": "AT",
+    "countHouseholds": ALL,
+    "createAccount": "A",
+    "createBase": "AO",
+    "createEnterprise": "A",
+    "createHousehold": "AT",
+    "createIndustry": "A",
+    "createLink": "AO",
+    "createPairing": "A",
+    "createPaymentBatch": "F",
+    "createSubsidyScheme": "AF",
+    "createTown": "A",
+    "createVillage": "A",
+    "dismissCrossCheckFlag": "AT",
+    "endLink": "AO",
+    "endPairing": "A",
+    "exitPoorVillage": "A",
+    "exportHouseholds": ALL,
+    "exportPaymentBatch": "AFU",
+    "exportPayouts": "AFOU",
+    "exportSubsidyClaims": "AFTU",
+    "exportSupportRecords": ALL,
+    "fileSubsidyClaim": "AT",
+    "getBase": ALL,
+    "getEnterprise": ALL,
+    "getEnterpriseSummary": "AFOU",
+    "getHousehold": ALL,
+    "getHouseholdIncome": "AFTU",
+    "getLink": ALL,
+    "getMe": ALL,
+    "getOverview": ALL,
+    "getPaymentBatch": "AFU",
+    "getPayout": "AFOU",
+    "getSubsidyClaim": "AFTU",
+    "getSubsidyScheme": ALL,
+    "getTown": ALL,
+    "getVillage": ALL,
+    "getVoucher": "AFTU",
+    "getVoucherBarcode": "AFTU",
+    "importDepartmentRecords": "A",
+    "importDepartmentRecordsCsv": "A",
+    "importPayoutsCsv": "AO",
+    "listAccounts": "A",
+    "listAssessments": "AFTU",
+    "listAuditEntries": "AU",
+    "listBases": ALL,
+    "listCrossCheckFlags": "AFTU",
+    "listCrossCheckRules": "AFTU",
+    "listDividendArrears": ALL,
+    "listEnterprises": ALL,
+    "listHouseholds": ALL,
+    "listIndustries": ALL,
+    "listLinks": ALL,
+    "listMonitoring": "AFTU",
+    "listPairings": ALL,
+    "listPaymentBatches": "AFU",
+    "listPayouts": "AFOU",
+    "listPoorVillage": "A",
+    "listPovertyLines": ALL,
+    "listSubsidyClaims": "AFTU",
+    "listSubsidySchemes": ALL,
+    "listSupportRecords": ALL,
+    "listTowns": ALL,
+    "listVillages": ALL,
+    "memberLeaves": "AT",
+    "pairingProgrammeReport": "AFTU",
+    "previewSubsidyScheme": "AFU",
+    "printVoucher": "AFTU",
+    "publishSubsidyScheme": "AF",
+    "raiseObjection": "AT",
+    "reconcilePaymentBatch": "F",
+    "recordHardship": "AT",
+    "recordPayout": "AO",
+    "recordPayoutBatch": "AO",
+    "recordRevisit": "AT",
+    "recordSupport": "AO",
+    "rejectSubsidyClaim": "AF",
+    "replaceSchemeRates": "AF",
+    "resolveObjection": "AT",
+    "reversePayout": "AO",
+    "revokeAccount": "A",
+    "saveCrossCheckRule": "A",
+    "setPovertyLine": "A",
+    "transitionHousehold": "AT",
+    "updateVillage": "A",
+    "verifyAuditChain": "AU",
     "verifySubsidyClaim": "AT",
 }
 ROLES = {"A": "admin", "F": "finance", "T": "town_officer", "O": "operator", "U": "auditor"}
-QUERY = {"getHouseholdIncome": "?year=2017", "getEnterpriseSummary": "?year=2017", "listDividendArrears": "?year=2017",
-         "listMonitoring": "?year=2017"}
+QUERY = {
+    "getHouseholdIncome": "?year=2017",
+    "getEnterpriseSummary": "?year=2017",
+    "listDividendArrears": "?year=2017",
+    "listMonitoring": "?year=2017",
+}
 
 
 CALLERS = "AFUTO"  # the order the matrix has always asked in
@@ -61,8 +135,12 @@ def api_routes() -> list[tuple[str, str, str]]:
     from app.main import create_app
 
     spec = create_app().openapi_schema.to_schema()
-    return [(method.upper(), path, op["operationId"]) for path, operations in spec["paths"].items()
-            if path.startswith("/api/v1") for method, op in operations.items()]
+    return [
+        (method.upper(), path, op["operationId"])
+        for path, operations in spec["paths"].items()
+        if path.startswith("/api/v1")
+        for method, op in operations.items()
+    ]
 
 
 ROUTES = api_routes()
@@ -85,48 +163,126 @@ async def world(app) -> dict[str, Any]:
     async with httpx.AsyncClient(transport=transport, base_url="http://chainaid.test") as client:
         admin = await make_token("admin")
         w = await build_world(client, admin, make_token)
-        town_a, village, e1, officer, operator, h = (w["town"], w["village"], w["enterprise"], w["officer"],
-                                                      w["operator"], w["h"])
+        town_a, village, e1, officer, operator, h = (
+            w["town"],
+            w["village"],
+            w["enterprise"],
+            w["officer"],
+            w["operator"],
+            w["h"],
+        )
         town_b = await make_town(client, admin, "乙镇")
         e2 = await make_enterprise(client, admin, town_b, 2)
         finance = await make_token("finance")
         callers = {"A": admin, "F": finance, "U": await make_token("auditor"), "T": officer, "O": operator}
-        strangers = {"T": await make_token("town_officer", town_id=town_b),
-                     "O": await make_token("operator", enterprise_id=e2)}
+        strangers = {
+            "T": await make_token("town_officer", town_id=town_b),
+            "O": await make_token("operator", enterprise_id=e2),
+        }
         base, link_id = w["base"], await add_link(client, w, SHARE)
-        payout = (await client.post("/api/v1/payouts", json={
-            "link_id": link_id, "income_type": "dividend", "amount": "400.00", "period_from": "2017-01-01",
-            "period_to": "2017-12-31", "paid_on": "2017-12-20", "method": "bank", "reference": "M-1"},
-            headers=operator)).json()
+        payout = (
+            await client.post(
+                "/api/v1/payouts",
+                json={
+                    "link_id": link_id,
+                    "income_type": "dividend",
+                    "amount": "400.00",
+                    "period_from": "2017-01-01",
+                    "period_to": "2017-12-31",
+                    "paid_on": "2017-12-20",
+                    "method": "bank",
+                    "reference": "M-1",
+                },
+                headers=operator,
+            )
+        ).json()
         pending = await make_household(client, officer, village, 2)
         for target in ("surveyed", "reviewed", "notice"):
             await step(client, officer, pending["id"], target)
-        objection = (await client.post(f"/api/v1/households/{pending['id']}/objections",
-                                       json={"raised_by": "村民", "content": "异议"}, headers=officer)).json()
-        await client.post("/api/v1/cross-check/records", json=[{
-            "department": "housing", "item": "shop", "id_number": h["members"][0]["id_number"],
-            "as_of": "2017-01-01"}], headers=admin)
+        objection = (
+            await client.post(
+                f"/api/v1/households/{pending['id']}/objections",
+                json={"raised_by": "村民", "content": "异议"},
+                headers=officer,
+            )
+        ).json()
+        await client.post(
+            "/api/v1/cross-check/records",
+            json=[
+                {
+                    "department": "housing",
+                    "item": "shop",
+                    "id_number": h["members"][0]["id_number"],
+                    "as_of": "2017-01-01",
+                }
+            ],
+            headers=admin,
+        )
         flag = (await client.get("/api/v1/cross-check/flags", headers=admin)).json()["items"][0]
-        scheme = (await client.post("/api/v1/subsidy-schemes", json={
-            "year": 2017, "name": "矩阵", "budget": "100000.00", "rates": [{
-                "industry": "crayfish_rice", "unit": "mu", "min_quantity": "1",
-                "tiers": [{"up_to": None, "rate": "100.00"}]}]}, headers=finance)).json()
+        scheme = (
+            await client.post(
+                "/api/v1/subsidy-schemes",
+                json={
+                    "year": 2017,
+                    "name": "矩阵",
+                    "budget": "100000.00",
+                    "rates": [
+                        {
+                            "industry": "crayfish_rice",
+                            "unit": "mu",
+                            "min_quantity": "1",
+                            "tiers": [{"up_to": None, "rate": "100.00"}],
+                        }
+                    ],
+                },
+                headers=finance,
+            )
+        ).json()
         await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)
-        claim = (await client.post("/api/v1/subsidy-claims", json={
-            "scheme_id": scheme["id"], "household_id": h["id"], "industry": "crayfish_rice",
-            "declared_quantity": "5"}, headers=officer)).json()
-        await client.post(f"/api/v1/subsidy-claims/{claim['id']}/verify", json={
-            "verified_quantity": "5", "inspector": "x", "verified_on": "2017-06-01"}, headers=officer)
+        claim = (
+            await client.post(
+                "/api/v1/subsidy-claims",
+                json={
+                    "scheme_id": scheme["id"],
+                    "household_id": h["id"],
+                    "industry": "crayfish_rice",
+                    "declared_quantity": "5",
+                },
+                headers=officer,
+            )
+        ).json()
+        await client.post(
+            f"/api/v1/subsidy-claims/{claim['id']}/verify",
+            json={"verified_quantity": "5", "inspector": "x", "verified_on": "2017-06-01"},
+            headers=officer,
+        )
         voucher = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=finance)).json()
         batch = (await client.post("/api/v1/payment-batches", json={"scheme_id": scheme["id"]}, headers=finance)).json()
-        pairing = (await client.post("/api/v1/pairings", json={"enterprise_id": e1, "village_id": village,
-                                                                "start_date": "2016-01-01"}, headers=admin)).json()
+        pairing = (
+            await client.post(
+                "/api/v1/pairings",
+                json={"enterprise_id": e1, "village_id": village, "start_date": "2016-01-01"},
+                headers=admin,
+            )
+        ).json()
         spare = (await client.post("/api/v1/accounts", json={"name": "spare", "role": "auditor"}, headers=admin)).json()
         ids = {
-            "household_id": h["id"], "village_id": village, "town_id": town_a, "enterprise_id": e1, "base_id": base,
-            "link_id": link_id, "payout_id": payout["id"], "objection_id": objection["id"], "flag_id": flag["id"],
-            "claim_id": claim["id"], "scheme_id": scheme["id"], "number": voucher["number"], "batch_id": batch["id"],
-            "pairing_id": pairing["id"], "account_id": spare["account"]["id"], "year": 2021,
+            "household_id": h["id"],
+            "village_id": village,
+            "town_id": town_a,
+            "enterprise_id": e1,
+            "base_id": base,
+            "link_id": link_id,
+            "payout_id": payout["id"],
+            "objection_id": objection["id"],
+            "flag_id": flag["id"],
+            "claim_id": claim["id"],
+            "scheme_id": scheme["id"],
+            "number": voucher["number"],
+            "batch_id": batch["id"],
+            "pairing_id": pairing["id"],
+            "account_id": spare["account"]["id"],
+            "year": 2021,
             "member_id": h["members"][1]["id"],
         }
         return {"callers": callers, "strangers": strangers, "ids": ids}
@@ -134,25 +290,36 @@ async def world(app) -> dict[str, Any]:
 
 async def test_operators_and_officers_out_of_scope_get_403(client, world):
     ids, operator, officer = world["ids"], world["strangers"]["O"], world["strangers"]["T"]
-    for url in (f"/api/v1/households/{ids['household_id']}", f"/api/v1/links/{ids['link_id']}",
-                f"/api/v1/bases/{ids['base_id']}", f"/api/v1/payouts/{ids['payout_id']}",
-                f"/api/v1/enterprises/{ids['enterprise_id']}/summary?year=2017"):
+    for url in (
+        f"/api/v1/households/{ids['household_id']}",
+        f"/api/v1/links/{ids['link_id']}",
+        f"/api/v1/bases/{ids['base_id']}",
+        f"/api/v1/payouts/{ids['payout_id']}",
+        f"/api/v1/enterprises/{ids['enterprise_id']}/summary?year=2017",
+    ):
         assert (await client.get(url, headers=operator)).status_code == 403, url
     r = await client.post(f"/api/v1/payouts/{ids['payout_id']}/reverse", json={"reason": "x"}, headers=operator)
     assert r.status_code == 403
     r = await client.post(f"/api/v1/links/{ids['link_id']}/end", json={"end_date": "2018-01-01"}, headers=operator)
     assert r.status_code == 403
-    for url in (f"/api/v1/households/{ids['household_id']}", f"/api/v1/subsidy-claims/{ids['claim_id']}",
-                f"/api/v1/vouchers/{ids['number']}", f"/api/v1/households/{ids['household_id']}/income?year=2017",
-                f"/api/v1/households/{ids['household_id']}/assessments", f"/api/v1/links/{ids['link_id']}"):
+    for url in (
+        f"/api/v1/households/{ids['household_id']}",
+        f"/api/v1/subsidy-claims/{ids['claim_id']}",
+        f"/api/v1/vouchers/{ids['number']}",
+        f"/api/v1/households/{ids['household_id']}/income?year=2017",
+        f"/api/v1/households/{ids['household_id']}/assessments",
+        f"/api/v1/links/{ids['link_id']}",
+    ):
         assert (await client.get(url, headers=officer)).status_code == 403, url
     for url, body in (
         (f"/api/v1/households/{ids['household_id']}/transitions", {"to": "removed", "reason": "other"}),
         (f"/api/v1/households/{ids['household_id']}/hardships", {"kind": "illness", "occurred_on": "2017-01-01"}),
         (f"/api/v1/objections/{ids['objection_id']}/resolve", {"note": "x"}),
         (f"/api/v1/cross-check/flags/{ids['flag_id']}/dismiss", {"note": "x"}),
-        (f"/api/v1/subsidy-claims/{ids['claim_id']}/verify",
-         {"verified_quantity": "1", "inspector": "x", "verified_on": "2017-01-01"}),
+        (
+            f"/api/v1/subsidy-claims/{ids['claim_id']}/verify",
+            {"verified_quantity": "1", "inspector": "x", "verified_on": "2017-01-01"},
+        ),
     ):
         assert (await client.post(url, json=body, headers=officer)).status_code == 403, url
     assert (await client.get("/api/v1/households", headers=officer)).json()["total"] == 0

@@ -14,14 +14,31 @@ async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
     r = await client.get("/api/v1/stats/overview", headers=headers["auditor"])
     assert r.status_code == 200, r.text
     o = r.json()
-    assert {k: o[k] for k in (
-        "towns", "poor_villages_registered", "poor_villages_exited", "households_registered", "people_registered",
-        "people_exited", "people_removed", "people_added_after_first_round", "enterprises_paired",
-        "poor_villages_paired",
-    )} == {
-        "towns": 22, "poor_villages_registered": 51, "poor_villages_exited": 27, "households_registered": 22108,
-        "people_registered": 64052, "people_exited": 24399, "people_removed": 1691,
-        "people_added_after_first_round": 1691, "enterprises_paired": 42, "poor_villages_paired": 51,
+    assert {
+        k: o[k]
+        for k in (
+            "towns",
+            "poor_villages_registered",
+            "poor_villages_exited",
+            "households_registered",
+            "people_registered",
+            "people_exited",
+            "people_removed",
+            "people_added_after_first_round",
+            "enterprises_paired",
+            "poor_villages_paired",
+        )
+    } == {
+        "towns": 22,
+        "poor_villages_registered": 51,
+        "poor_villages_exited": 27,
+        "households_registered": 22108,
+        "people_registered": 64052,
+        "people_exited": 24399,
+        "people_removed": 1691,
+        "people_added_after_first_round": 1691,
+        "enterprises_paired": 42,
+        "poor_villages_paired": 51,
     }
     assert {t["income_type"] for t in o["payouts_by_type"]} == {"dividend", "wage", "purchase", "franchise_income"}
     assert o["subsidies_paid_count"] > 0 and o["subsidies_approved_count"] > o["subsidies_paid_count"]
@@ -37,8 +54,9 @@ async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
     claims = (await client.get("/api/v1/subsidy-claims?limit=1", headers=headers["finance"])).json()
     assert claims["total"] == 2000
     for status in ("filed", "verified", "approved", "rejected"):
-        assert (await client.get(f"/api/v1/subsidy-claims?status={status}&limit=1",
-                                 headers=headers["finance"])).json()["total"] > 0
+        assert (await client.get(f"/api/v1/subsidy-claims?status={status}&limit=1", headers=headers["finance"])).json()[
+            "total"
+        ] > 0
     arrears = (await client.get("/api/v1/links/arrears?year=2017&limit=1", headers=headers["finance"])).json()
     assert arrears["total"] > 0
     watch = (await client.get("/api/v1/monitoring?year=2017&limit=1", headers=headers["auditor"])).json()

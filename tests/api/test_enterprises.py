@@ -16,9 +16,17 @@ async def _count(table: str) -> int:
 
 async def test_valid_enterprise_is_created_and_normalised(client, admin):
     town_id = await _town(client, admin)
-    r = await client.post("/api/v1/enterprises", json={
-        "name": " 潜江市华山水产 ", "kind": "enterprise", "credit_code": "91350100m000100y43", "town_id": town_id, "industries": ["crayfish_rice"],
-    }, headers=admin)
+    r = await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name": " 潜江市华山水产 ",
+            "kind": "enterprise",
+            "credit_code": "91350100m000100y43",
+            "town_id": town_id,
+            "industries": ["crayfish_rice"],
+        },
+        headers=admin,
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["credit_code"] == "91350100M000100Y43" and body["name"] == "潜江市华山水产"
@@ -30,9 +38,17 @@ async def test_invalid_credit_code_is_400_naming_the_field_and_writes_nothing(cl
     town_id = await _town(client, admin)
     audit_before = await _count("audit_entry")
     for bad in ("91350100M000100Y44", "91350100M00010OY43", "9135", ""):
-        r = await client.post("/api/v1/enterprises", json={
-            "name": "坏码公司", "kind": "enterprise", "credit_code": bad, "town_id": town_id, "industries": ["crayfish_rice"],
-        }, headers=admin)
+        r = await client.post(
+            "/api/v1/enterprises",
+            json={
+                "name": "坏码公司",
+                "kind": "enterprise",
+                "credit_code": bad,
+                "town_id": town_id,
+                "industries": ["crayfish_rice"],
+            },
+            headers=admin,
+        )
         assert r.status_code == 400, bad
         assert r.headers["content-type"].startswith("application/problem+json")
         assert [e["field"] for e in r.json()["errors"]] == ["credit_code"], r.json()
@@ -42,7 +58,13 @@ async def test_invalid_credit_code_is_400_naming_the_field_and_writes_nothing(cl
 
 async def test_duplicate_credit_code_is_409_naming_the_holder(client, admin):
     town_id = await _town(client, admin)
-    body = {"name": "甲", "kind": "cooperative", "credit_code": "91350100M000100Y43", "town_id": town_id, "industries": ["crayfish_rice"]}
+    body = {
+        "name": "甲",
+        "kind": "cooperative",
+        "credit_code": "91350100M000100Y43",
+        "town_id": town_id,
+        "industries": ["crayfish_rice"],
+    }
     first = (await client.post("/api/v1/enterprises", json=body, headers=admin)).json()
     r = await client.post("/api/v1/enterprises", json={**body, "name": "乙"}, headers=admin)
     assert r.status_code == 409
@@ -50,21 +72,57 @@ async def test_duplicate_credit_code_is_409_naming_the_holder(client, admin):
 
 
 async def test_unknown_town_is_422_and_unknown_kind_400(client, admin):
-    r = await client.post("/api/v1/enterprises", json={
-        "name": "甲", "kind": "cooperative", "credit_code": "91350100M000100Y43", "town_id": 4242, "industries": ["crayfish_rice"],
-    }, headers=admin)
+    r = await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name": "甲",
+            "kind": "cooperative",
+            "credit_code": "91350100M000100Y43",
+            "town_id": 4242,
+            "industries": ["crayfish_rice"],
+        },
+        headers=admin,
+    )
     assert r.status_code == 422 and r.json()["field"] == "town_id"
-    r = await client.post("/api/v1/enterprises", json={
-        "name": "甲", "kind": "startup", "credit_code": "91350100M000100Y43", "town_id": 1, "industries": ["crayfish_rice"],
-    }, headers=admin)
+    r = await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name": "甲",
+            "kind": "startup",
+            "credit_code": "91350100M000100Y43",
+            "town_id": 1,
+            "industries": ["crayfish_rice"],
+        },
+        headers=admin,
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "kind"
 
 
 async def test_list_filters_by_town(client, admin):
     a, b = await _town(client, admin, "周矶"), await _town(client, admin, "龙湾")
     codes = [credit_code(1), credit_code(2)]
-    await client.post("/api/v1/enterprises", json={"name": "甲", "kind": "enterprise", "credit_code": codes[0], "town_id": a, "industries": ["crayfish_rice"]}, headers=admin)
-    await client.post("/api/v1/enterprises", json={"name": "乙", "kind": "family_farm", "credit_code": codes[1], "town_id": b, "industries": ["crayfish_rice"]}, headers=admin)
+    await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name": "甲",
+            "kind": "enterprise",
+            "credit_code": codes[0],
+            "town_id": a,
+            "industries": ["crayfish_rice"],
+        },
+        headers=admin,
+    )
+    await client.post(
+        "/api/v1/enterprises",
+        json={
+            "name": "乙",
+            "kind": "family_farm",
+            "credit_code": codes[1],
+            "town_id": b,
+            "industries": ["crayfish_rice"],
+        },
+        headers=admin,
+    )
     r = (await client.get(f"/api/v1/enterprises?town_id={b}", headers=admin)).json()
     assert r["total"] == 1 and r["items"][0]["name"] == "乙"
     r = (await client.get("/api/v1/enterprises?kind=enterprise", headers=admin)).json()

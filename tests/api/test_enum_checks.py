@@ -16,13 +16,13 @@ import pytest
 
 from app.core.principal import Role
 from app.core.uow import reading
+from app.crosscheck.schemas import FlagStatus
 from app.enterprises.schemas import EnterpriseKind
 from app.links.schemas import LinkKind
 from app.monitoring.schemas import HardshipKind, Outcome, Trigger, Verification
 from app.pairing.schemas import SupportKind
 from app.payouts.schemas import IncomeType, PayMethod
 from app.registry.rules import Attribute, HouseholdStatus
-from app.crosscheck.schemas import FlagStatus
 from app.subsidies.schemas import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
 
 ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
@@ -70,8 +70,11 @@ async def test_every_value_list_in_the_database_has_an_enum(app) -> None:
     assert set(ENUM_OF_COLUMN) - set(lists) == set(), "an enum column lost its CHECK"
 
 
-@pytest.mark.parametrize(("column", "enum_type"), sorted(ENUM_OF_COLUMN.items(), key=lambda kv: kv[0]),
-                         ids=lambda v: ".".join(v) if isinstance(v, tuple) else v.__name__)
+@pytest.mark.parametrize(
+    ("column", "enum_type"),
+    sorted(ENUM_OF_COLUMN.items(), key=lambda kv: kv[0]),
+    ids=lambda v: ".".join(v) if isinstance(v, tuple) else v.__name__,
+)
 async def test_check_matches_enum(app, column: tuple[str, str], enum_type: type[enum.Enum]) -> None:
     lists = await _value_lists()
     assert lists.get(column) == {e.value for e in enum_type}

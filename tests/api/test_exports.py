@@ -26,7 +26,9 @@ async def test_household_export_filters_and_scopes(client, admin, auth):
     await make_household(client, other_officer, other_village, 3)
     await register(client, officer, mine[0]["id"])
     everything = rows(await client.get("/api/v1/exports/households.csv", headers=admin))
-    assert len(everything) == 3 and everything[0]["head"] == "张1" and everything[0]["causes"] == "illness;lack_of_capital"
+    assert (
+        len(everything) == 3 and everything[0]["head"] == "张1" and everything[0]["causes"] == "illness;lack_of_capital"
+    )
     scoped = rows(await client.get("/api/v1/exports/households.csv", headers=officer))
     assert [r["registry_no"] for r in scoped] == [h["registry_no"] for h in mine]
     registered = rows(await client.get("/api/v1/exports/households.csv?status=registered", headers=officer))
@@ -38,9 +40,19 @@ async def test_household_export_filters_and_scopes(client, admin, auth):
 async def test_payout_export_is_the_operators_own_ledger(client, admin, auth):
     chain = await linked_household(client, admin, auth, WAGE)
     town, officer, operator, lid = chain["town"], chain["officer"], chain["operator"], chain["link"]
-    rows_in = [{"link_id": lid, "income_type": "wage", "amount": f"{100 + i}.00", "period_from": "2017-01-01",
-                "period_to": "2017-01-31", "paid_on": "2017-02-01", "method": "cash", "reference": f"E-{i}"}
-               for i in range(4500)]  # more than one streamed chunk
+    rows_in = [
+        {
+            "link_id": lid,
+            "income_type": "wage",
+            "amount": f"{100 + i}.00",
+            "period_from": "2017-01-01",
+            "period_to": "2017-01-31",
+            "paid_on": "2017-02-01",
+            "method": "cash",
+            "reference": f"E-{i}",
+        }
+        for i in range(4500)
+    ]  # more than one streamed chunk
     assert (await client.post("/api/v1/payouts/batch", json=rows_in, headers=operator)).status_code == 201
     mine = rows(await client.get("/api/v1/exports/payouts.csv", headers=operator))
     assert len(mine) == 4500 and mine[0]["amount"] == "100.00" and mine[-1]["reference"] == "E-4499"

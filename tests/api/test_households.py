@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.db import fetch
 from app.registry.rules import TRANSITIONS, HouseholdStatus
+from tests.db import fetch
 from tests.factories import resident_id
 from tests.registry_helpers import (
     backdate_notice,
@@ -63,13 +63,16 @@ async def test_an_invalid_id_number_is_400_naming_the_member_field_and_writes_no
     assert await _count("audit_entry") == audit_before
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"causes": []}, "causes"),
-    ({"causes": ["laziness"]}, "causes"),
-    ({"attribute": "rich"}, "attribute"),
-    ({"bank_card": "12ab"}, "bank_card"),
-    ({"registry_no": "  "}, "registry_no"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"causes": []}, "causes"),
+        ({"causes": ["laziness"]}, "causes"),
+        ({"attribute": "rich"}, "attribute"),
+        ({"bank_card": "12ab"}, "bank_card"),
+        ({"registry_no": "  "}, "registry_no"),
+    ],
+)
 async def test_bad_household_fields_are_named(client, officer, place, change, field):
     r = await client.post("/api/v1/households", json=household_body(place[1], 1, **change), headers=officer)
     assert r.status_code == 400, r.text
@@ -136,15 +139,23 @@ async def test_the_whole_identification_flow(client, admin, officer, place):
     assert final["status"] == "registered" and final["registered_on"] and final["late_addition"] is False
     transitions = [(e["from_status"], e["to_status"], e["note"]) for e in final["events"] if e["kind"] == "transition"]
     assert transitions == [
-        ("applied", "surveyed", "step surveyed"), ("surveyed", "reviewed", "step reviewed"),
-        ("reviewed", "notice", "step notice"), ("notice", "town_reviewed", None),
+        ("applied", "surveyed", "step surveyed"),
+        ("surveyed", "reviewed", "step reviewed"),
+        ("reviewed", "notice", "step notice"),
+        ("notice", "town_reviewed", None),
         ("town_reviewed", "registered", "city approval"),
     ]
     assert all(e["actor_label"].startswith("account:") for e in final["events"])
-    trail = await fetch("SELECT action FROM audit_entry WHERE entity = 'household' AND entity_id = $1 ORDER BY id", str(hid))
+    trail = await fetch(
+        "SELECT action FROM audit_entry WHERE entity = 'household' AND entity_id = $1 ORDER BY id", str(hid)
+    )
     assert [r["action"] for r in trail] == [
-        "create", "transition:surveyed", "transition:reviewed", "transition:notice",
-        "transition:town_reviewed", "transition:registered",
+        "create",
+        "transition:surveyed",
+        "transition:reviewed",
+        "transition:notice",
+        "transition:town_reviewed",
+        "transition:registered",
     ]
 
 
@@ -152,13 +163,15 @@ async def test_an_open_objection_blocks_the_step_after_notice_until_resolved(cli
     h = await make_household(client, officer, place[1])
     hid = h["id"]
     # objections belong to the notice period
-    early = await client.post(f"/api/v1/households/{hid}/objections",
-                              json={"raised_by": "村民 王某", "content": "家有轿车"}, headers=officer)
+    early = await client.post(
+        f"/api/v1/households/{hid}/objections", json={"raised_by": "村民 王某", "content": "家有轿车"}, headers=officer
+    )
     assert early.status_code == 409
     for target in ("surveyed", "reviewed", "notice"):
         await step(client, officer, hid, target)
-    r = await client.post(f"/api/v1/households/{hid}/objections",
-                          json={"raised_by": "村民 王某", "content": "家有轿车"}, headers=officer)
+    r = await client.post(
+        f"/api/v1/households/{hid}/objections", json={"raised_by": "村民 王某", "content": "家有轿车"}, headers=officer
+    )
     assert r.status_code == 201
     objection = r.json()
     await backdate_notice(hid, 10)
@@ -166,8 +179,9 @@ async def test_an_open_objection_blocks_the_step_after_notice_until_resolved(cli
     assert blocked.status_code == 409 and "objection" in blocked.json()["detail"]
     no_note = await client.post(f"/api/v1/objections/{objection['id']}/resolve", json={"note": " "}, headers=officer)
     assert no_note.status_code == 400 and no_note.json()["errors"][0]["field"] == "note"
-    resolved = await client.post(f"/api/v1/objections/{objection['id']}/resolve",
-                                 json={"note": "核实: 车辆为亲属所有"}, headers=officer)
+    resolved = await client.post(
+        f"/api/v1/objections/{objection['id']}/resolve", json={"note": "核实: 车辆为亲属所有"}, headers=officer
+    )
     assert resolved.status_code == 200 and resolved.json()["resolved_at"]
     again = await client.post(f"/api/v1/objections/{objection['id']}/resolve", json={"note": "x"}, headers=officer)
     assert again.status_code == 409
@@ -234,7 +248,9 @@ async def test_concurrent_steps_on_one_household_take_effect_once(client, office
     h = await make_household(client, officer, place[1])
     results = await asyncio.gather(*(step(client, officer, h["id"], "surveyed") for _ in range(8)))
     assert sorted(r.status_code for r in results) == [200] + [409] * 7
-    events = await fetch("SELECT count(*) AS n FROM household_event WHERE household = $1 AND kind = 'transition'", h["id"])
+    events = await fetch(
+        "SELECT count(*) AS n FROM household_event WHERE household = $1 AND kind = 'transition'", h["id"]
+    )
     assert events[0]["n"] == 1
 
 
@@ -259,7 +275,9 @@ async def test_finance_and_auditors_read_but_do_not_write(client, auth, officer,
         detail = (await client.get(f"/api/v1/households/{h['id']}", headers=headers)).json()
         assert detail["members"][0]["id_number"] == h["members"][0]["id_number"]  # unmasked
         assert (await step(client, headers, h["id"], "surveyed")).status_code == 403
-        assert (await client.post("/api/v1/households", json=household_body(place[1], 9), headers=headers)).status_code == 403
+        assert (
+            await client.post("/api/v1/households", json=household_body(place[1], 9), headers=headers)
+        ).status_code == 403
 
 
 async def test_lists_filter_and_count(client, admin, officer, place):
@@ -287,7 +305,8 @@ async def test_lists_filter_and_count(client, admin, officer, place):
 
     counts = (await client.get("/api/v1/households/counts", headers=officer)).json()
     assert counts == {
-        "households": 3, "people": 9,
+        "households": 3,
+        "people": 9,
         "by_status": {"registered": 1, "applied": 2},
         "by_attribute": {"ordinary": 1, "dibao": 1, "tekun": 1},
     }
@@ -308,8 +327,12 @@ async def test_distinct_test_ids_really_are_distinct():
 
 async def test_members_join_later_under_the_same_id_rule(client, officer, place, auth, admin):
     h = await make_household(client, officer, place[1], 1)
-    baby = {"name": "张小小", "id_number": resident_id(420, birth="20170305", male=False), "relation": "child",
-            "labour_ability": "none"}
+    baby = {
+        "name": "张小小",
+        "id_number": resident_id(420, birth="20170305", male=False),
+        "relation": "child",
+        "labour_ability": "none",
+    }
     r = await client.post(f"/api/v1/households/{h['id']}/members", json=baby, headers=officer)
     assert r.status_code == 201, r.text
     detail = r.json()
@@ -318,40 +341,56 @@ async def test_members_join_later_under_the_same_id_rule(client, officer, place,
     other = await make_household(client, officer, place[1], 2)
     again = await client.post(f"/api/v1/households/{other['id']}/members", json=baby, headers=officer)
     assert again.status_code == 409 and again.json()["existing_household_id"] == h["id"]
-    head = await client.post(f"/api/v1/households/{h['id']}/members",
-                             json={**baby, "id_number": resident_id(421), "relation": "head"}, headers=officer)
+    head = await client.post(
+        f"/api/v1/households/{h['id']}/members",
+        json={**baby, "id_number": resident_id(421), "relation": "head"},
+        headers=officer,
+    )
     assert head.status_code == 409
-    bad = await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": "123"},
-                            headers=officer)
+    bad = await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": "123"}, headers=officer)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "id_number"
     stranger = await auth("town_officer", town_id=await make_town(client, admin, "别镇"))
-    assert (await client.post(f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": resident_id(422)},
-                              headers=stranger)).status_code == 403
+    assert (
+        await client.post(
+            f"/api/v1/households/{h['id']}/members", json={**baby, "id_number": resident_id(422)}, headers=stranger
+        )
+    ).status_code == 403
 
 
 async def test_a_member_who_leaves_is_kept_but_no_longer_counted(client, officer, place, auth):
     h = await make_household(client, officer, place[1], 1)  # head, spouse, child
     spouse, child = h["members"][1], h["members"][2]
-    r = await client.post(f"/api/v1/members/{child['id']}/leave",
-                          json={"reason": "married_out", "left_on": "2018-05-01", "note": "嫁往外县"}, headers=officer)
+    r = await client.post(
+        f"/api/v1/members/{child['id']}/leave",
+        json={"reason": "married_out", "left_on": "2018-05-01", "note": "嫁往外县"},
+        headers=officer,
+    )
     assert r.status_code == 200, r.text
     detail = r.json()
     assert detail["people"] == 2 and len(detail["members"]) == 3
     assert detail["members"][-1]["left_on"] == "2018-05-01" and detail["members"][-1]["left_reason"] == "married_out"
     assert detail["events"][-1]["kind"] == "member_left"
-    again = await client.post(f"/api/v1/members/{child['id']}/leave",
-                              json={"reason": "other", "left_on": "2018-06-01"}, headers=officer)
+    again = await client.post(
+        f"/api/v1/members/{child['id']}/leave", json={"reason": "other", "left_on": "2018-06-01"}, headers=officer
+    )
     assert again.status_code == 409
-    head = await client.post(f"/api/v1/members/{h['members'][0]['id']}/leave",
-                             json={"reason": "deceased", "left_on": "2018-06-01"}, headers=officer)
+    head = await client.post(
+        f"/api/v1/members/{h['members'][0]['id']}/leave",
+        json={"reason": "deceased", "left_on": "2018-06-01"},
+        headers=officer,
+    )
     assert head.status_code == 422 and head.json()["field"] == "new_head_id"
-    gone = await client.post(f"/api/v1/members/{h['members'][0]['id']}/leave",
-                             json={"reason": "deceased", "left_on": "2018-06-01", "new_head_id": child["id"]},
-                             headers=officer)
+    gone = await client.post(
+        f"/api/v1/members/{h['members'][0]['id']}/leave",
+        json={"reason": "deceased", "left_on": "2018-06-01", "new_head_id": child["id"]},
+        headers=officer,
+    )
     assert gone.status_code == 422  # the child has left already
-    handed = await client.post(f"/api/v1/members/{h['members'][0]['id']}/leave",
-                               json={"reason": "deceased", "left_on": "2018-06-01", "new_head_id": spouse["id"]},
-                               headers=officer)
+    handed = await client.post(
+        f"/api/v1/members/{h['members'][0]['id']}/leave",
+        json={"reason": "deceased", "left_on": "2018-06-01", "new_head_id": spouse["id"]},
+        headers=officer,
+    )
     assert handed.status_code == 200 and handed.json()["head_name"] == spouse["name"]
     assert handed.json()["people"] == 1
     # the ID number may now join another household

@@ -39,8 +39,10 @@ async def test_every_kind_of_link_keeps_its_terms(client, chain, terms):
     expected = {k: v for k, v in terms.items()}
     for key, value in expected.items():
         got = body["terms"][key]
-        assert got == value or (key in {"dividend_rate", "franchise_split", "contracted_quantity", "franchise_fee"}
-                                and float(got) == float(value)), (key, got, value)
+        assert got == value or (
+            key in {"dividend_rate", "franchise_split", "contracted_quantity", "franchise_fee"}
+            and float(got) == float(value)
+        ), (key, got, value)
     again = await client.get(f"/api/v1/links/{body['id']}", headers=chain["operator"])
     assert again.json() == body
 
@@ -85,9 +87,17 @@ async def test_base_of_another_enterprise_and_foreign_industry_are_refused(clien
     other_base = await make_base(client, admin, other, chain["village"], "大豆基地", industry="soybean")
     r = await link(client, chain["operator"], chain["enterprise"], other_base, chain["household"]["id"], SHARE)
     assert r.status_code == 422 and "another enterprise" in r.json()["detail"]
-    r = await client.post("/api/v1/bases", json={
-        "enterprise_id": chain["enterprise"], "industry": "soybean", "village_id": chain["village"], "name": "x",
-        "area": "10"}, headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/bases",
+        json={
+            "enterprise_id": chain["enterprise"],
+            "industry": "soybean",
+            "village_id": chain["village"],
+            "name": "x",
+            "area": "10",
+        },
+        headers=chain["operator"],
+    )
     assert r.status_code == 422 and r.json()["field"] == "industry"
 
 
@@ -108,8 +118,9 @@ async def test_ending_a_link_only_brings_the_end_forward(client, chain):
     assert ended.status_code == 200 and ended.json()["end_date"] == "2018-12-31"
     later = await client.post(f"/api/v1/links/{lid}/end", json={"end_date": "2019-12-31"}, headers=chain["operator"])
     assert later.status_code == 409
-    before_start = await client.post(f"/api/v1/links/{lid}/end", json={"end_date": "2016-12-31"},
-                                     headers=chain["operator"])
+    before_start = await client.post(
+        f"/api/v1/links/{lid}/end", json={"end_date": "2016-12-31"}, headers=chain["operator"]
+    )
     assert before_start.status_code == 422
     active = (await client.get("/api/v1/links?active_on=2019-06-01", headers=chain["operator"])).json()
     assert active["total"] == 0
@@ -124,9 +135,17 @@ async def test_operators_act_only_for_their_enterprise(client, admin, auth, chai
     assert (await client.get(f"/api/v1/links/{mine.json()['id']}", headers=other_operator)).status_code == 403
     assert (await client.get("/api/v1/links", headers=other_operator)).json()["total"] == 0
     assert (await client.get(f"/api/v1/bases/{chain['base']}", headers=other_operator)).status_code == 403
-    r = await client.post("/api/v1/bases", json={"enterprise_id": chain["enterprise"], "industry": "crayfish_rice",
-                                                  "village_id": chain["village"], "name": "y", "area": "1"},
-                          headers=other_operator)
+    r = await client.post(
+        "/api/v1/bases",
+        json={
+            "enterprise_id": chain["enterprise"],
+            "industry": "crayfish_rice",
+            "village_id": chain["village"],
+            "name": "y",
+            "area": "1",
+        },
+        headers=other_operator,
+    )
     assert r.status_code == 403
 
 
@@ -176,8 +195,9 @@ async def test_a_household_removed_event_ends_its_running_links_on_the_day(clien
 
     op, hid = chain["operator"], chain["household"]["id"]
     running = (await link(client, op, chain["enterprise"], chain["base"], hid, WAGE)).json()["id"]
-    ended_before = (await link(client, op, chain["enterprise"], chain["base"], hid, SHARE,
-                               start="2016-01-01", end="2016-06-30")).json()["id"]
+    ended_before = (
+        await link(client, op, chain["enterprise"], chain["base"], hid, SHARE, start="2016-01-01", end="2016-06-30")
+    ).json()["id"]
     bus = wire_events(EventBus())
     async with unit_of_work(bus) as uow:
         await uow.emit(HouseholdRemoved(actor=system_principal("test"), household_id=hid, on=date(2017, 9, 1)))

@@ -8,7 +8,6 @@ from datetime import date
 import asyncpg
 import pytest
 
-from tests.db import connection, fetch
 from tests.chain_helpers import (
     COOPERATION,
     FRANCHISE,
@@ -16,6 +15,7 @@ from tests.chain_helpers import (
     WAGE,
     make_enterprise,
 )
+from tests.db import connection, fetch
 from tests.registry_helpers import (
     step,
 )
@@ -30,8 +30,16 @@ async def chain(client, admin, auth):
 
 
 def payout(link_id: int, income_type: str, amount: str = "400.00", reference: str = "P-1", **kw):
-    body = {"link_id": link_id, "income_type": income_type, "amount": amount, "period_from": "2017-01-01",
-            "period_to": "2017-12-31", "paid_on": "2017-12-20", "method": "bank", "reference": reference}
+    body = {
+        "link_id": link_id,
+        "income_type": income_type,
+        "amount": amount,
+        "period_from": "2017-01-01",
+        "period_to": "2017-12-31",
+        "paid_on": "2017-12-20",
+        "method": "bank",
+        "reference": reference,
+    }
     body.update(kw)
     return body
 
@@ -40,12 +48,21 @@ async def _count() -> int:
     return (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"]
 
 
-@pytest.mark.parametrize(("kind", "income_type"), [
-    ("share", "dividend"), ("wage", "wage"), ("cooperation", "purchase"), ("franchise", "franchise_income"),
-])
+@pytest.mark.parametrize(
+    ("kind", "income_type"),
+    [
+        ("share", "dividend"),
+        ("wage", "wage"),
+        ("cooperation", "purchase"),
+        ("franchise", "franchise_income"),
+    ],
+)
 async def test_each_link_kind_takes_its_income_type(client, chain, kind, income_type):
-    r = await client.post("/api/v1/payouts", json=payout(chain["links"][kind], income_type, reference=f"R-{kind}"),
-                          headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts",
+        json=payout(chain["links"][kind], income_type, reference=f"R-{kind}"),
+        headers=chain["operator"],
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["amount"] == "400.00" and body["income_type"] == income_type
@@ -78,14 +95,20 @@ async def test_bad_fields_are_named(client, chain):
 
 
 async def test_period_outside_the_link_and_unknown_link_are_refused(client, chain):
-    r = await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage", period_from="2016-06-01"),
-                          headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts",
+        json=payout(chain["links"]["wage"], "wage", period_from="2016-06-01"),
+        headers=chain["operator"],
+    )
     assert r.status_code == 422 and r.json()["field"] == "period_from"
     r = await client.post("/api/v1/payouts", json=payout(9999, "wage"), headers=chain["operator"])
     assert r.status_code == 422 and r.json()["field"] == "link_id"
     future = date.today().replace(year=date.today().year + 1).isoformat()
-    r = await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage", paid_on=future,
-                                                          period_to=future), headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts",
+        json=payout(chain["links"]["wage"], "wage", paid_on=future, period_to=future),
+        headers=chain["operator"],
+    )
     assert r.status_code == 422 and r.json()["field"] == "paid_on"
 
 
@@ -95,9 +118,17 @@ async def test_a_removed_households_links_end_and_take_no_later_payouts(client, 
     ended = (await client.get(f"/api/v1/links/{chain['wage2']}", headers=chain["operator"])).json()
     assert ended["end_date"] == date.today().isoformat()
     year = date.today().year
-    r = await client.post("/api/v1/payouts", json=payout(
-        chain["wage2"], "wage", period_from=f"{year}-01-01", period_to=f"{year}-12-31", paid_on=date.today().isoformat(),
-    ), headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts",
+        json=payout(
+            chain["wage2"],
+            "wage",
+            period_from=f"{year}-01-01",
+            period_to=f"{year}-12-31",
+            paid_on=date.today().isoformat(),
+        ),
+        headers=chain["operator"],
+    )
     assert r.status_code == 422 and r.json()["field"] == "period_to"
 
 
@@ -115,9 +146,9 @@ async def test_resending_is_safe_and_a_changed_body_is_409(client, chain):
 
 async def test_fifty_concurrent_sends_leave_exactly_one_row(client, chain):
     body = payout(chain["links"]["share"], "dividend", reference="2017-DIV-0001")
-    results = await asyncio.gather(*(
-        client.post("/api/v1/payouts", json=body, headers=chain["operator"]) for _ in range(50)
-    ))
+    results = await asyncio.gather(
+        *(client.post("/api/v1/payouts", json=body, headers=chain["operator"]) for _ in range(50))
+    )
     statuses = sorted(r.status_code for r in results)
     assert statuses == [200] * 49 + [201], statuses
     assert len({r.json()["id"] for r in results}) == 1
@@ -125,21 +156,27 @@ async def test_fifty_concurrent_sends_leave_exactly_one_row(client, chain):
 
 
 async def test_reversal_cancels_and_a_second_is_refused(client, chain):
-    original = (await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage", amount="1200.00"),
-                                  headers=chain["operator"])).json()
+    original = (
+        await client.post(
+            "/api/v1/payouts", json=payout(chain["links"]["wage"], "wage", amount="1200.00"), headers=chain["operator"]
+        )
+    ).json()
     no_reason = await client.post(f"/api/v1/payouts/{original['id']}/reverse", json={}, headers=chain["operator"])
     assert no_reason.status_code == 400 and no_reason.json()["errors"][0]["field"] == "reason"
-    r = await client.post(f"/api/v1/payouts/{original['id']}/reverse", json={"reason": "重复录入"},
-                          headers=chain["operator"])
+    r = await client.post(
+        f"/api/v1/payouts/{original['id']}/reverse", json={"reason": "重复录入"}, headers=chain["operator"]
+    )
     assert r.status_code == 201
     reversal = r.json()
     assert reversal["amount"] == "-1200.00" and reversal["reverses"] == original["id"]
     assert reversal["paid_on"] == original["paid_on"] and reversal["reason"] == "重复录入"
-    twice = await client.post(f"/api/v1/payouts/{original['id']}/reverse", json={"reason": "again"},
-                              headers=chain["operator"])
+    twice = await client.post(
+        f"/api/v1/payouts/{original['id']}/reverse", json={"reason": "again"}, headers=chain["operator"]
+    )
     assert twice.status_code == 409 and twice.json()["reversed_by"] == reversal["id"]
-    of_reversal = await client.post(f"/api/v1/payouts/{reversal['id']}/reverse", json={"reason": "x"},
-                                    headers=chain["operator"])
+    of_reversal = await client.post(
+        f"/api/v1/payouts/{reversal['id']}/reverse", json={"reason": "x"}, headers=chain["operator"]
+    )
     assert of_reversal.status_code == 409
     reread = (await client.get(f"/api/v1/payouts/{original['id']}", headers=chain["operator"])).json()
     assert reread["amount"] == "1200.00" and reread["reversed_by"] == reversal["id"]
@@ -160,15 +197,18 @@ async def test_operators_report_and_read_only_their_own(client, admin, auth, cha
     stranger = await auth("operator", enterprise_id=other)
     r = await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage"), headers=stranger)
     assert r.status_code == 403
-    mine = (await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage"),
-                              headers=chain["operator"])).json()
+    mine = (
+        await client.post("/api/v1/payouts", json=payout(chain["links"]["wage"], "wage"), headers=chain["operator"])
+    ).json()
     assert (await client.get(f"/api/v1/payouts/{mine['id']}", headers=stranger)).status_code == 403
     assert (await client.get("/api/v1/payouts", headers=stranger)).json()["total"] == 0
     assert (await client.get("/api/v1/payouts", headers=chain["operator"])).json()["total"] == 1
-    assert (await client.post(f"/api/v1/payouts/{mine['id']}/reverse", json={"reason": "x"},
-                              headers=stranger)).status_code == 403
-    batch = await client.post("/api/v1/payouts/batch", json=[payout(chain["links"]["wage"], "wage", reference="B")],
-                              headers=stranger)
+    assert (
+        await client.post(f"/api/v1/payouts/{mine['id']}/reverse", json={"reason": "x"}, headers=stranger)
+    ).status_code == 403
+    batch = await client.post(
+        "/api/v1/payouts/batch", json=[payout(chain["links"]["wage"], "wage", reference="B")], headers=stranger
+    )
     assert batch.status_code == 403 and batch.json()["errors"][0]["index"] == 0
     assert (await client.get("/api/v1/payouts", headers=await auth("finance"))).json()["total"] == 1
     assert await _count() == 1
@@ -178,16 +218,19 @@ async def test_batch_is_all_or_nothing_and_names_every_bad_row(client, chain):
     lid = chain["links"]["wage"]
     rows = [
         payout(lid, "wage", reference="B-0"),
-        payout(lid, "dividend", reference="B-1"),           # wrong type
+        payout(lid, "dividend", reference="B-1"),  # wrong type
         payout(lid, "wage", reference="B-2"),
         payout(lid, "wage", amount="abc", reference="B-3"),  # not a number
-        payout(9999, "wage", reference="B-4"),               # no such link
-        payout(lid, "wage", reference="B-0"),                # repeats row 0's reference
+        payout(9999, "wage", reference="B-4"),  # no such link
+        payout(lid, "wage", reference="B-0"),  # repeats row 0's reference
     ]
     r = await client.post("/api/v1/payouts/batch", json=rows, headers=chain["operator"])
     assert r.status_code == 422, r.text
     assert [(e["index"], e["field"]) for e in r.json()["errors"]] == [
-        (1, "income_type"), (3, "amount"), (4, "link_id"), (5, "reference"),
+        (1, "income_type"),
+        (3, "amount"),
+        (4, "link_id"),
+        (5, "reference"),
     ]
     assert await _count() == 0
     assert (await fetch("SELECT count(*) AS n FROM payout_batch"))[0]["n"] == 0
@@ -208,8 +251,9 @@ async def test_batch_resend_records_nothing_twice_and_catches_changed_rows(clien
     again = (await client.post("/api/v1/payouts/batch", json=rows, headers=chain["operator"])).json()
     assert again["written"] == 0 and again["already_recorded"] == 20 and again["rejected"] == []
     rows[7]["amount"] = "999.00"
-    clash = await client.post("/api/v1/payouts/batch", json=rows + [payout(lid, "wage", reference="M-new")],
-                              headers=chain["operator"])
+    clash = await client.post(
+        "/api/v1/payouts/batch", json=[*rows, payout(lid, "wage", reference="M-new")], headers=chain["operator"]
+    )
     assert clash.status_code == 409 and clash.json()["errors"][0]["index"] == 7
     assert await _count() == 20  # the new row went back with the clash
 
@@ -234,13 +278,17 @@ async def test_csv_import_with_bom_and_chinese_base_names(client, chain):
         f"{reg1},积玉口虾稻基地,share,400.00,2017-01-01,2017-12-31,2017-12-20,bank,分红-2017-001\r\n"
         f"{reg2},积玉口虾稻基地,wage,3600,2017-03-01,2017-11-30,2017-12-01,cash,工资-2017-001\r\n"
     )
-    r = await client.post("/api/v1/payouts/import", files={"file": ("收益.csv", b"\xef\xbb\xbf" + text.encode(), "text/csv")},
-                          headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts/import",
+        files={"file": ("收益.csv", b"\xef\xbb\xbf" + text.encode(), "text/csv")},
+        headers=chain["operator"],
+    )
     assert r.status_code == 201, r.text
     assert r.json()["written"] == 2 and r.json()["total_written"] == "4000.00"
     stored = await fetch("SELECT reference, link, income_type FROM payout ORDER BY id")
     assert [(s["reference"], s["link"], s["income_type"]) for s in stored] == [
-        ("分红-2017-001", chain["links"]["share"], "dividend"), ("工资-2017-001", chain["wage2"], "wage"),
+        ("分红-2017-001", chain["links"]["share"], "dividend"),
+        ("工资-2017-001", chain["wage2"], "wage"),
     ]
 
 
@@ -253,10 +301,14 @@ async def test_csv_import_reports_bad_lines_and_writes_nothing(client, chain):
         f"{reg1},没有这个基地,wage,400.00,2017-01-01,2017-12-31,2017-12-20,bank,C-4\n"
         f"{reg1},积玉口虾稻基地,wage,4OO,2017-01-01,2017-12-31,2017-12-20,bank,C-5\n"
     )
-    r = await client.post("/api/v1/payouts/import", files={"file": ("x.csv", text.encode(), "text/csv")},
-                          headers=chain["operator"])
+    r = await client.post(
+        "/api/v1/payouts/import", files={"file": ("x.csv", text.encode(), "text/csv")}, headers=chain["operator"]
+    )
     assert r.status_code == 422, r.text
     assert [(e["index"], e["field"]) for e in r.json()["errors"]] == [
-        (3, "registry_no"), (4, "kind"), (5, "base"), (6, "amount"),
+        (3, "registry_no"),
+        (4, "kind"),
+        (5, "base"),
+        (6, "amount"),
     ]
     assert await _count() == 0

@@ -15,10 +15,19 @@ from tests.registry_helpers import make_town
 from tests.world import add_link, build_world
 
 
-def payout(link_id, income_type, amount, reference, period_from="2017-01-01", period_to="2017-12-31",
-           paid_on="2017-12-20"):
-    return {"link_id": link_id, "income_type": income_type, "amount": amount, "period_from": period_from,
-            "period_to": period_to, "paid_on": paid_on, "method": "bank", "reference": reference}
+def payout(
+    link_id, income_type, amount, reference, period_from="2017-01-01", period_to="2017-12-31", paid_on="2017-12-20"
+):
+    return {
+        "link_id": link_id,
+        "income_type": income_type,
+        "amount": amount,
+        "period_from": period_from,
+        "period_to": period_to,
+        "paid_on": paid_on,
+        "method": "bank",
+        "reference": reference,
+    }
 
 
 @pytest.fixture
@@ -27,8 +36,9 @@ async def ledger(client, admin, auth):
     h1, h2 = world["households"]
     enterprise, operator, officer = world["enterprise"], world["operator"], world["officer"]
     links = {t["kind"]: await add_link(client, world, t) for t in (SHARE, WAGE, COOPERATION, FRANCHISE)}
-    share2 = await add_link(client, world, {**SHARE, "share_capital": "10000.00", "dividend_rate": "0.06"}, household=1,
-                            start="2017-07-01")
+    share2 = await add_link(
+        client, world, {**SHARE, "share_capital": "10000.00", "dividend_rate": "0.06"}, household=1, start="2017-07-01"
+    )
     wage2 = await add_link(client, world, WAGE, household=1)
     rows = [
         payout(links["share"], "dividend", "400.00", "D-1"),
@@ -42,12 +52,19 @@ async def ledger(client, admin, auth):
     ]
     written = await client.post("/api/v1/payouts/batch", json=rows, headers=operator)
     assert written.status_code == 201, written.text
-    w2 = (await client.get("/api/v1/payouts?link_id=%d" % links["wage"], headers=operator)).json()["items"]
+    w2 = (await client.get(f"/api/v1/payouts?link_id={links['wage']}", headers=operator)).json()["items"]
     duplicate = next(p for p in w2 if p["reference"] == "W-2")
     r = await client.post(f"/api/v1/payouts/{duplicate['id']}/reverse", json={"reason": "录重了"}, headers=operator)
     assert r.status_code == 201
-    return {"h1": h1, "h2": h2, "enterprise": enterprise, "operator": operator, "officer": officer,
-            "links": links, "share2": share2}
+    return {
+        "h1": h1,
+        "h2": h2,
+        "enterprise": enterprise,
+        "operator": operator,
+        "officer": officer,
+        "links": links,
+        "share2": share2,
+    }
 
 
 async def test_household_income_matches_the_hand_sum(client, auth, ledger):
@@ -57,7 +74,10 @@ async def test_household_income_matches_the_hand_sum(client, auth, ledger):
     income = r.json()
     # 400 + 3600 + (1200 - 1200) + 2520.50 + 1000 = 7520.50 over three members
     assert {x["income_type"]: x["amount"] for x in income["by_type"]} == {
-        "dividend": "400.00", "franchise_income": "1000.00", "purchase": "2520.50", "wage": "3600.00",
+        "dividend": "400.00",
+        "franchise_income": "1000.00",
+        "purchase": "2520.50",
+        "wage": "3600.00",
     }
     assert income["total"] == "7520.50" and income["members"] == 3
     assert income["per_capita"] == "2506.83"  # 7520.50 / 3 = 2506.8333…
@@ -71,10 +91,14 @@ async def test_household_income_matches_the_hand_sum(client, auth, ledger):
 
 async def test_income_access_and_year_checks(client, admin, auth, ledger):
     hid = ledger["h1"]["id"]
-    assert (await client.get(f"/api/v1/households/{hid}/income?year=2017", headers=ledger["officer"])).status_code == 200
+    assert (
+        await client.get(f"/api/v1/households/{hid}/income?year=2017", headers=ledger["officer"])
+    ).status_code == 200
     other = await auth("town_officer", town_id=await make_town(client, admin, "浩口镇"))
     assert (await client.get(f"/api/v1/households/{hid}/income?year=2017", headers=other)).status_code == 403
-    assert (await client.get(f"/api/v1/households/{hid}/income?year=2017", headers=ledger["operator"])).status_code == 403
+    assert (
+        await client.get(f"/api/v1/households/{hid}/income?year=2017", headers=ledger["operator"])
+    ).status_code == 403
     bad = await client.get(f"/api/v1/households/{hid}/income?year=17", headers=admin)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "year"
     assert (await client.get(f"/api/v1/households/{hid}/income", headers=admin)).status_code == 400
@@ -104,16 +128,23 @@ async def test_enterprise_summary(client, auth, ledger):
     s = r.json()
     assert s["households_linked"] == 2
     assert {k["kind"]: (k["households"], k["links"]) for k in s["households_by_kind"]} == {
-        "share": (2, 2), "wage": (2, 2), "cooperation": (1, 1), "franchise": (1, 1),
+        "share": (2, 2),
+        "wage": (2, 2),
+        "cooperation": (1, 1),
+        "franchise": (1, 1),
     }
     assert {t["income_type"]: t["amount"] for t in s["payouts_by_type"]} == {
-        "dividend": "550.00", "wage": "5600.00", "purchase": "2520.50", "franchise_income": "1000.00",
+        "dividend": "550.00",
+        "wage": "5600.00",
+        "purchase": "2520.50",
+        "franchise_income": "1000.00",
     }
     assert s["total_paid"] == "9670.50"
     assert [(v["households"], v["paid"]) for v in s["per_village"]] == [(2, "9670.50")]
     other = await auth("operator", enterprise_id=await make_enterprise(client, await auth("admin"), 1, 5))
-    assert (await client.get(f"/api/v1/enterprises/{ledger['enterprise']}/summary?year=2017",
-                             headers=other)).status_code == 403
+    assert (
+        await client.get(f"/api/v1/enterprises/{ledger['enterprise']}/summary?year=2017", headers=other)
+    ).status_code == 403
 
 
 async def test_poverty_lines_are_seeded_and_admin_managed(client, admin, auth):
@@ -122,8 +153,9 @@ async def test_poverty_lines_are_seeded_and_admin_managed(client, admin, auth):
     assert lines[-1] == {"year": 2020, "amount": "4000.00"}
     r = await client.put("/api/v1/poverty-lines/2021", json={"amount": "4100.00"}, headers=admin)
     assert r.status_code == 200
-    assert (await client.put("/api/v1/poverty-lines/2021", json={"amount": "4100"},
-                             headers=await auth("finance"))).status_code == 403
+    assert (
+        await client.put("/api/v1/poverty-lines/2021", json={"amount": "4100"}, headers=await auth("finance"))
+    ).status_code == 403
     bad = await client.put("/api/v1/poverty-lines/2021", json={"amount": 4100.5}, headers=admin)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "amount"
 
@@ -135,10 +167,13 @@ async def test_daily_totals_always_equal_the_ledger(client, ledger):
     totals = await fetch("SELECT paid_on, income_type, payouts, amount FROM payout_day ORDER BY 1, 2")
     ledger_sums = await fetch(
         "SELECT paid_on, income_type, count(*) FILTER (WHERE reverses IS NULL) AS payouts, sum(amount) AS amount"
-        " FROM payout GROUP BY 1, 2 ORDER BY 1, 2")
+        " FROM payout GROUP BY 1, 2 ORDER BY 1, 2"
+    )
     assert [tuple(r) for r in totals] == [tuple(r) for r in ledger_sums]
     overview = (await client.get("/api/v1/stats/overview?as_of=2017-12-31", headers=ledger["operator"])).json()
     assert {t["income_type"]: (t["payouts"], t["amount"]) for t in overview["payouts_by_type"]} == {
-        "dividend": (2, "550.00"), "franchise_income": (1, "1000.00"), "purchase": (1, "2520.50"),
+        "dividend": (2, "550.00"),
+        "franchise_income": (1, "1000.00"),
+        "purchase": (1, "2520.50"),
         "wage": (3, "5600.00"),
     }

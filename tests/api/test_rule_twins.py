@@ -17,16 +17,22 @@ from app.registry.rules import HouseholdStatus, member_counted_on, on_register, 
 @pytest.mark.parametrize("status", list(HouseholdStatus), ids=lambda s: s.value)
 async def test_on_register_and_poor_now_agree_with_sql(app, status: HouseholdStatus) -> None:
     async with reading() as db:
-        row = await db.fetchrow("SELECT household_on_register($1) AS on_register, household_poor_now($1) AS poor",
-                                status.value)
+        row = await db.fetchrow(
+            "SELECT household_on_register($1) AS on_register, household_poor_now($1) AS poor", status.value
+        )
     assert row is not None
     assert (row["on_register"], row["poor"]) == (on_register(status), poor_now(status))
 
 
 @pytest.mark.parametrize(
     ("left_on", "day"),
-    [(None, date(2017, 1, 1)), (date(2016, 12, 31), date(2017, 1, 1)), (date(2017, 1, 1), date(2017, 1, 1)),
-     (date(2017, 1, 2), date(2017, 1, 1)), (date(2017, 6, 30), date(2017, 12, 31))],
+    [
+        (None, date(2017, 1, 1)),
+        (date(2016, 12, 31), date(2017, 1, 1)),
+        (date(2017, 1, 1), date(2017, 1, 1)),
+        (date(2017, 1, 2), date(2017, 1, 1)),
+        (date(2017, 6, 30), date(2017, 12, 31)),
+    ],
     ids=str,
 )
 async def test_member_counted_on_agrees_with_sql(app, left_on: date | None, day: date) -> None:

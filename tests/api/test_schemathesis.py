@@ -12,6 +12,7 @@ async def test_no_operation_answers_5xx_or_off_schema(database_url, auth, tmp_pa
     headers = await auth("admin", name="schemathesis")
     token = headers["Authorization"].split()[1]
     with running_server(database_url) as base:
-        code = schemathesis(base, token, max_examples=3, seed=20171218,
-                            extra=["--report", "junit", "--report-dir", str(tmp_path)])
+        code = schemathesis(
+            base, token, max_examples=3, seed=20171218, extra=["--report", "junit", "--report-dir", str(tmp_path)]
+        )
     assert code == 0, "schemathesis found failures; run `uv run python -m scripts.fuzz_api` to see them"

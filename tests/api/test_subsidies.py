@@ -20,21 +20,35 @@ from tests.registry_helpers import (
 from tests.world import build_world
 
 SCHEME = {
-    "year": 2017, "name": "2017 special planting and breeding subsidy", "budget": "5000000.00",
-    "household_cap": "5000.00", "exited_eligible_until": 2020,
+    "year": 2017,
+    "name": "2017 special planting and breeding subsidy",
+    "budget": "5000000.00",
+    "household_cap": "5000.00",
+    "exited_eligible_until": 2020,
     "rates": [
-        {"industry": "crayfish_rice", "unit": "mu", "min_quantity": "1", "cap": "3000.00",
-         "tiers": [{"up_to": "10", "rate": "300.00"}, {"up_to": None, "rate": "150.00"}]},
-        {"industry": "pinellia", "unit": "mu", "min_quantity": "0.5", "cap": None,
-         "tiers": [{"up_to": None, "rate": "500.00"}]},
+        {
+            "industry": "crayfish_rice",
+            "unit": "mu",
+            "min_quantity": "1",
+            "cap": "3000.00",
+            "tiers": [{"up_to": "10", "rate": "300.00"}, {"up_to": None, "rate": "150.00"}],
+        },
+        {
+            "industry": "pinellia",
+            "unit": "mu",
+            "min_quantity": "0.5",
+            "cap": None,
+            "tiers": [{"up_to": None, "rate": "500.00"}],
+        },
     ],
 }
 
 
 @pytest.fixture
 async def world(client, admin, auth):
-    world = await build_world(client, admin, auth, households=3, enterprise=False, officer_name="熊口 扶贫专干",
-                              finance_name="财政局 王会计")
+    world = await build_world(
+        client, admin, auth, households=3, enterprise=False, officer_name="熊口 扶贫专干", finance_name="财政局 王会计"
+    )
     finance = world["finance"]
     scheme = (await client.post("/api/v1/subsidy-schemes", json=SCHEME, headers=finance)).json()
     assert (await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)).status_code == 200
@@ -42,15 +56,24 @@ async def world(client, admin, auth):
 
 
 async def file(client, w, household, industry, quantity, headers=None):
-    return await client.post("/api/v1/subsidy-claims", json={
-        "scheme_id": w["scheme"]["id"], "household_id": household["id"], "industry": industry,
-        "declared_quantity": quantity}, headers=headers or w["officer"])
+    return await client.post(
+        "/api/v1/subsidy-claims",
+        json={
+            "scheme_id": w["scheme"]["id"],
+            "household_id": household["id"],
+            "industry": industry,
+            "declared_quantity": quantity,
+        },
+        headers=headers or w["officer"],
+    )
 
 
 async def verify(client, w, claim_id, quantity, headers=None):
-    return await client.post(f"/api/v1/subsidy-claims/{claim_id}/verify", json={
-        "verified_quantity": quantity, "inspector": "刘工", "verified_on": "2017-08-15", "note": "实地丈量"},
-        headers=headers or w["officer"])
+    return await client.post(
+        f"/api/v1/subsidy-claims/{claim_id}/verify",
+        json={"verified_quantity": quantity, "inspector": "刘工", "verified_on": "2017-08-15", "note": "实地丈量"},
+        headers=headers or w["officer"],
+    )
 
 
 async def filed_and_verified(client, w, household, industry, declared, verified):
@@ -74,8 +97,16 @@ async def test_scheme_lifecycle_and_fixed_rates(client, admin, auth):
     r = await client.put(f"/api/v1/subsidy-schemes/{scheme['id']}/rates", json=SCHEME["rates"], headers=finance)
     assert r.status_code == 409
     assert (await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)).status_code == 409
-    assert (await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/close", headers=finance)).json()["status"] == "closed"
-    assert (await client.post("/api/v1/subsidy-schemes", json=SCHEME, headers=await auth("town_officer", town_id=await make_town(client, admin)))).status_code == 403
+    assert (await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/close", headers=finance)).json()[
+        "status"
+    ] == "closed"
+    assert (
+        await client.post(
+            "/api/v1/subsidy-schemes",
+            json=SCHEME,
+            headers=await auth("town_officer", town_id=await make_town(client, admin)),
+        )
+    ).status_code == 403
 
 
 async def test_bad_schemes_are_refused_by_field(client, auth):
@@ -83,8 +114,14 @@ async def test_bad_schemes_are_refused_by_field(client, auth):
     cases = [
         ({**SCHEME, "budget": "-1"}, 400, "budget"),
         ({**SCHEME, "budget": 5000000.5}, 400, "budget"),
-        ({**SCHEME, "rates": [{**SCHEME["rates"][0], "tiers": [{"up_to": None, "rate": "1"}, {"up_to": "5", "rate": "1"}]}]},
-         422, "rates[0].tiers"),
+        (
+            {
+                **SCHEME,
+                "rates": [{**SCHEME["rates"][0], "tiers": [{"up_to": None, "rate": "1"}, {"up_to": "5", "rate": "1"}]}],
+            },
+            422,
+            "rates[0].tiers",
+        ),
         ({**SCHEME, "rates": [{**SCHEME["rates"][0], "industry": "tea"}]}, 422, "rates"),
         ({**SCHEME, "rates": [SCHEME["rates"][0], SCHEME["rates"][0]]}, 400, "rates"),
     ]
@@ -124,8 +161,10 @@ async def test_claim_explains_its_amount_and_approval_issues_a_numbered_voucher(
 async def test_household_cap_applies_across_the_households_claims(client, world):
     h = world["households"][0]
     rice = await filed_and_verified(client, world, h, "crayfish_rice", "10", "10")  # 3000.00
-    pinellia = await filed_and_verified(client, world, h, "pinellia", "8", "8")     # 4000.00 before the cap
-    assert (await client.post(f"/api/v1/subsidy-claims/{rice['id']}/approve", headers=world["finance"])).json()["amount"] == "3000.00"
+    pinellia = await filed_and_verified(client, world, h, "pinellia", "8", "8")  # 4000.00 before the cap
+    assert (await client.post(f"/api/v1/subsidy-claims/{rice['id']}/approve", headers=world["finance"])).json()[
+        "amount"
+    ] == "3000.00"
     v = (await client.post(f"/api/v1/subsidy-claims/{pinellia['id']}/approve", headers=world["finance"])).json()
     assert v["amount"] == "2000.00"  # 5000.00 cap − 3000.00 approved
     assert "household cap 5000.00" in v["explanation"][-1]
@@ -136,11 +175,13 @@ async def test_a_zero_claim_cannot_be_approved_and_is_rejected_instead(client, w
     r = await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])
     assert r.status_code == 409 and "reject" in r.json()["detail"]
     assert "below threshold" in " ".join(r.json()["explanation"])
-    no_reason = await client.post(f"/api/v1/subsidy-claims/{claim['id']}/reject", json={"reason": ""},
-                                  headers=world["finance"])
+    no_reason = await client.post(
+        f"/api/v1/subsidy-claims/{claim['id']}/reject", json={"reason": ""}, headers=world["finance"]
+    )
     assert no_reason.status_code == 400 and no_reason.json()["errors"][0]["field"] == "reason"
-    rejected = await client.post(f"/api/v1/subsidy-claims/{claim['id']}/reject", json={"reason": "不足1亩"},
-                                 headers=world["finance"])
+    rejected = await client.post(
+        f"/api/v1/subsidy-claims/{claim['id']}/reject", json={"reason": "不足1亩"}, headers=world["finance"]
+    )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
 
 
@@ -152,7 +193,9 @@ async def test_approver_may_not_be_the_filer_or_verifier(client, admin, world):
     assert r.status_code == 403 and "filed or verified" in r.json()["detail"]
     r = await client.post(f"/api/v1/subsidy-claims/{claim['id']}/reject", json={"reason": "x"}, headers=admin)
     assert r.status_code == 403
-    assert (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).status_code == 201
+    assert (
+        await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])
+    ).status_code == 201
 
 
 async def test_claims_need_an_eligible_household_and_one_per_industry(client, world):
@@ -178,8 +221,9 @@ async def test_only_verified_claims_are_approved_and_bulk_answers_per_claim(clie
     a = (await file(client, world, world["households"][0], "crayfish_rice", "4")).json()
     b = await filed_and_verified(client, world, world["households"][1], "crayfish_rice", "4", "4")
     c = await filed_and_verified(client, world, world["households"][2], "crayfish_rice", "0.2", "0.2")
-    r = await client.post("/api/v1/subsidy-claims/approve", json={"claim_ids": [a["id"], b["id"], c["id"], 999]},
-                          headers=world["finance"])
+    r = await client.post(
+        "/api/v1/subsidy-claims/approve", json={"claim_ids": [a["id"], b["id"], c["id"], 999]}, headers=world["finance"]
+    )
     assert r.status_code == 200
     outcome = {o["claim_id"]: o for o in r.json()}
     assert outcome[a["id"]]["status"] == 409 and "verified" in outcome[a["id"]]["detail"]
@@ -199,26 +243,55 @@ async def test_a_hundred_concurrent_approvals_stop_exactly_at_the_budget(client,
         " SELECT 'C' || g, $1, 'ordinary', ARRAY['illness'], 'registered', false, now() FROM generate_series(1, 100) g",
         village,
     )
-    scheme = (await client.post("/api/v1/subsidy-schemes", json={
-        "year": 2018, "name": "budget test", "budget": "60000.00",
-        "rates": [{"industry": "soybean", "unit": "mu", "min_quantity": "1", "tiers": [{"up_to": None, "rate": "100.00"}]}],
-    }, headers=finance)).json()
+    scheme = (
+        await client.post(
+            "/api/v1/subsidy-schemes",
+            json={
+                "year": 2018,
+                "name": "budget test",
+                "budget": "60000.00",
+                "rates": [
+                    {
+                        "industry": "soybean",
+                        "unit": "mu",
+                        "min_quantity": "1",
+                        "tiers": [{"up_to": None, "rate": "100.00"}],
+                    }
+                ],
+            },
+            headers=finance,
+        )
+    ).json()
     await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)
     claim_ids = []
     for row in await fetch("SELECT id FROM household WHERE registry_no LIKE 'C%' ORDER BY id"):
-        c = (await client.post("/api/v1/subsidy-claims", json={
-            "scheme_id": scheme["id"], "household_id": row["id"], "industry": "soybean", "declared_quantity": "10",
-        }, headers=officer)).json()
-        await client.post(f"/api/v1/subsidy-claims/{c['id']}/verify", json={
-            "verified_quantity": "10", "inspector": "x", "verified_on": "2018-06-01"}, headers=officer)
+        c = (
+            await client.post(
+                "/api/v1/subsidy-claims",
+                json={
+                    "scheme_id": scheme["id"],
+                    "household_id": row["id"],
+                    "industry": "soybean",
+                    "declared_quantity": "10",
+                },
+                headers=officer,
+            )
+        ).json()
+        await client.post(
+            f"/api/v1/subsidy-claims/{c['id']}/verify",
+            json={"verified_quantity": "10", "inspector": "x", "verified_on": "2018-06-01"},
+            headers=officer,
+        )
         claim_ids.append(c["id"])
-    results = await asyncio.gather(*(
-        client.post(f"/api/v1/subsidy-claims/{cid}/approve", headers=finance) for cid in claim_ids
-    ))
+    results = await asyncio.gather(
+        *(client.post(f"/api/v1/subsidy-claims/{cid}/approve", headers=finance) for cid in claim_ids)
+    )
     statuses = [r.status_code for r in results]
     assert statuses.count(201) == 60 and statuses.count(409) == 40, statuses
-    totals = await fetch("SELECT count(*) AS n, sum(amount) AS total, count(DISTINCT number) AS numbers"
-                         " FROM voucher WHERE scheme = $1", scheme["id"])
+    totals = await fetch(
+        "SELECT count(*) AS n, sum(amount) AS total, count(DISTINCT number) AS numbers FROM voucher WHERE scheme = $1",
+        scheme["id"],
+    )
     assert totals[0]["n"] == 60 and totals[0]["total"] == 60000 and totals[0]["numbers"] == 60
     left = (await client.get(f"/api/v1/subsidy-schemes/{scheme['id']}", headers=finance)).json()
     assert left["approved"] == "60000.00" and left["left"] == "0.00"
@@ -240,8 +313,12 @@ async def test_preview_totals_against_the_budget(client, world):
 
 def decode_barcode_svg(svg: str) -> list[str]:
     """Draw the SVG's bars into pixels and let zxing-cpp read them."""
-    bars = [(float(x), float(w)) for x, w in re.findall(
-        r'<rect x="([\d.]+)mm" y="[\d.]+mm" width="([\d.]+)mm" height="[\d.]+mm" style="fill:black;"', svg)]
+    bars = [
+        (float(x), float(w))
+        for x, w in re.findall(
+            r'<rect x="([\d.]+)mm" y="[\d.]+mm" width="([\d.]+)mm" height="[\d.]+mm" style="fill:black;"', svg
+        )
+    ]
     assert bars, "no bars in the SVG"
     scale = 20  # pixels per mm
     image = Image.new("L", (int((max(x + w for x, w in bars) + 3) * scale), 120), 255)
@@ -253,7 +330,9 @@ def decode_barcode_svg(svg: str) -> list[str]:
 
 async def test_voucher_data_barcode_and_print_page(client, world):
     claim = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "10", "10")
-    number = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).json()["number"]
+    number = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).json()[
+        "number"
+    ]
     data = (await client.get(f"/api/v1/vouchers/{number}", headers=world["officer"])).json()
     assert data["amount"] == "3000.00" and data["industry_name"] == "虾稻"
     svg = await client.get(f"/api/v1/vouchers/{number}/barcode.svg", headers=world["finance"])
@@ -275,8 +354,9 @@ async def test_payment_batch_export_and_reconcile_into_household_income(client, 
         ids.append(c["id"])
     r = await client.post("/api/v1/subsidy-claims/approve", json={"claim_ids": ids}, headers=world["finance"])
     numbers = [o["voucher_number"] for o in r.json()]
-    batch = await client.post("/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]},
-                              headers=world["finance"])
+    batch = await client.post(
+        "/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]}, headers=world["finance"]
+    )
     assert batch.status_code == 201, batch.text
     b = batch.json()
     assert b["vouchers"] == 3 and b["total"] == "4800.00" and b["pending"] == 3
@@ -285,24 +365,36 @@ async def test_payment_batch_export_and_reconcile_into_household_income(client, 
     assert lines[0] == "voucher_no,registry_no,payee,bank_card,amount"
     assert lines[1] == f"{numbers[0]},{h1['registry_no']},张1,6230901234567890123,3000.00"
     assert lines[-1] == "TOTAL,,,3,4800.00"
-    again = await client.post("/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]},
-                              headers=world["finance"])
+    again = await client.post(
+        "/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]}, headers=world["finance"]
+    )
     assert again.status_code == 409  # nothing left to send
-    result = ("voucher_no,result,bank_reference,paid_on\n"
-              f"{numbers[0]},paid,NX001,2017-11-02\n{numbers[1]},failed,,\n{numbers[2]},paid,NX003,2017-11-02\n")
-    r = await client.post(f"/api/v1/payment-batches/{b['id']}/reconcile",
-                          files={"file": ("result.csv", result.encode(), "text/csv")}, headers=world["finance"])
+    result = (
+        "voucher_no,result,bank_reference,paid_on\n"
+        f"{numbers[0]},paid,NX001,2017-11-02\n{numbers[1]},failed,,\n{numbers[2]},paid,NX003,2017-11-02\n"
+    )
+    r = await client.post(
+        f"/api/v1/payment-batches/{b['id']}/reconcile",
+        files={"file": ("result.csv", result.encode(), "text/csv")},
+        headers=world["finance"],
+    )
     assert r.status_code == 200, r.text
     assert (r.json()["paid"], r.json()["failed"], r.json()["status"]) == (2, 1, "reconciled")
-    twice = await client.post(f"/api/v1/payment-batches/{b['id']}/reconcile",
-                              files={"file": ("result.csv", result.encode(), "text/csv")}, headers=world["finance"])
+    twice = await client.post(
+        f"/api/v1/payment-batches/{b['id']}/reconcile",
+        files={"file": ("result.csv", result.encode(), "text/csv")},
+        headers=world["finance"],
+    )
     assert twice.status_code == 422 and "already" in twice.json()["errors"][0]["message"]
     income = (await client.get(f"/api/v1/households/{h1['id']}/income?year=2017", headers=world["finance"])).json()
     assert {x["income_type"]: x["amount"] for x in income["by_type"]} == {"subsidy": "3000.00"}
     assert income["total"] == "3000.00" and income["per_capita"] == "1000.00"
     # the failed voucher goes into a later batch, and only it
-    later = (await client.post("/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]},
-                               headers=world["finance"])).json()
+    later = (
+        await client.post(
+            "/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]}, headers=world["finance"]
+        )
+    ).json()
     assert later["vouchers"] == 1 and later["total"] == "1200.00"
     paid = await fetch("SELECT count(*) AS n FROM payment_line WHERE result = 'paid'")
     assert paid[0]["n"] == 2
@@ -310,8 +402,12 @@ async def test_payment_batch_export_and_reconcile_into_household_income(client, 
 
 async def test_cancelling_a_voucher_reopens_the_claim(client, world):
     claim = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "5", "5")
-    number = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).json()["number"]
-    r = await client.post(f"/api/v1/vouchers/{number}/cancel", json={"reason": "核实面积有误"}, headers=world["finance"])
+    number = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).json()[
+        "number"
+    ]
+    r = await client.post(
+        f"/api/v1/vouchers/{number}/cancel", json={"reason": "核实面积有误"}, headers=world["finance"]
+    )
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     detail = (await client.get(f"/api/v1/subsidy-claims/{claim['id']}", headers=world["finance"])).json()
     assert detail["status"] == "verified" and detail["voucher"] is None
@@ -327,29 +423,48 @@ async def test_town_officers_see_their_towns_claims_only(client, admin, auth, wo
     assert (await client.get(f"/api/v1/subsidy-claims/{claim['id']}", headers=other)).status_code == 403
     assert (await client.get("/api/v1/subsidy-claims", headers=other)).json()["total"] == 0
     assert (await verify(client, world, claim["id"], "5", headers=other)).status_code == 403
-    assert (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["officer"])).status_code == 403
+    assert (
+        await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["officer"])
+    ).status_code == 403
 
 
 async def test_concurrent_approvals_never_pass_the_household_cap(client, world):
     """Four claims of one household, 3000.00 each, approved at once: the cap of 5000.00 holds."""
     finance = world["finance"]
-    scheme = (await client.post("/api/v1/subsidy-schemes", json={
-        "year": 2019, "name": "cap race", "budget": "100000.00", "household_cap": "5000.00",
-        "rates": [{"industry": code, "unit": "mu", "min_quantity": "1", "tiers": [{"up_to": None, "rate": "300.00"}]}
-                  for code in ("crayfish_rice", "soybean", "pinellia", "vegetables")],
-    }, headers=finance)).json()
+    scheme = (
+        await client.post(
+            "/api/v1/subsidy-schemes",
+            json={
+                "year": 2019,
+                "name": "cap race",
+                "budget": "100000.00",
+                "household_cap": "5000.00",
+                "rates": [
+                    {"industry": code, "unit": "mu", "min_quantity": "1", "tiers": [{"up_to": None, "rate": "300.00"}]}
+                    for code in ("crayfish_rice", "soybean", "pinellia", "vegetables")
+                ],
+            },
+            headers=finance,
+        )
+    ).json()
     await client.post(f"/api/v1/subsidy-schemes/{scheme['id']}/publish", headers=finance)
     h = world["households"][0]
     ids = []
     for code in ("crayfish_rice", "soybean", "pinellia", "vegetables"):
-        c = (await client.post("/api/v1/subsidy-claims", json={
-            "scheme_id": scheme["id"], "household_id": h["id"], "industry": code, "declared_quantity": "10"},
-            headers=world["officer"])).json()
+        c = (
+            await client.post(
+                "/api/v1/subsidy-claims",
+                json={"scheme_id": scheme["id"], "household_id": h["id"], "industry": code, "declared_quantity": "10"},
+                headers=world["officer"],
+            )
+        ).json()
         await verify(client, world, c["id"], "10")
         ids.append(c["id"])
     results = await asyncio.gather(*(client.post(f"/api/v1/subsidy-claims/{i}/approve", headers=finance) for i in ids))
     amounts = sorted(r.json()["amount"] for r in results if r.status_code == 201)
     assert amounts == ["2000.00", "3000.00"], [r.text for r in results]
     assert sorted(r.status_code for r in results) == [201, 201, 409, 409]
-    total = await fetch("SELECT sum(amount) AS s FROM voucher WHERE scheme = $1 AND household = $2", scheme["id"], h["id"])
+    total = await fetch(
+        "SELECT sum(amount) AS s FROM voucher WHERE scheme = $1 AND household = $2", scheme["id"], h["id"]
+    )
     assert total[0]["s"] == 5000

@@ -31,8 +31,9 @@ async def test_only_poor_villages_exit_and_years_are_checked(client, admin):
     assert r.status_code == 409
     r = await client.post(f"/api/v1/villages/{vid}/poor-listing", json={"registered_year": 1900}, headers=admin)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "registered_year"
-    r = await client.post("/api/v1/villages", json={"town_id": town, "name": "新村", "is_poor_village": True},
-                          headers=admin)
+    r = await client.post(
+        "/api/v1/villages", json={"town_id": town, "name": "新村", "is_poor_village": True}, headers=admin
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "registered_year"
 
 

@@ -18,13 +18,21 @@ SCREENSHOTS = os.environ.get("CHAINAID_SCREENSHOTS") or tempfile.mkdtemp(prefix=
 
 @pytest.fixture
 async def browser():
-    if not os.path.exists(CHROMIUM):
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - one stat before the browser starts
         raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set CHAINAID_CHROMIUM)")
     async with async_playwright() as p:
         b = await p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             yield b

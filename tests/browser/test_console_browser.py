@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from tests.db import fetch
 from app.demo import load_demo
 from bench.common import server_process
 from tests.browser.conftest import SCREENSHOTS
+from tests.db import fetch
 
 
 async def _signed_in(browser, base: str, token: str):
@@ -62,11 +62,15 @@ async def test_finance_approves_a_claim_and_prints_the_voucher(browser, database
 
 
 async def test_operator_upload_with_a_bad_row_writes_nothing_and_finance_pages_are_refused(
-        browser, database_url, tmp_path):
+    browser, database_url, tmp_path
+):
     tokens = (await load_demo()).tokens
-    link = (await fetch(
-        "SELECT h.registry_no, b.name AS base FROM link l JOIN household h ON h.id = l.household"
-        " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"))[0]
+    link = (
+        await fetch(
+            "SELECT h.registry_no, b.name AS base FROM link l JOIN household h ON h.id = l.household"
+            " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"
+        )
+    )[0]
     csv_file = tmp_path / "收益.csv"
     csv_file.write_text(
         "registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"

@@ -21,9 +21,16 @@ T0 = datetime(2017, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def content(i: int) -> EntryContent:
-    return EntryContent(at=T0 + timedelta(minutes=i), actor_id=1, actor_label="镇干部 1", action="update",
-                        entity="household", entity_id=str(i), before={"status": "notice"},
-                        after={"status": "town_reviewed", "n": i})
+    return EntryContent(
+        at=T0 + timedelta(minutes=i),
+        actor_id=1,
+        actor_label="镇干部 1",
+        action="update",
+        entity="household",
+        entity_id=str(i),
+        before={"status": "notice"},
+        after={"status": "town_reviewed", "n": i},
+    )
 
 
 def chain(n: int) -> list[StoredEntry]:
@@ -96,8 +103,9 @@ def test_the_chain_can_be_checked_in_chunks():
 
 def test_the_hash_does_not_depend_on_the_time_zone_or_key_order():
     c = content(1)
-    shanghai = dataclasses.replace(c, at=c.at.astimezone(timezone(timedelta(hours=8))),
-                                   after=dict(reversed(list(c.after.items()))))
+    shanghai = dataclasses.replace(
+        c, at=c.at.astimezone(timezone(timedelta(hours=8))), after=dict(reversed(list(c.after.items())))
+    )
     assert entry_hash(GENESIS, c) == entry_hash(GENESIS, shanghai)
 
 

@@ -137,7 +137,7 @@ def test_resident_id_birth_date_bounds_with_pinned_today() -> None:
     on_today = "110105" + "20240615" + "001"
     tomorrow = "110105" + "20240616" + "001"
     assert validate_resident_id(on_today + rid_check(on_today), today=TODAY)
-    with pytest.raises(ValueError, match="birth date.*future"):
+    with pytest.raises(ValueError, match=r"birth date.*future"):
         validate_resident_id(tomorrow + rid_check(tomorrow), today=TODAY)
     first_day = "110105" + "19000101" + "001"
     assert validate_resident_id(first_day + rid_check(first_day), today=TODAY)
@@ -332,9 +332,7 @@ def test_every_wrong_credit_code_check_character_is_rejected(value: str) -> None
 
 
 @given(credit_codes(), st.integers(0, 16), st.sampled_from(USCC_CHARS))
-def test_any_single_credit_code_substitution_is_rejected(
-    value: str, position: int, char: str
-) -> None:
+def test_any_single_credit_code_substitution_is_rejected(value: str, position: int, char: str) -> None:
     # 31 is prime and no weight is 0 mod 31, so every single substitution is caught.
     assume(value[position] != char)
     with pytest.raises(ValueError, match="check character"):

@@ -17,12 +17,15 @@ def test_registered_and_returned_households_may_be_linked(status):
     assert link_refusal(status, None, date(2017, 1, 1), 5) is None
 
 
-@pytest.mark.parametrize(("start", "allowed"), [
-    (date(2018, 1, 1), True),  # the exit year itself
-    (date(2023, 1, 1), True),
-    (date(2023, 12, 31), True),  # the last day of the continuation's last year
-    (date(2024, 1, 1), False),  # the first day after it
-])
+@pytest.mark.parametrize(
+    ("start", "allowed"),
+    [
+        (date(2018, 1, 1), True),  # the exit year itself
+        (date(2023, 1, 1), True),
+        (date(2023, 12, 31), True),  # the last day of the continuation's last year
+        (date(2024, 1, 1), False),  # the first day after it
+    ],
+)
 def test_an_exited_household_may_be_linked_through_the_continuation(start, allowed):
     refusal = link_refusal("exited", 2018, start, 5)
     assert (refusal is None) is allowed
@@ -48,8 +51,12 @@ def test_a_household_still_in_identification_is_not_linked(status):
     assert link_refusal(status, None, date(2017, 1, 1), 5) == f"the household is not registered yet ({status})"
 
 
-@given(st.sampled_from([s.value for s in HouseholdStatus]), st.integers(2014, 2030), st.dates(date(2014, 1, 1),
-       date(2040, 12, 31)), st.integers(0, 20))
+@given(
+    st.sampled_from([s.value for s in HouseholdStatus]),
+    st.integers(2014, 2030),
+    st.dates(date(2014, 1, 1), date(2040, 12, 31)),
+    st.integers(0, 20),
+)
 def test_linkable_only_when_on_the_register(status, exited_year, start, years):
     refusal = link_refusal(status, exited_year, start, years)
     if status in ("applied", "surveyed", "reviewed", "notice", "town_reviewed", "removed"):

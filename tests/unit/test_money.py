@@ -28,7 +28,7 @@ def from_fen(n: int) -> Decimal:
 
 
 def test_fen_constant() -> None:
-    assert FEN == D("0.01")
+    assert D("0.01") == FEN
 
 
 @pytest.mark.parametrize(

@@ -57,10 +57,11 @@ def test_a_household_of_no_members_has_no_income_per_head_and_fails():
 
 def test_the_record_shows_the_sum_redone_by_hand():
     t = exit_test(ALL, Decimal("8000.00"), Decimal("1000.00"), 3, Decimal("2952"))
-    assert t.lines[-2] == ("income 8000.00 from the ledger + 1000.00 other net income = 9000.00 over 3 member(s)"
-                           " = 3000.00 per person")
+    assert t.lines[-2] == (
+        "income 8000.00 from the ledger + 1000.00 other net income = 9000.00 over 3 member(s) = 3000.00 per person"
+    )
     assert t.lines[-1] == "above the poverty line 2952.00: met"
-    assert [line.rsplit(": ", 1)[1] for line in t.lines[:len(CHECKLIST)]] == ["met"] * len(CHECKLIST)
+    assert [line.rsplit(": ", 1)[1] for line in t.lines[: len(CHECKLIST)]] == ["met"] * len(CHECKLIST)
 
 
 def test_the_checklist_needs_every_item():

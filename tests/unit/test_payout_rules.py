@@ -24,8 +24,15 @@ LINK = LinkFacts(id=1, enterprise_id=1, household_id=1, kind="share", start_date
 
 
 def payout(**kw) -> PayoutFacts:
-    return PayoutFacts(**{"income_type": "dividend", "period_from": date(2017, 1, 1), "period_to": date(2017, 12, 31),
-                          "paid_on": date(2017, 12, 20), **kw})
+    return PayoutFacts(
+        **{
+            "income_type": "dividend",
+            "period_from": date(2017, 1, 1),
+            "period_to": date(2017, 12, 31),
+            "paid_on": date(2017, 12, 20),
+            **kw,
+        }
+    )
 
 
 def fields(problems: list[tuple[str, str]]) -> list[str]:
@@ -42,7 +49,8 @@ def test_each_link_kind_pays_its_own_income_type(kind, income_type):
     assert payout_problems(payout(income_type=income_type), link, TODAY) == []
     other = next(t for t in INCOME_TYPE_FOR_KIND.values() if t != income_type)
     assert payout_problems(payout(income_type=other), link, TODAY) == [
-        ("income_type", f"a {kind} link pays {income_type}, not {other}")]
+        ("income_type", f"a {kind} link pays {income_type}, not {other}")
+    ]
 
 
 def test_the_period_may_start_the_day_the_link_starts_not_before():
@@ -113,8 +121,9 @@ def test_a_link_outside_the_year_owes_nothing():
 
 def test_the_dividend_rounds_half_up_to_the_fen():
     # 1 × 0.365 × 5 / 365 = 0.005 exactly
-    assert dividend_due(Decimal("1"), Decimal("0.365"), date(2017, 1, 1), date(2017, 1, 5), 2017).expected == \
-        Decimal("0.01")
+    assert dividend_due(Decimal("1"), Decimal("0.365"), date(2017, 1, 1), date(2017, 1, 5), 2017).expected == Decimal(
+        "0.01"
+    )
 
 
 @given(st.dates(date(2010, 1, 1), date(2030, 12, 31)), st.integers(0, 4000), st.integers(2010, 2030))

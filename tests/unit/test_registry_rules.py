@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -30,9 +31,14 @@ NOTICE_START = datetime(2017, 3, 1, 9, 30, tzinfo=UTC)
 
 def request(current: S, target: S, **kw) -> TransitionRequest:
     """A request that passes every check except the one a test sets up."""
-    defaults = dict(now=NOTICE_START + timedelta(days=30), notice_started_at=NOTICE_START, notice_days=7,
-                    open_objections=0, exit_year=2018 if target is S.exited else None,
-                    removal_reason=RemovalReason.other if target is S.removed else None)
+    defaults = dict(
+        now=NOTICE_START + timedelta(days=30),
+        notice_started_at=NOTICE_START,
+        notice_days=7,
+        open_objections=0,
+        exit_year=2018 if target is S.exited else None,
+        removal_reason=RemovalReason.other if target is S.removed else None,
+    )
     return TransitionRequest(current=current, target=target, **{**defaults, **kw})
 
 
@@ -40,19 +46,22 @@ def request(current: S, target: S, **kw) -> TransitionRequest:
 
 
 def test_identification_goes_step_by_step_to_registered():
-    for current, target in zip(IDENTIFICATION, IDENTIFICATION[1:], strict=False):
+    for current, target in itertools.pairwise(IDENTIFICATION):
         assert check_transition(request(current, target)) is None, (current, target)
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (S.applied, S.reviewed),  # skipping the survey
-    (S.surveyed, S.notice),  # skipping the democratic review
-    (S.reviewed, S.registered),  # skipping notice and town review
-    (S.applied, S.registered),
-    (S.registered, S.returned),  # only an exited household returns to poverty
-    (S.exited, S.registered),
-    (S.registered, S.applied),  # no going back
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.applied, S.reviewed),  # skipping the survey
+        (S.surveyed, S.notice),  # skipping the democratic review
+        (S.reviewed, S.registered),  # skipping notice and town review
+        (S.applied, S.registered),
+        (S.registered, S.returned),  # only an exited household returns to poverty
+        (S.exited, S.registered),
+        (S.registered, S.applied),  # no going back
+    ],
+)
 def test_a_step_out_of_order_is_refused_and_lists_what_is_allowed(current, target):
     refusal = check_transition(request(current, target))
     assert refusal is not None
@@ -87,7 +96,7 @@ def test_exit_needs_its_year():
 
 
 def test_on_register_is_registered_exited_returned():
-    assert ON_REGISTER == {S.registered, S.exited, S.returned}
+    assert {S.registered, S.exited, S.returned} == ON_REGISTER
     assert not ON_REGISTER & set(IDENTIFICATION[:-1])
 
 
@@ -166,7 +175,8 @@ def test_incidence_exactly_at_the_threshold_does_not_exit():
 
 def test_incidence_reports_the_numbers():
     assert incidence_refusal(3, 100, Decimal("0.02")) == (
-        "poverty incidence is 3.00% (3 of 100 people), not below 2.00%")
+        "poverty incidence is 3.00% (3 of 100 people), not below 2.00%"
+    )
 
 
 @pytest.mark.parametrize("population", [None, 0])

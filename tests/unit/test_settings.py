@@ -21,11 +21,19 @@ def test_an_empty_variable_takes_the_default():
 
 
 def test_values_are_decoded_from_strings():
-    s = load_settings({
-        "DATABASE_URL": "postgresql://x/y", "CHAINAID_POOL_MIN": "2", "CHAINAID_POOL_MAX": "2",
-        "CHAINAID_NOTICE_DAYS": "90", "CHAINAID_CONTINUATION_YEARS": "0", "CHAINAID_EXIT_INCIDENCE": "1",
-        "CHAINAID_WATCH_MULTIPLE": "10", "CHAINAID_REVISIT_DAYS": "365", "CHAINAID_PGDATA": "data/pg",
-    })
+    s = load_settings(
+        {
+            "DATABASE_URL": "postgresql://x/y",
+            "CHAINAID_POOL_MIN": "2",
+            "CHAINAID_POOL_MAX": "2",
+            "CHAINAID_NOTICE_DAYS": "90",
+            "CHAINAID_CONTINUATION_YEARS": "0",
+            "CHAINAID_EXIT_INCIDENCE": "1",
+            "CHAINAID_WATCH_MULTIPLE": "10",
+            "CHAINAID_REVISIT_DAYS": "365",
+            "CHAINAID_PGDATA": "data/pg",
+        }
+    )
     assert (s.pool_min_size, s.pool_max_size, s.notice_days, s.continuation_years, s.revisit_days) == (2, 2, 90, 0, 365)
     assert (s.exit_incidence, s.watch_multiple) == (Decimal(1), Decimal(10))
     assert s.database_url == "postgresql://x/y"
@@ -37,31 +45,53 @@ def test_other_environment_entries_set_nothing():
     assert load_settings({"notice_days": "1"}).notice_days == 7
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("CHAINAID_POOL_MIN", "0"), ("CHAINAID_POOL_MIN", "101"), ("CHAINAID_POOL_MIN", "many"),
-    ("CHAINAID_NOTICE_DAYS", "0"), ("CHAINAID_NOTICE_DAYS", "91"), ("CHAINAID_NOTICE_DAYS", "7.5"),
-    ("CHAINAID_CONTINUATION_YEARS", "-1"), ("CHAINAID_CONTINUATION_YEARS", "21"),
-    ("CHAINAID_EXIT_INCIDENCE", "0"), ("CHAINAID_EXIT_INCIDENCE", "-0.01"), ("CHAINAID_EXIT_INCIDENCE", "1.01"),
-    ("CHAINAID_EXIT_INCIDENCE", "2%"), ("CHAINAID_EXIT_INCIDENCE", "NaN"), ("CHAINAID_EXIT_INCIDENCE", "Infinity"),
-    ("CHAINAID_WATCH_MULTIPLE", "0.99"), ("CHAINAID_WATCH_MULTIPLE", "10.01"), ("CHAINAID_WATCH_MULTIPLE", "NaN"),
-    ("CHAINAID_REVISIT_DAYS", "0"), ("CHAINAID_REVISIT_DAYS", "366"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHAINAID_POOL_MIN", "0"),
+        ("CHAINAID_POOL_MIN", "101"),
+        ("CHAINAID_POOL_MIN", "many"),
+        ("CHAINAID_NOTICE_DAYS", "0"),
+        ("CHAINAID_NOTICE_DAYS", "91"),
+        ("CHAINAID_NOTICE_DAYS", "7.5"),
+        ("CHAINAID_CONTINUATION_YEARS", "-1"),
+        ("CHAINAID_CONTINUATION_YEARS", "21"),
+        ("CHAINAID_EXIT_INCIDENCE", "0"),
+        ("CHAINAID_EXIT_INCIDENCE", "-0.01"),
+        ("CHAINAID_EXIT_INCIDENCE", "1.01"),
+        ("CHAINAID_EXIT_INCIDENCE", "2%"),
+        ("CHAINAID_EXIT_INCIDENCE", "NaN"),
+        ("CHAINAID_EXIT_INCIDENCE", "Infinity"),
+        ("CHAINAID_WATCH_MULTIPLE", "0.99"),
+        ("CHAINAID_WATCH_MULTIPLE", "10.01"),
+        ("CHAINAID_WATCH_MULTIPLE", "NaN"),
+        ("CHAINAID_REVISIT_DAYS", "0"),
+        ("CHAINAID_REVISIT_DAYS", "366"),
+    ],
+)
 def test_out_of_range_values_stop_the_start_naming_the_variable(name, value):
     with pytest.raises(SystemExit, match=name):
         load_settings({name: value})
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("CHAINAID_POOL_MIN", "1"), ("CHAINAID_POOL_MIN", "100"), ("CHAINAID_NOTICE_DAYS", "1"),
-    ("CHAINAID_CONTINUATION_YEARS", "20"), ("CHAINAID_EXIT_INCIDENCE", "0.0001"), ("CHAINAID_WATCH_MULTIPLE", "1"),
-    ("CHAINAID_REVISIT_DAYS", "1"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHAINAID_POOL_MIN", "1"),
+        ("CHAINAID_POOL_MIN", "100"),
+        ("CHAINAID_NOTICE_DAYS", "1"),
+        ("CHAINAID_CONTINUATION_YEARS", "20"),
+        ("CHAINAID_EXIT_INCIDENCE", "0.0001"),
+        ("CHAINAID_WATCH_MULTIPLE", "1"),
+        ("CHAINAID_REVISIT_DAYS", "1"),
+    ],
+)
 def test_bounds_themselves_are_accepted(name, value):
     load_settings({name: value, "CHAINAID_POOL_MAX": "100"})
 
 
 def test_pool_max_below_min_is_refused_naming_both():
-    with pytest.raises(SystemExit, match="CHAINAID_POOL_MAX .*CHAINAID_POOL_MIN"):
+    with pytest.raises(SystemExit, match=r"CHAINAID_POOL_MAX .*CHAINAID_POOL_MIN"):
         load_settings({"CHAINAID_POOL_MIN": "5", "CHAINAID_POOL_MAX": "4"})
     assert load_settings({"CHAINAID_POOL_MIN": "5", "CHAINAID_POOL_MAX": "5"}).pool_max_size == 5
 

@@ -438,8 +438,7 @@ def test_household_cap_appends_one_line() -> None:
     assert result.lines[:2] == ("first", "→ 3000.00")
     assert len(result.lines) == 3
     assert result.lines[-1] == (
-        "household cap 5000.00, already approved 4000.00, left 1000.00: "
-        "3000.00 capped at what is left → 1000.00"
+        "household cap 5000.00, already approved 4000.00, left 1000.00: 3000.00 capped at what is left → 1000.00"
     )
     within = cap_for_household(claim("500.00"), D("5000"), D("4000"))
     assert within.lines[-1].endswith("500.00 is within it → 500.00")
@@ -462,9 +461,7 @@ def test_household_cap_over_spent_explains_zero_left() -> None:
         (D("5000"), 0.0, TypeError, "already_approved"),
     ],
 )
-def test_household_cap_refuses(
-    household_cap: object, already: object, error: type[Exception], message: str
-) -> None:
+def test_household_cap_refuses(household_cap: object, already: object, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         cap_for_household(claim("3000.00"), household_cap, already)  # type: ignore[arg-type]
 
@@ -593,9 +590,7 @@ def test_matches_reference(rate: Rate, q: Decimal, verified: bool) -> None:
 
 
 @given(rates(), quantities, money, money)
-def test_never_above_the_caps(
-    rate: Rate, q: Decimal, household_cap: Decimal, already: Decimal
-) -> None:
+def test_never_above_the_caps(rate: Rate, q: Decimal, household_cap: Decimal, already: Decimal) -> None:
     calc = calculate(rate, q, verified=True)
     if rate.cap is not None:
         assert calc.amount <= rate.cap
