@@ -185,3 +185,20 @@ async def test_finance_pays_a_batch_through_the_console(web, demo):
     again = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"_csrf_token": csrf},
                            files={"file": ("回单.csv", result.encode(), "text/csv")})
     assert "err=" in again.headers["location"]
+
+
+async def test_codes_show_as_words_in_either_language(web, demo):
+    csrf = await sign_in(web, demo["finance"])
+    queue = await web.get("/console/claims?status=verified")
+    assert "已核实" in queue.text and ">verified<" not in queue.text
+    assert "虾稻" in queue.text  # industry names come from the industry table, in the reader's language
+    claim_id = re_first(r'href="/console/claims/(\d+)"', queue.text)
+    zh = await web.get(f"/console/claims/{claim_id}")
+    assert "起补标准" in zh.text and "threshold" not in zh.text  # the calculation, line by line
+    await web.post("/console/lang", data={"_csrf_token": csrf, "to": "en", "back_to": f"/console/claims/{claim_id}"})
+    en = await web.get(f"/console/claims/{claim_id}")
+    assert "Calculation" in en.text and "threshold" in en.text, en.text
+    assert any(name in en.text for name in ("crayfish-rice", "soybean", "Pinellia", "fruit and vegetables"))
+    assert "计算过程" not in en.text
+    households = await web.get("/console/households")
+    assert households.status_code == 200 and "Households" in households.text
