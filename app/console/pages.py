@@ -75,13 +75,17 @@ class ConsolePages(Controller):
         months = [texts._("month %(month)s", month=m) for m in range(1, 13)]
         page = await render(user, "overview.html", msg=msg, o=figures, year=year)
         industry = page.context["industry"]
+
+        def wan(amount: str) -> str:
+            return texts._("%(amount)s wan", amount=amount)
+
         page.context.update(
-            type_chart=stacked_bars(months, _series(by_type, lambda key: texts.term("income type", key))),
-            industry_chart=stacked_bars(months, _series(by_industry, industry)),
+            type_chart=stacked_bars(months, _series(by_type, lambda key: texts.term("income type", key)), wan=wan),
+            industry_chart=stacked_bars(months, _series(by_industry, industry), wan=wan),
             town_chart=stacked_bars([_short_town(r["town"]) for r in towns], {
                 texts._("approved, unpaid"): [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
                 texts._("paid"): [Decimal(r["paid"]) for r in towns],
-            }, width=1180),
+            }, width=1180, wan=wan),
         )
         return page
 

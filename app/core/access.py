@@ -41,7 +41,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # cross-checks against other departments' records
     "crosscheck.read": frozenset({A, F, T, U}),  # listCrossCheckFlags, listCrossCheckRules
     "crosscheck.resolve": frozenset({A, T}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
-    "crosscheck.manage": frozenset({A}),  # importDepartmentRecords(Csv), saveCrossCheckRule
+    "crosscheck.manage": frozenset({A}),  # importDepartmentRecords, importDepartmentRecordsCsv, saveCrossCheckRule
     # industries, enterprises and their bases
     "industries.read": EVERYONE,  # listIndustries
     "industries.manage": frozenset({A}),  # createIndustry
@@ -63,7 +63,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # subsidy schemes, claims, vouchers, payment batches
     "schemes.read": EVERYONE,  # getSubsidyScheme, listSubsidySchemes
     "schemes.budget.read": frozenset({A, F, U}),  # previewSubsidyScheme; the console's budget page
-    "schemes.manage": frozenset({A, F}),  # createSubsidyScheme, publish, close, replaceSchemeRates
+    "schemes.manage": frozenset({A, F}),  # createSubsidyScheme, publishSubsidyScheme, closeSubsidyScheme, replaceSchemeRates
     "claims.read": frozenset({A, F, T, U}),  # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims
     "claims.file": frozenset({A, T}),  # fileSubsidyClaim
     "claims.verify": frozenset({A, T}),  # verifySubsidyClaim
@@ -82,6 +82,105 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "support.record": frozenset({A, O}),  # recordSupport
     # figures
     "stats.read": EVERYONE,  # getOverview
+}
+
+
+# The API's operations (their OpenAPI operationIds) -> the action each one takes: what a route's
+# ``requires_action`` guard names, and what the authorization test reads its expectations from.
+OPERATIONS: Mapping[str, str] = {
+    "addMember": "households.register",
+    "approveSubsidyClaim": "claims.approve",
+    "approveSubsidyClaims": "claims.approve",
+    "assessHousehold": "monitoring.record",
+    "cancelVoucher": "vouchers.cancel",
+    "closeSubsidyScheme": "schemes.manage",
+    "confirmCrossCheckFlag": "crosscheck.resolve",
+    "countHouseholds": "households.read",
+    "createAccount": "accounts.manage",
+    "createBase": "bases.manage",
+    "createEnterprise": "enterprises.manage",
+    "createHousehold": "households.register",
+    "createIndustry": "industries.manage",
+    "createLink": "links.manage",
+    "createPairing": "pairings.manage",
+    "createPaymentBatch": "payment_batches.create",
+    "createSubsidyScheme": "schemes.manage",
+    "createTown": "places.manage",
+    "createVillage": "places.manage",
+    "dismissCrossCheckFlag": "crosscheck.resolve",
+    "endLink": "links.manage",
+    "endPairing": "pairings.manage",
+    "exitPoorVillage": "places.manage",
+    "exportHouseholds": "households.read",
+    "exportPaymentBatch": "payment_batches.read",
+    "exportPayouts": "payouts.read",
+    "exportSubsidyClaims": "claims.read",
+    "exportSupportRecords": "support.read",
+    "fileSubsidyClaim": "claims.file",
+    "getBase": "bases.read",
+    "getEnterprise": "enterprises.read",
+    "getEnterpriseSummary": "enterprises.summary",
+    "getHousehold": "households.read",
+    "getHouseholdIncome": "households.income.read",
+    "getLink": "links.read",
+    "getMe": "me.read",
+    "getOverview": "stats.read",
+    "getPaymentBatch": "payment_batches.read",
+    "getPayout": "payouts.read",
+    "getSubsidyClaim": "claims.read",
+    "getSubsidyScheme": "schemes.read",
+    "getTown": "places.read",
+    "getVillage": "places.read",
+    "getVoucher": "vouchers.read",
+    "getVoucherBarcode": "vouchers.read",
+    "importDepartmentRecords": "crosscheck.manage",
+    "importDepartmentRecordsCsv": "crosscheck.manage",
+    "importPayoutsCsv": "payouts.import",
+    "listAccounts": "accounts.manage",
+    "listAssessments": "monitoring.read",
+    "listAuditEntries": "audit.read",
+    "listBases": "bases.read",
+    "listCrossCheckFlags": "crosscheck.read",
+    "listCrossCheckRules": "crosscheck.read",
+    "listDividendArrears": "arrears.read",
+    "listEnterprises": "enterprises.read",
+    "listHouseholds": "households.read",
+    "listIndustries": "industries.read",
+    "listLinks": "links.read",
+    "listMonitoring": "monitoring.read",
+    "listPairings": "pairings.read",
+    "listPaymentBatches": "payment_batches.read",
+    "listPayouts": "payouts.read",
+    "listPoorVillage": "places.manage",
+    "listPovertyLines": "poverty_lines.read",
+    "listSubsidyClaims": "claims.read",
+    "listSubsidySchemes": "schemes.read",
+    "listSupportRecords": "support.read",
+    "listTowns": "places.read",
+    "listVillages": "places.read",
+    "memberLeaves": "households.register",
+    "pairingProgrammeReport": "pairings.report",
+    "previewSubsidyScheme": "schemes.budget.read",
+    "printVoucher": "vouchers.read",
+    "publishSubsidyScheme": "schemes.manage",
+    "raiseObjection": "households.objections",
+    "reconcilePaymentBatch": "payment_batches.reconcile",
+    "recordHardship": "monitoring.record",
+    "recordPayout": "payouts.record",
+    "recordPayoutBatch": "payouts.record",
+    "recordRevisit": "monitoring.record",
+    "recordSupport": "support.record",
+    "rejectSubsidyClaim": "claims.reject",
+    "replaceSchemeRates": "schemes.manage",
+    "resolveObjection": "households.objections",
+    "reversePayout": "payouts.record",
+    "revokeAccount": "accounts.manage",
+    "saveCrossCheckRule": "crosscheck.manage",
+    "setPovertyLine": "poverty_lines.manage",
+    "transitionHousehold": "households.transition",
+    "updateVillage": "places.manage",
+    "verifyAuditChain": "audit.read",
+    "verifySubsidyClaim": "claims.verify",
 }
 
 ACTIONS = frozenset(POLICY)

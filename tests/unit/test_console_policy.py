@@ -68,3 +68,13 @@ def test_every_line_of_a_calculation_is_read_in_chinese(calc):
 
 def test_an_unknown_line_is_shown_as_written():
     assert explain(Texts("zh"), "something rules.py says later") == "something rules.py says later"
+
+
+def test_the_table_says_what_the_written_api_policy_says():
+    from tests.api.test_authorization_matrix import POLICY as WRITTEN, ROLES
+
+    from app.core.access import OPERATIONS, roles_for
+
+    assert set(OPERATIONS) == set(WRITTEN)
+    for operation, letters in WRITTEN.items():
+        assert roles_for(OPERATIONS[operation]) == {Role(ROLES[c]) for c in letters}, operation
