@@ -44,7 +44,8 @@ LINES: list[Line] = [
      lambda t, p: t._("q = %(q)s %(unit)s (verified)", **p)),
     (re.compile(rf"q = (?P<q>{_N}) (?P<unit>{_U}) \(declared\)"),
      lambda t, p: t._("q = %(q)s %(unit)s (declared)", **p)),
-    (re.compile(rf"(?P<q>{_N}) (?P<unit>{_U}) is below threshold (?P<min>{_N}) {_U}: nothing is paid → (?P<amount>{_N})"),
+    (re.compile(rf"(?P<q>{_N}) (?P<unit>{_U}) is below threshold (?P<min>{_N}) {_U}: "
+                rf"nothing is paid → (?P<amount>{_N})"),
      lambda t, p: t._("%(q)s %(unit)s is below the threshold of %(min)s %(unit)s: nothing is paid → %(amount)s", **p)),
     (re.compile(rf"threshold (?P<min>{_N}) (?P<unit>{_U}): met"),
      lambda t, p: t._("threshold %(min)s %(unit)s: met", **p)),

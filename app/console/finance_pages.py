@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.console.forms import BatchForm, ClaimSelection, NoFields, RejectForm, read_form, read_upload
+from app.console.forms import BatchForm, ClaimSelection, RejectForm, read_form, read_upload
 from app.console.session import ConsoleUser
 from app.console.web import back, failure, render, require, texts_for
 from app.core.errors import DomainError
@@ -55,10 +55,8 @@ class FinancePages(Controller):
         return await render(user, "claim.html", c=detail, msg=msg, err=err)
 
     @post("/claims/{claim_id:int}/approve")
-    async def approve(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                      claim_id: PathId) -> Redirect:
+    async def approve(self, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:
         require(user, "claims.approve")
-        await read_form(request, NoFields)
         try:
             voucher = await claims.approve_claim(user.principal, claim_id)
         except DomainError as exc:

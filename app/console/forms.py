@@ -45,10 +45,6 @@ class LanguageForm(Form):
     back_to: str = "/console"  # the page the switch was pressed on (no Referer: the console sends none)
 
 
-class NoFields(Form):
-    """A form that is only a button (approve, sign out)."""
-
-
 class RejectForm(Form):
     reason: str = ""
 

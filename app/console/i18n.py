@@ -65,7 +65,7 @@ class Texts:
         value = getattr(code, "value", code)
         if value is None:
             return ""
-        return self._t.pgettext(kind, str(value))
+        return str(self._t.pgettext(kind, str(value)))
 
     def template_globals(self) -> dict[str, Callable[..., Any]]:
         """``gettext`` / ``ngettext`` / ``_`` as ``jinja2.ext.i18n`` calls them with newstyle gettext:
@@ -88,7 +88,7 @@ class Texts:
 
         @pass_context
         def pgettext(context: Context, kind: str, message: str, /, **params: Any) -> str:
-            text = t.pgettext(kind, message)
+            text = str(t.pgettext(kind, message))
             if context.eval_ctx.autoescape:
                 text = Markup(text)
             return text % params

@@ -2,7 +2,9 @@
 
 Pure functions: a template asks ``offers.claim(status)`` (bound to the signed-in role) and
 shows a button for each action in the answer. The services still refuse a wrong step on
-their own; this only keeps the page from offering it.
+their own; this only keeps the page from offering it. An offer is named by its policy
+action, or by the action and the step of it (``households.objections.raise`` is offered
+under the policy's ``households.objections``).
 """
 
 from __future__ import annotations
@@ -44,4 +46,6 @@ def household_actions(role: Role, status: HouseholdStatus) -> frozenset[str]:
 
 def batch_actions(role: Role, pending: int) -> frozenset[str]:
     """A payment batch takes the bank's result while some of its vouchers are still pending."""
-    return frozenset({"payment_batches.reconcile"}) if pending and can(role, "payment_batches.reconcile") else frozenset()
+    if pending and can(role, "payment_batches.reconcile"):
+        return frozenset({"payment_batches.reconcile"})
+    return frozenset()

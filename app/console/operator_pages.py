@@ -85,7 +85,8 @@ class OperatorPages(Controller):
             rows, problems = await payout_rows(content, enterprise_id)
             result = await ingest.ingest(user.principal, rows, problems, partial=False, source="csv")
         except binascii.Error:
-            return back("/console/payouts/upload", err=texts._("The checked file did not come back intact; check it again."))
+            return back("/console/payouts/upload",
+                        err=texts._("The checked file did not come back intact; check it again."))
         except (DomainError, ValueError) as exc:
             return back("/console/payouts/upload", err=failure(texts, exc))
         return back("/console/payouts/upload", msg=texts._(

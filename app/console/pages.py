@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 
 from app.console import session
 from app.console.charts import stacked_bars
-from app.console.forms import LanguageForm, NoFields, SignInForm, read_form
+from app.console.forms import LanguageForm, SignInForm, read_form
 from app.console.i18n import N_, Texts, lang_of
 from app.console.session import ConsoleUser
 from app.console.web import back, render, require, template
@@ -49,8 +49,7 @@ class ConsolePages(Controller):
         return redirect
 
     @post("/sign-out")
-    async def sign_out(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
-        await read_form(request, NoFields)
+    async def sign_out(self, user: NamedDependency[ConsoleUser]) -> Redirect:
         await session.sign_out(user)
         redirect = Redirect("/console/sign-in", status_code=303)
         redirect.cookies.append(_cookie(session.COOKIE, "", max_age=0))

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from app.core.principal import Role
 
-A, F, T, O, U = Role.admin, Role.finance, Role.town_officer, Role.operator, Role.auditor
+ADMIN, FINANCE, OFFICER, OPERATOR, AUDITOR = Role.admin, Role.finance, Role.town_officer, Role.operator, Role.auditor
 EVERYONE = frozenset(Role)
 
 # action -> the roles that may take it. Read it as a table: one line per action, the API
@@ -23,63 +23,66 @@ EVERYONE = frozenset(Role)
 POLICY: Mapping[str, frozenset[Role]] = {
     # accounts and the signed-in caller
     "me.read": EVERYONE,  # getMe
-    "accounts.manage": frozenset({A}),  # createAccount, listAccounts, revokeAccount
+    "accounts.manage": frozenset({ADMIN}),  # createAccount, listAccounts, revokeAccount
     # audit trail
-    "audit.read": frozenset({A, U}),  # listAuditEntries, verifyAuditChain
+    "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain
     # towns and villages
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
-    "places.manage": frozenset({A}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
+    "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
     # the register of poor households
     "households.read": EVERYONE,  # getHousehold, listHouseholds, countHouseholds, exportHouseholds
-    "households.register": frozenset({A, T}),  # createHousehold, addMember, memberLeaves
-    "households.transition": frozenset({A, T}),  # transitionHousehold
-    "households.objections": frozenset({A, T}),  # raiseObjection, resolveObjection
-    "households.income.read": frozenset({A, F, T, U}),  # getHouseholdIncome
+    "households.register": frozenset({ADMIN, OFFICER}),  # createHousehold, addMember, memberLeaves
+    "households.transition": frozenset({ADMIN, OFFICER}),  # transitionHousehold
+    "households.objections": frozenset({ADMIN, OFFICER}),  # raiseObjection, resolveObjection
+    "households.income.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getHouseholdIncome
     # return-to-poverty monitoring
-    "monitoring.read": frozenset({A, F, T, U}),  # listMonitoring, listAssessments
-    "monitoring.record": frozenset({A, T}),  # assessHousehold, recordHardship, recordRevisit
+    "monitoring.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoring, listAssessments
+    "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
     # cross-checks against other departments' records
-    "crosscheck.read": frozenset({A, F, T, U}),  # listCrossCheckFlags, listCrossCheckRules
-    "crosscheck.resolve": frozenset({A, T}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
-    "crosscheck.manage": frozenset({A}),  # importDepartmentRecords, importDepartmentRecordsCsv, saveCrossCheckRule
+    "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
+    "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
+    "crosscheck.manage": frozenset({ADMIN}),  # importDepartmentRecords, importDepartmentRecordsCsv, saveCrossCheckRule
     # industries, enterprises and their bases
     "industries.read": EVERYONE,  # listIndustries
-    "industries.manage": frozenset({A}),  # createIndustry
+    "industries.manage": frozenset({ADMIN}),  # createIndustry
     "enterprises.read": EVERYONE,  # getEnterprise, listEnterprises
-    "enterprises.manage": frozenset({A}),  # createEnterprise
-    "enterprises.summary": frozenset({A, F, O, U}),  # getEnterpriseSummary
+    "enterprises.manage": frozenset({ADMIN}),  # createEnterprise
+    "enterprises.summary": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getEnterpriseSummary
     "bases.read": EVERYONE,  # getBase, listBases
-    "bases.manage": frozenset({A, O}),  # createBase
+    "bases.manage": frozenset({ADMIN, OPERATOR}),  # createBase
     # links between an enterprise's base and a household
     "links.read": EVERYONE,  # getLink, listLinks
-    "links.manage": frozenset({A, O}),  # createLink, endLink
+    "links.manage": frozenset({ADMIN, OPERATOR}),  # createLink, endLink
     # payouts to households
-    "payouts.read": frozenset({A, F, O, U}),  # getPayout, listPayouts, exportPayouts
-    "payouts.record": frozenset({A, O}),  # recordPayout, recordPayoutBatch, reversePayout
-    "payouts.import": frozenset({A, O}),  # importPayoutsCsv
+    "payouts.read": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getPayout, listPayouts, exportPayouts
+    "payouts.record": frozenset({ADMIN, OPERATOR}),  # recordPayout, recordPayoutBatch, reversePayout
+    "payouts.import": frozenset({ADMIN, OPERATOR}),  # importPayoutsCsv
     "arrears.read": EVERYONE,  # listDividendArrears
     "poverty_lines.read": EVERYONE,  # listPovertyLines
-    "poverty_lines.manage": frozenset({A}),  # setPovertyLine
+    "poverty_lines.manage": frozenset({ADMIN}),  # setPovertyLine
     # subsidy schemes, claims, vouchers, payment batches
     "schemes.read": EVERYONE,  # getSubsidyScheme, listSubsidySchemes
-    "schemes.budget.read": frozenset({A, F, U}),  # previewSubsidyScheme; the console's budget page
-    "schemes.manage": frozenset({A, F}),  # createSubsidyScheme, publishSubsidyScheme, closeSubsidyScheme, replaceSchemeRates
-    "claims.read": frozenset({A, F, T, U}),  # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims
-    "claims.file": frozenset({A, T}),  # fileSubsidyClaim
-    "claims.verify": frozenset({A, T}),  # verifySubsidyClaim
-    "claims.approve": frozenset({A, F}),  # approveSubsidyClaim, approveSubsidyClaims
-    "claims.reject": frozenset({A, F}),  # rejectSubsidyClaim
-    "vouchers.read": frozenset({A, F, T, U}),  # getVoucher, getVoucherBarcode, printVoucher
-    "vouchers.cancel": frozenset({F}),  # cancelVoucher
-    "payment_batches.read": frozenset({A, F, U}),  # getPaymentBatch, listPaymentBatches, exportPaymentBatch
-    "payment_batches.create": frozenset({F}),  # createPaymentBatch
-    "payment_batches.reconcile": frozenset({F}),  # reconcilePaymentBatch
+    "schemes.budget.read": frozenset({ADMIN, FINANCE, AUDITOR}),  # previewSubsidyScheme; the console's budget page
+    # createSubsidyScheme, publishSubsidyScheme, closeSubsidyScheme, replaceSchemeRates
+    "schemes.manage": frozenset({ADMIN, FINANCE}),
+    # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims
+    "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
+    "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
+    "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
+    "claims.approve": frozenset({ADMIN, FINANCE}),  # approveSubsidyClaim, approveSubsidyClaims
+    "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
+    "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
+    "vouchers.cancel": frozenset({FINANCE}),  # cancelVoucher
+    # getPaymentBatch, listPaymentBatches, exportPaymentBatch
+    "payment_batches.read": frozenset({ADMIN, FINANCE, AUDITOR}),
+    "payment_batches.create": frozenset({FINANCE}),  # createPaymentBatch
+    "payment_batches.reconcile": frozenset({FINANCE}),  # reconcilePaymentBatch
     # enterprises helping villages (千企帮千村)
     "pairings.read": EVERYONE,  # listPairings
-    "pairings.manage": frozenset({A}),  # createPairing, endPairing
-    "pairings.report": frozenset({A, F, T, U}),  # pairingProgrammeReport
+    "pairings.manage": frozenset({ADMIN}),  # createPairing, endPairing
+    "pairings.report": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # pairingProgrammeReport
     "support.read": EVERYONE,  # listSupportRecords, exportSupportRecords
-    "support.record": frozenset({A, O}),  # recordSupport
+    "support.record": frozenset({ADMIN, OPERATOR}),  # recordSupport
     # figures
     "stats.read": EVERYONE,  # getOverview
 }

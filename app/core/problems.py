@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from http import HTTPStatus
-from collections.abc import Callable
 from typing import Any, Protocol
 
 import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
 
@@ -95,7 +95,7 @@ def _problem_answer(request: Request, status: int, detail: str, extra: dict[str,
     return problem(status, detail, extra)
 
 
-def exception_handlers(answer: Answer) -> dict[type[Exception], Callable[[Request, Any], Response]]:
+def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
     """The mapping of every failure to (status, detail, extra), written through ``answer``.
     The API uses it with problem+json (``EXCEPTION_HANDLERS``); the console router with its error page."""
 

@@ -9,11 +9,13 @@ import pytest
 from app.console.explanation import explain
 from app.console.i18n import Texts
 from app.console.offers import claim_actions, household_actions
-from app.core.access import POLICY, UnknownAction, actions_of, can
+from app.core.access import OPERATIONS, POLICY, UnknownAction, actions_of, can, roles_for
 from app.core.principal import Role
 from app.registry.rules import HouseholdStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household
 from app.subsidies.schemas import ClaimStatus
+from tests.api.test_authorization_matrix import POLICY as WRITTEN
+from tests.api.test_authorization_matrix import ROLES
 
 
 def test_the_table_reads_both_ways():
@@ -71,10 +73,6 @@ def test_an_unknown_line_is_shown_as_written():
 
 
 def test_the_table_says_what_the_written_api_policy_says():
-    from tests.api.test_authorization_matrix import POLICY as WRITTEN, ROLES
-
-    from app.core.access import OPERATIONS, roles_for
-
     assert set(OPERATIONS) == set(WRITTEN)
     for operation, letters in WRITTEN.items():
         assert roles_for(OPERATIONS[operation]) == {Role(ROLES[c]) for c in letters}, operation
