@@ -87,3 +87,32 @@ def explain(texts: Texts, line: str) -> str:
 
 def explain_all(texts: Texts, lines: list[str] | tuple[str, ...]) -> list[str]:
     return [explain(texts, line) for line in lines]
+
+
+# The return-to-poverty watch describes each entry in one English line (app/monitoring/service.py);
+# read the same way, until monitoring hands over a message id with its parameters.
+_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+WATCH_LINES: list[Line] = [
+    (re.compile(rf"(?P<year>[0-9]{{4}}) per-capita income (?P<income>{_N}) is under (?P<multiple>{_N})"
+                rf" × the poverty line (?P<line>{_N})"),
+     lambda t, p: t._("%(year)s per-capita income %(income)s is under %(multiple)s × the poverty line %(line)s",
+                      **p)),
+    (re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY}): (?P<note>.*)", re.S),
+     lambda t, p: t._("%(kind)s on %(day)s: %(note)s", **{**p, "kind": t.term("hardship kind", p["kind"])})),
+    (re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY})"),
+     lambda t, p: t._("%(kind)s on %(day)s", **{**p, "kind": t.term("hardship kind", p["kind"])})),
+    (re.compile(rf"(?P<kind>[a-z_]+) link with (?P<enterprise>.+) ended on (?P<day>{_DAY})", re.S),
+     lambda t, p: t._("%(kind)s link with %(enterprise)s ended on %(day)s",
+                      **{**p, "kind": t.term("link kind", p["kind"])})),
+]
+
+
+def watch_detail(texts: Texts, detail: str | None) -> str:
+    """A return-to-poverty watch entry's detail in the reader's language."""
+    if not detail:
+        return ""
+    for pattern, render in WATCH_LINES:
+        match = pattern.fullmatch(detail)
+        if match:
+            return render(texts, {k: v for k, v in match.groupdict().items() if v is not None})
+    return detail

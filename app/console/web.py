@@ -12,7 +12,7 @@ from litestar import Request, Response
 from litestar.response import Redirect, Template
 
 from app.console import offers, session
-from app.console.explanation import explain_all
+from app.console.explanation import explain_all, watch_detail
 from app.console.i18n import DEFAULT, Texts
 from app.console.session import ConsoleUser
 from app.core.access import can
@@ -89,6 +89,7 @@ def template(user: ConsoleUser | None, name: str, *, status_code: int = 200, lan
         template_name=f"console/{name}", status_code=status_code,
         context={"user": user, "lang": texts.lang, "money": money, "day": day,
                  "explain": lambda lines: explain_all(texts, lines),
+                 "watch_detail": lambda detail: watch_detail(texts, detail),
                  # an operator's forms act for the operator's own enterprise; others have none to act for
                  "for_enterprise": bool(user and user.principal.enterprise_id is not None),
                  **texts.template_globals(), **_bound(user), **context},

@@ -76,3 +76,13 @@ def test_the_table_says_what_the_written_api_policy_says():
     assert set(OPERATIONS) == set(WRITTEN)
     for operation, letters in WRITTEN.items():
         assert roles_for(OPERATIONS[operation]) == {Role(ROLES[c]) for c in letters}, operation
+
+
+def test_watch_details_are_read_in_chinese():
+    from app.console.explanation import watch_detail
+
+    zh = Texts("zh")
+    assert watch_detail(zh, "2019 per-capita income 4425.63 is under 1.5 × the poverty line 3750.00") == (
+        "2019 年人均纯收入 4425.63，低于贫困线 3750.00 的 1.5 倍")
+    assert watch_detail(zh, "illness on 2019-03-01: 住院") == "2019-03-01 发生疾病：住院"
+    assert watch_detail(zh, "wage link with 某公司 ended on 2019-05-01") == "与某公司的务工就业联结已于 2019-05-01 终止"
