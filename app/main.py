@@ -15,12 +15,8 @@ from litestar.template.config import TemplateConfig
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
 from app.accounts.authentication import auth_middleware
-from app.console.audit_pages import AuditPages
-from app.console.finance_pages import FinancePages
-from app.console.operator_pages import OperatorPages
-from app.console.pages import ConsolePages
-from app.console.town_pages import TownPages
-from app.console.web import CONSOLE_EXCEPTION_HANDLERS
+from app.console.i18n import install as install_console_i18n
+from app.console.router import CONSOLE_CSRF, console_router
 from app.crosscheck.controllers import CrossCheckController
 from app.crosscheck.service import household_flags
 from app.core.database import close_pool, open_pool
@@ -90,11 +86,7 @@ ROUTES = [
     MonitoringController,
     StatsController,
     ExportController,
-    ConsolePages,
-    FinancePages,
-    TownPages,
-    OperatorPages,
-    AuditPages,
+    console_router,
 ]
 
 
@@ -113,7 +105,8 @@ def create_app() -> Litestar:
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
         middleware=[auth_middleware],
-        exception_handlers={**EXCEPTION_HANDLERS, **CONSOLE_EXCEPTION_HANDLERS},
+        exception_handlers=EXCEPTION_HANDLERS,
+        csrf_config=CONSOLE_CSRF,
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(
@@ -127,7 +120,8 @@ def create_app() -> Litestar:
             ),
             security=[{"bearer": []}],
         ),
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine,
+                                       engine_callback=lambda engine: install_console_i18n(engine.engine)),
         logging_config=None,
     )
     document_problems(app)

@@ -6,44 +6,43 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from app.audit import service as audit_service
-from app.core.principal import Role
 from app.console.session import ConsoleUser
-from app.console.web import console_headers, provide_user, render, require
+from app.console.web import render, require
+from app.core.pagination import PageParams
+from app.core.validation import QueryId
 from app.crosscheck import service as crosscheck
 from app.monitoring import service as monitoring
-from app.core.pagination import PageParams
 from app.payouts import reports
-from app.core.validation import QueryId
 
 
 class AuditPages(Controller):
-    path = "/console"
-    include_in_schema = False
-    after_request = console_headers
-    dependencies = {"user": Provide(provide_user)}
+    path = "/"
 
     @get("/audit")
-    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None, actor_id: QueryId = None,
-                    page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1, check: FromQuery[bool] = False) -> Template:
-        require(user, Role.auditor, Role.admin)
-        entries = await audit_service.list_entries(PageParams(limit=50, offset=(max(page, 1) - 1) * 50),
+    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None,
+                    actor_id: QueryId = None, page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+                    check: FromQuery[bool] = False) -> Template:
+        require(user, "audit.read")
+        entries = await audit_service.list_entries(PageParams(limit=50, offset=(page - 1) * 50),
                                                    entity=entity or None, actor_id=actor_id)
         chain = await audit_service.verify_chain() if check else None
-        return render(user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "",
-                      page=max(page, 1), chain=chain)
+        return await render(user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "",
+                            page=page, chain=chain)
 
     @get("/anomalies")
-    async def anomalies(self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None) -> Template:
-        require(user, Role.auditor, Role.admin)
+    async def anomalies(self, user: NamedDependency[ConsoleUser],
+                        year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None) -> Template:
+        require(user, "audit.read")
         year = year or date.today().year
         watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year,
                                             open_only=True)
         arrears = await reports.dividend_arrears(user.principal, year, PageParams(limit=100, offset=0))
         flags = await crosscheck.list_flags(user.principal, PageParams(limit=100, offset=0), status="open",
                                             town_id=None)
-        return render(user, "anomalies.html", year=year, watch=watch, arrears=arrears, flags=flags)
+        return await render(user, "anomalies.html", year=year, watch=watch, arrears=arrears, flags=flags)
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 
@@ -9,8 +10,9 @@ PALETTE = ["#2f6f9f", "#d98b2b", "#5a9e4b", "#b8483b", "#7b5aa6", "#3a9a96"]
 
 
 def stacked_bars(categories: list[str], series: dict[str, list[Decimal]], *, width: int = 560,
-                 height: int = 240) -> str:
-    """Stacked vertical bars: one bar per category, one colour per series, with a legend."""
+                 height: int = 240, wan: Callable[[str], str] = lambda amount: f"{amount}万") -> str:
+    """Stacked vertical bars: one bar per category, one colour per series, with a legend.
+    ``wan`` writes an amount in ten-thousands (万) for the scale, in the reader's language."""
     top = max((sum(values[i] for values in series.values()) for i in range(len(categories))), default=Decimal(0))
     top = top or Decimal(1)
     left, bottom, legend_h = 60, 30, 18 * ((len(series) + 2) // 3)
@@ -25,7 +27,7 @@ def stacked_bars(categories: list[str], series: dict[str, list[Decimal]], *, wid
         y = 10 + plot_h * k / 4
         value = top * (4 - k) / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{_short(value)}</text>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(_short(value, wan))}</text>')
     for i, category in enumerate(categories):
         x = left + step * i + (step - bar_w) / 2
         y = 10 + plot_h
@@ -46,7 +48,7 @@ def stacked_bars(categories: list[str], series: dict[str, list[Decimal]], *, wid
     return "".join(parts)
 
 
-def _short(value: Decimal) -> str:
+def _short(value: Decimal, wan: Callable[[str], str]) -> str:
     if value >= 10_000:
-        return f"{value / 10_000:,.1f}万"
+        return wan(f"{value / 10_000:,.1f}")
     return f"{value:,.0f}"

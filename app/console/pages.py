@@ -2,97 +2,103 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.console import session
 from app.console.charts import stacked_bars
+from app.console.forms import LanguageForm, SignInForm, read_form
+from app.console.i18n import N_, Texts, lang_of
 from app.console.session import ConsoleUser
-from app.console.web import back, console_headers, form_of, provide_user, render
+from app.console.web import back, render, require, template
 from app.stats import service as stats
 
-SIGN_IN_CSRF = "chainaid_sign_in"
+# what the sign-in page says after a failed attempt (the query carries the key, never the text)
+SIGN_IN_ERRORS = {
+    "expired": N_("The sign-in form expired; try again."),
+    "invalid": N_("The token is invalid or revoked."),
+}
 
 
 class ConsolePages(Controller):
-    path = "/console"
-    include_in_schema = False
-    after_request = console_headers
-    dependencies = {"user": Provide(provide_user)}
+    path = "/"
 
-    @get("/sign-in", dependencies={})
-    async def sign_in_form(self, request: Request, lang: FromQuery[str] = "zh", err: FromQuery[str | None] = None) -> Template:
-        # double-submit: the form carries the same random value as a short-lived cookie
-        token = secrets.token_urlsafe(24)
-        page = render(None, "sign_in.html", lang="en" if lang == "en" else "zh", csrf=token, err=err)
-        page.cookies.append(_cookie(SIGN_IN_CSRF, token, max_age=1800))
-        return page
+    @get("/sign-in")
+    async def sign_in_form(self, lang: FromQuery[str] = "zh", err: FromQuery[str | None] = None) -> Template:
+        lang = lang_of(lang)
+        message = SIGN_IN_ERRORS.get(err or "")
+        return template(None, "sign_in.html", lang=lang, err=Texts(lang)._(message) if message else None)
 
-    @post("/sign-in", dependencies={})
-    async def sign_in(self, request: Request) -> Redirect:
-        form = await request.form()
-        if not session.same_secret(request.cookies.get(SIGN_IN_CSRF), form.get("csrf")):
-            return back("/console/sign-in", err="the sign-in form expired; try again")
-        signed = await session.sign_in(form.get("token", ""), "en" if form.get("lang") == "en" else "zh")
+    @post("/sign-in")
+    async def sign_in(self, request: Request[Any, Any, Any]) -> Redirect:
+        form = await read_form(request, SignInForm)
+        signed = await session.sign_in(form.token, form.lang)
         if signed is None:
-            return back("/console/sign-in", err="令牌无效或已注销 / invalid or revoked token")
+            return back("/console/sign-in", err="invalid", lang=form.lang)
         cookie, _ = signed
         redirect = Redirect("/console", status_code=303)
         redirect.cookies.append(_cookie(session.COOKIE, cookie, max_age=session.HOURS * 3600))
         return redirect
 
     @post("/sign-out")
-    async def sign_out(self, request: Request, user: NamedDependency[ConsoleUser]) -> Redirect:
-        await form_of(request, user)
+    async def sign_out(self, user: NamedDependency[ConsoleUser]) -> Redirect:
         await session.sign_out(user)
         redirect = Redirect("/console/sign-in", status_code=303)
         redirect.cookies.append(_cookie(session.COOKIE, "", max_age=0))
         return redirect
 
     @post("/lang")
-    async def language(self, request: Request, user: NamedDependency[ConsoleUser]) -> Redirect:
-        form = await form_of(request, user)
-        await session.set_lang(user, "en" if form.get("to") == "en" else "zh")
-        return Redirect(_same_site_path(request.headers.get("referer")), status_code=303)
+    async def language(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
+        form = await read_form(request, LanguageForm)
+        await session.set_lang(user, form.to)
+        return Redirect(_same_site_path(form.back_to), status_code=303)
 
     @get("/")
-    async def overview(self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None, msg: FromQuery[str | None] = None) -> Template:
+    async def overview(self, user: NamedDependency[ConsoleUser],
+                       year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None,
+                       msg: FromQuery[str | None] = None) -> Template:
+        require(user, "stats.read")
+        texts = Texts(user.lang)
         figures = await stats.overview(date.today())
-        year = year if year and 1978 <= year <= 2100 else await stats.latest_payout_year()
+        year = year or await stats.latest_payout_year()
         by_type, by_industry = await stats.monthly_payouts(year)
         towns = await stats.subsidies_by_town()
-        months = [f"{m}月" for m in range(1, 13)]
-        return render(
-            user, "overview.html", msg=msg, o=figures, year=year,
-            type_chart=stacked_bars(months, _series(by_type)),
-            industry_chart=stacked_bars(months, _series(by_industry)),
+        months = [texts._("month %(month)s", month=m) for m in range(1, 13)]
+        page = await render(user, "overview.html", msg=msg, o=figures, year=year)
+        industry = page.context["industry"]
+
+        def wan(amount: str) -> str:
+            return texts._("%(amount)s wan", amount=amount)
+
+        page.context.update(
+            type_chart=stacked_bars(months, _series(by_type, lambda key: texts.term("income type", key)), wan=wan),
+            industry_chart=stacked_bars(months, _series(by_industry, industry), wan=wan),
             town_chart=stacked_bars([_short_town(r["town"]) for r in towns], {
-                "已审批未支付 approved, unpaid": [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
-                "已支付 paid": [Decimal(r["paid"]) for r in towns],
-            }, width=1180),
+                texts._("approved, unpaid"): [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
+                texts._("paid"): [Decimal(r["paid"]) for r in towns],
+            }, width=1180, wan=wan),
         )
+        return page
 
 
-def _series(rows) -> dict[str, list[Decimal]]:
+def _series(rows: list[Any], label: Any) -> dict[str, list[Decimal]]:
     series: dict[str, list[Decimal]] = {}
     for r in rows:
-        series.setdefault(r["key"], [Decimal(0)] * 12)[r["month"] - 1] = Decimal(r["amount"])
+        series.setdefault(label(r["key"]), [Decimal(0)] * 12)[r["month"] - 1] = Decimal(r["amount"])
     return series
 
 
-def _same_site_path(referer: str | None) -> str:
+def _same_site_path(back_to: str) -> str:
     """Back to the console page the switch was pressed on; never to another site."""
-    from urllib.parse import urlsplit
-
-    path = urlsplit(referer or "").path
+    path = urlsplit(back_to).path
     return path if path.startswith("/console") and "//" not in path else "/console"
 
 

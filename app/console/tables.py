@@ -9,7 +9,6 @@ class ConsoleSession(Table, tablename="console_session"):
 
     id_hash = Varchar(length=64, null=False, unique=True)
     account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
-    csrf = Varchar(length=64, null=False)  # the token every form of this session must send back
     lang = Varchar(length=5, null=False, default="zh")
     created_at = Timestamptz(null=False)
     expires_at = Timestamptz(null=False)

@@ -1,7 +1,8 @@
-"""What every console page shares: who is signed in, the role check, forms with CSRF, rendering."""
+"""What every console page shares: who is signed in, the policy check, rendering, messages, error pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,43 +11,50 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
-from app.core.principal import Role
-from app.console import session
-from app.console.i18n import translator
+from app.console import offers, session
+from app.console.explanation import explain_all, watch_detail
+from app.console.i18n import DEFAULT, Texts
 from app.console.session import ConsoleUser
+from app.core.access import can
+from app.core.errors import DomainError
 from app.core.money import format_yuan
+from app.industries import service as industries
+
+STATE_KEY = "console_user"
+
+# pages carry ID numbers and bank cards: keep them out of shared office browsers' caches and frames
+CONSOLE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 class NotSignedIn(Exception):
     """No valid console session: the page sends the browser to sign in."""
 
 
-class Refused(Exception):
-    """The signed-in role may not open this page (the same rule as the API's guards)."""
+class NotAllowed(Exception):
+    """The signed-in role may not take this action (the policy in app/core/access.py)."""
 
 
-class BadForm(Exception):
-    """A form without the session's CSRF token."""
-
-
-async def provide_user(request: Request) -> ConsoleUser:
+async def provide_user(request: Request[Any, Any, Any]) -> ConsoleUser:
     user = await session.user_for(request.cookies.get(session.COOKIE))
     if user is None:
         raise NotSignedIn
+    request.state[STATE_KEY] = user  # the error pages answer in the user's language
     return user
 
 
-def require(user: ConsoleUser, *roles: Role) -> None:
-    if user.principal.role not in roles:
-        raise Refused
+def require(user: ConsoleUser, action: str) -> None:
+    if not can(user.principal.role, action):
+        raise NotAllowed(action)
 
 
-async def form_of(request: Request, user: ConsoleUser) -> dict[str, Any]:
-    """The posted form, after checking its CSRF token against the session's."""
-    form = await request.form()
-    if not session.csrf_ok(user, form.get("csrf")):
-        raise BadForm
-    return form
+def texts_for(user: ConsoleUser | None) -> Texts:
+    return Texts(user.lang if user else DEFAULT)
 
 
 def money(value: Decimal | None) -> str:
@@ -59,24 +67,65 @@ def day(value: date | datetime | None) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
-def render(user: ConsoleUser | None, template: str, status_code: int = 200, lang: str | None = None,
-           **context: Any) -> Template:
-    lang = lang or (user.lang if user else "zh")
+def _bound(user: ConsoleUser | None) -> dict[str, Callable[..., Any]]:
+    """The policy and the offers for the signed-in role, as the templates call them."""
+    role = user.principal.role if user else None
+
+    def may(action: str) -> bool:
+        return role is not None and can(role, action)
+
+    return {
+        "can": may,
+        "claim_actions": lambda status: offers.claim_actions(role, status) if role else frozenset(),
+        "household_actions": lambda status: offers.household_actions(role, status) if role else frozenset(),
+        "batch_actions": lambda pending: offers.batch_actions(role, pending) if role else frozenset(),
+    }
+
+
+def template(user: ConsoleUser | None, name: str, *, status_code: int = 200, lang: str | None = None,
+             **context: Any) -> Template:
+    texts = Texts(lang or (user.lang if user else DEFAULT))
     return Template(
-        template_name=f"console/{template}", status_code=status_code,
-        context={"user": user, "t": translator(lang), "lang": lang, "money": money, "day": day,
-                 "role": user.principal.role.value if user else None, **context},
+        template_name=f"console/{name}", status_code=status_code,
+        context={"user": user, "lang": texts.lang, "money": money, "day": day,
+                 "explain": lambda lines: explain_all(texts, lines),
+                 "watch_detail": lambda detail: watch_detail(texts, detail),
+                 # an operator's forms act for the operator's own enterprise; others have none to act for
+                 "for_enterprise": bool(user and user.principal.enterprise_id is not None),
+                 **texts.template_globals(), **_bound(user), **context},
     )
 
 
-def failure(exc: Exception) -> str:
-    """What a refused action tells the person: the service's reason, and each bad line of a file."""
+async def render(user: ConsoleUser, name: str, **context: Any) -> Template:
+    """A console page; industries are named from the ``industry`` table in the user's language."""
+    known = await industries.list_industries()
+    names = {i.code: (i.name_en if user.lang == "en" else i.name_zh) for i in known}
+    by_zh = {i.name_zh: names[i.code] for i in known}  # the overview's chart is keyed by the Chinese name
+
+    def industry(code: str | None) -> str:
+        if code is None:
+            return ""
+        return names.get(code) or by_zh.get(code) or code
+
+    return template(user, name, industry=industry, industries=sorted(names.items()), **context)
+
+
+def failure(texts: Texts, exc: Exception) -> str:
+    """What a refused action tells the person: the service's reason, and each bad line of a file.
+    Reasons the catalogue knows are translated; a reason carrying data reads as the service wrote it."""
     detail = getattr(exc, "detail", None) or str(exc)
+    detail = texts._(detail) if isinstance(detail, str) else str(detail)
     extra = getattr(exc, "extra", None)
     if isinstance(extra, dict) and extra.get("errors"):
-        detail += ": " + "; ".join(
-            f"line {e.get('line') or e.get('index')}: {e.get('message')}" for e in extra["errors"])
+        detail += ": " + "; ".join(_one_error(texts, e) for e in extra["errors"] if isinstance(e, dict))
     return detail
+
+
+def _one_error(texts: Texts, error: dict[str, Any]) -> str:
+    line = error.get("line") or error.get("index")
+    if line is not None:
+        return texts._("line %(line)s: %(message)s", line=line, message=error.get("message"))
+    return texts._("%(field)s: %(message)s", field=error.get("field"), message=error.get("message"))
 
 
 def back(path: str, **params: Any) -> Redirect:
@@ -85,37 +134,45 @@ def back(path: str, **params: Any) -> Redirect:
     return Redirect(path + (f"?{query}" if query else ""), status_code=303)
 
 
-def refused_page(request: Request, _: Exception) -> Response:
-    return render(None, "refused.html", status_code=403)  # type: ignore[return-value]
+# ---- error pages: the console router's exception handlers (sync, as Litestar calls them) ----
+
+def _user_of(request: Request[Any, Any, Any]) -> ConsoleUser | None:
+    user = request.state.get(STATE_KEY)
+    return user if isinstance(user, ConsoleUser) else None
 
 
-def sign_in_redirect(request: Request, _: Exception) -> Response:
-    return Redirect("/console/sign-in", status_code=303)
-
-
-def bad_form_page(request: Request, _: Exception) -> Response:
-    return Response("the form is stale or forged (CSRF check failed); reload the page", status_code=403,
-                    media_type="text/plain; charset=utf-8")
-
-
-CONSOLE_HEADERS = {
-    # pages carry ID numbers and bank cards: keep them out of shared office browsers' caches and frames
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
-
-
-async def console_headers(response: Response) -> Response:
+def _with_headers(response: Response[Any]) -> Response[Any]:
     response.headers.update(CONSOLE_HEADERS)
     return response
 
 
-def error_page(status: int, detail: str) -> Response:
+def error_page(request: Request[Any, Any, Any], status: int, detail: str,
+               extra: dict[str, Any] | None = None) -> Response[Any]:
     """An HTML answer for a console page that fails (the API answers problem+json instead)."""
-    return render(None, "error.html", status_code=status, status=status, detail=detail)  # type: ignore[return-value]
+    user = _user_of(request)
+    texts = texts_for(user)
+    text = failure(texts, DomainError(detail, extra=extra)) if extra else texts._(detail)
+    return _with_headers(template(user, "error.html", status_code=status, status=status, detail=text))
 
 
-CONSOLE_EXCEPTION_HANDLERS = {NotSignedIn: sign_in_redirect, Refused: refused_page, BadForm: bad_form_page}
+def refused_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return _with_headers(template(_user_of(request), "refused.html", status_code=403))
+
+
+def sign_in_redirect(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return _with_headers(Redirect("/console/sign-in", status_code=303))
+
+
+def bad_form_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    texts = texts_for(_user_of(request))
+    detail = texts._("This form could not be read: %(reason)s", reason=getattr(exc, "detail", str(exc)))
+    return _with_headers(template(_user_of(request), "error.html", status_code=400, status=400, detail=detail))
+
+
+def csrf_refused(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Litestar's CSRF check failed: a stale or forged form. The sign-in form just starts again."""
+    if request.url.path.rstrip("/").endswith("/sign-in"):
+        return _with_headers(back("/console/sign-in", err="expired"))
+    texts = texts_for(_user_of(request))
+    detail = texts._("This form is stale or was not sent from this console; reload the page and try again.")
+    return _with_headers(template(_user_of(request), "error.html", status_code=403, status=403, detail=detail))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
+from app.core.access import roles_for
 from app.core.principal import Principal, Role
 
 if TYPE_CHECKING:
@@ -34,3 +35,11 @@ any_role = requires(*Role)
 
 async def provide_principal(request: Any) -> Principal:
     return request.user
+
+
+def requires_action(action: str) -> Guard:
+    """A guard from the access policy (``app/core/access.py``): the roles that may take ``action``.
+    An action the policy does not name fails here, when the route is declared."""
+    guard = requires(*roles_for(action))
+    guard.__name__ = f"requires_action_{action.replace('.', '_')}"
+    return guard

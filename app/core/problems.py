@@ -10,31 +10,19 @@ from __future__ import annotations
 import logging
 import re
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-
-
-def _for_console(request: Request | None) -> bool:
-    return request is not None and request.url.path.startswith("/console")
-
-
-def answer(request: Request | None, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
-    """problem+json for the API; an HTML page for the console (its users are people, not programs)."""
-    if _for_console(request):
-        from app.console.web import error_page
-
-        return error_page(status, detail)
-    return problem(status, detail, extra)
 
 
 def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
@@ -85,23 +73,6 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
     return field, msg
 
 
-def _validation_handler(request: Request, exc: ValidationException) -> Response:
-    errors = []
-    for item in exc.extra if isinstance(exc.extra, list) else []:
-        key = item.get("key")
-        field, message = _split_field(key, str(item.get("message", "")))
-        entry = {"field": field or "body", "message": message}
-        if "line" in item:  # a row of an uploaded file
-            entry["line"] = item["line"]
-        if source := item.get("source"):
-            entry["source"] = getattr(source, "value", source)
-        errors.append(entry)
-    if not errors:
-        errors.append({"field": "body", "message": exc.detail})
-    names = ", ".join(e["field"] for e in errors)
-    return answer(request, 400, f"invalid value for {names}", {"errors": errors})
-
-
 _STATUS: dict[type[DomainError], int] = {Invalid: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Refused: 422}
 
 
@@ -113,60 +84,90 @@ def status_of(error: DomainError) -> int:
     return 422
 
 
-def _domain_handler(request: Request, exc: DomainError) -> Response:
-    if isinstance(exc, Invalid):  # raised outside request decoding, e.g. reading an uploaded file
-        errors = exc.extra.get("errors") or [{"field": exc.field, "message": exc.message}]
-        return answer(request, 400, f"invalid value for {exc.field}", {"errors": errors})
-    return answer(request, status_of(exc), exc.detail, exc.extra)
+class Answer(Protocol):
+    """How a failure is written for its reader: problem+json for the API, a page for the console."""
+
+    def __call__(self, request: Request, status: int, detail: str,
+                 extra: dict[str, Any] | None = None) -> Response: ...
 
 
-def _http_handler(request: Request, exc: HTTPException) -> Response:
-    extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})
-    response = answer(request, exc.status_code, exc.detail, extra)
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
+def _problem_answer(request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
+    return problem(status, detail, extra)
 
 
-def _integrity_handler(request: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
-    constraint = getattr(exc, "constraint_name", None)
-    detail = getattr(exc, "detail", None) or str(exc)
-    if isinstance(exc, asyncpg.UniqueViolationError):
-        return answer(request, 409, f"already exists: {detail}", {"constraint": constraint})
-    if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        if "still referenced" in detail:
-            return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
-        return answer(request, 422, f"refers to something that does not exist: {detail}", {"constraint": constraint})
-    if isinstance(exc, asyncpg.RestrictViolationError):
-        return answer(request, 409, str(exc), {"constraint": constraint})
-    if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
-        return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
-    # check, not-null and exclusion violations
-    column = getattr(exc, "column_name", None)
-    return answer(request, 422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column})
+def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
+    """The mapping of every failure to (status, detail, extra), written through ``answer``.
+    The API uses it with problem+json (``EXCEPTION_HANDLERS``); the console router with its error page."""
+
+    def _validation_handler(request: Request, exc: ValidationException) -> Response:
+        errors = []
+        for item in exc.extra if isinstance(exc.extra, list) else []:
+            key = item.get("key")
+            field, message = _split_field(key, str(item.get("message", "")))
+            entry = {"field": field or "body", "message": message}
+            if "line" in item:  # a row of an uploaded file
+                entry["line"] = item["line"]
+            if source := item.get("source"):
+                entry["source"] = getattr(source, "value", source)
+            errors.append(entry)
+        if not errors:
+            errors.append({"field": "body", "message": exc.detail})
+        names = ", ".join(e["field"] for e in errors)
+        return answer(request, 400, f"invalid value for {names}", {"errors": errors})
+
+    def _domain_handler(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, Invalid):  # raised outside request decoding, e.g. reading an uploaded file
+            errors = exc.extra.get("errors") or [{"field": exc.field, "message": exc.message}]
+            return answer(request, 400, f"invalid value for {exc.field}", {"errors": errors})
+        return answer(request, status_of(exc), exc.detail, exc.extra)
+
+    def _http_handler(request: Request, exc: HTTPException) -> Response:
+        extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})
+        response = answer(request, exc.status_code, exc.detail, extra)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    def _integrity_handler(request: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
+        constraint = getattr(exc, "constraint_name", None)
+        detail = getattr(exc, "detail", None) or str(exc)
+        if isinstance(exc, asyncpg.UniqueViolationError):
+            return answer(request, 409, f"already exists: {detail}", {"constraint": constraint})
+        if isinstance(exc, asyncpg.ForeignKeyViolationError):
+            if "still referenced" in detail:
+                return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
+            return answer(request, 422, f"refers to something that does not exist: {detail}",
+                          {"constraint": constraint})
+        if isinstance(exc, asyncpg.RestrictViolationError):
+            return answer(request, 409, str(exc), {"constraint": constraint})
+        if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
+            return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
+        # check, not-null and exclusion violations
+        column = getattr(exc, "column_name", None)
+        return answer(request, 422, f"violates {constraint or 'a rule'}: {exc}",
+                      {"constraint": constraint, "field": column})
+
+    def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
+        # e.g. a value out of the column's range that validation did not anticipate
+        return answer(request, 422, f"value not accepted by the database: {exc}")
+
+    def _serialization_handler(request: Request, exc: asyncpg.SerializationError) -> Response:
+        return answer(request, 409, "a concurrent change got there first; retry the request")
+
+    def _unexpected_handler(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+
+    return {
+        ValidationException: _validation_handler,
+        DomainError: _domain_handler,
+        HTTPException: _http_handler,
+        asyncpg.IntegrityConstraintViolationError: _integrity_handler,
+        asyncpg.DataError: _data_handler,
+        asyncpg.SerializationError: _serialization_handler,
+        asyncpg.DeadlockDetectedError: _serialization_handler,
+        Exception: _unexpected_handler,
+    }
 
 
-def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
-    # e.g. a value out of the column's range that validation did not anticipate
-    return answer(request, 422, f"value not accepted by the database: {exc}")
-
-
-def _serialization_handler(request: Request, exc: asyncpg.SerializationError) -> Response:
-    return answer(request, 409, "a concurrent change got there first; retry the request")
-
-
-def _unexpected_handler(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
-
-
-EXCEPTION_HANDLERS = {
-    ValidationException: _validation_handler,
-    DomainError: _domain_handler,
-    HTTPException: _http_handler,
-    asyncpg.IntegrityConstraintViolationError: _integrity_handler,
-    asyncpg.DataError: _data_handler,
-    asyncpg.SerializationError: _serialization_handler,
-    asyncpg.DeadlockDetectedError: _serialization_handler,
-    Exception: _unexpected_handler,
-}
+EXCEPTION_HANDLERS = exception_handlers(_problem_answer)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 
 import httpx
 import pytest
@@ -26,23 +27,24 @@ async def demo():
 async def sign_in(web, token: str) -> str:
     form = await web.get("/console/sign-in")
     assert form.status_code == 200 and "登录" in form.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": token})
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    r = await web.post("/console/sign-in", data={"_csrf_token": csrf, "token": token})
     assert r.status_code == 303 and r.headers["location"] == "/console", r.text
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=strict" in cookie
     page = await web.get("/console")
-    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    # Litestar's CSRF token: the same for every form of this browser (a signed double-submit cookie)
+    return re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
 
 
 async def test_sign_in_needs_a_valid_token_and_the_form_token(web, demo):
     form = await web.get("/console/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": "ca_wrong"})
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    r = await web.post("/console/sign-in", data={"_csrf_token": csrf, "token": "ca_wrong"})
     assert r.status_code == 303 and "err=" in r.headers["location"]
     web.cookies.clear()
-    r = await web.post("/console/sign-in", data={"csrf": csrf, "token": demo["finance"]})
-    assert r.status_code == 303 and "err=" in r.headers["location"]  # no matching form cookie
+    r = await web.post("/console/sign-in", data={"_csrf_token": csrf, "token": demo["finance"]})
+    assert r.status_code == 303 and "err=" in r.headers["location"]  # no matching CSRF cookie
     assert (await web.get("/console")).status_code == 303  # not signed in: to the sign-in page
 
 
@@ -75,9 +77,9 @@ async def test_finance_approves_a_claim_and_prints_its_voucher(web, demo):
     claim_id = re.search(r'href="/console/claims/(\d+)"', queue.text).group(1)
     detail = await web.get(f"/console/claims/{claim_id}")
     assert "计算过程" in detail.text and "q = " in detail.text
-    forged = await web.post(f"/console/claims/{claim_id}/approve", data={"csrf": "forged"})
+    forged = await web.post(f"/console/claims/{claim_id}/approve", data={"_csrf_token": "forged"})
     assert forged.status_code == 403
-    r = await web.post(f"/console/claims/{claim_id}/approve", data={"csrf": csrf})
+    r = await web.post(f"/console/claims/{claim_id}/approve", data={"_csrf_token": csrf})
     assert r.status_code == 303
     after = await web.get(r.headers["location"])
     number = re.search(r"(BT2017-\d{6})", after.text).group(1)
@@ -96,24 +98,24 @@ async def test_operator_upload_reports_bad_rows_and_writes_nothing(web, demo):
     csv_text = ("registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"
                 f"{link['registry_no']},{link['base']},cooperation,1800.00,2018-01-01,2018-01-31,2018-02-01,bank,UP-1\n"
                 f"{link['registry_no']},{link['base']},cooperation,abc,2018-02-01,2018-02-28,2018-03-01,bank,UP-2\n")
-    r = await web.post("/console/payouts/upload", data={"csrf": csrf},
+    r = await web.post("/console/payouts/upload", data={"_csrf_token": csrf},
                        files={"file": ("工资.csv", "\ufeff".encode() + csv_text.encode(), "text/csv")})
     assert r.status_code == 200 and "未写入任何数据" in r.text and "amount" in r.text
     assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before
     good = csv_text.splitlines()[:2]
-    r = await web.post("/console/payouts/upload", data={"csrf": csrf},
+    r = await web.post("/console/payouts/upload", data={"_csrf_token": csrf},
                        files={"file": ("工资.csv", ("\n".join(good) + "\n").encode(), "text/csv")})
     content = re.search(r'name="content" value="([^"]+)"', r.text).group(1)
-    done = await web.post("/console/payouts/upload/confirm", data={"csrf": csrf, "content": content})
-    assert done.status_code == 303 and "1+written" in done.headers["location"]
+    done = await web.post("/console/payouts/upload/confirm", data={"_csrf_token": csrf, "content": content})
+    assert done.status_code == 303 and "已写入 1 条" in unquote_plus(done.headers["location"])
     assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before + 1
 
 
 async def test_sign_out_ends_the_session_and_english_is_switchable(web, demo):
     csrf = await sign_in(web, demo["auditor"])
-    await web.post("/console/lang", data={"csrf": csrf, "to": "en"})
+    await web.post("/console/lang", data={"_csrf_token": csrf, "to": "en"})
     assert "Audit trail" in (await web.get("/console")).text
-    r = await web.post("/console/sign-out", data={"csrf": csrf})
+    r = await web.post("/console/sign-out", data={"_csrf_token": csrf})
     assert r.status_code == 303
     assert (await web.get("/console/audit")).status_code == 303
 
@@ -127,8 +129,8 @@ async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
     page = await web.get(f"/console/claims/{claim_id}")
     assert "实地核实" in page.text
     r = await web.post(f"/console/claims/{claim_id}/verify", data={
-        "csrf": csrf, "verified_quantity": "4", "inspector": "刘工", "verified_on": "2017-08-20", "note": "丈量"})
-    assert r.status_code == 303 and "msg=verified" in r.headers["location"], r.headers["location"]
+        "_csrf_token": csrf, "verified_quantity": "4", "inspector": "刘工", "verified_on": "2017-08-20", "note": "丈量"})
+    assert r.status_code == 303 and "msg=已核实" in unquote_plus(r.headers["location"]), r.headers["location"]
     row = (await fetch("SELECT status, verified_quantity FROM subsidy_claim WHERE id = $1", claim_id))[0]
     assert row["status"] == "verified" and row["verified_quantity"] == 4
 
@@ -144,9 +146,9 @@ async def test_odd_console_requests_get_a_page_not_a_500(web, demo):
     r = await web.post("/console/sign-in", files={"csrf": ("a", b"x"), "token": ("b", b"y")})
     assert r.status_code in (303, 400)
     csrf = await sign_in(web, demo["finance"])
-    r = await web.post("/console/claims/approve-selected", data={"csrf": csrf})
+    r = await web.post("/console/claims/approve-selected", data={"_csrf_token": csrf})
     assert r.status_code == 303 and "err=" in r.headers["location"]
-    r = await web.post("/console/claims/approve-selected", data={"csrf": csrf, "claim": "²"})
+    r = await web.post("/console/claims/approve-selected", data={"_csrf_token": csrf, "claim": "²"})
     assert r.status_code == 303
     for path, status in (("/console/claims/999999", 404), ("/console/claims/99999999999", 400),
                          ("/console/claims?page=abc", 400), ("/console/claims?page=0", 400)):
@@ -168,8 +170,8 @@ async def test_console_pages_are_not_cached_or_framed(web, demo):
 
 async def test_finance_pays_a_batch_through_the_console(web, demo):
     csrf = await sign_in(web, demo["finance"])
-    r = await web.post("/console/payment-batches", data={"csrf": csrf, "scheme_id": "1"})
-    assert r.status_code == 303 and "msg=batch" in r.headers["location"], r.headers["location"]
+    r = await web.post("/console/payment-batches", data={"_csrf_token": csrf, "scheme_id": "1"})
+    assert r.status_code == 303 and "msg=支付批次" in unquote_plus(r.headers["location"]), r.headers["location"]
     page = await web.get("/console/payment-batches")
     batch_id = re_first(r'/console/payment-batches/(\d+)/export.csv', page.text)
     bank_file = (await web.get(f"/console/payment-batches/{batch_id}/export.csv")).text.strip().splitlines()
@@ -177,9 +179,26 @@ async def test_finance_pays_a_batch_through_the_console(web, demo):
     numbers = [line.split(",")[0] for line in bank_file[1:-1]]
     result = "voucher_no,result,bank_reference\n" + "\n".join(
         f"{n},{'paid' if i else 'failed'},NX{i}" for i, n in enumerate(numbers)) + "\n"
-    r = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"csrf": csrf},
+    r = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"_csrf_token": csrf},
                        files={"file": ("回单.csv", result.encode(), "text/csv")})
-    assert r.status_code == 303 and f"{len(numbers) - 1}+paid" in r.headers["location"], r.headers["location"]
-    again = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"csrf": csrf},
+    assert r.status_code == 303 and f"已支付 {len(numbers) - 1} 笔" in unquote_plus(r.headers["location"]), r.headers["location"]
+    again = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"_csrf_token": csrf},
                            files={"file": ("回单.csv", result.encode(), "text/csv")})
     assert "err=" in again.headers["location"]
+
+
+async def test_codes_show_as_words_in_either_language(web, demo):
+    csrf = await sign_in(web, demo["finance"])
+    queue = await web.get("/console/claims?status=verified")
+    assert "已核实" in queue.text and ">verified<" not in queue.text
+    assert "虾稻" in queue.text  # industry names come from the industry table, in the reader's language
+    claim_id = re_first(r'href="/console/claims/(\d+)"', queue.text)
+    zh = await web.get(f"/console/claims/{claim_id}")
+    assert "起补标准" in zh.text and "threshold" not in zh.text  # the calculation, line by line
+    await web.post("/console/lang", data={"_csrf_token": csrf, "to": "en", "back_to": f"/console/claims/{claim_id}"})
+    en = await web.get(f"/console/claims/{claim_id}")
+    assert "Calculation" in en.text and "threshold" in en.text, en.text
+    assert any(name in en.text for name in ("crayfish-rice", "soybean", "Pinellia", "fruit and vegetables"))
+    assert "计算过程" not in en.text
+    households = await web.get("/console/households")
+    assert households.status_code == 200 and "Households" in households.text

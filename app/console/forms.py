@@ -1,0 +1,136 @@
+"""The console's forms as msgspec Structs, decoded from the posted form.
+
+A browser sends every field as text and an empty input as ""; an empty field counts as not
+sent (so its default applies) and numbers, dates and codes are converted from text. A form
+that does not decode raises ``BadForm``, which the console answers with its error page (400).
+The CSRF token is checked before any of this, by Litestar's ``CSRFMiddleware``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+from app.pairing.schemas import SupportKind
+from app.registry.rules import HouseholdStatus, RemovalReason
+
+F = TypeVar("F", bound=msgspec.Struct)
+Lang = Literal["zh", "en"]
+
+
+class BadForm(Exception):
+    """A posted form that does not decode into its Struct."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Form(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    """Base of the console's forms (unknown fields, such as the CSRF token, are ignored)."""
+
+
+class SignInForm(Form):
+    token: str = ""
+    lang: Lang = "zh"
+
+
+class LanguageForm(Form):
+    to: Lang = "zh"
+    back_to: str = "/console"  # the page the switch was pressed on (no Referer: the console sends none)
+
+
+class RejectForm(Form):
+    reason: str = ""
+
+
+class ClaimSelection(Form):
+    claim: list[str] = []
+
+
+class BatchForm(Form):
+    scheme_id: int
+
+
+class TransitionForm(Form):
+    to: HouseholdStatus
+    note: str | None = None
+    exit_year: int | None = None
+    reason: RemovalReason | None = None
+
+
+class ObjectionForm(Form):
+    raised_by: str = ""
+    content: str = ""
+
+
+class ResolveForm(Form):
+    household_id: int
+    note: str = ""
+
+
+class ClaimForm(Form):
+    scheme_id: int
+    industry: str
+    declared_quantity: Decimal
+
+
+class VerifyForm(Form):
+    verified_quantity: Decimal
+    verified_on: date
+    inspector: str = ""
+    note: str | None = None
+
+
+class SupportForm(Form):
+    village_id: int
+    kind: SupportKind
+    given_on: date
+    reference: str = ""
+    amount: Decimal | None = None
+    in_kind: str | None = None
+    households_benefited: int = 0
+    people_benefited: int = 0
+    note: str | None = None
+
+
+class UploadConfirm(Form):
+    content: str
+
+
+def _lists(kind: type[msgspec.Struct]) -> frozenset[str]:
+    info = msgspec.inspect.type_info(kind)
+    assert isinstance(info, msgspec.inspect.StructType)
+    return frozenset(f.name for f in info.fields if isinstance(f.type, msgspec.inspect.ListType))
+
+
+async def read_form(request: Request[Any, Any, Any], kind: type[F]) -> F:
+    """The posted form as ``kind``; ``BadForm`` when a field is missing or not of its type."""
+    form = await request.form()
+    lists = _lists(kind)
+    data: dict[str, Any] = {}
+    for name in msgspec.structs.fields(kind):
+        if name.name in lists:
+            data[name.name] = [v for v in form.getall(name.name, []) if isinstance(v, str)]
+            continue
+        value = form.get(name.name)
+        if isinstance(value, UploadFile):
+            raise BadForm(f"{name.name}: expected text, got a file")
+        if value is None or value == "":
+            continue
+        data[name.name] = value
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        raise BadForm(str(exc)) from None
+
+
+async def read_upload(request: Request[Any, Any, Any], field: str = "file") -> UploadFile | None:
+    """The uploaded file of a multipart form, or None when none was chosen."""
+    value = (await request.form()).get(field)
+    return value if isinstance(value, UploadFile) and value.filename else None

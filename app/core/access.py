@@ -1,0 +1,210 @@
+"""The access policy: which role may take which action, as one table the code reads.
+
+An action is named in the domain's words (``claims.approve``, ``households.transition``,
+``payouts.import``); the API's guards, the console's pages and the buttons a console page
+offers all ask ``can(role, action)``, so the rule is written once. Scope (an operator's own
+enterprise, an officer's own town) is not here: services check it on the data
+(``app.core.principal.ensure_*_scope``), because it depends on the row, not the route.
+
+No web framework here; a guard built on this table is ``requires_action`` in ``app/core/auth.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.core.principal import Role
+
+ADMIN, FINANCE, OFFICER, OPERATOR, AUDITOR = Role.admin, Role.finance, Role.town_officer, Role.operator, Role.auditor
+EVERYONE = frozenset(Role)
+
+# action -> the roles that may take it. Read it as a table: one line per action, the API
+# operations it covers in the comment (their operationIds, as in tests/api/test_authorization_matrix.py).
+POLICY: Mapping[str, frozenset[Role]] = {
+    # accounts and the signed-in caller
+    "me.read": EVERYONE,  # getMe
+    "accounts.manage": frozenset({ADMIN}),  # createAccount, listAccounts, revokeAccount
+    # audit trail
+    "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain
+    # towns and villages
+    "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
+    "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
+    # the register of poor households
+    "households.read": EVERYONE,  # getHousehold, listHouseholds, countHouseholds, exportHouseholds
+    "households.register": frozenset({ADMIN, OFFICER}),  # createHousehold, addMember, memberLeaves
+    "households.transition": frozenset({ADMIN, OFFICER}),  # transitionHousehold
+    "households.objections": frozenset({ADMIN, OFFICER}),  # raiseObjection, resolveObjection
+    "households.income.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getHouseholdIncome
+    # return-to-poverty monitoring
+    "monitoring.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoring, listAssessments
+    "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
+    # cross-checks against other departments' records
+    "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
+    "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
+    "crosscheck.manage": frozenset({ADMIN}),  # importDepartmentRecords, importDepartmentRecordsCsv, saveCrossCheckRule
+    # industries, enterprises and their bases
+    "industries.read": EVERYONE,  # listIndustries
+    "industries.manage": frozenset({ADMIN}),  # createIndustry
+    "enterprises.read": EVERYONE,  # getEnterprise, listEnterprises
+    "enterprises.manage": frozenset({ADMIN}),  # createEnterprise
+    "enterprises.summary": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getEnterpriseSummary
+    "bases.read": EVERYONE,  # getBase, listBases
+    "bases.manage": frozenset({ADMIN, OPERATOR}),  # createBase
+    # links between an enterprise's base and a household
+    "links.read": EVERYONE,  # getLink, listLinks
+    "links.manage": frozenset({ADMIN, OPERATOR}),  # createLink, endLink
+    # payouts to households
+    "payouts.read": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getPayout, listPayouts, exportPayouts
+    "payouts.record": frozenset({ADMIN, OPERATOR}),  # recordPayout, recordPayoutBatch, reversePayout
+    "payouts.import": frozenset({ADMIN, OPERATOR}),  # importPayoutsCsv
+    "arrears.read": EVERYONE,  # listDividendArrears
+    "poverty_lines.read": EVERYONE,  # listPovertyLines
+    "poverty_lines.manage": frozenset({ADMIN}),  # setPovertyLine
+    # subsidy schemes, claims, vouchers, payment batches
+    "schemes.read": EVERYONE,  # getSubsidyScheme, listSubsidySchemes
+    "schemes.budget.read": frozenset({ADMIN, FINANCE, AUDITOR}),  # previewSubsidyScheme; the console's budget page
+    # createSubsidyScheme, publishSubsidyScheme, closeSubsidyScheme, replaceSchemeRates
+    "schemes.manage": frozenset({ADMIN, FINANCE}),
+    # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims
+    "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
+    "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
+    "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
+    "claims.approve": frozenset({ADMIN, FINANCE}),  # approveSubsidyClaim, approveSubsidyClaims
+    "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
+    "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
+    "vouchers.cancel": frozenset({FINANCE}),  # cancelVoucher
+    # getPaymentBatch, listPaymentBatches, exportPaymentBatch
+    "payment_batches.read": frozenset({ADMIN, FINANCE, AUDITOR}),
+    "payment_batches.create": frozenset({FINANCE}),  # createPaymentBatch
+    "payment_batches.reconcile": frozenset({FINANCE}),  # reconcilePaymentBatch
+    # enterprises helping villages (千企帮千村)
+    "pairings.read": EVERYONE,  # listPairings
+    "pairings.manage": frozenset({ADMIN}),  # createPairing, endPairing
+    "pairings.report": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # pairingProgrammeReport
+    "support.read": EVERYONE,  # listSupportRecords, exportSupportRecords
+    "support.record": frozenset({ADMIN, OPERATOR}),  # recordSupport
+    # figures
+    "stats.read": EVERYONE,  # getOverview
+}
+
+
+# The API's operations (their OpenAPI operationIds) -> the action each one takes: what a route's
+# ``requires_action`` guard names, and what the authorization test reads its expectations from.
+OPERATIONS: Mapping[str, str] = {
+    "addMember": "households.register",
+    "approveSubsidyClaim": "claims.approve",
+    "approveSubsidyClaims": "claims.approve",
+    "assessHousehold": "monitoring.record",
+    "cancelVoucher": "vouchers.cancel",
+    "closeSubsidyScheme": "schemes.manage",
+    "confirmCrossCheckFlag": "crosscheck.resolve",
+    "countHouseholds": "households.read",
+    "createAccount": "accounts.manage",
+    "createBase": "bases.manage",
+    "createEnterprise": "enterprises.manage",
+    "createHousehold": "households.register",
+    "createIndustry": "industries.manage",
+    "createLink": "links.manage",
+    "createPairing": "pairings.manage",
+    "createPaymentBatch": "payment_batches.create",
+    "createSubsidyScheme": "schemes.manage",
+    "createTown": "places.manage",
+    "createVillage": "places.manage",
+    "dismissCrossCheckFlag": "crosscheck.resolve",
+    "endLink": "links.manage",
+    "endPairing": "pairings.manage",
+    "exitPoorVillage": "places.manage",
+    "exportHouseholds": "households.read",
+    "exportPaymentBatch": "payment_batches.read",
+    "exportPayouts": "payouts.read",
+    "exportSubsidyClaims": "claims.read",
+    "exportSupportRecords": "support.read",
+    "fileSubsidyClaim": "claims.file",
+    "getBase": "bases.read",
+    "getEnterprise": "enterprises.read",
+    "getEnterpriseSummary": "enterprises.summary",
+    "getHousehold": "households.read",
+    "getHouseholdIncome": "households.income.read",
+    "getLink": "links.read",
+    "getMe": "me.read",
+    "getOverview": "stats.read",
+    "getPaymentBatch": "payment_batches.read",
+    "getPayout": "payouts.read",
+    "getSubsidyClaim": "claims.read",
+    "getSubsidyScheme": "schemes.read",
+    "getTown": "places.read",
+    "getVillage": "places.read",
+    "getVoucher": "vouchers.read",
+    "getVoucherBarcode": "vouchers.read",
+    "importDepartmentRecords": "crosscheck.manage",
+    "importDepartmentRecordsCsv": "crosscheck.manage",
+    "importPayoutsCsv": "payouts.import",
+    "listAccounts": "accounts.manage",
+    "listAssessments": "monitoring.read",
+    "listAuditEntries": "audit.read",
+    "listBases": "bases.read",
+    "listCrossCheckFlags": "crosscheck.read",
+    "listCrossCheckRules": "crosscheck.read",
+    "listDividendArrears": "arrears.read",
+    "listEnterprises": "enterprises.read",
+    "listHouseholds": "households.read",
+    "listIndustries": "industries.read",
+    "listLinks": "links.read",
+    "listMonitoring": "monitoring.read",
+    "listPairings": "pairings.read",
+    "listPaymentBatches": "payment_batches.read",
+    "listPayouts": "payouts.read",
+    "listPoorVillage": "places.manage",
+    "listPovertyLines": "poverty_lines.read",
+    "listSubsidyClaims": "claims.read",
+    "listSubsidySchemes": "schemes.read",
+    "listSupportRecords": "support.read",
+    "listTowns": "places.read",
+    "listVillages": "places.read",
+    "memberLeaves": "households.register",
+    "pairingProgrammeReport": "pairings.report",
+    "previewSubsidyScheme": "schemes.budget.read",
+    "printVoucher": "vouchers.read",
+    "publishSubsidyScheme": "schemes.manage",
+    "raiseObjection": "households.objections",
+    "reconcilePaymentBatch": "payment_batches.reconcile",
+    "recordHardship": "monitoring.record",
+    "recordPayout": "payouts.record",
+    "recordPayoutBatch": "payouts.record",
+    "recordRevisit": "monitoring.record",
+    "recordSupport": "support.record",
+    "rejectSubsidyClaim": "claims.reject",
+    "replaceSchemeRates": "schemes.manage",
+    "resolveObjection": "households.objections",
+    "reversePayout": "payouts.record",
+    "revokeAccount": "accounts.manage",
+    "saveCrossCheckRule": "crosscheck.manage",
+    "setPovertyLine": "poverty_lines.manage",
+    "transitionHousehold": "households.transition",
+    "updateVillage": "places.manage",
+    "verifyAuditChain": "audit.read",
+    "verifySubsidyClaim": "claims.verify",
+}
+
+ACTIONS = frozenset(POLICY)
+
+
+class UnknownAction(KeyError):
+    """An action the policy does not name: a typo must not silently deny (or allow)."""
+
+
+def roles_for(action: str) -> frozenset[Role]:
+    try:
+        return POLICY[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+
+
+def can(role: Role, action: str) -> bool:
+    """Whether ``role`` may take ``action`` (before any scope check on the data)."""
+    return role in roles_for(action)
+
+
+def actions_of(role: Role) -> frozenset[str]:
+    """Everything a role may do: the same table read the other way."""
+    return frozenset(action for action, roles in POLICY.items() if role in roles)
