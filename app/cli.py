@@ -4,35 +4,41 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import secrets
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
-from app.core.principal import Role
+import uvicorn
+
+from app.accounts.schemas import AccountCreate
+from app.accounts.service import create_account, list_accounts, revoke_account
+from app.audit.service import verify_chain
+from app.core.database import database_url
+from app.core.errors import DomainError
+from app.core.pagination import PageParams
+from app.core.principal import Role, system_principal
+from app.demo import DemoRefused, load_demo
 from app.domains import wire_events
+from app.migrations import migrate
+
+T = TypeVar("T")
 
 
-def _run(coro):
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
-    from app.migrations import migrate
-
     print(_run(migrate()))
     return 0
 
 
 def _load_demo(*, quiet_if_present: bool) -> int:
-    from app.demo import DemoRefused, load_demo
-
-    async def go():
-        import piccolo_conf  # noqa: F401
-
-        wire_events()
-        return await load_demo()
-
     try:
-        loaded = _run(go())
+        loaded = _run(load_demo())
     except DemoRefused as exc:
         print(f"demo not loaded: {exc}", file=sys.stderr)
         return 0 if quiet_if_present else 2
@@ -43,19 +49,14 @@ def _load_demo(*, quiet_if_present: bool) -> int:
 
 
 def cmd_demo(_: argparse.Namespace) -> int:
-    from app.migrations import migrate
-
     _run(migrate())
     return _load_demo(quiet_if_present=False)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from app.core.database import database_url
-    from app.migrations import migrate
-
     url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
+    # every worker must sign the console's CSRF tokens with the same key
+    os.environ.setdefault("CHAINAID_CSRF_SECRET", secrets.token_hex(32))
     _run(migrate())
     if args.demo:
         _load_demo(quiet_if_present=True)
@@ -78,10 +79,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_create(args: argparse.Namespace) -> int:
-    from app.accounts.schemas import AccountCreate
-    from app.accounts.service import create_account
-    from app.core.principal import system_principal
-
     try:
         data = AccountCreate(
             name=args.name or args.role, role=Role(args.role), enterprise_id=args.enterprise, town_id=args.town
@@ -90,16 +87,8 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    async def go():
-        import piccolo_conf  # noqa: F401
-
-        wire_events()
-        return await create_account(system_principal("cli"), data)
-
-    from app.core.errors import DomainError
-
     try:
-        created = _run(go())
+        created = _run(create_account(system_principal("cli"), data))
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
@@ -110,15 +99,7 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_list(args: argparse.Namespace) -> int:
-    from app.accounts.service import list_accounts
-    from app.core.pagination import PageParams
-
-    async def go():
-        import piccolo_conf  # noqa: F401
-
-        return await list_accounts(PageParams(limit=100_000, offset=0))
-
-    page = _run(go())
+    page = _run(list_accounts(PageParams(limit=100_000, offset=0)))
     print(f"{'id':>5}  {'role':<13} {'scope':<14} {'token':<11} {'status':<8} name")
     for a in page.items:
         scope = f"enterprise {a.enterprise_id}" if a.enterprise_id else f"town {a.town_id}" if a.town_id else "-"
@@ -128,34 +109,17 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_revoke(args: argparse.Namespace) -> int:
-    from app.accounts.service import revoke_account
-    from app.core.errors import DomainError
-    from app.core.principal import system_principal
-
-    async def go():
-        import piccolo_conf  # noqa: F401
-
-        wire_events()
-        return await revoke_account(system_principal("cli"), args.account_id)
-
     try:
-        a = _run(go())
+        a = _run(revoke_account(system_principal("cli"), args.account_id))
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
-    print(f"account {a.id} revoked at {a.revoked_at.isoformat()}")
+    print(f"account {a.id} revoked at {a.revoked_at.isoformat() if a.revoked_at else '-'}")
     return 0
 
 
 def cmd_audit_verify(_: argparse.Namespace) -> int:
-    from app.audit.service import verify_chain
-
-    async def go():
-        import piccolo_conf  # noqa: F401
-
-        return await verify_chain()
-
-    result = _run(go())
+    result = _run(verify_chain())
     if result.ok:
         print(f"audit trail ok: {result.checked} entries checked")
         return 0
@@ -204,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    wire_events()  # commands that write run the same event subscriptions as the app
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -12,28 +12,28 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from app.accounts.authentication import auth_middleware
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
-from app.accounts.authentication import auth_middleware
 from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
-from app.crosscheck.controllers import CrossCheckController
-from app.crosscheck.service import household_flags
 from app.core.database import close_pool, open_pool
-from app.enterprises.controllers import EnterpriseController
-from app.exports.controllers import ExportController
 from app.core.health import health
+from app.core.json_body import ChainAidRequest
+from app.core.openapi import document_problems
 from app.core.problems import EXCEPTION_HANDLERS
 from app.core.templates import TEMPLATES
+from app.crosscheck.controllers import CrossCheckController
+from app.crosscheck.service import household_flags
+from app.domains import wire_events
+from app.enterprises.controllers import EnterpriseController
+from app.exports.controllers import ExportController
 from app.industries.controllers import IndustryController
-from app.core.json_body import ChainAidRequest
 from app.links.controllers import BaseController, LinkController
 from app.monitoring.controllers import (
     HouseholdMonitoringController,
     MonitoringController,
 )
-from app.core.openapi import document_problems
-from app.domains import wire_events
 from app.pairing.controllers import PairingController, SupportController
 from app.payouts.controllers import PayoutController
 from app.payouts.report_controllers import (
@@ -43,12 +43,12 @@ from app.payouts.report_controllers import (
     PovertyLineController,
 )
 from app.registry.controllers import TownController, VillageController
-from app.registry.household_service import FlagReader
 from app.registry.household_controllers import (
     HouseholdController,
     MemberController,
     ObjectionController,
 )
+from app.registry.household_service import FlagReader
 from app.stats.controllers import StatsController
 from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
 from app.subsidies.payment_controllers import (
@@ -97,8 +97,6 @@ def provide_household_flags() -> FlagReader:
 
 
 def create_app() -> Litestar:
-    import piccolo_conf  # noqa: F401  - configures the engine (and starts the embedded database if needed)
-
     wire_events()
     app = Litestar(
         route_handlers=ROUTES,
@@ -116,12 +114,17 @@ def create_app() -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
             components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="an account token")}
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="an account token")
+                }
             ),
             security=[{"bearer": []}],
         ),
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine,
-                                       engine_callback=lambda engine: install_console_i18n(engine.engine)),
+        template_config=TemplateConfig(
+            directory=TEMPLATES,
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda engine: install_console_i18n(engine.engine),
+        ),
         logging_config=None,
     )
     document_problems(app)

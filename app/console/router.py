@@ -8,7 +8,6 @@ so the API, health and schema paths are left out of the check.
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from litestar import Router
@@ -35,9 +34,11 @@ from app.console.web import (
     sign_in_redirect,
 )
 from app.core.problems import exception_handlers
+from app.core.settings import get_settings
 
-# one secret for every worker of a deployment (set it there); a random one is enough for one process
-CSRF_SECRET = os.environ.get("CHAINAID_CSRF_SECRET") or secrets.token_hex(32)
+# one secret for every worker of a deployment (`chainaid serve` hands its workers one); a random one is
+# enough for a process serving alone (the tests)
+CSRF_SECRET = get_settings().csrf_secret or secrets.token_hex(32)
 
 CONSOLE_CSRF = CSRFConfig(
     secret=CSRF_SECRET,

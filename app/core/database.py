@@ -15,16 +15,14 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import asyncpg
-import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
 from app.core.settings import get_settings
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +38,7 @@ def _start_embedded(pgdata: Path) -> str:
     # platformdirs then falls back to /tmp and says so on every start.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
-        import pgserver
+        import pgserver  # only here: production installs without the embedded group
     except ImportError as exc:
         raise SystemExit(
             "DATABASE_URL is not set and the embedded database (pgserver) is not installed: "
@@ -114,81 +112,41 @@ def piccolo_engine() -> PostgresEngine:
     return _EngineConnectingWhenUsed(config=cast(dict[str, Any], _DsnWhenAsked()))
 
 
-def engine():
-    """The Piccolo engine configured in ``piccolo_conf``."""
-    from piccolo.engine import engine_finder
-
-    db = engine_finder()
-    if db is None:  # pragma: no cover - piccolo_conf always defines DB
-        raise RuntimeError("piccolo_conf.DB is not configured")
-    return db
-
-
 async def _keep_session(connection: asyncpg.Connection) -> None:
     """asyncpg resets every connection it takes back (a round trip per request); nothing here needs it:
     settings are SET LOCAL, advisory locks are transaction-scoped, cursors live inside transactions and
     nothing LISTENs."""
 
 
+class _PoolHolder:
+    """The process's connection pool, opened at the app's start-up and closed at its shutdown."""
+
+    pool: asyncpg.Pool | None = None
+
+
 async def open_pool() -> None:
-    settings = get_settings()
-    await engine().start_connection_pool(
-        min_size=settings.pool_min_size, max_size=settings.pool_max_size, reset=_keep_session
-    )
+    if _PoolHolder.pool is None:
+        settings = get_settings()
+        _PoolHolder.pool = await asyncpg.create_pool(
+            database_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size, reset=_keep_session
+        )
 
 
 async def close_pool() -> None:
-    await engine().close_connection_pool()
+    pool, _PoolHolder.pool = _PoolHolder.pool, None
+    if pool is not None:
+        await pool.close()
 
 
 @asynccontextmanager
 async def acquire() -> AsyncIterator[asyncpg.Connection]:
     """A connection of its own from the pool (the CLI and migrations, which run without one, get a new one)."""
-    db = engine()
-    if db.pool is not None:
-        async with db.pool.acquire() as conn:
+    if _PoolHolder.pool is not None:
+        async with _PoolHolder.pool.acquire() as conn:
             yield conn
     else:
-        conn = await db.get_new_connection()
+        conn = await asyncpg.connect(database_url())
         try:
             yield conn
         finally:
             await conn.close()
-
-
-@asynccontextmanager
-async def connection() -> AsyncIterator[asyncpg.Connection]:
-    """The open transaction's connection if there is one, else one from the pool."""
-    db = engine()
-    transaction = db.current_transaction.get()
-    if transaction is not None:
-        yield transaction.connection
-    elif db.pool is not None:
-        async with db.pool.acquire() as conn:
-            yield conn
-    else:  # the CLI and migrations run without a pool
-        conn = await db.get_new_connection()
-        try:
-            yield conn
-        finally:
-            await conn.close()
-
-
-async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
-    async with connection() as conn:
-        return await conn.fetch(sql, *args)
-
-
-async def fetchrow(sql: str, *args: Any) -> asyncpg.Record | None:
-    async with connection() as conn:
-        return await conn.fetchrow(sql, *args)
-
-
-def to_struct(struct_type: type[T], row: Mapping[str, Any]) -> T:
-    """A database row as a response Struct (enums and nested types converted)."""
-    return msgspec.convert(dict(row), struct_type)
-
-
-def transaction():
-    """A Piccolo transaction; queries inside it (ORM or ``fetch``) share it."""
-    return engine().transaction()

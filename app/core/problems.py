@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
+from app.core.json_body import JSON_FLOAT_HINT
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
         path = path.lstrip(".")
         field = f"{key}.{path}" if key and not path.startswith("[") else f"{key or ''}{path}"
     if "got `JsonFloat`" in msg:
-        from app.core.json_body import JSON_FLOAT_HINT
-
         msg = msg.split(", got")[0] + ", got " + JSON_FLOAT_HINT
     if missing := _MISSING.search(msg):
         field = f"{field}.{missing.group(1)}" if field else missing.group(1)
@@ -87,8 +86,7 @@ def status_of(error: DomainError) -> int:
 class Answer(Protocol):
     """How a failure is written for its reader: problem+json for the API, a page for the console."""
 
-    def __call__(self, request: Request, status: int, detail: str,
-                 extra: dict[str, Any] | None = None) -> Response: ...
+    def __call__(self, request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response: ...
 
 
 def _problem_answer(request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
@@ -136,16 +134,18 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         if isinstance(exc, asyncpg.ForeignKeyViolationError):
             if "still referenced" in detail:
                 return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
-            return answer(request, 422, f"refers to something that does not exist: {detail}",
-                          {"constraint": constraint})
+            return answer(
+                request, 422, f"refers to something that does not exist: {detail}", {"constraint": constraint}
+            )
         if isinstance(exc, asyncpg.RestrictViolationError):
             return answer(request, 409, str(exc), {"constraint": constraint})
         if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
             return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
         # check, not-null and exclusion violations
         column = getattr(exc, "column_name", None)
-        return answer(request, 422, f"violates {constraint or 'a rule'}: {exc}",
-                      {"constraint": constraint, "field": column})
+        return answer(
+            request, 422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column}
+        )
 
     def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
         # e.g. a value out of the column's range that validation did not anticipate

@@ -38,6 +38,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Exited households under this multiple of the poverty line are watched."""
     revisit_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = msgspec.field(default=30, name="CHAINAID_REVISIT_DAYS")
     """Days within which a monitoring entry is to be revisited."""
+    csrf_secret: Annotated[str, msgspec.Meta(min_length=32)] | None = msgspec.field(
+        default=None, name="CHAINAID_CSRF_SECRET"
+    )
+    """The console's CSRF signing key, the same for every worker (``chainaid serve`` makes one per start)."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import msgspec
 
+from app.core.validation import check_money
+
 
 class IncomeLine(msgspec.Struct, kw_only=True):
     income_type: str
@@ -63,7 +65,6 @@ class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: Decimal
 
     def __post_init__(self) -> None:
-        from app.core.validation import check_money
 
         self.amount = check_money("amount", self.amount, positive=True)
 

@@ -99,3 +99,11 @@ def test_pool_max_below_min_is_refused_naming_both():
 def test_the_refusal_shows_the_value_given():
     with pytest.raises(SystemExit, match="CHAINAID_REVISIT_DAYS='400'"):
         load_settings({"CHAINAID_REVISIT_DAYS": "400"})
+
+
+def test_a_short_csrf_secret_is_refused_and_a_long_one_kept():
+    with pytest.raises(SystemExit, match="CHAINAID_CSRF_SECRET"):
+        load_settings({"CHAINAID_CSRF_SECRET": "too-short"})
+    secret = "k" * 32
+    assert load_settings({"CHAINAID_CSRF_SECRET": secret}).csrf_secret == secret
+    assert load_settings({}).csrf_secret is None
