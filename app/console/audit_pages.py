@@ -24,25 +24,32 @@ class AuditPages(Controller):
     path = "/"
 
     @get("/audit")
-    async def trail(self, user: NamedDependency[ConsoleUser], entity: FromQuery[str | None] = None,
-                    actor_id: QueryId = None, page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
-                    check: FromQuery[bool] = False) -> Template:
+    async def trail(
+        self,
+        user: NamedDependency[ConsoleUser],
+        entity: FromQuery[str | None] = None,
+        actor_id: QueryId = None,
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+        check: FromQuery[bool] = False,
+    ) -> Template:
         require(user, "audit.read")
-        entries = await audit_service.list_entries(PageParams(limit=50, offset=(page - 1) * 50),
-                                                   entity=entity or None, actor_id=actor_id)
+        entries = await audit_service.list_entries(
+            PageParams(limit=50, offset=(page - 1) * 50), entity=entity or None, actor_id=actor_id
+        )
         chain = await audit_service.verify_chain() if check else None
-        return await render(user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "",
-                            page=page, chain=chain)
+        return await render(
+            user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "", page=page, chain=chain
+        )
 
     @get("/anomalies")
-    async def anomalies(self, user: NamedDependency[ConsoleUser],
-                        year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None) -> Template:
+    async def anomalies(
+        self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None
+    ) -> Template:
         require(user, "audit.read")
         year = year or date.today().year
-        watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year,
-                                            open_only=True)
+        watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year, open_only=True)
         arrears = await reports.dividend_arrears(user.principal, year, PageParams(limit=100, offset=0))
-        flags = await crosscheck.list_flags(user.principal, PageParams(limit=100, offset=0), status="open",
-                                            town_id=None)
+        flags = await crosscheck.list_flags(
+            user.principal, PageParams(limit=100, offset=0), status="open", town_id=None
+        )
         return await render(user, "anomalies.html", year=year, watch=watch, arrears=arrears, flags=flags)
-

@@ -21,8 +21,9 @@ _SPAN = rf"(?:(?P<lower>{_N})–(?P<upper>{_N}) (?P<span_unit>{_U})|above (?P<ab
 def _span(texts: Texts, g: dict[str, str]) -> str:
     if g.get("above") is not None:
         return texts._("above %(lower)s %(unit)s", lower=g["above"], unit=texts.term("unit", g["above_unit"]))
-    return texts._("%(lower)s–%(upper)s %(unit)s", lower=g["lower"], upper=g["upper"],
-                   unit=texts.term("unit", g["span_unit"]))
+    return texts._(
+        "%(lower)s–%(upper)s %(unit)s", lower=g["lower"], upper=g["upper"], unit=texts.term("unit", g["span_unit"])
+    )
 
 
 def _units(texts: Texts, g: dict[str, str]) -> dict[str, str]:
@@ -40,39 +41,76 @@ def _units(texts: Texts, g: dict[str, str]) -> dict[str, str]:
 Line = tuple[re.Pattern[str], Callable[[Texts, dict[str, str]], str]]
 
 LINES: list[Line] = [
-    (re.compile(rf"q = (?P<q>{_N}) (?P<unit>{_U}) \(verified\)"),
-     lambda t, p: t._("q = %(q)s %(unit)s (verified)", **p)),
-    (re.compile(rf"q = (?P<q>{_N}) (?P<unit>{_U}) \(declared\)"),
-     lambda t, p: t._("q = %(q)s %(unit)s (declared)", **p)),
-    (re.compile(rf"(?P<q>{_N}) (?P<unit>{_U}) is below threshold (?P<min>{_N}) {_U}: "
-                rf"nothing is paid → (?P<amount>{_N})"),
-     lambda t, p: t._("%(q)s %(unit)s is below the threshold of %(min)s %(unit)s: nothing is paid → %(amount)s", **p)),
-    (re.compile(rf"threshold (?P<min>{_N}) (?P<unit>{_U}): met"),
-     lambda t, p: t._("threshold %(min)s %(unit)s: met", **p)),
-    (re.compile(rf"tier (?P<n>[0-9]+): (?P<part>{_N}) (?P<unit>{_U}) × (?P<rate>{_N}) = (?P<product>{_N}) \({_SPAN}\)"),
-     lambda t, p: t._("tier %(n)s: %(part)s %(unit)s × %(rate)s = %(product)s (%(span)s)", **p)),
-    (re.compile(rf"tier (?P<n>[0-9]+) \({_SPAN}\): not reached"),
-     lambda t, p: t._("tier %(n)s (%(span)s): not reached", **p)),
-    (re.compile(rf"(?P<excess>{_N}) (?P<unit>{_U}) above the last tier's limit (?P<limit>{_N}) {_U} earns nothing"),
-     lambda t, p: t._("%(excess)s %(unit)s above the last tier's limit of %(limit)s %(unit)s earns nothing", **p)),
-    (re.compile(rf"sum (?P<total>{_N}), rounded half-up to the fen: (?P<amount>{_N})"),
-     lambda t, p: t._("sum %(total)s, rounded half-up to the fen: %(amount)s", **p)),
-    (re.compile(rf"no cap on the rate → (?P<amount>{_N})"),
-     lambda t, p: t._("no cap on the rate → %(amount)s", **p)),
-    (re.compile(rf"capped at the rate's cap (?P<cap>{_N}) → (?P<amount>{_N})"),
-     lambda t, p: t._("capped at the rate's cap of %(cap)s → %(amount)s", **p)),
-    (re.compile(rf"within the rate's cap (?P<cap>{_N}) → (?P<amount>{_N})"),
-     lambda t, p: t._("within the rate's cap of %(cap)s → %(amount)s", **p)),
-    (re.compile(rf"no household cap → (?P<amount>{_N})"),
-     lambda t, p: t._("no household cap → %(amount)s", **p)),
-    (re.compile(rf"household cap (?P<cap>{_N}), already approved (?P<already>{_N}), left (?P<left>{_N}): "
-                rf"(?P<amount>{_N}) capped at what is left → {_N}"),
-     lambda t, p: t._("household cap %(cap)s, already approved %(already)s, %(left)s left: "
-                      "%(amount)s is capped at what is left → %(left)s", **p)),
-    (re.compile(rf"household cap (?P<cap>{_N}), already approved (?P<already>{_N}), left (?P<left>{_N}): "
-                rf"(?P<amount>{_N}) is within it → {_N}"),
-     lambda t, p: t._("household cap %(cap)s, already approved %(already)s, %(left)s left: "
-                      "%(amount)s is within it → %(amount)s", **p)),
+    (
+        re.compile(rf"q = (?P<q>{_N}) (?P<unit>{_U}) \(verified\)"),
+        lambda t, p: t._("q = %(q)s %(unit)s (verified)", **p),
+    ),
+    (
+        re.compile(rf"q = (?P<q>{_N}) (?P<unit>{_U}) \(declared\)"),
+        lambda t, p: t._("q = %(q)s %(unit)s (declared)", **p),
+    ),
+    (
+        re.compile(
+            rf"(?P<q>{_N}) (?P<unit>{_U}) is below threshold (?P<min>{_N}) {_U}: "
+            rf"nothing is paid → (?P<amount>{_N})"
+        ),
+        lambda t, p: t._(
+            "%(q)s %(unit)s is below the threshold of %(min)s %(unit)s: nothing is paid → %(amount)s", **p
+        ),
+    ),
+    (
+        re.compile(rf"threshold (?P<min>{_N}) (?P<unit>{_U}): met"),
+        lambda t, p: t._("threshold %(min)s %(unit)s: met", **p),
+    ),
+    (
+        re.compile(
+            rf"tier (?P<n>[0-9]+): (?P<part>{_N}) (?P<unit>{_U}) × (?P<rate>{_N}) = (?P<product>{_N}) \({_SPAN}\)"
+        ),
+        lambda t, p: t._("tier %(n)s: %(part)s %(unit)s × %(rate)s = %(product)s (%(span)s)", **p),
+    ),
+    (
+        re.compile(rf"tier (?P<n>[0-9]+) \({_SPAN}\): not reached"),
+        lambda t, p: t._("tier %(n)s (%(span)s): not reached", **p),
+    ),
+    (
+        re.compile(rf"(?P<excess>{_N}) (?P<unit>{_U}) above the last tier's limit (?P<limit>{_N}) {_U} earns nothing"),
+        lambda t, p: t._("%(excess)s %(unit)s above the last tier's limit of %(limit)s %(unit)s earns nothing", **p),
+    ),
+    (
+        re.compile(rf"sum (?P<total>{_N}), rounded half-up to the fen: (?P<amount>{_N})"),
+        lambda t, p: t._("sum %(total)s, rounded half-up to the fen: %(amount)s", **p),
+    ),
+    (re.compile(rf"no cap on the rate → (?P<amount>{_N})"), lambda t, p: t._("no cap on the rate → %(amount)s", **p)),
+    (
+        re.compile(rf"capped at the rate's cap (?P<cap>{_N}) → (?P<amount>{_N})"),
+        lambda t, p: t._("capped at the rate's cap of %(cap)s → %(amount)s", **p),
+    ),
+    (
+        re.compile(rf"within the rate's cap (?P<cap>{_N}) → (?P<amount>{_N})"),
+        lambda t, p: t._("within the rate's cap of %(cap)s → %(amount)s", **p),
+    ),
+    (re.compile(rf"no household cap → (?P<amount>{_N})"), lambda t, p: t._("no household cap → %(amount)s", **p)),
+    (
+        re.compile(
+            rf"household cap (?P<cap>{_N}), already approved (?P<already>{_N}), left (?P<left>{_N}): "
+            rf"(?P<amount>{_N}) capped at what is left → {_N}"
+        ),
+        lambda t, p: t._(
+            "household cap %(cap)s, already approved %(already)s, %(left)s left: "
+            "%(amount)s is capped at what is left → %(left)s",
+            **p,
+        ),
+    ),
+    (
+        re.compile(
+            rf"household cap (?P<cap>{_N}), already approved (?P<already>{_N}), left (?P<left>{_N}): "
+            rf"(?P<amount>{_N}) is within it → {_N}"
+        ),
+        lambda t, p: t._(
+            "household cap %(cap)s, already approved %(already)s, %(left)s left: %(amount)s is within it → %(amount)s",
+            **p,
+        ),
+    ),
 ]
 
 
@@ -93,17 +131,29 @@ def explain_all(texts: Texts, lines: list[str] | tuple[str, ...]) -> list[str]:
 # read the same way, until monitoring hands over a message id with its parameters.
 _DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 WATCH_LINES: list[Line] = [
-    (re.compile(rf"(?P<year>[0-9]{{4}}) per-capita income (?P<income>{_N}) is under (?P<multiple>{_N})"
-                rf" × the poverty line (?P<line>{_N})"),
-     lambda t, p: t._("%(year)s per-capita income %(income)s is under %(multiple)s × the poverty line %(line)s",
-                      **p)),
-    (re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY}): (?P<note>.*)", re.S),
-     lambda t, p: t._("%(kind)s on %(day)s: %(note)s", **{**p, "kind": t.term("hardship kind", p["kind"])})),
-    (re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY})"),
-     lambda t, p: t._("%(kind)s on %(day)s", **{**p, "kind": t.term("hardship kind", p["kind"])})),
-    (re.compile(rf"(?P<kind>[a-z_]+) link with (?P<enterprise>.+) ended on (?P<day>{_DAY})", re.S),
-     lambda t, p: t._("%(kind)s link with %(enterprise)s ended on %(day)s",
-                      **{**p, "kind": t.term("link kind", p["kind"])})),
+    (
+        re.compile(
+            rf"(?P<year>[0-9]{{4}}) per-capita income (?P<income>{_N}) is under (?P<multiple>{_N})"
+            rf" × the poverty line (?P<line>{_N})"
+        ),
+        lambda t, p: t._(
+            "%(year)s per-capita income %(income)s is under %(multiple)s × the poverty line %(line)s", **p
+        ),
+    ),
+    (
+        re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY}): (?P<note>.*)", re.S),
+        lambda t, p: t._("%(kind)s on %(day)s: %(note)s", **{**p, "kind": t.term("hardship kind", p["kind"])}),
+    ),
+    (
+        re.compile(rf"(?P<kind>[a-z_]+) on (?P<day>{_DAY})"),
+        lambda t, p: t._("%(kind)s on %(day)s", **{**p, "kind": t.term("hardship kind", p["kind"])}),
+    ),
+    (
+        re.compile(rf"(?P<kind>[a-z_]+) link with (?P<enterprise>.+) ended on (?P<day>{_DAY})", re.S),
+        lambda t, p: t._(
+            "%(kind)s link with %(enterprise)s ended on %(day)s", **{**p, "kind": t.term("link kind", p["kind"])}
+        ),
+    ),
 ]
 
 

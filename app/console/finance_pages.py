@@ -35,21 +35,46 @@ class FinancePages(Controller):
 
     @get("/claims")
     async def claim_queue(
-        self, user: NamedDependency[ConsoleUser], scheme_id: QueryId = None, status: FromQuery[str | None] = None,
-        town_id: QueryId = None, industry: FromQuery[str | None] = None, page: Page = 1,
-        msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None,
+        self,
+        user: NamedDependency[ConsoleUser],
+        scheme_id: QueryId = None,
+        status: FromQuery[str | None] = None,
+        town_id: QueryId = None,
+        industry: FromQuery[str | None] = None,
+        page: Page = 1,
+        msg: FromQuery[str | None] = None,
+        err: FromQuery[str | None] = None,
     ) -> Template:
         require(user, "claims.read")
-        filters = {"scheme_id": scheme_id, "status": status or None, "town_id": town_id, "industry": industry or None,
-                   "household_id": None}
+        filters = {
+            "scheme_id": scheme_id,
+            "status": status or None,
+            "town_id": town_id,
+            "industry": industry or None,
+            "household_id": None,
+        }
         result = await claims.list_claims(user.principal, PageParams(limit=PAGE, offset=(page - 1) * PAGE), **filters)
         all_schemes = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status=None)
-        return await render(user, "claims.html", claims=result, page=page, filters=filters, msg=msg, err=err,
-                            schemes=all_schemes.items, statuses=list(ClaimStatus))
+        return await render(
+            user,
+            "claims.html",
+            claims=result,
+            page=page,
+            filters=filters,
+            msg=msg,
+            err=err,
+            schemes=all_schemes.items,
+            statuses=list(ClaimStatus),
+        )
 
     @get("/claims/{claim_id:int}")
-    async def claim(self, user: NamedDependency[ConsoleUser], claim_id: PathId, msg: FromQuery[str | None] = None,
-                    err: FromQuery[str | None] = None) -> Template:
+    async def claim(
+        self,
+        user: NamedDependency[ConsoleUser],
+        claim_id: PathId,
+        msg: FromQuery[str | None] = None,
+        err: FromQuery[str | None] = None,
+    ) -> Template:
         require(user, "claims.read")
         detail = await claims.claim_detail(user.principal, claim_id)
         return await render(user, "claim.html", c=detail, msg=msg, err=err)
@@ -64,8 +89,9 @@ class FinancePages(Controller):
         return back(f"/console/claims/{claim_id}", msg=f"{voucher.number} · {format_yuan(voucher.amount)}")
 
     @post("/claims/{claim_id:int}/reject")
-    async def reject(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                     claim_id: PathId) -> Redirect:
+    async def reject(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
+    ) -> Redirect:
         require(user, "claims.reject")
         form = await read_form(request, RejectForm)
         texts = texts_for(user)
@@ -86,8 +112,11 @@ class FinancePages(Controller):
         outcomes = await claims.approve_many(user.principal, ids)
         done = sum(1 for o in outcomes if o.refusal is None)
         refused = "; ".join(f"#{o.claim_id}: {failure(texts, o.refusal)}" for o in outcomes if o.refusal is not None)
-        return back("/console/claims", msg=texts.ngettext("%(num)s claim approved.", "%(num)s claims approved.", done),
-                    err=refused or None)
+        return back(
+            "/console/claims",
+            msg=texts.ngettext("%(num)s claim approved.", "%(num)s claims approved.", done),
+            err=refused or None,
+        )
 
     @get("/vouchers/{number:str}/print")
     async def voucher_print(self, user: NamedDependency[ConsoleUser], number: FromPath[str]) -> Template:
@@ -96,8 +125,9 @@ class FinancePages(Controller):
         return Template(template_name="voucher_print.html", context=vouchers.print_context(v))
 
     @get("/payment-batches")
-    async def batch_list(self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None,
-                         err: FromQuery[str | None] = None) -> Template:
+    async def batch_list(
+        self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
+    ) -> Template:
         require(user, "payment_batches.read")
         batches = await payments.list_batches(PageParams(limit=100, offset=0), None, newest_first=True)
         open_schemes = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status="published")
@@ -112,20 +142,30 @@ class FinancePages(Controller):
             batch = await payments.create_batch(user.principal, form.scheme_id)
         except (DomainError, ValueError) as exc:
             return back("/console/payment-batches", err=failure(texts, exc))
-        return back("/console/payment-batches", msg=texts._(
-            "Batch %(batch)s: %(vouchers)s vouchers, %(total)s.", batch=batch.id, vouchers=batch.vouchers,
-            total=format_yuan(batch.total)))
+        return back(
+            "/console/payment-batches",
+            msg=texts._(
+                "Batch %(batch)s: %(vouchers)s vouchers, %(total)s.",
+                batch=batch.id,
+                vouchers=batch.vouchers,
+                total=format_yuan(batch.total),
+            ),
+        )
 
     @get("/payment-batches/{batch_id:int}/export.csv")
     async def batch_file(self, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Response[str]:
         require(user, "payment_batches.read")
         rows, count, total = await payments.export_rows(batch_id)
-        return Response(payments.export_csv(rows, count, total), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'})
+        return Response(
+            payments.export_csv(rows, count, total),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'},
+        )
 
     @post("/payment-batches/{batch_id:int}/reconcile")
-    async def batch_result(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                           batch_id: PathId) -> Redirect:
+    async def batch_result(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], batch_id: PathId
+    ) -> Redirect:
         require(user, "payment_batches.reconcile")
         upload = await read_upload(request)
         texts = texts_for(user)
@@ -135,5 +175,12 @@ class FinancePages(Controller):
             batch = await payments.reconcile(user.principal, batch_id, payments.bank_results(await upload.read()))
         except (DomainError, ValueError) as exc:
             return back("/console/payment-batches", err=failure(texts, exc))
-        return back("/console/payment-batches", msg=texts._(
-            "Batch %(batch)s: %(paid)s paid, %(failed)s failed.", batch=batch.id, paid=batch.paid, failed=batch.failed))
+        return back(
+            "/console/payment-batches",
+            msg=texts._(
+                "Batch %(batch)s: %(paid)s paid, %(failed)s failed.",
+                batch=batch.id,
+                paid=batch.paid,
+                failed=batch.failed,
+            ),
+        )

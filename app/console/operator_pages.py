@@ -43,20 +43,23 @@ class OperatorPages(Controller):
     async def link_list(self, user: NamedDependency[ConsoleUser], page: Page = 1) -> Template:
         require(user, "links.manage")
         mine = await links.list_links(user.principal, PageParams(limit=50, offset=(page - 1) * 50), LinkFilter())
-        paid = await payouts.list_payouts(user.principal, PageParams(limit=50, offset=0), PayoutFilter(),
-                                          newest_first=True)
+        paid = await payouts.list_payouts(
+            user.principal, PageParams(limit=50, offset=0), PayoutFilter(), newest_first=True
+        )
         return await render(user, "links.html", links=mine, payouts=paid, page=page)
 
     @get("/payouts/upload")
-    async def upload_form(self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None,
-                          err: FromQuery[str | None] = None) -> Template:
+    async def upload_form(
+        self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
+    ) -> Template:
         require(user, "payouts.import")
         _own_enterprise(user)
         return await render(user, "upload.html", msg=msg, err=err, checked=None)
 
     @post("/payouts/upload")
-    async def upload_check(self, request: Request[Any, Any, Any],
-                           user: NamedDependency[ConsoleUser]) -> Template | Redirect:
+    async def upload_check(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]
+    ) -> Template | Redirect:
         """Check every row and show the problems; nothing is written here."""
         require(user, "payouts.import")
         enterprise_id = _own_enterprise(user)
@@ -70,9 +73,16 @@ class OperatorPages(Controller):
             good, problems = await ingest.check_only(user.principal, rows, problems)
         except (DomainError, ValueError) as exc:
             return back("/console/payouts/upload", err=failure(texts, exc))
-        return await render(user, "upload.html", checked={
-            "good": good, "problems": problems, "filename": upload.filename,
-            "content": base64.b64encode(content).decode()})
+        return await render(
+            user,
+            "upload.html",
+            checked={
+                "good": good,
+                "problems": problems,
+                "filename": upload.filename,
+                "content": base64.b64encode(content).decode(),
+            },
+        )
 
     @post("/payouts/upload/confirm")
     async def upload_write(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
@@ -85,24 +95,47 @@ class OperatorPages(Controller):
             rows, problems = await payout_rows(content, enterprise_id)
             result = await ingest.ingest(user.principal, rows, problems, partial=False, source="csv")
         except binascii.Error:
-            return back("/console/payouts/upload",
-                        err=texts._("The checked file did not come back intact; check it again."))
+            return back(
+                "/console/payouts/upload", err=texts._("The checked file did not come back intact; check it again.")
+            )
         except (DomainError, ValueError) as exc:
             return back("/console/payouts/upload", err=failure(texts, exc))
-        return back("/console/payouts/upload", msg=texts._(
-            "%(written)s written, %(already)s already recorded.", written=result.written,
-            already=result.already_recorded))
+        return back(
+            "/console/payouts/upload",
+            msg=texts._(
+                "%(written)s written, %(already)s already recorded.",
+                written=result.written,
+                already=result.already_recorded,
+            ),
+        )
 
     @get("/support")
-    async def support(self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None,
-                      err: FromQuery[str | None] = None) -> Template:
+    async def support(
+        self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
+    ) -> Template:
         require(user, "support.record")
-        pairings = await pairing.list_pairings(user.principal, PageParams(limit=100, offset=0), enterprise_id=None,
-                                               village_id=None, in_force=True)
-        records = await pairing.list_support(user.principal, PageParams(limit=50, offset=0), newest_first=True,
-                                             enterprise_id=None, village_id=None, kind=None, year=None)
-        return await render(user, "support.html", pairings=pairings.items, records=records, kinds=list(SupportKind),
-                            today=date.today().isoformat(), msg=msg, err=err)
+        pairings = await pairing.list_pairings(
+            user.principal, PageParams(limit=100, offset=0), enterprise_id=None, village_id=None, in_force=True
+        )
+        records = await pairing.list_support(
+            user.principal,
+            PageParams(limit=50, offset=0),
+            newest_first=True,
+            enterprise_id=None,
+            village_id=None,
+            kind=None,
+            year=None,
+        )
+        return await render(
+            user,
+            "support.html",
+            pairings=pairings.items,
+            records=records,
+            kinds=list(SupportKind),
+            today=date.today().isoformat(),
+            msg=msg,
+            err=err,
+        )
 
     @post("/support")
     async def support_record(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
@@ -112,14 +145,23 @@ class OperatorPages(Controller):
         texts = texts_for(user)
         try:
             data = SupportIn(
-                enterprise_id=enterprise_id, village_id=form.village_id, kind=form.kind, given_on=form.given_on,
-                reference=form.reference, amount=form.amount, in_kind=form.in_kind,
-                households_benefited=form.households_benefited, people_benefited=form.people_benefited,
+                enterprise_id=enterprise_id,
+                village_id=form.village_id,
+                kind=form.kind,
+                given_on=form.given_on,
+                reference=form.reference,
+                amount=form.amount,
+                in_kind=form.in_kind,
+                households_benefited=form.households_benefited,
+                people_benefited=form.people_benefited,
                 note=form.note,
             )
             record, created = await pairing.record_support(user.principal, data)
         except (DomainError, ValueError) as exc:
             return back("/console/support", err=failure(texts, exc))
-        message = texts._("Support #%(id)s saved.", id=record.id) if created else texts._(
-            "Support #%(id)s was already recorded.", id=record.id)
+        message = (
+            texts._("Support #%(id)s saved.", id=record.id)
+            if created
+            else texts._("Support #%(id)s was already recorded.", id=record.id)
+        )
         return back("/console/support", msg=message)

@@ -62,9 +62,12 @@ class ConsolePages(Controller):
         return Redirect(_same_site_path(form.back_to), status_code=303)
 
     @get("/")
-    async def overview(self, user: NamedDependency[ConsoleUser],
-                       year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None,
-                       msg: FromQuery[str | None] = None) -> Template:
+    async def overview(
+        self,
+        user: NamedDependency[ConsoleUser],
+        year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None,
+        msg: FromQuery[str | None] = None,
+    ) -> Template:
         require(user, "stats.read")
         texts = Texts(user.lang)
         figures = await stats.overview(date.today())
@@ -81,10 +84,15 @@ class ConsolePages(Controller):
         page.context.update(
             type_chart=stacked_bars(months, _series(by_type, lambda key: texts.term("income type", key)), wan=wan),
             industry_chart=stacked_bars(months, _series(by_industry, industry), wan=wan),
-            town_chart=stacked_bars([_short_town(r["town"]) for r in towns], {
-                texts._("approved, unpaid"): [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
-                texts._("paid"): [Decimal(r["paid"]) for r in towns],
-            }, width=1180, wan=wan),
+            town_chart=stacked_bars(
+                [_short_town(r["town"]) for r in towns],
+                {
+                    texts._("approved, unpaid"): [Decimal(r["approved"]) - Decimal(r["paid"]) for r in towns],
+                    texts._("paid"): [Decimal(r["paid"]) for r in towns],
+                },
+                width=1180,
+                wan=wan,
+            ),
         )
         return page
 
@@ -111,5 +119,6 @@ def _short_town(name: str) -> str:
 
 
 def _cookie(name: str, value: str, max_age: int) -> Cookie:
-    return Cookie(key=name, value=value, max_age=max_age, httponly=True, secure=True, samesite="strict",
-                  path="/console")
+    return Cookie(
+        key=name, value=value, max_age=max_age, httponly=True, secure=True, samesite="strict", path="/console"
+    )

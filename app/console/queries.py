@@ -32,8 +32,9 @@ _END = "UPDATE console_session SET ended_at = now() WHERE id_hash = $1"
 _SET_LANG = "UPDATE console_session SET lang = $2 WHERE id_hash = $1"
 
 
-async def insert_session(db: Db, id_hash: str, account_id: int, lang: str, created_at: datetime,
-                         expires_at: datetime) -> None:
+async def insert_session(
+    db: Db, id_hash: str, account_id: int, lang: str, created_at: datetime, expires_at: datetime
+) -> None:
     await db.execute(_INSERT, id_hash, account_id, lang, created_at, expires_at)
 
 
@@ -41,8 +42,13 @@ async def live_session(db: Db, id_hash: str) -> SessionRow | None:
     row = await db.fetchrow(_LIVE, id_hash)
     if row is None:
         return None
-    principal = Principal(account_id=row["id"], name=row["name"], role=Role(row["role"]),
-                          enterprise_id=row["enterprise"], town_id=row["town"])
+    principal = Principal(
+        account_id=row["id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        enterprise_id=row["enterprise"],
+        town_id=row["town"],
+    )
     return SessionRow(principal=principal, lang=row["lang"], session_hash=row["id_hash"])
 
 

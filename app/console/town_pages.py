@@ -32,37 +32,62 @@ class TownPages(Controller):
     path = "/"
 
     @get("/households")
-    async def household_list(self, user: NamedDependency[ConsoleUser], status: FromQuery[str | None] = None,
-                             page: Page = 1) -> Template:
+    async def household_list(
+        self, user: NamedDependency[ConsoleUser], status: FromQuery[str | None] = None, page: Page = 1
+    ) -> Template:
         require(user, "households.read")
         try:
             chosen = HouseholdStatus(status) if status else None
         except ValueError:
             chosen = None
         result = await households.list_households(
-            user.principal, PageParams(limit=50, offset=(page - 1) * 50), HouseholdFilter(status=chosen))
-        return await render(user, "households.html", households=result, status=status or "", page=page,
-                            statuses=list(HouseholdStatus))
+            user.principal, PageParams(limit=50, offset=(page - 1) * 50), HouseholdFilter(status=chosen)
+        )
+        return await render(
+            user, "households.html", households=result, status=status or "", page=page, statuses=list(HouseholdStatus)
+        )
 
     @get("/households/{household_id:int}")
-    async def household(self, user: NamedDependency[ConsoleUser], household_id: PathId,
-                        msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None) -> Template:
+    async def household(
+        self,
+        user: NamedDependency[ConsoleUser],
+        household_id: PathId,
+        msg: FromQuery[str | None] = None,
+        err: FromQuery[str | None] = None,
+    ) -> Template:
         require(user, "households.read")
         h = await households.get_household(user.principal, household_id)
         if masks_personal_data(user.principal):
             h = mask_household(h)
         household_claims = []
         if can(user.principal.role, "claims.read"):
-            household_claims = (await claims.list_claims(
-                user.principal, PageParams(limit=50, offset=0), scheme_id=None, status=None, town_id=None,
-                industry=None, household_id=household_id)).items
-        return await render(user, "household.html", h=h, claims=household_claims, msg=msg, err=err,
-                            allowed=list(TRANSITIONS[h.status]), reasons=list(RemovalReason),
-                            today=date.today().isoformat())
+            household_claims = (
+                await claims.list_claims(
+                    user.principal,
+                    PageParams(limit=50, offset=0),
+                    scheme_id=None,
+                    status=None,
+                    town_id=None,
+                    industry=None,
+                    household_id=household_id,
+                )
+            ).items
+        return await render(
+            user,
+            "household.html",
+            h=h,
+            claims=household_claims,
+            msg=msg,
+            err=err,
+            allowed=list(TRANSITIONS[h.status]),
+            reasons=list(RemovalReason),
+            today=date.today().isoformat(),
+        )
 
     @post("/households/{household_id:int}/step")
-    async def step(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                   household_id: PathId) -> Redirect:
+    async def step(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
+    ) -> Redirect:
         require(user, "households.transition")
         form = await read_form(request, TransitionForm)
         texts = texts_for(user)
@@ -71,25 +96,30 @@ class TownPages(Controller):
             await households.transition(user.principal, household_id, data)
         except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(texts, exc))
-        return back(f"/console/households/{household_id}",
-                    msg=texts._("Now: %(status)s.", status=texts.term("household status", form.to)))
+        return back(
+            f"/console/households/{household_id}",
+            msg=texts._("Now: %(status)s.", status=texts.term("household status", form.to)),
+        )
 
     @post("/households/{household_id:int}/objections")
-    async def objection(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                        household_id: PathId) -> Redirect:
+    async def objection(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
+    ) -> Redirect:
         require(user, "households.objections")
         form = await read_form(request, ObjectionForm)
         texts = texts_for(user)
         try:
-            await households.raise_objection(user.principal, household_id,
-                                             ObjectionIn(raised_by=form.raised_by, content=form.content))
+            await households.raise_objection(
+                user.principal, household_id, ObjectionIn(raised_by=form.raised_by, content=form.content)
+            )
         except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(texts, exc))
         return back(f"/console/households/{household_id}", msg=texts._("Objection recorded."))
 
     @post("/objections/{objection_id:int}/resolve")
-    async def resolve(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                      objection_id: PathId) -> Redirect:
+    async def resolve(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], objection_id: PathId
+    ) -> Redirect:
         require(user, "households.objections")
         form = await read_form(request, ResolveForm)
         texts = texts_for(user)
@@ -101,29 +131,44 @@ class TownPages(Controller):
         return back(target, msg=texts._("Objection resolved."))
 
     @post("/households/{household_id:int}/claims")
-    async def file_claim(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                         household_id: PathId) -> Redirect:
+    async def file_claim(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
+    ) -> Redirect:
         require(user, "claims.file")
         form = await read_form(request, ClaimForm)
         texts = texts_for(user)
         try:
-            claim = await claims.file_claim(user.principal, ClaimCreate(
-                scheme_id=form.scheme_id, household_id=household_id, industry=form.industry,
-                declared_quantity=form.declared_quantity))
+            claim = await claims.file_claim(
+                user.principal,
+                ClaimCreate(
+                    scheme_id=form.scheme_id,
+                    household_id=household_id,
+                    industry=form.industry,
+                    declared_quantity=form.declared_quantity,
+                ),
+            )
         except (DomainError, ValueError) as exc:
             return back(f"/console/households/{household_id}", err=failure(texts, exc))
         return back(f"/console/claims/{claim.id}", msg=texts._("Claim filed."))
 
     @post("/claims/{claim_id:int}/verify")
-    async def verify_claim(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser],
-                           claim_id: PathId) -> Redirect:
+    async def verify_claim(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
+    ) -> Redirect:
         require(user, "claims.verify")
         form = await read_form(request, VerifyForm)
         texts = texts_for(user)
         try:
-            await claims.verify_claim(user.principal, claim_id, Verification(
-                verified_quantity=form.verified_quantity, inspector=form.inspector, verified_on=form.verified_on,
-                note=form.note))
+            await claims.verify_claim(
+                user.principal,
+                claim_id,
+                Verification(
+                    verified_quantity=form.verified_quantity,
+                    inspector=form.inspector,
+                    verified_on=form.verified_on,
+                    note=form.note,
+                ),
+            )
         except (DomainError, ValueError) as exc:
             return back(f"/console/claims/{claim_id}", err=failure(texts, exc))
         return back(f"/console/claims/{claim_id}", msg=texts._("Claim verified."))

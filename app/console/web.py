@@ -82,17 +82,26 @@ def _bound(user: ConsoleUser | None) -> dict[str, Callable[..., Any]]:
     }
 
 
-def template(user: ConsoleUser | None, name: str, *, status_code: int = 200, lang: str | None = None,
-             **context: Any) -> Template:
+def template(
+    user: ConsoleUser | None, name: str, *, status_code: int = 200, lang: str | None = None, **context: Any
+) -> Template:
     texts = Texts(lang or (user.lang if user else DEFAULT))
     return Template(
-        template_name=f"console/{name}", status_code=status_code,
-        context={"user": user, "lang": texts.lang, "money": money, "day": day,
-                 "explain": lambda lines: explain_all(texts, lines),
-                 "watch_detail": lambda detail: watch_detail(texts, detail),
-                 # an operator's forms act for the operator's own enterprise; others have none to act for
-                 "for_enterprise": bool(user and user.principal.enterprise_id is not None),
-                 **texts.template_globals(), **_bound(user), **context},
+        template_name=f"console/{name}",
+        status_code=status_code,
+        context={
+            "user": user,
+            "lang": texts.lang,
+            "money": money,
+            "day": day,
+            "explain": lambda lines: explain_all(texts, lines),
+            "watch_detail": lambda detail: watch_detail(texts, detail),
+            # an operator's forms act for the operator's own enterprise; others have none to act for
+            "for_enterprise": bool(user and user.principal.enterprise_id is not None),
+            **texts.template_globals(),
+            **_bound(user),
+            **context,
+        },
     )
 
 
@@ -136,6 +145,7 @@ def back(path: str, **params: Any) -> Redirect:
 
 # ---- error pages: the console router's exception handlers (sync, as Litestar calls them) ----
 
+
 def _user_of(request: Request[Any, Any, Any]) -> ConsoleUser | None:
     user = request.state.get(STATE_KEY)
     return user if isinstance(user, ConsoleUser) else None
@@ -146,8 +156,9 @@ def _with_headers(response: Response[Any]) -> Response[Any]:
     return response
 
 
-def error_page(request: Request[Any, Any, Any], status: int, detail: str,
-               extra: dict[str, Any] | None = None) -> Response[Any]:
+def error_page(
+    request: Request[Any, Any, Any], status: int, detail: str, extra: dict[str, Any] | None = None
+) -> Response[Any]:
     """An HTML answer for a console page that fails (the API answers problem+json instead)."""
     user = _user_of(request)
     texts = texts_for(user)

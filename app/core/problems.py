@@ -87,8 +87,7 @@ def status_of(error: DomainError) -> int:
 class Answer(Protocol):
     """How a failure is written for its reader: problem+json for the API, a page for the console."""
 
-    def __call__(self, request: Request, status: int, detail: str,
-                 extra: dict[str, Any] | None = None) -> Response: ...
+    def __call__(self, request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response: ...
 
 
 def _problem_answer(request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
@@ -136,16 +135,18 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         if isinstance(exc, asyncpg.ForeignKeyViolationError):
             if "still referenced" in detail:
                 return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
-            return answer(request, 422, f"refers to something that does not exist: {detail}",
-                          {"constraint": constraint})
+            return answer(
+                request, 422, f"refers to something that does not exist: {detail}", {"constraint": constraint}
+            )
         if isinstance(exc, asyncpg.RestrictViolationError):
             return answer(request, 409, str(exc), {"constraint": constraint})
         if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
             return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
         # check, not-null and exclusion violations
         column = getattr(exc, "column_name", None)
-        return answer(request, 422, f"violates {constraint or 'a rule'}: {exc}",
-                      {"constraint": constraint, "field": column})
+        return answer(
+            request, 422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column}
+        )
 
     def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
         # e.g. a value out of the column's range that validation did not anticipate

@@ -50,16 +50,32 @@ async def test_sign_in_needs_a_valid_token_and_the_form_token(web, demo):
 
 async def test_every_page_of_each_role_renders_and_others_are_refused(web, demo):
     pages = {
-        "finance": ["/console", "/console/schemes", "/console/claims", "/console/claims?status=verified&page=2",
-                    "/console/claims/3", "/console/payment-batches", "/console/households?status=exited",
-                    "/console/vouchers/BT2017-000001/print"],
+        "finance": [
+            "/console",
+            "/console/schemes",
+            "/console/claims",
+            "/console/claims?status=verified&page=2",
+            "/console/claims/3",
+            "/console/payment-batches",
+            "/console/households?status=exited",
+            "/console/vouchers/BT2017-000001/print",
+        ],
         "town_officer": ["/console", "/console/households", "/console/claims"],
         "operator": ["/console", "/console/links", "/console/payouts/upload", "/console/support"],
-        "auditor": ["/console", "/console/audit", "/console/audit?check=true", "/console/anomalies?year=2017",
-                    "/console/schemes"],
+        "auditor": [
+            "/console",
+            "/console/audit",
+            "/console/audit?check=true",
+            "/console/anomalies?year=2017",
+            "/console/schemes",
+        ],
     }
-    refused = {"operator": "/console/schemes", "town_officer": "/console/payment-batches",
-               "finance": "/console/audit", "auditor": "/console/payouts/upload"}
+    refused = {
+        "operator": "/console/schemes",
+        "town_officer": "/console/payment-batches",
+        "finance": "/console/audit",
+        "auditor": "/console/payouts/upload",
+    }
     for role, paths in pages.items():
         web.cookies.clear()
         await sign_in(web, demo[role])
@@ -91,20 +107,31 @@ async def test_operator_upload_reports_bad_rows_and_writes_nothing(web, demo):
     from tests.db import fetch
 
     csrf = await sign_in(web, demo["operator"])
-    link = (await fetch(
-        "SELECT h.registry_no, b.name AS base, l.kind FROM link l JOIN household h ON h.id = l.household"
-        " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"))[0]
+    link = (
+        await fetch(
+            "SELECT h.registry_no, b.name AS base, l.kind FROM link l JOIN household h ON h.id = l.household"
+            " JOIN base b ON b.id = l.base WHERE l.enterprise = 1 AND l.kind = 'cooperation' ORDER BY l.id LIMIT 1"
+        )
+    )[0]
     before = (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"]
-    csv_text = ("registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"
-                f"{link['registry_no']},{link['base']},cooperation,1800.00,2018-01-01,2018-01-31,2018-02-01,bank,UP-1\n"
-                f"{link['registry_no']},{link['base']},cooperation,abc,2018-02-01,2018-02-28,2018-03-01,bank,UP-2\n")
-    r = await web.post("/console/payouts/upload", data={"_csrf_token": csrf},
-                       files={"file": ("工资.csv", "\ufeff".encode() + csv_text.encode(), "text/csv")})
+    csv_text = (
+        "registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n"
+        f"{link['registry_no']},{link['base']},cooperation,1800.00,2018-01-01,2018-01-31,2018-02-01,bank,UP-1\n"
+        f"{link['registry_no']},{link['base']},cooperation,abc,2018-02-01,2018-02-28,2018-03-01,bank,UP-2\n"
+    )
+    r = await web.post(
+        "/console/payouts/upload",
+        data={"_csrf_token": csrf},
+        files={"file": ("工资.csv", "\ufeff".encode() + csv_text.encode(), "text/csv")},
+    )
     assert r.status_code == 200 and "未写入任何数据" in r.text and "amount" in r.text
     assert (await fetch("SELECT count(*) AS n FROM payout"))[0]["n"] == before
     good = csv_text.splitlines()[:2]
-    r = await web.post("/console/payouts/upload", data={"_csrf_token": csrf},
-                       files={"file": ("工资.csv", ("\n".join(good) + "\n").encode(), "text/csv")})
+    r = await web.post(
+        "/console/payouts/upload",
+        data={"_csrf_token": csrf},
+        files={"file": ("工资.csv", ("\n".join(good) + "\n").encode(), "text/csv")},
+    )
     content = re.search(r'name="content" value="([^"]+)"', r.text).group(1)
     done = await web.post("/console/payouts/upload/confirm", data={"_csrf_token": csrf, "content": content})
     assert done.status_code == 303 and "已写入 1 条" in unquote_plus(done.headers["location"])
@@ -128,8 +155,16 @@ async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
     claim_id = int(re_first(r'href="/console/claims/(\d+)"', filed.text))
     page = await web.get(f"/console/claims/{claim_id}")
     assert "实地核实" in page.text
-    r = await web.post(f"/console/claims/{claim_id}/verify", data={
-        "_csrf_token": csrf, "verified_quantity": "4", "inspector": "刘工", "verified_on": "2017-08-20", "note": "丈量"})
+    r = await web.post(
+        f"/console/claims/{claim_id}/verify",
+        data={
+            "_csrf_token": csrf,
+            "verified_quantity": "4",
+            "inspector": "刘工",
+            "verified_on": "2017-08-20",
+            "note": "丈量",
+        },
+    )
     assert r.status_code == 303 and "msg=已核实" in unquote_plus(r.headers["location"]), r.headers["location"]
     row = (await fetch("SELECT status, verified_quantity FROM subsidy_claim WHERE id = $1", claim_id))[0]
     assert row["status"] == "verified" and row["verified_quantity"] == 4
@@ -150,8 +185,12 @@ async def test_odd_console_requests_get_a_page_not_a_500(web, demo):
     assert r.status_code == 303 and "err=" in r.headers["location"]
     r = await web.post("/console/claims/approve-selected", data={"_csrf_token": csrf, "claim": "²"})
     assert r.status_code == 303
-    for path, status in (("/console/claims/999999", 404), ("/console/claims/99999999999", 400),
-                         ("/console/claims?page=abc", 400), ("/console/claims?page=0", 400)):
+    for path, status in (
+        ("/console/claims/999999", 404),
+        ("/console/claims/99999999999", 400),
+        ("/console/claims?page=abc", 400),
+        ("/console/claims?page=0", 400),
+    ):
         r = await web.get(path)
         assert r.status_code == status, (path, r.status_code)
         assert r.headers["content-type"].startswith("text/html"), path
@@ -173,17 +212,28 @@ async def test_finance_pays_a_batch_through_the_console(web, demo):
     r = await web.post("/console/payment-batches", data={"_csrf_token": csrf, "scheme_id": "1"})
     assert r.status_code == 303 and "msg=支付批次" in unquote_plus(r.headers["location"]), r.headers["location"]
     page = await web.get("/console/payment-batches")
-    batch_id = re_first(r'/console/payment-batches/(\d+)/export.csv', page.text)
+    batch_id = re_first(r"/console/payment-batches/(\d+)/export.csv", page.text)
     bank_file = (await web.get(f"/console/payment-batches/{batch_id}/export.csv")).text.strip().splitlines()
     assert bank_file[0].startswith("voucher_no") and bank_file[-1].startswith("TOTAL")
     numbers = [line.split(",")[0] for line in bank_file[1:-1]]
-    result = "voucher_no,result,bank_reference\n" + "\n".join(
-        f"{n},{'paid' if i else 'failed'},NX{i}" for i, n in enumerate(numbers)) + "\n"
-    r = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"_csrf_token": csrf},
-                       files={"file": ("回单.csv", result.encode(), "text/csv")})
-    assert r.status_code == 303 and f"已支付 {len(numbers) - 1} 笔" in unquote_plus(r.headers["location"]), r.headers["location"]
-    again = await web.post(f"/console/payment-batches/{batch_id}/reconcile", data={"_csrf_token": csrf},
-                           files={"file": ("回单.csv", result.encode(), "text/csv")})
+    result = (
+        "voucher_no,result,bank_reference\n"
+        + "\n".join(f"{n},{'paid' if i else 'failed'},NX{i}" for i, n in enumerate(numbers))
+        + "\n"
+    )
+    r = await web.post(
+        f"/console/payment-batches/{batch_id}/reconcile",
+        data={"_csrf_token": csrf},
+        files={"file": ("回单.csv", result.encode(), "text/csv")},
+    )
+    assert r.status_code == 303 and f"已支付 {len(numbers) - 1} 笔" in unquote_plus(r.headers["location"]), r.headers[
+        "location"
+    ]
+    again = await web.post(
+        f"/console/payment-batches/{batch_id}/reconcile",
+        data={"_csrf_token": csrf},
+        files={"file": ("回单.csv", result.encode(), "text/csv")},
+    )
     assert "err=" in again.headers["location"]
 
 

@@ -20,8 +20,7 @@ METHODS = [("app/console/**.py", "python"), ("app/templates/console/**.html", "j
 
 def _extracted() -> set[tuple[str | tuple[str, ...], str | None]]:
     found = set()
-    for _file, _line, message, _comments, context in extract_from_dir(
-            str(ROOT), method_map=METHODS, keywords=KEYWORDS):
+    for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map=METHODS, keywords=KEYWORDS):
         found.add((message, context))
     return found
 

@@ -45,17 +45,43 @@ def test_households_offer_objections_only_on_notice():
     assert household_actions(Role.operator, HouseholdStatus.notice) == frozenset()
 
 
-RATE = Rate(industry="crayfish_rice", unit="mu", min_quantity=D("1"), cap=D("3000.00"),
-            tiers=(Tier(D("10"), D("300.00")), Tier(None, D("150.00"))))
+RATE = Rate(
+    industry="crayfish_rice",
+    unit="mu",
+    min_quantity=D("1"),
+    cap=D("3000.00"),
+    tiers=(Tier(D("10"), D("300.00")), Tier(None, D("150.00"))),
+)
 CALCULATIONS = [
     cap_for_household(calculate(RATE, D("12.5"), verified=True), D("5000.00"), D("1000.00")),
     cap_for_household(calculate(RATE, D("30"), verified=False), D("3500.00"), D("1000.00")),
     cap_for_household(calculate(RATE, D("0.5"), verified=True), None, D("0")),
-    cap_for_household(calculate(Rate(industry="x", unit="mu", min_quantity=D("0"), cap=None,
-                                     tiers=(Tier(D("2"), D("10")), Tier(D("5"), D("5")))), D("8"), verified=True),
-                      None, D("0")),
-    calculate(Rate(industry="x", unit="mu", min_quantity=D("0"), cap=D("10"),
-                   tiers=(Tier(D("2"), D("10")), Tier(D("5"), D("5")))), D("1"), verified=True),
+    cap_for_household(
+        calculate(
+            Rate(
+                industry="x",
+                unit="mu",
+                min_quantity=D("0"),
+                cap=None,
+                tiers=(Tier(D("2"), D("10")), Tier(D("5"), D("5"))),
+            ),
+            D("8"),
+            verified=True,
+        ),
+        None,
+        D("0"),
+    ),
+    calculate(
+        Rate(
+            industry="x",
+            unit="mu",
+            min_quantity=D("0"),
+            cap=D("10"),
+            tiers=(Tier(D("2"), D("10")), Tier(D("5"), D("5"))),
+        ),
+        D("1"),
+        verified=True,
+    ),
 ]
 
 
@@ -83,6 +109,7 @@ def test_watch_details_are_read_in_chinese():
 
     zh = Texts("zh")
     assert watch_detail(zh, "2019 per-capita income 4425.63 is under 1.5 × the poverty line 3750.00") == (
-        "2019 年人均纯收入 4425.63，低于贫困线 3750.00 的 1.5 倍")
+        "2019 年人均纯收入 4425.63，低于贫困线 3750.00 的 1.5 倍"
+    )
     assert watch_detail(zh, "illness on 2019-03-01: 住院") == "2019-03-01 发生疾病：住院"
     assert watch_detail(zh, "wage link with 某公司 ended on 2019-05-01") == "与某公司的务工就业联结已于 2019-05-01 终止"
