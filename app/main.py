@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from app.accounts.authentication import auth_middleware
 from app.accounts.controllers import AccountController, MeController
 from app.audit.controllers import AuditController
 from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
+from app.core.auth import policy_guard
 from app.core.database import close_pool, open_pool
 from app.core.health import health
 from app.core.json_body import ChainAidRequest
@@ -56,38 +58,44 @@ from app.subsidies.payment_controllers import (
     VoucherController,
 )
 
-ROUTES = [
-    health,
-    MeController,
-    AccountController,
-    AuditController,
-    TownController,
-    VillageController,
-    HouseholdController,
-    ObjectionController,
-    MemberController,
-    CrossCheckController,
-    BaseController,
-    LinkController,
-    PayoutController,
-    HouseholdIncomeController,
-    EnterpriseSummaryController,
-    ArrearsController,
-    PovertyLineController,
-    IndustryController,
-    EnterpriseController,
-    SubsidySchemeController,
-    SubsidyClaimController,
-    VoucherController,
-    PaymentBatchController,
-    PairingController,
-    SupportController,
-    HouseholdMonitoringController,
-    MonitoringController,
-    StatsController,
-    ExportController,
-    console_router,
-]
+# Every API route, behind the one guard: the access policy (app/core/access.py) names who may call
+# each operation, and an operation it does not name is refused.
+API = Router(
+    path="/",
+    guards=[policy_guard],
+    route_handlers=[
+        MeController,
+        AccountController,
+        AuditController,
+        TownController,
+        VillageController,
+        HouseholdController,
+        ObjectionController,
+        MemberController,
+        CrossCheckController,
+        BaseController,
+        LinkController,
+        PayoutController,
+        HouseholdIncomeController,
+        EnterpriseSummaryController,
+        ArrearsController,
+        PovertyLineController,
+        IndustryController,
+        EnterpriseController,
+        SubsidySchemeController,
+        SubsidyClaimController,
+        VoucherController,
+        PaymentBatchController,
+        PairingController,
+        SupportController,
+        HouseholdMonitoringController,
+        MonitoringController,
+        StatsController,
+        ExportController,
+    ],
+)
+
+ROUTES: list[ControllerRouterHandler] = [health, API, console_router]
 
 
 def provide_household_flags() -> FlagReader:

@@ -6,7 +6,6 @@ from litestar.params import FromQuery, JSONBody
 
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut, Me
-from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
 from app.core.principal import Principal, Role
 from app.core.validation import PathId
@@ -15,7 +14,6 @@ from app.core.validation import PathId
 class AccountController(Controller):
     path = "/api/v1/accounts"
     tags = ["accounts"]
-    guards = [requires(Role.admin)]
     dependencies = {"page": Provide(provide_page_params)}
 
     @post("/", operation_id="createAccount")
@@ -42,7 +40,6 @@ class AccountController(Controller):
 class MeController(Controller):
     path = "/api/v1/me"
     tags = ["accounts"]
-    guards = [any_role]
 
     @get("/", operation_id="getMe")
     async def me(self, request: Request) -> Me:

@@ -8,16 +8,13 @@ from litestar.params import FromQuery
 
 from app.audit import service
 from app.audit.schemas import AuditEntryOut, ChainCheckOut
-from app.core.auth import requires
 from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.principal import Role
 from app.core.validation import QueryId
 
 
 class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]
-    guards = [requires(Role.auditor, Role.admin)]
     dependencies = {"page": Provide(provide_page_params)}
 
     @get("/", operation_id="listAuditEntries")

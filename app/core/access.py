@@ -6,7 +6,7 @@ offers all ask ``can(role, action)``, so the rule is written once. Scope (an ope
 enterprise, an officer's own town) is not here: services check it on the data
 (``app.core.principal.ensure_*_scope``), because it depends on the row, not the route.
 
-No web framework here; a guard built on this table is ``requires_action`` in ``app/core/auth.py``.
+No web framework here; the API's one guard built on this table is ``policy_guard`` in ``app/core/auth.py``.
 """
 
 from __future__ import annotations
@@ -88,8 +88,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
 }
 
 
-# The API's operations (their OpenAPI operationIds) -> the action each one takes: what a route's
-# ``requires_action`` guard names, and what the authorization test reads its expectations from.
+# The API's operations (their OpenAPI operationIds) -> the action each one takes: what ``policy_guard``
+# looks a route up by (an operation missing here is refused), and what the authorization test reads its
+# expectations from.
 OPERATIONS: Mapping[str, str] = {
     "addMember": "households.register",
     "approveSubsidyClaim": "claims.approve",

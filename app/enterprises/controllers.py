@@ -4,9 +4,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.principal import Role
 from app.core.validation import PathId, QueryId
 from app.enterprises import service
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
@@ -15,10 +13,9 @@ from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, Enterprise
 class EnterpriseController(Controller):
     path = "/api/v1/enterprises"
     tags = ["enterprises"]
-    guards = [any_role]
     dependencies = {"page": Provide(provide_page_params)}
 
-    @post("/", operation_id="createEnterprise", guards=[requires(Role.admin)])
+    @post("/", operation_id="createEnterprise")
     async def create(self, request: Request, data: JSONBody[EnterpriseCreate]) -> EnterpriseOut:
         """Register an enterprise, cooperative or family farm by its unified social credit code."""
         return await service.create_enterprise(request.user, data)

@@ -17,7 +17,6 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.core.auth import any_role, requires
 from app.core.csv_upload import CsvUpload, read_upload
 from app.core.errors import Invalid, Refused
 from app.core.json_body import decode_json_body
@@ -36,9 +35,6 @@ from app.payouts.schemas import (
     Reversal,
     RowProblem,
 )
-
-reporters = requires(Role.operator, Role.admin)
-readers = requires(Role.operator, Role.admin, Role.finance, Role.auditor)
 
 
 @dataclass
@@ -83,14 +79,12 @@ async def provide_payout_filter(
 class PayoutController(Controller):
     path = "/api/v1/payouts"
     tags = ["payouts"]
-    guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_payout_filter)}
 
     @post(
         "/",
         operation_id="recordPayout",
         responses={200: ResponseSpec(data_container=PayoutOut, description="the first record, sent again")},
-        guards=[reporters],
     )
     async def record(self, request: Request, data: JSONBody[PayoutIn]) -> Response[PayoutOut]:
         """Report one payout to a household under a link.
@@ -101,9 +95,7 @@ class PayoutController(Controller):
         payout, created = await service.record_payout(request.user, data)
         return Response(payout, status_code=201 if created else 200)
 
-    @post(
-        "/batch", operation_id="recordPayoutBatch", guards=[reporters], operation_class=_BatchOperation, status_code=201
-    )
+    @post("/batch", operation_id="recordPayoutBatch", operation_class=_BatchOperation, status_code=201)
     async def batch(self, request: Request, partial: FromQuery[bool] = False) -> BatchResult:
         """Report up to 10,000 payouts at once.
 
@@ -126,7 +118,7 @@ class PayoutController(Controller):
                 problems.append(RowProblem(index=index, field=field or "row", message=message))
         return await ingest.ingest(request.user, rows, problems, partial=partial, source="json")
 
-    @post("/import", operation_id="importPayoutsCsv", guards=[reporters], status_code=201)
+    @post("/import", operation_id="importPayoutsCsv", status_code=201)
     async def import_csv(
         self,
         request: Request,
@@ -145,19 +137,19 @@ class PayoutController(Controller):
         resolved, problems = await payout_rows(await read_upload(data), enterprise)
         return await ingest.ingest(request.user, resolved, problems, partial=partial, source="csv")
 
-    @post("/{payout_id:int}/reverse", operation_id="reversePayout", guards=[reporters])
+    @post("/{payout_id:int}/reverse", operation_id="reversePayout")
     async def reverse(self, request: Request, payout_id: PathId, data: JSONBody[Reversal]) -> PayoutOut:
         """Cancel a payout with a negative entry that points at it; a payout is reversed at most once."""
         return await service.reverse_payout(request.user, payout_id, data)
 
-    @get("/", operation_id="listPayouts", guards=[readers])
+    @get("/", operation_id="listPayouts")
     async def list_payouts(
         self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[PayoutFilter]
     ) -> Page[PayoutOut]:
         """The payout ledger; operators read only their enterprise's payouts."""
         return await service.list_payouts(request.user, page, filters)
 
-    @get("/{payout_id:int}", operation_id="getPayout", guards=[readers])
+    @get("/{payout_id:int}", operation_id="getPayout")
     async def get_payout(self, request: Request, payout_id: PathId) -> PayoutOut:
         """One payout, with the reversal that cancelled it if any."""
         return await service.get_payout(request.user, payout_id)

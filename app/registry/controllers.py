@@ -4,9 +4,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.principal import Role
 from app.core.validation import PathId, QueryId
 from app.registry import service
 from app.registry.schemas import (
@@ -19,16 +17,13 @@ from app.registry.schemas import (
     VillageUpdate,
 )
 
-admin_only = requires(Role.admin)
-
 
 class TownController(Controller):
     path = "/api/v1/towns"
     tags = ["registry"]
-    guards = [any_role]
     dependencies = {"page": Provide(provide_page_params)}
 
-    @post("/", operation_id="createTown", guards=[admin_only])
+    @post("/", operation_id="createTown")
     async def create(self, request: Request, data: JSONBody[TownCreate]) -> TownOut:
         """Add a town (区镇处)."""
         return await service.create_town(request.user, data)
@@ -47,10 +42,9 @@ class TownController(Controller):
 class VillageController(Controller):
     path = "/api/v1/villages"
     tags = ["registry"]
-    guards = [any_role]
     dependencies = {"page": Provide(provide_page_params)}
 
-    @post("/", operation_id="createVillage", guards=[admin_only])
+    @post("/", operation_id="createVillage")
     async def create(self, request: Request, data: JSONBody[VillageCreate]) -> VillageOut:
         """Add a village; a registered poor village (贫困村) carries its registration year."""
         return await service.create_village(request.user, data)
@@ -71,17 +65,17 @@ class VillageController(Controller):
         """One village."""
         return await service.get_village(village_id)
 
-    @patch("/{village_id:int}", operation_id="updateVillage", guards=[admin_only])
+    @patch("/{village_id:int}", operation_id="updateVillage")
     async def update(self, request: Request, village_id: PathId, data: JSONBody[VillageUpdate]) -> VillageOut:
         """Rename a village or record its rural population."""
         return await service.update_village(request.user, village_id, data)
 
-    @post("/{village_id:int}/poor-listing", operation_id="listPoorVillage", guards=[admin_only], status_code=200)
+    @post("/{village_id:int}/poor-listing", operation_id="listPoorVillage", status_code=200)
     async def list_as_poor(self, request: Request, village_id: PathId, data: JSONBody[VillageListing]) -> VillageOut:
         """Put a village on the poor list; a village that has exited can never be listed again (409)."""
         return await service.list_as_poor_village(request.user, village_id, data)
 
-    @post("/{village_id:int}/exit", operation_id="exitPoorVillage", guards=[admin_only], status_code=200)
+    @post("/{village_id:int}/exit", operation_id="exitPoorVillage", status_code=200)
     async def exit(self, request: Request, village_id: PathId, data: JSONBody[VillageExit]) -> VillageOut:
         """Take a poor village off the list (出列) in the given year."""
         return await service.exit_village(request.user, village_id, data)

@@ -4,9 +4,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.auth import any_role, requires
 from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.principal import Role
 from app.core.validation import PathId, QueryId
 from app.registry import household_service as service
 from app.registry.access import masks_personal_data
@@ -26,8 +24,6 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
-
-registry_keepers = requires(Role.admin, Role.town_officer)
 
 
 async def provide_household_filter(
@@ -54,10 +50,9 @@ async def provide_household_filter(
 class HouseholdController(Controller):
     path = "/api/v1/households"
     tags = ["households"]
-    guards = [any_role]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_household_filter)}
 
-    @post("/", operation_id="createHousehold", guards=[registry_keepers])
+    @post("/", operation_id="createHousehold")
     async def create(
         self, request: Request, data: JSONBody[HouseholdCreate], household_flags: NamedDependency[FlagReader]
     ) -> HouseholdDetail:
@@ -84,12 +79,7 @@ class HouseholdController(Controller):
         detail = await service.get_household(request.user, household_id, household_flags)
         return mask_household(detail) if masks_personal_data(request.user) else detail
 
-    @post(
-        "/{household_id:int}/transitions",
-        operation_id="transitionHousehold",
-        guards=[registry_keepers],
-        status_code=200,
-    )
+    @post("/{household_id:int}/transitions", operation_id="transitionHousehold", status_code=200)
     async def transition(
         self,
         request: Request,
@@ -103,7 +93,7 @@ class HouseholdController(Controller):
         """
         return await service.transition(request.user, household_id, data, household_flags)
 
-    @post("/{household_id:int}/members", operation_id="addMember", guards=[registry_keepers])
+    @post("/{household_id:int}/members", operation_id="addMember")
     async def add_member(
         self,
         request: Request,
@@ -114,7 +104,7 @@ class HouseholdController(Controller):
         """Add a member (a birth, a marriage, a return home); an ID number held in another household is a 409."""
         return await service.add_member(request.user, household_id, data, household_flags)
 
-    @post("/{household_id:int}/objections", operation_id="raiseObjection", guards=[registry_keepers])
+    @post("/{household_id:int}/objections", operation_id="raiseObjection")
     async def raise_objection(
         self, request: Request, household_id: PathId, data: JSONBody[ObjectionIn]
     ) -> ObjectionOut:
@@ -125,7 +115,6 @@ class HouseholdController(Controller):
 class MemberController(Controller):
     path = "/api/v1/members"
     tags = ["households"]
-    guards = [registry_keepers]
 
     @post("/{member_id:int}/leave", operation_id="memberLeaves", status_code=200)
     async def leave(
@@ -143,7 +132,6 @@ class MemberController(Controller):
 class ObjectionController(Controller):
     path = "/api/v1/objections"
     tags = ["households"]
-    guards = [registry_keepers]
 
     @post("/{objection_id:int}/resolve", operation_id="resolveObjection", status_code=200)
     async def resolve(self, request: Request, objection_id: PathId, data: JSONBody[ObjectionResolve]) -> ObjectionOut:

@@ -5,7 +5,6 @@ from datetime import date
 from litestar import Controller, get
 from litestar.params import FromQuery
 
-from app.core.auth import any_role
 from app.stats import service
 from app.stats.schemas import Overview
 
@@ -13,7 +12,6 @@ from app.stats.schemas import Overview
 class StatsController(Controller):
     path = "/api/v1/stats"
     tags = ["reports"]
-    guards = [any_role]
 
     @get("/overview", operation_id="getOverview")
     async def overview(self, as_of: FromQuery[date | None] = None) -> Overview:

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.core.access import OPERATIONS
+from app.core.auth import policy_guard
 from tests.api.conftest import make_token, reset_database, use_test_database
 from tests.chain_helpers import SHARE, make_enterprise
 from tests.registry_helpers import make_household, make_town, step
@@ -346,3 +348,18 @@ async def test_route_for_caller(client, world, method, path, op_id, caller):
 
 def test_the_policy_names_only_routes_that_exist():
     assert set(POLICY) - {op_id for _, _, op_id in ROUTES} == set()
+
+
+def test_every_api_route_is_named_in_the_access_policy():
+    """The guard refuses an operation the policy does not name; none must be refused by accident."""
+    assert {op_id for _, _, op_id in ROUTES} - set(OPERATIONS) == set()
+
+
+def test_the_policy_guard_is_the_only_guard_on_the_api(app):
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            guards = [getattr(g, "func", g) for g in handler.resolve_guards()]  # Litestar wraps them
+            if route.path.startswith("/api/"):
+                assert guards == [policy_guard], (route.path, handler)
+            elif not route.path.startswith("/console"):
+                assert guards == [], (route.path, handler)  # /health and the OpenAPI documents stay public
