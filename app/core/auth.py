@@ -20,7 +20,7 @@ def policy_guard(connection: ASGIConnection[Any, Principal, Any, Any], route_han
 
     The route is named by its operationId, looked up in ``OPERATIONS``; an operation the policy does not
     name is refused (fail closed), so a new route is closed until someone writes down who may call it."""
-    if connection.scope["method"] == "OPTIONS":
+    if connection.scope.get("method") == "OPTIONS":
         return  # Litestar answers OPTIONS itself with the allowed methods; no token, nothing to guard
     operation = getattr(route_handler, "operation_id", None)
     action = OPERATIONS.get(operation) if isinstance(operation, str) else None
@@ -31,6 +31,3 @@ def policy_guard(connection: ASGIConnection[Any, Principal, Any, Any], route_han
         names = ", ".join(sorted(r.value for r in roles_for(action)))
         raise PermissionDeniedException(f"this needs one of the roles: {names}")
 
-
-async def provide_principal(request: Any) -> Principal:
-    return request.user
