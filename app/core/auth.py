@@ -30,4 +30,3 @@ def policy_guard(connection: ASGIConnection[Any, Principal, Any, Any], route_han
     if not can(role, action):
         names = ", ".join(sorted(r.value for r in roles_for(action)))
         raise PermissionDeniedException(f"this needs one of the roles: {names}")
-
