@@ -14,8 +14,8 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from app.accounts.authentication import auth_middleware
-from app.accounts.controllers import AccountController, MeController
-from app.audit.controllers import AuditController
+from app.accounts.router import router as accounts_routes
+from app.audit.router import router as audit_routes
 from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
 from app.core.auth import policy_guard
@@ -25,38 +25,20 @@ from app.core.json_body import ChainAidRequest
 from app.core.openapi import document_problems
 from app.core.problems import EXCEPTION_HANDLERS
 from app.core.templates import TEMPLATES
-from app.crosscheck.controllers import CrossCheckController
+from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
 from app.domains import wire_events
-from app.enterprises.controllers import EnterpriseController
-from app.exports.controllers import ExportController
-from app.industries.controllers import IndustryController
-from app.links.controllers import BaseController, LinkController
-from app.monitoring.controllers import (
-    HouseholdMonitoringController,
-    MonitoringController,
-)
-from app.pairing.controllers import PairingController, SupportController
-from app.payouts.controllers import PayoutController
-from app.payouts.report_controllers import (
-    ArrearsController,
-    EnterpriseSummaryController,
-    HouseholdIncomeController,
-    PovertyLineController,
-)
-from app.registry.controllers import TownController, VillageController
-from app.registry.household_controllers import (
-    HouseholdController,
-    MemberController,
-    ObjectionController,
-)
+from app.enterprises.router import router as enterprises_routes
+from app.exports.router import router as exports_routes
+from app.industries.router import router as industries_routes
+from app.links.router import router as links_routes
+from app.monitoring.router import router as monitoring_routes
+from app.pairing.router import router as pairing_routes
+from app.payouts.router import router as payouts_routes
 from app.registry.household_service import FlagReader
-from app.stats.controllers import StatsController
-from app.subsidies.controllers import SubsidyClaimController, SubsidySchemeController
-from app.subsidies.payment_controllers import (
-    PaymentBatchController,
-    VoucherController,
-)
+from app.registry.router import router as registry_routes
+from app.stats.router import router as stats_routes
+from app.subsidies.router import router as subsidies_routes
 
 # Every API route, behind the one guard: the access policy (app/core/access.py) names who may call
 # each operation, and an operation it does not name is refused.
@@ -64,34 +46,19 @@ API = Router(
     path="/",
     guards=[policy_guard],
     route_handlers=[
-        MeController,
-        AccountController,
-        AuditController,
-        TownController,
-        VillageController,
-        HouseholdController,
-        ObjectionController,
-        MemberController,
-        CrossCheckController,
-        BaseController,
-        LinkController,
-        PayoutController,
-        HouseholdIncomeController,
-        EnterpriseSummaryController,
-        ArrearsController,
-        PovertyLineController,
-        IndustryController,
-        EnterpriseController,
-        SubsidySchemeController,
-        SubsidyClaimController,
-        VoucherController,
-        PaymentBatchController,
-        PairingController,
-        SupportController,
-        HouseholdMonitoringController,
-        MonitoringController,
-        StatsController,
-        ExportController,
+        accounts_routes,
+        audit_routes,
+        registry_routes,
+        crosscheck_routes,
+        links_routes,
+        payouts_routes,
+        industries_routes,
+        enterprises_routes,
+        subsidies_routes,
+        pairing_routes,
+        monitoring_routes,
+        stats_routes,
+        exports_routes,
     ],
 )
 

@@ -12,7 +12,7 @@ from app.core.validation import PathId
 
 
 class AccountController(Controller):
-    path = "/api/v1/accounts"
+    path = "/accounts"
     tags = ["accounts"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -38,7 +38,7 @@ class AccountController(Controller):
 
 
 class MeController(Controller):
-    path = "/api/v1/me"
+    path = "/me"
     tags = ["accounts"]
 
     @get("/", operation_id="getMe")

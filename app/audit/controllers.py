@@ -13,7 +13,7 @@ from app.core.validation import QueryId
 
 
 class AuditController(Controller):
-    path = "/api/v1/audit"
+    path = "/audit"
     tags = ["audit"]
     dependencies = {"page": Provide(provide_page_params)}
 

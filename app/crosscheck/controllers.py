@@ -29,7 +29,7 @@ def _refuse(errors: list[RowError]) -> ValidationException:
 
 
 class CrossCheckController(Controller):
-    path = "/api/v1/cross-check"
+    path = "/cross-check"
     tags = ["cross-check"]
     dependencies = {"page": Provide(provide_page_params)}
 

@@ -11,7 +11,7 @@ from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, Enterprise
 
 
 class EnterpriseController(Controller):
-    path = "/api/v1/enterprises"
+    path = "/enterprises"
     tags = ["enterprises"]
     dependencies = {"page": Provide(provide_page_params)}
 

@@ -23,7 +23,7 @@ def _text(value: object) -> str:
 
 
 class ExportController(Controller):
-    path = "/api/v1/exports"
+    path = "/exports"
     tags = ["exports"]
 
     @get(

@@ -8,7 +8,7 @@ from app.industries.schemas import IndustryCreate, IndustryOut
 
 
 class IndustryController(Controller):
-    path = "/api/v1/industries"
+    path = "/industries"
     tags = ["industries"]
 
     @get("/", operation_id="listIndustries")

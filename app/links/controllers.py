@@ -21,7 +21,7 @@ from app.links.schemas import (
 
 
 class BaseController(Controller):
-    path = "/api/v1/bases"
+    path = "/bases"
     tags = ["links"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -61,7 +61,7 @@ async def provide_link_filter(
 
 
 class LinkController(Controller):
-    path = "/api/v1/links"
+    path = "/links"
     tags = ["links"]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_link_filter)}
 

@@ -21,7 +21,7 @@ from app.monitoring.schemas import (
 
 
 class HouseholdMonitoringController(Controller):
-    path = "/api/v1/households/{household_id:int}"
+    path = "/households/{household_id:int}"
     tags = ["monitoring"]
 
     @post("/assessments", operation_id="assessHousehold")
@@ -49,7 +49,7 @@ class HouseholdMonitoringController(Controller):
 
 
 class MonitoringController(Controller):
-    path = "/api/v1/monitoring"
+    path = "/monitoring"
     tags = ["monitoring"]
     dependencies = {"page": Provide(provide_page_params)}
 

@@ -21,7 +21,7 @@ from app.pairing.schemas import (
 
 
 class PairingController(Controller):
-    path = "/api/v1/pairings"
+    path = "/pairings"
     tags = ["pairing"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -67,7 +67,7 @@ async def provide_support_filter(
 
 
 class SupportController(Controller):
-    path = "/api/v1/support-records"
+    path = "/support-records"
     tags = ["pairing"]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_support_filter)}
 

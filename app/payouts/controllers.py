@@ -77,7 +77,7 @@ async def provide_payout_filter(
 
 
 class PayoutController(Controller):
-    path = "/api/v1/payouts"
+    path = "/payouts"
     tags = ["payouts"]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_payout_filter)}
 

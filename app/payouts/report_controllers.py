@@ -21,7 +21,7 @@ Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar yea
 
 
 class HouseholdIncomeController(Controller):
-    path = "/api/v1/households"
+    path = "/households"
     tags = ["reports"]
 
     @get("/{household_id:int}/income", operation_id="getHouseholdIncome")
@@ -31,7 +31,7 @@ class HouseholdIncomeController(Controller):
 
 
 class EnterpriseSummaryController(Controller):
-    path = "/api/v1/enterprises"
+    path = "/enterprises"
     tags = ["reports"]
 
     @get("/{enterprise_id:int}/summary", operation_id="getEnterpriseSummary")
@@ -41,7 +41,7 @@ class EnterpriseSummaryController(Controller):
 
 
 class ArrearsController(Controller):
-    path = "/api/v1/links/arrears"
+    path = "/links/arrears"
     tags = ["reports"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -59,7 +59,7 @@ class ArrearsController(Controller):
 
 
 class PovertyLineController(Controller):
-    path = "/api/v1/poverty-lines"
+    path = "/poverty-lines"
     tags = ["reports"]
 
     @get("/", operation_id="listPovertyLines")

@@ -19,7 +19,7 @@ from app.registry.schemas import (
 
 
 class TownController(Controller):
-    path = "/api/v1/towns"
+    path = "/towns"
     tags = ["registry"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -40,7 +40,7 @@ class TownController(Controller):
 
 
 class VillageController(Controller):
-    path = "/api/v1/villages"
+    path = "/villages"
     tags = ["registry"]
     dependencies = {"page": Provide(provide_page_params)}
 

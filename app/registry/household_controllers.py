@@ -48,7 +48,7 @@ async def provide_household_filter(
 
 
 class HouseholdController(Controller):
-    path = "/api/v1/households"
+    path = "/households"
     tags = ["households"]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_household_filter)}
 
@@ -113,7 +113,7 @@ class HouseholdController(Controller):
 
 
 class MemberController(Controller):
-    path = "/api/v1/members"
+    path = "/members"
     tags = ["households"]
 
     @post("/{member_id:int}/leave", operation_id="memberLeaves", status_code=200)
@@ -130,7 +130,7 @@ class MemberController(Controller):
 
 
 class ObjectionController(Controller):
-    path = "/api/v1/objections"
+    path = "/objections"
     tags = ["households"]
 
     @post("/{objection_id:int}/resolve", operation_id="resolveObjection", status_code=200)

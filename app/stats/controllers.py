@@ -10,7 +10,7 @@ from app.stats.schemas import Overview
 
 
 class StatsController(Controller):
-    path = "/api/v1/stats"
+    path = "/stats"
     tags = ["reports"]
 
     @get("/overview", operation_id="getOverview")

@@ -29,7 +29,7 @@ from app.subsidies.schemas import (
 
 
 class SubsidySchemeController(Controller):
-    path = "/api/v1/subsidy-schemes"
+    path = "/subsidy-schemes"
     tags = ["subsidies"]
     dependencies = {"page": Provide(provide_page_params)}
 
@@ -98,7 +98,7 @@ def _outcome(d: ClaimDecision) -> ApprovalOutcome:
 
 
 class SubsidyClaimController(Controller):
-    path = "/api/v1/subsidy-claims"
+    path = "/subsidy-claims"
     tags = ["subsidies"]
     dependencies = {"page": Provide(provide_page_params), "filters": Provide(provide_claim_filter)}
 

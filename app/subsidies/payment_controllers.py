@@ -18,7 +18,7 @@ from app.subsidies.schemas import (
 
 
 class VoucherController(Controller):
-    path = "/api/v1/vouchers"
+    path = "/vouchers"
     tags = ["subsidies"]
 
     @get("/{number:str}", operation_id="getVoucher")
@@ -45,7 +45,7 @@ class VoucherController(Controller):
 
 
 class PaymentBatchController(Controller):
-    path = "/api/v1/payment-batches"
+    path = "/payment-batches"
     tags = ["subsidies"]
     dependencies = {"page": Provide(provide_page_params)}
 

@@ -1,0 +1,11 @@
+"""The registry domain's routes: the one place that hands the app this domain's controllers."""
+
+from litestar import Router
+
+from app.registry.controllers import TownController, VillageController
+from app.registry.household_controllers import HouseholdController, MemberController, ObjectionController
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[TownController, VillageController, HouseholdController, ObjectionController, MemberController],
+)
