@@ -18,7 +18,8 @@ from app.core.money import format_yuan
 from app.core.pagination import PageParams
 from app.core.validation import PathId, QueryId
 from app.subsidies import claims, payments, schemes, vouchers
-from app.subsidies.schemas import ClaimStatus, Rejection
+from app.subsidies.model import ClaimStatus
+from app.subsidies.schemas import Rejection
 
 PAGE = 25
 Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]

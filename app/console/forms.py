@@ -16,8 +16,8 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from app.pairing.schemas import SupportKind
-from app.registry.rules import HouseholdStatus, RemovalReason
+from app.pairing.model import SupportKind
+from app.registry.model import HouseholdStatus, RemovalReason
 
 F = TypeVar("F", bound=msgspec.Struct)
 Lang = Literal["zh", "en"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from app.core.access import can
 from app.core.principal import Role
-from app.registry.rules import TRANSITIONS, HouseholdStatus
-from app.subsidies.schemas import ClaimStatus
+from app.registry.model import HouseholdStatus
+from app.registry.rules import TRANSITIONS
+from app.subsidies.model import ClaimStatus
 
 # a claim's status -> the steps that can follow it
 CLAIM_STEPS: dict[ClaimStatus, frozenset[str]] = {

@@ -20,7 +20,8 @@ from app.core.pagination import PageParams
 from app.links import service as links
 from app.links.schemas import LinkFilter
 from app.pairing import service as pairing
-from app.pairing.schemas import SupportIn, SupportKind
+from app.pairing.model import SupportKind
+from app.pairing.schemas import SupportIn
 from app.payouts import ingest
 from app.payouts import service as payouts
 from app.payouts.csv_import import payout_rows

@@ -20,7 +20,8 @@ from app.core.validation import PathId
 from app.registry import household_service as households
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household
-from app.registry.rules import TRANSITIONS, HouseholdStatus, RemovalReason
+from app.registry.model import HouseholdStatus, RemovalReason
+from app.registry.rules import TRANSITIONS
 from app.registry.schemas import HouseholdFilter, ObjectionIn, ObjectionResolve, TransitionIn
 from app.subsidies import claims
 from app.subsidies.schemas import ClaimCreate, Verification

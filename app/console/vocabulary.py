@@ -13,12 +13,12 @@ import enum
 
 from app.console.i18n import term
 from app.core.principal import Role
-from app.links.schemas import LinkKind
-from app.monitoring.schemas import HardshipKind, Trigger
-from app.pairing.schemas import SupportKind
-from app.payouts.schemas import IncomeType
-from app.registry.rules import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
-from app.subsidies.schemas import ClaimStatus, SchemeStatus, VoucherStatus
+from app.links.model import LinkKind
+from app.monitoring.model import HardshipKind, Trigger
+from app.pairing.model import SupportKind
+from app.payouts.model import IncomeType
+from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
+from app.subsidies.model import ClaimStatus, SchemeStatus, VoucherStatus
 
 TERMS = (
     term("household status", "applied"),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,6 +9,7 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.identifiers import validate_resident_id
 from app.core.validation import Id, check_quantity, clean_name, clean_optional
+from app.crosscheck.model import FlagStatus
 
 
 class DepartmentRecordIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -60,12 +60,6 @@ class RuleOut(msgspec.Struct, kw_only=True):
     description: str
     min_value: Decimal | None
     active: bool
-
-
-class FlagStatus(str, enum.Enum):
-    open = "open"  # waiting for the town to confirm or dismiss
-    confirmed = "confirmed"  # the hit is real: the household is removed (清退)
-    dismissed = "dismissed"  # a false hit, with a note
 
 
 class FlagOut(msgspec.Struct, kw_only=True):

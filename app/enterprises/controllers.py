@@ -7,7 +7,8 @@ from litestar.params import FromQuery, JSONBody
 from app.core.pagination import Page, PageParams, provide_page_params
 from app.core.validation import PathId, QueryId
 from app.enterprises import service
-from app.enterprises.schemas import EnterpriseCreate, EnterpriseKind, EnterpriseOut
+from app.enterprises.model import EnterpriseKind
+from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
 
 
 class EnterpriseController(Controller):

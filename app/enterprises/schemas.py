@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import msgspec
@@ -8,12 +7,7 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.identifiers import validate_credit_code
 from app.core.validation import Id, clean_name
-
-
-class EnterpriseKind(str, enum.Enum):
-    enterprise = "enterprise"
-    cooperative = "cooperative"
-    family_farm = "family_farm"
+from app.enterprises.model import EnterpriseKind
 
 
 class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -9,15 +9,8 @@ from litestar.params import FromQuery, JSONBody
 from app.core.pagination import Page, PageParams, provide_page_params
 from app.core.validation import PathId, QueryId
 from app.links import service
-from app.links.schemas import (
-    BaseCreate,
-    BaseOut,
-    LinkCreate,
-    LinkEnd,
-    LinkFilter,
-    LinkKind,
-    LinkOut,
-)
+from app.links.model import LinkKind
+from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkOut
 
 
 class BaseController(Controller):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from app.core.validation import (
     clean_name,
     clean_optional,
 )
+from app.links.model import DividendPeriod, LinkKind, WageBasis
 
 
 class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -39,24 +39,6 @@ class BaseOut(msgspec.Struct, kw_only=True):
     name: str
     area: Decimal
     created_at: datetime
-
-
-class LinkKind(str, enum.Enum):
-    share = "share"  # 入股
-    wage = "wage"  # 务工
-    cooperation = "cooperation"  # 合作 / 订单
-    franchise = "franchise"  # 加盟
-
-
-class DividendPeriod(str, enum.Enum):
-    yearly = "yearly"
-    half_yearly = "half_yearly"
-    quarterly = "quarterly"
-
-
-class WageBasis(str, enum.Enum):
-    day = "day"
-    month = "month"
 
 
 class ShareTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="share", tag_field="kind"):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,12 +7,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
-
-
-class Verification(str, enum.Enum):
-    full_survey = "full_survey"
-    spot_check = "spot_check"
-    third_party = "third_party"
+from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
 
 
 class ChecklistItem(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -67,13 +61,6 @@ class AssessmentOut(msgspec.Struct, kw_only=True):
     assessed_at: datetime
 
 
-class HardshipKind(str, enum.Enum):
-    illness = "illness"
-    disaster = "disaster"
-    accident = "accident"
-    other = "other"
-
-
 class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: HardshipKind
     occurred_on: date
@@ -92,18 +79,6 @@ class HardshipOut(msgspec.Struct, kw_only=True):
     occurred_on: date
     note: str | None
     created_at: datetime
-
-
-class Trigger(str, enum.Enum):
-    low_income = "low_income"
-    hardship = "hardship"
-    link_ended = "link_ended"
-
-
-class Outcome(str, enum.Enum):
-    stable = "stable"
-    support_added = "support_added"
-    returned = "returned"
 
 
 class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

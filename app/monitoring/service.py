@@ -24,7 +24,8 @@ from app.monitoring.schemas import (
 from app.payouts.reports import ledger_income
 from app.registry import household_service as registry
 from app.registry.access import load_household
-from app.registry.rules import HouseholdStatus, on_register
+from app.registry.model import HouseholdStatus
+from app.registry.rules import on_register
 from app.registry.schemas import TransitionIn
 
 _KEYS = [key for key, _ in CHECKLIST]

@@ -8,6 +8,7 @@ from litestar.params import FromQuery, JSONBody
 from app.core.pagination import Page, PageParams, provide_page_params
 from app.core.validation import PathId, QueryId
 from app.pairing import service
+from app.pairing.model import SupportKind
 from app.pairing.schemas import (
     PairingCreate,
     PairingEnd,
@@ -15,7 +16,6 @@ from app.pairing.schemas import (
     ProgrammeReport,
     SupportFilter,
     SupportIn,
-    SupportKind,
     SupportOut,
 )
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -9,6 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.validation import Id, check_money, clean_name, clean_optional
+from app.pairing.model import SupportKind
 
 
 class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -39,15 +39,6 @@ class PairingOut(msgspec.Struct, kw_only=True):
     """Derived: one_enterprise_one_village, several_enterprises_one_village, one_enterprise_several_villages
     or many_to_many, counting the pairings in force today."""
     created_at: datetime
-
-
-class SupportKind(str, enum.Enum):
-    industry = "industry"
-    employment = "employment"
-    training = "training"
-    donation = "donation"
-    consumption = "consumption"
-    other = "other"
 
 
 class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -26,15 +26,8 @@ from app.core.problems import field_and_message
 from app.core.validation import PathId, QueryId
 from app.payouts import ingest, service
 from app.payouts.csv_import import payout_rows
-from app.payouts.schemas import (
-    BatchResult,
-    IncomeType,
-    PayoutFilter,
-    PayoutIn,
-    PayoutOut,
-    Reversal,
-    RowProblem,
-)
+from app.payouts.model import IncomeType
+from app.payouts.schemas import BatchResult, PayoutFilter, PayoutIn, PayoutOut, Reversal, RowProblem
 
 
 @dataclass

@@ -5,8 +5,9 @@ from __future__ import annotations
 from app.core.csv_upload import RowError, convert_row, read_rows
 from app.core.uow import reading
 from app.payouts import queries
+from app.payouts.model import IncomeType
 from app.payouts.rules import INCOME_TYPE_FOR_KIND
-from app.payouts.schemas import IncomeType, PayoutCsvRow, PayoutIn, RowProblem
+from app.payouts.schemas import PayoutCsvRow, PayoutIn, RowProblem
 
 REQUIRED_COLUMNS = {
     "registry_no",

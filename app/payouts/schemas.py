@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,18 +7,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.validation import Id, check_money, clean_name
-
-
-class IncomeType(str, enum.Enum):
-    dividend = "dividend"
-    wage = "wage"
-    purchase = "purchase"
-    franchise_income = "franchise_income"
-
-
-class PayMethod(str, enum.Enum):
-    bank = "bank"
-    cash = "cash"
+from app.payouts.model import IncomeType, PayMethod
 
 
 def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:

@@ -10,7 +10,7 @@ from app.registry import household_service as service
 from app.registry.access import masks_personal_data
 from app.registry.household_service import FlagReader
 from app.registry.masking import mask_household
-from app.registry.rules import Attribute, Cause, HouseholdStatus
+from app.registry.model import Attribute, Cause, HouseholdStatus
 from app.registry.schemas import (
     HouseholdCounts,
     HouseholdCreate,

@@ -20,13 +20,8 @@ from app.core.uow import Db, UnitOfWork, reading, unit_of_work
 from app.registry import queries
 from app.registry.access import load_household, scope_filter
 from app.registry.events import HouseholdExiting, HouseholdRemoved, MembersJoined
-from app.registry.rules import (
-    HouseholdStatus,
-    RemovalReason,
-    TransitionRequest,
-    check_transition,
-    notice_ends,
-)
+from app.registry.model import HouseholdStatus, RemovalReason
+from app.registry.rules import TransitionRequest, check_transition, notice_ends
 from app.registry.schemas import (
     HouseholdCounts,
     HouseholdCreate,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -9,12 +8,13 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.identifiers import validate_bank_card, validate_resident_id
 from app.core.validation import Id, check_year, clean_name, clean_optional
-from app.registry.rules import (
+from app.registry.model import (
     Attribute,
     Cause,
     Health,
     HouseholdStatus,
     LabourAbility,
+    LeaveReason,
     Relation,
     RemovalReason,
 )
@@ -164,13 +164,6 @@ class MemberOut(msgspec.Struct, kw_only=True):
     left_on: date | None = None
     """The day the member left the household (died, moved away, married out); not counted from then."""
     left_reason: str | None = None
-
-
-class LeaveReason(str, enum.Enum):
-    deceased = "deceased"
-    moved_away = "moved_away"
-    married_out = "married_out"
-    other = "other"
 
 
 class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

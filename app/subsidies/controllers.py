@@ -9,6 +9,7 @@ from app.core.problems import status_of
 from app.core.validation import PathId, QueryId
 from app.subsidies import claims, schemes
 from app.subsidies.claims import ClaimDecision
+from app.subsidies.model import ClaimStatus, SchemeStatus
 from app.subsidies.schemas import (
     ApprovalOutcome,
     BulkApproval,
@@ -16,13 +17,11 @@ from app.subsidies.schemas import (
     ClaimDetail,
     ClaimFilter,
     ClaimOut,
-    ClaimStatus,
     RateIn,
     Rejection,
     SchemeCreate,
     SchemeOut,
     SchemePreview,
-    SchemeStatus,
     Verification,
     VoucherOut,
 )

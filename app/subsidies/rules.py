@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from app.core.money import FEN, round_fen
-from app.registry.rules import IDENTIFICATION, POOR_NOW, HouseholdStatus
+from app.registry.model import HouseholdStatus
+from app.registry.rules import IDENTIFICATION, POOR_NOW
 
 __all__ = [
     "ELIGIBLE_STATUSES",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from app.core.validation import (
     clean_name,
     clean_optional,
 )
+from app.subsidies.model import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
 
 
 class TierIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -64,12 +64,6 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("rates", "one rate per industry")
 
 
-class SchemeStatus(str, enum.Enum):
-    draft = "draft"
-    published = "published"
-    closed = "closed"
-
-
 class TierOut(msgspec.Struct, kw_only=True):
     up_to: Decimal | None
     rate: Decimal
@@ -98,13 +92,6 @@ class SchemeOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     published_at: datetime | None
     closed_at: datetime | None
-
-
-class ClaimStatus(str, enum.Enum):
-    filed = "filed"
-    verified = "verified"
-    approved = "approved"
-    rejected = "rejected"
 
 
 class ClaimFilter(msgspec.Struct, kw_only=True, frozen=True):
@@ -168,13 +155,6 @@ class BulkApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("claim_ids", "between 1 and 1000 claims at a time")
         if len(set(self.claim_ids)) != len(self.claim_ids):
             raise Invalid("claim_ids", "a claim is listed twice")
-
-
-class VoucherStatus(str, enum.Enum):
-    issued = "issued"
-    in_payment = "in_payment"
-    paid = "paid"
-    cancelled = "cancelled"
 
 
 class VoucherOut(msgspec.Struct, kw_only=True):
@@ -283,17 +263,6 @@ class SchemePreview(msgspec.Struct, kw_only=True):
 
 class PaymentBatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     scheme_id: Id
-
-
-class PaymentBatchStatus(str, enum.Enum):
-    sent = "sent"  # the bank has the file
-    reconciled = "reconciled"  # every line has the bank's answer
-
-
-class PaymentResult(str, enum.Enum):
-    pending = "pending"
-    paid = "paid"
-    failed = "failed"
 
 
 class PaymentBatchOut(msgspec.Struct, kw_only=True):

@@ -9,16 +9,9 @@ from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork, reading, unit_of_work
 from app.subsidies import queries
+from app.subsidies.model import ClaimStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, validate_rate
-from app.subsidies.schemas import (
-    ClaimStatus,
-    PreviewLine,
-    PreviewTotal,
-    RateIn,
-    SchemeCreate,
-    SchemeOut,
-    SchemePreview,
-)
+from app.subsidies.schemas import PreviewLine, PreviewTotal, RateIn, SchemeCreate, SchemeOut, SchemePreview
 
 
 def _rates(rates: list[RateIn]) -> list[Rate]:

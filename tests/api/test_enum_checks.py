@@ -16,14 +16,14 @@ import pytest
 
 from app.core.principal import Role
 from app.core.uow import reading
-from app.crosscheck.schemas import FlagStatus
-from app.enterprises.schemas import EnterpriseKind
-from app.links.schemas import LinkKind
-from app.monitoring.schemas import HardshipKind, Outcome, Trigger, Verification
-from app.pairing.schemas import SupportKind
-from app.payouts.schemas import IncomeType, PayMethod
-from app.registry.rules import Attribute, HouseholdStatus
-from app.subsidies.schemas import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
+from app.crosscheck.model import FlagStatus
+from app.enterprises.model import EnterpriseKind
+from app.links.model import LinkKind
+from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
+from app.pairing.model import SupportKind
+from app.payouts.model import IncomeType, PayMethod
+from app.registry.model import Attribute, HouseholdStatus
+from app.subsidies.model import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
 
 ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("account", "role"): Role,

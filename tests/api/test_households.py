@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from app.registry.rules import TRANSITIONS, HouseholdStatus
+from app.registry.model import HouseholdStatus
+from app.registry.rules import TRANSITIONS
 from tests.db import fetch
 from tests.factories import resident_id
 from tests.registry_helpers import (

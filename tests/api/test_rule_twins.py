@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from app.core.uow import reading
-from app.registry.rules import HouseholdStatus, member_counted_on, on_register, poor_now
+from app.registry.model import HouseholdStatus
+from app.registry.rules import member_counted_on, on_register, poor_now
 
 
 @pytest.mark.parametrize("status", list(HouseholdStatus), ids=lambda s: s.value)

@@ -11,9 +11,9 @@ from app.console.i18n import Texts
 from app.console.offers import claim_actions, household_actions
 from app.core.access import OPERATIONS, POLICY, UnknownAction, actions_of, can, roles_for
 from app.core.principal import Role
-from app.registry.rules import HouseholdStatus
+from app.registry.model import HouseholdStatus
+from app.subsidies.model import ClaimStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household
-from app.subsidies.schemas import ClaimStatus
 from tests.api.test_authorization_matrix import POLICY as WRITTEN
 from tests.api.test_authorization_matrix import ROLES
 

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.links.rules import link_refusal
-from app.registry.rules import IDENTIFICATION, HouseholdStatus
+from app.registry.model import HouseholdStatus
+from app.registry.rules import IDENTIFICATION
 
 
 @pytest.mark.parametrize("status", ["registered", "returned"])

@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.registry.model import HouseholdStatus, RemovalReason
 from app.registry.rules import (
     IDENTIFICATION,
     ON_REGISTER,
     TRANSITIONS,
-    HouseholdStatus,
-    RemovalReason,
     TransitionRequest,
     VillageState,
     check_transition,

@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app.links.rules import link_refusal
-from app.registry.rules import HouseholdStatus
+from app.registry.model import HouseholdStatus
 from app.subsidies.rules import (
     ELIGIBLE_STATUSES,
     PRE_REGISTRATION_STATUSES,

@@ -1,0 +1,18 @@
+"""The payouts domain's vocabulary: the values its records take, as enums (where the database CHECKs a
+column's values, tests/api/test_enum_checks.py holds the CHECK to the enum)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class IncomeType(str, enum.Enum):
+    dividend = "dividend"
+    wage = "wage"
+    purchase = "purchase"
+    franchise_income = "franchise_income"
+
+
+class PayMethod(str, enum.Enum):
+    bank = "bank"
+    cash = "cash"
