@@ -180,10 +180,6 @@ class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
     removed_reason: str | None
     late_addition: bool
 
-    def __getitem__(self, key: str) -> Any:
-        # callers in other domains still read it as a row (household["status"]) until they are converted
-        return getattr(self, key)
-
 
 async def household_state(db: Db, household_id: int, *, lock: bool = False) -> HouseholdState | None:
     sql = (
