@@ -19,6 +19,9 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from app.core.messages import N_ as N_
+from app.core.messages import Code, Message
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 # the console's language codes (kept in the session) -> catalogue locales
@@ -29,11 +32,6 @@ DEFAULT = "zh"
 def term(kind: str, code: str) -> tuple[str, str]:
     """Marks a stored code for extraction (Babel keyword ``term:1c,2``); ``Texts.term`` translates it."""
     return kind, code
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is translated later (a table of messages)."""
-    return message
 
 
 def lang_of(value: object) -> str:
@@ -59,6 +57,25 @@ class Texts:
     def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         text = self._t.ngettext(singular, plural, n)
         return text % {"num": n, **params}
+
+    def say(self, text: object) -> str:
+        """A domain's message (``app/core/messages.py``) in this language: the template from the
+        catalogue, filled with its parameters (codes in words, nested messages said too).
+        Plain text reads as it is; a translation whose fields do not fit falls back to English."""
+        if not isinstance(text, Message):
+            return str(text)
+        params = {name: self._param(value) for name, value in text.params.items()}
+        try:
+            return str(self._t.gettext(text.msgid)).format(**params)
+        except (KeyError, IndexError, ValueError):
+            return str(text)
+
+    def _param(self, value: object) -> object:
+        if isinstance(value, Code):
+            return self.term(value.kind, value.value)
+        if isinstance(value, Message):
+            return self.say(value)
+        return value
 
     def term(self, kind: str, code: object) -> str:
         """A code's words (``term("claim status", "approved")`` → 已审批); an unknown code shows as it is."""
@@ -93,7 +110,14 @@ class Texts:
                 text = Markup(text)
             return text % params
 
-        return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext, "term": self.term}
+        return {
+            "gettext": gettext,
+            "_": gettext,
+            "ngettext": ngettext,
+            "pgettext": pgettext,
+            "term": self.term,
+            "say": self.say,
+        }
 
 
 def install(environment: Environment) -> None:

@@ -16,7 +16,8 @@ from app.console.explanation import explain_all, watch_detail
 from app.console.i18n import DEFAULT, Texts
 from app.console.session import ConsoleUser
 from app.core.access import can
-from app.core.errors import DomainError
+from app.core.errors import DomainError, Invalid
+from app.core.messages import Message
 from app.core.money import format_yuan
 from app.industries import service as industries
 
@@ -121,9 +122,16 @@ async def render(user: ConsoleUser, name: str, **context: Any) -> Template:
 
 def failure(texts: Texts, exc: Exception) -> str:
     """What a refused action tells the person: the service's reason, and each bad line of a file.
-    Reasons the catalogue knows are translated; a reason carrying data reads as the service wrote it."""
-    detail = getattr(exc, "detail", None) or str(exc)
-    detail = texts._(detail) if isinstance(detail, str) else str(detail)
+    A reason raised from a template is said in the reader's language; one raised as plain text
+    reads as the service wrote it (translated only if the catalogue happens to know it)."""
+    text = getattr(exc, "text", None)
+    if isinstance(text, Message):
+        detail = texts.say(text)
+        if isinstance(exc, Invalid) and exc.field:
+            detail = texts._("%(field)s: %(message)s", field=exc.field, message=detail)
+    else:
+        detail = getattr(exc, "detail", None) or str(exc)
+        detail = texts._(detail) if isinstance(detail, str) else str(detail)
     extra = getattr(exc, "extra", None)
     if isinstance(extra, dict) and extra.get("errors"):
         detail += ": " + "; ".join(_one_error(texts, e) for e in extra["errors"] if isinstance(e, dict))
@@ -157,13 +165,17 @@ def _with_headers(response: Response[Any]) -> Response[Any]:
 
 
 def error_page(
-    request: Request[Any, Any, Any], status: int, detail: str, extra: dict[str, Any] | None = None
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    text: Message | None = None,
 ) -> Response[Any]:
     """An HTML answer for a console page that fails (the API answers problem+json instead)."""
     user = _user_of(request)
     texts = texts_for(user)
-    text = failure(texts, DomainError(detail, extra=extra)) if extra else texts._(detail)
-    return _with_headers(template(user, "error.html", status_code=status, status=status, detail=text))
+    shown = failure(texts, DomainError(text or detail, extra=extra)) if extra or text else texts._(detail)
+    return _with_headers(template(user, "error.html", status_code=status, status=status, detail=shown))
 
 
 def refused_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:

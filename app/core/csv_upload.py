@@ -15,6 +15,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 
 from app.core.errors import Invalid
+from app.core.messages import N_, message
 from app.core.problems import field_and_message
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ def decode(content: bytes) -> str:
         try:
             return content.decode("gb18030")
         except UnicodeDecodeError:
-            raise Invalid("file", "is neither UTF-8 nor GB18030 text") from None
+            raise Invalid("file", message(N_("is neither UTF-8 nor GB18030 text"))) from None
 
 
 @dataclass
@@ -57,10 +58,10 @@ async def read_upload(data: CsvUpload) -> bytes:
 def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:
     """(line number, {column: value}) for each non-empty row; header names are case-insensitive."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise Invalid("file", f"is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
+        raise Invalid("file", message(N_("is larger than {size} MiB"), size=MAX_UPLOAD_BYTES // (1024 * 1024)))
     text = decode(content)
     if not text.strip():
-        raise Invalid("file", "is empty")
+        raise Invalid("file", message(N_("is empty")))
     first_line = text.split("\n", 1)[0]
     try:
         dialect: Any = csv.Sniffer().sniff(first_line, delimiters=",;\t")
@@ -71,14 +72,14 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
         header = [h.strip().lower() for h in next(reader)]
         missing = sorted(required - set(header))
         if missing:
-            raise Invalid("file", f"the header lacks the column(s): {', '.join(missing)}")
+            raise Invalid("file", message(N_("the header lacks the column(s): {columns}"), columns=", ".join(missing)))
         rows = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
     except csv.Error as exc:
-        raise Invalid("file", f"line {reader.line_num}: {exc}") from None
+        raise Invalid("file", message(N_("line {line}: {error}"), line=reader.line_num, error=str(exc))) from None
     return rows
 
 

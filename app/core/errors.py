@@ -6,23 +6,45 @@ Services and rules raise these; each edge maps them once: the API to problem+jso
 Every error carries a ``detail`` a person can read, the ``field`` it is about when
 there is one, and ``extra`` members (for example ``errors``, a list of
 ``{field, message}`` or ``{line, field, message}``) that the answer passes on.
+
+A refusal a person may read in another language is raised from a template
+(``Conflict.of(N_("the claim is {status}; ..."), status=code("claim status", s))``,
+see ``app/core/messages.py``): ``detail`` is then the English text, and ``text`` keeps
+the template and its parameters for the console to translate.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
+
+from app.core.messages import Message
 
 
 class DomainError(Exception):
     """Something the domain refuses; the subclass says what kind of refusal it is."""
 
-    def __init__(self, detail: str, *, field: str | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, detail: str | Message, *, field: str | None = None, extra: dict[str, Any] | None = None) -> None:
+        self.text: Message | None = detail if isinstance(detail, Message) else None
+        detail = str(detail)
         super().__init__(detail)
         self.detail = detail
         self.extra: dict[str, Any] = dict(extra or {})
         if field is not None:
             self.extra.setdefault("field", field)
         self.field = field if field is not None else self.extra.get("field")
+
+    @classmethod
+    def of(cls, msgid: str, /, *, field: str | None = None, extra: dict[str, Any] | None = None, **params: Any) -> Self:
+        """The refusal from a template marked with ``N_`` and its parameters."""
+        return cls(Message(msgid, params), field=field, extra=extra)
+
+    @property
+    def msgid(self) -> str | None:
+        return self.text.msgid if self.text else None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.text.params) if self.text else {}
 
 
 class NotFound(DomainError):
@@ -48,10 +70,17 @@ class Invalid(DomainError, ValueError):
     turns it into a validation error whose message starts with the field name.
     """
 
-    def __init__(self, field: str, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, field: str, message: str | Message, *, errors: list[dict[str, Any]] | None = None) -> None:
         DomainError.__init__(self, f"{field}: {message}", field=field, extra={"errors": errors} if errors else None)
         ValueError.__init__(self, f"{field}: {message}")
-        self.message = message
+        # the console says the field, then the message in its reader's language
+        self.text = message if isinstance(message, Message) else None
+        self.message = str(message)
+
+    @classmethod
+    def of(cls, msgid: str, /, *, field: str | None = None, extra: dict[str, Any] | None = None, **params: Any) -> Self:
+        assert field is not None, "Invalid names its field"
+        return cls(field, Message(msgid, params), errors=(extra or {}).get("errors"))
 
 
 # The name the schemas have always used for a field check raised in ``__post_init__``.

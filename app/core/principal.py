@@ -15,6 +15,7 @@ import secrets
 import msgspec
 
 from app.core.errors import Forbidden
+from app.core.messages import N_
 
 TOKEN_PREFIX = "ca_"
 
@@ -56,10 +57,10 @@ def hash_token(token: str) -> str:
 def ensure_enterprise_scope(principal: Principal, enterprise_id: int) -> None:
     """Operators act only for their own enterprise."""
     if principal.role is Role.operator and principal.enterprise_id != enterprise_id:
-        raise Forbidden("this belongs to another enterprise")
+        raise Forbidden.of(N_("this belongs to another enterprise"))
 
 
 def ensure_town_scope(principal: Principal, town_id: int) -> None:
     """Town officers act only in their own town."""
     if principal.role is Role.town_officer and principal.town_id != town_id:
-        raise Forbidden("this belongs to another town")
+        raise Forbidden.of(N_("this belongs to another town"))

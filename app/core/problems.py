@@ -20,6 +20,7 @@ from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
 from app.core.json_body import JSON_FLOAT_HINT
+from app.core.messages import Message
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,22 @@ def status_of(error: DomainError) -> int:
 
 
 class Answer(Protocol):
-    """How a failure is written for its reader: problem+json for the API, a page for the console."""
+    """How a failure is written for its reader: problem+json for the API, a page for the console.
+    ``text`` is a domain error's template and parameters, for a reader in another language."""
 
-    def __call__(self, request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response: ...
+    def __call__(
+        self,
+        request: Request,
+        status: int,
+        detail: str,
+        extra: dict[str, Any] | None = None,
+        text: Message | None = None,
+    ) -> Response: ...
 
 
-def _problem_answer(request: Request, status: int, detail: str, extra: dict[str, Any] | None = None) -> Response:
+def _problem_answer(
+    request: Request, status: int, detail: str, extra: dict[str, Any] | None = None, text: Message | None = None
+) -> Response:
     return problem(status, detail, extra)
 
 
@@ -117,7 +128,7 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         if isinstance(exc, Invalid):  # raised outside request decoding, e.g. reading an uploaded file
             errors = exc.extra.get("errors") or [{"field": exc.field, "message": exc.message}]
             return answer(request, 400, f"invalid value for {exc.field}", {"errors": errors})
-        return answer(request, status_of(exc), exc.detail, exc.extra)
+        return answer(request, status_of(exc), exc.detail, exc.extra, exc.text)
 
     def _http_handler(request: Request, exc: HTTPException) -> Response:
         extra = exc.extra if isinstance(exc.extra, dict) else ({"errors": exc.extra} if exc.extra else {})

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
+from app.core.messages import N_, message
 from app.core.validation import Id, check_money, clean_name, clean_optional
 from app.pairing.model import SupportKind
 
@@ -59,13 +60,13 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.note = clean_optional("note", self.note, 2000)
         self.reference = clean_name("reference", self.reference, 64)
         if self.amount is None and self.in_kind is None:
-            raise Invalid("amount", "give a money amount, an in-kind description, or both")
+            raise Invalid("amount", message(N_("give a money amount, an in-kind description, or both")))
         if self.households_benefited < 0:
-            raise Invalid("households_benefited", "must not be negative")
+            raise Invalid("households_benefited", message(N_("must not be negative")))
         if self.people_benefited < self.households_benefited:
-            raise Invalid("people_benefited", "cannot be fewer than the households benefited")
+            raise Invalid("people_benefited", message(N_("cannot be fewer than the households benefited")))
         if self.given_on > date.today():
-            raise Invalid("given_on", "is in the future")
+            raise Invalid("given_on", message(N_("is in the future")))
 
 
 class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import msgspec
 
 from app.core.errors import Conflict, NotFound, Refused
+from app.core.messages import N_
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
@@ -102,8 +103,11 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
         existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
         if existing is None:
             if not await queries.paired_on(uow, data.enterprise_id, data.village_id, data.given_on):
-                raise Refused(
-                    f"enterprise {data.enterprise_id} is not paired with village {data.village_id} on {data.given_on}",
+                raise Refused.of(
+                    N_("enterprise {enterprise} is not paired with village {village} on {day}"),
+                    enterprise=data.enterprise_id,
+                    village=data.village_id,
+                    day=data.given_on,
                     extra={"field": "village_id"},
                 )
             record = await queries.insert_support(
@@ -130,9 +134,10 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
             existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
             assert existing is not None  # the conflicting row is committed
     if existing.body_hash != fingerprint:
-        raise Conflict(
-            f"reference {data.reference} was already used for support record {existing.record.id}"
-            " with different content",
+        raise Conflict.of(
+            N_("reference {reference} was already used for support record {record} with different content"),
+            reference=data.reference,
+            record=existing.record.id,
             extra={"field": "reference", "existing_record_id": existing.record.id},
         )
     return existing.record, False

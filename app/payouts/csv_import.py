@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.core.csv_upload import RowError, convert_row, read_rows
+from app.core.messages import N_, code, message
 from app.core.uow import reading
 from app.payouts import queries
 from app.payouts.model import IncomeType
@@ -45,19 +46,28 @@ async def resolve_links(
         f = by_line[line]
         if f.household_id is None:
             problems.append(
-                RowProblem(
-                    index=line, field="registry_no", message=f"no household has registry number {row.registry_no}"
+                RowProblem.of(
+                    line,
+                    "registry_no",
+                    message(N_("no household has registry number {number}"), number=row.registry_no),
                 )
             )
         elif f.base_id is None:
-            problems.append(RowProblem(index=line, field="base", message=f"your enterprise has no base {row.base}"))
+            problems.append(
+                RowProblem.of(line, "base", message(N_("your enterprise has no base {base}"), base=row.base))
+            )
         elif f.link_id is None:
             problems.append(
-                RowProblem(
-                    index=line,
-                    field="kind",
-                    message=f"no {row.kind} link between household {row.registry_no} and base {row.base}"
-                    f" covering {row.period_from}",
+                RowProblem.of(
+                    line,
+                    "kind",
+                    message(
+                        N_("no {kind} link between household {number} and base {base} covering {day}"),
+                        kind=code("link kind", row.kind),
+                        number=row.registry_no,
+                        base=row.base,
+                        day=row.period_from,
+                    ),
                 )
             )
         else:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.core.errors import Conflict, Forbidden, Refused
+from app.core.messages import N_, message
 from app.core.money import round_fen
 from app.core.principal import Principal, Role
 from app.core.uow import reading, unit_of_work
@@ -43,18 +44,20 @@ def check_rows(
     for index, p in rows:
         link = links.get(p.link_id)
         if link is None:
-            bad.append(RowProblem(index=index, field="link_id", message=f"link {p.link_id} does not exist"))
+            bad.append(RowProblem.of(index, "link_id", message(N_("link {link} does not exist"), link=p.link_id)))
             continue
         if actor.role is Role.operator and link.enterprise_id != actor.enterprise_id:
-            forbidden.append(RowProblem(index=index, field="link_id", message="link of another enterprise"))
+            forbidden.append(RowProblem.of(index, "link_id", message(N_("link of another enterprise"))))
             continue
         problems = payout_problems(PayoutFacts(p.income_type.value, p.period_from, p.period_to, p.paid_on), link, today)
         if problems:
-            bad.extend(RowProblem(index=index, field=f, message=m) for f, m in problems)
+            bad.extend(RowProblem.of(index, f, m) for f, m in problems)
             continue
         key = (link.enterprise_id, p.reference)
         if key in seen:
-            bad.append(RowProblem(index=index, field="reference", message=f"repeats the reference of row {seen[key]}"))
+            bad.append(
+                RowProblem.of(index, "reference", message(N_("repeats the reference of row {row}"), row=seen[key]))
+            )
             continue
         seen[key] = index
         good.append(Candidate(index, p, link, hash_of(p)))
@@ -70,21 +73,22 @@ async def ingest(
     source: str,
 ) -> BatchResult:
     if len(rows) + len(decode_problems) > MAX_BATCH:
-        raise Refused(f"at most {MAX_BATCH} payouts per batch", extra={"field": "body"})
+        raise Refused.of(N_("at most {limit} payouts per batch"), limit=MAX_BATCH, extra={"field": "body"})
     received = len(rows) + len(decode_problems)
     async with unit_of_work() as uow:
         links = await queries.link_facts(uow, sorted({p.link_id for _, p in rows}), lock=True)
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
-            raise Forbidden(
-                f"{len(forbidden)} row(s) report for another enterprise's links; nothing was written",
+            raise Forbidden.of(
+                N_("{count} row(s) report for another enterprise's links; nothing was written"),
+                count=len(forbidden),
                 extra={"errors": [_problem_dict(p) for p in forbidden]},
             )
         rejected = sorted([*decode_problems, *bad], key=lambda p: p.index)
         if rejected and not partial:
-            raise Refused(
-                f"{len({p.index for p in rejected})} bad row(s); nothing was written"
-                " (send ?partial=true to keep the good ones)",
+            raise Refused.of(
+                N_("{count} bad row(s); nothing was written (send ?partial=true to keep the good ones)"),
+                count=len({p.index for p in rejected}),
                 extra={"errors": [_problem_dict(p) for p in rejected]},
             )
         if not good:
@@ -122,15 +126,18 @@ async def ingest(
         # rows not written: retries of what is recorded already, or a reference reused for other content
         earlier = await queries.staged_already_recorded(uow, batch_id) if written.count < len(good) else []
         clashes = [
-            RowProblem(
-                index=r.idx, field="reference", message=f"already used for payout {r.payout_id} with different content"
+            RowProblem.of(
+                r.idx,
+                "reference",
+                message(N_("already used for payout {payout} with different content"), payout=r.payout_id),
             )
             for r in earlier
             if not r.same
         ]
         if clashes and not partial:
-            raise Conflict(
-                f"{len(clashes)} row(s) reuse a reference with different content; nothing was written",
+            raise Conflict.of(
+                N_("{count} row(s) reuse a reference with different content; nothing was written"),
+                count=len(clashes),
                 extra={"errors": [_problem_dict(p) for p in clashes]},
             )
         total = round_fen(written.total)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.core.messages import N_, Message, code, message
 from app.core.money import per_capita, round_fen
 
 # the income a link of each kind pays
@@ -40,21 +41,31 @@ class PayoutFacts:
     paid_on: date
 
 
-def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[tuple[str, str]]:
+def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[tuple[str, Message]]:
     """(field, reason) for every way the payout does not fit its link; empty when it fits."""
-    problems = []
+    problems: list[tuple[str, Message]] = []
     if link.household_removed and link.end_date is None:
         # removal ends the links already running; one that had not started yet pays nothing
-        problems.append(("link_id", "the household was removed from the registry"))
+        problems.append(("link_id", message(N_("the household was removed from the registry"))))
     expected = INCOME_TYPE_FOR_KIND[link.kind]
     if payout.income_type != expected:
-        problems.append(("income_type", f"a {link.kind} link pays {expected}, not {payout.income_type}"))
+        problems.append(
+            (
+                "income_type",
+                message(
+                    N_("a {kind} link pays {expected}, not {income_type}"),
+                    kind=code("link kind", link.kind),
+                    expected=code("income type", expected),
+                    income_type=code("income type", payout.income_type),
+                ),
+            )
+        )
     if payout.period_from < link.start_date:
-        problems.append(("period_from", f"is before the link started ({link.start_date})"))
+        problems.append(("period_from", message(N_("is before the link started ({start})"), start=link.start_date)))
     if link.end_date is not None and payout.period_to > link.end_date:
-        problems.append(("period_to", f"is after the link ended ({link.end_date})"))
+        problems.append(("period_to", message(N_("is after the link ended ({end})"), end=link.end_date)))
     if payout.paid_on > today:
-        problems.append(("paid_on", "is in the future"))
+        problems.append(("paid_on", message(N_("is in the future"))))
     return problems
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import msgspec
 
 from app.core.errors import Invalid
+from app.core.messages import Message
 from app.core.validation import Id, check_money, clean_name
 from app.payouts.model import IncomeType, PayMethod
 
@@ -88,11 +89,19 @@ class Reversal(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.reason = clean_name("reason", self.reason, 2000)
 
 
-class RowProblem(msgspec.Struct, kw_only=True):
+class RowProblem(msgspec.Struct, kw_only=True, dict=True):
     index: int
     """Position in the JSON array (0-based), or the CSV line number."""
     field: str
     message: str
+
+    @classmethod
+    def of(cls, index: int, field: str, message: str | Message) -> RowProblem:
+        """A problem whose message the console can say in its reader's language: the template rides
+        along as ``text``, an attribute outside the fields, so the API's answer is unchanged."""
+        problem = cls(index=index, field=field, message=str(message))
+        setattr(problem, "text", message)  # noqa: B010 (not a field: msgspec would encode it)
+        return problem
 
 
 class BatchResult(msgspec.Struct, kw_only=True):

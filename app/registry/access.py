@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.core.errors import Forbidden, NotFound
+from app.core.messages import N_
 from app.core.principal import Principal, Role
 from app.core.uow import Db, reading
 from app.registry import queries
@@ -37,7 +38,7 @@ async def load_household(
 async def _load(db: Db, principal: Principal, household_id: int, lock: bool) -> HouseholdState:
     household = await queries.household_state(db, household_id, lock=lock)
     if household is None:
-        raise NotFound(f"household {household_id} does not exist")
+        raise NotFound.of(N_("household {household} does not exist"), household=household_id)
     linked = principal.role is Role.operator and await queries.linked_to_enterprise(
         db, household_id, principal.enterprise_id
     )
@@ -47,9 +48,9 @@ async def _load(db: Db, principal: Principal, household_id: int, lock: bool) -> 
 
 def ensure_may_see(principal: Principal, town_id: int, linked_to_operator: bool) -> None:
     if principal.role is Role.town_officer and principal.town_id != town_id:
-        raise Forbidden("this household belongs to another town")
+        raise Forbidden.of(N_("this household belongs to another town"))
     if principal.role is Role.operator and not linked_to_operator:
-        raise Forbidden("this household has no link with your enterprise")
+        raise Forbidden.of(N_("this household has no link with your enterprise"))
 
 
 def masks_personal_data(principal: Principal) -> bool:

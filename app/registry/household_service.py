@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.identifiers import resident_id_info
+from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.settings import get_settings
@@ -106,9 +107,9 @@ async def add_member(
     async with unit_of_work() as uow:
         household = await load_household(actor, household_id, for_update=True, db=uow)
         if household.status == HouseholdStatus.removed.value:
-            raise Conflict("the household was removed from the registry; it takes no new members")
+            raise Conflict.of(N_("the household was removed from the registry; it takes no new members"))
         if data.relation.value == "head":
-            raise Conflict("the household has its head already", extra={"field": "relation"})
+            raise Conflict.of(N_("the household has its head already"), extra={"field": "relation"})
         await _refuse_members_of_other_households(uow, [data.id_number])
         member_id = await queries.insert_member(uow, household_id, _new_member(data))
         await queries.insert_event(
@@ -138,20 +139,20 @@ async def member_leaves(
     async with unit_of_work() as uow:
         found = await queries.member_by_id(uow, member_id)
         if found is None:
-            raise NotFound(f"member {member_id} does not exist")
+            raise NotFound.of(N_("member {member} does not exist"), member=member_id)
         household_id = found.household_id
         await load_household(actor, household_id, for_update=True, db=uow)
         member = await queries.member_by_id(uow, member_id, lock=True)
         assert member is not None  # members are never deleted
         if member.left_on is not None:
-            raise Conflict(f"member {member_id} left on {member.left_on}")
+            raise Conflict.of(N_("member {member} left on {day}"), member=member_id, day=member.left_on)
         successor = None
         if member.relation == "head":
             if data.new_head_id is not None:
                 successor = await queries.staying_member(uow, household_id, data.new_head_id, member_id)
             if successor is None:
-                raise Refused(
-                    "the head is leaving: name a member who stays as the new head", extra={"field": "new_head_id"}
+                raise Refused.of(
+                    N_("the head is leaving: name a member who stays as the new head"), extra={"field": "new_head_id"}
                 )
         await queries.member_left(uow, member_id, data.left_on, data.reason.value)
         if successor is not None:
@@ -183,8 +184,11 @@ async def member_leaves(
 async def _refuse_members_of_other_households(db: Db, id_numbers: list[str]) -> None:
     clash = await queries.member_clash(db, id_numbers)
     if clash:
-        raise Conflict(
-            f"ID number {clash.id_number} already belongs to household {clash.household_id} ({clash.registry_no})",
+        raise Conflict.of(
+            N_("ID number {id_number} already belongs to household {household} ({registry_no})"),
+            id_number=clash.id_number,
+            household=clash.household_id,
+            registry_no=clash.registry_no,
             extra={
                 "field": f"members[{id_numbers.index(clash.id_number)}].id_number",
                 "existing_household_id": clash.household_id,
@@ -196,7 +200,7 @@ async def _refuse_members_of_other_households(db: Db, id_numbers: list[str]) -> 
 async def _detail(db: Db, household_id: int, flags: FlagReader) -> HouseholdDetail:
     record = await queries.household_record(db, household_id)
     if record is None:
-        raise NotFound(f"household {household_id} does not exist")
+        raise NotFound.of(N_("household {household} does not exist"), household=household_id)
     return HouseholdDetail(
         **{f: getattr(record, f) for f in queries.HouseholdRecord.__struct_fields__},
         notice_ends_at=notice_ends(record.notice_started_at, get_settings().notice_days)
@@ -284,14 +288,14 @@ async def transition_in(uow: UnitOfWork, actor: Principal, household_id: int, da
     )
     if refusal:
         raise Conflict(
-            refusal.reason,
+            refusal.text,
             extra={
                 "current_status": current.value,
                 "allowed": [s.value for s in refusal.allowed],
             },
         )
     if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
-        raise Forbidden("registration is the city's approval (市级审批), not a town's step")
+        raise Forbidden.of(N_("registration is the city's approval (市级审批), not a town's step"))
     if data.to is HouseholdStatus.exited:
         assert data.exit_year is not None  # check_transition refuses an exit without its year
         # a subscriber (the exit test) raises to refuse the exit
@@ -358,7 +362,10 @@ async def raise_objection(actor: Principal, household_id: int, data: ObjectionIn
     async with unit_of_work() as uow:
         household = await load_household(actor, household_id, for_update=True, db=uow)
         if household.status != HouseholdStatus.notice.value:
-            raise Conflict(f"objections are recorded during the public notice; the household is {household.status}")
+            raise Conflict.of(
+                N_("objections are recorded during the public notice; the household is {status}"),
+                status=code("household status", household.status),
+            )
         out = await queries.insert_objection(uow, household_id, data.raised_by, data.content, actor.account_id)
         await queries.insert_event(
             uow,
@@ -376,12 +383,16 @@ async def resolve_objection(actor: Principal, objection_id: int, data: Objection
     async with unit_of_work() as uow:
         household_id = await queries.objection_household(uow, objection_id)
         if household_id is None:
-            raise NotFound(f"objection {objection_id} does not exist")
+            raise NotFound.of(N_("objection {objection} does not exist"), objection=objection_id)
         await load_household(actor, household_id, for_update=True, db=uow)
         before = await queries.objection_by_id(uow, objection_id, lock=True)
         assert before is not None  # objections are never deleted
         if before.resolved_at is not None:
-            raise Conflict(f"objection {objection_id} was already resolved at {before.resolved_at.isoformat()}")
+            raise Conflict.of(
+                N_("objection {objection} was already resolved at {at}"),
+                objection=objection_id,
+                at=before.resolved_at.isoformat(),
+            )
         out = await queries.resolve_objection(uow, objection_id, actor.account_id, data.note)
         await queries.insert_event(
             uow, household_id, "objection_resolved", actor, note=data.note, data={"objection_id": objection_id}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from app.core.messages import N_, Message, code, message
 from app.registry.model import HouseholdStatus, RemovalReason
 
 IDENTIFICATION = (
@@ -64,8 +65,12 @@ def member_counted_in_year(left_on: date | None, year: int) -> bool:
 class Refusal:
     """Why a step is not allowed now; ``allowed`` lists what is."""
 
-    reason: str
+    text: Message
     allowed: tuple[HouseholdStatus, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return str(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,23 +89,34 @@ def check_transition(req: TransitionRequest) -> Refusal | None:
     """None when the step may be taken now, else the reason it may not."""
     allowed = TRANSITIONS[req.current]
     if req.target not in allowed:
-        where = "a removed household stays removed" if not allowed else f"from {req.current.value}"
-        return Refusal(f"cannot go to {req.target.value} {where}", allowed)
+        target = code("household status", req.target)
+        if not allowed:
+            return Refusal(message(N_("cannot go to {target} a removed household stays removed"), target=target))
+        current = code("household status", req.current)
+        return Refusal(message(N_("cannot go to {target} from {current}"), target=target, current=current), allowed)
     if req.current is _S.notice and req.target is not _S.removed:
         if req.open_objections:
             return Refusal(
-                f"{req.open_objections} objection(s) raised during the public notice must be resolved first", allowed
+                message(
+                    N_("{count} objection(s) raised during the public notice must be resolved first"),
+                    count=req.open_objections,
+                ),
+                allowed,
             )
         ends = notice_ends(req.notice_started_at, req.notice_days)
         if ends is not None and req.now < ends:
             return Refusal(
-                f"the public notice runs for {req.notice_days} days, until {ends.isoformat(timespec='seconds')}",
+                message(
+                    N_("the public notice runs for {days} days, until {until}"),
+                    days=req.notice_days,
+                    until=ends.isoformat(timespec="seconds"),
+                ),
                 allowed,
             )
     if req.target is _S.exited and req.exit_year is None:
-        return Refusal("exiting needs the year (exit_year)", allowed)
+        return Refusal(message(N_("exiting needs the year (exit_year)")), allowed)
     if req.target is _S.removed and req.removal_reason is None:
-        return Refusal("removal needs a reason code (reason)", allowed)
+        return Refusal(message(N_("removal needs a reason code (reason)")), allowed)
     return None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.uow import Db, reading, unit_of_work
@@ -44,7 +45,7 @@ async def _calculation(db: Db, claim: ClaimOut, scheme: queries.SchemeFacts) -> 
 async def _scheme(db: Db, scheme_id: int, *, lock: bool = False) -> queries.SchemeFacts:
     scheme = await queries.scheme_facts(db, scheme_id, lock=lock)
     if scheme is None:
-        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
+        raise NotFound.of(N_("subsidy scheme {scheme} does not exist"), scheme=scheme_id)
     return scheme
 
 
@@ -52,24 +53,30 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
     async with unit_of_work() as uow:
         scheme = await queries.scheme_facts(uow, data.scheme_id)
         if scheme is None:
-            raise Refused(f"subsidy scheme {data.scheme_id} does not exist", field="scheme_id")
+            raise Refused.of(N_("subsidy scheme {scheme} does not exist"), scheme=data.scheme_id, field="scheme_id")
         if scheme.status != "published":
-            raise Conflict(f"the scheme is {scheme.status}; claims are filed in a published scheme")
+            raise Conflict.of(
+                N_("the scheme is {status}; claims are filed in a published scheme"),
+                status=code("scheme status", scheme.status),
+            )
         household = await queries.household_facts(uow, data.household_id)
         if household is None:
-            raise Refused(f"household {data.household_id} does not exist", field="household_id")
+            raise Refused.of(
+                N_("household {household} does not exist"), household=data.household_id, field="household_id"
+            )
         ensure_town_scope(actor, household.town_id)
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
             raise Refused(reason, field="household_id")
         rate = await queries.rate_for(uow, data.scheme_id, data.industry)
         if rate is None:
-            raise Refused(f"the scheme pays nothing for {data.industry}", field="industry")
+            raise Refused.of(N_("the scheme pays nothing for {industry}"), industry=data.industry, field="industry")
         await _check_base_and_link(uow, data)
         existing = await queries.claim_covering(uow, data.scheme_id, data.household_id, data.industry)
         if existing is not None:
-            raise Conflict(
-                f"claim {existing} already covers this household and industry in the scheme",
+            raise Conflict.of(
+                N_("claim {claim} already covers this household and industry in the scheme"),
+                claim=existing,
                 extra={"existing_claim_id": existing},
             )
         claim_id = await queries.insert_claim(
@@ -93,24 +100,26 @@ async def _check_base_and_link(db: Db, data: ClaimCreate) -> None:
     if data.link_id is not None:
         link = await queries.link_place(db, data.link_id)
         if link is None or link.household_id != data.household_id:
-            raise Refused("the link does not belong to this household", field="link_id")
+            raise Refused.of(N_("the link does not belong to this household"), field="link_id")
         if data.base_id is not None and link.base_id != data.base_id:
-            raise Refused("the link is not on this base", field="base_id")
+            raise Refused.of(N_("the link is not on this base"), field="base_id")
     if data.base_id is not None:
         industry = await queries.base_industry(db, data.base_id)
         if industry is None:
-            raise Refused(f"base {data.base_id} does not exist", field="base_id")
+            raise Refused.of(N_("base {base} does not exist"), base=data.base_id, field="base_id")
         if industry != data.industry:
-            raise Refused(f"base {data.base_id} is a {industry} base", field="base_id")
+            raise Refused.of(
+                N_("base {base} is a {industry} base"), base=data.base_id, industry=industry, field="base_id"
+            )
 
 
 async def _load_claim(db: Db, actor: Principal, claim_id: int, *, lock: bool = False) -> ClaimOut:
     claim = await queries.claim_by_id(db, claim_id, lock=lock)
     if claim is None:
-        raise NotFound(f"subsidy claim {claim_id} does not exist")
+        raise NotFound.of(N_("subsidy claim {claim} does not exist"), claim=claim_id)
     ensure_town_scope(actor, claim.town_id)
     if actor.role is Role.operator:
-        raise Forbidden("operators do not read subsidy claims")
+        raise Forbidden.of(N_("operators do not read subsidy claims"))
     return claim
 
 
@@ -178,7 +187,10 @@ async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> C
     async with unit_of_work() as uow:
         claim = await _load_claim(uow, actor, claim_id, lock=True)
         if claim.status.value != "filed":
-            raise Conflict(f"the claim is {claim.status.value}; only a filed claim is field-verified")
+            raise Conflict.of(
+                N_("the claim is {status}; only a filed claim is field-verified"),
+                status=code("claim status", claim.status),
+            )
         await queries.record_verification(
             uow, claim_id, data.verified_quantity, data.inspector, data.verified_on, data.note, actor.account_id
         )
@@ -190,37 +202,46 @@ async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> C
 def _ensure_independent(actor: Principal, claim: ClaimOut) -> None:
     """Four eyes: whoever filed or verified a claim does not decide it."""
     if actor.account_id is not None and actor.account_id in (claim.filed_by, claim.verified_by):
-        raise Forbidden("the account that filed or verified a claim cannot decide it")
+        raise Forbidden.of(N_("the account that filed or verified a claim cannot decide it"))
 
 
 async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
     async with unit_of_work() as uow:
         scheme_id = await queries.claim_scheme_id(uow, claim_id)
         if scheme_id is None:
-            raise NotFound(f"subsidy claim {claim_id} does not exist")
+            raise NotFound.of(N_("subsidy claim {claim} does not exist"), claim=claim_id)
         # one approval at a time per scheme: the budget and the household caps are read and spent under this lock
         scheme = await _scheme(uow, scheme_id, lock=True)
         claim = await _load_claim(uow, actor, claim_id, lock=True)
         if scheme.status != "published":
-            raise Conflict(f"the scheme is {scheme.status}; approvals happen in a published scheme")
+            raise Conflict.of(
+                N_("the scheme is {status}; approvals happen in a published scheme"),
+                status=code("scheme status", scheme.status),
+            )
         if claim.status.value != "verified" or claim.verified_quantity is None:
-            raise Conflict(f"the claim is {claim.status.value}; only a field-verified claim is approved")
+            raise Conflict.of(
+                N_("the claim is {status}; only a field-verified claim is approved"),
+                status=code("claim status", claim.status),
+            )
         _ensure_independent(actor, claim)
         household = await queries.household_facts(uow, claim.household_id)
         assert household is not None  # a claim's household is never deleted
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
-            raise Conflict(f"the household is no longer eligible: {reason}")
+            raise Conflict.of(N_("the household is no longer eligible: {reason}"), reason=reason)
         calc = await _calculation(uow, claim, scheme)
         if calc.amount <= 0:
-            raise Conflict(
-                f"the claim would get 0.00 ({calc.lines[-1]}); reject it instead",
+            raise Conflict.of(
+                N_("the claim would get 0.00 ({why}); reject it instead"),
+                why=calc.lines[-1],
                 extra={"explanation": list(calc.lines)},
             )
         left = scheme.budget - await queries.approved_in_scheme(uow, scheme.id)
         if calc.amount > left:
-            raise Conflict(
-                f"the budget has {left:.2f} left; the claim needs {calc.amount:.2f}",
+            raise Conflict.of(
+                N_("the budget has {left:.2f} left; the claim needs {amount:.2f}"),
+                left=left,
+                amount=calc.amount,
                 extra={"budget_left": f"{left:.2f}"},
             )
         number = voucher_number(scheme.year, await queries.next_voucher_seq(uow, scheme.id))
@@ -277,7 +298,10 @@ async def reject_claim(actor: Principal, claim_id: int, data: Rejection) -> Clai
     async with unit_of_work() as uow:
         claim = await _load_claim(uow, actor, claim_id, lock=True)
         if claim.status.value not in ("filed", "verified"):
-            raise Conflict(f"the claim is {claim.status.value}; only an undecided claim is rejected")
+            raise Conflict.of(
+                N_("the claim is {status}; only an undecided claim is rejected"),
+                status=code("claim status", claim.status),
+            )
         _ensure_independent(actor, claim)
         await queries.mark_claim_rejected(uow, claim_id, data.reason, actor.account_id)
         after = await _detail(uow, actor, claim_id)

@@ -11,6 +11,7 @@ import msgspec
 
 from app.core.csv_upload import RowError, convert_row, read_rows
 from app.core.errors import Conflict, NotFound, Refused
+from app.core.messages import N_
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
 from app.core.uow import Db, reading, unit_of_work
@@ -21,7 +22,7 @@ from app.subsidies.schemas import BankResultRow, PaymentBatchOut
 async def _batch(db: Db, batch_id: int) -> PaymentBatchOut:
     batch = await queries.batch_by_id(db, batch_id)
     if batch is None:
-        raise NotFound(f"payment batch {batch_id} does not exist")
+        raise NotFound.of(N_("payment batch {batch} does not exist"), batch=batch_id)
     return batch
 
 
@@ -40,13 +41,13 @@ async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
     async with unit_of_work() as uow:
         # the scheme's lock: approvals and cancellations wait while its vouchers go into the batch
         if await queries.scheme_facts(uow, scheme_id, lock=True) is None:
-            raise Refused(f"subsidy scheme {scheme_id} does not exist", field="scheme_id")
+            raise Refused.of(N_("subsidy scheme {scheme} does not exist"), scheme=scheme_id, field="scheme_id")
         skipped = await queries.issued_without_card(uow, scheme_id)
         batch_id = await queries.open_payment_batch(uow, scheme_id, actor.account_id)
         filled = await queries.fill_payment_batch(uow, scheme_id, batch_id)
         if filled.vouchers == 0:
-            raise Conflict(
-                "no issued voucher with a bank card is waiting for payment in this scheme",
+            raise Conflict.of(
+                N_("no issued voucher with a bank card is waiting for payment in this scheme"),
                 extra={"skipped_without_bank_card": skipped},
             )
         await queries.set_batch_totals(uow, batch_id, filled)
@@ -83,8 +84,10 @@ def bank_results(content: bytes) -> list[tuple[int, BankResultRow]]:
         else:
             results.append((line, row))
     if errors:
-        raise Refused(
-            f"{len(errors)} bad line(s); nothing was applied", extra={"errors": [e.as_dict() for e in errors]}
+        raise Refused.of(
+            N_("{count} bad line(s); nothing was applied"),
+            count=len(errors),
+            extra={"errors": [e.as_dict() for e in errors]},
         )
     return results
 
@@ -96,7 +99,7 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
     """
     async with unit_of_work() as uow:
         if not await queries.lock_batch(uow, batch_id):
-            raise NotFound(f"payment batch {batch_id} does not exist")
+            raise NotFound.of(N_("payment batch {batch} does not exist"), batch=batch_id)
         results_by_line = await queries.line_results(uow, batch_id, [r.voucher_no for _, r in results])
         problems, seen = [], set()
         for line_no, r in results:
@@ -109,8 +112,10 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
                 problems.append(RowError(line_no, "voucher_no", f"{r.voucher_no} appears twice"))
             seen.add(r.voucher_no)
         if problems:
-            raise Refused(
-                f"{len(problems)} bad line(s); nothing was applied", extra={"errors": [p.as_dict() for p in problems]}
+            raise Refused.of(
+                N_("{count} bad line(s); nothing was applied"),
+                count=len(problems),
+                extra={"errors": [p.as_dict() for p in problems]},
             )
         today = date.today()
         await queries.apply_bank_answers(

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
+from app.core.messages import N_, Message, code, message
 from app.core.money import FEN, round_fen
 from app.registry.model import HouseholdStatus
 from app.registry.rules import IDENTIFICATION, POOR_NOW
@@ -284,8 +285,8 @@ def cap_for_household(calc: Calculation, household_cap: Decimal | None, already_
 # Registered poor households: registered (including late additions, 补录) and those
 # returned to poverty (返贫).
 _ELIGIBLE = {
-    HouseholdStatus.registered.value: "registered poor household",
-    HouseholdStatus.returned.value: "household returned to poverty",
+    HouseholdStatus.registered.value: message(N_("registered poor household")),
+    HouseholdStatus.returned.value: message(N_("household returned to poverty")),
 }
 ELIGIBLE_STATUSES = frozenset(s.value for s in POOR_NOW)
 # Identification still under way (识别程序): not yet a registered poor household.
@@ -297,7 +298,7 @@ def is_eligible(
     scheme_year: int,
     exited_year: int | None,
     exited_eligible_until: int | None,
-) -> tuple[bool, str]:
+) -> tuple[bool, Message]:
     """Whether a household in ``status`` may claim a subsidy in ``scheme_year``.
 
     Eligible: ``registered`` and ``returned``; ``exited`` (脱贫) only while the policy
@@ -308,22 +309,29 @@ def is_eligible(
     """
     status = getattr(status, "value", status)
     if status in ELIGIBLE_STATUSES:
-        return True, f"eligible: {_ELIGIBLE[status]}"
+        return True, message(N_("eligible: {why}"), why=_ELIGIBLE[status])
     if status == "exited":
-        exited = f"exited in {exited_year}" if exited_year is not None else "exited"
+        exited = message(N_("exited in {year}"), year=exited_year) if exited_year is not None else message(N_("exited"))
         if exited_eligible_until is None:
-            return False, f"not eligible: {exited}, with no policy continuation"
+            return False, message(N_("not eligible: {exited}, with no policy continuation"), exited=exited)
         if scheme_year <= exited_eligible_until:
-            return True, (
-                f"eligible: {exited}, policy continues until {exited_eligible_until} "
-                f"and the scheme year is {scheme_year}"
+            return True, message(
+                N_("eligible: {exited}, policy continues until {until} and the scheme year is {year}"),
+                exited=exited,
+                until=exited_eligible_until,
+                year=scheme_year,
             )
-        return False, (
-            f"not eligible: {exited}, policy continuation ended in "
-            f"{exited_eligible_until} and the scheme year is {scheme_year}"
+        return False, message(
+            N_("not eligible: {exited}, policy continuation ended in {until} and the scheme year is {year}"),
+            exited=exited,
+            until=exited_eligible_until,
+            year=scheme_year,
         )
     if status == "removed":
-        return False, "not eligible: household removed from the register as ineligible"
+        return False, message(N_("not eligible: household removed from the register as ineligible"))
     if status in PRE_REGISTRATION_STATUSES:
-        return False, (f"not eligible: household not yet registered (identification at {status!r})")
-    return False, f"not eligible: unknown household status {status!r}"
+        return False, message(
+            N_("not eligible: household not yet registered (identification at '{status}')"),
+            status=code("household status", status),
+        )
+    return False, message(N_("not eligible: unknown household status {status!r}"), status=status)

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
+from app.core.messages import N_, message
 from app.core.validation import (
     Id,
     check_money,
@@ -137,7 +138,7 @@ class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.inspector = clean_name("inspector", self.inspector, 60)
         self.note = clean_optional("note", self.note, 4000)
         if self.verified_on > date.today():
-            raise Invalid("verified_on", "is in the future")
+            raise Invalid("verified_on", message(N_("is in the future")))
 
 
 class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -252,3 +252,31 @@ async def test_codes_show_as_words_in_either_language(web, demo):
     assert "计算过程" not in en.text
     households = await web.get("/console/households")
     assert households.status_code == 200 and "Households" in households.text
+
+
+async def test_a_refusal_reads_in_the_console_language(web, demo):
+    """A service's refusal comes from the catalogues: Chinese on the zh console, English after switching,
+    with the stored code (the claim's status) in words; the API's detail stays the English text."""
+    csrf = await sign_in(web, demo["finance"])
+    claim_id = await _approved_claim(web, csrf)
+    r = await web.post(f"/console/claims/{claim_id}/reject", data={"_csrf_token": csrf, "reason": "重复申报"})
+    assert r.status_code == 303
+    zh = await web.get(r.headers["location"])
+    assert "该申报当前为“已审批”；只有尚未审批的申报才能驳回" in zh.text, zh.text
+    assert "undecided" not in zh.text
+    await web.post("/console/lang", data={"_csrf_token": csrf, "to": "en", "back_to": "/console"})
+    r = await web.post(f"/console/claims/{claim_id}/reject", data={"_csrf_token": csrf, "reason": "duplicate"})
+    en = await web.get(r.headers["location"])
+    assert "the claim is approved; only an undecided claim is rejected" in en.text
+    assert "尚未审批" not in en.text
+
+
+async def _approved_claim(web, csrf: str) -> str:
+    queue = await web.get("/console/claims?status=approved")
+    found = re.search(r'href="/console/claims/(\d+)"', queue.text)
+    if found:
+        return found.group(1)
+    queue = await web.get("/console/claims?status=verified")
+    claim_id = re.search(r'href="/console/claims/(\d+)"', queue.text).group(1)
+    await web.post(f"/console/claims/{claim_id}/approve", data={"_csrf_token": csrf})
+    return claim_id

@@ -4,6 +4,7 @@ and the committed .mo files are compiled from the current .po files."""
 from __future__ import annotations
 
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -15,7 +16,8 @@ from app.console.vocabulary import KINDS, TERMS
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {**DEFAULT_KEYWORDS, "term": ((1, "c"), 2), "N_": None}
-METHODS = [("app/console/**.py", "python"), ("app/templates/console/**.html", "jinja2")]
+# the console's own messages, and the refusals marked N_ anywhere in app/ that it shows (app/core/messages.py)
+METHODS = [("app/**.py", "python"), ("app/templates/console/**.html", "jinja2")]
 
 
 def _extracted() -> set[tuple[str | tuple[str, ...], str | None]]:
@@ -53,6 +55,23 @@ def test_every_message_is_translated(extracted, locale):
             empty.append((context, message))
     assert not missing, f"{locale} misses {missing} (re-extract with app/console/locale/babel.cfg)"
     assert not empty, f"{locale} has no translation for {empty}"
+
+
+def _fields(text: str) -> set[str]:
+    return {f"{name}!{conv}:{spec}" for _, name, spec, conv in Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES.values()))
+def test_message_templates_keep_their_fields(locale):
+    """A domain's template (``{status}``) is filled with str.format: a translation must keep every field."""
+    with open(LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalog = read_po(f)
+    wrong = [
+        (m.id, m.string)
+        for m in catalog
+        if m.id and "python-brace-format" in m.flags and _fields(_key(m.id)) != _fields(_key(m.string))
+    ]
+    assert not wrong, f"{locale}: translations that lose or add a field: {wrong}"
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALES.values()))

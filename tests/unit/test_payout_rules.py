@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.messages import Message
 from app.payouts.rules import (
     INCOME_TYPE_FOR_KIND,
     LinkFacts,
@@ -35,8 +36,13 @@ def payout(**kw) -> PayoutFacts:
     )
 
 
-def fields(problems: list[tuple[str, str]]) -> list[str]:
+def fields(problems: list[tuple[str, Message]]) -> list[str]:
     return [field for field, _ in problems]
+
+
+def said(problems: list[tuple[str, Message]]) -> list[tuple[str, str]]:
+    """The problems as the API writes them (the English text of each message)."""
+    return [(field, str(text)) for field, text in problems]
 
 
 def test_a_payout_that_fits_its_link_has_no_problem():
@@ -48,7 +54,7 @@ def test_each_link_kind_pays_its_own_income_type(kind, income_type):
     link = LinkFacts(**{**_as_dict(LINK), "kind": kind})
     assert payout_problems(payout(income_type=income_type), link, TODAY) == []
     other = next(t for t in INCOME_TYPE_FOR_KIND.values() if t != income_type)
-    assert payout_problems(payout(income_type=other), link, TODAY) == [
+    assert said(payout_problems(payout(income_type=other), link, TODAY)) == [
         ("income_type", f"a {kind} link pays {income_type}, not {other}")
     ]
 
@@ -63,12 +69,12 @@ def test_a_link_ending_the_day_a_payout_period_starts_covers_that_one_day():
     one_day = payout(period_from=date(2017, 6, 1), period_to=date(2017, 6, 1))
     assert payout_problems(one_day, ended, TODAY) == []
     longer = payout(period_from=date(2017, 6, 1), period_to=date(2017, 6, 2))
-    assert payout_problems(longer, ended, TODAY) == [("period_to", "is after the link ended (2017-06-01)")]
+    assert said(payout_problems(longer, ended, TODAY)) == [("period_to", "is after the link ended (2017-06-01)")]
 
 
 def test_paid_today_is_fine_tomorrow_is_the_future():
     assert payout_problems(payout(paid_on=TODAY), LINK, TODAY) == []
-    assert payout_problems(payout(paid_on=date(2018, 3, 2)), LINK, TODAY) == [("paid_on", "is in the future")]
+    assert said(payout_problems(payout(paid_on=date(2018, 3, 2)), LINK, TODAY)) == [("paid_on", "is in the future")]
 
 
 def test_a_removed_household_receives_nothing_on_a_running_link():
