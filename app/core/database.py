@@ -20,6 +20,7 @@ from typing import Any, cast
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from app.core.errors import Unavailable
 from app.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,11 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     nothing LISTENs."""
 
 
+# A request waits this long for a pooled connection before it is answered 503: an exhausted pool
+# must not leave requests hanging.
+ACQUIRE_TIMEOUT_SECONDS = 30.0
+
+
 class _PoolHolder:
     """The process's connection pool, opened at the app's start-up and closed at its shutdown."""
 
@@ -142,8 +148,14 @@ async def close_pool() -> None:
 async def acquire() -> AsyncIterator[asyncpg.Connection]:
     """A connection of its own from the pool (the CLI and migrations, which run without one, get a new one)."""
     if _PoolHolder.pool is not None:
-        async with _PoolHolder.pool.acquire() as conn:
+        try:
+            conn = await _PoolHolder.pool.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise Unavailable("the database is busy; retry in a moment") from None
+        try:
             yield conn
+        finally:
+            await _PoolHolder.pool.release(conn)
     else:
         conn = await asyncpg.connect(database_url())
         try:

@@ -63,6 +63,11 @@ class Refused(DomainError):
     """Well-formed, but refers to something that does not allow it, or breaks a rule of the data."""
 
 
+class Unavailable(DomainError):
+    """The system cannot take the request now (the database is busy or away); the same request may be
+    retried later."""
+
+
 class Invalid(DomainError, ValueError):
     """A bad value in a named field.
 
@@ -81,7 +86,3 @@ class Invalid(DomainError, ValueError):
     def of(cls, msgid: str, /, *, field: str | None = None, extra: dict[str, Any] | None = None, **params: Any) -> Self:
         assert field is not None, "Invalid names its field"
         return cls(field, Message(msgid, params), errors=(extra or {}).get("errors"))
-
-
-# The name the schemas have always used for a field check raised in ``__post_init__``.
-FieldError = Invalid

@@ -10,7 +10,7 @@ commit or roll back with the change, and a handler that raises a domain error re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import msgspec
 
@@ -19,7 +19,13 @@ if TYPE_CHECKING:  # the unit of work carries the bus; the bus only names its ty
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):
-    """Something that happened in a domain, in the words of that domain."""
+    """Something that happened in a domain, in the words of that domain.
+
+    An event whose subscribers enforce a rule (one that may refuse the change) sets ``must_be_heard``:
+    emitting it with nobody subscribed is a wiring error, not a change that silently skips the rule.
+    """
+
+    must_be_heard: ClassVar[bool] = False
 
 
 E = TypeVar("E", bound=Event)

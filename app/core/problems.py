@@ -18,7 +18,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused, Unavailable
 from app.core.json_body import JSON_FLOAT_HINT
 from app.core.messages import Message
 
@@ -73,7 +73,14 @@ def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
     return field, msg
 
 
-_STATUS: dict[type[DomainError], int] = {Invalid: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Refused: 422}
+_STATUS: dict[type[DomainError], int] = {
+    Invalid: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Refused: 422,
+    Unavailable: 503,
+}
 
 
 def status_of(error: DomainError) -> int:

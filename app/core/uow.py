@@ -69,7 +69,10 @@ class UnitOfWork:
 
     async def emit(self, event: Event) -> None:
         """Run every subscriber of the event now, in this transaction."""
-        for handler in self._bus.handlers(type(event)):
+        handlers = self._bus.handlers(type(event))
+        if not handlers and event.must_be_heard:
+            raise RuntimeError(f"{type(event).__name__} has no subscriber: call app.domains.wire_events() at start-up")
+        for handler in handlers:
             await handler(self, event)
 
 

@@ -41,7 +41,7 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
         if line is None:
             raise Refused(f"no poverty line is set for {data.year}", extra={"field": "year"})
         members = await registry.people_counted_in_year(uow, household_id, data.year)
-        income = await ledger_income(household_id, data.year)
+        income = await ledger_income(uow, household_id, data.year)
         checklist = {k: getattr(data, k).met for k in _KEYS}
         test = exit_test(checklist, income, data.other_net_income, members, line)
         out = await queries.insert_assessment(

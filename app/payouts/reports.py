@@ -29,22 +29,11 @@ def _year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-async def ledger_income(household_id: int, year: int, *, db: Db | None = None) -> Decimal:
-    """What the ledgers say a household received in a year (no access check: callers do it); on ``db`` when
-    given (a caller's transaction), else on a connection of its own."""
-    if db is None:
-        async with reading() as own:
-            return await ledger_income(household_id, year, db=own)
+async def ledger_income(db: Db, household_id: int, year: int) -> Decimal:
+    """What the ledgers say a household received in a year (no access check: callers do it), read on the
+    caller's connection or unit of work, so an assessment sees the ledger of its own transaction."""
     lines = await queries.household_income_lines(db, household_id, *_year(year))
     return sum((line.amount for line in lines), Decimal("0.00"))
-
-
-async def poverty_line_of(year: int, *, db: Db | None = None) -> Decimal | None:
-    """The poverty line of a year, per person (None when the year has none); on ``db`` when given."""
-    if db is None:
-        async with reading() as own:
-            return await queries.poverty_line(own, year)
-    return await queries.poverty_line(db, year)
 
 
 async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from app.core.events import Event
 from app.core.principal import Principal
@@ -25,7 +26,12 @@ class HouseholdRemoved(Event, frozen=True, kw_only=True):
 
 
 class HouseholdExiting(Event, frozen=True, kw_only=True):
-    """A household is about to exit poverty (脱贫) in ``exit_year``; a subscriber that raises refuses the exit."""
+    """A household is about to exit poverty (脱贫) in ``exit_year``; a subscriber that raises refuses the exit.
+
+    The exit test (一有两不愁四保障) is such a subscriber, so an exit nobody hears is refused.
+    """
+
+    must_be_heard: ClassVar[bool] = True
 
     actor: Principal
     household_id: int
