@@ -6,9 +6,9 @@ from litestar.params import FromQuery, JSONBody
 
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut, Me
-from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, provide_page_params
 from app.core.principal import Principal, Role
-from app.core.validation import PathId
 
 
 class AccountController(Controller):

@@ -8,8 +8,8 @@ from litestar.params import FromQuery
 
 from app.audit import service
 from app.audit.schemas import AuditEntryOut, ChainCheckOut
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import QueryId, provide_page_params
 
 
 class AuditController(Controller):

@@ -14,7 +14,7 @@ from app.audit import service as audit_service
 from app.console.session import ConsoleUser
 from app.console.web import render, require
 from app.core.pagination import PageParams
-from app.core.validation import QueryId
+from app.core.params import QueryId
 from app.crosscheck import service as crosscheck
 from app.monitoring import service as monitoring
 from app.payouts import reports

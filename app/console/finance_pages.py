@@ -16,7 +16,7 @@ from app.console.web import back, failure, render, require, texts_for
 from app.core.errors import DomainError
 from app.core.money import format_yuan
 from app.core.pagination import PageParams
-from app.core.validation import PathId, QueryId
+from app.core.params import PathId, QueryId
 from app.subsidies import claims, payments, schemes, vouchers
 from app.subsidies.model import ClaimStatus
 from app.subsidies.schemas import Rejection

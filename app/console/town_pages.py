@@ -16,7 +16,7 @@ from app.console.web import back, failure, render, require, texts_for
 from app.core.access import can
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
-from app.core.validation import PathId
+from app.core.params import PathId
 from app.registry import household_service as households
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
-from litestar.datastructures import UploadFile
 
 from app.core.errors import Invalid
+from app.core.field_messages import field_and_message
 from app.core.messages import N_, message
-from app.core.problems import field_and_message
 
 T = TypeVar("T")
 
@@ -42,17 +41,6 @@ def decode(content: bytes) -> str:
             return content.decode("gb18030")
         except UnicodeDecodeError:
             raise Invalid("file", message(N_("is neither UTF-8 nor GB18030 text"))) from None
-
-
-@dataclass
-class CsvUpload:
-    """A multipart/form-data upload with the CSV in the field ``file`` (exactly one)."""
-
-    file: UploadFile
-
-
-async def read_upload(data: CsvUpload) -> bytes:
-    return await data.file.read()
 
 
 def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, str]]]:

@@ -26,8 +26,6 @@ class JsonFloat:
 
 _decoder = msgspec.json.Decoder(float_hook=JsonFloat)
 
-JSON_FLOAT_HINT = 'a JSON number with a fraction; send amounts and quantities as strings such as "12.50"'
-
 
 def decode_json_body(body: bytes) -> Any:
     """Decode a request body; anything that is not JSON (bad UTF-8, nesting too deep) is a DecodeError."""

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
-
-from app.core.settings import get_settings
 
 if TYPE_CHECKING:
     from app.core.uow import Db
@@ -26,13 +23,6 @@ class Page(msgspec.Struct, Generic[T], kw_only=True):
 class PageParams(msgspec.Struct, frozen=True):
     limit: int
     offset: int
-
-
-async def provide_page_params(
-    limit: Annotated[int, Parameter(ge=1, le=500, description="rows per page (at most 500)")] = 50,
-    offset: Annotated[int, Parameter(ge=0, le=1_000_000_000, description="rows to skip")] = 0,
-) -> PageParams:
-    return PageParams(limit=min(limit, get_settings().page_limit_max), offset=offset)
 
 
 async def fetch_page(

@@ -8,7 +8,6 @@ here, so no integrity error ever becomes a 500.
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 from typing import Any, Protocol
 
@@ -19,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused, Unavailable
-from app.core.json_body import JSON_FLOAT_HINT
+from app.core.field_messages import split_field
 from app.core.messages import Message
 
 log = logging.getLogger(__name__)
@@ -37,40 +36,6 @@ def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Re
     # the standard members win over extension members of the same name
     body = {**(extra or {}), **body}
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
-
-
-_MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_MISSING = re.compile(r"missing required field `(\w+)`")
-_FIELD_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<msg>.+)$", re.S)
-
-
-def field_and_message(error: str) -> tuple[str | None, str]:
-    """Read a msgspec validation message back into (field path, message)."""
-    return _split_field(None, error)
-
-
-def _split_field(key: str | None, message: str) -> tuple[str | None, str]:
-    """Turn Litestar's (key, message) pair into the field path a caller can act on."""
-    match = _MSGSPEC_PATH.match(message)
-    msg, path = (match.group("msg"), match.group("path")) if match else (message, None)
-    field = key
-    if path:
-        path = path.lstrip(".")
-        field = f"{key}.{path}" if key and not path.startswith("[") else f"{key or ''}{path}"
-    if "got `JsonFloat`" in msg:
-        msg = msg.split(", got")[0] + ", got " + JSON_FLOAT_HINT
-    if missing := _MISSING.search(msg):
-        field = f"{field}.{missing.group(1)}" if field else missing.group(1)
-    inner = _FIELD_PREFIX.match(msg)
-    if inner:  # an Invalid raised in __post_init__
-        sub = inner.group("field")
-        field = f"{field}.{sub}" if field else sub
-        msg = inner.group("msg")
-    if field and field.startswith("data."):
-        field = field[len("data.") :]
-    elif field == "data":
-        field = None
-    return field, msg
 
 
 _STATUS: dict[type[DomainError], int] = {
@@ -119,7 +84,7 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         errors = []
         for item in exc.extra if isinstance(exc.extra, list) else []:
             key = item.get("key")
-            field, message = _split_field(key, str(item.get("message", "")))
+            field, message = split_field(key, str(item.get("message", "")))
             entry = {"field": field or "body", "message": message}
             if "line" in item:  # a row of an uploaded file
                 entry["line"] = item["line"]

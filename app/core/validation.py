@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Annotated, overload
 
 import msgspec
-from litestar.params import PathParameter, QueryParameter
 
 from app.core.errors import Invalid
 from app.core.money import parse_money
@@ -14,8 +13,6 @@ from app.core.money import parse_money
 # Database integer keys: anything outside this range names nothing that can exist.
 MAX_ID = 2_147_483_647
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
-PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
-QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
 
 def clean_name(field: str, value: str, max_length: int) -> str:

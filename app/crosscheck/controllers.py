@@ -5,9 +5,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.core.csv_upload import CsvUpload, RowError, convert_row, read_rows, read_upload
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.csv_upload import RowError, convert_row, read_rows
+from app.core.pagination import Page, PageParams
+from app.core.params import CsvUpload, PathId, QueryId, provide_page_params, read_upload
 from app.crosscheck import service
 from app.crosscheck.schemas import (
     DepartmentRecordIn,

@@ -6,16 +6,17 @@ from litestar.response import Stream
 
 from app.core.csv_stream import csv_items
 from app.pairing import service as pairing
-from app.pairing.controllers import provide_support_filter
+from app.pairing.dependencies import provide_support_filter
 from app.pairing.schemas import SupportFilter
 from app.payouts import service as payouts
-from app.payouts.controllers import provide_payout_filter
+from app.payouts.dependencies import provide_payout_filter
 from app.payouts.schemas import PayoutFilter
 from app.registry import household_service as households
-from app.registry.household_controllers import provide_household_filter
+from app.registry.dependencies import provide_household_filter
 from app.registry.schemas import HouseholdFilter
 from app.subsidies import claims
-from app.subsidies.controllers import ClaimFilter, provide_claim_filter
+from app.subsidies.dependencies import provide_claim_filter
+from app.subsidies.schemas import ClaimFilter
 
 
 def _text(value: object) -> str:

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, QueryId, provide_page_params
 from app.links import service
-from app.links.model import LinkKind
+from app.links.dependencies import provide_link_filter
 from app.links.schemas import BaseCreate, BaseOut, LinkCreate, LinkEnd, LinkFilter, LinkOut
 
 
@@ -38,19 +36,6 @@ class BaseController(Controller):
     async def get_base(self, request: Request, base_id: PathId) -> BaseOut:
         """One base."""
         return await service.get_base(request.user, base_id)
-
-
-async def provide_link_filter(
-    enterprise_id: QueryId = None,
-    base_id: QueryId = None,
-    household_id: QueryId = None,
-    kind: FromQuery[LinkKind | None] = None,
-    active_on: FromQuery[date | None] = None,
-) -> LinkFilter:
-    """Link filters; ``active_on`` keeps the links whose period covers that day."""
-    return LinkFilter(
-        enterprise_id=enterprise_id, base_id=base_id, household_id=household_id, kind=kind, active_on=active_on
-    )
 
 
 class LinkController(Controller):

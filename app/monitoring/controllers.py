@@ -6,8 +6,8 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, provide_page_params
 from app.monitoring import service
 from app.monitoring.schemas import (
     AssessmentIn,

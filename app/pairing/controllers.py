@@ -5,10 +5,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, QueryId, provide_page_params
 from app.pairing import service
-from app.pairing.model import SupportKind
+from app.pairing.dependencies import provide_support_filter
 from app.pairing.schemas import (
     PairingCreate,
     PairingEnd,
@@ -54,16 +54,6 @@ class PairingController(Controller):
         """The programme: enterprises and villages paired, poor villages without a pairing, and support by
         kind and year per enterprise and per village."""
         return await service.programme_report(year)
-
-
-async def provide_support_filter(
-    enterprise_id: QueryId = None,
-    village_id: QueryId = None,
-    kind: FromQuery[SupportKind | None] = None,
-    year: FromQuery[int | None] = None,
-) -> SupportFilter:
-    """Support-record filters, shared by the list and its export."""
-    return SupportFilter(enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
 
 
 class SupportController(Controller):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -17,16 +16,15 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, MultipartBody
 
-from app.core.csv_upload import CsvUpload, read_upload
 from app.core.errors import Invalid, Refused
+from app.core.field_messages import field_and_message
 from app.core.json_body import decode_json_body
-from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.pagination import Page, PageParams
+from app.core.params import CsvUpload, PathId, QueryId, provide_page_params, read_upload
 from app.core.principal import Role
-from app.core.problems import field_and_message
-from app.core.validation import PathId, QueryId
 from app.payouts import ingest, service
 from app.payouts.csv_import import payout_rows
-from app.payouts.model import IncomeType
+from app.payouts.dependencies import provide_payout_filter
 from app.payouts.schemas import BatchResult, PayoutFilter, PayoutIn, PayoutOut, Reversal, RowProblem
 
 
@@ -48,25 +46,6 @@ class _BatchOperation(Operation):
                 )
             },
         )
-
-
-async def provide_payout_filter(
-    enterprise_id: QueryId = None,
-    link_id: QueryId = None,
-    household_id: QueryId = None,
-    income_type: FromQuery[IncomeType | None] = None,
-    paid_from: FromQuery[date | None] = None,
-    paid_to: FromQuery[date | None] = None,
-) -> PayoutFilter:
-    """Payout filters; ``paid_from`` and ``paid_to`` bound ``paid_on`` (both inclusive)."""
-    return PayoutFilter(
-        enterprise_id=enterprise_id,
-        link_id=link_id,
-        household_id=household_id,
-        income_type=income_type,
-        paid_from=paid_from,
-        paid_to=paid_to,
-    )
 
 
 class PayoutController(Controller):

@@ -6,8 +6,8 @@ from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, QueryId, provide_page_params
 from app.payouts import reports
 from app.payouts.report_schemas import (
     Arrear,

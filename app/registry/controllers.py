@@ -4,8 +4,8 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, QueryId, provide_page_params
 from app.registry import service
 from app.registry.schemas import (
     TownCreate,

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, provide_page_params
 from app.registry import household_service as service
 from app.registry.access import masks_personal_data
+from app.registry.dependencies import provide_household_filter
 from app.registry.household_service import FlagReader
 from app.registry.masking import mask_household
-from app.registry.model import Attribute, Cause, HouseholdStatus
 from app.registry.schemas import (
     HouseholdCounts,
     HouseholdCreate,
@@ -24,27 +24,6 @@ from app.registry.schemas import (
     ObjectionResolve,
     TransitionIn,
 )
-
-
-async def provide_household_filter(
-    town_id: QueryId = None,
-    village_id: QueryId = None,
-    status: FromQuery[HouseholdStatus | None] = None,
-    attribute: FromQuery[Attribute | None] = None,
-    cause: FromQuery[Cause | None] = None,
-    late_addition: FromQuery[bool | None] = None,
-    flagged: FromQuery[bool | None] = None,
-) -> HouseholdFilter:
-    """The filters every household list and count takes; ``flagged``: has an open cross-check flag."""
-    return HouseholdFilter(
-        town_id=town_id,
-        village_id=village_id,
-        status=status,
-        attribute=attribute,
-        cause=cause,
-        late_addition=late_addition,
-        flagged=flagged,
-    )
 
 
 class HouseholdController(Controller):

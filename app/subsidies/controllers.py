@@ -4,12 +4,13 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody
 
-from app.core.pagination import Page, PageParams, provide_page_params
+from app.core.pagination import Page, PageParams
+from app.core.params import PathId, provide_page_params
 from app.core.problems import status_of
-from app.core.validation import PathId, QueryId
 from app.subsidies import claims, schemes
 from app.subsidies.claims import ClaimDecision
-from app.subsidies.model import ClaimStatus, SchemeStatus
+from app.subsidies.dependencies import provide_claim_filter
+from app.subsidies.model import SchemeStatus
 from app.subsidies.schemas import (
     ApprovalOutcome,
     BulkApproval,
@@ -72,19 +73,6 @@ class SubsidySchemeController(Controller):
         """Every claim's amount (approved, or what it would get if approved now), by industry and town,
         against the budget."""
         return await schemes.preview(scheme_id)
-
-
-async def provide_claim_filter(
-    scheme_id: QueryId = None,
-    status: FromQuery[ClaimStatus | None] = None,
-    town_id: QueryId = None,
-    industry: FromQuery[str | None] = None,
-    household_id: QueryId = None,
-) -> ClaimFilter:
-    """Claim filters, shared by the claim list and its export."""
-    return ClaimFilter(
-        scheme_id=scheme_id, status=status, town_id=town_id, industry=industry, household_id=household_id
-    )
 
 
 def _outcome(d: ClaimDecision) -> ApprovalOutcome:

@@ -5,9 +5,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Template
 
-from app.core.csv_upload import CsvUpload, read_upload
-from app.core.pagination import Page, PageParams, provide_page_params
-from app.core.validation import PathId, QueryId
+from app.core.pagination import Page, PageParams
+from app.core.params import CsvUpload, PathId, QueryId, provide_page_params, read_upload
 from app.subsidies import claims, payments, vouchers
 from app.subsidies.schemas import (
     Cancellation,
