@@ -39,11 +39,6 @@ def _assessment(row: Any) -> AssessmentOut:
     )
 
 
-async def poverty_line(db: Db, year: int) -> Decimal | None:
-    amount = await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
-    return None if amount is None else Decimal(amount)
-
-
 class NewAssessment(msgspec.Struct, frozen=True, kw_only=True):
     household_id: int
     year: int

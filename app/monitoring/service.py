@@ -23,6 +23,7 @@ from app.monitoring.schemas import (
 )
 from app.payouts.reports import ledger_income
 from app.registry import household_service as registry
+from app.registry import poverty_lines
 from app.registry.access import load_household
 from app.registry.model import HouseholdStatus
 from app.registry.rules import on_register
@@ -37,7 +38,7 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
         household = await load_household(actor, household_id, for_update=True, db=uow)
         if not on_register(household.status):
             raise Conflict(f"the household is {household.status}; only registered households are assessed")
-        line = await queries.poverty_line(uow, data.year)
+        line = await poverty_lines.poverty_line(uow, data.year)
         if line is None:
             raise Refused(f"no poverty line is set for {data.year}", extra={"field": "year"})
         members = await registry.people_counted_in_year(uow, household_id, data.year)
@@ -124,7 +125,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
     first, last = date(year, 1, 1), date(year, 12, 31)
     entries: list[dict[str, Any]] = []
     async with reading() as db:
-        line = await queries.poverty_line(db, year)
+        line = await poverty_lines.poverty_line(db, year)
         if line is not None:
             since = min(last, date.today())
             for h in await queries.exited_incomes(db, first, last, year, town_id):

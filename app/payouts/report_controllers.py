@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import QueryParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, QueryId, provide_page_params
@@ -13,8 +13,6 @@ from app.payouts.report_schemas import (
     Arrear,
     EnterpriseSummary,
     HouseholdIncome,
-    PovertyLineIn,
-    PovertyLineOut,
 )
 
 Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")]
@@ -56,20 +54,3 @@ class ArrearsController(Controller):
         """Share links whose guaranteed dividend (capital × rate, pro-rated by days in force) was not fully
         paid in the year, with the shortfall."""
         return await reports.dividend_arrears(request.user, year, page, enterprise_id)
-
-
-class PovertyLineController(Controller):
-    path = "/poverty-lines"
-    tags = ["reports"]
-
-    @get("/", operation_id="listPovertyLines")
-    async def list_lines(self) -> list[PovertyLineOut]:
-        """The poverty line of each year, per person."""
-        return await reports.list_poverty_lines()
-
-    @put("/{year:int}", operation_id="setPovertyLine")
-    async def set_line(
-        self, request: Request, year: Annotated[int, PathParameter(ge=1978, le=2100)], data: JSONBody[PovertyLineIn]
-    ) -> PovertyLineOut:
-        """Set a year's poverty line."""
-        return await reports.set_poverty_line(request.user, year, data)

@@ -1,8 +1,4 @@
-"""The SQL of the ledger's reports: set-based reads over payouts, links and vouchers, returning typed values.
-
-The only writes are to ``poverty_line``: a registry table (its migration and seed are the registry's) that
-payouts' report routes serve; payouts reads and writes it only through the functions here.
-"""
+"""The SQL of the ledger's reports: set-based reads over payouts, links and vouchers, returning typed values."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ from typing import Any
 import msgspec
 
 from app.core.uow import Db
-from app.payouts.report_schemas import IncomeLine, KindCount, PovertyLineOut
+from app.payouts.report_schemas import IncomeLine, KindCount
 
 
 class VillageTotal(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,34 +52,6 @@ async def household_income_lines(db: Db, household_id: int, first: date, last: d
             first,
             last,
         )
-    )
-
-
-# poverty lines (a registry table that payouts serves)
-
-
-async def poverty_line(db: Db, year: int) -> Decimal | None:
-    """The poverty line of a year, per person; None when the year has none."""
-    return await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
-
-
-async def poverty_lines(db: Db) -> list[PovertyLineOut]:
-    rows = await db.fetch("SELECT year, amount FROM poverty_line ORDER BY year")
-    return [PovertyLineOut(year=r["year"], amount=r["amount"]) for r in rows]
-
-
-async def poverty_line_held(db: Db, year: int) -> PovertyLineOut | None:
-    """The year's line, its row held (FOR UPDATE) to the end of the transaction."""
-    row = await db.fetchrow("SELECT year, amount FROM poverty_line WHERE year = $1 FOR UPDATE", year)
-    return None if row is None else PovertyLineOut(year=row["year"], amount=row["amount"])
-
-
-async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
-    await db.execute(
-        "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
-        " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
-        year,
-        amount,
     )
 
 

@@ -4,8 +4,6 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.validation import check_money
-
 
 class IncomeLine(msgspec.Struct, kw_only=True):
     income_type: str
@@ -59,16 +57,3 @@ class Arrear(msgspec.Struct, kw_only=True):
     expected: Decimal
     paid: Decimal
     shortfall: Decimal
-
-
-class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    amount: Decimal
-
-    def __post_init__(self) -> None:
-
-        self.amount = check_money("amount", self.amount, positive=True)
-
-
-class PovertyLineOut(msgspec.Struct, kw_only=True):
-    year: int
-    amount: Decimal

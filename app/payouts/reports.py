@@ -9,19 +9,18 @@ from app.core.errors import NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading
 from app.enterprises import service as enterprises
 from app.payouts import report_queries as queries
 from app.payouts.report_schemas import (
     Arrear,
     EnterpriseSummary,
     HouseholdIncome,
-    PovertyLineIn,
-    PovertyLineOut,
     VillageSummary,
 )
 from app.payouts.rules import dividend_due, per_capita_income
 from app.registry import household_service as households
+from app.registry import poverty_lines
 from app.registry.access import load_household
 
 
@@ -41,7 +40,7 @@ async def household_income(principal: Principal, household_id: int, year: int) -
     async with reading() as db:
         lines = await queries.household_income_lines(db, household_id, *_year(year))
         members = await households.people_counted_in_year(db, household_id, year)
-        line = await queries.poverty_line(db, year)
+        line = await poverty_lines.poverty_line(db, year)
     total = sum((r.amount for r in lines), Decimal("0.00"))
     pc = per_capita_income(total, members, line)
     return HouseholdIncome(
@@ -113,17 +112,3 @@ async def dividend_arrears(
     return Page(
         items=arrears[page.offset : page.offset + page.limit], total=len(arrears), limit=page.limit, offset=page.offset
     )
-
-
-async def list_poverty_lines() -> list[PovertyLineOut]:
-    async with reading() as db:
-        return await queries.poverty_lines(db)
-
-
-async def set_poverty_line(actor: Principal, year: int, data: PovertyLineIn) -> PovertyLineOut:
-    async with unit_of_work() as uow:
-        before = await queries.poverty_line_held(uow, year)
-        await queries.set_poverty_line(uow, year, data.amount)
-        out = PovertyLineOut(year=year, amount=data.amount)
-        await uow.audit(actor, "set", "poverty_line", year, before=before, after=out)
-    return out

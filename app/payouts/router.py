@@ -7,7 +7,6 @@ from app.payouts.report_controllers import (
     ArrearsController,
     EnterpriseSummaryController,
     HouseholdIncomeController,
-    PovertyLineController,
 )
 
 router = Router(
@@ -17,6 +16,5 @@ router = Router(
         HouseholdIncomeController,
         EnterpriseSummaryController,
         ArrearsController,
-        PovertyLineController,
     ],
 )

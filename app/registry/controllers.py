@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from litestar import Controller, Request, get, patch, post
+from typing import Annotated
+
+from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, PathParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, QueryId, provide_page_params
-from app.registry import service
+from app.registry import poverty_lines, service
 from app.registry.schemas import (
+    PovertyLineIn,
+    PovertyLineOut,
     TownCreate,
     TownOut,
     VillageCreate,
@@ -79,3 +83,20 @@ class VillageController(Controller):
     async def exit(self, request: Request, village_id: PathId, data: JSONBody[VillageExit]) -> VillageOut:
         """Take a poor village off the list (出列) in the given year."""
         return await service.exit_village(request.user, village_id, data)
+
+
+class PovertyLineController(Controller):
+    path = "/poverty-lines"
+    tags = ["registry"]
+
+    @get("/", operation_id="listPovertyLines")
+    async def list_lines(self) -> list[PovertyLineOut]:
+        """The poverty line of each year, per person."""
+        return await poverty_lines.list_poverty_lines()
+
+    @put("/{year:int}", operation_id="setPovertyLine")
+    async def set_line(
+        self, request: Request, year: Annotated[int, PathParameter(ge=1978, le=2100)], data: JSONBody[PovertyLineIn]
+    ) -> PovertyLineOut:
+        """Set a year's poverty line."""
+        return await poverty_lines.set_poverty_line(request.user, year, data)

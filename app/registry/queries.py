@@ -24,6 +24,7 @@ from app.registry.schemas import (
     HouseholdOut,
     MemberOut,
     ObjectionOut,
+    PovertyLineOut,
     TownOut,
     VillageOut,
 )
@@ -601,4 +602,32 @@ async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
             household_id,
             year,
         )
+    )
+
+
+# poverty lines (国家扶贫标准, per person and year)
+
+
+async def poverty_line(db: Db, year: int) -> Decimal | None:
+    """The poverty line of a year, per person; None when the year has none."""
+    return await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
+
+
+async def poverty_lines(db: Db) -> list[PovertyLineOut]:
+    rows = await db.fetch("SELECT year, amount FROM poverty_line ORDER BY year")
+    return [PovertyLineOut(year=r["year"], amount=r["amount"]) for r in rows]
+
+
+async def poverty_line_held(db: Db, year: int) -> PovertyLineOut | None:
+    """The year's line, its row held (FOR UPDATE) to the end of the transaction."""
+    row = await db.fetchrow("SELECT year, amount FROM poverty_line WHERE year = $1 FOR UPDATE", year)
+    return None if row is None else PovertyLineOut(year=row["year"], amount=row["amount"])
+
+
+async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
+    await db.execute(
+        "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
+        " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
+        year,
+        amount,
     )

@@ -2,10 +2,17 @@
 
 from litestar import Router
 
-from app.registry.controllers import TownController, VillageController
+from app.registry.controllers import PovertyLineController, TownController, VillageController
 from app.registry.household_controllers import HouseholdController, MemberController, ObjectionController
 
 router = Router(
     path="/api/v1",
-    route_handlers=[TownController, VillageController, HouseholdController, ObjectionController, MemberController],
+    route_handlers=[
+        TownController,
+        VillageController,
+        HouseholdController,
+        ObjectionController,
+        MemberController,
+        PovertyLineController,
+    ],
 )

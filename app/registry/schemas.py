@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_bank_card, validate_resident_id
-from app.core.validation import Id, check_year, clean_name, clean_optional
+from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
 from app.registry.model import (
     Attribute,
     Cause,
@@ -292,3 +293,16 @@ class HouseholdCounts(msgspec.Struct, kw_only=True):
     people: int
     by_status: dict[str, int]
     by_attribute: dict[str, int]
+
+
+class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+
+        self.amount = check_money("amount", self.amount, positive=True)
+
+
+class PovertyLineOut(msgspec.Struct, kw_only=True):
+    year: int
+    amount: Decimal
