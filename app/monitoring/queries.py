@@ -166,11 +166,8 @@ async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: in
     rows = await db.fetch(
         """
         WITH income AS (
-            SELECT household, sum(amount) AS amount FROM (
-                SELECT household, amount FROM payout WHERE paid_on BETWEEN $1 AND $2
-                UNION ALL
-                SELECT household, amount FROM voucher WHERE status = 'paid' AND paid_on BETWEEN $1 AND $2
-            ) x GROUP BY household
+            SELECT household, sum(amount) AS amount FROM household_income_item
+            WHERE paid_on BETWEEN $1 AND $2 GROUP BY household
         ), members AS (
             SELECT household, count(*) AS n FROM member WHERE member_counted_on(left_on, $1)
             GROUP BY household

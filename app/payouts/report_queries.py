@@ -39,15 +39,13 @@ def _lines(rows: Sequence[Mapping[str, Any]]) -> list[IncomeLine]:
 
 
 async def household_income_lines(db: Db, household_id: int, first: date, last: date) -> list[IncomeLine]:
-    """Payouts under links, and subsidies the bank paid (by the day paid), by type."""
+    """Payouts under links, and subsidies the bank paid (by the day paid), by type: the view
+    ``household_income_item`` is the one definition of what reached a household."""
     return _lines(
         await db.fetch(
-            "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts"
-            " FROM payout WHERE household = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type"
-            " UNION ALL"
-            " SELECT 'subsidy', sum(amount), count(*) FROM voucher"
-            " WHERE household = $1 AND status = 'paid' AND paid_on BETWEEN $2 AND $3 HAVING count(*) > 0"
-            " ORDER BY income_type",
+            "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE counts_as_payment) AS payouts"
+            " FROM household_income_item WHERE household = $1 AND paid_on BETWEEN $2 AND $3"
+            " GROUP BY income_type ORDER BY income_type",
             household_id,
             first,
             last,
