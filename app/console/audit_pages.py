@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from app.audit import service as audit_service
 from app.console.session import ConsoleUser
-from app.console.web import render, require
+from app.console.web import render
 from app.core.pagination import PageParams
 from app.core.params import QueryId
 from app.crosscheck import service as crosscheck
@@ -23,7 +23,7 @@ from app.payouts import reports
 class AuditPages(Controller):
     path = "/"
 
-    @get("/audit")
+    @get("/audit", opt={"action": "audit.read"})
     async def trail(
         self,
         user: NamedDependency[ConsoleUser],
@@ -32,7 +32,6 @@ class AuditPages(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         check: FromQuery[bool] = False,
     ) -> Template:
-        require(user, "audit.read")
         entries = await audit_service.list_entries(
             PageParams(limit=50, offset=(page - 1) * 50), entity=entity or None, actor_id=actor_id
         )
@@ -41,11 +40,10 @@ class AuditPages(Controller):
             user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "", page=page, chain=chain
         )
 
-    @get("/anomalies")
+    @get("/anomalies", opt={"action": "audit.read"})
     async def anomalies(
         self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None
     ) -> Template:
-        require(user, "audit.read")
         year = year or date.today().year
         watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year, open_only=True)
         arrears = await reports.dividend_arrears(user.principal, year, PageParams(limit=100, offset=0))

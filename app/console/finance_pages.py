@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import BatchForm, ClaimSelection, RejectForm, read_form, read_upload
 from app.console.session import ConsoleUser
-from app.console.web import back, failure, render, require, texts_for
+from app.console.web import back, failure, render, texts_for
 from app.core.errors import DomainError
 from app.core.money import format_yuan
 from app.core.pagination import PageParams
@@ -28,13 +28,12 @@ Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 class FinancePages(Controller):
     path = "/"
 
-    @get("/schemes")
+    @get("/schemes", opt={"action": "schemes.budget.read"})
     async def scheme_list(self, user: NamedDependency[ConsoleUser]) -> Template:
-        require(user, "schemes.budget.read")
         page = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status=None)
         return await render(user, "schemes.html", schemes=page.items)
 
-    @get("/claims")
+    @get("/claims", opt={"action": "claims.read"})
     async def claim_queue(
         self,
         user: NamedDependency[ConsoleUser],
@@ -46,7 +45,6 @@ class FinancePages(Controller):
         msg: FromQuery[str | None] = None,
         err: FromQuery[str | None] = None,
     ) -> Template:
-        require(user, "claims.read")
         filters = {
             "scheme_id": scheme_id,
             "status": status or None,
@@ -75,7 +73,7 @@ class FinancePages(Controller):
             statuses=list(ClaimStatus),
         )
 
-    @get("/claims/{claim_id:int}")
+    @get("/claims/{claim_id:int}", opt={"action": "claims.read"})
     async def claim(
         self,
         user: NamedDependency[ConsoleUser],
@@ -83,24 +81,21 @@ class FinancePages(Controller):
         msg: FromQuery[str | None] = None,
         err: FromQuery[str | None] = None,
     ) -> Template:
-        require(user, "claims.read")
         detail = await claims.claim_detail(user.principal, claim_id)
         return await render(user, "claim.html", c=detail, msg=msg, err=err)
 
-    @post("/claims/{claim_id:int}/approve")
+    @post("/claims/{claim_id:int}/approve", opt={"action": "claims.approve"})
     async def approve(self, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:
-        require(user, "claims.approve")
         try:
             voucher = await claims.approve_claim(user.principal, claim_id)
         except DomainError as exc:
             return back(f"/console/claims/{claim_id}", err=failure(texts_for(user), exc))
         return back(f"/console/claims/{claim_id}", msg=f"{voucher.number} · {format_yuan(voucher.amount)}")
 
-    @post("/claims/{claim_id:int}/reject")
+    @post("/claims/{claim_id:int}/reject", opt={"action": "claims.reject"})
     async def reject(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
     ) -> Redirect:
-        require(user, "claims.reject")
         form = await read_form(request, RejectForm)
         texts = texts_for(user)
         try:
@@ -109,9 +104,8 @@ class FinancePages(Controller):
             return back(f"/console/claims/{claim_id}", err=failure(texts, exc))
         return back(f"/console/claims/{claim_id}", msg=texts._("Claim rejected."))
 
-    @post("/claims/approve-selected")
+    @post("/claims/approve-selected", opt={"action": "claims.approve"})
     async def approve_selected(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
-        require(user, "claims.approve")
         form = await read_form(request, ClaimSelection)
         texts = texts_for(user)
         ids = [int(v) for v in form.claim if re.fullmatch(r"[0-9]{1,9}", v)]
@@ -126,24 +120,21 @@ class FinancePages(Controller):
             err=refused or None,
         )
 
-    @get("/vouchers/{number:str}/print")
+    @get("/vouchers/{number:str}/print", opt={"action": "vouchers.read"})
     async def voucher_print(self, user: NamedDependency[ConsoleUser], number: FromPath[str]) -> Template:
-        require(user, "vouchers.read")
         v = await vouchers.readable_voucher(user.principal, number)
         return Template(template_name="voucher_print.html", context=vouchers.print_context(v))
 
-    @get("/payment-batches")
+    @get("/payment-batches", opt={"action": "payment_batches.read"})
     async def batch_list(
         self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
     ) -> Template:
-        require(user, "payment_batches.read")
         batches = await payments.list_batches(PageParams(limit=100, offset=0), None, newest_first=True)
         open_schemes = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status="published")
         return await render(user, "batches.html", batches=batches.items, schemes=open_schemes.items, msg=msg, err=err)
 
-    @post("/payment-batches")
+    @post("/payment-batches", opt={"action": "payment_batches.create"})
     async def batch_create(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
-        require(user, "payment_batches.create")
         form = await read_form(request, BatchForm)
         texts = texts_for(user)
         try:
@@ -160,9 +151,8 @@ class FinancePages(Controller):
             ),
         )
 
-    @get("/payment-batches/{batch_id:int}/export.csv")
+    @get("/payment-batches/{batch_id:int}/export.csv", opt={"action": "payment_batches.read"})
     async def batch_file(self, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Response[str]:
-        require(user, "payment_batches.read")
         rows, count, total = await payments.export_rows(batch_id)
         return Response(
             payments.export_csv(rows, count, total),
@@ -170,11 +160,10 @@ class FinancePages(Controller):
             headers={"Content-Disposition": f'attachment; filename="payment-batch-{batch_id}.csv"'},
         )
 
-    @post("/payment-batches/{batch_id:int}/reconcile")
+    @post("/payment-batches/{batch_id:int}/reconcile", opt={"action": "payment_batches.reconcile"})
     async def batch_result(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], batch_id: PathId
     ) -> Redirect:
-        require(user, "payment_batches.reconcile")
         upload = await read_upload(request)
         texts = texts_for(user)
         if upload is None:

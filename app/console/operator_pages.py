@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import SupportForm, UploadConfirm, read_form, read_upload
 from app.console.session import ConsoleUser
-from app.console.web import NotAllowed, back, failure, render, require, texts_for
+from app.console.web import NotAllowed, back, failure, render, texts_for
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.links import service as links
@@ -40,29 +40,26 @@ def _own_enterprise(user: ConsoleUser) -> int:
 class OperatorPages(Controller):
     path = "/"
 
-    @get("/links")
+    @get("/links", opt={"action": "links.manage"})
     async def link_list(self, user: NamedDependency[ConsoleUser], page: Page = 1) -> Template:
-        require(user, "links.manage")
         mine = await links.list_links(user.principal, PageParams(limit=50, offset=(page - 1) * 50), LinkFilter())
         paid = await payouts.list_payouts(
             user.principal, PageParams(limit=50, offset=0), PayoutFilter(), newest_first=True
         )
         return await render(user, "links.html", links=mine, payouts=paid, page=page)
 
-    @get("/payouts/upload")
+    @get("/payouts/upload", opt={"action": "payouts.import"})
     async def upload_form(
         self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
     ) -> Template:
-        require(user, "payouts.import")
         _own_enterprise(user)
         return await render(user, "upload.html", msg=msg, err=err, checked=None)
 
-    @post("/payouts/upload")
+    @post("/payouts/upload", opt={"action": "payouts.import"})
     async def upload_check(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]
     ) -> Template | Redirect:
         """Check every row and show the problems; nothing is written here."""
-        require(user, "payouts.import")
         enterprise_id = _own_enterprise(user)
         texts = texts_for(user)
         upload = await read_upload(request)
@@ -85,9 +82,8 @@ class OperatorPages(Controller):
             },
         )
 
-    @post("/payouts/upload/confirm")
+    @post("/payouts/upload/confirm", opt={"action": "payouts.import"})
     async def upload_write(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
-        require(user, "payouts.import")
         enterprise_id = _own_enterprise(user)
         form = await read_form(request, UploadConfirm)
         texts = texts_for(user)
@@ -110,11 +106,10 @@ class OperatorPages(Controller):
             ),
         )
 
-    @get("/support")
+    @get("/support", opt={"action": "support.record"})
     async def support(
         self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
     ) -> Template:
-        require(user, "support.record")
         pairings = await pairing.list_pairings(
             user.principal, PageParams(limit=100, offset=0), enterprise_id=None, village_id=None, in_force=True
         )
@@ -138,9 +133,8 @@ class OperatorPages(Controller):
             err=err,
         )
 
-    @post("/support")
+    @post("/support", opt={"action": "support.record"})
     async def support_record(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
-        require(user, "support.record")
         enterprise_id = _own_enterprise(user)
         form = await read_form(request, SupportForm)
         texts = texts_for(user)

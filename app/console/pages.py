@@ -18,7 +18,7 @@ from app.console.charts import stacked_bars
 from app.console.forms import LanguageForm, SignInForm, read_form
 from app.console.i18n import N_, Texts, lang_of
 from app.console.session import ConsoleUser
-from app.console.web import back, render, require, template
+from app.console.web import back, render, template
 from app.stats import service as stats
 
 # what the sign-in page says after a failed attempt (the query carries the key, never the text)
@@ -48,27 +48,26 @@ class ConsolePages(Controller):
         redirect.cookies.append(_cookie(session.COOKIE, cookie, max_age=session.HOURS * 3600))
         return redirect
 
-    @post("/sign-out")
+    @post("/sign-out", opt={"any_signed_in": True})
     async def sign_out(self, user: NamedDependency[ConsoleUser]) -> Redirect:
         await session.sign_out(user)
         redirect = Redirect("/console/sign-in", status_code=303)
         redirect.cookies.append(_cookie(session.COOKIE, "", max_age=0))
         return redirect
 
-    @post("/lang")
+    @post("/lang", opt={"any_signed_in": True})
     async def language(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
         form = await read_form(request, LanguageForm)
         await session.set_lang(user, form.to)
         return Redirect(_same_site_path(form.back_to), status_code=303)
 
-    @get("/")
+    @get("/", opt={"action": "stats.read"})
     async def overview(
         self,
         user: NamedDependency[ConsoleUser],
         year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None,
         msg: FromQuery[str | None] = None,
     ) -> Template:
-        require(user, "stats.read")
         texts = Texts(user.lang)
         figures = await stats.overview(date.today())
         year = year or await stats.latest_payout_year()

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import ClaimForm, ObjectionForm, ResolveForm, TransitionForm, VerifyForm, read_form
 from app.console.session import ConsoleUser
-from app.console.web import back, failure, render, require, texts_for
+from app.console.web import back, failure, render, texts_for
 from app.core.access import can
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
@@ -32,11 +32,10 @@ Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 class TownPages(Controller):
     path = "/"
 
-    @get("/households")
+    @get("/households", opt={"action": "households.read"})
     async def household_list(
         self, user: NamedDependency[ConsoleUser], status: FromQuery[str | None] = None, page: Page = 1
     ) -> Template:
-        require(user, "households.read")
         try:
             chosen = HouseholdStatus(status) if status else None
         except ValueError:
@@ -48,7 +47,7 @@ class TownPages(Controller):
             user, "households.html", households=result, status=status or "", page=page, statuses=list(HouseholdStatus)
         )
 
-    @get("/households/{household_id:int}")
+    @get("/households/{household_id:int}", opt={"action": "households.read"})
     async def household(
         self,
         user: NamedDependency[ConsoleUser],
@@ -56,7 +55,6 @@ class TownPages(Controller):
         msg: FromQuery[str | None] = None,
         err: FromQuery[str | None] = None,
     ) -> Template:
-        require(user, "households.read")
         h = await households.get_household(user.principal, household_id)
         if masks_personal_data(user.principal):
             h = mask_household(h)
@@ -85,11 +83,10 @@ class TownPages(Controller):
             today=date.today().isoformat(),
         )
 
-    @post("/households/{household_id:int}/step")
+    @post("/households/{household_id:int}/step", opt={"action": "households.transition"})
     async def step(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
     ) -> Redirect:
-        require(user, "households.transition")
         form = await read_form(request, TransitionForm)
         texts = texts_for(user)
         try:
@@ -102,11 +99,10 @@ class TownPages(Controller):
             msg=texts._("Now: %(status)s.", status=texts.term("household status", form.to)),
         )
 
-    @post("/households/{household_id:int}/objections")
+    @post("/households/{household_id:int}/objections", opt={"action": "households.objections"})
     async def objection(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
     ) -> Redirect:
-        require(user, "households.objections")
         form = await read_form(request, ObjectionForm)
         texts = texts_for(user)
         try:
@@ -117,11 +113,10 @@ class TownPages(Controller):
             return back(f"/console/households/{household_id}", err=failure(texts, exc))
         return back(f"/console/households/{household_id}", msg=texts._("Objection recorded."))
 
-    @post("/objections/{objection_id:int}/resolve")
+    @post("/objections/{objection_id:int}/resolve", opt={"action": "households.objections"})
     async def resolve(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], objection_id: PathId
     ) -> Redirect:
-        require(user, "households.objections")
         form = await read_form(request, ResolveForm)
         texts = texts_for(user)
         target = f"/console/households/{form.household_id}"
@@ -131,11 +126,10 @@ class TownPages(Controller):
             return back(target, err=failure(texts, exc))
         return back(target, msg=texts._("Objection resolved."))
 
-    @post("/households/{household_id:int}/claims")
+    @post("/households/{household_id:int}/claims", opt={"action": "claims.file"})
     async def file_claim(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
     ) -> Redirect:
-        require(user, "claims.file")
         form = await read_form(request, ClaimForm)
         texts = texts_for(user)
         try:
@@ -152,11 +146,10 @@ class TownPages(Controller):
             return back(f"/console/households/{household_id}", err=failure(texts, exc))
         return back(f"/console/claims/{claim.id}", msg=texts._("Claim filed."))
 
-    @post("/claims/{claim_id:int}/verify")
+    @post("/claims/{claim_id:int}/verify", opt={"action": "claims.verify"})
     async def verify_claim(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
     ) -> Redirect:
-        require(user, "claims.verify")
         form = await read_form(request, VerifyForm)
         texts = texts_for(user)
         try:

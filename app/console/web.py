@@ -42,10 +42,21 @@ class NotAllowed(Exception):
 
 
 async def provide_user(request: Request[Any, Any, Any]) -> ConsoleUser:
+    """The signed-in user, once the page's action (its ``opt={"action": ...}``) is one their role may take.
+
+    Every page that takes a ``user`` is checked here, against the access policy: a page that names no
+    action is refused (fail closed) unless it says it is for ``any_signed_in`` user (signing out, the
+    language switch)."""
     user = await session.user_for(request.cookies.get(session.COOKIE))
     if user is None:
         raise NotSignedIn
     request.state[STATE_KEY] = user  # the error pages answer in the user's language
+    opt = request.route_handler.opt
+    action = opt.get("action")
+    if action is not None:
+        require(user, action)
+    elif not opt.get("any_signed_in"):
+        raise NotAllowed(f"the page {request.url.path} names no action")
     return user
 
 

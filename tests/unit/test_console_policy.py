@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal as D
 
 import pytest
@@ -113,3 +114,27 @@ def test_watch_details_are_read_in_chinese():
     )
     assert watch_detail(zh, "illness on 2019-03-01: 住院") == "2019-03-01 发生疾病：住院"
     assert watch_detail(zh, "wage link with 某公司 ended on 2019-05-01") == "与某公司的务工就业联结已于 2019-05-01 终止"
+
+
+def _console_handlers():
+    from app.console.router import console_router
+
+    for route in console_router.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.http_methods != {"OPTIONS"}:  # Litestar answers OPTIONS itself
+                yield route.path, handler
+
+
+def test_every_console_page_for_signed_in_users_names_an_action_the_policy_knows():
+    checked = 0
+    for path, handler in _console_handlers():
+        takes_user = "user" in inspect.signature(handler.fn).parameters
+        action, anyone = handler.opt.get("action"), handler.opt.get("any_signed_in")
+        if not takes_user:  # the sign-in page and its form: before anyone is signed in
+            assert path.endswith("/sign-in"), path
+            continue
+        assert (action is None) != (anyone is None), f"{path} must name one action, or say any signed-in user"
+        if action is not None:
+            assert action in POLICY, f"{path} names an action the policy does not know: {action}"
+        checked += 1
+    assert checked >= 25  # every page of the console is here, not a filtered few
