@@ -6,7 +6,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from app.core.messages import N_, Message, code, message
 from app.core.money import per_capita
+
+# What the return-to-poverty watch says of each entry; the API reads the English text, the console
+# reads stored text back into these templates (in this order) and says them in its language.
+LOW_INCOME = N_("{year} per-capita income {income} is under {multiple} × the poverty line {line}")
+HARDSHIP_NOTED = N_("{hardship} on {day}: {note}")
+HARDSHIP = N_("{hardship} on {day}")
+LINK_ENDED = N_("{link_kind} link with {enterprise} ended on {day}")
+WATCH_TEMPLATES = (LOW_INCOME, HARDSHIP_NOTED, HARDSHIP, LINK_ENDED)
+WATCH_CODES = {"hardship": "hardship kind", "link_kind": "link kind"}
+
+
+def low_income_detail(year: int, income: Decimal, multiple: Decimal, line: Decimal) -> Message:
+    return message(LOW_INCOME, year=str(year), income=f"{income:.2f}", multiple=str(multiple), line=f"{line:.2f}")
+
+
+def hardship_detail(kind: str, day: date, note: str | None) -> Message:
+    if note:
+        return message(HARDSHIP_NOTED, hardship=code("hardship kind", kind), day=str(day), note=note)
+    return message(HARDSHIP, hardship=code("hardship kind", kind), day=str(day))
+
+
+def link_ended_detail(kind: str, enterprise: str, day: date) -> Message:
+    return message(LINK_ENDED, link_kind=code("link kind", kind), enterprise=enterprise, day=str(day))
+
 
 # 两不愁 (food, clothing) and 三保障 (education, medical care, housing), plus safe drinking water
 CHECKLIST = (

@@ -11,7 +11,16 @@ from app.core.principal import Principal, Role
 from app.core.settings import get_settings
 from app.core.uow import Db, reading, unit_of_work
 from app.monitoring import queries
-from app.monitoring.rules import CHECKLIST, below_watch_line, exit_test, per_capita_income, revisit_due
+from app.monitoring.rules import (
+    CHECKLIST,
+    below_watch_line,
+    exit_test,
+    hardship_detail,
+    link_ended_detail,
+    low_income_detail,
+    per_capita_income,
+    revisit_due,
+)
 from app.monitoring.schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -139,8 +148,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                             "trigger": "low_income",
                             "trigger_ref": str(year),
                             "since": since,
-                            "detail": f"{year} per-capita income {per_capita:.2f} is under {settings.watch_multiple}"
-                            f" × the poverty line {line:.2f}",
+                            "detail": str(low_income_detail(year, per_capita, settings.watch_multiple, line)),
                         }
                     )
         entries += [
@@ -151,7 +159,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                 "trigger": "hardship",
                 "trigger_ref": str(e.id),
                 "since": e.occurred_on,
-                "detail": f"{e.kind} on {e.occurred_on}" + (f": {e.note}" if e.note else ""),
+                "detail": str(hardship_detail(e.kind, e.occurred_on, e.note)),
             }
             for e in await queries.hardships_between(db, first, last, town_id)
         ]
@@ -163,7 +171,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                 "trigger": "link_ended",
                 "trigger_ref": str(link.id),
                 "since": link.end_date,
-                "detail": f"{link.kind} link with {link.enterprise} ended on {link.end_date}",
+                "detail": str(link_ended_detail(link.kind, link.enterprise, link.end_date)),
             }
             for link in await queries.ended_links_of_exited(db, first, last, town_id)
         ]

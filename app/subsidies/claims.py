@@ -233,7 +233,7 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
         if calc.amount <= 0:
             raise Conflict.of(
                 N_("the claim would get 0.00 ({why}); reject it instead"),
-                why=calc.lines[-1],
+                why=calc.steps[-1],
                 extra={"explanation": list(calc.lines)},
             )
         left = scheme.budget - await queries.approved_in_scheme(uow, scheme.id)

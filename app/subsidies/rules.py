@@ -34,7 +34,10 @@ from app.registry.rules import IDENTIFICATION, POOR_NOW
 
 __all__ = [
     "ELIGIBLE_STATUSES",
+    "LINE_CODES",
+    "LINE_TEMPLATES",
     "PRE_REGISTRATION_STATUSES",
+    "SPAN_TEMPLATES",
     "Calculation",
     "Rate",
     "Tier",
@@ -82,13 +85,63 @@ class Rate:
 
 @dataclass(frozen=True, slots=True)
 class Calculation:
-    """An amount (2 places, yuan) and its explanation, one human-readable line per step.
+    """An amount (2 places, yuan) and its explanation, one step per line.
 
-    The last line always states the final amount.
+    Each step is a message (a template in ``LINE_TEMPLATES`` and its numbers) so that the
+    console says it in the reader's language; ``lines`` is the English text, as the API and
+    the vouchers keep it. The last line always states the final amount.
     """
 
     amount: Decimal
-    lines: tuple[str, ...]
+    steps: tuple[Message | str, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(str(step) for step in self.steps)
+
+
+# Every template a step is written with, in the order a reader of the English text tries them
+# (the console reads stored lines back into these). The tier span is a message of its own.
+Q_VERIFIED = N_("q = {q} {unit} (verified)")
+Q_DECLARED = N_("q = {q} {unit} (declared)")
+BELOW_THRESHOLD = N_("{q} {unit} is below threshold {min} {unit}: nothing is paid → {amount}")
+THRESHOLD_MET = N_("threshold {min} {unit}: met")
+TIER_PAID = N_("tier {n}: {part} {unit} × {rate} = {product} ({span})")
+TIER_NOT_REACHED = N_("tier {n} ({span}): not reached")
+ABOVE_LAST_TIER = N_("{excess} {unit} above the last tier's limit {limit} {unit} earns nothing")
+ROUNDED = N_("sum {total}, rounded half-up to the fen: {amount}")
+NO_RATE_CAP = N_("no cap on the rate → {amount}")
+RATE_CAPPED = N_("capped at the rate's cap {cap} → {amount}")
+WITHIN_RATE_CAP = N_("within the rate's cap {cap} → {amount}")
+NO_HOUSEHOLD_CAP = N_("no household cap → {amount}")
+HOUSEHOLD_CAPPED = N_(
+    "household cap {cap}, already approved {already}, left {left}: {amount} capped at what is left → {left}"
+)
+WITHIN_HOUSEHOLD_CAP = N_(
+    "household cap {cap}, already approved {already}, left {left}: {amount} is within it → {amount}"
+)
+SPAN = N_("{lower}–{upper} {unit}")
+SPAN_ABOVE = N_("above {lower} {unit}")
+
+LINE_TEMPLATES = (
+    Q_VERIFIED,
+    Q_DECLARED,
+    BELOW_THRESHOLD,
+    THRESHOLD_MET,
+    TIER_PAID,
+    TIER_NOT_REACHED,
+    ABOVE_LAST_TIER,
+    ROUNDED,
+    NO_RATE_CAP,
+    RATE_CAPPED,
+    WITHIN_RATE_CAP,
+    NO_HOUSEHOLD_CAP,
+    HOUSEHOLD_CAPPED,
+    WITHIN_HOUSEHOLD_CAP,
+)
+SPAN_TEMPLATES = (SPAN, SPAN_ABOVE)
+# the parameters that are stored codes (read in words), by their code kind
+LINE_CODES = {"unit": "unit"}
 
 
 # --------------------------------------------------------------------------------------
@@ -206,14 +259,14 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
     q = _check_number(quantity, "quantity")
     if q < 0:
         raise ValueError(f"quantity must not be negative, got {_qty(q)}")
-    unit = rate.unit
+    unit = code("unit", rate.unit)
 
-    lines = [f"q = {_qty(q)} {unit} ({'verified' if verified else 'declared'})"]
+    lines: list[Message | str] = [message(Q_VERIFIED if verified else Q_DECLARED, q=_qty(q), unit=unit)]
 
     if q < rate.min_quantity:
-        lines.append(f"{_qty(q)} {unit} is below threshold {_qty(rate.min_quantity)} {unit}: nothing is paid → {_ZERO}")
-        return Calculation(amount=_ZERO, lines=tuple(lines))
-    lines.append(f"threshold {_qty(rate.min_quantity)} {unit}: met")
+        lines.append(message(BELOW_THRESHOLD, q=_qty(q), unit=unit, min=_qty(rate.min_quantity), amount=str(_ZERO)))
+        return Calculation(amount=_ZERO, steps=tuple(lines))
+    lines.append(message(THRESHOLD_MET, min=_qty(rate.min_quantity), unit=unit))
 
     with localcontext() as ctx:
         ctx.prec = _PREC
@@ -221,35 +274,47 @@ def calculate(rate: Rate, quantity: Decimal, *, verified: bool) -> Calculation:
         lower = Decimal(0)
         for n, tier in enumerate(rate.tiers, start=1):
             upper = tier.up_to
-            span = f"{_qty(lower)}–{_qty(upper)} {unit}" if upper is not None else f"above {_qty(lower)} {unit}"
+            span = (
+                message(SPAN, lower=_qty(lower), upper=_qty(upper), unit=unit)
+                if upper is not None
+                else message(SPAN_ABOVE, lower=_qty(lower), unit=unit)
+            )
             part = (q if upper is None else min(q, upper)) - lower
             if part > 0:
                 product = part * tier.rate
                 total += product
-                lines.append(f"tier {n}: {_qty(part)} {unit} × {_yuan(tier.rate)} = {_yuan(product)} ({span})")
+                lines.append(
+                    message(
+                        TIER_PAID,
+                        n=str(n),
+                        part=_qty(part),
+                        unit=unit,
+                        rate=_yuan(tier.rate),
+                        product=_yuan(product),
+                        span=span,
+                    )
+                )
             else:
-                lines.append(f"tier {n} ({span}): not reached")
+                lines.append(message(TIER_NOT_REACHED, n=str(n), span=span))
             if upper is not None:
                 lower = upper
 
         last_up_to = rate.tiers[-1].up_to
         if last_up_to is not None and q > last_up_to:
-            lines.append(
-                f"{_qty(q - last_up_to)} {unit} above the last tier's limit {_qty(last_up_to)} {unit} earns nothing"
-            )
+            lines.append(message(ABOVE_LAST_TIER, excess=_qty(q - last_up_to), unit=unit, limit=_qty(last_up_to)))
 
     amount = round_fen(total) + _ZERO  # exactly 2 places, never -0.00
-    lines.append(f"sum {_yuan(total)}, rounded half-up to the fen: {amount}")
+    lines.append(message(ROUNDED, total=_yuan(total), amount=str(amount)))
 
     if rate.cap is None:
-        lines.append(f"no cap on the rate → {amount}")
+        lines.append(message(NO_RATE_CAP, amount=str(amount)))
     elif amount > rate.cap:
         amount = rate.cap.quantize(FEN) + _ZERO
-        lines.append(f"capped at the rate's cap {amount} → {amount}")
+        lines.append(message(RATE_CAPPED, cap=str(amount), amount=str(amount)))
     else:
-        lines.append(f"within the rate's cap {_yuan(rate.cap)} → {amount}")
+        lines.append(message(WITHIN_RATE_CAP, cap=_yuan(rate.cap), amount=str(amount)))
 
-    return Calculation(amount=amount, lines=tuple(lines))
+    return Calculation(amount=amount, steps=tuple(lines))
 
 
 def cap_for_household(calc: Calculation, household_cap: Decimal | None, already_approved: Decimal) -> Calculation:
@@ -264,18 +329,17 @@ def cap_for_household(calc: Calculation, household_cap: Decimal | None, already_
     already = _check_money(already_approved, "already_approved")
     amount = calc.amount
     if household_cap is None:
-        line = f"no household cap → {amount}"
-        return Calculation(amount=amount, lines=(*calc.lines, line))
+        return Calculation(amount=amount, steps=(*calc.steps, message(NO_HOUSEHOLD_CAP, amount=str(amount))))
 
     cap = _check_money(household_cap, "household_cap")
     left = max(cap - already, Decimal(0)).quantize(FEN) + _ZERO
-    head = f"household cap {_yuan(cap)}, already approved {_yuan(already)}, left {left}"
+    head = {"cap": _yuan(cap), "already": _yuan(already), "left": str(left), "amount": str(amount)}
     if amount > left:
-        line = f"{head}: {amount} capped at what is left → {left}"
+        line = message(HOUSEHOLD_CAPPED, **head)
         amount = left
     else:
-        line = f"{head}: {amount} is within it → {amount}"
-    return Calculation(amount=amount, lines=(*calc.lines, line))
+        line = message(WITHIN_HOUSEHOLD_CAP, **head)
+    return Calculation(amount=amount, steps=(*calc.steps, line))
 
 
 # --------------------------------------------------------------------------------------

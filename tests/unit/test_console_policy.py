@@ -95,6 +95,16 @@ def test_every_line_of_a_calculation_is_read_in_chinese(calc):
         assert explain(en, line)  # English keeps its meaning (worded as a sentence of the console)
 
 
+@pytest.mark.parametrize("calc", CALCULATIONS)
+def test_a_stored_line_reads_back_into_the_step_it_was_written_from(calc):
+    from app.console.explanation import CALCULATION
+
+    zh = Texts("zh")
+    for step, line in zip(calc.steps, calc.lines, strict=True):
+        assert CALCULATION.read(line) == step
+        assert explain(zh, step) == explain(zh, line)
+
+
 def test_an_unknown_line_is_shown_as_written():
     assert explain(Texts("zh"), "something rules.py says later") == "something rules.py says later"
 

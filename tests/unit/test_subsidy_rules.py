@@ -405,7 +405,7 @@ def test_validate_rate_accepts(rate: Rate) -> None:
 
 
 def claim(amount: str) -> Calculation:
-    return Calculation(amount=D(amount), lines=("first", f"→ {amount}"))
+    return Calculation(amount=D(amount), steps=("first", f"→ {amount}"))
 
 
 @pytest.mark.parametrize(
