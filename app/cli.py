@@ -20,6 +20,7 @@ from app.core.database import database_url
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.core.principal import Role, system_principal
+from app.core.settings import InvalidSettings
 from app.demo import DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
@@ -171,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     wire_events()  # commands that write run the same event subscriptions as the app
     try:
         return args.func(args)
+    except InvalidSettings as exc:  # one line naming the variable, not a traceback
+        print(exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from litestar.response import Stream
 
+from app.core.cells import safe_row
+
 CHUNK_ROWS = 2000
 T = TypeVar("T")
 
@@ -20,10 +22,10 @@ async def _item_rows(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     out.write("\ufeff")  # the BOM spreadsheet programs look for to read UTF-8 (Chinese names) right
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     pending = 0
     async for item in items:
-        writer.writerow(to_row(item))
+        writer.writerow(safe_row(to_row(item)))
         pending += 1
         if pending >= CHUNK_ROWS:
             yield out.getvalue().encode()

@@ -97,7 +97,11 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         # strict=False: environment values are strings, "7" must decode as an int
         return msgspec.convert(given, Settings, strict=False, dec_hook=_dec_hook)
     except msgspec.ValidationError as exc:
-        raise SystemExit(f"invalid setting: {_name_the_variable(str(exc), given)}") from exc
+        raise InvalidSettings(f"invalid setting: {_name_the_variable(str(exc), given)}") from exc
+
+
+class InvalidSettings(SystemExit):
+    """A setting out of its type or bounds: the process stops, and ``chainaid`` says so in one line (exit 2)."""
 
 
 def _name_the_variable(message: str, given: Mapping[str, str]) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import msgspec
 
+from app.core.cells import safe_row
 from app.core.csv_upload import RowError, convert_row, read_rows
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
@@ -69,7 +70,7 @@ def export_csv(rows: list[list[str]], count: int, total: Decimal) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["voucher_no", "registry_no", "payee", "bank_card", "amount"])
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)  # payee names come from the registry as typed
     writer.writerow(["TOTAL", "", "", str(count), f"{total:.2f}"])
     return out.getvalue()
 

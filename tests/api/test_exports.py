@@ -6,7 +6,7 @@ import csv
 import io
 
 from tests.chain_helpers import WAGE, make_enterprise
-from tests.registry_helpers import make_household, make_town, make_village, register
+from tests.registry_helpers import household_body, make_household, make_town, make_village, register
 from tests.world import linked_household
 
 
@@ -59,3 +59,33 @@ async def test_payout_export_is_the_operators_own_ledger(client, admin, auth):
     stranger = await auth("operator", enterprise_id=await make_enterprise(client, admin, town, 2))
     assert rows(await client.get("/api/v1/exports/payouts.csv", headers=stranger)) == []
     assert (await client.get("/api/v1/exports/payouts.csv", headers=officer)).status_code == 403
+
+
+FORMULA = "=cmd|'/C calc'!A0"
+
+
+async def test_exports_write_formula_text_as_text(client, admin, auth):
+    """A name or reference that a spreadsheet would run as a formula opens as the text it is."""
+    chain = await linked_household(client, admin, auth, WAGE)
+    operator, lid = chain["operator"], chain["link"]
+    payout = {
+        "link_id": lid,
+        "income_type": "wage",
+        "amount": "100.00",
+        "period_from": "2017-01-01",
+        "period_to": "2017-01-31",
+        "paid_on": "2017-02-01",
+        "method": "cash",
+        "reference": FORMULA,
+    }
+    assert (await client.post("/api/v1/payouts", json=payout, headers=operator)).status_code == 201
+    ledger = rows(await client.get("/api/v1/exports/payouts.csv", headers=operator))
+    assert [r["reference"] for r in ledger] == ["'" + FORMULA]
+
+    village = chain["village"]
+    body = household_body(village, 77)
+    body["members"][0]["name"] = "@HYPERLINK(1)"
+    r = await client.post("/api/v1/households", json=body, headers=chain["officer"])
+    assert r.status_code == 201, r.text
+    households = rows(await client.get("/api/v1/exports/households.csv", headers=admin))
+    assert "'@HYPERLINK(1)" in [h["head"] for h in households]

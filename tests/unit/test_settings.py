@@ -107,3 +107,19 @@ def test_a_short_csrf_secret_is_refused_and_a_long_one_kept():
     secret = "k" * 32
     assert load_settings({"CHAINAID_CSRF_SECRET": secret}).csrf_secret == secret
     assert load_settings({}).csrf_secret is None
+
+
+def test_the_command_line_refuses_a_bad_setting_in_one_line_with_exit_code_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"CHAINAID_NOTICE_DAYS": "-3", "CHAINAID_PGDATA": str(tmp_path / "pgdata")}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "CHAINAID_NOTICE_DAYS" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "pgdata").exists()  # refused before any database was started
