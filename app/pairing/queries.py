@@ -68,6 +68,8 @@ class SupportQuery(msgspec.Struct, frozen=True, kw_only=True):
     village_id: int | None = None
     kind: str | None = None
     year: int | None = None
+    town_id: int | None = None
+    """A town officer's town: only support given to that town's villages."""
 
 
 class PairedCounts(msgspec.Struct, frozen=True, kw_only=True):
@@ -219,11 +221,12 @@ async def insert_support(db: Db, new: NewSupport) -> SupportOut | None:
 _SUPPORT_LIST = (
     _SUPPORT + " WHERE ($1::int IS NULL OR s.enterprise = $1) AND ($2::int IS NULL OR s.village = $2)"
     " AND ($3::text IS NULL OR s.kind = $3) AND ($4::int IS NULL OR extract(year FROM s.given_on) = $4)"
+    " AND ($5::int IS NULL OR s.village IN (SELECT v.id FROM village v WHERE v.town = $5))"
 )
 
 
 def _list_args(q: SupportQuery) -> list[Any]:
-    return [q.enterprise_id, q.village_id, q.kind, q.year]
+    return [q.enterprise_id, q.village_id, q.kind, q.year, q.town_id]
 
 
 async def page_of_support(db: Db, q: SupportQuery, page: PageParams, *, newest_first: bool) -> Page[SupportOut]:

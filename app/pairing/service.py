@@ -146,10 +146,14 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
 def _support_query(
     principal: Principal, *, enterprise_id: int | None, village_id: int | None, kind: str | None, year: int | None
 ) -> queries.SupportQuery:
-    """The support records a caller may read under the filters (for lists and exports): an operator its own."""
+    """The support records a caller may read under the filters (for lists and exports): an operator its
+    enterprise's, a town officer those given to the town's villages."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
-    return queries.SupportQuery(enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
+    town_id = principal.town_id if principal.role is Role.town_officer else None
+    return queries.SupportQuery(
+        enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year, town_id=town_id
+    )
 
 
 async def list_support(

@@ -164,3 +164,25 @@ async def test_support_export_follows_the_list_filters_and_scope(client, admin, 
     assert [r["reference"] for r in await export(op2)] == ["Y-1"]  # an operator gets its own
     assert [r["reference"] for r in await export(admin, "?kind=training")] == ["Y-1"]
     assert await export(admin, "?year=2016") == []
+
+
+async def test_a_town_officer_reads_only_support_given_in_the_town(client, admin, auth, programme):
+    import csv
+    import io
+
+    e1, e2, _ = programme["enterprises"]
+    v1, _, _ = programme["villages"]
+    op1, op2, _ = programme["operators"]
+    other_town = await make_town(client, admin, "广华")
+    elsewhere = await make_village(client, admin, other_town, "戊村")
+    await pair(client, admin, e1, v1)
+    await pair(client, admin, e2, elsewhere)
+    assert (await client.post("/api/v1/support-records", json=support(e1, v1, "HOME"), headers=op1)).status_code == 201
+    away = support(e2, elsewhere, "AWAY")
+    assert (await client.post("/api/v1/support-records", json=away, headers=op2)).status_code == 201
+    officer = await auth("town_officer", town_id=programme["town"])
+    listed = (await client.get("/api/v1/support-records", headers=officer)).json()
+    assert [r["reference"] for r in listed["items"]] == ["HOME"] and listed["total"] == 1
+    exported = await client.get("/api/v1/exports/support-records.csv", headers=officer)
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))] == ["HOME"]
+    assert (await client.get("/api/v1/support-records", headers=admin)).json()["total"] == 2
