@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, overload
 
@@ -9,6 +10,19 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.money import parse_money
+
+# The earliest day a programme fact or figure may be dated: before it nothing of this programme exists,
+# and far dates (0001-01-01, 9999-12-31) overflow date arithmetic or are stored as ±infinity.
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+def check_day_of_fact(field: str, value: date, *, today: date | None = None) -> date:
+    """A day something happened or a figure is read on: from EARLIEST_DAY to today."""
+    today = today or date.today()
+    if not EARLIEST_DAY <= value <= today:
+        raise Invalid(field, f"must be between {EARLIEST_DAY.isoformat()} and today ({today.isoformat()})")
+    return value
+
 
 # Database integer keys: anything outside this range names nothing that can exist.
 MAX_ID = 2_147_483_647

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from app.core.errors import NotFound
+from app.core.errors import Invalid, NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
@@ -84,7 +84,11 @@ async def enterprise_summary(principal: Principal, enterprise_id: int, year: int
 async def dividend_arrears(
     principal: Principal, year: int, page: PageParams, enterprise_id: int | None = None
 ) -> Page[Arrear]:
-    """Share links with a guaranteed rate whose dividends paid in ``year`` fall short of what was promised."""
+    """Share links with a guaranteed rate whose dividends paid in ``year`` fall short of what was promised:
+    for a year that has ended, the whole year's due; for the current year, what is due to today."""
+    today = date.today()
+    if year > today.year:
+        raise Invalid("year", f"{year} has not begun: arrears are reported for past years and this one to date")
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
@@ -92,7 +96,8 @@ async def dividend_arrears(
         links = await queries.share_links_paid(db, *_year(year), enterprise_id=enterprise_id, town_id=town_id)
     arrears = []
     for link in links:
-        due = dividend_due(link.share_capital, link.dividend_rate, link.start_date, link.end_date, year)
+        end = link.end_date if year < today.year else min(link.end_date or today, today)
+        due = dividend_due(link.share_capital, link.dividend_rate, link.start_date, end, year)
         paid = round_fen(link.paid)
         if paid < due.expected:
             arrears.append(

@@ -177,3 +177,37 @@ async def test_daily_totals_always_equal_the_ledger(client, ledger):
         "purchase": (1, "2520.50"),
         "wage": (3, "5600.00"),
     }
+
+
+async def test_figures_are_read_only_for_days_and_years_that_have_come(client, auth):
+    from datetime import date
+
+    auditor = await auth("auditor")
+    for as_of in ("9999-12-31", "0001-01-01", "1999-12-31", date.fromordinal(date.today().toordinal() + 1).isoformat()):
+        r = await client.get(f"/api/v1/stats/overview?as_of={as_of}", headers=auditor)
+        assert r.status_code == 400, (as_of, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["errors"][0]["field"] == "as_of"
+    assert (await client.get("/api/v1/stats/overview?as_of=2000-01-01", headers=auditor)).status_code == 200
+    ahead = await client.get(f"/api/v1/links/arrears?year={date.today().year + 1}", headers=auditor)
+    assert ahead.status_code == 400 and ahead.json()["errors"][0]["field"] == "year"
+    assert (await client.get(f"/api/v1/links/arrears?year={date.today().year}", headers=auditor)).status_code == 200
+
+
+async def test_this_years_arrears_are_what_is_due_to_today(client, admin, auth):
+    import calendar
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.chain_helpers import SHARE
+    from tests.world import add_link, build_world
+
+    world = await build_world(client, admin, auth)
+    today = date.today()
+    await add_link(client, world, SHARE, start=f"{today.year}-01-01")
+    r = await client.get(f"/api/v1/links/arrears?year={today.year}", headers=admin)
+    assert r.status_code == 200, r.text
+    days = (today - date(today.year, 1, 1)).days + 1
+    in_year = 366 if calendar.isleap(today.year) else 365
+    expected = (Decimal("5000.00") * Decimal("0.08") * days / in_year).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert [Decimal(a["shortfall"]) for a in r.json()["items"]] == [expected]
