@@ -15,7 +15,7 @@ from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.uow import Db, reading, unit_of_work
 from app.subsidies import queries
-from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible
+from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible, payable_quantity
 from app.subsidies.schemas import (
     Cancellation,
     ClaimCreate,
@@ -36,8 +36,7 @@ async def _calculation(db: Db, claim: ClaimOut, scheme: queries.SchemeFacts) -> 
     if stored is None:  # a claim is filed only against a rate, and a published scheme's rates never change
         raise RuntimeError(f"scheme {claim.scheme_id} has no rate for claim {claim.id}'s {claim.industry}")
     verified = claim.verified_quantity is not None
-    quantity = claim.verified_quantity if claim.verified_quantity is not None else claim.declared_quantity
-    calc = calculate(stored.rate, quantity, verified=verified)
+    calc = calculate(stored.rate, payable_quantity(claim.declared_quantity, claim.verified_quantity), verified=verified)
     already = await queries.approved_for_household(db, claim.scheme_id, claim.household_id, excluding_claim=claim.id)
     return cap_for_household(calc, scheme.household_cap, already)
 
@@ -191,6 +190,13 @@ async def verify_claim(actor: Principal, claim_id: int, data: Verification) -> C
                 N_("the claim is {status}; only a filed claim is field-verified"),
                 status=code("claim status", claim.status),
             )
+        if data.verified_on < claim.filed_at.date():
+            raise Refused.of(
+                N_("the field check on {day} is before the claim was filed on {filed}"),
+                day=data.verified_on.isoformat(),
+                filed=claim.filed_at.date().isoformat(),
+                field="verified_on",
+            )
         await queries.record_verification(
             uow, claim_id, data.verified_quantity, data.inspector, data.verified_on, data.note, actor.account_id
         )
@@ -252,7 +258,7 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
                 scheme_id=scheme.id,
                 claim_id=claim_id,
                 household_id=claim.household_id,
-                quantity=claim.verified_quantity,
+                quantity=payable_quantity(claim.declared_quantity, claim.verified_quantity),
                 amount=calc.amount,
                 explanation=list(calc.lines),
                 approved_by=actor.account_id,

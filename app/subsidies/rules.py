@@ -44,6 +44,7 @@ __all__ = [
     "calculate",
     "cap_for_household",
     "is_eligible",
+    "payable_quantity",
     "validate_rate",
 ]
 
@@ -340,6 +341,14 @@ def cap_for_household(calc: Calculation, household_cap: Decimal | None, already_
     else:
         line = message(WITHIN_HOUSEHOLD_CAP, **head)
     return Calculation(amount=amount, steps=(*calc.steps, line))
+
+
+def payable_quantity(declared: Decimal, verified: Decimal | None) -> Decimal:
+    """The quantity a claim is paid on: the field-verified one once there is one, but never more than the
+    household declared (a verification above the declaration is recorded for review, not paid on)."""
+    if verified is None:
+        return declared
+    return min(declared, verified)
 
 
 # --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork, reading, unit_of_work
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
-from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, validate_rate
+from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, payable_quantity, validate_rate
 from app.subsidies.schemas import PreviewLine, PreviewTotal, RateIn, SchemeCreate, SchemeOut, SchemePreview
 
 
@@ -135,7 +135,7 @@ async def preview(scheme_id: int) -> SchemePreview:
     by_industry: dict[str, list[Decimal]] = {}
     by_town: dict[str, list[Decimal]] = {}
     for r in rows:
-        quantity = r.verified_quantity if r.verified_quantity is not None else r.declared_quantity
+        quantity = payable_quantity(r.declared_quantity, r.verified_quantity)
         if r.voucher_amount is not None:
             amount = r.voucher_amount
             approved += amount

@@ -11,6 +11,7 @@ the same order as before.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import httpx
@@ -22,6 +23,9 @@ from tests.api.conftest import make_token, reset_database, use_test_database
 from tests.chain_helpers import SHARE, make_enterprise
 from tests.registry_helpers import make_household, make_town, step
 from tests.world import add_link, build_world
+
+# a field check is dated on or after the day its claim was filed (today, in these tests)
+TODAY = date.today().isoformat()
 
 ALL = "AFTOU"  # admin, finance, town officer, operator, auditor
 POLICY = {
@@ -255,7 +259,7 @@ async def world(app) -> dict[str, Any]:
         ).json()
         await client.post(
             f"/api/v1/subsidy-claims/{claim['id']}/verify",
-            json={"verified_quantity": "5", "inspector": "x", "verified_on": "2017-06-01"},
+            json={"verified_quantity": "5", "inspector": "x", "verified_on": TODAY},
             headers=officer,
         )
         voucher = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=finance)).json()
@@ -320,7 +324,7 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
         (f"/api/v1/cross-check/flags/{ids['flag_id']}/dismiss", {"note": "x"}),
         (
             f"/api/v1/subsidy-claims/{ids['claim_id']}/verify",
-            {"verified_quantity": "1", "inspector": "x", "verified_on": "2017-01-01"},
+            {"verified_quantity": "1", "inspector": "x", "verified_on": TODAY},
         ),
     ):
         assert (await client.post(url, json=body, headers=officer)).status_code == 403, url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import date
 
 import pytest
 import zxingcpp
@@ -18,6 +19,9 @@ from tests.registry_helpers import (
     step,
 )
 from tests.world import build_world
+
+# a field check is dated on or after the day its claim was filed (today, in these tests)
+TODAY = date.today().isoformat()
 
 SCHEME = {
     "year": 2017,
@@ -71,7 +75,7 @@ async def file(client, w, household, industry, quantity, headers=None):
 async def verify(client, w, claim_id, quantity, headers=None):
     return await client.post(
         f"/api/v1/subsidy-claims/{claim_id}/verify",
-        json={"verified_quantity": quantity, "inspector": "刘工", "verified_on": "2017-08-15", "note": "实地丈量"},
+        json={"verified_quantity": quantity, "inspector": "刘工", "verified_on": TODAY, "note": "实地丈量"},
         headers=headers or w["officer"],
     )
 
@@ -279,7 +283,7 @@ async def test_a_hundred_concurrent_approvals_stop_exactly_at_the_budget(client,
         ).json()
         await client.post(
             f"/api/v1/subsidy-claims/{c['id']}/verify",
-            json={"verified_quantity": "10", "inspector": "x", "verified_on": "2018-06-01"},
+            json={"verified_quantity": "10", "inspector": "x", "verified_on": TODAY},
             headers=officer,
         )
         claim_ids.append(c["id"])
@@ -468,3 +472,24 @@ async def test_concurrent_approvals_never_pass_the_household_cap(client, world):
         "SELECT sum(amount) AS s FROM voucher WHERE scheme = $1 AND household = $2", scheme["id"], h["id"]
     )
     assert total[0]["s"] == 5000
+
+
+async def test_a_verified_quantity_above_the_declared_one_is_recorded_but_not_paid_on(client, world):
+    claim = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "3", "50")
+    assert claim["verified_quantity"] == "50.00"  # recorded as measured, for review
+    voucher = await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])
+    assert voucher.status_code == 201, voucher.text
+    assert voucher.json()["quantity"] == "3.00"  # paid on what the household declared
+
+
+async def test_a_field_check_dated_before_the_claim_was_filed_is_refused(client, world):
+    claim = (await file(client, world, world["households"][0], "crayfish_rice", "3")).json()
+    r = await client.post(
+        f"/api/v1/subsidy-claims/{claim['id']}/verify",
+        json={"verified_quantity": "3", "inspector": "刘工", "verified_on": "2017-08-15"},
+        headers=world["officer"],
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "verified_on" and "before the claim was filed" in r.json()["detail"]
+    detail = (await client.get(f"/api/v1/subsidy-claims/{claim['id']}", headers=world["officer"])).json()
+    assert detail["status"] == "filed"  # nothing was written
