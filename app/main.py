@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar, Router
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -20,6 +21,7 @@ from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
 from app.core.auth import policy_guard
 from app.core.database import close_pool, open_pool
+from app.core.headers import API_HEADERS
 from app.core.health import health
 from app.core.json_body import ChainAidRequest
 from app.core.openapi import document_problems
@@ -45,6 +47,7 @@ from app.subsidies.router import router as subsidies_routes
 API = Router(
     path="/",
     guards=[policy_guard],
+    response_headers=[ResponseHeader(name=name, value=value) for name, value in API_HEADERS.items()],
     route_handlers=[
         accounts_routes,
         audit_routes,

@@ -19,6 +19,7 @@ from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused, Unavailable
 from app.core.field_messages import split_field
+from app.core.headers import API_HEADERS
 from app.core.messages import Message
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Re
     }
     # the standard members win over extension members of the same name
     body = {**(extra or {}), **body}
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(API_HEADERS))
 
 
 _STATUS: dict[type[DomainError], int] = {

@@ -75,3 +75,12 @@ async def test_unknown_body_field_is_refused_by_name(client, admin):
     r = await client.post("/api/v1/towns", json={"name": "熊口", "mayor": "x"}, headers=admin)
     assert r.status_code == 400
     assert "mayor" in r.text
+
+
+async def test_api_answers_are_neither_cached_nor_sniffed_nor_framed(client, auth):
+    auditor = await auth("auditor")
+    for path in ("/api/v1/households", "/api/v1/me", "/api/v1/households/999999"):
+        r = await client.get(path, headers=auditor)
+        assert r.headers.get("cache-control") == "no-store", (path, r.status_code, dict(r.headers))
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"], path
