@@ -84,6 +84,7 @@ ENVIRONMENT = tuple(f.encode_name for f in msgspec.structs.fields(Settings) if f
 def _dec_hook(type_: type, value: Any) -> Any:
     if type_ is Path and isinstance(value, str):
         return Path(value).absolute()
+    # msgspec's protocol for a type the hook does not convert (it then reports the field as invalid)
     raise NotImplementedError(f"{type_} is not a setting type")
 
 

@@ -67,12 +67,6 @@ class BaseFacts(msgspec.Struct, frozen=True, kw_only=True):
     """Whether the linking enterprise is registered in the base's industry."""
 
 
-class HouseholdFacts(msgspec.Struct, frozen=True, kw_only=True):
-    status: str
-    exited_year: int | None
-    town_id: int
-
-
 class Overlap(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     start_date: date
@@ -179,19 +173,6 @@ async def base_facts(db: Db, base_id: int, enterprise_id: int) -> BaseFacts | No
     return BaseFacts(
         enterprise_id=row["enterprise"], industry=row["code"], town_id=row["town"], enterprise_works_in=row["works_in"]
     )
-
-
-async def household_facts_held(db: Db, household_id: int) -> HouseholdFacts | None:
-    """The household's status and town, held (FOR SHARE) to the end of the transaction: its status cannot
-    change under a new link (the registry's transitions lock it FOR UPDATE)."""
-    row = await db.fetchrow(
-        "SELECT h.status, h.exited_year, v.town FROM household h JOIN village v ON v.id = h.village"
-        " WHERE h.id = $1 FOR SHARE OF h",
-        household_id,
-    )
-    if row is None:
-        return None
-    return HouseholdFacts(status=row["status"], exited_year=row["exited_year"], town_id=row["town"])
 
 
 async def overlapping_link(

@@ -26,6 +26,7 @@ from app.links.schemas import (
     LinkFilter,
     LinkOut,
 )
+from app.registry import access as registry
 
 
 async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
@@ -85,7 +86,8 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
             raise Refused(
                 f"the enterprise is not registered in the base's industry ({base.industry})", extra={"field": "base_id"}
             )
-        household = await queries.household_facts_held(uow, data.household_id)
+        # held (FOR SHARE): its status cannot change under the new link (transitions lock it FOR UPDATE)
+        household = await registry.household_state(uow, data.household_id, share=True)
         # a base links households of its own town: an enterprise cannot reach into any household of the city
         if household is None or household.town_id != base.town_id:
             raise Refused(

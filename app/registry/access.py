@@ -10,6 +10,13 @@ from app.registry import queries
 from app.registry.queries import HouseholdState
 
 
+async def household_state(db: Db, household_id: int, *, share: bool = False) -> HouseholdState | None:
+    """A household's status, exit year and town, with no access check: for domains that apply their own
+    rule (a base links only households of its town, a claim is filed in the officer's town). ``share`` holds
+    the status (FOR SHARE) to the end of the caller's transaction."""
+    return await queries.household_state(db, household_id, share=share)
+
+
 def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
     """(town_id, enterprise_id) a list must be narrowed to for this caller."""
     if principal.role is Role.town_officer:

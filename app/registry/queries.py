@@ -182,13 +182,18 @@ class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
     late_addition: bool
 
 
-async def household_state(db: Db, household_id: int, *, lock: bool = False) -> HouseholdState | None:
+async def household_state(
+    db: Db, household_id: int, *, lock: bool = False, share: bool = False
+) -> HouseholdState | None:
+    """``lock`` holds the row for a status change (FOR UPDATE); ``share`` keeps its status from changing under
+    a writer that depends on it, such as a new link (FOR SHARE)."""
     sql = (
         "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, h.status, h.notice_started_at,"
         " h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
         " FROM household h JOIN village v ON v.id = h.village WHERE h.id = $1"
     )
-    row = await db.fetchrow(sql + " FOR UPDATE OF h" if lock else sql, household_id)
+    hold = " FOR UPDATE OF h" if lock else " FOR SHARE OF h" if share else ""
+    row = await db.fetchrow(sql + hold, household_id)
     return None if row is None else _as(HouseholdState, row)
 
 

@@ -14,6 +14,7 @@ from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.uow import Db, reading, unit_of_work
+from app.registry import access as registry
 from app.subsidies import queries
 from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible, payable_quantity
 from app.subsidies.schemas import (
@@ -58,7 +59,7 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
                 N_("the scheme is {status}; claims are filed in a published scheme"),
                 status=code("scheme status", scheme.status),
             )
-        household = await queries.household_facts(uow, data.household_id)
+        household = await registry.household_state(uow, data.household_id)
         if household is None:
             raise Refused.of(
                 N_("household {household} does not exist"), household=data.household_id, field="household_id"
@@ -230,7 +231,7 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
                 status=code("claim status", claim.status),
             )
         _ensure_independent(actor, claim)
-        household = await queries.household_facts(uow, claim.household_id)
+        household = await registry.household_state(uow, claim.household_id)
         assert household is not None  # a claim's household is never deleted
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:

@@ -326,24 +326,6 @@ async def claim_scheme_id(db: Db, claim_id: int) -> int | None:
     return await db.fetchval("SELECT scheme FROM subsidy_claim WHERE id = $1", claim_id)
 
 
-class HouseholdFacts(msgspec.Struct, frozen=True, kw_only=True):
-    """What a claim needs of its household: where it is (for scope) and where it stands (for eligibility)."""
-
-    id: int
-    town_id: int
-    status: str
-    exited_year: int | None
-
-
-async def household_facts(db: Db, household_id: int) -> HouseholdFacts | None:
-    row = await db.fetchrow(
-        "SELECT h.id, v.town AS town_id, h.status, h.exited_year FROM household h"
-        " JOIN village v ON v.id = h.village WHERE h.id = $1",
-        household_id,
-    )
-    return None if row is None else _as(HouseholdFacts, row)
-
-
 class LinkPlace(msgspec.Struct, frozen=True, kw_only=True):
     household_id: int
     base_id: int
