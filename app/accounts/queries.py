@@ -37,11 +37,6 @@ async def holder_of(db: Db, token_hash: str) -> TokenHolder | None:
     return None if row is None else msgspec.convert(dict(row), TokenHolder)
 
 
-async def town_exists(db: Db, town_id: int) -> bool:
-    # a registry table, read for the existence check only
-    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
-
-
 async def insert(
     db: Db, name: str, role: str, enterprise_id: int | None, town_id: int | None, token_hash: str, token_prefix: str
 ) -> AccountOut:

@@ -11,6 +11,7 @@ from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, hash_token, new_token
 from app.core.uow import UnitOfWork, reading, unit_of_work
 from app.enterprises import service as enterprises
+from app.registry import service as registry
 
 
 async def principal_for_token(token: str) -> Principal | None:
@@ -40,7 +41,7 @@ async def _create_account(uow: UnitOfWork, actor: Principal, data: AccountCreate
     token = new_token()
     if data.enterprise_id is not None and not await enterprises.enterprise_exists(uow, data.enterprise_id):
         raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
-    if data.town_id is not None and not await queries.town_exists(uow, data.town_id):
+    if data.town_id is not None and not await registry.town_exists(uow, data.town_id):
         raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
     account = await queries.insert(
         uow, data.name, data.role.value, data.enterprise_id, data.town_id, hash_token(token), token[:10]

@@ -27,11 +27,6 @@ def _out(row: Any) -> EnterpriseOut:
     return msgspec.convert(dict(row), EnterpriseOut)
 
 
-async def town_exists(db: Db, town_id: int) -> bool:
-    # a registry table, read for the existence check only
-    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
-
-
 async def exists(db: Db, enterprise_id: int, *, lock: bool = False) -> bool:
     """``lock`` holds the row (FOR UPDATE) to the end of the transaction, to order writes that hang on it."""
     sql = "SELECT 1 FROM enterprise WHERE id = $1"

@@ -9,11 +9,12 @@ from app.core.uow import Db, reading, unit_of_work
 from app.enterprises import queries
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
 from app.industries import service as industries
+from app.registry import service as registry
 
 
 async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> EnterpriseOut:
     async with unit_of_work() as uow:
-        if not await queries.town_exists(uow, data.town_id):
+        if not await registry.town_exists(uow, data.town_id):
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         existing = await queries.by_credit_code(uow, data.credit_code)
         if existing:

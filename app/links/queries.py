@@ -113,11 +113,6 @@ async def industry_of_enterprise(db: Db, code: str, enterprise_id: int) -> Indus
     return None if row is None else IndustryOfEnterprise(industry_id=row["id"], works_in=row["works_in"])
 
 
-async def village_exists(db: Db, village_id: int) -> bool:
-    # a registry table, read for the existence check only
-    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE id = $1)", village_id))
-
-
 async def base_name_taken(db: Db, enterprise_id: int, name: str) -> bool:
     return bool(
         await db.fetchval("SELECT EXISTS (SELECT 1 FROM base WHERE enterprise = $1 AND name = $2)", enterprise_id, name)

@@ -26,7 +26,8 @@ from app.links.schemas import (
     LinkFilter,
     LinkOut,
 )
-from app.registry import access as registry
+from app.registry import access as household_access
+from app.registry import service as registry
 
 
 async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
@@ -42,7 +43,7 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
                 f"enterprise {data.enterprise_id} is not registered in the {data.industry} industry",
                 extra={"field": "industry"},
             )
-        if not await queries.village_exists(uow, data.village_id):
+        if not await registry.village_exists(uow, data.village_id):
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         if await queries.base_name_taken(uow, data.enterprise_id, data.name):
             raise Conflict(f"the enterprise already has a base named {data.name}", extra={"field": "name"})
@@ -87,7 +88,7 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
                 f"the enterprise is not registered in the base's industry ({base.industry})", extra={"field": "base_id"}
             )
         # held (FOR SHARE): its status cannot change under the new link (transitions lock it FOR UPDATE)
-        household = await registry.household_state(uow, data.household_id, share=True)
+        household = await household_access.household_state(uow, data.household_id, share=True)
         # a base links households of its own town: an enterprise cannot reach into any household of the city
         if household is None or household.town_id != base.town_id:
             raise Refused(

@@ -113,11 +113,6 @@ def _stored(row: Any) -> StoredSupport | None:
 # pairings
 
 
-async def village_exists(db: Db, village_id: int) -> bool:
-    # a registry table, read for the existence check only
-    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE id = $1)", village_id))
-
-
 async def overlapping_pairing(db: Db, enterprise_id: int, village_id: int, start: date, end: date | None) -> int | None:
     return await db.fetchval(
         "SELECT id FROM pairing WHERE enterprise = $1 AND village = $2"

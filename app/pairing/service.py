@@ -25,13 +25,14 @@ from app.pairing.schemas import (
     SupportOut,
     SupportTotal,
 )
+from app.registry import service as registry
 
 
 async def create_pairing(actor: Principal, data: PairingCreate) -> PairingOut:
     async with unit_of_work() as uow:
         if not await enterprises.enterprise_exists(uow, data.enterprise_id):
             raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
-        if not await queries.village_exists(uow, data.village_id):
+        if not await registry.village_exists(uow, data.village_id):
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         # one pairing of an enterprise and a village at a time; the enterprise row lock orders concurrent ones
         await enterprises.enterprise_exists(uow, data.enterprise_id, lock=True)

@@ -66,6 +66,10 @@ async def town_exists(db: Db, town_id: int) -> bool:
     return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
 
 
+async def village_exists(db: Db, village_id: int) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE id = $1)", village_id))
+
+
 async def village_name_taken(db: Db, town_id: int, name: str) -> bool:
     return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE town = $1 AND name = $2)", town_id, name))
 

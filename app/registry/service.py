@@ -114,3 +114,13 @@ async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> 
         after = await queries.exit_village(uow, village_id, data.year)
         await uow.audit(actor, "exit", "village", village_id, before=before, after=after)
     return after
+
+
+async def town_exists(db: Db, town_id: int) -> bool:
+    """Whether the town exists, on the caller's connection (for other domains' checks of a reference)."""
+    return await queries.town_exists(db, town_id)
+
+
+async def village_exists(db: Db, village_id: int) -> bool:
+    """Whether the village exists, on the caller's connection (for other domains' checks of a reference)."""
+    return await queries.village_exists(db, village_id)
