@@ -15,12 +15,12 @@ import uvicorn
 
 from app.accounts.schemas import AccountCreate
 from app.accounts.service import create_account, list_accounts, revoke_account
-from app.audit.service import verify_chain
+from app.audit.service import ensure_audit_key, verify_trail, write_checkpoint
 from app.core.database import database_url
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.core.principal import Role, system_principal
-from app.core.settings import InvalidSettings
+from app.core.settings import InvalidSettings, get_settings
 from app.demo import DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
@@ -58,6 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
     # every worker must sign the console's CSRF tokens with the same key
     os.environ.setdefault("CHAINAID_CSRF_SECRET", secrets.token_hex(32))
+    _audit_key()  # made here, once, before the workers start, and said where
     _run(migrate())
     if args.demo:
         _load_demo(quiet_if_present=True)
@@ -119,16 +120,52 @@ def cmd_accounts_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_key() -> bytes:
+    """The audit key, made on first start with a warning line saying where it lives."""
+    key, warning = _run(ensure_audit_key())
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+    return key
+
+
 def cmd_audit_verify(_: argparse.Namespace) -> int:
-    result = _run(verify_chain())
-    if result.ok:
-        print(f"audit trail ok: {result.checked} entries checked")
+    result = _run(verify_trail())
+    chain = result.chain
+    if not chain.ok:
+        print(
+            f"audit trail BROKEN at entry {chain.first_broken_id}: {chain.reason} "
+            f"({chain.checked} entries before it are intact)"
+        )
+        return 1
+    if result.findings:
+        worst = result.findings[0].kind
+        label = {"cut": "CUT", "rewritten": "REWRITTEN"}.get(worst, "NOT WITNESSED")
+        print(f"audit trail {label}: {result.reason}")
+        return 1
+    newest = result.newest
+    witnessed = (
+        f"; held to {result.believed} signed checkpoints, the newest of entry {newest.entry_id} "
+        f"at {newest.at.isoformat(timespec='seconds')}"
+        if newest
+        else f"; {result.note}"
+        if result.note
+        else ""
+    )
+    print(f"audit trail ok: {chain.checked} entries checked{witnessed}")
+    return 0
+
+
+def cmd_audit_checkpoint(_: argparse.Namespace) -> int:
+    key = _audit_key()
+    cp, _written = _run(write_checkpoint(key, only_if_moved=False))
+    if cp is None:
+        print("no checkpoint written: the audit trail is empty")
         return 0
     print(
-        f"audit trail BROKEN at entry {result.first_broken_id}: {result.reason} "
-        f"({result.checked} entries before it are intact)"
+        f"checkpoint of entry {cp.entry_id} ({cp.hash[:16]}…) at {cp.at.isoformat(timespec='seconds')} "
+        f"appended to {get_settings().audit_checkpoints_file}"
     )
-    return 1
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit trail")
     aud = audit.add_subparsers(dest="audit_command", required=True)
-    aud.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
+    aud.add_parser(
+        "verify", help="recompute the hash chain and hold it to the signed checkpoints (exit 1 on any finding)"
+    ).set_defaults(func=cmd_audit_verify)
+    aud.add_parser(
+        "checkpoint", help="sign the chain's head now and append it to the checkpoints file (for cron, for tests)"
+    ).set_defaults(func=cmd_audit_checkpoint)
     return parser
 
 

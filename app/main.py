@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 from app.accounts.authentication import auth_middleware
 from app.accounts.router import router as accounts_routes
 from app.audit.router import router as audit_routes
+from app.audit.service import start_checkpoints, stop_checkpoints
 from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
 from app.core.auth import policy_guard
@@ -83,8 +84,9 @@ def create_app() -> Litestar:
         middleware=[auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        # the audit chain's head is checkpointed while the app serves, and once more before the pool closes
+        on_startup=[open_pool, start_checkpoints],
+        on_shutdown=[stop_checkpoints, close_pool],
         openapi_config=OpenAPIConfig(
             title="ChainAid",
             version="0.1.0",

@@ -77,3 +77,29 @@ async def page_of(db: Db, f: EntryFilter, page: PageParams) -> Page[AuditEntryOu
     return await fetch_page(
         _LIST, [f.entity, f.entity_id, f.actor_id, f.since, f.until], page, "id DESC", _entry_out, db=db
     )
+
+
+class Head(msgspec.Struct, frozen=True, kw_only=True):
+    database: str
+    entry_id: int | None
+    hash: str | None
+
+
+async def head(db: Db) -> Head:
+    """The chain's newest entry (None on an empty chain), and the name of the database that holds it."""
+    row = await db.fetchrow(
+        "SELECT current_database() AS database, e.id, e.hash"
+        " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1) e ON true"
+    )
+    assert row is not None
+    return Head(database=row["database"], entry_id=row["id"], hash=row["hash"])
+
+
+async def hashes_at(db: Db, ids: list[int]) -> dict[int, str]:
+    """The stored hash of each of ``ids`` that is still there."""
+    rows = await db.fetch("SELECT id, hash FROM audit_entry WHERE id = ANY($1::bigint[])", ids)
+    return {r["id"]: r["hash"] for r in rows}
+
+
+async def last_id_before(db: Db, entry_id: int) -> int | None:
+    return await db.fetchval("SELECT max(id) FROM audit_entry WHERE id < $1", entry_id)

@@ -35,7 +35,7 @@ class AuditPages(Controller):
         entries = await audit_service.list_entries(
             PageParams(limit=50, offset=(page - 1) * 50), entity=entity or None, actor_id=actor_id
         )
-        chain = await audit_service.verify_chain() if check else None
+        chain = await audit_service.verify_trail() if check else None
         return await render(
             user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "", page=page, chain=chain
         )

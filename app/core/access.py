@@ -25,7 +25,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "me.read": EVERYONE,  # getMe
     "accounts.manage": frozenset({ADMIN}),  # createAccount, listAccounts, revokeAccount
     # audit trail
-    "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain
+    "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain, listAuditCheckpoints
     # towns and villages
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
@@ -142,6 +142,7 @@ OPERATIONS: Mapping[str, str] = {
     "importPayoutsCsv": "payouts.import",
     "listAccounts": "accounts.manage",
     "listAssessments": "monitoring.read",
+    "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
     "listBases": "bases.read",
     "listCrossCheckFlags": "crosscheck.read",

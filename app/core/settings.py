@@ -17,6 +17,9 @@ from typing import Annotated, Any
 import msgspec
 
 _DEFAULT_PGDATA = ".chainaid/pgdata"
+# beside the data folder, never in it: a copy of the database must not carry the key that signs its witness
+_DEFAULT_AUDIT_KEY_FILE = ".chainaid/audit.key"
+_DEFAULT_AUDIT_CHECKPOINTS = ".chainaid/audit-checkpoints.jsonl"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,6 +45,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         default=None, name="CHAINAID_CSRF_SECRET"
     )
     """The console's CSRF signing key, the same for every worker (``chainaid serve`` makes one per start)."""
+    audit_key: Annotated[str, msgspec.Meta(min_length=32)] | None = msgspec.field(
+        default=None, name="CHAINAID_AUDIT_KEY"
+    )
+    """The key that signs the audit chain's checkpoints (HMAC-SHA256); when unset, ``audit_key_file`` holds it."""
+    audit_key_file: Path = msgspec.field(
+        default_factory=lambda: Path(_DEFAULT_AUDIT_KEY_FILE).absolute(), name="CHAINAID_AUDIT_KEY_FILE"
+    )
+    """Where the audit key is kept (made on first start, mode 0600) when ``CHAINAID_AUDIT_KEY`` is unset."""
+    audit_checkpoints_file: Path = msgspec.field(
+        default_factory=lambda: Path(_DEFAULT_AUDIT_CHECKPOINTS).absolute(), name="CHAINAID_AUDIT_CHECKPOINTS"
+    )
+    """The file the signed checkpoints of the chain's head are appended to, outside the database."""
+    audit_checkpoint_seconds: Annotated[int, msgspec.Meta(ge=1, le=60)] = msgspec.field(
+        default=60, name="CHAINAID_AUDIT_CHECKPOINT_SECONDS"
+    )
+    """How often a serving worker checkpoints the chain's head (when it moved)."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500
@@ -52,6 +71,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(
                 f"CHAINAID_POOL_MAX ({self.pool_max_size}) must be at least CHAINAID_POOL_MIN ({self.pool_min_size})"
             )
+        for name, path in (
+            ("CHAINAID_AUDIT_KEY_FILE", self.audit_key_file),
+            ("CHAINAID_AUDIT_CHECKPOINTS", self.audit_checkpoints_file),
+        ):
+            if path.is_relative_to(self.pgdata_dir):
+                raise ValueError(f"{name} ({path}) must be outside the data folder CHAINAID_PGDATA ({self.pgdata_dir})")
         _check_decimal(
             "CHAINAID_EXIT_INCIDENCE",
             self.exit_incidence,
@@ -111,7 +136,11 @@ def _name_the_variable(message: str, given: Mapping[str, str]) -> str:
     if not sep:
         return message
     name = where.rstrip("`")
-    return f"{name}={given.get(name, '')!r}: {head}"
+    shown = "(hidden)" if name in _SECRETS else repr(given.get(name, ""))
+    return f"{name}={shown}: {head}"
+
+
+_SECRETS = frozenset({"CHAINAID_AUDIT_KEY", "CHAINAID_CSRF_SECRET"})  # never echoed back
 
 
 @lru_cache(maxsize=1)

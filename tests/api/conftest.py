@@ -106,9 +106,13 @@ async def app(database_url: str):
 
 
 async def reset_database() -> None:
-    """Empty every table (the audit trail included), then put the seeded reference data back."""
+    """Empty every table (the audit trail included) and the audit checkpoints (they witnessed the chain
+    just emptied), then put the seeded reference data back."""
+    from app.core.settings import get_settings
     from app.core.uow import reading as connection
     from app.reference_data import seed_reference_data
+
+    get_settings().audit_checkpoints_file.unlink(missing_ok=True)
 
     async with connection() as conn:
         tables = await conn.fetch(

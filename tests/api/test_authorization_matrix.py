@@ -79,6 +79,7 @@ POLICY = {
     "importPayoutsCsv": "AO",
     "listAccounts": "A",
     "listAssessments": "AFTU",
+    "listAuditCheckpoints": "AU",
     "listAuditEntries": "AU",
     "listBases": ALL,
     "listCrossCheckFlags": "AFTU",

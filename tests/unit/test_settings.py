@@ -123,3 +123,29 @@ def test_the_command_line_refuses_a_bad_setting_in_one_line_with_exit_code_2(tmp
     assert "CHAINAID_NOTICE_DAYS" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "pgdata").exists()  # refused before any database was started
+
+
+def test_the_audit_witness_files_default_beside_the_data_folder_not_in_it():
+    s = load_settings({})
+    assert s.audit_key is None and s.audit_checkpoint_seconds == 60
+    assert s.audit_key_file.parent == s.pgdata_dir.parent == s.audit_checkpoints_file.parent
+    assert not s.audit_key_file.is_relative_to(s.pgdata_dir)
+
+
+@pytest.mark.parametrize("name", ["CHAINAID_AUDIT_KEY_FILE", "CHAINAID_AUDIT_CHECKPOINTS"])
+def test_audit_witness_files_inside_the_data_folder_are_refused(name, tmp_path):
+    with pytest.raises(SystemExit, match=f"{name} .* must be outside the data folder"):
+        load_settings({"CHAINAID_PGDATA": str(tmp_path / "pg"), name: str(tmp_path / "pg" / "audit.key")})
+
+
+@pytest.mark.parametrize("value", ["0", "61", "often"])
+def test_the_checkpoint_interval_is_bounded(value):
+    with pytest.raises(SystemExit, match="CHAINAID_AUDIT_CHECKPOINT_SECONDS"):
+        load_settings({"CHAINAID_AUDIT_CHECKPOINT_SECONDS": value})
+
+
+@pytest.mark.parametrize("name", ["CHAINAID_AUDIT_KEY", "CHAINAID_CSRF_SECRET"])
+def test_a_short_secret_is_refused_without_echoing_it(name):
+    with pytest.raises(SystemExit) as refused:
+        load_settings({name: "hunter2"})
+    assert name in str(refused.value) and "hunter2" not in str(refused.value)
