@@ -144,7 +144,8 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
         return 1
     newest = result.newest
     witnessed = (
-        f"; held to {result.believed} signed checkpoints, the newest of entry {newest.entry_id} "
+        f"; held to {result.believed} signed checkpoint{'s' if result.believed != 1 else ''}, "
+        f"the newest of entry {newest.entry_id} "
         f"at {newest.at.isoformat(timespec='seconds')}"
         if newest
         else f"; {result.note}"

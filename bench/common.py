@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,6 +21,16 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DATABASE = "chainaid_bench"
+# The servers sign and checkpoint the audit chain's head as in production, but every second (the default
+# is every minute: this is the worst case), with a key and a checkpoints file of the run's own, not the
+# working copy's.
+_WITNESS = Path(tempfile.mkdtemp(prefix="chainaid-bench-witness-"))
+atexit.register(shutil.rmtree, _WITNESS, ignore_errors=True)
+WITNESS_ENV = {
+    "CHAINAID_AUDIT_KEY_FILE": str(_WITNESS / "audit.key"),
+    "CHAINAID_AUDIT_CHECKPOINTS": str(_WITNESS / "audit-checkpoints.jsonl"),
+    "CHAINAID_AUDIT_CHECKPOINT_SECONDS": "1",
+}
 
 
 def server_url() -> str:
@@ -128,7 +141,7 @@ def server_process(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """uvicorn in a child process on loopback: yields (base URL, process) once /health answers, stops it after."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, **WITNESS_ENV, "DATABASE_URL": url}
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from pathlib import Path
 
 import httpx
 
 from bench.common import (
+    WITNESS_ENV,
     connected,
     fresh_database,
     operator_token,
@@ -88,6 +90,12 @@ async def main() -> None:
     print(f"POST /api/v1/payouts:        {real_rate:8.0f} req/s")
     print(f"bare endpoint, one INSERT:   {bare_rate:8.0f} req/s")
     print(f"ratio real / bare:           {real_rate / bare_rate:.2f}   (aim: at least 0.60)")
+    print(f"audit checkpoints signed by the server during the run: {_checkpoints()} (each second the head moved)")
+
+
+def _checkpoints() -> int:
+    path = Path(WITNESS_ENV["CHAINAID_AUDIT_CHECKPOINTS"])
+    return len(path.read_text().splitlines()) if path.exists() else 0
 
 
 if __name__ == "__main__":
