@@ -329,3 +329,14 @@ async def test_the_docs_load_scripts_and_styles_only_from_this_server(client):
             assert kind in got.headers["content-type"], (asset, got.headers["content-type"])
     spec = await client.get("/schema/openapi.json")
     assert spec.status_code == 200 and spec.json()["info"]["title"] == "ChainAid"
+
+
+async def test_a_csv_python_cannot_read_is_refused_in_the_apps_own_words(client, admin):
+    huge = "x" * 200_000  # past the csv module's field limit
+    content = f"registry_no,base,kind,amount,period_from,period_to,paid_on,method,reference\n{huge},1\n".encode()
+    r = await client.post(
+        "/api/v1/payouts/import?enterprise_id=1", files={"file": ("p.csv", content, "text/csv")}, headers=admin
+    )
+    assert_clean_problem(r)
+    assert r.status_code == 400 and "field larger than field limit" not in r.text
+    assert "cannot be read as CSV" in r.json()["errors"][0]["message"], r.text
