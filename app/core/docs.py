@@ -81,7 +81,8 @@ class LocalSwagger(SwaggerRenderPlugin):
 
 
 def html_headers(app: ASGIApp) -> ASGIApp:
-    """Middleware: every HTML answer gets ``HTML_HEADERS`` (its CSP, no framing, no sniffing)."""
+    """Middleware: every answer is not to be sniffed, and every HTML answer gets ``HTML_HEADERS`` (its CSP,
+    no framing)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,6 +92,7 @@ def html_headers(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
+                headers["X-Content-Type-Options"] = "nosniff"  # every answer is what it says it is
                 if (headers.get("content-type") or "").startswith("text/html"):
                     for name, value in HTML_HEADERS.items():
                         headers[name] = value

@@ -327,8 +327,10 @@ async def test_the_docs_load_scripts_and_styles_only_from_this_server(client):
             assert got.status_code == 200 and len(got.content) > 100, asset
             kind = "css" if asset.endswith(".css") else "javascript"
             assert kind in got.headers["content-type"], (asset, got.headers["content-type"])
+            assert got.headers["x-content-type-options"] == "nosniff"
     spec = await client.get("/schema/openapi.json")
     assert spec.status_code == 200 and spec.json()["info"]["title"] == "ChainAid"
+    assert spec.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_a_csv_python_cannot_read_is_refused_in_the_apps_own_words(client, admin):
