@@ -45,7 +45,8 @@ def _load_demo(*, quiet_if_present: bool) -> int:
         return 0 if quiet_if_present else 2
     print(f"demo Qianjiang loaded in {loaded.seconds:.1f} s. Accounts (tokens shown only now):")
     for role, token in loaded.tokens.items():
-        print(f"  {role:<13} {token}")
+        scope = loaded.scopes.get(role)
+        print(f"  {role:<13} {token}" + (f"  ({scope})" if scope else ""))
     return 0
 
 

@@ -8,7 +8,6 @@ from litestar import Litestar, Router
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -22,6 +21,7 @@ from app.console.i18n import install as install_console_i18n
 from app.console.router import CONSOLE_CSRF, console_router
 from app.core.auth import policy_guard
 from app.core.database import close_pool, open_pool
+from app.core.docs import LocalScalar, LocalSwagger, html_headers, static_files
 from app.core.headers import API_HEADERS
 from app.core.health import health
 from app.core.json_body import ChainAidRequest
@@ -66,7 +66,7 @@ API = Router(
     ],
 )
 
-ROUTES: list[ControllerRouterHandler] = [health, API, console_router]
+ROUTES: list[ControllerRouterHandler] = [health, API, console_router, static_files]
 
 
 def provide_household_flags() -> FlagReader:
@@ -81,7 +81,7 @@ def create_app() -> Litestar:
         route_handlers=ROUTES,
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
-        middleware=[auth_middleware],
+        middleware=[html_headers, auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
         # the audit chain's head is checkpointed while the app serves, and once more before the pool closes
@@ -92,7 +92,7 @@ def create_app() -> Litestar:
             version="0.1.0",
             description="Industry-based poverty relief: links, payouts and subsidies.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[LocalScalar(path="/"), LocalSwagger(path="/swagger")],  # assets in app/static/docs
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", description="an account token")

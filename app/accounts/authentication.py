@@ -24,6 +24,6 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-# /health and the OpenAPI documents are public; everything else needs a token.
+# /health, the OpenAPI documents and their assets (/static) are public; everything else needs a token.
 # The console (/console) signs in with a session cookie of its own (app/console/session.py).
-auth_middleware = DefineMiddleware(BearerTokenMiddleware, exclude=["^/health$", "^/schema", "^/console"])
+auth_middleware = DefineMiddleware(BearerTokenMiddleware, exclude=["^/health$", "^/schema", "^/console", "^/static/"])

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import BatchForm, ClaimSelection, RejectForm, read_form, read_upload
 from app.console.session import ConsoleUser
-from app.console.web import back, failure, render, texts_for
+from app.console.web import back, failure, refusal, render, said, texts_for
 from app.core.errors import DomainError
 from app.core.money import format_yuan
 from app.core.pagination import PageParams
@@ -89,20 +89,21 @@ class FinancePages(Controller):
         try:
             voucher = await claims.approve_claim(user.principal, claim_id)
         except DomainError as exc:
-            return back(f"/console/claims/{claim_id}", err=failure(texts_for(user), exc))
-        return back(f"/console/claims/{claim_id}", msg=f"{voucher.number} · {format_yuan(voucher.amount)}")
+            return back(f"/console/claims/{claim_id}", err=refusal(user, exc))
+        return back(
+            f"/console/claims/{claim_id}", msg=said(user, "done", f"{voucher.number} · {format_yuan(voucher.amount)}")
+        )
 
     @post("/claims/{claim_id:int}/reject", opt={"action": "claims.reject"})
     async def reject(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
     ) -> Redirect:
         form = await read_form(request, RejectForm)
-        texts = texts_for(user)
         try:
             await claims.reject_claim(user.principal, claim_id, Rejection(reason=form.reason))
         except (DomainError, ValueError) as exc:
-            return back(f"/console/claims/{claim_id}", err=failure(texts, exc))
-        return back(f"/console/claims/{claim_id}", msg=texts._("Claim rejected."))
+            return back(f"/console/claims/{claim_id}", err=refusal(user, exc))
+        return back(f"/console/claims/{claim_id}", msg=said(user, "claim_rejected"))
 
     @post("/claims/approve-selected", opt={"action": "claims.approve"})
     async def approve_selected(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
@@ -110,14 +111,14 @@ class FinancePages(Controller):
         texts = texts_for(user)
         ids = [int(v) for v in form.claim if re.fullmatch(r"[0-9]{1,9}", v)]
         if not ids:
-            return back("/console/claims", err=texts._("No claim was selected."))
+            return back("/console/claims", err=said(user, "no_claim"))
         outcomes = await claims.approve_many(user.principal, ids)
         done = sum(1 for o in outcomes if o.refusal is None)
         refused = "; ".join(f"#{o.claim_id}: {failure(texts, o.refusal)}" for o in outcomes if o.refusal is not None)
         return back(
             "/console/claims",
-            msg=texts.ngettext("%(num)s claim approved.", "%(num)s claims approved.", done),
-            err=refused or None,
+            msg=said(user, "done", texts.ngettext("%(num)s claim approved.", "%(num)s claims approved.", done)),
+            err=said(user, "refused", refused) if refused else None,
         )
 
     @get("/vouchers/{number:str}/print", opt={"action": "vouchers.read"})
@@ -140,14 +141,18 @@ class FinancePages(Controller):
         try:
             batch = await payments.create_batch(user.principal, form.scheme_id)
         except (DomainError, ValueError) as exc:
-            return back("/console/payment-batches", err=failure(texts, exc))
+            return back("/console/payment-batches", err=refusal(user, exc))
         return back(
             "/console/payment-batches",
-            msg=texts._(
-                "Batch %(batch)s: %(vouchers)s vouchers, %(total)s.",
-                batch=batch.id,
-                vouchers=batch.vouchers,
-                total=format_yuan(batch.total),
+            msg=said(
+                user,
+                "done",
+                texts._(
+                    "Batch %(batch)s: %(vouchers)s vouchers, %(total)s.",
+                    batch=batch.id,
+                    vouchers=batch.vouchers,
+                    total=format_yuan(batch.total),
+                ),
             ),
         )
 
@@ -167,17 +172,21 @@ class FinancePages(Controller):
         upload = await read_upload(request)
         texts = texts_for(user)
         if upload is None:
-            return back("/console/payment-batches", err=texts._("Choose the bank's result file."))
+            return back("/console/payment-batches", err=said(user, "no_bank_file"))
         try:
             batch = await payments.reconcile(user.principal, batch_id, payments.bank_results(await upload.read()))
         except (DomainError, ValueError) as exc:
-            return back("/console/payment-batches", err=failure(texts, exc))
+            return back("/console/payment-batches", err=refusal(user, exc))
         return back(
             "/console/payment-batches",
-            msg=texts._(
-                "Batch %(batch)s: %(paid)s paid, %(failed)s failed.",
-                batch=batch.id,
-                paid=batch.paid,
-                failed=batch.failed,
+            msg=said(
+                user,
+                "done",
+                texts._(
+                    "Batch %(batch)s: %(paid)s paid, %(failed)s failed.",
+                    batch=batch.id,
+                    paid=batch.paid,
+                    failed=batch.failed,
+                ),
             ),
         )

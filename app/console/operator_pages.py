@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import SupportForm, UploadConfirm, read_form, read_upload
 from app.console.session import ConsoleUser
-from app.console.web import NotAllowed, back, failure, render, texts_for
+from app.console.web import NotAllowed, back, refusal, render, said, texts_for
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.links import service as links
@@ -61,16 +61,15 @@ class OperatorPages(Controller):
     ) -> Template | Redirect:
         """Check every row and show the problems; nothing is written here."""
         enterprise_id = _own_enterprise(user)
-        texts = texts_for(user)
         upload = await read_upload(request)
         if upload is None:
-            return back("/console/payouts/upload", err=texts._("Choose a CSV file."))
+            return back("/console/payouts/upload", err=said(user, "no_file"))
         content = await upload.read()
         try:
             rows, problems = await payout_rows(content, enterprise_id)
             good, problems = await ingest.check_only(user.principal, rows, problems)
         except (DomainError, ValueError) as exc:
-            return back("/console/payouts/upload", err=failure(texts, exc))
+            return back("/console/payouts/upload", err=refusal(user, exc))
         return await render(
             user,
             "upload.html",
@@ -92,17 +91,19 @@ class OperatorPages(Controller):
             rows, problems = await payout_rows(content, enterprise_id)
             result = await ingest.ingest(user.principal, rows, problems, partial=False, source="csv")
         except binascii.Error:
-            return back(
-                "/console/payouts/upload", err=texts._("The checked file did not come back intact; check it again.")
-            )
+            return back("/console/payouts/upload", err=said(user, "file_changed"))
         except (DomainError, ValueError) as exc:
-            return back("/console/payouts/upload", err=failure(texts, exc))
+            return back("/console/payouts/upload", err=refusal(user, exc))
         return back(
             "/console/payouts/upload",
-            msg=texts._(
-                "%(written)s written, %(already)s already recorded.",
-                written=result.written,
-                already=result.already_recorded,
+            msg=said(
+                user,
+                "done",
+                texts._(
+                    "%(written)s written, %(already)s already recorded.",
+                    written=result.written,
+                    already=result.already_recorded,
+                ),
             ),
         )
 
@@ -153,10 +154,10 @@ class OperatorPages(Controller):
             )
             record, created = await pairing.record_support(user.principal, data)
         except (DomainError, ValueError) as exc:
-            return back("/console/support", err=failure(texts, exc))
+            return back("/console/support", err=refusal(user, exc))
         message = (
             texts._("Support #%(id)s saved.", id=record.id)
             if created
             else texts._("Support #%(id)s was already recorded.", id=record.id)
         )
-        return back("/console/support", msg=message)
+        return back("/console/support", msg=said(user, "done", message))

@@ -16,16 +16,10 @@ from litestar.response import Redirect, Template
 from app.console import session
 from app.console.charts import stacked_bars
 from app.console.forms import LanguageForm, SignInForm, read_form
-from app.console.i18n import N_, Texts, lang_of
+from app.console.i18n import Texts, lang_of
 from app.console.session import ConsoleUser
 from app.console.web import back, render, template
 from app.stats import service as stats
-
-# what the sign-in page says after a failed attempt (the query carries the key, never the text)
-SIGN_IN_ERRORS = {
-    "expired": N_("The sign-in form expired; try again."),
-    "invalid": N_("The token is invalid or revoked."),
-}
 
 
 class ConsolePages(Controller):
@@ -34,8 +28,7 @@ class ConsolePages(Controller):
     @get("/sign-in")
     async def sign_in_form(self, lang: FromQuery[str] = "zh", err: FromQuery[str | None] = None) -> Template:
         lang = lang_of(lang)
-        message = SIGN_IN_ERRORS.get(err or "")
-        return template(None, "sign_in.html", lang=lang, err=Texts(lang)._(message) if message else None)
+        return template(None, "sign_in.html", lang=lang, err=err)  # a code of app/console/notes.py
 
     @post("/sign-in")
     async def sign_in(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -33,6 +33,7 @@ from app.console.web import (
     refused_page,
     sign_in_redirect,
 )
+from app.core.auth import refuse_nul
 from app.core.problems import exception_handlers
 from app.core.settings import get_settings
 
@@ -54,6 +55,7 @@ console_router = Router(
     path="/console",
     route_handlers=[ConsolePages, FinancePages, TownPages, OperatorPages, AuditPages],
     dependencies={"user": Provide(provide_user)},
+    guards=[refuse_nul],
     exception_handlers={
         # every failure the API writes as problem+json, the console writes as its error page
         **exception_handlers(error_page),

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.console.forms import ClaimForm, ObjectionForm, ResolveForm, TransitionForm, VerifyForm, read_form
 from app.console.session import ConsoleUser
-from app.console.web import back, failure, render, texts_for
+from app.console.web import back, refusal, render, said, texts_for
 from app.core.access import can
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
@@ -93,10 +93,10 @@ class TownPages(Controller):
             data = TransitionIn(to=form.to, note=form.note, exit_year=form.exit_year, reason=form.reason)
             await households.transition(user.principal, household_id, data)
         except (DomainError, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=failure(texts, exc))
+            return back(f"/console/households/{household_id}", err=refusal(user, exc))
         return back(
             f"/console/households/{household_id}",
-            msg=texts._("Now: %(status)s.", status=texts.term("household status", form.to)),
+            msg=said(user, "done", texts._("Now: %(status)s.", status=texts.term("household status", form.to))),
         )
 
     @post("/households/{household_id:int}/objections", opt={"action": "households.objections"})
@@ -104,34 +104,31 @@ class TownPages(Controller):
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
     ) -> Redirect:
         form = await read_form(request, ObjectionForm)
-        texts = texts_for(user)
         try:
             await households.raise_objection(
                 user.principal, household_id, ObjectionIn(raised_by=form.raised_by, content=form.content)
             )
         except (DomainError, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=failure(texts, exc))
-        return back(f"/console/households/{household_id}", msg=texts._("Objection recorded."))
+            return back(f"/console/households/{household_id}", err=refusal(user, exc))
+        return back(f"/console/households/{household_id}", msg=said(user, "objection_recorded"))
 
     @post("/objections/{objection_id:int}/resolve", opt={"action": "households.objections"})
     async def resolve(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], objection_id: PathId
     ) -> Redirect:
         form = await read_form(request, ResolveForm)
-        texts = texts_for(user)
         target = f"/console/households/{form.household_id}"
         try:
             await households.resolve_objection(user.principal, objection_id, ObjectionResolve(note=form.note))
         except (DomainError, ValueError) as exc:
-            return back(target, err=failure(texts, exc))
-        return back(target, msg=texts._("Objection resolved."))
+            return back(target, err=refusal(user, exc))
+        return back(target, msg=said(user, "objection_resolved"))
 
     @post("/households/{household_id:int}/claims", opt={"action": "claims.file"})
     async def file_claim(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], household_id: PathId
     ) -> Redirect:
         form = await read_form(request, ClaimForm)
-        texts = texts_for(user)
         try:
             claim = await claims.file_claim(
                 user.principal,
@@ -143,15 +140,14 @@ class TownPages(Controller):
                 ),
             )
         except (DomainError, ValueError) as exc:
-            return back(f"/console/households/{household_id}", err=failure(texts, exc))
-        return back(f"/console/claims/{claim.id}", msg=texts._("Claim filed."))
+            return back(f"/console/households/{household_id}", err=refusal(user, exc))
+        return back(f"/console/claims/{claim.id}", msg=said(user, "claim_filed"))
 
     @post("/claims/{claim_id:int}/verify", opt={"action": "claims.verify"})
     async def verify_claim(
         self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], claim_id: PathId
     ) -> Redirect:
         form = await read_form(request, VerifyForm)
-        texts = texts_for(user)
         try:
             await claims.verify_claim(
                 user.principal,
@@ -164,5 +160,5 @@ class TownPages(Controller):
                 ),
             )
         except (DomainError, ValueError) as exc:
-            return back(f"/console/claims/{claim_id}", err=failure(texts, exc))
-        return back(f"/console/claims/{claim_id}", msg=texts._("Claim verified."))
+            return back(f"/console/claims/{claim_id}", err=refusal(user, exc))
+        return back(f"/console/claims/{claim_id}", msg=said(user, "claim_verified"))

@@ -11,12 +11,13 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
-from app.console import offers, session
+from app.console import notes, offers, session
 from app.console.explanation import explain_all, watch_detail
 from app.console.i18n import DEFAULT, Texts
 from app.console.session import ConsoleUser
 from app.core.access import can
 from app.core.errors import DomainError, Invalid
+from app.core.headers import HTML_CSP
 from app.core.messages import Message
 from app.core.money import format_yuan
 from app.industries import service as industries
@@ -27,7 +28,7 @@ STATE_KEY = "console_user"
 CONSOLE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": HTML_CSP,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
@@ -98,6 +99,9 @@ def template(
     user: ConsoleUser | None, name: str, *, status_code: int = 200, lang: str | None = None, **context: Any
 ) -> Template:
     texts = Texts(lang or (user.lang if user else DEFAULT))
+    for kind in ("msg", "err"):  # codes from the query: only the console's own messages are shown
+        if kind in context:
+            context[kind] = notes.shown(texts, kind, context[kind], session=user.session_hash if user else None)
     return Template(
         template_name=f"console/{name}",
         status_code=status_code,
@@ -156,8 +160,18 @@ def _one_error(texts: Texts, error: dict[str, Any]) -> str:
     return texts._("%(field)s: %(message)s", field=error.get("field"), message=error.get("message"))
 
 
+def said(user: ConsoleUser, code: str, text: str | None = None) -> str:
+    """A note for ``back``: a code of ``notes.NOTES``, with the text that says more signed for the user."""
+    return notes.note(code, text, session=user.session_hash)
+
+
+def refusal(user: ConsoleUser, exc: Exception) -> str:
+    """The note for a refused action: the service's reason, in the user's language, signed for them."""
+    return said(user, "refused", failure(texts_for(user), exc))
+
+
 def back(path: str, **params: Any) -> Redirect:
-    """Redirect after a POST (303), with a message or an error to show on the page."""
+    """Redirect after a POST (303); ``msg`` and ``err`` carry notes (``said``, ``refusal``), never raw text."""
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return Redirect(path + (f"?{query}" if query else ""), status_code=303)
 

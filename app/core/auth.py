@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.exceptions import PermissionDeniedException
 
 from app.core.access import OPERATIONS, can, roles_for
+from app.core.errors import Invalid
 from app.core.principal import Principal
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def policy_guard(connection: ASGIConnection[Any, Principal, Any, Any], route_han
 
     The route is named by its operationId, looked up in ``OPERATIONS``; an operation the policy does not
     name is refused (fail closed), so a new route is closed until someone writes down who may call it."""
+    refuse_nul(connection)
     if connection.scope.get("method") == "OPTIONS":
         return  # Litestar answers OPTIONS itself with the allowed methods; no token, nothing to guard
     operation = getattr(route_handler, "operation_id", None)
@@ -30,3 +32,16 @@ def policy_guard(connection: ASGIConnection[Any, Principal, Any, Any], route_han
     if not can(role, action):
         names = ", ".join(sorted(r.value for r in roles_for(action)))
         raise PermissionDeniedException(f"this needs one of the roles: {names}")
+
+
+def refuse_nul(connection: ASGIConnection[Any, Any, Any, Any], *_: object) -> None:
+    """A guard: a path or query parameter holding a NUL character (which PostgreSQL cannot store or compare)
+    is a 400 naming the parameter, before any handler (or a streamed export) asks the database with it."""
+    for source, items in (
+        ("path", list(connection.path_params.items())),
+        ("query", connection.query_params.multi_items()),
+    ):
+        for name, value in items:
+            if isinstance(value, str) and "\x00" in value:
+                message = "must not contain a NUL character"
+                raise Invalid(name, message, errors=[{"field": name, "message": message, "source": source}])

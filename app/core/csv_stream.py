@@ -17,12 +17,14 @@ T = TypeVar("T")
 
 
 async def _item_rows(
-    items: AsyncIterator[T], header: Sequence[str], to_row: Callable[[T], Sequence[Any]]
+    first: list[T], items: AsyncIterator[T], header: Sequence[str], to_row: Callable[[T], Sequence[Any]]
 ) -> AsyncIterator[bytes]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     out.write("\ufeff")  # the BOM spreadsheet programs look for to read UTF-8 (Chinese names) right
     writer.writerow(safe_row(header))
+    for item in first:
+        writer.writerow(safe_row(to_row(item)))
     pending = 0
     async for item in items:
         writer.writerow(safe_row(to_row(item)))
@@ -35,12 +37,19 @@ async def _item_rows(
     yield out.getvalue().encode()
 
 
-def csv_items(
+async def csv_items(
     filename: str, items: AsyncIterator[T], header: Sequence[str], to_row: Callable[[T], Sequence[Any]]
 ) -> Stream:
-    """A CSV download of ``items`` (typed rows from a domain's export), streamed as they come."""
+    """A CSV download of ``items`` (typed rows from a domain's export), streamed as they come.
+
+    The first row is read before the answer starts: a query the database refuses (or a scope check that
+    fails) is then an error answer, not a download cut off after its headers were sent."""
+    try:
+        first = [await anext(items)]
+    except StopAsyncIteration:
+        first = []
     return Stream(
-        _item_rows(items, header, to_row),
+        _item_rows(first, items, header, to_row),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -66,8 +66,18 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
             if not any(v.strip() for v in values):
                 continue
             rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
-    except csv.Error as exc:
-        raise Invalid("file", message(N_("line {line}: {error}"), line=reader.line_num, error=str(exc))) from None
+    except csv.Error:
+        # Python's csv message is not passed on: the reader is told what to look at, in words chosen here
+        raise Invalid(
+            "file",
+            message(
+                N_(
+                    "line {line}: cannot be read as CSV (check its quotes, and that no field is longer than {limit} characters)"
+                ),
+                line=reader.line_num,
+                limit=csv.field_size_limit(),
+            ),
+        ) from None
     return rows
 
 

@@ -111,29 +111,27 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         return response
 
     def _integrity_handler(request: Request, exc: asyncpg.IntegrityConstraintViolationError) -> Response:
-        constraint = getattr(exc, "constraint_name", None)
-        detail = getattr(exc, "detail", None) or str(exc)
+        # the answer says what kind of clash it was in words the app chose; the constraint, table and the
+        # database's own message (which may quote the stored values) stay in the server's log
+        _log_database_refusal(request, exc)
         if isinstance(exc, asyncpg.UniqueViolationError):
-            return answer(request, 409, f"already exists: {detail}", {"constraint": constraint})
+            return answer(request, 409, "already exists: a record with the same identifying values is stored")
         if isinstance(exc, asyncpg.ForeignKeyViolationError):
-            if "still referenced" in detail:
-                return answer(request, 409, f"still in use: {detail}", {"constraint": constraint})
-            return answer(
-                request, 422, f"refers to something that does not exist: {detail}", {"constraint": constraint}
-            )
+            if "still referenced" in (getattr(exc, "detail", None) or ""):
+                return answer(request, 409, "still in use: other records refer to it")
+            return answer(request, 422, "refers to something that does not exist")
         if isinstance(exc, asyncpg.RestrictViolationError):
-            return answer(request, 409, str(exc), {"constraint": constraint})
+            return answer(request, 409, "still in use: other records refer to it")
         if isinstance(exc, asyncpg.ExclusionViolationError):  # e.g. two links of one kind overlapping in time
-            return answer(request, 409, f"overlaps an existing record: {detail}", {"constraint": constraint})
-        # check, not-null and exclusion violations
-        column = getattr(exc, "column_name", None)
-        return answer(
-            request, 422, f"violates {constraint or 'a rule'}: {exc}", {"constraint": constraint, "field": column}
-        )
+            return answer(request, 409, "overlaps an existing record")
+        # check and not-null violations
+        return answer(request, 422, "a value breaks a rule of the stored data")
 
     def _data_handler(request: Request, exc: asyncpg.DataError) -> Response:
-        # e.g. a value out of the column's range that validation did not anticipate
-        return answer(request, 422, f"value not accepted by the database: {exc}")
+        # e.g. a value out of the column's range, or text the database cannot store, that validation did
+        # not anticipate
+        _log_database_refusal(request, exc)
+        return answer(request, 422, "a value is out of range or is not text the system can store")
 
     def _serialization_handler(request: Request, exc: asyncpg.SerializationError) -> Response:
         return answer(request, 409, "a concurrent change got there first; retry the request")
@@ -152,6 +150,21 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
         asyncpg.DeadlockDetectedError: _serialization_handler,
         Exception: _unexpected_handler,
     }
+
+
+def _log_database_refusal(request: Request, exc: asyncpg.PostgresError) -> None:
+    """What the database refused, for the server's log: the kind, SQLSTATE and the names of the constraint,
+    table and column; not the message, which may quote the refused values (ID numbers, bank cards)."""
+    log.warning(
+        "database refused %s %s: %s (sqlstate %s, constraint %s, table %s, column %s)",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        getattr(exc, "sqlstate", None),
+        getattr(exc, "constraint_name", None),
+        getattr(exc, "table_name", None),
+        getattr(exc, "column_name", None),
+    )
 
 
 EXCEPTION_HANDLERS = exception_handlers(_problem_answer)

@@ -33,6 +33,7 @@ class DemoRefused(Exception):
 class DemoAccounts:
     tokens: dict[str, str]
     seconds: float
+    scopes: dict[str, str]  # what a scoped role's account is bound to, by role: "town 1 园林街道"
 
 
 # tables filled with explicit ids, whose sequences must then continue after them
@@ -194,7 +195,8 @@ async def load_demo() -> DemoAccounts:
         }
         await uow.audit(actor, "load", "demo", "qianjiang", after=summary)
         await uow.execute(_ANALYZE)
-    return DemoAccounts(tokens=tokens, seconds=time.perf_counter() - started)
+    scopes = {"town_officer": f"town 1 {TOWNS[0]}", "operator": f"enterprise 1 {enterprises[0][1]}"}
+    return DemoAccounts(tokens=tokens, seconds=time.perf_counter() - started, scopes=scopes)
 
 
 async def _accounts(

@@ -35,7 +35,7 @@ class ExportController(Controller):
     )
     async def households(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> Stream:
         """Households as CSV, with the filters of the household list and the caller's scope."""
-        return csv_items(
+        return await csv_items(
             "households.csv",
             households.export_households(request.user, filters),
             [
@@ -80,7 +80,7 @@ class ExportController(Controller):
     )
     async def payouts(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
         """The payout ledger as CSV, with the filters of the payout list; operators get their own."""
-        return csv_items(
+        return await csv_items(
             "payouts.csv",
             payouts.export_payouts(request.user, filters),
             [
@@ -123,7 +123,7 @@ class ExportController(Controller):
     )
     async def subsidy_claims(self, request: Request, filters: NamedDependency[ClaimFilter]) -> Stream:
         """Subsidy claims as CSV, with the filters of the claim list."""
-        return csv_items(
+        return await csv_items(
             "subsidy-claims.csv",
             claims.export_claims(request.user, filters),
             [
@@ -162,7 +162,7 @@ class ExportController(Controller):
     )
     async def support_records(self, request: Request, filters: NamedDependency[SupportFilter]) -> Stream:
         """Support records as CSV, with the filters of the support list; operators get their own."""
-        return csv_items(
+        return await csv_items(
             "support-records.csv",
             pairing.export_support_records(request.user, filters),
             [

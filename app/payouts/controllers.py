@@ -74,10 +74,7 @@ class PayoutController(Controller):
         All or nothing by default: one bad row rejects the batch, listing every bad row's index, field and
         reason. With ``partial=true`` the good rows are written and the bad ones reported.
         """
-        try:
-            items = decode_json_body(await request.body())
-        except msgspec.DecodeError as exc:
-            raise Invalid("body", f"not valid JSON: {exc}") from None
+        items = decode_json_body(await request.body())
         if not isinstance(items, list):
             raise Invalid("body", "must be a JSON array of payouts")
         rows: list[tuple[int, PayoutIn]] = []

@@ -11,6 +11,12 @@ async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
     loaded = await load_demo()
     assert set(loaded.tokens) == {"admin", "finance", "auditor", "town_officer", "operator"}
     headers = {role: {"Authorization": f"Bearer {token}"} for role, token in loaded.tokens.items()}
+    # the printout says what the scoped tokens are bound to, and says it truly
+    officer = (await client.get("/api/v1/me", headers=headers["town_officer"])).json()
+    operator = (await client.get("/api/v1/me", headers=headers["operator"])).json()
+    enterprise = (await client.get("/api/v1/enterprises/1", headers=headers["admin"])).json()
+    assert officer["town_id"] == 1 and operator["enterprise_id"] == 1
+    assert loaded.scopes == {"town_officer": "town 1 园林街道", "operator": f"enterprise 1 {enterprise['name']}"}
     r = await client.get("/api/v1/stats/overview", headers=headers["auditor"])
     assert r.status_code == 200, r.text
     o = r.json()

@@ -1,0 +1,122 @@
+"""Every CSV export is safe to open in a spreadsheet (issue 16, Build 3): over every export route the app
+has, text that a spreadsheet would run as a formula is written as text.
+
+The demo city is loaded, then its free text (names, references, notes, payees, inspectors) is made to
+start with each of ``=``, ``+``, ``-``, ``@``, tab and carriage return straight in the database (as data
+imported before any input check would be). Every export is then read back: no cell may start with one of
+those unless it is a number. A new export route fails the test until it is added to ``EXPORTS``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from app.core.uow import unit_of_work
+from app.demo import load_demo
+from app.main import create_app
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PAYLOADS = ["=cmd|'/C calc'!A0 ", "+SUM(1+1) ", "-2+3 ", '@HYPERLINK("http://x") ', "\t=1+1 ", "\r=1+1 "]
+NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+# the free text that flows into some export, by table and column
+FREE_TEXT = [
+    ("town", "name"),
+    ("village", "name"),
+    ("member", "name"),
+    ("household", "registry_no"),
+    ("payout", "reference"),
+    ("payout", "reason"),
+    ("support_record", "reference"),
+    ("support_record", "note"),
+    ("support_record", "in_kind"),
+    ("subsidy_claim", "inspector"),
+    ("subsidy_claim", "reject_reason"),
+    ("payment_line", "payee"),
+    ("payment_line", "bank_card"),
+    ("voucher", "number"),
+]
+
+# every export route: (role whose token reads it, the path to read; "console" pages sign in)
+EXPORTS = {
+    "/api/v1/exports/households.csv": ("admin", "/api/v1/exports/households.csv"),
+    "/api/v1/exports/payouts.csv": ("admin", "/api/v1/exports/payouts.csv"),
+    "/api/v1/exports/subsidy-claims.csv": ("finance", "/api/v1/exports/subsidy-claims.csv"),
+    "/api/v1/exports/support-records.csv": ("admin", "/api/v1/exports/support-records.csv"),
+    "/api/v1/payment-batches/{batch_id:int}/export.csv": ("finance", "/api/v1/payment-batches/1/export.csv"),
+    "/console/payment-batches/{batch_id:int}/export.csv": ("console finance", "/console/payment-batches/1/export.csv"),
+}
+
+
+def export_routes() -> set[str]:
+    """The app's routes that answer with a CSV (or spreadsheet) file."""
+    found = set()
+    for route in create_app().routes:
+        for handler in getattr(route, "route_handlers", ()):
+            media = str(getattr(handler.media_type, "value", handler.media_type) or "")
+            if (
+                route.path.endswith((".csv", ".xlsx", ".xls"))
+                or media.startswith(("text/csv", "application/vnd.ms-excel"))
+                or "spreadsheet" in media
+            ):
+                found.add(route.path)
+    return found
+
+
+def test_every_export_route_is_covered():
+    assert export_routes() == set(EXPORTS), "an export route is missing from EXPORTS (or EXPORTS names a gone one)"
+
+
+async def _poison_free_text() -> list[tuple[str, str]]:
+    """Make every row's free text start with a formula; the columns it could be done to."""
+    done = []
+    for table, column in FREE_TEXT:
+        try:
+            async with unit_of_work() as uow:
+                # the ledgers are append-only by trigger; replica mode skips triggers (CHECKs still hold)
+                await uow.execute("SET LOCAL session_replication_role = replica")
+                await uow.execute(
+                    f"UPDATE {table} SET {column} = ($1::text[])[1 + id % {len(PAYLOADS)}] || {column}"
+                    f" WHERE {column} IS NOT NULL",
+                    PAYLOADS,
+                )
+        except Exception:  # a CHECK on the column's format refuses it: the column cannot hold a formula
+            continue
+        done.append((table, column))
+    return done
+
+
+async def _sign_in(web, token: str) -> None:
+    form = await web.get("/console/sign-in")
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    r = await web.post("/console/sign-in", data={"_csrf_token": csrf, "token": token})
+    assert r.status_code == 303, r.text
+
+
+async def test_no_export_cell_starts_a_formula(client, app):
+    import httpx
+
+    tokens = (await load_demo()).tokens
+    poisoned = await _poison_free_text()
+    assert ("payout", "reference") in poisoned and ("member", "name") in poisoned, poisoned
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://chainaid.test") as web:
+        await _sign_in(web, tokens["finance"])
+        for route, (role, path) in sorted(EXPORTS.items()):
+            if role.startswith("console"):
+                r = await web.get(path)
+            else:
+                r = await client.get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
+            assert r.status_code == 200, (route, r.status_code, r.text[:300])
+            rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"), newline="")))
+            assert len(rows) > 1, route
+            defused = 0
+            for row in rows:
+                for cell in row:
+                    if cell.startswith(FORMULA_STARTS):
+                        assert NUMBER.fullmatch(cell), (route, cell)
+                    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+                        defused += 1
+            # each export really carried formula text, and wrote it as text
+            assert defused > 0, route
