@@ -1,8 +1,6 @@
-"""The app factory: routes, plugins, errors and the pool's life, in one place."""
+"""The app factory: routes, plugins, errors, logs, metrics and the pool's life, in one place."""
 
 from __future__ import annotations
-
-import logging
 
 from litestar import Litestar, Router
 from litestar.datastructures import ResponseHeader
@@ -22,10 +20,14 @@ from app.console.router import CONSOLE_CSRF, console_router
 from app.core.auth import policy_guard
 from app.core.database import close_pool, open_pool
 from app.core.headers import API_HEADERS
-from app.core.health import health
+from app.core.health import health, ready
 from app.core.json_body import ChainAidRequest
+from app.core.logs import configure_logging
+from app.core.metrics_endpoint import MetricsController, prometheus_config
 from app.core.openapi import document_problems
 from app.core.problems import EXCEPTION_HANDLERS
+from app.core.request_log import RequestLog
+from app.core.settings import get_settings
 from app.core.templates import TEMPLATES
 from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
@@ -65,7 +67,7 @@ API = Router(
     ],
 )
 
-ROUTES: list[ControllerRouterHandler] = [health, API, console_router]
+ROUTES: list[ControllerRouterHandler] = [health, ready, API, console_router]
 
 
 def provide_household_flags() -> FlagReader:
@@ -75,12 +77,16 @@ def provide_household_flags() -> FlagReader:
 
 
 def create_app() -> Litestar:
+    settings = get_settings()
+    # the logs are set up here, not by the server that runs the app: the same lines under any ASGI server
+    configure_logging(settings.log_format, settings.log_level)
     wire_events()
+    metrics_on = settings.metrics == "on"
     app = Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, MetricsController] if metrics_on else ROUTES,
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
-        middleware=[auth_middleware],
+        middleware=[prometheus_config().middleware, auth_middleware] if metrics_on else [auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
         on_startup=[open_pool],
@@ -103,10 +109,10 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=lambda engine: install_console_i18n(engine.engine),
         ),
-        logging_config=None,
+        logging_config=None,  # app.core.logs configures the standard library's logging itself
     )
+    # Around routing and the exception handlers, so that every answer (a 404 for an unknown path, a 500)
+    # carries its request id and gets its access line.
+    app.asgi_handler = RequestLog(app.asgi_handler)
     document_problems(app)
     return app
-
-
-logging.getLogger("app").setLevel(logging.INFO)

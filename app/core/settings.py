@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -42,6 +42,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         default=None, name="CHAINAID_CSRF_SECRET"
     )
     """The console's CSRF signing key, the same for every worker (``chainaid serve`` makes one per start)."""
+    log_format: Literal["auto", "json", "text"] = msgspec.field(default="auto", name="CHAINAID_LOG_FORMAT")
+    """``json``: one JSON object per line; ``text``: a line for people; ``auto``: text on a terminal, else JSON."""
+    log_level: Literal["debug", "info", "warning", "error"] = msgspec.field(default="info", name="CHAINAID_LOG_LEVEL")
+    metrics: Literal["on", "off"] = msgspec.field(default="on", name="CHAINAID_METRICS")
+    """Whether ``/metrics`` (Prometheus) is served."""
+    metrics_token: Annotated[str, msgspec.Meta(min_length=16, max_length=256)] | None = msgspec.field(
+        default=None, name="CHAINAID_METRICS_TOKEN"
+    )
+    """When set, ``/metrics`` answers only a request with ``Authorization: Bearer <this token>``."""
+    pg_bin: Path | None = msgspec.field(default=None, name="CHAINAID_PG_BIN")
+    """A folder with ``pg_dump`` and ``pg_restore`` for ``chainaid backup`` and ``restore``, tried first."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500
