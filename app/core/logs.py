@@ -49,7 +49,12 @@ def redact(text: str) -> str:
 
 
 # what every LogRecord has; anything else on a record was passed with ``extra=`` and is written as a field
-_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "request_id"}
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "color_message",  # uvicorn's message again, with terminal colours
+}
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
 
 from litestar import Request, Response, get
-from litestar.exceptions import NotAuthorizedException
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, PrometheusMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
 from app.core.metrics import POOL_COLLECTOR
@@ -26,9 +31,48 @@ from app.core.settings import get_settings
 PATH = "/metrics"
 
 
+_SPAN: ContextVar[dict[str, float] | None] = ContextVar("chainaid_metrics_span", default=None)
+
+
+class RouteMetrics(PrometheusMiddleware):
+    """Litestar's Prometheus middleware, counting a refusal raised by a middleware inside it with its status.
+
+    The token check's 401 and the CSRF check's 403 are raised, not answered, and Litestar turns them into an
+    answer outside this middleware, which would count them as 200s; here the exception's status is noted on
+    the way out instead.
+    """
+
+    def __init__(self, app: ASGIApp, config: PrometheusConfig) -> None:
+        super().__init__(app=_noting_refusals(app), config=config)
+
+    def _get_wrapped_send(self, send: Send, request_span: dict[str, float]) -> Callable[..., Any]:
+        _SPAN.set(request_span)  # the request's measurements, for the refusal to be noted in
+        return super()._get_wrapped_send(send, request_span)
+
+
+def _noting_refusals(app: ASGIApp) -> ASGIApp:
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        except Exception as exc:
+            span = _SPAN.get()
+            if span is not None and not span.get("end_time"):
+                span["status_code"] = exc.status_code if isinstance(exc, HTTPException) else 500
+                span["duration"] = time.perf_counter() - span["start_time"]
+            raise
+
+    return call
+
+
 def prometheus_config() -> PrometheusConfig:
     """Request counts, latencies and requests in flight, labelled by route template, method and status."""
-    return PrometheusConfig(app_name="chainaid", prefix="chainaid_http", group_path=True, exclude=[f"^{PATH}$"])
+    return PrometheusConfig(
+        app_name="chainaid",
+        prefix="chainaid_http",
+        group_path=True,
+        exclude=[f"^{PATH}$"],
+        middleware_class=RouteMetrics,
+    )
 
 
 def _registry() -> CollectorRegistry:

@@ -222,6 +222,14 @@ async def test_metrics_count_requests_and_latencies_by_route_template(client, au
     assert value(text, "chainaid_http_requests_total", path=route, method="GET", status_code="404") >= 3
     assert value(text, "chainaid_http_request_duration_seconds_count", path=route, status_code="404") >= 3
     assert "910001" not in text  # one series per route, not per id
+    # a refusal raised by the token check (answered outside the route) is counted with its own status
+    before = value(text, "chainaid_http_requests_total", path=route, status_code="401")
+    assert (await client.get("/api/v1/payouts/910004")).status_code == 401
+    after = (await client.get("/metrics")).text
+    assert value(after, "chainaid_http_requests_total", path=route, status_code="401") == before + 1
+    assert value(after, "chainaid_http_requests_total", path=route, status_code="200") == value(
+        text, "chainaid_http_requests_total", path=route, status_code="200"
+    )
     assert all(not s[0]["path"].startswith("/metrics") for s in samples(text, "chainaid_http_requests_total"))
 
 
