@@ -100,21 +100,40 @@ def _candidates(name: str, *, embedded: bool) -> Iterator[Path]:
         yield shipped / name
 
 
-def pick_program(name: str, server: Server, *, embedded: bool) -> Program:
-    """The first ``name`` (pg_dump, pg_restore) at least as new as the server, or a refusal naming what was found."""
+def pick_program(name: str, server: Server, *, embedded: bool, archive_needs: int = 0) -> Program:
+    """The first ``name`` (pg_dump, pg_restore) at least as new as the server (and, restoring, as the backup's
+    format needs), or a refusal naming what was found."""
+    needed = max(server.major, archive_needs)
     seen: list[str] = []
     for path in dict.fromkeys(_candidates(name, embedded=embedded)):
         program = _version_of(path)
         if program is None:
             continue
-        if program.major >= server.major:
+        if program.major >= needed:
             return program
         seen.append(f"{program.path} is {program.version}")
     found = "; ".join(seen) if seen else "none was found"
+    why = f"the server (PostgreSQL {server.version})"
+    if archive_needs > server.major:
+        why += f" and the backup, written by pg_dump {archive_needs} or newer"
     raise BackupError(
-        f"{name} of PostgreSQL {server.major} or newer is needed for the server (PostgreSQL {server.version}); "
-        f"{found}. Install PostgreSQL {server.major}'s client programs or set CHAINAID_PG_BIN to their folder."
+        f"{name} of PostgreSQL {needed} or newer is needed for {why}; "
+        f"{found}. Install PostgreSQL {needed}'s client programs or set CHAINAID_PG_BIN to their folder."
     )
+
+
+# The custom format's own version (the bytes after "PGDMP") and the pg_dump that began writing it: an older
+# pg_restore cannot read it ("unsupported version in file header").
+_FORMAT_SINCE = {(1, 14): 12, (1, 15): 16, (1, 16): 17}
+
+
+def archive_needs(header: bytes) -> int:
+    """The least PostgreSQL major version whose pg_restore reads a custom-format archive with this header."""
+    if len(header) < len(CUSTOM_FORMAT_MAGIC) + 2:
+        return 0
+    major, minor = header[len(CUSTOM_FORMAT_MAGIC)], header[len(CUSTOM_FORMAT_MAGIC) + 1]
+    known = [since for (ma, mi), since in _FORMAT_SINCE.items() if (ma, mi) <= (major, minor)]
+    return max(known, default=0)
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
@@ -186,10 +205,10 @@ def restore(file: Path, *, force: bool = False) -> Done:
     file = file.absolute()
     try:
         with file.open("rb") as f:
-            magic = f.read(len(CUSTOM_FORMAT_MAGIC))
+            header = f.read(len(CUSTOM_FORMAT_MAGIC) + 3)
     except OSError as exc:
         raise BackupError(f"{file}: {exc.strerror or exc}") from exc
-    if magic != CUSTOM_FORMAT_MAGIC:
+    if not header.startswith(CUSTOM_FORMAT_MAGIC):
         raise BackupError(f"{file} is not a backup made by chainaid backup (pg_dump's custom format)")
     url = database_url()
     server, tables = asyncio.run(_server_facts(url))
@@ -198,7 +217,7 @@ def restore(file: Path, *, force: bool = False) -> Done:
             f"the database already holds {tables} tables: restore into an empty one (a new CHAINAID_PGDATA folder, "
             "or a database made with createdb), or pass --force to replace what it holds with the backup"
         )
-    program = pick_program("pg_restore", server, embedded=_is_embedded())
+    program = pick_program("pg_restore", server, embedded=_is_embedded(), archive_needs=archive_needs(header))
     target, env = _libpq(url)
     args = [
         str(program.path),

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from app.backup import BackupError, Server, pick_program
 from app.demo import load_demo
 from tests.api.conftest import TEST_DATABASE, _admin_sql, _server_url, _with_database
 
@@ -92,15 +91,3 @@ async def test_restore_refuses_what_is_not_a_backup(database_url, restored_url, 
     assert r.returncode == 1 and "restore refused" in r.stderr
     r = chainaid(database_url, "backup", str(tmp_path / "no" / "such" / "folder.dump"))
     assert r.returncode == 1 and "is not a folder" in r.stderr
-
-
-def test_a_pg_dump_older_than_the_server_is_refused_by_name(tmp_path, monkeypatch):
-    old = tmp_path / "pg_dump"
-    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 14.11'\n")
-    old.chmod(0o755)
-    monkeypatch.setattr("app.backup._candidates", lambda name, embedded: iter([old]))
-    with pytest.raises(BackupError) as refused:
-        pick_program("pg_dump", Server("16.2", 16), embedded=False)
-    message = str(refused.value)
-    assert "PostgreSQL 16 or newer" in message and f"{old} is 14.11" in message and "CHAINAID_PG_BIN" in message
-    assert pick_program("pg_dump", Server("14.3", 14), embedded=False).path == old
