@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.api.conftest import TEST_DATABASE, _admin_sql, _server_url, _with_dat
 
 ROOT = Path(__file__).resolve().parents[2]
 RESTORED = f"{TEST_DATABASE}_restored"
+WITNESS = Path(tempfile.gettempdir()) / f"{RESTORED}-checkpoints.jsonl"
 
 # what an operator would look at after a restore: the chain verified there, and the city's figures
 FIGURES = """
@@ -32,15 +34,23 @@ asyncio.run(main())
 """
 
 
-def chainaid(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _env(database_url: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url}
+    # the chain is verified against a witness of its own: checkpoints other tests left of other chains (the
+    # database is emptied between tests) are no witness of this one
+    env["CHAINAID_AUDIT_CHECKPOINTS"] = str(WITNESS)
+    return env
+
+
+def chainaid(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = _env(database_url)
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 
 def figures(database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = _env(database_url)
     done = subprocess.run(
         [sys.executable, "-c", FIGURES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=True
     )
@@ -53,6 +63,7 @@ async def restored_url():
     await _admin_sql(server, f'DROP DATABASE IF EXISTS "{RESTORED}" WITH (FORCE)', f'CREATE DATABASE "{RESTORED}"')
     yield _with_database(server, RESTORED)
     await _admin_sql(server, f'DROP DATABASE IF EXISTS "{RESTORED}" WITH (FORCE)')
+    WITNESS.unlink(missing_ok=True)
 
 
 async def test_a_backup_restored_into_a_fresh_database_has_the_same_chain_and_figures(
