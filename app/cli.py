@@ -39,6 +39,34 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _said(done: Done, verb: str) -> str:
+    return (
+        f"{verb} {done.file} ({done.size / 1_000_000:.1f} MB) with {done.program.path.name} {done.program.version}"
+        f" ({done.program.path}), server PostgreSQL {done.server.version}"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        done = backup(Path(args.file))
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(_said(done, "backup written to"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        done = restore(Path(args.file), force=args.force)
+    except BackupError as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(_said(done, "restored from"))
+    print("next: `chainaid migrate` (or `chainaid serve`) brings it up to this version's migrations")
+    return 0
+
+
 def _load_demo(*, quiet_if_present: bool) -> int:
     try:
         loaded = _run(load_demo())
@@ -133,34 +161,6 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
     return 1
 
 
-def _said(done: Done, verb: str) -> str:
-    return (
-        f"{verb} {done.file} ({done.size / 1_000_000:.1f} MB) with {done.program.path.name} {done.program.version}"
-        f" ({done.program.path}), server PostgreSQL {done.server.version}"
-    )
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    try:
-        done = backup(Path(args.file))
-    except BackupError as exc:
-        print(f"backup failed: {exc}", file=sys.stderr)
-        return 1
-    print(_said(done, "backup written to"))
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    try:
-        done = restore(Path(args.file), force=args.force)
-    except BackupError as exc:
-        print(f"restore refused: {exc}", file=sys.stderr)
-        return 1
-    print(_said(done, "restored from"))
-    print("next: `chainaid migrate` (or `chainaid serve`) brings it up to this version's migrations")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chainaid", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -191,10 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("account_id", type=int)
     revoke.set_defaults(func=cmd_accounts_revoke)
 
-    audit = sub.add_parser("audit", help="the audit trail")
-    aud = audit.add_subparsers(dest="audit_command", required=True)
-    aud.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
-
     backup_cmd = sub.add_parser("backup", help="write the whole database to FILE (pg_dump, custom format)")
     backup_cmd.add_argument("file", metavar="FILE")
     backup_cmd.set_defaults(func=cmd_backup)
@@ -204,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace what a database that is not empty holds with the backup"
     )
     restore_cmd.set_defaults(func=cmd_restore)
+
+    audit = sub.add_parser("audit", help="the audit trail")
+    aud = audit.add_subparsers(dest="audit_command", required=True)
+    aud.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
     return parser
 
 

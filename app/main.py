@@ -67,7 +67,7 @@ API = Router(
     ],
 )
 
-ROUTES: list[ControllerRouterHandler] = [health, ready, API, console_router]
+ROUTES: list[ControllerRouterHandler] = [health, API, console_router]
 
 
 def provide_household_flags() -> FlagReader:
@@ -81,9 +81,11 @@ def create_app() -> Litestar:
     # the logs are set up here, not by the server that runs the app: the same lines under any ASGI server
     configure_logging(settings.log_format, settings.log_level)
     wire_events()
+    # the readiness probe, and Prometheus's scrape target and its per-route middleware unless turned off
     metrics_on = settings.metrics == "on"
+    probes: list[ControllerRouterHandler] = [ready, MetricsController] if metrics_on else [ready]
     app = Litestar(
-        route_handlers=[*ROUTES, MetricsController] if metrics_on else ROUTES,
+        route_handlers=[*ROUTES, *probes],
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
         middleware=[prometheus_config().middleware, auth_middleware] if metrics_on else [auth_middleware],
