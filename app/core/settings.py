@@ -24,8 +24,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = msgspec.field(default=None, name="DATABASE_URL")
     """A PostgreSQL URL; when unset, an embedded server runs in ``pgdata_dir``."""
     pgdata_dir: Path = msgspec.field(default_factory=lambda: Path(_DEFAULT_PGDATA).absolute(), name="CHAINAID_PGDATA")
+    pg_bin: Path | None = msgspec.field(default=None, name="CHAINAID_PG_BIN")
+    """A folder with ``pg_dump`` and ``pg_restore`` for ``chainaid backup`` and ``restore``, tried first."""
     pool_min_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = msgspec.field(default=1, name="CHAINAID_POOL_MIN")
     pool_max_size: Annotated[int, msgspec.Meta(ge=1)] = msgspec.field(default=10, name="CHAINAID_POOL_MAX")
+    log_format: Literal["auto", "json", "text"] = msgspec.field(default="auto", name="CHAINAID_LOG_FORMAT")
+    """``json``: one JSON object per line; ``text``: a line for people; ``auto``: text on a terminal, else JSON."""
+    log_level: Literal["debug", "info", "warning", "error"] = msgspec.field(default="info", name="CHAINAID_LOG_LEVEL")
+    metrics: Literal["on", "off"] = msgspec.field(default="on", name="CHAINAID_METRICS")
+    """Whether ``/metrics`` (Prometheus) is served."""
+    metrics_token: Annotated[str, msgspec.Meta(min_length=16, max_length=256)] | None = msgspec.field(
+        default=None, name="CHAINAID_METRICS_TOKEN"
+    )
+    """When set, ``/metrics`` answers only a request with ``Authorization: Bearer <this token>``."""
     notice_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(default=7, name="CHAINAID_NOTICE_DAYS")
     """Minimum length of a household's public notice (公示), in days."""
     continuation_years: Annotated[int, msgspec.Meta(ge=0, le=20)] = msgspec.field(
@@ -42,17 +53,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         default=None, name="CHAINAID_CSRF_SECRET"
     )
     """The console's CSRF signing key, the same for every worker (``chainaid serve`` makes one per start)."""
-    log_format: Literal["auto", "json", "text"] = msgspec.field(default="auto", name="CHAINAID_LOG_FORMAT")
-    """``json``: one JSON object per line; ``text``: a line for people; ``auto``: text on a terminal, else JSON."""
-    log_level: Literal["debug", "info", "warning", "error"] = msgspec.field(default="info", name="CHAINAID_LOG_LEVEL")
-    metrics: Literal["on", "off"] = msgspec.field(default="on", name="CHAINAID_METRICS")
-    """Whether ``/metrics`` (Prometheus) is served."""
-    metrics_token: Annotated[str, msgspec.Meta(min_length=16, max_length=256)] | None = msgspec.field(
-        default=None, name="CHAINAID_METRICS_TOKEN"
-    )
-    """When set, ``/metrics`` answers only a request with ``Authorization: Bearer <this token>``."""
-    pg_bin: Path | None = msgspec.field(default=None, name="CHAINAID_PG_BIN")
-    """A folder with ``pg_dump`` and ``pg_restore`` for ``chainaid backup`` and ``restore``, tried first."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500
