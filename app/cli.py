@@ -1,4 +1,4 @@
-"""The ``chainaid`` command: serve, migrate, accounts and audit."""
+"""The ``chainaid`` command: serve, migrate, accounts, audit, backup and restore."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
@@ -16,6 +17,7 @@ import uvicorn
 from app.accounts.schemas import AccountCreate
 from app.accounts.service import create_account, list_accounts, revoke_account
 from app.audit.service import ensure_audit_key, verify_trail, write_checkpoint
+from app.backup import BackupError, Done, backup, restore
 from app.core.database import database_url
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
@@ -34,6 +36,34 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 def cmd_migrate(_: argparse.Namespace) -> int:
     print(_run(migrate()))
+    return 0
+
+
+def _said(done: Done, verb: str) -> str:
+    return (
+        f"{verb} {done.file} ({done.size / 1_000_000:.1f} MB) with {done.program.path.name} {done.program.version}"
+        f" ({done.program.path}), server PostgreSQL {done.server.version}"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        done = backup(Path(args.file))
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(_said(done, "backup written to"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        done = restore(Path(args.file), force=args.force)
+    except BackupError as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(_said(done, "restored from"))
+    print("next: `chainaid migrate` (or `chainaid serve`) brings it up to this version's migrations")
     return 0
 
 
@@ -199,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = acc.add_parser("revoke", help="revoke an account's token")
     revoke.add_argument("account_id", type=int)
     revoke.set_defaults(func=cmd_accounts_revoke)
+
+    backup_cmd = sub.add_parser("backup", help="write the whole database to FILE (pg_dump, custom format)")
+    backup_cmd.add_argument("file", metavar="FILE")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="restore a backup FILE into an empty database (pg_restore)")
+    restore_cmd.add_argument("file", metavar="FILE")
+    restore_cmd.add_argument(
+        "--force", action="store_true", help="replace what a database that is not empty holds with the backup"
+    )
+    restore_cmd.set_defaults(func=cmd_restore)
 
     audit = sub.add_parser("audit", help="the audit trail")
     aud = audit.add_subparsers(dest="audit_command", required=True)

@@ -1,8 +1,6 @@
-"""The app factory: routes, plugins, errors and the pool's life, in one place."""
+"""The app factory: routes, plugins, errors, logs, metrics and the pool's life, in one place."""
 
 from __future__ import annotations
-
-import logging
 
 from litestar import Litestar, Router
 from litestar.datastructures import ResponseHeader
@@ -23,10 +21,14 @@ from app.core.auth import policy_guard
 from app.core.database import close_pool, open_pool
 from app.core.docs import LocalScalar, LocalSwagger, html_headers, static_files
 from app.core.headers import API_HEADERS
-from app.core.health import health
+from app.core.health import health, ready
 from app.core.json_body import ChainAidRequest
+from app.core.logs import configure_logging
+from app.core.metrics_endpoint import MetricsController, prometheus_config
 from app.core.openapi import document_problems
 from app.core.problems import EXCEPTION_HANDLERS
+from app.core.request_log import RequestLog
+from app.core.settings import get_settings
 from app.core.templates import TEMPLATES
 from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
@@ -76,12 +78,20 @@ def provide_household_flags() -> FlagReader:
 
 
 def create_app() -> Litestar:
+    settings = get_settings()
+    # the logs are set up here, not by the server that runs the app: the same lines under any ASGI server
+    configure_logging(settings.log_format, settings.log_level)
     wire_events()
+    # the readiness probe, and Prometheus's scrape target and its per-route middleware unless turned off
+    metrics_on = settings.metrics == "on"
+    probes: list[ControllerRouterHandler] = [ready, MetricsController] if metrics_on else [ready]
     app = Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *probes],
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
-        middleware=[html_headers, auth_middleware],
+        middleware=[prometheus_config().middleware, html_headers, auth_middleware]
+        if metrics_on
+        else [html_headers, auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
         # the audit chain's head is checkpointed while the app serves, and once more before the pool closes
@@ -105,10 +115,10 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=lambda engine: install_console_i18n(engine.engine),
         ),
-        logging_config=None,
+        logging_config=None,  # app.core.logs configures the standard library's logging itself
     )
+    # Around routing and the exception handlers, so that every answer (a 404 for an unknown path, a 500)
+    # carries its request id and gets its access line.
+    app.asgi_handler = RequestLog(app.asgi_handler)
     document_problems(app)
     return app
-
-
-logging.getLogger("app").setLevel(logging.INFO)

@@ -20,6 +20,7 @@ from app.core.errors import DomainError, Invalid
 from app.core.headers import HTML_CSP
 from app.core.messages import Message
 from app.core.money import format_yuan
+from app.core.request_log import note_account
 from app.industries import service as industries
 
 STATE_KEY = "console_user"
@@ -52,6 +53,7 @@ async def provide_user(request: Request[Any, Any, Any]) -> ConsoleUser:
     if user is None:
         raise NotSignedIn
     request.state[STATE_KEY] = user  # the error pages answer in the user's language
+    note_account(request.scope, user.principal.account_id)  # the access log names the account
     opt = request.route_handler.opt
     action = opt.get("action")
     if action is not None:

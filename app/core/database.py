@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
@@ -136,6 +136,21 @@ async def open_pool() -> None:
         _PoolHolder.pool = await asyncpg.create_pool(
             database_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size, reset=_keep_session
         )
+
+
+class PoolFigures(NamedTuple):
+    size: int
+    idle: int
+    min_size: int
+    max_size: int
+
+
+def pool_figures() -> PoolFigures | None:
+    """The process's pool as it is now (for the metrics), or None when there is none."""
+    pool = _PoolHolder.pool
+    if pool is None:
+        return None
+    return PoolFigures(pool.get_size(), pool.get_idle_size(), pool.get_min_size(), pool.get_max_size())
 
 
 async def close_pool() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -27,8 +27,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = msgspec.field(default=None, name="DATABASE_URL")
     """A PostgreSQL URL; when unset, an embedded server runs in ``pgdata_dir``."""
     pgdata_dir: Path = msgspec.field(default_factory=lambda: Path(_DEFAULT_PGDATA).absolute(), name="CHAINAID_PGDATA")
+    pg_bin: Path | None = msgspec.field(default=None, name="CHAINAID_PG_BIN")
+    """A folder with ``pg_dump`` and ``pg_restore`` for ``chainaid backup`` and ``restore``, tried first."""
     pool_min_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = msgspec.field(default=1, name="CHAINAID_POOL_MIN")
     pool_max_size: Annotated[int, msgspec.Meta(ge=1)] = msgspec.field(default=10, name="CHAINAID_POOL_MAX")
+    log_format: Literal["auto", "json", "text"] = msgspec.field(default="auto", name="CHAINAID_LOG_FORMAT")
+    """``json``: one JSON object per line; ``text``: a line for people; ``auto``: text on a terminal, else JSON."""
+    log_level: Literal["debug", "info", "warning", "error"] = msgspec.field(default="info", name="CHAINAID_LOG_LEVEL")
+    metrics: Literal["on", "off"] = msgspec.field(default="on", name="CHAINAID_METRICS")
+    """Whether ``/metrics`` (Prometheus) is served."""
+    metrics_token: Annotated[str, msgspec.Meta(min_length=16, max_length=256)] | None = msgspec.field(
+        default=None, name="CHAINAID_METRICS_TOKEN"
+    )
+    """When set, ``/metrics`` answers only a request with ``Authorization: Bearer <this token>``."""
     notice_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(default=7, name="CHAINAID_NOTICE_DAYS")
     """Minimum length of a household's public notice (公示), in days."""
     continuation_years: Annotated[int, msgspec.Meta(ge=0, le=20)] = msgspec.field(
@@ -140,7 +151,7 @@ def _name_the_variable(message: str, given: Mapping[str, str]) -> str:
     return f"{name}={shown}: {head}"
 
 
-_SECRETS = frozenset({"CHAINAID_AUDIT_KEY", "CHAINAID_CSRF_SECRET"})  # never echoed back
+_SECRETS = frozenset({"CHAINAID_AUDIT_KEY", "CHAINAID_CSRF_SECRET", "CHAINAID_METRICS_TOKEN"})  # never echoed back
 
 
 @lru_cache(maxsize=1)

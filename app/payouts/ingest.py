@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from app.core.errors import Conflict, Forbidden, Refused
 from app.core.messages import N_, message
+from app.core.metrics import PAYOUTS_RECORDED
 from app.core.money import round_fen
 from app.core.principal import Principal, Role
 from app.core.uow import reading, unit_of_work
@@ -164,6 +165,7 @@ async def ingest(
                 "last_payout_id": written.last_id,
             },
         )
+    PAYOUTS_RECORDED.labels(source).inc(result.written)  # committed
     return result
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
+from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
 from app.core.uow import reading, unit_of_work
@@ -59,6 +60,7 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
             assert found is not None  # the conflicting row is committed or ours to see
             return _same_or_clash(found, fingerprint), False
         await uow.audit(actor, "create", "payout", payout.id, after=payout)
+    PAYOUTS_RECORDED.labels("single").inc()  # committed
     return payout, True
 
 

@@ -11,6 +11,7 @@ import msgspec
 
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from app.core.messages import N_, code
+from app.core.metrics import CLAIMS_APPROVED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.uow import Db, reading, unit_of_work
@@ -276,6 +277,7 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
             before={"status": "verified"},
             after={"status": "approved", "voucher": number, "amount": calc.amount, "explanation": list(calc.lines)},
         )
+    CLAIMS_APPROVED.inc()  # committed
     return voucher
 
 
