@@ -24,9 +24,10 @@ from app.core.database import close_pool, open_pool
 from app.core.headers import API_HEADERS
 from app.core.health import health
 from app.core.json_body import ChainAidRequest
-from app.core.openapi import document_problems
+from app.core.openapi import DecimalTextSchema, document_problems
 from app.core.problems import EXCEPTION_HANDLERS
 from app.core.templates import TEMPLATES
+from app.core.validation import decode_decimal_text, is_decimal_text
 from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
 from app.domains import wire_events
@@ -80,6 +81,8 @@ def create_app() -> Litestar:
         route_handlers=ROUTES,
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
+        type_decoders=[(is_decimal_text, decode_decimal_text)],
+        plugins=[DecimalTextSchema()],
         middleware=[auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
