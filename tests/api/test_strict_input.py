@@ -5,14 +5,20 @@ the field, and nothing is written."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
+import httpx
 import pytest
 
+from app.demo.loader import load_demo
 from tests.chain_helpers import WAGE
 from tests.db import fetch
 from tests.factories import credit_code
 from tests.registry_helpers import household_body
 from tests.world import add_link, build_world
 
+TODAY = date.today().isoformat()
 # what Python's Decimal() (and so msgspec) took as numbers before
 LENIENT = ["１２３.００", "١٢٣", "+5.00", ".5", "5.", "1e2", "1E2", " 5.00", "5.00 ", "5_000", "1,000.00", "-5.00"]
 
@@ -287,3 +293,22 @@ async def test_registry_numbers_and_phones_have_a_pattern(client, admin, chain):
         headers=admin,
     )
     assert _field(r) == "contact_phone"
+
+
+async def test_the_console_reads_a_quantity_as_strictly_as_the_api(app):
+    demo = (await load_demo()).tokens
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://chainaid.test") as web:
+        form = await web.get("/console/sign-in")
+        csrf = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+        r = await web.post("/console/sign-in", data={"_csrf_token": csrf, "token": demo["town_officer"]})
+        assert r.status_code == 303, r.text
+        filed = await web.get("/console/claims?status=filed")
+        claim_id = int(re.search(r'href="/console/claims/(\d+)"', filed.text).group(1))
+        for bad in ("４", "1e0", "+4", "4."):
+            r = await web.post(
+                f"/console/claims/{claim_id}/verify",
+                data={"_csrf_token": csrf, "verified_quantity": bad, "inspector": "刘工", "verified_on": TODAY},
+            )
+            assert r.status_code == 400 and "verified_quantity" in r.text, bad
+    row = (await fetch("SELECT status FROM subsidy_claim WHERE id = $1", claim_id))[0]
+    assert row["status"] == "filed"
