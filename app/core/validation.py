@@ -92,6 +92,15 @@ def input_hook(type_: type, value: Any) -> Any:
     raise NotImplementedError(f"{type_} is not an input type")
 
 
+# A count of people or households: far above any county's population, and inside the database's int4.
+MAX_COUNT = 10_000_000
+
+
+def check_count(field: str, value: int | None) -> None:
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        raise Invalid(field, f"must be a count from 0 to {MAX_COUNT:,}")
+
+
 # Characters free text never holds: C0 and C1 control characters (a line feed only where the field is
 # multi-line), and the bidirectional controls that reorder what is shown (the embeddings and overrides
 # U+202A-U+202E, the isolates U+2066-U+2069, and the invisible marks U+200E, U+200F and U+061C: no

@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.messages import N_, message
-from app.core.validation import DecimalIn, Id, check_money, clean_name, clean_note
+from app.core.validation import DecimalIn, Id, check_count, check_money, clean_name, clean_note
 from app.pairing.model import SupportKind
 
 
@@ -63,6 +63,8 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("amount", message(N_("give a money amount, an in-kind description, or both")))
         if self.households_benefited < 0:
             raise Invalid("households_benefited", message(N_("must not be negative")))
+        check_count("households_benefited", self.households_benefited)
+        check_count("people_benefited", self.people_benefited)
         if self.people_benefited < self.households_benefited:
             raise Invalid("people_benefited", message(N_("cannot be fewer than the households benefited")))
         if self.given_on > date.today():

@@ -11,6 +11,7 @@ from app.core.identifiers import validate_bank_card, validate_resident_id
 from app.core.validation import (
     DecimalIn,
     Id,
+    check_count,
     check_money,
     check_phone,
     check_registry_no,
@@ -65,6 +66,7 @@ class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("registered_year", "only a poor village has a registration year")
         if self.rural_population is not None and self.rural_population < 0:
             raise Invalid("rural_population", "must not be negative")
+        check_count("rural_population", self.rural_population)
 
 
 class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -76,6 +78,7 @@ class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             self.name = clean_name("name", self.name, 60)
         if self.rural_population is not None and self.rural_population < 0:
             raise Invalid("rural_population", "must not be negative")
+        check_count("rural_population", self.rural_population)
 
 
 class VillageListing(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

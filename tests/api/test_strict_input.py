@@ -312,3 +312,23 @@ async def test_the_console_reads_a_quantity_as_strictly_as_the_api(app):
             assert r.status_code == 400 and "verified_quantity" in r.text, bad
     row = (await fetch("SELECT status FROM subsidy_claim WHERE id = $1", claim_id))[0]
     assert row["status"] == "filed"
+
+
+async def test_counts_of_people_have_a_ceiling_too(client, admin, chain):
+    pairing = {"enterprise_id": chain["enterprise"], "village_id": chain["village"], "start_date": "2016-01-01"}
+    assert (await client.post("/api/v1/pairings", json=pairing, headers=admin)).status_code == 201
+    support = {
+        "enterprise_id": chain["enterprise"],
+        "village_id": chain["village"],
+        "kind": "donation",
+        "given_on": "2017-05-04",
+        "reference": "s-1",
+        "amount": "500.00",
+        "households_benefited": 1,
+        "people_benefited": 2**40,
+    }
+    r = await client.post("/api/v1/support-records", json=support, headers=chain["operator"])
+    assert _field(r) == "people_benefited" and "10,000,000" in r.text
+    village = {"town_id": chain["town"], "name": "新村", "rural_population": 2**31}
+    assert _field(await client.post("/api/v1/villages", json=village, headers=admin)) == "rural_population"
+    assert await _count("support_record") == 0
