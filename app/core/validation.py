@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, overload
 import msgspec
 
 from app.core.errors import Invalid
+from app.core.messages import N_, Message, message
 from app.core.money import parse_money
 from app.core.settings import get_settings
 
@@ -98,7 +99,7 @@ MAX_COUNT = 10_000_000
 
 def check_count(field: str, value: int | None) -> None:
     if value is not None and not 0 <= value <= MAX_COUNT:
-        raise Invalid(field, f"must be a count from 0 to {MAX_COUNT:,}")
+        raise Invalid(field, message(N_("must be a count from 0 to {limit}"), limit=f"{MAX_COUNT:,}"))
 
 
 # Characters free text never holds: C0 and C1 control characters (a line feed only where the field is
@@ -113,17 +114,20 @@ _REFUSED_MULTILINE = re.compile(f"[{_CONTROL_MULTILINE}{_BIDI}]")
 _BIDI_CHARS = re.compile(f"[{_BIDI}]")
 
 
-def text_problem(value: str, *, multiline: bool = False) -> str | None:
+def text_problem(value: str, *, multiline: bool = False) -> Message | None:
     """What is wrong with the characters of a free text, or None: the first character refused, named by
     its code point and position (1-based)."""
     found = (_REFUSED_MULTILINE if multiline else _REFUSED_TEXT).search(value)
     if found is None:
         return None
-    char, position = found.group(), found.start() + 1
-    if _BIDI_CHARS.match(char):
-        return f"must not contain bidirectional control characters: U+{ord(char):04X} at position {position}"
-    allowed = " (line breaks are allowed)" if multiline else ""
-    return f"must not contain control characters: U+{ord(char):04X} at position {position}{allowed}"
+    char, position = f"U+{ord(found.group()):04X}", found.start() + 1
+    if _BIDI_CHARS.match(found.group()):
+        template = N_("must not contain bidirectional control characters: {char} at position {position}")
+    elif multiline:
+        template = N_("must not contain control characters: {char} at position {position} (line breaks are allowed)")
+    else:
+        template = N_("must not contain control characters: {char} at position {position}")
+    return message(template, char=char, position=position)
 
 
 def clean_name(field: str, value: str, max_length: int, *, multiline: bool = False) -> str:
@@ -162,7 +166,7 @@ PHONE = re.compile(r"1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}")
 def check_registry_no(field: str, value: str) -> str:
     value = value.strip()
     if not REGISTRY_NO.fullmatch(value):
-        raise Invalid(field, "must be 8 to 20 digits 0-9, such as 42900500000001")
+        raise Invalid(field, message(N_("must be 8 to 20 digits 0-9, such as 42900500000001")))
     return value
 
 
@@ -173,7 +177,11 @@ def check_phone(field: str, value: str | None) -> str | None:
     if not PHONE.fullmatch(value):
         raise Invalid(
             field,
-            "must be a mobile number (11 digits, 13x to 19x) or a landline with its area code, such as 0728-1234567",
+            message(
+                N_(
+                    "must be a mobile number (11 digits, 13x to 19x) or a landline with its area code, such as 0728-1234567"
+                )
+            ),
         )
     return value
 
@@ -185,15 +193,15 @@ def check_year(field: str, value: int | None) -> None:
 
 # what each kind of ceiling (app.core.settings.DEFAULT_CEILINGS) is for, as a refusal names it
 _CEILING_OF = {
-    "payout": "a single payout",
-    "terms": "a link's terms",
-    "support": "a support record",
-    "budget": "a scheme's budget",
-    "subsidy": "a subsidy cap",
-    "rate": "a subsidy rate per unit",
-    "quantity": "a quantity",
-    "income": "an income figure",
-    "threshold": "a cross-check threshold",
+    "payout": N_("is above the ceiling of {limit} for a single payout (CHAINAID_CEILINGS payout)"),
+    "terms": N_("is above the ceiling of {limit} for a link's terms (CHAINAID_CEILINGS terms)"),
+    "support": N_("is above the ceiling of {limit} for a support record (CHAINAID_CEILINGS support)"),
+    "budget": N_("is above the ceiling of {limit} for a scheme's budget (CHAINAID_CEILINGS budget)"),
+    "subsidy": N_("is above the ceiling of {limit} for a subsidy cap (CHAINAID_CEILINGS subsidy)"),
+    "rate": N_("is above the ceiling of {limit} for a subsidy rate per unit (CHAINAID_CEILINGS rate)"),
+    "quantity": N_("is above the ceiling of {limit} for a quantity (CHAINAID_CEILINGS quantity)"),
+    "income": N_("is above the ceiling of {limit} for an income figure (CHAINAID_CEILINGS income)"),
+    "threshold": N_("is above the ceiling of {limit} for a cross-check threshold (CHAINAID_CEILINGS threshold)"),
 }
 
 
@@ -201,7 +209,7 @@ def check_ceiling(field: str, value: Decimal, kind: str) -> None:
     """Refuse a value above the configured ceiling of its kind, naming the limit."""
     limit = get_settings().ceilings[kind]
     if value > limit:
-        raise Invalid(field, f"is above the ceiling of {limit:,} for {_CEILING_OF[kind]} (CHAINAID_CEILINGS {kind})")
+        raise Invalid(field, message(_CEILING_OF[kind], limit=f"{limit:,}"))
 
 
 @overload
