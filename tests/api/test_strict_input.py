@@ -5,6 +5,7 @@ the field, and nothing is written."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
 
@@ -332,3 +333,66 @@ async def test_counts_of_people_have_a_ceiling_too(client, admin, chain):
     village = {"town_id": chain["town"], "name": "新村", "rural_population": 2**31}
     assert _field(await client.post("/api/v1/villages", json=village, headers=admin)) == "rural_population"
     assert await _count("support_record") == 0
+
+
+class _RolledBack(Exception):
+    """Leaves a Piccolo transaction the test opened, undoing it."""
+
+
+@pytest.mark.parametrize(
+    ("app_dir", "migration", "table", "index"),
+    [
+        ("payouts", "payouts_2026_11_29t12_45_00_000000", "payout", "payout_reference_any_case"),
+        ("pairing", "pairing_2026_11_29t12_45_01_000000", "support_record", "support_record_reference_any_case"),
+    ],
+)
+async def test_the_migration_stops_on_references_differing_only_in_case(
+    client, admin, chain, app_dir, migration, table, index
+):
+    import piccolo_conf
+
+    module = importlib.import_module(f"migrations.{app_dir}.{migration}")
+    if table == "payout":
+        r = await client.post("/api/v1/payouts", json=payout(chain["wage"]), headers=chain["operator"])
+    else:
+        pairing = {"enterprise_id": chain["enterprise"], "village_id": chain["village"], "start_date": "2016-01-01"}
+        assert (await client.post("/api/v1/pairings", json=pairing, headers=admin)).status_code == 201
+        support = {
+            "enterprise_id": chain["enterprise"],
+            "village_id": chain["village"],
+            "kind": "donation",
+            "given_on": "2017-05-04",
+            "reference": "ref-1",
+            "amount": "500.00",
+        }
+        r = await client.post("/api/v1/support-records", json=support, headers=chain["operator"])
+    assert r.status_code == 201, r.text
+    db = piccolo_conf.DB
+    columns = [
+        c["column_name"]
+        for c in await fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name NOT IN"
+            " ('id', 'reference') ORDER BY ordinal_position",
+            table,
+        )
+    ]
+    copy = (
+        f"INSERT INTO {table} ({', '.join(columns)}, reference)"
+        f" SELECT {', '.join(columns)}, 'REF-1' FROM {table} WHERE reference = 'ref-1'"
+    )
+    with pytest.raises(_RolledBack):
+        async with db.transaction():
+            await db.run_ddl(f"DROP INDEX {index}")
+            await db.run_ddl(copy)
+            with pytest.raises(RuntimeError, match=r"ref-1 \(.* 1\), REF-1 \(.* 2\)"):
+                for step in (await module.forwards()).raw:
+                    await step()
+            raise _RolledBack
+    with pytest.raises(_RolledBack):  # without such pairs it makes the index
+        async with db.transaction():
+            await db.run_ddl(f"DROP INDEX {index}")
+            for step in (await module.forwards()).raw:
+                await step()
+            assert await db.run_ddl(f"SELECT 1 FROM pg_indexes WHERE indexname = '{index}'")
+            raise _RolledBack
+    assert await fetch("SELECT 1 FROM pg_indexes WHERE indexname = $1", index)
