@@ -25,11 +25,12 @@ from app.core.health import health, ready
 from app.core.json_body import ChainAidRequest
 from app.core.logs import configure_logging
 from app.core.metrics_endpoint import MetricsController, prometheus_config
-from app.core.openapi import document_problems
+from app.core.openapi import DecimalTextSchema, document_problems
 from app.core.problems import EXCEPTION_HANDLERS
 from app.core.request_log import RequestLog
 from app.core.settings import get_settings
 from app.core.templates import TEMPLATES
+from app.core.validation import decode_decimal_text, is_decimal_text
 from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
 from app.domains import wire_events
@@ -89,6 +90,8 @@ def create_app() -> Litestar:
         route_handlers=[*ROUTES, *probes],
         dependencies={"household_flags": Provide(provide_household_flags, sync_to_thread=False)},
         request_class=ChainAidRequest,
+        type_decoders=[(is_decimal_text, decode_decimal_text)],
+        plugins=[DecimalTextSchema()],
         middleware=[prometheus_config().middleware, html_headers, auth_middleware]
         if metrics_on
         else [html_headers, auth_middleware],

@@ -6,7 +6,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.principal import Role
-from app.core.validation import Id
+from app.core.validation import Id, clean_name
 
 
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -16,9 +16,7 @@ class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     town_id: Id | None = None
 
     def __post_init__(self) -> None:
-        self.name = self.name.strip()
-        if not 1 <= len(self.name) <= 100:
-            raise Invalid("name", "must be 1 to 100 characters")
+        self.name = clean_name("name", self.name, 100)
         if self.role is Role.operator and self.enterprise_id is None:
             raise Invalid("enterprise_id", "an operator account must be bound to an enterprise")
         if self.role is not Role.operator and self.enterprise_id is not None:

@@ -9,13 +9,13 @@ The CSRF token is checked before any of this, by Litestar's ``CSRFMiddleware``.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
+from app.core.validation import DecimalIn, input_hook
 from app.pairing.model import SupportKind
 from app.registry.model import HouseholdStatus, RemovalReason
 
@@ -77,11 +77,11 @@ class ResolveForm(Form):
 class ClaimForm(Form):
     scheme_id: int
     industry: str
-    declared_quantity: Decimal
+    declared_quantity: DecimalIn
 
 
 class VerifyForm(Form):
-    verified_quantity: Decimal
+    verified_quantity: DecimalIn
     verified_on: date
     inspector: str = ""
     note: str | None = None
@@ -92,7 +92,7 @@ class SupportForm(Form):
     kind: SupportKind
     given_on: date
     reference: str = ""
-    amount: Decimal | None = None
+    amount: DecimalIn | None = None
     in_kind: str | None = None
     households_benefited: int = 0
     people_benefited: int = 0
@@ -125,7 +125,7 @@ async def read_form(request: Request[Any, Any, Any], kind: type[F]) -> F:
             continue
         data[name.name] = value
     try:
-        return msgspec.convert(data, kind, strict=False)
+        return msgspec.convert(data, kind, strict=False, dec_hook=input_hook)
     except msgspec.ValidationError as exc:
         raise BadForm(str(exc)) from None
 

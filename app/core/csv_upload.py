@@ -16,6 +16,7 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.field_messages import field_and_message
 from app.core.messages import N_, message
+from app.core.validation import input_hook
 
 T = TypeVar("T")
 
@@ -84,7 +85,9 @@ def read_rows(content: bytes, required: set[str]) -> list[tuple[int, dict[str, s
 def convert_row(line: int, values: dict[str, str], struct_type: type[T]) -> T | RowError:
     """One CSV row as ``struct_type``; an empty cell counts as absent."""
     try:
-        return msgspec.convert({k: v for k, v in values.items() if v != ""}, struct_type, strict=False)
+        return msgspec.convert(
+            {k: v for k, v in values.items() if v != ""}, struct_type, strict=False, dec_hook=input_hook
+        )
     except msgspec.ValidationError as exc:
         field, message = field_and_message(str(exc))
         return RowError(line, field or "row", message)

@@ -7,8 +7,30 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.plugins import OpenAPISchemaPlugin
+from litestar.typing import FieldDefinition
 
 from app.core.problems import PROBLEM_JSON
+from app.core.validation import DECIMAL_TEXT, DecimalText
+
+
+class DecimalTextSchema(OpenAPISchemaPlugin):
+    """A request's decimal field (``DecimalIn``) is documented as the text it must be."""
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is DecimalText
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        return Schema(
+            one_of=[
+                Schema(type=OpenAPIType.STRING, pattern=f"^{DECIMAL_TEXT.pattern}$", examples=["1234.50"]),
+                Schema(type=OpenAPIType.INTEGER, minimum=0),
+            ],
+            description='digits 0-9 with at most one "." (no sign, no exponent), or a whole JSON number',
+        )
 
 
 class FieldProblem(msgspec.Struct, kw_only=True):

@@ -8,6 +8,7 @@ with a message naming the variable, rather than surfacing later as a strange ref
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -20,6 +21,44 @@ _DEFAULT_PGDATA = ".chainaid/pgdata"
 # beside the data folder, never in it: a copy of the database must not carry the key that signs its witness
 _DEFAULT_AUDIT_KEY_FILE = ".chainaid/audit.key"
 _DEFAULT_AUDIT_CHECKPOINTS = ".chainaid/audit-checkpoints.jsonl"
+
+
+# The largest value one field of a request may hold, by kind of field: far above anything real, low
+# enough that a slipped finger (12,345,678,901.00 for a month's wage) is refused, not paid. One table,
+# one variable: CHAINAID_CEILINGS="payout=2000000,budget=500000000" overrides the kinds it names.
+DEFAULT_CEILINGS: Mapping[str, Decimal] = {
+    "payout": Decimal("1000000.00"),  # one payout to a household (JSON, batch or CSV)
+    "terms": Decimal("1000000.00"),  # a link's share capital, wage rate, contract price, franchise fee
+    "support": Decimal("10000000.00"),  # one support record of an enterprise for a village
+    "budget": Decimal("1000000000.00"),  # a subsidy scheme's budget
+    "subsidy": Decimal("1000000.00"),  # a subsidy rate's cap, a scheme's cap per household
+    "rate": Decimal("100000.00"),  # a subsidy tier's rate per unit (mu, head, ...)
+    "quantity": Decimal("1000000.00"),  # areas, declared, verified and contracted quantities, tier bounds
+    "income": Decimal("1000000.00"),  # a household's declared other net income for a year; a poverty line
+    "threshold": Decimal("100000000.00"),  # a cross-check rule's minimum value
+}
+# a ceiling fits the columns it guards: NUMERIC(14,2) for money, NUMERIC(12,2) for quantities
+_CEILING_MAX = {"quantity": Decimal("9999999999.99"), "rate": Decimal("9999999999.99")}
+_MONEY_MAX = Decimal("999999999999.99")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+class Ceilings(dict[str, Decimal]):
+    """The ceilings in force: ``DEFAULT_CEILINGS`` with CHAINAID_CEILINGS's overrides."""
+
+    @classmethod
+    def parse(cls, text: str) -> Ceilings:
+        """ "kind=value,kind=value": each kind one of DEFAULT_CEILINGS, each value a plain number above 0."""
+        ceilings = cls(DEFAULT_CEILINGS)
+        for part in text.split(","):
+            kind, sep, value = (p.strip() for p in part.partition("="))
+            if not sep or kind not in DEFAULT_CEILINGS:
+                raise ValueError(f"{part.strip()!r} is not kind=value with a kind of {', '.join(DEFAULT_CEILINGS)}")
+            highest = _CEILING_MAX.get(kind, _MONEY_MAX)
+            if not _PLAIN_NUMBER.fullmatch(value) or not 0 < Decimal(value) <= highest:
+                raise ValueError(f"the ceiling for {kind} must be a number above 0 and at most {highest}")
+            ceilings[kind] = Decimal(value)
+        return ceilings
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +111,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         default=60, name="CHAINAID_AUDIT_CHECKPOINT_SECONDS"
     )
     """How often a serving worker checkpoints the chain's head (when it moved)."""
+    ceilings: Ceilings = msgspec.field(default_factory=lambda: Ceilings(DEFAULT_CEILINGS), name="CHAINAID_CEILINGS")
+    """The largest value a request may give each kind of amount or quantity (see ``DEFAULT_CEILINGS``)."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500
@@ -120,6 +161,8 @@ ENVIRONMENT = tuple(f.encode_name for f in msgspec.structs.fields(Settings) if f
 def _dec_hook(type_: type, value: Any) -> Any:
     if type_ is Path and isinstance(value, str):
         return Path(value).absolute()
+    if type_ is Ceilings and isinstance(value, str):
+        return Ceilings.parse(value)
     # msgspec's protocol for a type the hook does not convert (it then reports the field as invalid)
     raise NotImplementedError(f"{type_} is not a setting type")
 

@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_resident_id
-from app.core.validation import Id, check_quantity, clean_name, clean_optional
+from app.core.validation import DecimalIn, Id, check_quantity, clean_name, clean_note, clean_optional
 from app.crosscheck.model import FlagStatus
 
 
@@ -42,7 +42,7 @@ class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     department: str
     item: str
     description: str
-    min_value: Decimal | None = None
+    min_value: DecimalIn | None = None
     """When set, only a numeric value above it makes the household ineligible."""
     active: bool = True
 
@@ -50,7 +50,7 @@ class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.department = clean_name("department", self.department, 40).lower()
         self.item = clean_name("item", self.item, 60).lower()
         self.description = clean_name("description", self.description, 200)
-        check_quantity("min_value", self.min_value, positive=False, digits=12)
+        self.min_value = check_quantity("min_value", self.min_value, positive=False, digits=12, ceiling="threshold")
 
 
 class RuleOut(msgspec.Struct, kw_only=True):
@@ -81,4 +81,4 @@ class FlagResolve(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        self.note = clean_optional("note", self.note, 4000)
+        self.note = clean_note("note", self.note, 4000)

@@ -6,7 +6,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_credit_code
-from app.core.validation import Id, clean_name
+from app.core.validation import Id, check_phone, clean_name
 from app.enterprises.model import EnterpriseKind
 
 
@@ -31,8 +31,7 @@ class EnterpriseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
             raise Invalid("credit_code", str(exc)) from None
         if self.contact_name is not None:
             self.contact_name = clean_name("contact_name", self.contact_name, 60)
-        if self.contact_phone is not None:
-            self.contact_phone = clean_name("contact_phone", self.contact_phone, 30)
+        self.contact_phone = check_phone("contact_phone", self.contact_phone)
 
 
 class EnterpriseOut(msgspec.Struct, kw_only=True):

@@ -7,12 +7,14 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.validation import (
+    DecimalIn,
     Id,
+    check_ceiling,
     check_fraction,
     check_money,
     check_quantity,
     clean_name,
-    clean_optional,
+    clean_note,
 )
 from app.links.model import DividendPeriod, LinkKind, WageBasis
 
@@ -22,13 +24,13 @@ class BaseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     industry: str
     village_id: Id
     name: str
-    area: Decimal
+    area: DecimalIn
     """In the industry's unit (mu for the four seeded industries)."""
 
     def __post_init__(self) -> None:
         self.industry = self.industry.strip().lower()
         self.name = clean_name("name", self.name, 120)
-        check_quantity("area", self.area)
+        self.area = check_quantity("area", self.area, ceiling="quantity")
 
 
 class BaseOut(msgspec.Struct, kw_only=True):
@@ -42,50 +44,65 @@ class BaseOut(msgspec.Struct, kw_only=True):
 
 
 class ShareTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="share", tag_field="kind"):
-    share_capital: Decimal
-    dividend_rate: Decimal
+    share_capital: DecimalIn
+    dividend_rate: DecimalIn
     """Guaranteed yearly dividend as a fraction of the capital: 0.08 is 8 %."""
     dividend_period: DividendPeriod = DividendPeriod.yearly
 
     def __post_init__(self) -> None:
-        self.share_capital = check_money("share_capital", self.share_capital, positive=True)
-        check_fraction("dividend_rate", self.dividend_rate)
+        self.share_capital = check_money("share_capital", self.share_capital, positive=True, ceiling=None)
+        self.dividend_rate = check_fraction("dividend_rate", self.dividend_rate)
 
 
 class WageTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="wage", tag_field="kind"):
     wage_basis: WageBasis
-    wage_rate: Decimal
+    wage_rate: DecimalIn
     """Yuan per day or per month."""
 
     def __post_init__(self) -> None:
-        self.wage_rate = check_money("wage_rate", self.wage_rate, positive=True)
+        self.wage_rate = check_money("wage_rate", self.wage_rate, positive=True, ceiling=None)
 
 
 class CooperationTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="cooperation", tag_field="kind"):
-    contract_price: Decimal
+    contract_price: DecimalIn
     """Agreed purchase price per unit."""
     contract_unit: str
-    contracted_quantity: Decimal
+    contracted_quantity: DecimalIn
 
     def __post_init__(self) -> None:
-        self.contract_price = check_money("contract_price", self.contract_price, positive=True)
+        self.contract_price = check_money("contract_price", self.contract_price, positive=True, ceiling=None)
         self.contract_unit = clean_name("contract_unit", self.contract_unit, 20)
-        check_quantity("contracted_quantity", self.contracted_quantity)
+        self.contracted_quantity = check_quantity("contracted_quantity", self.contracted_quantity, ceiling=None)
 
 
 class FranchiseTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="franchise", tag_field="kind"):
     franchise_terms: str
-    franchise_fee: Decimal | None = None
-    franchise_split: Decimal | None = None
+    franchise_fee: DecimalIn | None = None
+    franchise_split: DecimalIn | None = None
     """The household's share of the revenue, as a fraction."""
 
     def __post_init__(self) -> None:
-        self.franchise_terms = clean_name("franchise_terms", self.franchise_terms, 4000)
-        self.franchise_fee = check_money("franchise_fee", self.franchise_fee)
-        check_fraction("franchise_split", self.franchise_split)
+        self.franchise_terms = clean_name("franchise_terms", self.franchise_terms, 4000, multiline=True)
+        self.franchise_fee = check_money("franchise_fee", self.franchise_fee, ceiling=None)
+        self.franchise_split = check_fraction("franchise_split", self.franchise_split)
 
 
 LinkTerms = ShareTerms | WageTerms | CooperationTerms | FranchiseTerms
+
+
+def check_terms_ceilings(terms: LinkTerms) -> None:
+    """A new link's terms within their ceilings: checked when a link is made, not in the terms' own
+    Structs, which also read stored links back (a lowered ceiling must not make an old link unreadable)."""
+    prefix = "terms."
+    if isinstance(terms, ShareTerms):
+        check_ceiling(prefix + "share_capital", terms.share_capital, "terms")
+    elif isinstance(terms, WageTerms):
+        check_ceiling(prefix + "wage_rate", terms.wage_rate, "terms")
+    elif isinstance(terms, CooperationTerms):
+        check_ceiling(prefix + "contract_price", terms.contract_price, "terms")
+        check_ceiling(prefix + "contracted_quantity", terms.contracted_quantity, "quantity")
+    elif terms.franchise_fee is not None:
+        check_ceiling(prefix + "franchise_fee", terms.franchise_fee, "terms")
 
 
 class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -101,7 +118,8 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         if self.end_date is not None and self.end_date < self.start_date:
             raise Invalid("end_date", "is before start_date")
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
+        check_terms_ceilings(self.terms)
 
     @property
     def kind(self) -> LinkKind:
@@ -113,7 +131,7 @@ class LinkEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
 
 
 class LinkOut(msgspec.Struct, kw_only=True):

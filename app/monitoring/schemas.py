@@ -6,7 +6,7 @@ from decimal import Decimal
 import msgspec
 
 from app.core.errors import Invalid
-from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
+from app.core.validation import DecimalIn, Id, check_money, check_year, clean_name, clean_note
 from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
 
 
@@ -25,12 +25,12 @@ class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     safe_drinking_water: ChecklistItem
     verification: Verification
     """How it was verified: full survey, spot check or a third party."""
-    other_net_income: Decimal = Decimal("0.00")
+    other_net_income: DecimalIn = Decimal("0.00")
     """Net income the ledger does not see (own farming, migrant work), declared for the year."""
 
     def __post_init__(self) -> None:
         check_year("year", self.year)
-        self.other_net_income = check_money("other_net_income", self.other_net_income)
+        self.other_net_income = check_money("other_net_income", self.other_net_income, ceiling="income")
         for key in (
             "food",
             "clothing",
@@ -40,7 +40,7 @@ class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             "safe_drinking_water",
         ):
             item = getattr(self, key)
-            item.note = clean_optional(f"{key}.note", item.note, 1000)
+            item.note = clean_note(f"{key}.note", item.note, 1000)
 
 
 class AssessmentOut(msgspec.Struct, kw_only=True):
@@ -67,7 +67,7 @@ class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
         if self.occurred_on > date.today():
             raise Invalid("occurred_on", "is in the future")
 
@@ -91,7 +91,7 @@ class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.trigger_ref = clean_name("trigger_ref", self.trigger_ref, 40)
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
         if self.visited_on > date.today():
             raise Invalid("visited_on", "is in the future")
 

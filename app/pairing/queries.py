@@ -184,7 +184,9 @@ async def paired_on(db: Db, enterprise_id: int, village_id: int, day: date) -> b
 
 async def support_by_reference(db: Db, enterprise_id: int, reference: str) -> StoredSupport | None:
     return _stored(
-        await db.fetchrow(_SUPPORT + " WHERE s.enterprise = $1 AND s.reference = $2", enterprise_id, reference)
+        await db.fetchrow(
+            _SUPPORT + " WHERE s.enterprise = $1 AND lower(s.reference) = lower($2)", enterprise_id, reference
+        )
     )
 
 
@@ -194,7 +196,7 @@ async def insert_support(db: Db, new: NewSupport) -> SupportOut | None:
         "INSERT INTO support_record (enterprise, village, kind, amount, in_kind, households_benefited,"
         " people_benefited, given_on, note, reference, body_hash, created_by, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
-        " ON CONFLICT (enterprise, reference) DO NOTHING"
+        " ON CONFLICT (enterprise, lower(reference)) DO NOTHING"
         " RETURNING id, enterprise AS enterprise_id, village AS village_id, kind, amount, in_kind,"
         " households_benefited, people_benefited, given_on, note, reference, created_at",
         new.enterprise_id,

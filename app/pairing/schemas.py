@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.messages import N_, message
-from app.core.validation import Id, check_money, clean_name, clean_optional
+from app.core.validation import DecimalIn, Id, check_count, check_money, clean_name, clean_note
 from app.pairing.model import SupportKind
 
 
@@ -48,21 +48,23 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: SupportKind
     given_on: date
     reference: str
-    amount: Decimal | None = None
+    amount: DecimalIn | None = None
     in_kind: str | None = None
     households_benefited: int = 0
     people_benefited: int = 0
     note: str | None = None
 
     def __post_init__(self) -> None:
-        self.amount = check_money("amount", self.amount, positive=True)
-        self.in_kind = clean_optional("in_kind", self.in_kind, 2000)
-        self.note = clean_optional("note", self.note, 2000)
+        self.amount = check_money("amount", self.amount, positive=True, ceiling="support")
+        self.in_kind = clean_note("in_kind", self.in_kind, 2000)
+        self.note = clean_note("note", self.note, 2000)
         self.reference = clean_name("reference", self.reference, 64)
         if self.amount is None and self.in_kind is None:
             raise Invalid("amount", message(N_("give a money amount, an in-kind description, or both")))
         if self.households_benefited < 0:
             raise Invalid("households_benefited", message(N_("must not be negative")))
+        check_count("households_benefited", self.households_benefited)
+        check_count("people_benefited", self.people_benefited)
         if self.people_benefited < self.households_benefited:
             raise Invalid("people_benefited", message(N_("cannot be fewer than the households benefited")))
         if self.given_on > date.today():

@@ -89,17 +89,7 @@ async def list_pairings(
 async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut, bool]:
     """(record, created); a resend with the same reference and body returns the first record."""
     ensure_enterprise_scope(actor, data.enterprise_id)
-    fingerprint = support_hash(
-        data.village_id,
-        data.kind.value,
-        data.amount,
-        data.in_kind,
-        data.households_benefited,
-        data.people_benefited,
-        data.given_on,
-        data.note,
-        data.reference,
-    )
+    fingerprint = _support_fingerprint(data, data.reference)
     async with unit_of_work() as uow:
         existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
         if existing is None:
@@ -134,7 +124,8 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
             # the reference was taken meanwhile: a resend (same body) or a clash (another body)
             existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
             assert existing is not None  # the conflicting row is committed
-    if existing.body_hash != fingerprint:
+    # a reference matches whatever the case of its letters; the body is compared as the ledger spells it
+    if existing.body_hash != _support_fingerprint(data, existing.record.reference):
         raise Conflict.of(
             N_("reference {reference} was already used for support record {record} with different content"),
             reference=data.reference,
@@ -142,6 +133,20 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
             extra={"field": "reference", "existing_record_id": existing.record.id},
         )
     return existing.record, False
+
+
+def _support_fingerprint(data: SupportIn, reference: str) -> str:
+    return support_hash(
+        data.village_id,
+        data.kind.value,
+        data.amount,
+        data.in_kind,
+        data.households_benefited,
+        data.people_benefited,
+        data.given_on,
+        data.note,
+        reference,
+    )
 
 
 def _support_query(

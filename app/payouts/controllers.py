@@ -22,6 +22,7 @@ from app.core.json_body import decode_json_body
 from app.core.pagination import Page, PageParams
 from app.core.params import CsvUpload, PathId, QueryId, provide_page_params, read_upload
 from app.core.principal import Role
+from app.core.validation import input_hook
 from app.payouts import ingest, service
 from app.payouts.csv_import import payout_rows
 from app.payouts.dependencies import provide_payout_filter
@@ -81,7 +82,7 @@ class PayoutController(Controller):
         problems: list[RowProblem] = []
         for index, item in enumerate(items):
             try:
-                rows.append((index, msgspec.convert(item, PayoutIn)))
+                rows.append((index, msgspec.convert(item, PayoutIn, dec_hook=input_hook)))
             except msgspec.ValidationError as exc:
                 field, message = field_and_message(str(exc))
                 problems.append(RowProblem(index=index, field=field or "row", message=message))

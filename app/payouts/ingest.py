@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import msgspec
+
 from app.core.errors import Conflict, Forbidden, Refused
 from app.core.messages import N_, message
 from app.core.metrics import PAYOUTS_RECORDED
@@ -54,7 +56,7 @@ def check_rows(
         if problems:
             bad.extend(RowProblem.of(index, f, m) for f, m in problems)
             continue
-        key = (link.enterprise_id, p.reference)
+        key = (link.enterprise_id, p.reference.lower())  # a reference matches whatever the case of its letters
         if key in seen:
             bad.append(
                 RowProblem.of(index, "reference", message(N_("repeats the reference of row {row}"), row=seen[key]))
@@ -63,6 +65,20 @@ def check_rows(
         seen[key] = index
         good.append(Candidate(index, p, link, hash_of(p)))
     return good, bad, forbidden
+
+
+def _same_when_spelled_as_recorded(
+    earlier: list[queries.EarlierPayout], good: list[Candidate]
+) -> list[queries.EarlierPayout]:
+    """A row whose reference the ledger holds in another case (REF-1 for ref-1) is compared with the
+    ledger's spelling: the same content is a retry, not a clash."""
+    by_index = {c.index: c for c in good}
+    return [
+        msgspec.structs.replace(r, same=hash_of(by_index[r.idx].payout, r.reference) == r.body_hash)
+        if not r.same and r.reference != by_index[r.idx].payout.reference
+        else r
+        for r in earlier
+    ]
 
 
 async def ingest(
@@ -126,6 +142,7 @@ async def ingest(
         )
         # rows not written: retries of what is recorded already, or a reference reused for other content
         earlier = await queries.staged_already_recorded(uow, batch_id) if written.count < len(good) else []
+        earlier = _same_when_spelled_as_recorded(earlier, good)
         clashes = [
             RowProblem.of(
                 r.idx,

@@ -82,7 +82,7 @@ async def by_reference(db: Db, enterprise_id: int, reference: str) -> StoredPayo
     return _stored(
         await db.fetchrow(
             _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash")
-            + " WHERE p.enterprise = $1 AND p.reference = $2",
+            + " WHERE p.enterprise = $1 AND lower(p.reference) = lower($2)",
             enterprise_id,
             reference,
         )
@@ -95,7 +95,7 @@ async def insert(db: Db, new: NewPayout) -> PayoutOut | None:
         "INSERT INTO payout (enterprise, link, household, income_type, amount, period_from, period_to, paid_on,"
         " method, reference, body_hash, created_by, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
-        " ON CONFLICT (enterprise, reference) DO NOTHING"
+        " ON CONFLICT (enterprise, lower(reference)) DO NOTHING"
         " RETURNING id, enterprise AS enterprise_id, link AS link_id, household AS household_id, income_type,"
         " amount, period_from, period_to, paid_on, method, reference, batch AS batch_id, reverses,"
         " NULL::bigint AS reversed_by, reason, created_at",
@@ -213,6 +213,9 @@ class EarlierPayout(msgspec.Struct, frozen=True, kw_only=True):
     idx: int
     payout_id: int
     same: bool
+    reference: str
+    """As the ledger spells it (a reference matches whatever the case of its letters)."""
+    body_hash: str
 
 
 async def open_batch(db: Db, enterprise_id: int | None, source: str, received: int, created_by: int | None) -> int:
@@ -245,7 +248,7 @@ async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None, row
         " method, reference, body_hash, batch, created_by, created_at)"
         " SELECT enterprise, link, household, income_type, amount, period_from, period_to, paid_on, method,"
         " reference, body_hash, $1, $2, now() FROM payout_staging ORDER BY idx"
-        " ON CONFLICT (enterprise, reference) DO NOTHING RETURNING id, amount)"
+        " ON CONFLICT (enterprise, lower(reference)) DO NOTHING RETURNING id, amount)"
         " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
         batch_id,
         created_by,
@@ -256,12 +259,17 @@ async def copy_batch(uow: UnitOfWork, batch_id: int, created_by: int | None, row
 
 async def staged_already_recorded(uow: UnitOfWork, batch_id: int) -> list[EarlierPayout]:
     rows = await uow.fetch(
-        "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same FROM payout_staging s"
-        " JOIN payout p ON p.enterprise = s.enterprise AND p.reference = s.reference"
+        "SELECT s.idx, p.id, p.body_hash = s.body_hash AS same, p.reference, p.body_hash FROM payout_staging s"
+        " JOIN payout p ON p.enterprise = s.enterprise AND lower(p.reference) = lower(s.reference)"
         " WHERE p.batch IS DISTINCT FROM $1 ORDER BY s.idx",
         batch_id,
     )
-    return [EarlierPayout(idx=r["idx"], payout_id=r["id"], same=r["same"]) for r in rows]
+    return [
+        EarlierPayout(
+            idx=r["idx"], payout_id=r["id"], same=r["same"], reference=r["reference"], body_hash=r["body_hash"]
+        )
+        for r in rows
+    ]
 
 
 async def close_batch(db: Db, batch_id: int, written: int) -> None:

@@ -7,12 +7,12 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.messages import Message
-from app.core.validation import Id, check_money, clean_name
+from app.core.validation import DecimalIn, Id, check_money, clean_name
 from app.payouts.model import IncomeType, PayMethod
 
 
 def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
-    p.amount = check_money("amount", p.amount, positive=True)
+    p.amount = check_money("amount", p.amount, positive=True, ceiling="payout")
     if p.period_to < p.period_from:
         raise Invalid("period_to", "is before period_from")
     p.reference = clean_name("reference", p.reference, 64)
@@ -27,7 +27,7 @@ def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
 class PayoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     link_id: Id
     income_type: IncomeType
-    amount: Decimal
+    amount: DecimalIn
     period_from: date
     period_to: date
     paid_on: date
@@ -46,7 +46,7 @@ class PayoutCsvRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     base: str
     """The base's name (or id) within the enterprise."""
     kind: str
-    amount: Decimal
+    amount: DecimalIn
     period_from: date
     period_to: date
     paid_on: date
@@ -86,7 +86,7 @@ class Reversal(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: str
 
     def __post_init__(self) -> None:
-        self.reason = clean_name("reason", self.reason, 2000)
+        self.reason = clean_name("reason", self.reason, 2000, multiline=True)
 
 
 class RowProblem(msgspec.Struct, kw_only=True, dict=True):

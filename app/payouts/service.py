@@ -15,9 +15,18 @@ from app.payouts.rules import PayoutFacts, body_hash, payout_problems
 from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, Reversal
 
 
-def hash_of(p: PayoutIn) -> str:
+def hash_of(p: PayoutIn, reference: str | None = None) -> str:
+    """The payout's fingerprint; ``reference`` spells its reference as the ledger holds it (references match
+    whatever the case of their letters, so a resend of ``ref-1`` as ``REF-1`` is the same payout)."""
     return body_hash(
-        p.link_id, p.income_type.value, p.amount, p.period_from, p.period_to, p.paid_on, p.method.value, p.reference
+        p.link_id,
+        p.income_type.value,
+        p.amount,
+        p.period_from,
+        p.period_to,
+        p.paid_on,
+        p.method.value,
+        p.reference if reference is None else reference,
     )
 
 
@@ -35,7 +44,7 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
         if problems:
             # a resend of a payout recorded before the link changed still gets its first answer
             if (existing := await queries.by_reference(uow, link.enterprise_id, data.reference)) is not None:
-                return _same_or_clash(existing, fingerprint), False
+                return _same_or_clash(existing, data), False
             field, reason = problems[0]
             raise Refused(reason, field=field, extra={"errors": [{"field": f, "message": m} for f, m in problems]})
         payout = await queries.insert(
@@ -58,14 +67,14 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
         if payout is None:  # the reference is taken: a resend (same body) or a clash (another body)
             found = await queries.by_reference(uow, link.enterprise_id, data.reference)
             assert found is not None  # the conflicting row is committed or ours to see
-            return _same_or_clash(found, fingerprint), False
+            return _same_or_clash(found, data), False
         await uow.audit(actor, "create", "payout", payout.id, after=payout)
     PAYOUTS_RECORDED.labels("single").inc()  # committed
     return payout, True
 
 
-def _same_or_clash(existing: queries.StoredPayout, fingerprint: str) -> PayoutOut:
-    if existing.body_hash != fingerprint:
+def _same_or_clash(existing: queries.StoredPayout, data: PayoutIn) -> PayoutOut:
+    if existing.body_hash != hash_of(data, existing.payout.reference):
         raise Conflict(
             f"reference {existing.payout.reference} was already used for payout {existing.payout.id}"
             " with different content",

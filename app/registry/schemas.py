@@ -8,7 +8,18 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_bank_card, validate_resident_id
-from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
+from app.core.validation import (
+    DecimalIn,
+    Id,
+    check_count,
+    check_money,
+    check_phone,
+    check_registry_no,
+    check_year,
+    clean_name,
+    clean_note,
+    clean_optional,
+)
 from app.registry.model import (
     Attribute,
     Cause,
@@ -55,6 +66,7 @@ class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("registered_year", "only a poor village has a registration year")
         if self.rural_population is not None and self.rural_population < 0:
             raise Invalid("rural_population", "must not be negative")
+        check_count("rural_population", self.rural_population)
 
 
 class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -66,6 +78,7 @@ class VillageUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             self.name = clean_name("name", self.name, 60)
         if self.rural_population is not None and self.rural_population < 0:
             raise Invalid("rural_population", "must not be negative")
+        check_count("rural_population", self.rural_population)
 
 
 class VillageListing(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -126,7 +139,7 @@ class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """补录: identified after the first round; the date is the day it is registered."""
 
     def __post_init__(self) -> None:
-        self.registry_no = clean_name("registry_no", self.registry_no, 40)
+        self.registry_no = check_registry_no("registry_no", self.registry_no)
         if not self.causes:
             raise Invalid("causes", "at least one poverty cause is needed")
         if len(set(self.causes)) != len(self.causes):
@@ -142,7 +155,7 @@ class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 raise Invalid(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
             seen[m.id_number] = i
         self.address = clean_optional("address", self.address, 200)
-        self.phone = clean_optional("phone", self.phone, 30)
+        self.phone = check_phone("phone", self.phone)
         self.bank_name = clean_optional("bank_name", self.bank_name, 60)
         if self.bank_card is not None:
             try:
@@ -175,7 +188,7 @@ class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
         if self.left_on > date.today():
             raise Invalid("left_on", "is in the future")
 
@@ -258,7 +271,7 @@ class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: RemovalReason | None = None
 
     def __post_init__(self) -> None:
-        self.note = clean_optional("note", self.note, 2000)
+        self.note = clean_note("note", self.note, 2000)
         check_year("exit_year", self.exit_year)
 
 
@@ -268,14 +281,14 @@ class ObjectionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.raised_by = clean_name("raised_by", self.raised_by, 100)
-        self.content = clean_name("content", self.content, 4000)
+        self.content = clean_name("content", self.content, 4000, multiline=True)
 
 
 class ObjectionResolve(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str
 
     def __post_init__(self) -> None:
-        self.note = clean_name("note", self.note, 4000)
+        self.note = clean_name("note", self.note, 4000, multiline=True)
 
 
 class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
@@ -296,11 +309,11 @@ class HouseholdCounts(msgspec.Struct, kw_only=True):
 
 
 class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    amount: Decimal
+    amount: DecimalIn
 
     def __post_init__(self) -> None:
 
-        self.amount = check_money("amount", self.amount, positive=True)
+        self.amount = check_money("amount", self.amount, positive=True, ceiling="income")
 
 
 class PovertyLineOut(msgspec.Struct, kw_only=True):

@@ -9,46 +9,48 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.messages import N_, message
 from app.core.validation import (
+    DecimalIn,
     Id,
     check_money,
     check_quantity,
     check_year,
     clean_name,
+    clean_note,
     clean_optional,
 )
 from app.subsidies.model import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
 
 
 class TierIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    up_to: Decimal | None
-    rate: Decimal
+    up_to: DecimalIn | None
+    rate: DecimalIn
 
 
 class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     industry: str
     unit: str
-    min_quantity: Decimal
+    min_quantity: DecimalIn
     tiers: list[TierIn]
-    cap: Decimal | None = None
+    cap: DecimalIn | None = None
 
     def __post_init__(self) -> None:
         self.industry = self.industry.strip().lower()
         self.unit = clean_name("unit", self.unit, 20)
-        check_quantity("min_quantity", self.min_quantity, positive=False)
-        self.cap = check_money("cap", self.cap)
+        self.min_quantity = check_quantity("min_quantity", self.min_quantity, positive=False, ceiling="quantity")
+        self.cap = check_money("cap", self.cap, ceiling="subsidy")
         if not self.tiers:
             raise Invalid("tiers", "a rate needs at least one tier")
         for i, tier in enumerate(self.tiers):
-            check_quantity(f"tiers[{i}].up_to", tier.up_to)
-            check_quantity(f"tiers[{i}].rate", tier.rate, places=4, positive=False)
+            tier.up_to = check_quantity(f"tiers[{i}].up_to", tier.up_to, ceiling="quantity")
+            tier.rate = check_quantity(f"tiers[{i}].rate", tier.rate, places=4, positive=False, ceiling="rate")
 
 
 class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     year: int
     name: str
-    budget: Decimal
+    budget: DecimalIn
     rates: list[RateIn]
-    household_cap: Decimal | None = None
+    household_cap: DecimalIn | None = None
     exited_eligible_until: int | None = None
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
 
@@ -56,10 +58,8 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_year("year", self.year)
         check_year("exited_eligible_until", self.exited_eligible_until)
         self.name = clean_name("name", self.name, 120)
-        budget = check_money("budget", self.budget, positive=True)
-        assert budget is not None  # required: msgspec refused a body without it
-        self.budget = budget
-        self.household_cap = check_money("household_cap", self.household_cap)
+        self.budget = check_money("budget", self.budget, positive=True, ceiling="budget")
+        self.household_cap = check_money("household_cap", self.household_cap, ceiling="subsidy")
         industries = [r.industry for r in self.rates]
         if len(set(industries)) != len(industries):
             raise Invalid("rates", "one rate per industry")
@@ -118,25 +118,27 @@ class ClaimCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     scheme_id: Id
     household_id: Id
     industry: str
-    declared_quantity: Decimal
+    declared_quantity: DecimalIn
     base_id: Id | None = None
     link_id: Id | None = None
 
     def __post_init__(self) -> None:
         self.industry = self.industry.strip().lower()
-        check_quantity("declared_quantity", self.declared_quantity)
+        self.declared_quantity = check_quantity("declared_quantity", self.declared_quantity, ceiling="quantity")
 
 
 class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    verified_quantity: Decimal
+    verified_quantity: DecimalIn
     inspector: str
     verified_on: date
     note: str | None = None
 
     def __post_init__(self) -> None:
-        check_quantity("verified_quantity", self.verified_quantity, positive=False)
+        self.verified_quantity = check_quantity(
+            "verified_quantity", self.verified_quantity, positive=False, ceiling="quantity"
+        )
         self.inspector = clean_name("inspector", self.inspector, 60)
-        self.note = clean_optional("note", self.note, 4000)
+        self.note = clean_note("note", self.note, 4000)
         if self.verified_on > date.today():
             raise Invalid("verified_on", message(N_("is in the future")))
 
@@ -145,7 +147,7 @@ class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: str
 
     def __post_init__(self) -> None:
-        self.reason = clean_name("reason", self.reason, 4000)
+        self.reason = clean_name("reason", self.reason, 4000, multiline=True)
 
 
 class BulkApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -229,7 +231,7 @@ class Cancellation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: str
 
     def __post_init__(self) -> None:
-        self.reason = clean_name("reason", self.reason, 4000)
+        self.reason = clean_name("reason", self.reason, 4000, multiline=True)
 
 
 class PreviewLine(msgspec.Struct, kw_only=True):
