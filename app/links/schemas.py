@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.errors import Invalid
 from app.core.validation import (
     Id,
     check_fraction,
     check_money,
+    check_planned_day,
     check_quantity,
+    check_span,
     clean_name,
     clean_optional,
 )
@@ -99,8 +100,9 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        if self.end_date is not None and self.end_date < self.start_date:
-            raise Invalid("end_date", "is before start_date")
+        check_planned_day("start_date", self.start_date)
+        check_planned_day("end_date", self.end_date)
+        check_span("start_date", self.start_date, "end_date", self.end_date)
         self.note = clean_optional("note", self.note, 2000)
 
     @property
@@ -113,6 +115,7 @@ class LinkEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
+        check_planned_day("end_date", self.end_date)
         self.note = clean_optional("note", self.note, 2000)
 
 
@@ -140,3 +143,6 @@ class LinkFilter(msgspec.Struct, kw_only=True, frozen=True):
     household_id: Id | None = None
     kind: LinkKind | None = None
     active_on: date | None = None
+
+    def __post_init__(self) -> None:
+        check_planned_day("active_on", self.active_on)

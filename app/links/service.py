@@ -17,7 +17,7 @@ from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
-from app.links.rules import link_refusal
+from app.links.rules import link_end_refusal, link_refusal
 from app.links.schemas import (
     BaseCreate,
     BaseOut,
@@ -99,6 +99,11 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
         )
         if refusal:
             raise Refused(refusal, extra={"field": "household_id"})
+        refusal = link_end_refusal(
+            household.status, household.exited_year, data.end_date, get_settings().continuation_years
+        )
+        if refusal:
+            raise Refused(refusal, extra={"field": "end_date"})
         overlapping = await queries.overlapping_link(
             uow, data.base_id, data.household_id, kind, data.start_date, data.end_date
         )

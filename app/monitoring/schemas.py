@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.errors import Invalid
-from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
+from app.core.validation import Id, check_day_of_fact, check_money, check_year, clean_name, clean_optional
 from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
 
 
@@ -68,8 +67,7 @@ class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.note = clean_optional("note", self.note, 2000)
-        if self.occurred_on > date.today():
-            raise Invalid("occurred_on", "is in the future")
+        check_day_of_fact("occurred_on", self.occurred_on)
 
 
 class HardshipOut(msgspec.Struct, kw_only=True):
@@ -92,8 +90,7 @@ class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.trigger_ref = clean_name("trigger_ref", self.trigger_ref, 40)
         self.note = clean_optional("note", self.note, 2000)
-        if self.visited_on > date.today():
-            raise Invalid("visited_on", "is in the future")
+        check_day_of_fact("visited_on", self.visited_on)
 
 
 class RevisitOut(msgspec.Struct, kw_only=True):

@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_bank_card, validate_resident_id
-from app.core.validation import Id, check_money, check_year, clean_name, clean_optional
+from app.core.validation import Id, check_day_of_fact, check_money, check_year, clean_name, clean_optional
 from app.registry.model import (
     Attribute,
     Cause,
@@ -176,8 +176,7 @@ class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.note = clean_optional("note", self.note, 2000)
-        if self.left_on > date.today():
-            raise Invalid("left_on", "is in the future")
+        check_day_of_fact("left_on", self.left_on)
 
 
 class HouseholdOut(msgspec.Struct, kw_only=True):

@@ -7,9 +7,9 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
-from app.core.messages import N_, message
 from app.core.validation import (
     Id,
+    check_day_of_fact,
     check_money,
     check_quantity,
     check_year,
@@ -53,8 +53,8 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
 
     def __post_init__(self) -> None:
-        check_year("year", self.year)
-        check_year("exited_eligible_until", self.exited_eligible_until)
+        check_year("year", self.year, planned=True)
+        check_year("exited_eligible_until", self.exited_eligible_until, planned=True)
         self.name = clean_name("name", self.name, 120)
         budget = check_money("budget", self.budget, positive=True)
         assert budget is not None  # required: msgspec refused a body without it
@@ -137,8 +137,7 @@ class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_quantity("verified_quantity", self.verified_quantity, positive=False)
         self.inspector = clean_name("inspector", self.inspector, 60)
         self.note = clean_optional("note", self.note, 4000)
-        if self.verified_on > date.today():
-            raise Invalid("verified_on", message(N_("is in the future")))
+        check_day_of_fact("verified_on", self.verified_on)
 
 
 class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -292,3 +291,4 @@ class BankResultRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.result not in (PaymentResult.paid.value, PaymentResult.failed.value):
             raise Invalid("result", "must be paid or failed")
         self.bank_reference = clean_optional("bank_reference", self.bank_reference, 60)
+        check_day_of_fact("paid_on", self.paid_on)
