@@ -272,6 +272,21 @@ async def world(app) -> dict[str, Any]:
             )
         ).json()
         spare = (await client.post("/api/v1/accounts", json={"name": "spare", "role": "auditor"}, headers=admin)).json()
+        support = await client.post(
+            "/api/v1/support-records",
+            json={
+                "enterprise_id": e1,
+                "village_id": village,
+                "kind": "donation",
+                "given_on": "2017-05-04",
+                "reference": "S-1",
+                "amount": "20000.00",
+                "households_benefited": 3,
+                "people_benefited": 8,
+            },
+            headers=operator,
+        )
+        assert support.status_code == 201, support.text
         ids = {
             "household_id": h["id"],
             "village_id": village,
@@ -291,7 +306,15 @@ async def world(app) -> dict[str, Any]:
             "year": 2021,
             "member_id": h["members"][1]["id"],
         }
-        return {"callers": callers, "strangers": strangers, "ids": ids}
+        # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
+        markers = {
+            "town_id": town_a,
+            "enterprise_id": e1,
+            "household_id": h["id"],
+            "village_id": village,
+            "registry_no": h["registry_no"],
+        }
+        return {"callers": callers, "strangers": strangers, "ids": ids, "markers": markers}
 
 
 async def test_operators_and_officers_out_of_scope_get_403(client, world):
@@ -367,3 +390,101 @@ def test_the_policy_guard_is_the_only_guard_on_the_api(app):
                 assert guards == [policy_guard], (route.path, handler)
             elif not route.path.startswith("/console"):
                 assert guards == [], (route.path, handler)  # /health and the OpenAPI documents stay public
+
+
+# Scope on every list and export: each GET collection or export route that a town officer or an operator
+# may read is either scoped (a town officer reads only its town's rows, an operator only its enterprise's)
+# or a directory everyone reads whole (towns, villages, enterprises, bases, industries, lines, schemes,
+# cross-check rules, the programme's report and overview figures). The world's rows are all of town A and
+# enterprise 1; the strangers (an officer of town B, the operator of enterprise 2) must see none of them,
+# the officer and operator of town A / enterprise 1 and the unscoped roles must see them.
+SCOPED = {
+    # op_id: the roles that must see the world's row (those in scope; other callers of the route may
+    # legitimately see an empty list, e.g. no arrears or monitoring entries this year)
+    "countHouseholds": "AFTOU",
+    "exportHouseholds": "AFTOU",
+    "exportPayouts": "AFOU",
+    "exportSubsidyClaims": "AFTU",
+    "exportSupportRecords": "AFTOU",
+    "listAssessments": "",
+    "listCrossCheckFlags": "AFTU",
+    "listDividendArrears": "",
+    "listHouseholds": "AFTOU",
+    "listLinks": "AFTOU",
+    "listMonitoring": "",
+    "listPairings": "AFTOU",
+    "listPayouts": "AFOU",
+    "listSubsidyClaims": "AFTU",
+    "listSupportRecords": "AFTOU",
+}
+DIRECTORY = {
+    "listBases",
+    "listCrossCheckRules",
+    "listEnterprises",
+    "listIndustries",
+    "listPovertyLines",
+    "listSubsidySchemes",
+    "listTowns",
+    "listVillages",
+    "pairingProgrammeReport",
+}
+CSV_MARKERS = ("M-1", "S-1")  # the world's payout and support references
+
+
+def list_routes() -> list[tuple[str, str]]:
+    """(path, operationId) of every GET route that lists rows or exports them."""
+    return [
+        (path, op_id)
+        for method, path, op_id in ROUTES
+        if method == "GET" and (op_id.startswith(("list", "export", "count")) or op_id == "pairingProgrammeReport")
+    ]
+
+
+def test_every_list_and_export_route_a_scoped_role_reads_is_classified():
+    readable = {op_id for _, op_id in list_routes() if set(POLICY[op_id]) & {"T", "O"}}
+    assert readable - set(SCOPED) - DIRECTORY == set(), "classify the new list or export route"
+    assert set(SCOPED) & DIRECTORY == set()
+
+
+def _rows_of_the_world(r: httpx.Response, markers: dict[str, Any]) -> int:
+    """How many rows (list items, CSV lines, counted households) belong to town A / enterprise 1."""
+    if r.headers["content-type"].startswith("text/csv"):
+        lines = r.text.splitlines()[1:]
+        return sum(1 for line in lines if markers["registry_no"] in line or any(m in line for m in CSV_MARKERS))
+    body = r.json()
+    if isinstance(body, dict) and "households" in body and "by_status" in body:
+        return int(body["households"])
+    items = body["items"] if isinstance(body, dict) else body
+    return sum(1 for item in items if any(item.get(key) == value for key, value in markers.items()))
+
+
+SCOPE_CASES = [
+    pytest.param(path, op_id, caller, id=f"{op_id} [{who}]")
+    for path, op_id in list_routes()
+    if op_id in SCOPED
+    for caller, who in (
+        *((c, ROLES[c]) for c in CALLERS if c in POLICY[op_id]),
+        *(
+            (f"~{c}", f"{ROLES[c]} of another {'town' if c == 'T' else 'enterprise'}")
+            for c in "TO"
+            if c in POLICY[op_id]
+        ),
+    )
+]
+
+
+@pytest.mark.parametrize(("path", "op_id", "caller"), SCOPE_CASES)
+async def test_list_and_export_scope_for_caller(client, world, path, op_id, caller):
+    url = re.sub(r"\{(\w+)\}", lambda m: str(world["ids"][m.group(1)]), path) + QUERY.get(op_id, "")
+    headers = world["strangers"][caller[1]] if caller.startswith("~") else world["callers"][caller]
+    r = await client.get(url, headers=headers)
+    if caller.startswith("~"):
+        if "{" in path:  # a list under one household: out of scope, refused whole
+            assert r.status_code == 403, (op_id, caller, r.status_code)
+            return
+        assert r.status_code == 200, (op_id, caller, r.status_code, r.text[:200])
+        assert _rows_of_the_world(r, world["markers"]) == 0, (op_id, caller, r.text[:400])
+        return
+    assert r.status_code == 200, (op_id, caller, r.status_code, r.text[:200])
+    if caller in SCOPED[op_id]:
+        assert _rows_of_the_world(r, world["markers"]) >= 1, (op_id, caller, r.text[:400])
