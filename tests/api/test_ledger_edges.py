@@ -78,7 +78,7 @@ async def test_a_link_not_yet_started_pays_nothing_after_removal(client, chain):
     )
     # a payout for a period not begun is dated in the future, refused with the body (400); the rule that a
     # removed household's not-yet-started link pays nothing is tested pure in tests/unit/test_payout_rules.py
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "paid_on"
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "period_from"
 
 
 async def test_a_link_cannot_end_before_the_periods_it_paid(client, chain):
