@@ -333,6 +333,7 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
     assert r.status_code == 403
     for url in (
         f"/api/v1/households/{ids['household_id']}",
+        f"/api/v1/bases/{ids['base_id']}",
         f"/api/v1/subsidy-claims/{ids['claim_id']}",
         f"/api/v1/vouchers/{ids['number']}",
         f"/api/v1/households/{ids['household_id']}/income?year=2017",
@@ -394,7 +395,7 @@ def test_the_policy_guard_is_the_only_guard_on_the_api(app):
 
 # Scope on every list and export: each GET collection or export route that a town officer or an operator
 # may read is either scoped (a town officer reads only its town's rows, an operator only its enterprise's)
-# or a directory everyone reads whole (towns, villages, enterprises, bases, industries, lines, schemes,
+# or a directory everyone reads whole (towns, villages, enterprises, industries, lines, schemes,
 # cross-check rules, the programme's report and overview figures). The world's rows are all of town A and
 # enterprise 1; the strangers (an officer of town B, the operator of enterprise 2) must see none of them,
 # the officer and operator of town A / enterprise 1 and the unscoped roles must see them.
@@ -407,6 +408,7 @@ SCOPED = {
     "exportSubsidyClaims": "AFTU",
     "exportSupportRecords": "AFTOU",
     "listAssessments": "",
+    "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",
     "listDividendArrears": "",
     "listHouseholds": "AFTOU",
@@ -418,7 +420,6 @@ SCOPED = {
     "listSupportRecords": "AFTOU",
 }
 DIRECTORY = {
-    "listBases",
     "listCrossCheckRules",
     "listEnterprises",
     "listIndustries",
@@ -488,3 +489,19 @@ async def test_list_and_export_scope_for_caller(client, world, path, op_id, call
     assert r.status_code == 200, (op_id, caller, r.status_code, r.text[:200])
     if caller in SCOPED[op_id]:
         assert _rows_of_the_world(r, world["markers"]) >= 1, (op_id, caller, r.text[:400])
+
+
+@pytest.mark.parametrize(("path", "op_id"), [pytest.param(p, o, id=o) for p, o in list_routes() if o in DIRECTORY])
+async def test_a_directory_reads_the_same_for_every_role(client, world, path, op_id):
+    """Directories carry no scope: each role that may read one, in scope or not, reads the same rows."""
+    url = path + QUERY.get(op_id, "")
+    callers = {**{c: world["callers"][c] for c in CALLERS}, **{f"~{c}": world["strangers"][c] for c in "TO"}}
+    bodies = {}
+    for caller, headers in callers.items():
+        if caller[-1] not in POLICY[op_id]:
+            continue
+        r = await client.get(url, headers=headers)
+        assert r.status_code == 200, (op_id, caller, r.status_code)
+        bodies[caller] = r.json()
+    first = next(iter(bodies.values()))
+    assert all(body == first for body in bodies.values()), (op_id, {c: str(b)[:200] for c, b in bodies.items()})
