@@ -10,6 +10,7 @@ from app.audit import service
 from app.audit.schemas import AuditEntryOut, CheckpointOut, FindingOut, TrailCheckOut, WitnessedHeadOut
 from app.core.pagination import Page, PageParams
 from app.core.params import QueryId, provide_page_params
+from app.core.validation import check_planned_day
 
 
 class AuditController(Controller):
@@ -28,6 +29,8 @@ class AuditController(Controller):
         until: FromQuery[datetime | None] = None,
     ) -> Page[AuditEntryOut]:
         """The audit trail, newest first, filtered by entity, actor and time (``since`` ≤ at < ``until``)."""
+        check_planned_day("since", since and since.date())
+        check_planned_day("until", until and until.date())
         return await service.list_entries(
             page, entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until
         )

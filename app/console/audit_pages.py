@@ -15,6 +15,7 @@ from app.console.session import ConsoleUser
 from app.console.web import render
 from app.core.pagination import PageParams
 from app.core.params import QueryId
+from app.core.validation import check_year
 from app.crosscheck import service as crosscheck
 from app.monitoring import service as monitoring
 from app.payouts import reports
@@ -42,8 +43,11 @@ class AuditPages(Controller):
 
     @get("/anomalies", opt={"action": "audit.read"})
     async def anomalies(
-        self, user: NamedDependency[ConsoleUser], year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None
+        self,
+        user: NamedDependency[ConsoleUser],
+        year: Annotated[int | None, QueryParameter(description="calendar year")] = None,
     ) -> Template:
+        check_year("year", year)
         year = year or date.today().year
         watch = await monitoring.monitoring(user.principal, PageParams(limit=100, offset=0), year=year, open_only=True)
         arrears = await reports.dividend_arrears(user.principal, year, PageParams(limit=100, offset=0))

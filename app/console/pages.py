@@ -19,6 +19,7 @@ from app.console.forms import LanguageForm, SignInForm, read_form
 from app.console.i18n import Texts, lang_of
 from app.console.session import ConsoleUser
 from app.console.web import back, render, template
+from app.core.validation import check_year
 from app.stats import service as stats
 
 
@@ -58,9 +59,10 @@ class ConsolePages(Controller):
     async def overview(
         self,
         user: NamedDependency[ConsoleUser],
-        year: Annotated[int | None, QueryParameter(ge=1978, le=2100)] = None,
+        year: Annotated[int | None, QueryParameter(description="calendar year")] = None,
         msg: FromQuery[str | None] = None,
     ) -> Template:
+        check_year("year", year)
         texts = Texts(user.lang)
         figures = await stats.overview(date.today())
         year = year or await stats.latest_payout_year()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Exited households under this multiple of the poverty line are watched."""
     revisit_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = msgspec.field(default=30, name="CHAINAID_REVISIT_DAYS")
     """Days within which a monitoring entry is to be revisited."""
+    earliest_day: date = msgspec.field(default=date(2000, 1, 1), name="CHAINAID_EARLIEST_DAY")
+    """The earliest day a programme date (a link, payout, pairing, visit, verification...) may name."""
+    horizon_days: Annotated[int, msgspec.Meta(ge=0, le=3660)] = msgspec.field(default=366, name="CHAINAID_HORIZON_DAYS")
+    """How far after today a planned date (a link's or a pairing's end, a scheme year) may reach."""
     csrf_secret: Annotated[str, msgspec.Meta(min_length=32)] | None = msgspec.field(
         default=None, name="CHAINAID_CSRF_SECRET"
     )
@@ -129,6 +134,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if path.is_relative_to(self.pgdata_dir):
                 raise ValueError(f"{name} ({path}) must be outside the data folder CHAINAID_PGDATA ({self.pgdata_dir})")
+        if not date(1990, 1, 1) <= self.earliest_day <= date.today():
+            raise ValueError(
+                f"CHAINAID_EARLIEST_DAY must be a day from 1990-01-01 to today, got {self.earliest_day.isoformat()}"
+            )
         _check_decimal(
             "CHAINAID_EXIT_INCIDENCE",
             self.exit_incidence,

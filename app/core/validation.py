@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, overload
 
@@ -14,17 +14,70 @@ from app.core.messages import N_, Message, message
 from app.core.money import parse_money
 from app.core.settings import get_settings
 
-# The earliest day a programme fact or figure may be dated: before it nothing of this programme exists,
-# and far dates (0001-01-01, 9999-12-31) overflow date arithmetic or are stored as ±infinity.
-EARLIEST_DAY = date(2000, 1, 1)
+# Dates. Far dates (0001-01-01, 9999-12-31) overflow date arithmetic or are stored as ±infinity, and
+# nothing of this programme exists before its earliest day (CHAINAID_EARLIEST_DAY, default 2000-01-01).
+# A fact (paid, verified, visited, recorded) is dated from the earliest day to today; a planned date (a
+# link's or pairing's end, a scheme's year) may reach today + CHAINAID_HORIZON_DAYS (default 366).
 
 
-def check_day_of_fact(field: str, value: date, *, today: date | None = None) -> date:
-    """A day something happened or a figure is read on: from EARLIEST_DAY to today."""
-    today = today or date.today()
-    if not EARLIEST_DAY <= value <= today:
-        raise Invalid(field, f"must be between {EARLIEST_DAY.isoformat()} and today ({today.isoformat()})")
+def earliest_day() -> date:
+    """The earliest day a programme date may name (CHAINAID_EARLIEST_DAY)."""
+    return get_settings().earliest_day
+
+
+def latest_planned_day(today: date | None = None) -> date:
+    """The latest day a planned date may name: today + CHAINAID_HORIZON_DAYS."""
+    return (today or date.today()) + timedelta(days=get_settings().horizon_days)
+
+
+def _between(field: str, value: date, first: date, last: date, *, to_today: bool) -> date:
+    if not first <= value <= last:
+        if to_today:
+            raise Invalid(field, message(N_("must be a day from {first} to today ({today})"), first=first, today=last))
+        raise Invalid(field, message(N_("must be a day from {first} to {last}"), first=first, last=last))
     return value
+
+
+@overload
+def check_day_of_fact(field: str, value: date, *, today: date | None = None) -> date: ...
+@overload
+def check_day_of_fact(field: str, value: None, *, today: date | None = None) -> None: ...
+def check_day_of_fact(field: str, value: date | None, *, today: date | None = None) -> date | None:
+    """A day something happened (paid, verified, visited, recorded) or a figure is read on: from the
+    earliest day to today."""
+    if value is None:
+        return None
+    return _between(field, value, earliest_day(), today or date.today(), to_today=True)
+
+
+@overload
+def check_planned_day(field: str, value: date, *, today: date | None = None) -> date: ...
+@overload
+def check_planned_day(field: str, value: None, *, today: date | None = None) -> None: ...
+def check_planned_day(field: str, value: date | None, *, today: date | None = None) -> date | None:
+    """A programme day that may lie ahead (a link's start or end, a pairing's end, a payout period's end):
+    from the earliest day to today + the horizon."""
+    if value is None:
+        return None
+    return _between(field, value, earliest_day(), latest_planned_day(today), to_today=False)
+
+
+def check_year(field: str, value: int | None, *, planned: bool = False, today: date | None = None) -> None:
+    """A calendar year from the earliest day's year to this year (a fact: an exit, a registration, a
+    year's income or arrears), or to the year of today + the horizon when ``planned`` (a scheme, a
+    poverty line, a continuation)."""
+    if value is None:
+        return
+    first = earliest_day().year
+    last = latest_planned_day(today).year if planned else (today or date.today()).year
+    if not first <= value <= last:
+        raise Invalid(field, message(N_("must be a year from {first} to {last}"), first=first, last=last))
+
+
+def check_span(field_from: str, start: date, field_to: str, end: date | None) -> None:
+    """An end not before its start."""
+    if end is not None and end < start:
+        raise Invalid(field_to, message(N_("is before {start_field}"), start_field=field_from))
 
 
 # Database integer keys: anything outside this range names nothing that can exist.
@@ -184,11 +237,6 @@ def check_phone(field: str, value: str | None) -> str | None:
             ),
         )
     return value
-
-
-def check_year(field: str, value: int | None) -> None:
-    if value is not None and not 1978 <= value <= 2100:
-        raise Invalid(field, "must be a year between 1978 and 2100")
 
 
 # what each kind of ceiling (app.core.settings.DEFAULT_CEILINGS) is for, as a refusal names it

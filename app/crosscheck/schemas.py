@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.identifiers import validate_resident_id
-from app.core.validation import DecimalIn, Id, check_quantity, clean_name, clean_note, clean_optional
+from app.core.validation import DecimalIn, Id, check_day_of_fact, check_quantity, clean_name, clean_note, clean_optional
 from app.crosscheck.model import FlagStatus
 
 
@@ -25,6 +25,7 @@ class DepartmentRecordIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
         self.department = clean_name("department", self.department, 40).lower()
         self.item = clean_name("item", self.item, 60).lower()
         self.value = clean_optional("value", self.value, 200)
+        check_day_of_fact("as_of", self.as_of)
         try:
             self.id_number = validate_resident_id(self.id_number)
         except (ValueError, TypeError) as exc:

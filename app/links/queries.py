@@ -138,12 +138,21 @@ async def base_by_id(db: Db, base_id: int) -> BaseOut | None:
     return None if row is None else _base(row)
 
 
+async def base_town(db: Db, base_id: int) -> int | None:
+    """The town of the base's village."""
+    town: int | None = await db.fetchval(
+        "SELECT v.town FROM base b JOIN village v ON v.id = b.village WHERE b.id = $1", base_id
+    )
+    return town
+
+
 async def page_of_bases(
-    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None
+    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None, town_id: int | None = None
 ) -> Page[BaseOut]:
     return await fetch_page(
-        _BASE + " WHERE ($1::int IS NULL OR b.enterprise = $1) AND ($2::int IS NULL OR b.village = $2)",
-        [enterprise_id, village_id],
+        _BASE + " WHERE ($1::int IS NULL OR b.enterprise = $1) AND ($2::int IS NULL OR b.village = $2)"
+        " AND ($3::int IS NULL OR b.village IN (SELECT v.id FROM village v WHERE v.town = $3))",
+        [enterprise_id, village_id, town_id],
         page,
         "id",
         _base,

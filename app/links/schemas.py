@@ -5,14 +5,15 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.errors import Invalid
 from app.core.validation import (
     DecimalIn,
     Id,
     check_ceiling,
     check_fraction,
     check_money,
+    check_planned_day,
     check_quantity,
+    check_span,
     clean_name,
     clean_note,
 )
@@ -116,8 +117,9 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
-        if self.end_date is not None and self.end_date < self.start_date:
-            raise Invalid("end_date", "is before start_date")
+        check_planned_day("start_date", self.start_date)
+        check_planned_day("end_date", self.end_date)
+        check_span("start_date", self.start_date, "end_date", self.end_date)
         self.note = clean_note("note", self.note, 2000)
         check_terms_ceilings(self.terms)
 
@@ -131,6 +133,7 @@ class LinkEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str | None = None
 
     def __post_init__(self) -> None:
+        check_planned_day("end_date", self.end_date)
         self.note = clean_note("note", self.note, 2000)
 
 
@@ -158,3 +161,6 @@ class LinkFilter(msgspec.Struct, kw_only=True, frozen=True):
     household_id: Id | None = None
     kind: LinkKind | None = None
     active_on: date | None = None
+
+    def __post_init__(self) -> None:
+        check_planned_day("active_on", self.active_on)

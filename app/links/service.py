@@ -17,7 +17,7 @@ from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
-from app.links.rules import link_refusal
+from app.links.rules import link_end_refusal, link_refusal
 from app.links.schemas import (
     BaseCreate,
     BaseOut,
@@ -57,21 +57,30 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
 
 
 async def get_base(principal: Principal, base_id: int) -> BaseOut:
+    """One base: an operator reads its enterprise's, a town officer those in its town."""
     async with reading() as db:
         base = await queries.base_by_id(db, base_id)
+        town_id = await queries.base_town(db, base_id) if principal.role is Role.town_officer else None
     if base is None:
         raise NotFound(f"base {base_id} does not exist")
     ensure_enterprise_scope(principal, base.enterprise_id)
+    if town_id is not None:
+        ensure_town_scope(principal, town_id)
     return base
 
 
 async def list_bases(
     principal: Principal, page: PageParams, *, enterprise_id: int | None, village_id: int | None
 ) -> Page[BaseOut]:
+    """Bases under the filters that the caller may read: an operator its enterprise's, a town officer
+    those in its town's villages."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
+    town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading() as db:
-        return await queries.page_of_bases(db, page, enterprise_id=enterprise_id, village_id=village_id)
+        return await queries.page_of_bases(
+            db, page, enterprise_id=enterprise_id, village_id=village_id, town_id=town_id
+        )
 
 
 async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
@@ -99,6 +108,11 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
         )
         if refusal:
             raise Refused(refusal, extra={"field": "household_id"})
+        refusal = link_end_refusal(
+            household.status, household.exited_year, data.end_date, get_settings().continuation_years
+        )
+        if refusal:
+            raise Refused(refusal, extra={"field": "end_date"})
         overlapping = await queries.overlapping_link(
             uow, data.base_id, data.household_id, kind, data.start_date, data.end_date
         )

@@ -8,6 +8,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
+from app.core.validation import check_year
 from app.monitoring import service
 from app.monitoring.schemas import (
     AssessmentIn,
@@ -58,9 +59,10 @@ class MonitoringController(Controller):
         self,
         request: Request,
         page: NamedDependency[PageParams],
-        year: Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")],
+        year: Annotated[int, QueryParameter(description="calendar year, from the earliest day's year to this year")],
         open_only: FromQuery[bool] = True,
     ) -> Page[MonitoringEntry]:
         """Households to revisit for ``year``: exited ones earning under the watch line, recorded hardships,
         and links that ended for exited households; each with its revisit due date and last revisit."""
+        check_year("year", year)
         return await service.monitoring(request.user, page, year=year, open_only=open_only)

@@ -5,8 +5,15 @@ from decimal import Decimal
 
 import msgspec
 
-from app.core.errors import Invalid
-from app.core.validation import DecimalIn, Id, check_money, check_year, clean_name, clean_note
+from app.core.validation import (
+    DecimalIn,
+    Id,
+    check_day_of_fact,
+    check_money,
+    check_year,
+    clean_name,
+    clean_note,
+)
 from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
 
 
@@ -68,8 +75,7 @@ class HardshipIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.note = clean_note("note", self.note, 2000)
-        if self.occurred_on > date.today():
-            raise Invalid("occurred_on", "is in the future")
+        check_day_of_fact("occurred_on", self.occurred_on)
 
 
 class HardshipOut(msgspec.Struct, kw_only=True):
@@ -92,8 +98,7 @@ class RevisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         self.trigger_ref = clean_name("trigger_ref", self.trigger_ref, 40)
         self.note = clean_note("note", self.note, 2000)
-        if self.visited_on > date.today():
-            raise Invalid("visited_on", "is in the future")
+        check_day_of_fact("visited_on", self.visited_on)
 
 
 class RevisitOut(msgspec.Struct, kw_only=True):

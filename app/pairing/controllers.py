@@ -7,6 +7,7 @@ from litestar.params import FromQuery, JSONBody
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, QueryId, provide_page_params
+from app.core.validation import check_year
 from app.pairing import service
 from app.pairing.dependencies import provide_support_filter
 from app.pairing.schemas import (
@@ -53,6 +54,7 @@ class PairingController(Controller):
     async def report(self, year: FromQuery[int | None] = None) -> ProgrammeReport:
         """The programme: enterprises and villages paired, poor villages without a pairing, and support by
         kind and year per enterprise and per village."""
+        check_year("year", year, planned=True)
         return await service.programme_report(year)
 
 

@@ -153,13 +153,20 @@ async def set_end(db: Db, pairing_id: int, end: date) -> None:
 
 
 async def page_of_pairings(
-    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None, in_force: bool | None
+    db: Db,
+    page: PageParams,
+    *,
+    enterprise_id: int | None,
+    village_id: int | None,
+    in_force: bool | None,
+    town_id: int | None = None,
 ) -> Page[PairingOut]:
     return await fetch_page(
         _PAIRING + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.village = $2)"
         " AND ($3::bool IS NULL"
-        "      OR (p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)) = $3)",
-        [enterprise_id, village_id, in_force],
+        "      OR (p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)) = $3)"
+        " AND ($4::int IS NULL OR v.town = $4)",
+        [enterprise_id, village_id, in_force, town_id],
         page,
         "id",
         _pairing,

@@ -8,7 +8,18 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.messages import N_, message
-from app.core.validation import DecimalIn, Id, check_count, check_money, clean_name, clean_note
+from app.core.validation import (
+    DecimalIn,
+    Id,
+    check_count,
+    check_day_of_fact,
+    check_money,
+    check_planned_day,
+    check_span,
+    check_year,
+    clean_name,
+    clean_note,
+)
 from app.pairing.model import SupportKind
 
 
@@ -19,12 +30,16 @@ class PairingCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_date: date | None = None
 
     def __post_init__(self) -> None:
-        if self.end_date is not None and self.end_date < self.start_date:
-            raise Invalid("end_date", "is before start_date")
+        check_planned_day("start_date", self.start_date)
+        check_planned_day("end_date", self.end_date)
+        check_span("start_date", self.start_date, "end_date", self.end_date)
 
 
 class PairingEnd(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_date: date
+
+    def __post_init__(self) -> None:
+        check_planned_day("end_date", self.end_date)
 
 
 class PairingOut(msgspec.Struct, kw_only=True):
@@ -67,8 +82,7 @@ class SupportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_count("people_benefited", self.people_benefited)
         if self.people_benefited < self.households_benefited:
             raise Invalid("people_benefited", message(N_("cannot be fewer than the households benefited")))
-        if self.given_on > date.today():
-            raise Invalid("given_on", message(N_("is in the future")))
+        check_day_of_fact("given_on", self.given_on)
 
 
 class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
@@ -78,6 +92,9 @@ class SupportFilter(msgspec.Struct, kw_only=True, frozen=True):
     village_id: int | None = None
     kind: SupportKind | None = None
     year: int | None = None
+
+    def __post_init__(self) -> None:
+        check_year("year", self.year, planned=True)
 
     def as_kwargs(self) -> dict[str, Any]:
         return {

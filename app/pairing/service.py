@@ -78,11 +78,14 @@ async def end_pairing(actor: Principal, pairing_id: int, data: PairingEnd) -> Pa
 async def list_pairings(
     principal: Principal, page: PageParams, *, enterprise_id: int | None, village_id: int | None, in_force: bool | None
 ) -> Page[PairingOut]:
+    """Pairings under the filters that the caller may read: an operator its enterprise's, a town officer
+    those of the town's villages (as with support records)."""
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
+    town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading() as db:
         return await queries.page_of_pairings(
-            db, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force
+            db, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force, town_id=town_id
         )
 
 

@@ -18,6 +18,7 @@ from app.core.messages import N_, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.money import round_fen
 from app.core.principal import Principal, Role
+from app.core.settings import get_settings
 from app.core.uow import reading, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import LinkFacts, PayoutFacts, payout_problems
@@ -93,7 +94,9 @@ async def ingest(
         raise Refused.of(N_("at most {limit} payouts per batch"), limit=MAX_BATCH, extra={"field": "body"})
     received = len(rows) + len(decode_problems)
     async with unit_of_work() as uow:
-        links = await queries.link_facts(uow, sorted({p.link_id for _, p in rows}), lock=True)
+        links = await queries.link_facts(
+            uow, sorted({p.link_id for _, p in rows}), continuation_years=get_settings().continuation_years, lock=True
+        )
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
             raise Forbidden.of(
@@ -195,6 +198,8 @@ async def check_only(
 ) -> tuple[int, list[RowProblem]]:
     """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
     async with reading() as db:
-        links = await queries.link_facts(db, sorted({p.link_id for _, p in rows}))
+        links = await queries.link_facts(
+            db, sorted({p.link_id for _, p in rows}), continuation_years=get_settings().continuation_years
+        )
     good, bad, forbidden = check_rows(actor, rows, links)
     return len(good), sorted([*decode_problems, *bad, *forbidden], key=lambda p: p.index)

@@ -17,6 +17,7 @@ from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, UnitOfWork, stream_rows
 from app.payouts.rules import LinkFacts
 from app.payouts.schemas import PayoutOut
+from app.registry.rules import continuation_end
 
 _PAYOUT = """
 SELECT p.id, p.enterprise AS enterprise_id, p.link AS link_id, p.household AS household_id, p.income_type,
@@ -57,17 +58,28 @@ def _stored(row: Any) -> StoredPayout | None:
     return None if row is None else StoredPayout(payout=_payout(row), body_hash=row["body_hash"])
 
 
-async def link_facts(db: Db, link_ids: list[int], *, lock: bool = False) -> dict[int, LinkFacts]:
+async def link_facts(
+    db: Db, link_ids: list[int], *, continuation_years: int, lock: bool = False
+) -> dict[int, LinkFacts]:
     """The links payouts are checked against; ``lock`` holds them (FOR SHARE) to the end of the
-    transaction, so a link cannot be ended, nor its household removed, between the check and the write."""
+    transaction, so a link cannot be ended, nor its household removed, between the check and the write.
+    An exited household's links carry the end of its policy continuation (``continuation_years``)."""
     sql = (
-        "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed"
+        "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed,"
+        " h.status, h.exited_year"
         " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])"
     )
     rows = await db.fetch(sql + " ORDER BY l.id FOR SHARE OF l" if lock else sql, link_ids)
     return {
         r["id"]: LinkFacts(
-            r["id"], r["enterprise"], r["household"], r["kind"], r["start_date"], r["end_date"], r["removed"]
+            r["id"],
+            r["enterprise"],
+            r["household"],
+            r["kind"],
+            r["start_date"],
+            r["end_date"],
+            r["removed"],
+            continuation_end(r["status"], r["exited_year"], continuation_years),
         )
         for r in rows
     }

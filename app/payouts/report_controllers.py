@@ -8,6 +8,7 @@ from litestar.params import QueryParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, QueryId, provide_page_params
+from app.core.validation import check_year
 from app.payouts import reports
 from app.payouts.report_schemas import (
     Arrear,
@@ -15,7 +16,8 @@ from app.payouts.report_schemas import (
     HouseholdIncome,
 )
 
-Year = Annotated[int, QueryParameter(ge=1978, le=2100, description="calendar year")]
+# bounded in the handler (check_year: from CHAINAID_EARLIEST_DAY's year to this year, a 400 naming ``year``)
+Year = Annotated[int, QueryParameter(description="calendar year, from the earliest day's year to this year")]
 
 
 class HouseholdIncomeController(Controller):
@@ -25,6 +27,7 @@ class HouseholdIncomeController(Controller):
     @get("/{household_id:int}/income", operation_id="getHouseholdIncome")
     async def income(self, request: Request, household_id: PathId, year: Year) -> HouseholdIncome:
         """A household's income of a year from the ledger, by type, per capita and against the poverty line."""
+        check_year("year", year)
         return await reports.household_income(request.user, household_id, year)
 
 
@@ -35,6 +38,7 @@ class EnterpriseSummaryController(Controller):
     @get("/{enterprise_id:int}/summary", operation_id="getEnterpriseSummary")
     async def summary(self, request: Request, enterprise_id: PathId, year: Year) -> EnterpriseSummary:
         """An enterprise's year: households linked by kind, payouts by type, and both per village."""
+        check_year("year", year)
         return await reports.enterprise_summary(request.user, enterprise_id, year)
 
 
@@ -53,4 +57,5 @@ class ArrearsController(Controller):
     ) -> Page[Arrear]:
         """Share links whose guaranteed dividend (capital × rate, pro-rated by days in force) was not fully
         paid in the year, with the shortfall."""
+        check_year("year", year)
         return await reports.dividend_arrears(request.user, year, page, enterprise_id)

@@ -9,8 +9,10 @@ from app.core.errors import Invalid, NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.settings import get_settings
 from app.core.uow import Db, reading
 from app.enterprises import service as enterprises
+from app.links.rules import effective_end
 from app.payouts import report_queries as queries
 from app.payouts.report_schemas import (
     Arrear,
@@ -95,8 +97,11 @@ async def dividend_arrears(
     async with reading() as db:
         links = await queries.share_links_paid(db, *_year(year), enterprise_id=enterprise_id, town_id=town_id)
     arrears = []
+    years = get_settings().continuation_years
     for link in links:
-        end = link.end_date if year < today.year else min(link.end_date or today, today)
+        # an exited household's link runs (and owes) to the end of its policy continuation at the latest
+        end = effective_end(link.end_date, link.household_status, link.exited_year, years)
+        end = end if year < today.year else min(end or today, today)
         due = dividend_due(link.share_capital, link.dividend_rate, link.start_date, end, year)
         paid = round_fen(link.paid)
         if paid < due.expected:

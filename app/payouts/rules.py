@@ -31,6 +31,8 @@ class LinkFacts:
     start_date: date
     end_date: date | None
     household_removed: bool = False
+    continuation_end: date | None = None
+    """For an exited household, the last day of its policy continuation (links.rules.effective_end)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,14 @@ def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[t
         problems.append(("period_from", message(N_("is before the link started ({start})"), start=link.start_date)))
     if link.end_date is not None and payout.period_to > link.end_date:
         problems.append(("period_to", message(N_("is after the link ended ({end})"), end=link.end_date)))
+    elif link.continuation_end is not None and payout.period_to > link.continuation_end:
+        # an exited household's link pays no period beyond its policy continuation (脱贫不脱钩)
+        problems.append(
+            (
+                "period_to",
+                message(N_("is after the household's policy continuation ended ({end})"), end=link.continuation_end),
+            )
+        )
     if payout.paid_on > today:
         problems.append(("paid_on", message(N_("is in the future"))))
     return problems

@@ -7,12 +7,15 @@ import msgspec
 
 from app.core.errors import Invalid
 from app.core.messages import Message
-from app.core.validation import DecimalIn, Id, check_money, clean_name
+from app.core.validation import DecimalIn, Id, check_day_of_fact, check_money, check_planned_day, clean_name
 from app.payouts.model import IncomeType, PayMethod
 
 
 def _check_payout(p: PayoutIn | PayoutCsvRow) -> None:
     p.amount = check_money("amount", p.amount, positive=True, ceiling="payout")
+    check_day_of_fact("period_from", p.period_from)
+    check_planned_day("period_to", p.period_to)
+    check_day_of_fact("paid_on", p.paid_on)
     if p.period_to < p.period_from:
         raise Invalid("period_to", "is before period_from")
     p.reference = clean_name("reference", p.reference, 64)
@@ -121,3 +124,7 @@ class PayoutFilter(msgspec.Struct, kw_only=True, frozen=True):
     income_type: IncomeType | None = None
     paid_from: date | None = None
     paid_to: date | None = None
+
+    def __post_init__(self) -> None:
+        check_planned_day("paid_from", self.paid_from)
+        check_planned_day("paid_to", self.paid_to)

@@ -8,6 +8,7 @@ from litestar.params import FromQuery, JSONBody, PathParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, QueryId, provide_page_params
+from app.core.validation import check_year
 from app.registry import poverty_lines, service
 from app.registry.schemas import (
     PovertyLineIn,
@@ -96,7 +97,8 @@ class PovertyLineController(Controller):
 
     @put("/{year:int}", operation_id="setPovertyLine")
     async def set_line(
-        self, request: Request, year: Annotated[int, PathParameter(ge=1978, le=2100)], data: JSONBody[PovertyLineIn]
+        self, request: Request, year: Annotated[int, PathParameter(ge=1, le=9999)], data: JSONBody[PovertyLineIn]
     ) -> PovertyLineOut:
         """Set a year's poverty line."""
+        check_year("year", year, planned=True)
         return await poverty_lines.set_poverty_line(request.user, year, data)

@@ -51,6 +51,16 @@ def poor_now(status: HouseholdStatus | str) -> bool:
     return HouseholdStatus(status) in POOR_NOW
 
 
+def continuation_end(status: HouseholdStatus | str, exited_year: int | None, continuation_years: int) -> date | None:
+    """The last day an exited household keeps its links and their income (脱贫不脱钩): 31 December of its
+    exit year + ``continuation_years`` (CHAINAID_CONTINUATION_YEARS). None when the household is not exited
+    (a poor household's links run to their own end; a returned one is poor again) or its exit year is not
+    recorded."""
+    if HouseholdStatus(status) is not _S.exited or exited_year is None:
+        return None
+    return date(exited_year + continuation_years, 12, 31)
+
+
 def member_counted_on(left_on: date | None, day: date) -> bool:
     """A member counts in the household's people on ``day`` unless they left before it (the day they leave
     still counts); for a year's per-capita income, ``day`` is the year's 1 January."""

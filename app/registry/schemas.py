@@ -12,6 +12,7 @@ from app.core.validation import (
     DecimalIn,
     Id,
     check_count,
+    check_day_of_fact,
     check_money,
     check_phone,
     check_registry_no,
@@ -189,8 +190,7 @@ class MemberLeave(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.note = clean_note("note", self.note, 2000)
-        if self.left_on > date.today():
-            raise Invalid("left_on", "is in the future")
+        check_day_of_fact("left_on", self.left_on)
 
 
 class HouseholdOut(msgspec.Struct, kw_only=True):

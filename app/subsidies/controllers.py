@@ -7,6 +7,7 @@ from litestar.params import FromQuery, JSONBody
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.problems import status_of
+from app.core.validation import check_year
 from app.subsidies import claims, schemes
 from app.subsidies.claims import ClaimDecision
 from app.subsidies.dependencies import provide_claim_filter
@@ -46,6 +47,7 @@ class SubsidySchemeController(Controller):
         status: FromQuery[SchemeStatus | None] = None,
     ) -> Page[SchemeOut]:
         """Schemes with their budget used and left."""
+        check_year("year", year, planned=True)
         return await schemes.list_schemes(page, year=year, status=status and status.value)
 
     @get("/{scheme_id:int}", operation_id="getSubsidyScheme")

@@ -99,7 +99,8 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
     All or nothing: a line naming a voucher outside the batch, or one already settled, rejects the file.
     """
     async with unit_of_work() as uow:
-        if not await queries.lock_batch(uow, batch_id):
+        exported_on = await queries.lock_batch(uow, batch_id)
+        if exported_on is None:
             raise NotFound.of(N_("payment batch {batch} does not exist"), batch=batch_id)
         results_by_line = await queries.line_results(uow, batch_id, [r.voucher_no for _, r in results])
         problems, seen = [], set()
@@ -111,6 +112,10 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
                 problems.append(RowError(line_no, "voucher_no", f"{r.voucher_no} was already {result}"))
             elif r.voucher_no in seen:
                 problems.append(RowError(line_no, "voucher_no", f"{r.voucher_no} appears twice"))
+            if r.paid_on is not None and r.paid_on < exported_on:
+                problems.append(
+                    RowError(line_no, "paid_on", f"{r.paid_on} is before the batch was exported ({exported_on})")
+                )
             seen.add(r.voucher_no)
         if problems:
             raise Refused.of(

@@ -655,9 +655,13 @@ async def bank_file_lines(db: Db, batch_id: int) -> list[BankFileLine]:
     return [_as(BankFileLine, r) for r in rows]
 
 
-async def lock_batch(db: Db, batch_id: int) -> bool:
-    """Hold the batch to the end of the transaction; False when there is no such batch."""
-    return await db.fetchval("SELECT id FROM payment_batch WHERE id = $1 FOR UPDATE", batch_id) is not None
+async def lock_batch(db: Db, batch_id: int) -> date | None:
+    """Hold the batch to the end of the transaction; the day it was made (and exported for the bank), or
+    None when there is no such batch."""
+    day: date | None = await db.fetchval(
+        "SELECT created_at::date FROM payment_batch WHERE id = $1 FOR UPDATE", batch_id
+    )
+    return day
 
 
 async def line_results(db: Db, batch_id: int, numbers: list[str]) -> dict[str, str]:

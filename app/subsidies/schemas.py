@@ -7,10 +7,10 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
-from app.core.messages import N_, message
 from app.core.validation import (
     DecimalIn,
     Id,
+    check_day_of_fact,
     check_money,
     check_quantity,
     check_year,
@@ -55,8 +55,8 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
 
     def __post_init__(self) -> None:
-        check_year("year", self.year)
-        check_year("exited_eligible_until", self.exited_eligible_until)
+        check_year("year", self.year, planned=True)
+        check_year("exited_eligible_until", self.exited_eligible_until, planned=True)
         self.name = clean_name("name", self.name, 120)
         self.budget = check_money("budget", self.budget, positive=True, ceiling="budget")
         self.household_cap = check_money("household_cap", self.household_cap, ceiling="subsidy")
@@ -139,8 +139,7 @@ class Verification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         )
         self.inspector = clean_name("inspector", self.inspector, 60)
         self.note = clean_note("note", self.note, 4000)
-        if self.verified_on > date.today():
-            raise Invalid("verified_on", message(N_("is in the future")))
+        check_day_of_fact("verified_on", self.verified_on)
 
 
 class Rejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -294,3 +293,4 @@ class BankResultRow(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.result not in (PaymentResult.paid.value, PaymentResult.failed.value):
             raise Invalid("result", "must be paid or failed")
         self.bank_reference = clean_optional("bank_reference", self.bank_reference, 60)
+        check_day_of_fact("paid_on", self.paid_on)

@@ -128,7 +128,7 @@ ROLES = {"A": "admin", "F": "finance", "T": "town_officer", "O": "operator", "U"
 QUERY = {
     "getHouseholdIncome": "?year=2017",
     "getEnterpriseSummary": "?year=2017",
-    "listDividendArrears": "?year=2017",
+    "listDividendArrears": "?year=2018",  # the share link paid 2017's dividend, not 2018's
     "listMonitoring": "?year=2017",
 }
 
@@ -273,6 +273,28 @@ async def world(app) -> dict[str, Any]:
             )
         ).json()
         spare = (await client.post("/api/v1/accounts", json={"name": "spare", "role": "auditor"}, headers=admin)).json()
+        support = await client.post(
+            "/api/v1/support-records",
+            json={
+                "enterprise_id": e1,
+                "village_id": village,
+                "kind": "donation",
+                "given_on": "2017-05-04",
+                "reference": "S-1",
+                "amount": "20000.00",
+                "households_benefited": 3,
+                "people_benefited": 8,
+            },
+            headers=operator,
+        )
+        assert support.status_code == 201, support.text
+        # on the household still in identification: the matrix confirms h's cross-check flag (h is removed)
+        hardship = await client.post(
+            f"/api/v1/households/{pending['id']}/hardships",
+            json={"kind": "illness", "occurred_on": "2017-03-01"},
+            headers=officer,
+        )
+        assert hardship.status_code == 201, hardship.text
         ids = {
             "household_id": h["id"],
             "village_id": village,
@@ -292,7 +314,15 @@ async def world(app) -> dict[str, Any]:
             "year": 2021,
             "member_id": h["members"][1]["id"],
         }
-        return {"callers": callers, "strangers": strangers, "ids": ids}
+        # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
+        markers = {
+            "town_id": town_a,
+            "enterprise_id": e1,
+            "household_id": h["id"],
+            "village_id": village,
+            "registry_no": h["registry_no"],
+        }
+        return {"callers": callers, "strangers": strangers, "ids": ids, "markers": markers}
 
 
 async def test_operators_and_officers_out_of_scope_get_403(client, world):
@@ -311,6 +341,7 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
     assert r.status_code == 403
     for url in (
         f"/api/v1/households/{ids['household_id']}",
+        f"/api/v1/bases/{ids['base_id']}",
         f"/api/v1/subsidy-claims/{ids['claim_id']}",
         f"/api/v1/vouchers/{ids['number']}",
         f"/api/v1/households/{ids['household_id']}/income?year=2017",
@@ -368,3 +399,117 @@ def test_the_policy_guard_is_the_only_guard_on_the_api(app):
                 assert guards == [policy_guard], (route.path, handler)
             elif not route.path.startswith("/console"):
                 assert guards == [], (route.path, handler)  # /health and the OpenAPI documents stay public
+
+
+# Scope on every list and export: each GET collection or export route that a town officer or an operator
+# may read is either scoped (a town officer reads only its town's rows, an operator only its enterprise's)
+# or a directory everyone reads whole (towns, villages, enterprises, industries, lines, schemes,
+# cross-check rules, the programme's report and overview figures). The world's rows are all of town A and
+# enterprise 1; the strangers (an officer of town B, the operator of enterprise 2) must see none of them,
+# the officer and operator of town A / enterprise 1 and the unscoped roles must see them.
+SCOPED = {
+    # op_id: the roles that must see the world's row (listAssessments is one household's, refused whole
+    # out of scope)
+    "countHouseholds": "AFTOU",
+    "exportHouseholds": "AFTOU",
+    "exportPayouts": "AFOU",
+    "exportSubsidyClaims": "AFTU",
+    "exportSupportRecords": "AFTOU",
+    "listAssessments": "",
+    "listBases": "AFTOU",
+    "listCrossCheckFlags": "AFTU",
+    "listDividendArrears": "AFTOU",
+    "listHouseholds": "AFTOU",
+    "listLinks": "AFTOU",
+    "listMonitoring": "AFTU",
+    "listPairings": "AFTOU",
+    "listPayouts": "AFOU",
+    "listSubsidyClaims": "AFTU",
+    "listSupportRecords": "AFTOU",
+}
+DIRECTORY = {
+    "listCrossCheckRules",
+    "listEnterprises",
+    "listIndustries",
+    "listPovertyLines",
+    "listSubsidySchemes",
+    "listTowns",
+    "listVillages",
+    "pairingProgrammeReport",
+}
+CSV_MARKERS = ("M-1", "S-1")  # the world's payout and support references
+
+
+def list_routes() -> list[tuple[str, str]]:
+    """(path, operationId) of every GET route that lists rows or exports them."""
+    return [
+        (path, op_id)
+        for method, path, op_id in ROUTES
+        if method == "GET" and (op_id.startswith(("list", "export", "count")) or op_id == "pairingProgrammeReport")
+    ]
+
+
+def test_every_list_and_export_route_a_scoped_role_reads_is_classified():
+    readable = {op_id for _, op_id in list_routes() if set(POLICY[op_id]) & {"T", "O"}}
+    assert readable - set(SCOPED) - DIRECTORY == set(), "classify the new list or export route"
+    assert set(SCOPED) & DIRECTORY == set()
+
+
+def _rows_of_the_world(r: httpx.Response, markers: dict[str, Any]) -> int:
+    """How many rows (list items, CSV lines, counted households) belong to town A / enterprise 1."""
+    if r.headers["content-type"].startswith("text/csv"):
+        lines = r.text.splitlines()[1:]
+        return sum(1 for line in lines if markers["registry_no"] in line or any(m in line for m in CSV_MARKERS))
+    body = r.json()
+    if isinstance(body, dict) and "households" in body and "by_status" in body:
+        return int(body["households"])
+    items = body["items"] if isinstance(body, dict) else body
+    return sum(1 for item in items if any(item.get(key) == value for key, value in markers.items()))
+
+
+SCOPE_CASES = [
+    pytest.param(path, op_id, caller, id=f"{op_id} [{who}]")
+    for path, op_id in list_routes()
+    if op_id in SCOPED
+    for caller, who in (
+        *((c, ROLES[c]) for c in CALLERS if c in POLICY[op_id]),
+        *(
+            (f"~{c}", f"{ROLES[c]} of another {'town' if c == 'T' else 'enterprise'}")
+            for c in "TO"
+            if c in POLICY[op_id]
+        ),
+    )
+]
+
+
+@pytest.mark.parametrize(("path", "op_id", "caller"), SCOPE_CASES)
+async def test_list_and_export_scope_for_caller(client, world, path, op_id, caller):
+    url = re.sub(r"\{(\w+)\}", lambda m: str(world["ids"][m.group(1)]), path) + QUERY.get(op_id, "")
+    headers = world["strangers"][caller[1]] if caller.startswith("~") else world["callers"][caller]
+    r = await client.get(url, headers=headers)
+    if caller.startswith("~"):
+        if "{" in path:  # a list under one household: out of scope, refused whole
+            assert r.status_code == 403, (op_id, caller, r.status_code)
+            return
+        assert r.status_code == 200, (op_id, caller, r.status_code, r.text[:200])
+        assert _rows_of_the_world(r, world["markers"]) == 0, (op_id, caller, r.text[:400])
+        return
+    assert r.status_code == 200, (op_id, caller, r.status_code, r.text[:200])
+    if caller in SCOPED[op_id]:
+        assert _rows_of_the_world(r, world["markers"]) >= 1, (op_id, caller, r.text[:400])
+
+
+@pytest.mark.parametrize(("path", "op_id"), [pytest.param(p, o, id=o) for p, o in list_routes() if o in DIRECTORY])
+async def test_a_directory_reads_the_same_for_every_role(client, world, path, op_id):
+    """Directories carry no scope: each role that may read one, in scope or not, reads the same rows."""
+    url = path + QUERY.get(op_id, "")
+    callers = {**{c: world["callers"][c] for c in CALLERS}, **{f"~{c}": world["strangers"][c] for c in "TO"}}
+    bodies = {}
+    for caller, headers in callers.items():
+        if caller[-1] not in POLICY[op_id]:
+            continue
+        r = await client.get(url, headers=headers)
+        assert r.status_code == 200, (op_id, caller, r.status_code)
+        bodies[caller] = r.json()
+    first = next(iter(bodies.values()))
+    assert all(body == first for body in bodies.values()), (op_id, {c: str(b)[:200] for c, b in bodies.items()})

@@ -207,6 +207,10 @@ async def test_odd_console_requests_get_a_page_not_a_500(web, demo):
     web.cookies.clear()
     await sign_in(web, demo["auditor"])
     assert (await web.get("/console/anomalies?year=10000")).status_code == 400
+    # years have the API's bounds: from CHAINAID_EARLIEST_DAY's year to this year, on the error page
+    for path in ("/console/anomalies?year=1999", "/console?year=2100", f"/console?year={date.today().year + 1}"):
+        r = await web.get(path)
+        assert r.status_code == 400 and r.headers["content-type"].startswith("text/html"), path
     assert form.status_code == 200
 
 

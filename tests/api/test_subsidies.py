@@ -373,9 +373,11 @@ async def test_payment_batch_export_and_reconcile_into_household_income(client, 
         "/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]}, headers=world["finance"]
     )
     assert again.status_code == 409  # nothing left to send
+    # the bank pays after the batch is exported (today): the subsidy is income of the year paid
+    paid_on = date.today()
     result = (
         "voucher_no,result,bank_reference,paid_on\n"
-        f"{numbers[0]},paid,NX001,2017-11-02\n{numbers[1]},failed,,\n{numbers[2]},paid,NX003,2017-11-02\n"
+        f"{numbers[0]},paid,NX001,{paid_on}\n{numbers[1]},failed,,\n{numbers[2]},paid,NX003,{paid_on}\n"
     )
     r = await client.post(
         f"/api/v1/payment-batches/{b['id']}/reconcile",
@@ -390,7 +392,9 @@ async def test_payment_batch_export_and_reconcile_into_household_income(client, 
         headers=world["finance"],
     )
     assert twice.status_code == 422 and "already" in twice.json()["errors"][0]["message"]
-    income = (await client.get(f"/api/v1/households/{h1['id']}/income?year=2017", headers=world["finance"])).json()
+    income = (
+        await client.get(f"/api/v1/households/{h1['id']}/income?year={paid_on.year}", headers=world["finance"])
+    ).json()
     assert {x["income_type"]: x["amount"] for x in income["by_type"]} == {"subsidy": "3000.00"}
     assert income["total"] == "3000.00" and income["per_capita"] == "1000.00"
     # the failed voucher goes into a later batch, and only it
@@ -493,3 +497,36 @@ async def test_a_field_check_dated_before_the_claim_was_filed_is_refused(client,
     assert r.json()["field"] == "verified_on" and "before the claim was filed" in r.json()["detail"]
     detail = (await client.get(f"/api/v1/subsidy-claims/{claim['id']}", headers=world["officer"])).json()
     assert detail["status"] == "filed"  # nothing was written
+
+
+@pytest.mark.parametrize(
+    "paid_on",
+    [
+        date.fromordinal(date.today().toordinal() + 1),  # in the future
+        date(9999, 12, 31),
+        date.fromordinal(date.today().toordinal() - 1),  # before the batch was exported (today)
+        date(2017, 11, 2),
+    ],
+)
+async def test_a_bank_result_is_paid_neither_in_the_future_nor_before_the_export(client, world, paid_on):
+    """Found 4: a paid_on in 2030 was taken, and the subsidy showed as 2030 income."""
+    claim = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "5", "5")
+    number = (await client.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", headers=world["finance"])).json()[
+        "number"
+    ]
+    b = (
+        await client.post(
+            "/api/v1/payment-batches", json={"scheme_id": world["scheme"]["id"]}, headers=world["finance"]
+        )
+    ).json()
+    result = f"voucher_no,result,bank_reference,paid_on\n{number},paid,NX001,{paid_on.isoformat()}\n"
+    r = await client.post(
+        f"/api/v1/payment-batches/{b['id']}/reconcile",
+        files={"file": ("result.csv", result.encode(), "text/csv")},
+        headers=world["finance"],
+    )
+    assert r.status_code == 422, r.text  # a bad line rejects the whole file
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(2, "paid_on")]
+    paid = await fetch("SELECT count(*) AS n FROM payment_line WHERE result <> 'pending'")
+    assert paid[0]["n"] == 0
