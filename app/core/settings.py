@@ -42,6 +42,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         default=None, name="CHAINAID_CSRF_SECRET"
     )
     """The console's CSRF signing key, the same for every worker (``chainaid serve`` makes one per start)."""
+    shutdown_seconds: Annotated[int, msgspec.Meta(ge=1, le=600)] = msgspec.field(
+        default=20, name="CHAINAID_SHUTDOWN_SECONDS"
+    )
+    """On SIGINT or SIGTERM, how long ``chainaid serve`` lets requests in flight finish before it stops a worker."""
+    header_seconds: Annotated[int, msgspec.Meta(ge=1, le=60)] = msgspec.field(
+        default=10, name="CHAINAID_HEADER_SECONDS"
+    )
+    """How long a client has to send a request's line and headers before its connection is closed (slow clients)."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500
