@@ -14,6 +14,7 @@ embedded database, if it started one, and says "stopped".
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any
 
@@ -38,6 +39,7 @@ class _Server(MPServer):
         super().__init__(*args, **kwargs)
         self.stop_asked_at: float | None = None
         self.forced = False
+        self.cut = False
 
     def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
         now = time.monotonic()
@@ -57,6 +59,12 @@ class _Server(MPServer):
                 worker.kill()
         super().signal_handler_interrupt(*args, **kwargs)
 
+    def _stop_workers(self) -> None:
+        workers = list(self.wrks)
+        super()._stop_workers()
+        # killed: by a second signal, or by Granian once CHAINAID_SHUTDOWN_SECONDS had passed
+        self.cut = any(worker.inner.exitcode == -signal.SIGKILL for worker in workers)
+
     def shutdown(self, exit_code: int = 0) -> None:
         if self.stop_asked_at is not None:
             # a worker that got the same Ctrl-C from the terminal may have finished before we asked it to:
@@ -66,7 +74,8 @@ class _Server(MPServer):
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: str) -> bool:
-    """Serve ``app.main:create_app`` until a signal stops it; False when a second signal cut the stop short."""
+    """Serve ``app.main:create_app`` until a signal stops it; False when requests in flight were cut (a second
+    signal, or the bound)."""
     server = _Server(
         "app.main:create_app",
         address=host,
@@ -82,4 +91,4 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: 
         log_level=LogLevels(log_level),
     )
     server.serve()
-    return not server.forced
+    return not (server.forced or server.cut)

@@ -325,6 +325,19 @@ def test_a_second_signal_stops_at_once_without_waiting_for_the_bound(embedded):
     _assert_embedded_stopped(embedded, postmaster)
 
 
+def test_requests_still_running_at_the_bound_are_cut_and_the_server_exits(server_database):
+    bound = 3
+    with serving(server_database, **{**STOP_SETTINGS, "CHAINAID_SHUTDOWN_SECONDS": str(bound)}) as served:
+        token = served.cli("accounts", "create", "--role", "auditor").strip().splitlines()[-1]
+        started = time.monotonic()
+        # the lock is held until every request has had its answer or lost its connection
+        answers = asyncio.run(_signal_under_load(served, token, [("process", signal.SIGTERM)], let_go=False))
+        code = served.wait_exit(bound + MARGIN_SECONDS - (time.monotonic() - started))
+    assert code == 1, served.output  # requests were cut: not a clean stop
+    assert served.output.rstrip().endswith("stopped"), served.output
+    assert not [a for a in answers if a.startswith("5")], answers  # cut, not answered with an error
+
+
 def test_slow_clients_are_cut_off_at_the_header_bound_while_others_are_served(server_database):
     bound = 2
     with serving(server_database, CHAINAID_HEADER_SECONDS=str(bound)) as served:

@@ -123,3 +123,26 @@ def test_the_command_line_refuses_a_bad_setting_in_one_line_with_exit_code_2(tmp
     assert "CHAINAID_NOTICE_DAYS" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "pgdata").exists()  # refused before any database was started
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHAINAID_SHUTDOWN_SECONDS", "0"),
+        ("CHAINAID_SHUTDOWN_SECONDS", "601"),
+        ("CHAINAID_SHUTDOWN_SECONDS", "-5"),
+        ("CHAINAID_HEADER_SECONDS", "0"),
+        ("CHAINAID_HEADER_SECONDS", "61"),
+        ("CHAINAID_HEADER_SECONDS", "2.5"),
+    ],
+)
+def test_the_servers_bounds_are_bounded_themselves(name, value):
+    with pytest.raises(SystemExit, match=name):
+        load_settings({name: value})
+
+
+def test_the_servers_bounds_default_to_20_s_for_a_stop_and_10_s_for_headers():
+    s = load_settings({})
+    assert (s.shutdown_seconds, s.header_seconds) == (20, 10)
+    s = load_settings({"CHAINAID_SHUTDOWN_SECONDS": "600", "CHAINAID_HEADER_SECONDS": "1"})
+    assert (s.shutdown_seconds, s.header_seconds) == (600, 1)
