@@ -88,6 +88,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: 
         http1_settings=HTTP1Settings(header_read_timeout=settings.header_seconds * 1000),
         websockets=False,
         workers_kill_timeout=settings.shutdown_seconds,
+        respawn_failed_workers=True,  # a worker that dies (out of memory, say) is started again
         log_level=LogLevels(log_level),
     )
     server.serve()
