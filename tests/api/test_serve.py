@@ -126,12 +126,23 @@ def server_database(database_url: str) -> Iterator[Database]:
 
 
 @contextlib.contextmanager
-def serving(db: Database, **settings: str) -> Iterator[Served]:
+def serving(db: Database, *, workers: int = 1, **settings: str) -> Iterator[Served]:
     """``chainaid serve`` in a process group of its own (as a terminal runs it), once /health answers."""
     port = _free_port()
     db.env = {**db.env, **settings}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=db.env,
         stdout=subprocess.PIPE,
@@ -306,8 +317,8 @@ def test_sigterm_with_150_requests_in_flight_answers_them_all_and_stops_the_embe
     _assert_embedded_stopped(embedded, postmaster)
 
 
-def test_sigterm_with_150_requests_in_flight_on_a_database_url(server_database):
-    with serving(server_database, **STOP_SETTINGS) as served:
+def test_sigterm_with_150_requests_in_flight_on_a_database_url_with_two_workers(server_database):
+    with serving(server_database, workers=2, **STOP_SETTINGS) as served:
         _stop_under_load(served, [("process", signal.SIGTERM)])
 
 
