@@ -244,8 +244,9 @@ async def _in_flight(served: Served, token: str, watcher: asyncpg.Connection) ->
 
 
 async def _signal_under_load(served: Served, token: str, signals: list[tuple[str, int]], *, let_go: bool) -> list[str]:
-    """Send ``signals`` (("group" | "process", signum), ...) while 150 requests are in flight, check that the server
-    accepts nothing new, then (``let_go``) let the requests finish; what each of them was answered."""
+    """Send ``signals`` while 150 requests are in flight (each a ("group" | "process", signum), or ("later", 0) for a
+    pause of 2 s), check that the server accepts nothing new, then (``let_go``) let the requests finish; what each
+    of them was answered."""
     watcher = await asyncpg.connect(served.db.connect_url())
     try:
         lock = watcher.transaction()
@@ -355,7 +356,7 @@ def test_slow_clients_are_cut_off_at_the_header_bound_while_others_are_served(se
         partial = f"GET /api/v1/households HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nX-Slow: ".encode()
         partial += b"a" * 100
         clients = []
-        for _ in range(20):
+        for _ in range(150):  # as many as the probe left trickling for over 30 s
             s = socket.create_connection(("127.0.0.1", served.port), timeout=10)
             s.setblocking(False)
             clients.append([s, time.monotonic(), 0, None])  # socket, opened, bytes sent, seconds until cut
