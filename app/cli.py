@@ -12,13 +12,11 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-import uvicorn
-
 from app.accounts.schemas import AccountCreate
 from app.accounts.service import create_account, list_accounts, revoke_account
 from app.audit.service import ensure_audit_key, verify_trail, write_checkpoint
 from app.backup import BackupError, Done, backup, restore
-from app.core.database import database_url
+from app.core.database import database_url, stop_embedded
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.core.principal import Role, system_principal
@@ -26,6 +24,7 @@ from app.core.settings import InvalidSettings, get_settings
 from app.demo import DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
+from app.serve import LOG_LEVELS, serve
 
 T = TypeVar("T")
 
@@ -86,29 +85,24 @@ def cmd_demo(_: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
-    # every worker must sign the console's CSRF tokens with the same key
-    os.environ.setdefault("CHAINAID_CSRF_SECRET", secrets.token_hex(32))
-    _audit_key()  # made here, once, before the workers start, and said where
-    _run(migrate())
-    if args.demo:
-        _load_demo(quiet_if_present=True)
-    where = "embedded PostgreSQL" if "host=/" in url else "DATABASE_URL"
-    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
-    print(f"ChainAid on {base} ({where}); API docs at {base}/schema, health at {base}/health", flush=True)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-    )
-    # The server has stopped; what is left is stopping the embedded database (at exit). A second Ctrl-C
-    # (or the one `uv run` passes on) must not cut that short.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    settings = get_settings()
+    try:
+        url = database_url()  # starts the embedded database first, when DATABASE_URL is unset
+        # every worker must sign the console's CSRF tokens with the same key
+        os.environ.setdefault("CHAINAID_CSRF_SECRET", secrets.token_hex(32))
+        _audit_key()  # made here, once, before the workers start, and said where
+        _run(migrate())
+        if args.demo:
+            _load_demo(quiet_if_present=True)
+        where = "embedded PostgreSQL" if "host=/" in url else "DATABASE_URL"
+        base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+        print(f"ChainAid on {base} ({where}); API docs at {base}/schema, health at {base}/health", flush=True)
+        graceful = serve(settings, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
+    finally:
+        # the embedded database stops with the service, however the service ended
+        stop_embedded()
     print("stopped", flush=True)
-    return 0
+    return 0 if graceful else 1
 
 
 def cmd_accounts_create(args: argparse.Namespace) -> int:
@@ -204,13 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chainaid", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="apply migrations, then run the API with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info")
-    serve.add_argument("--demo", action="store_true", help="load the demo Qianjiang first, if the database is empty")
-    serve.set_defaults(func=cmd_serve)
+    serving = sub.add_parser("serve", help="apply migrations, then run the API (Granian) until SIGINT or SIGTERM")
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=8000)
+    serving.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serving.add_argument("--log-level", default="info", choices=LOG_LEVELS)
+    serving.add_argument("--demo", action="store_true", help="load the demo Qianjiang first, if the database is empty")
+    serving.set_defaults(func=cmd_serve)
 
     sub.add_parser("demo", help="load a synthetic Qianjiang into an empty database").set_defaults(func=cmd_demo)
 
@@ -251,8 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    # SIGTERM outside the server's own handling (during migrations, the demo, any other command) unwinds like
+    # Ctrl-C, so that the embedded database this process started is stopped on the way out
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)
     wire_events()  # commands that write run the same event subscriptions as the app
     try:
         return args.func(args)

@@ -7,6 +7,7 @@ later runs. Production sets ``DATABASE_URL`` and never needs pgserver.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -50,8 +51,27 @@ def _start_embedded(pgdata: Path) -> str:
     # cleanup_mode="stop": the server stops when the last process using it exits,
     # and the data folder stays for the next run.
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    _Embedded.server = server
     log.info("embedded PostgreSQL running in %s", pgdata)
     return server.get_uri()
+
+
+class _Embedded:
+    """The embedded server this process started (or joined), if any."""
+
+    server: Any = None
+
+
+def stop_embedded() -> None:
+    """Let go of the embedded server now rather than at exit: pgserver stops it (``pg_ctl stop``, fast mode)
+    when this was the last process using it. Does nothing when ``DATABASE_URL`` is set.
+
+    At exit is too late for a process that a signal ends, and ``chainaid serve`` says "stopped" only once
+    the database has stopped too. pgserver's own exit hook then finds nothing left to do.
+    """
+    server, _Embedded.server = _Embedded.server, None
+    if server is not None:
+        server.cleanup()
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
@@ -153,10 +173,24 @@ def pool_figures() -> PoolFigures | None:
     return PoolFigures(pool.get_size(), pool.get_idle_size(), pool.get_min_size(), pool.get_max_size())
 
 
+# Closing the pool waits for every connection to be given back; a connection that is not given back
+# within this many seconds is cut (its transaction rolls back) rather than holding the stop for ever.
+POOL_CLOSE_SECONDS = 5.0
+
+
 async def close_pool() -> None:
     pool, _PoolHolder.pool = _PoolHolder.pool, None
     if pool is not None:
-        await pool.close()
+        await close_bounded(pool, POOL_CLOSE_SECONDS)
+
+
+async def close_bounded(pool: asyncpg.Pool, seconds: float) -> None:
+    """Close ``pool`` gracefully, or terminate its connections after ``seconds``."""
+    try:
+        await asyncio.wait_for(pool.close(), seconds)
+    except TimeoutError:
+        log.warning("connections still in use after %g s; closing them", seconds)
+        pool.terminate()
 
 
 @asynccontextmanager

@@ -118,6 +118,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """How often a serving worker checkpoints the chain's head (when it moved)."""
     ceilings: Ceilings = msgspec.field(default_factory=lambda: Ceilings(DEFAULT_CEILINGS), name="CHAINAID_CEILINGS")
     """The largest value a request may give each kind of amount or quantity (see ``DEFAULT_CEILINGS``)."""
+    shutdown_seconds: Annotated[int, msgspec.Meta(ge=1, le=600)] = msgspec.field(
+        default=20, name="CHAINAID_SHUTDOWN_SECONDS"
+    )
+    """On SIGINT or SIGTERM, how long ``chainaid serve`` lets requests in flight finish before it stops a worker."""
+    header_seconds: Annotated[int, msgspec.Meta(ge=1, le=60)] = msgspec.field(
+        default=10, name="CHAINAID_HEADER_SECONDS"
+    )
+    """How long a client has to send a request's line and headers before its connection is closed (slow clients)."""
     # fixed, not read from the environment
     page_limit_default: int = 50
     page_limit_max: int = 500

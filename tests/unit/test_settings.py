@@ -149,3 +149,26 @@ def test_a_short_secret_is_refused_without_echoing_it(name):
     with pytest.raises(SystemExit) as refused:
         load_settings({name: "hunter2"})
     assert name in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHAINAID_SHUTDOWN_SECONDS", "0"),
+        ("CHAINAID_SHUTDOWN_SECONDS", "601"),
+        ("CHAINAID_SHUTDOWN_SECONDS", "-5"),
+        ("CHAINAID_HEADER_SECONDS", "0"),
+        ("CHAINAID_HEADER_SECONDS", "61"),
+        ("CHAINAID_HEADER_SECONDS", "2.5"),
+    ],
+)
+def test_the_servers_bounds_are_bounded_themselves(name, value):
+    with pytest.raises(SystemExit, match=name):
+        load_settings({name: value})
+
+
+def test_the_servers_bounds_default_to_20_s_for_a_stop_and_10_s_for_headers():
+    s = load_settings({})
+    assert (s.shutdown_seconds, s.header_seconds) == (20, 10)
+    s = load_settings({"CHAINAID_SHUTDOWN_SECONDS": "600", "CHAINAID_HEADER_SECONDS": "1"})
+    assert (s.shutdown_seconds, s.header_seconds) == (600, 1)
