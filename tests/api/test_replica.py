@@ -80,7 +80,7 @@ class Pair:
 
 def _own(path: Path, user: str | None) -> None:
     if user is not None:
-        shutil.chown(path, user, user)
+        shutil.chown(path, user)
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def pair() -> Iterator[Pair]:
         settings = (
             f"port = {primary.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\n"
             "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\nlog_statement = 'all'\n"
-            "logging_collector = off\nfsync = off\n"
+            "logging_collector = off\nfsync = off\nwal_keep_size = '256MB'\n"
         )
         with (primary.data / "postgresql.conf").open("a") as conf:
             conf.write(settings)
@@ -254,6 +254,27 @@ def test_reports_exports_and_lists_read_on_the_replica_and_writes_land_on_the_pr
         replica_mark = pair.replica.mark()
         _get(served, "/api/v1/industries", token)
         assert _ran(pair.replica.since(replica_mark), "FROM industry ORDER BY id")
+
+
+def test_a_replica_down_at_the_start_leaves_the_service_ready_on_the_primary_until_it_answers(pair):
+    pair.replica.stop()
+    with _serving(pair) as served:
+        token = served.cli("accounts", "create", "--role", "auditor").strip().splitlines()[-1]
+        assert _ready(served)["replica"] == "down, reading from the primary"
+        primary_mark = pair.primary.mark()
+        _get(served, "/api/v1/industries", token)
+        assert _ran(pair.primary.since(primary_mark), "FROM industry ORDER BY id")
+
+        pair.replica.start()
+        deadline = time.monotonic() + 60
+        while _ready(served)["replica"] != "ok":
+            assert time.monotonic() < deadline, "the replica was not taken back"
+            time.sleep(0.2)
+        _caught_up(pair)
+        replica_mark = pair.replica.mark()
+        _get(served, "/api/v1/industries", token)
+        assert _ran(pair.replica.since(replica_mark), "FROM industry ORDER BY id")
+        assert "the read replica answers again" in served.output
 
 
 class _LostConnection:
