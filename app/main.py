@@ -27,6 +27,7 @@ from app.core.logs import configure_logging
 from app.core.metrics_endpoint import MetricsController, prometheus_config
 from app.core.openapi import DecimalTextSchema, document_problems
 from app.core.problems import EXCEPTION_HANDLERS
+from app.core.replica_cookie import read_your_writes
 from app.core.request_log import RequestLog
 from app.core.settings import get_settings
 from app.core.templates import TEMPLATES
@@ -92,9 +93,9 @@ def create_app() -> Litestar:
         request_class=ChainAidRequest,
         type_decoders=[(is_decimal_text, decode_decimal_text)],
         plugins=[DecimalTextSchema()],
-        middleware=[prometheus_config().middleware, html_headers, auth_middleware]
+        middleware=[prometheus_config().middleware, html_headers, read_your_writes, auth_middleware]
         if metrics_on
-        else [html_headers, auth_middleware],
+        else [html_headers, read_your_writes, auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
         # the audit chain's head is checkpointed while the app serves, and once more before the pool closes

@@ -9,7 +9,7 @@ from app.accounts.schemas import AccountCreate, AccountCreated, AccountOut
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, hash_token, new_token
-from app.core.uow import UnitOfWork, reading, unit_of_work
+from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.registry import service as registry
 
@@ -53,7 +53,7 @@ async def _create_account(uow: UnitOfWork, actor: Principal, data: AccountCreate
 async def list_accounts(
     page: PageParams, *, role: Role | None = None, include_revoked: bool = True
 ) -> Page[AccountOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of(db, page, role=role.value if role else None, include_revoked=include_revoked)
 
 

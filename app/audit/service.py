@@ -14,7 +14,7 @@ from app.audit.schemas import AuditEntryOut, CheckpointOut
 from app.core.audit_chain import GENESIS, ChainCheck, check_chain
 from app.core.pagination import Page, PageParams
 from app.core.settings import get_settings
-from app.core.uow import reading
+from app.core.uow import reading, reading_replica
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ async def list_entries(
     until: datetime | None = None,
 ) -> Page[AuditEntryOut]:
     f = queries.EntryFilter(entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until)
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of(db, f, page)
 
 
@@ -107,7 +107,7 @@ async def list_checkpoints(page: PageParams) -> Page[CheckpointOut]:
     total, lines = await asyncio.to_thread(
         witness.newest_lines, settings.audit_checkpoints_file, page.offset, page.limit
     )
-    async with reading() as db:
+    async with reading_replica() as db:
         database = (await queries.head(db)).database
         readings = [(n, rules.read_line(key, database, text)) for n, text in lines]
         ids = sorted({r.checkpoint.entry_id for _, r in readings if r.believed and r.checkpoint})

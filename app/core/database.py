@@ -11,9 +11,11 @@ import asyncio
 import json
 import logging
 import os
+import time
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -145,9 +147,11 @@ ACQUIRE_TIMEOUT_SECONDS = 30.0
 
 
 class _PoolHolder:
-    """The process's connection pool, opened at the app's start-up and closed at its shutdown."""
+    """The process's connection pools, opened at the app's start-up and closed at its shutdown: the primary's,
+    and the read replica's when ``DATABASE_REPLICA_URL`` is set."""
 
     pool: asyncpg.Pool | None = None
+    replica: asyncpg.Pool | None = None
 
 
 async def open_pool() -> None:
@@ -156,6 +160,8 @@ async def open_pool() -> None:
         _PoolHolder.pool = await asyncpg.create_pool(
             database_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size, reset=_keep_session
         )
+    if get_settings().database_replica_url and _PoolHolder.replica is None:
+        await _open_replica()  # a replica that does not answer does not stop the start: reads go to the primary
 
 
 class PoolFigures(NamedTuple):
@@ -180,8 +186,11 @@ POOL_CLOSE_SECONDS = 5.0
 
 async def close_pool() -> None:
     pool, _PoolHolder.pool = _PoolHolder.pool, None
-    if pool is not None:
-        await close_bounded(pool, POOL_CLOSE_SECONDS)
+    replica, _PoolHolder.replica = _PoolHolder.replica, None
+    _Replica.down_since = None
+    for each in (pool, replica):
+        if each is not None:
+            await close_bounded(each, POOL_CLOSE_SECONDS)
 
 
 async def close_bounded(pool: asyncpg.Pool, seconds: float) -> None:
@@ -211,3 +220,144 @@ async def acquire() -> AsyncIterator[asyncpg.Connection]:
             yield conn
         finally:
             await conn.close()
+
+
+# The read replica. Reads that may lag (reports, exports, lists, the overview, the monitoring views) take a
+# connection with ``acquire_for_reading``: the replica's when one is configured and answers, else the
+# primary's. A replica that fails (it refuses connections, or a connection to it breaks) is left alone for
+# CHAINAID_REPLICA_RETRY_SECONDS, one warning logged, then tried again; meanwhile those reads go to the
+# primary. Writes never take a replica connection: ``acquire`` only ever gives the primary's.
+
+# a replica that does not accept a connection within this is taken as down
+REPLICA_CONNECT_SECONDS = 5.0
+
+# what a lost replica looks like: refused or broken connections, a server shutting down or starting up
+REPLICA_LOST: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+class _Replica:
+    """The replica's state in this process."""
+
+    down_since: float | None = None
+    """``time.monotonic()`` when it last failed; None while it is taken as up."""
+
+
+# set for a request that must see its own client's writes (see ``app/core/replica_cookie.py``)
+_primary_only: ContextVar[bool] = ContextVar("chainaid_primary_only", default=False)
+
+
+@contextmanager
+def reads_from_primary() -> Iterator[None]:
+    """Within this block, reads that could go to the replica go to the primary."""
+    token = _primary_only.set(True)
+    try:
+        yield
+    finally:
+        _primary_only.reset(token)
+
+
+def replica_configured() -> bool:
+    return bool(get_settings().database_replica_url)
+
+
+async def _open_replica() -> asyncpg.Pool | None:
+    settings = get_settings()
+    try:
+        pool = await asyncpg.create_pool(
+            settings.database_replica_url,
+            min_size=settings.pool_min_size,
+            max_size=settings.pool_max_size,
+            reset=_keep_session,
+            timeout=REPLICA_CONNECT_SECONDS,
+        )
+    except REPLICA_LOST as exc:
+        replica_failed(exc)
+        return None
+    if _PoolHolder.replica is not None:  # another request opened it meanwhile
+        await pool.close()
+    else:
+        _PoolHolder.replica = pool
+    return _PoolHolder.replica
+
+
+def replica_failed(exc: BaseException) -> None:
+    """The replica did not answer: reads go to the primary until it is time to try it again."""
+    if _Replica.down_since is None:
+        log.warning(
+            "the read replica is down (%s: %s); reading from the primary, trying it again every %d s",
+            type(exc).__name__,
+            exc,
+            get_settings().replica_retry_seconds,
+        )
+    _Replica.down_since = time.monotonic()
+
+
+def _replica_pool_to_try() -> bool:
+    """Whether a read should try the replica now: configured, and up or due for another try."""
+    if not replica_configured() or _primary_only.get() or _PoolHolder.pool is None:
+        return False
+    down = _Replica.down_since
+    return down is None or time.monotonic() - down >= get_settings().replica_retry_seconds
+
+
+async def _acquire_replica() -> tuple[asyncpg.Pool, asyncpg.Connection] | None:
+    """A replica connection, or None (and the replica marked down) when it does not answer."""
+    pool = _PoolHolder.replica or await _open_replica()
+    if pool is None:
+        return None
+    was_down = _Replica.down_since is not None
+    try:
+        conn = await pool.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS)
+    except REPLICA_LOST as exc:
+        replica_failed(exc)
+        return None
+    if was_down:
+        log.warning("the read replica answers again; reports and lists read from it")
+        _Replica.down_since = None
+    return pool, conn
+
+
+@asynccontextmanager
+async def acquire_for_reading() -> AsyncIterator[tuple[asyncpg.Connection, bool]]:
+    """A connection for reads that may lag the primary, and whether it is the replica's."""
+    if _replica_pool_to_try():
+        taken = await _acquire_replica()
+        if taken is not None:
+            pool, conn = taken
+            try:
+                yield conn, True
+            finally:
+                await pool.release(conn)
+            return
+    async with acquire() as conn:
+        yield conn, False
+
+
+def replica_state() -> str | None:
+    """What ``/ready`` says of the replica: None when there is none configured."""
+    if not replica_configured():
+        return None
+    return "ok" if _Replica.down_since is None else "down, reading from the primary"
+
+
+async def check_replica() -> str | None:
+    """Ask the replica (when configured and due) whether it answers and replays; the state ``/ready`` shows."""
+    if _replica_pool_to_try():
+        taken = await _acquire_replica()
+        if taken is not None:
+            pool, conn = taken
+            try:
+                await conn.fetchval("SELECT pg_is_in_recovery()")
+            except REPLICA_LOST as exc:
+                replica_failed(exc)
+            finally:
+                await pool.release(conn)
+    return replica_state()

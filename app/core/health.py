@@ -11,6 +11,7 @@ from litestar import get
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
+from app.core.database import check_replica, replica_failed, replica_state
 from app.core.uow import reading
 from app.migrations import migrations_on_disk
 
@@ -23,10 +24,12 @@ class Health(msgspec.Struct):
     database: str
 
 
-class Ready(msgspec.Struct):
+class Ready(msgspec.Struct, omit_defaults=True):
     status: str
     database: str
     migrations: str
+    replica: str | None = None
+    """With ``DATABASE_REPLICA_URL``: "ok", or "down, reading from the primary" (still ready)."""
 
 
 def _unavailable(description: str) -> dict[int, ResponseSpec]:
@@ -63,7 +66,8 @@ async def health() -> Health:
 )
 async def ready() -> Ready:
     """Readiness for traffic: 200 when PostgreSQL answers within 5 s and every migration on disk is applied;
-    503 naming what is missing otherwise (run ``chainaid migrate``)."""
+    503 naming what is missing otherwise (run ``chainaid migrate``). With a read replica configured, ``replica``
+    says whether it answers; a replica down leaves the service ready (its reads go to the primary)."""
     try:
         async with asyncio.timeout(READY_TIMEOUT_SECONDS), reading() as db:
             rows = await db.fetch("SELECT app_name, name FROM migration")
@@ -78,4 +82,11 @@ async def ready() -> Ready:
             detail=f"{len(pending)} migration(s) not applied: run chainaid migrate",
             extra={"pending": [f"{app}/{migration}" for app, migration in pending]},
         )
-    return Ready(status="ready", database="ok", migrations="current")
+    # the replica is not needed to serve: when it is down, reads go to the primary, and the answer says so
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            replica = await check_replica()
+    except TimeoutError as exc:  # a replica this slow is as good as down
+        replica_failed(exc)
+        replica = replica_state()
+    return Ready(status="ready", database="ok", migrations="current", replica=replica)

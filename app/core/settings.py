@@ -66,6 +66,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Each field is decoded from the environment variable it is renamed to.
     database_url: str | None = msgspec.field(default=None, name="DATABASE_URL")
     """A PostgreSQL URL; when unset, an embedded server runs in ``pgdata_dir``."""
+    database_replica_url: str | None = msgspec.field(default=None, name="DATABASE_REPLICA_URL")
+    """A streaming read replica of ``DATABASE_URL``; when set, reports, exports, lists and the overview read there."""
+    replica_retry_seconds: Annotated[int, msgspec.Meta(ge=1, le=3600)] = msgspec.field(
+        default=30, name="CHAINAID_REPLICA_RETRY_SECONDS"
+    )
+    """After the replica failed, how long reads stay on the primary before the replica is tried again."""
+    primary_after_write_seconds: Annotated[int, msgspec.Meta(ge=0, le=3600)] = msgspec.field(
+        default=30, name="CHAINAID_PRIMARY_AFTER_WRITE_SECONDS"
+    )
+    """With a replica: a client that wrote within this many seconds reads from the primary (0: never)."""
     pgdata_dir: Path = msgspec.field(default_factory=lambda: Path(_DEFAULT_PGDATA).absolute(), name="CHAINAID_PGDATA")
     pg_bin: Path | None = msgspec.field(default=None, name="CHAINAID_PG_BIN")
     """A folder with ``pg_dump`` and ``pg_restore`` for ``chainaid backup`` and ``restore``, tried first."""
@@ -132,6 +142,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         # msgspec.Meta bounds apply to numbers, not to Decimal, so these are checked here
+        if self.database_replica_url is not None and self.database_url is None:
+            raise ValueError("DATABASE_REPLICA_URL needs DATABASE_URL: the embedded server has no replica")
         if self.pool_max_size < self.pool_min_size:
             raise ValueError(
                 f"CHAINAID_POOL_MAX ({self.pool_max_size}) must be at least CHAINAID_POOL_MIN ({self.pool_min_size})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ import asyncpg
 import msgspec
 
 from app.core.audit_chain import GENESIS, EntryContent, entry_payload
-from app.core.database import acquire
+from app.core.database import REPLICA_LOST, acquire, acquire_for_reading, replica_failed
 from app.core.events import BUS, Event, EventBus
 from app.core.principal import Principal
 
@@ -90,8 +90,71 @@ async def reading() -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
+class ReplicaReads:
+    """A ``Db`` for reads that may lag the primary: on the replica when there is one and it answers. A statement
+    the replica fails under (its connection refused or broken) runs again on the primary, and so do the rest:
+    the statements are not in a transaction, each reads the newest state of the server it runs on anyway."""
+
+    def __init__(self, conn: asyncpg.Connection, on_replica: bool, stack: AsyncExitStack) -> None:
+        self.conn = conn
+        self.on_replica = on_replica
+        self._stack = stack
+
+    async def _run(self, method: str, query: str, args: Sequence[Any]) -> Any:
+        if self.on_replica:
+            try:
+                return await getattr(self.conn, method)(query, *args)
+            except REPLICA_LOST as exc:
+                replica_failed(exc)
+                self.conn = await self._stack.enter_async_context(acquire())
+                self.on_replica = False
+        return await getattr(self.conn, method)(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await self._run("fetch", query, args)
+        return rows
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        row: asyncpg.Record | None = await self._run("fetchrow", query, args)
+        return row
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self._run("fetchval", query, args)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        status: str = await self._run("execute", query, args)
+        return status
+
+
+@asynccontextmanager
+async def reading_replica() -> AsyncIterator[ReplicaReads]:
+    """A ``Db`` for reads that may lag the primary by the replica's replay lag (reports, exports, lists, the
+    overview, the monitoring views): the replica's when ``DATABASE_REPLICA_URL`` is set and it answers, else
+    the primary's. What a writer reads right after writing is read with ``reading()`` or in its unit of work."""
+    async with AsyncExitStack() as stack:
+        conn, on_replica = await stack.enter_async_context(acquire_for_reading())
+        yield ReplicaReads(conn, on_replica, stack)
+
+
 async def stream_rows(sql: str, args: Sequence[Any], prefetch: int = 2000) -> AsyncIterator[asyncpg.Record]:
-    """Rows from a server-side cursor, a chunk at a time: an export never holds a whole table in memory."""
+    """Rows from a server-side cursor, a chunk at a time: an export never holds a whole table in memory.
+
+    Exports read from the replica when there is one; a replica lost before the first row leaves the export to
+    the primary, one lost in the middle cuts the export short (as the primary's would)."""
+    started = False
+    async with acquire_for_reading() as (conn, on_replica):
+        try:
+            async with conn.transaction():
+                async for record in conn.cursor(sql, *args, prefetch=prefetch):
+                    started = True
+                    yield record
+            return
+        except REPLICA_LOST as exc:
+            if not on_replica:
+                raise
+            replica_failed(exc)
+            if started:
+                raise
     async with acquire() as conn, conn.transaction():
         async for record in conn.cursor(sql, *args, prefetch=prefetch):
             yield record

@@ -9,7 +9,7 @@ import msgspec
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.uow import Db, UnitOfWork, reading, unit_of_work
+from app.core.uow import Db, UnitOfWork, reading_replica, unit_of_work
 from app.crosscheck import queries
 from app.crosscheck.schemas import (
     DepartmentRecordIn,
@@ -64,7 +64,7 @@ async def list_flags(
     principal: Principal, page: PageParams, *, status: str | None, town_id: int | None
 ) -> Page[FlagOut]:
     scope_town_id, scope_enterprise_id = scope_filter(principal)
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_flags(
             db,
             page,
@@ -105,7 +105,7 @@ async def resolve_flag(actor: Principal, flag_id: int, confirm: bool, data: Flag
 
 
 async def list_rules(page: PageParams) -> Page[RuleOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_rules(db, page)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.enterprises import queries
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
 from app.industries import service as industries
@@ -59,5 +59,5 @@ async def get_enterprise(enterprise_id: int) -> EnterpriseOut:
 async def list_enterprises(
     page: PageParams, *, town_id: int | None = None, kind: str | None = None
 ) -> Page[EnterpriseOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of(db, page, town_id=town_id, kind=kind)

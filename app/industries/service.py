@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from app.core.errors import Conflict
 from app.core.principal import Principal
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading_replica, unit_of_work
 from app.industries import queries
 from app.industries.queries import IndustryRef
 from app.industries.schemas import IndustryCreate, IndustryOut
@@ -15,7 +15,7 @@ __all__ = ["IndustryRef", "create_industry", "industries_by_code", "list_industr
 
 
 async def list_industries() -> list[IndustryOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.all_industries(db)
 
 

@@ -14,7 +14,7 @@ from app.core.principal import (
     ensure_town_scope,
 )
 from app.core.settings import get_settings
-from app.core.uow import UnitOfWork, reading, unit_of_work
+from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
 from app.links.rules import link_end_refusal, link_refusal
@@ -77,7 +77,7 @@ async def list_bases(
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_bases(
             db, page, enterprise_id=enterprise_id, village_id=village_id, town_id=town_id
         )
@@ -161,7 +161,7 @@ async def list_links(principal: Principal, page: PageParams, f: LinkFilter) -> P
         active_on=f.active_on,
         town_id=principal.town_id if principal.role is Role.town_officer else None,
     )
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_links(db, q, page)
 
 

@@ -9,7 +9,7 @@ from app.core.errors import Conflict, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role
 from app.core.settings import get_settings
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading_replica, unit_of_work
 from app.monitoring import queries
 from app.monitoring.rules import (
     CHECKLIST,
@@ -77,7 +77,7 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
 
 
 async def list_assessments(actor: Principal, household_id: int) -> list[AssessmentOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         await load_household(actor, household_id, db=db)
         return await queries.assessments_of(db, household_id)
 
@@ -133,7 +133,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
     town_id = actor.town_id if actor.role is Role.town_officer else None
     first, last = date(year, 1, 1), date(year, 12, 31)
     entries: list[dict[str, Any]] = []
-    async with reading() as db:
+    async with reading_replica() as db:
         line = await poverty_lines.poverty_line(db, year)
         if line is not None:
             since = min(last, date.today())

@@ -11,7 +11,7 @@ from app.core.messages import N_
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
-from app.core.uow import reading, unit_of_work
+from app.core.uow import reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.pairing import queries
 from app.pairing.rules import support_hash
@@ -83,7 +83,7 @@ async def list_pairings(
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_pairings(
             db, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force, town_id=town_id
         )
@@ -176,7 +176,7 @@ async def list_support(
     year: int | None = None,
 ) -> Page[SupportOut]:
     q = _support_query(principal, enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year)
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_support(db, q, page, newest_first=newest_first)
 
 
@@ -186,7 +186,7 @@ def export_support_records(principal: Principal, f: SupportFilter) -> AsyncItera
 
 
 async def programme_report(year: int | None) -> ProgrammeReport:
-    async with reading() as db:
+    async with reading_replica() as db:
         counts = await queries.paired_counts(db)
         unpaired = await queries.poor_villages_never_paired(db)
         by_enterprise = await queries.support_by_enterprise(db, year)

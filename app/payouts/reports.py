@@ -10,7 +10,7 @@ from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
 from app.core.settings import get_settings
-from app.core.uow import Db, reading
+from app.core.uow import Db, reading_replica
 from app.enterprises import service as enterprises
 from app.links.rules import effective_end
 from app.payouts import report_queries as queries
@@ -39,7 +39,7 @@ async def ledger_income(db: Db, household_id: int, year: int) -> Decimal:
 
 async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:
     await load_household(principal, household_id)
-    async with reading() as db:
+    async with reading_replica() as db:
         lines = await queries.household_income_lines(db, household_id, *_year(year))
         members = await households.people_counted_in_year(db, household_id, year)
         line = await poverty_lines.poverty_line(db, year)
@@ -60,7 +60,7 @@ async def household_income(principal: Principal, household_id: int, year: int) -
 async def enterprise_summary(principal: Principal, enterprise_id: int, year: int) -> EnterpriseSummary:
     ensure_enterprise_scope(principal, enterprise_id)
     first, last = _year(year)
-    async with reading() as db:
+    async with reading_replica() as db:
         if not await enterprises.enterprise_exists(db, enterprise_id):
             raise NotFound(f"enterprise {enterprise_id} does not exist")
         kinds = await queries.links_by_kind(db, enterprise_id, first, last)
@@ -94,7 +94,7 @@ async def dividend_arrears(
     if principal.role is Role.operator:
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
-    async with reading() as db:
+    async with reading_replica() as db:
         links = await queries.share_links_paid(db, *_year(year), enterprise_id=enterprise_id, town_id=town_id)
     arrears = []
     years = get_settings().continuation_years

@@ -10,7 +10,7 @@ from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
 from app.core.settings import get_settings
-from app.core.uow import reading, unit_of_work
+from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
 from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, Reversal
@@ -159,5 +159,5 @@ def export_payouts(principal: Principal, f: PayoutFilter) -> AsyncIterator[Payou
 async def list_payouts(
     principal: Principal, page: PageParams, f: PayoutFilter, *, newest_first: bool = False
 ) -> Page[PayoutOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of(db, scoped_query(principal, f), page, newest_first=newest_first)

@@ -17,7 +17,7 @@ from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
 from app.core.settings import get_settings
-from app.core.uow import Db, UnitOfWork, reading, unit_of_work
+from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.registry import queries
 from app.registry.access import load_household, scope_filter
 from app.registry.events import HouseholdExiting, HouseholdRemoved, MembersJoined
@@ -235,7 +235,7 @@ def _query(principal: Principal, f: HouseholdFilter) -> queries.HouseholdQuery:
 
 
 async def list_households(principal: Principal, page: PageParams, filters: HouseholdFilter) -> Page[HouseholdOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_households(db, _query(principal, filters), page)
 
 
@@ -245,7 +245,7 @@ def export_households(principal: Principal, filters: HouseholdFilter) -> AsyncIt
 
 
 async def count_households(principal: Principal, filters: HouseholdFilter) -> HouseholdCounts:
-    async with reading() as db:
+    async with reading_replica() as db:
         rows = await queries.counts(db, _query(principal, filters))
     by_status: dict[str, int] = {}
     by_attribute: dict[str, int] = {}

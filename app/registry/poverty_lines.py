@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.core.principal import Principal
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading_replica, unit_of_work
 from app.registry import queries
 from app.registry.schemas import PovertyLineIn, PovertyLineOut
 
@@ -17,7 +17,7 @@ async def poverty_line(db: Db, year: int) -> Decimal | None:
 
 
 async def list_poverty_lines() -> list[PovertyLineOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.poverty_lines(db)
 
 

@@ -6,7 +6,7 @@ from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
 from app.core.settings import get_settings
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.registry import queries
 from app.registry.rules import (
     VillageState,
@@ -41,7 +41,7 @@ async def get_town(town_id: int) -> TownOut:
 
 
 async def list_towns(page: PageParams) -> Page[TownOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_towns(db, page)
 
 
@@ -69,7 +69,7 @@ async def get_village(village_id: int) -> VillageOut:
 async def list_villages(
     page: PageParams, *, town_id: int | None = None, poor: bool | None = None, exited: bool | None = None
 ) -> Page[VillageOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.page_of_villages(db, page, town_id, poor, exited)
 
 

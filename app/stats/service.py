@@ -10,14 +10,14 @@ from typing import Any
 import msgspec
 
 from app.core.money import round_fen
-from app.core.uow import reading
+from app.core.uow import reading_replica
 from app.stats import queries
 from app.stats.schemas import Overview
 
 
 async def overview(as_of: date) -> Overview:
     end = as_of + timedelta(days=1)  # "as of" a day includes the whole day
-    async with reading() as db:
+    async with reading_replica() as db:
         places = await queries.places(db, as_of.year)
         people = await queries.people_before(db, end)
         paired = await queries.paired_on(db, as_of)
@@ -49,18 +49,18 @@ async def overview(as_of: date) -> Overview:
 
 async def monthly_payouts(year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Payouts of a year per month: by income type (from the daily totals) and by industry."""
-    async with reading() as db:
+    async with reading_replica() as db:
         by_type = await queries.monthly_by_income_type(db, year)
         by_industry = await queries.monthly_by_industry(db, year)
     return [msgspec.structs.asdict(m) for m in by_type], [msgspec.structs.asdict(m) for m in by_industry]
 
 
 async def subsidies_by_town() -> list[dict[str, Any]]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return [msgspec.structs.asdict(t) for t in await queries.subsidies_by_town(db)]
 
 
 async def latest_payout_year() -> int:
-    async with reading() as db:
+    async with reading_replica() as db:
         last = await queries.last_payout_day(db)
     return last.year if last else date.today().year

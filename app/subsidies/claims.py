@@ -14,7 +14,7 @@ from app.core.messages import N_, code
 from app.core.metrics import CLAIMS_APPROVED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.registry import access as registry
 from app.subsidies import queries
 from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible, payable_quantity
@@ -175,7 +175,7 @@ async def list_claims(
             scheme_id=scheme_id, status=status, town_id=town_id, industry=industry, household_id=household_id
         ),
     )
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.claim_page(db, q, page)
 
 

@@ -15,7 +15,7 @@ from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.uow import Db, reading, unit_of_work
+from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.subsidies import queries
 from app.subsidies.schemas import BankResultRow, PaymentBatchOut
 
@@ -33,7 +33,7 @@ async def get_batch(batch_id: int) -> PaymentBatchOut:
 
 
 async def list_batches(page: PageParams, scheme_id: int | None, *, newest_first: bool = False) -> Page[PaymentBatchOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.batch_page(db, page, scheme_id, newest_first=newest_first)
 
 

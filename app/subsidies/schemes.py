@@ -7,7 +7,7 @@ from decimal import Decimal
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.uow import Db, UnitOfWork, reading, unit_of_work
+from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, payable_quantity, validate_rate
@@ -85,7 +85,7 @@ async def get_scheme(scheme_id: int) -> SchemeOut:
 
 
 async def list_schemes(page: PageParams, *, year: int | None, status: str | None) -> Page[SchemeOut]:
-    async with reading() as db:
+    async with reading_replica() as db:
         return await queries.scheme_page(db, page, year=year, status=status)
 
 
@@ -125,7 +125,7 @@ async def preview(scheme_id: int) -> SchemePreview:
     One query brings the claims with their rates and each household's approved sum; the
     calculator then runs in memory, once per claim, with no further round trips.
     """
-    async with reading() as db:
+    async with reading_replica() as db:
         scheme = await queries.scheme_facts(db, scheme_id)
         if scheme is None:
             raise NotFound(f"subsidy scheme {scheme_id} does not exist")
