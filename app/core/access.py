@@ -26,6 +26,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "accounts.manage": frozenset({ADMIN}),  # createAccount, listAccounts, revokeAccount
     # audit trail
     "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain, listAuditCheckpoints
+    # the region directory (national division codes)
+    "regions.read": EVERYONE,  # getRegion, listRegions
+    "regions.manage": frozenset({ADMIN}),  # createRegion
     # towns and villages
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
@@ -107,6 +110,7 @@ OPERATIONS: Mapping[str, str] = {
     "createIndustry": "industries.manage",
     "createLink": "links.manage",
     "createPairing": "pairings.manage",
+    "createRegion": "regions.manage",
     "createPaymentBatch": "payment_batches.create",
     "createSubsidyScheme": "schemes.manage",
     "createTown": "places.manage",
@@ -130,6 +134,7 @@ OPERATIONS: Mapping[str, str] = {
     "getMe": "me.read",
     "getOverview": "stats.read",
     "getPaymentBatch": "payment_batches.read",
+    "getRegion": "regions.read",
     "getPayout": "payouts.read",
     "getSubsidyClaim": "claims.read",
     "getSubsidyScheme": "schemes.read",
@@ -158,6 +163,7 @@ OPERATIONS: Mapping[str, str] = {
     "listPayouts": "payouts.read",
     "listPoorVillage": "places.manage",
     "listPovertyLines": "poverty_lines.read",
+    "listRegions": "regions.read",
     "listSubsidyClaims": "claims.read",
     "listSubsidySchemes": "schemes.read",
     "listSupportRecords": "support.read",

@@ -1,0 +1,21 @@
+from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.constraints import Check
+from piccolo.table import Table
+
+
+class Region(Table, tablename="region"):
+    """行政区划: a province, city, county, town or village, by its national division code (rules.py)."""
+
+    code = Varchar(length=12, null=False, unique=True)
+    level = Varchar(length=10, null=False)
+    name = Varchar(length=60, null=False)
+    parent: ForeignKey = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict, index=True)
+    created_at = Timestamptz(null=False)
+
+    level_known = Check("level IN ('province', 'city', 'county', 'town', 'village')")
+    code_is_digits = Check("code ~ '^[0-9]+$'")
+    code_fits_level = Check(
+        "length(code) = CASE level WHEN 'province' THEN 2 WHEN 'city' THEN 4 WHEN 'county' THEN 6"
+        " WHEN 'town' THEN 9 ELSE 12 END"
+    )
+    only_provinces_are_roots = Check("(level = 'province') = (parent IS NULL)")
