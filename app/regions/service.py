@@ -14,7 +14,16 @@ from app.regions import queries, rules
 from app.regions.model import Level
 from app.regions.schemas import RegionCreate, RegionOut, check_code
 
-__all__ = ["RegionOut", "create_region", "get_region", "list_regions", "region_by_code", "region_by_id"]
+__all__ = [
+    "RegionOut",
+    "add_region",
+    "create_region",
+    "get_region",
+    "list_regions",
+    "region_by_code",
+    "region_by_id",
+    "some_counties",
+]
 
 
 async def region_by_code(db: Db, code: str) -> RegionOut | None:
@@ -25,6 +34,11 @@ async def region_by_code(db: Db, code: str) -> RegionOut | None:
 async def region_by_id(db: Db, region_id: int) -> RegionOut | None:
     """The region of this id, on the caller's connection (for other domains' checks)."""
     return await queries.by_id(db, region_id)
+
+
+async def some_counties(db: Db) -> list[RegionOut]:
+    """At most two counties of the directory, by code: enough to tell none, exactly one, or several."""
+    return await queries.counties(db)
 
 
 async def add_region(db: UnitOfWork, actor: Principal, data: RegionCreate) -> RegionOut:

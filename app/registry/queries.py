@@ -38,19 +38,39 @@ def _as(struct_type: type[T], row: Any) -> T:
 
 # ---- towns and villages ------------------------------------------------------------------
 
-_TOWN = "SELECT id, name, code, created_at FROM town"
-_VILLAGE = "id, town AS town_id, name, is_poor_village, registered_year, exited_year, rural_population, created_at"
+_TOWN_COLUMNS = "id, name, code, county_id, created_at"
+_TOWN = f"SELECT {_TOWN_COLUMNS} FROM town"
+_VILLAGE = (
+    "id, town AS town_id, code, county_id, name, is_poor_village, registered_year, exited_year, rural_population,"
+    " created_at"
+)
 
 
-async def insert_town(db: Db, name: str, code: str | None) -> TownOut:
+async def insert_town(db: Db, name: str, code: str | None, county_id: int | None) -> TownOut:
     return _as(
         TownOut,
         await db.fetchrow(
-            "INSERT INTO town (name, code, created_at) VALUES ($1, $2, now()) RETURNING id, name, code, created_at",
+            f"INSERT INTO town (name, code, county_id, created_at) VALUES ($1, $2, $3, now()) RETURNING {_TOWN_COLUMNS}",
             name,
             code,
+            county_id,
         ),
     )
+
+
+async def town_code_taken(db: Db, code: str) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE code = $1)", code))
+
+
+async def village_code_taken(db: Db, code: str) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE code = $1)", code))
+
+
+async def codes_under(db: Db, table: str, prefix: str) -> set[str]:
+    """The town or village codes taken under a prefix (a county's, a town's), to number the next one."""
+    assert table in ("town", "village")
+    rows = await db.fetch(f"SELECT code FROM {table} WHERE code LIKE $1 || '%'", prefix)
+    return {r["code"] for r in rows}
 
 
 async def town_by_id(db: Db, town_id: int) -> TownOut | None:
@@ -75,14 +95,22 @@ async def village_name_taken(db: Db, town_id: int, name: str) -> bool:
 
 
 async def insert_village(
-    db: Db, town_id: int, name: str, is_poor_village: bool, registered_year: int | None, rural_population: int | None
+    db: Db,
+    town: TownOut,
+    code: str | None,
+    name: str,
+    is_poor_village: bool,
+    registered_year: int | None,
+    rural_population: int | None,
 ) -> VillageOut:
     return _as(
         VillageOut,
         await db.fetchrow(
-            "INSERT INTO village (town, name, is_poor_village, registered_year, rural_population, created_at)"
-            f" VALUES ($1, $2, $3, $4, $5, now()) RETURNING {_VILLAGE}",
-            town_id,
+            "INSERT INTO village (town, code, county_id, name, is_poor_village, registered_year, rural_population,"
+            f" created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING {_VILLAGE}",
+            town.id,
+            code,
+            town.county_id,
             name,
             is_poor_village,
             registered_year,
@@ -639,4 +667,60 @@ async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
         " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
         year,
         amount,
+    )
+
+
+# ---- adoption into a county (chainaid regions adopt) ----------------------------------------
+
+
+class Unplaced(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    town_id: int
+    code: str | None
+
+
+async def lock_places(db: Db) -> None:
+    """No town or village is added or changed while a county adopts them (to the end of the transaction)."""
+    await db.execute("LOCK TABLE town, village IN SHARE ROW EXCLUSIVE MODE")
+
+
+async def unplaced_towns(db: Db) -> list[Unplaced]:
+    rows = await db.fetch("SELECT id, id AS town_id, code FROM town WHERE county_id IS NULL ORDER BY id")
+    return [_as(Unplaced, r) for r in rows]
+
+
+async def unplaced_villages(db: Db) -> list[Unplaced]:
+    rows = await db.fetch("SELECT id, town AS town_id, code FROM village WHERE county_id IS NULL ORDER BY town, id")
+    return [_as(Unplaced, r) for r in rows]
+
+
+async def taken_codes(db: Db, prefix: str) -> set[str]:
+    """Every town and village code under a prefix, placed or not."""
+    rows = await db.fetch(
+        "SELECT code FROM town WHERE code LIKE $1 || '%' UNION ALL SELECT code FROM village WHERE code LIKE $1 || '%'",
+        prefix,
+    )
+    return {r["code"] for r in rows}
+
+
+async def codes_of_towns(db: Db) -> dict[int, str | None]:
+    return {r["id"]: r["code"] for r in await db.fetch("SELECT id, code FROM town")}
+
+
+async def place(db: Db, county_id: int, towns: dict[int, str], villages: dict[int, str]) -> None:
+    """Put these towns and villages in the county with these codes, set-based; the towns first, as the
+    villages' (town, county_id) refers to them."""
+    await db.execute(
+        "UPDATE town t SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
+        " WHERE t.id = s.id",
+        list(towns),
+        list(towns.values()),
+        county_id,
+    )
+    await db.execute(
+        "UPDATE village v SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
+        " WHERE v.id = s.id",
+        list(villages),
+        list(villages.values()),
+        county_id,
     )
