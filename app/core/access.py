@@ -27,8 +27,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # audit trail
     "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain, listAuditCheckpoints
     # the region directory (national division codes)
-    "regions.read": EVERYONE,  # getRegion, listRegions
-    "regions.manage": frozenset({ADMIN}),  # createRegion
+    "regions.read": EVERYONE,  # getRegion, listRegions, getCountyPolicy
+    "regions.manage": frozenset({ADMIN}),  # createRegion, setCountyPolicy
     # towns and villages
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
@@ -126,6 +126,7 @@ OPERATIONS: Mapping[str, str] = {
     "exportSupportRecords": "support.read",
     "fileSubsidyClaim": "claims.file",
     "getBase": "bases.read",
+    "getCountyPolicy": "regions.read",
     "getEnterprise": "enterprises.read",
     "getEnterpriseSummary": "enterprises.summary",
     "getHousehold": "households.read",
@@ -187,6 +188,7 @@ OPERATIONS: Mapping[str, str] = {
     "reversePayout": "payouts.record",
     "revokeAccount": "accounts.manage",
     "saveCrossCheckRule": "crosscheck.manage",
+    "setCountyPolicy": "regions.manage",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",
     "updateVillage": "places.manage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -63,3 +64,52 @@ async def page_of_regions(
 async def counties(db: Db) -> list[RegionOut]:
     rows = await db.fetch(_REGION + " WHERE r.level = 'county' ORDER BY r.code LIMIT 2")
     return [_out(r) for r in rows]
+
+
+class StoredPolicy(msgspec.Struct, frozen=True, kw_only=True):
+    county_id: int
+    continuation_years: int | None
+    notice_days: int | None
+    exit_incidence: Decimal | None
+
+
+_POLICY = "SELECT county AS county_id, continuation_years, notice_days, exit_incidence FROM county_policy"
+
+
+async def policy_of(db: Db, county_id: int) -> StoredPolicy | None:
+    row = await db.fetchrow(_POLICY + " WHERE county = $1", county_id)
+    return None if row is None else msgspec.convert(dict(row), StoredPolicy)
+
+
+async def all_policies(db: Db) -> list[StoredPolicy]:
+    return [msgspec.convert(dict(r), StoredPolicy) for r in await db.fetch(_POLICY)]
+
+
+async def set_policy(
+    db: Db, county_id: int, continuation_years: int | None, notice_days: int | None, exit_incidence: Decimal | None
+) -> None:
+    await db.execute(
+        "INSERT INTO county_policy (county, continuation_years, notice_days, exit_incidence, updated_at)"
+        " VALUES ($1, $2, $3, $4, now()) ON CONFLICT (county) DO UPDATE SET"
+        " continuation_years = excluded.continuation_years, notice_days = excluded.notice_days,"
+        " exit_incidence = excluded.exit_incidence, updated_at = now()",
+        county_id,
+        continuation_years,
+        notice_days,
+        exit_incidence,
+    )
+
+
+async def province_of(db: Db, region_id: int) -> int | None:
+    """The province a region is in (itself for a province), up the parents."""
+    return await db.fetchval(
+        "WITH RECURSIVE up AS (SELECT id, parent, level FROM region WHERE id = $1"
+        " UNION ALL SELECT r.id, r.parent, r.level FROM region r JOIN up ON r.id = up.parent)"
+        " SELECT id FROM up WHERE level = 'province'",
+        region_id,
+    )
+
+
+async def codes_of(db: Db, region_ids: list[int]) -> dict[int, str]:
+    rows = await db.fetch("SELECT id, code FROM region WHERE id = ANY ($1::int[])", region_ids)
+    return {r["id"]: r["code"] for r in rows}

@@ -14,6 +14,10 @@ skip: a city hangs from its province, a town from its county, a village from its
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import msgspec
+
 from app.regions.model import Level
 
 LENGTHS: dict[Level, int] = {
@@ -95,3 +99,38 @@ def next_code(parent_code: str, level: Level, taken: set[str]) -> str:
         if code not in taken:
             return code
     raise ValueError(f"no free {level.value} code under {parent_code}")
+
+
+class Policy(msgspec.Struct, frozen=True, kw_only=True):
+    """The policy a county's households and villages are held to (脱贫不脱钩 years, 公示 days, the
+    incidence below which a poor village exits)."""
+
+    continuation_years: int
+    notice_days: int
+    exit_incidence: Decimal
+
+
+def effective_policy(
+    defaults: Policy,
+    *,
+    continuation_years: int | None = None,
+    notice_days: int | None = None,
+    exit_incidence: Decimal | None = None,
+) -> Policy:
+    """A county's policy: each value it set, else the deployment's default (the settings)."""
+    return Policy(
+        continuation_years=defaults.continuation_years if continuation_years is None else continuation_years,
+        notice_days=defaults.notice_days if notice_days is None else notice_days,
+        exit_incidence=defaults.exit_incidence if exit_incidence is None else exit_incidence,
+    )
+
+
+class CountyPolicies(msgspec.Struct, frozen=True, kw_only=True):
+    """Every county's policy at hand, for a use case that touches households of many counties at once."""
+
+    defaults: Policy
+    by_county: dict[int, Policy]
+
+    def of(self, county_id: int | None) -> Policy:
+        """The county's policy; the defaults for a county with none of its own, or for no county."""
+        return self.defaults if county_id is None else self.by_county.get(county_id, self.defaults)

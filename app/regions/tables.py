@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Numeric, OnDelete, Timestamptz, Varchar
 from piccolo.constraints import Check
 from piccolo.table import Table
 
@@ -19,3 +19,13 @@ class Region(Table, tablename="region"):
         " WHEN 'town' THEN 9 ELSE 12 END"
     )
     only_provinces_are_roots = Check("(level = 'province') = (parent IS NULL)")
+
+
+class CountyPolicy(Table, tablename="county_policy"):
+    """A county's own policy where it differs from the deployment's settings; a null is the setting."""
+
+    county = ForeignKey(Region, null=False, unique=True, on_delete=OnDelete.restrict)
+    continuation_years = Integer(null=True, default=None)  # CHAINAID_CONTINUATION_YEARS
+    notice_days = Integer(null=True, default=None)  # CHAINAID_NOTICE_DAYS
+    exit_incidence = Numeric(null=True, default=None)  # CHAINAID_EXIT_INCIDENCE
+    updated_at = Timestamptz(null=False)

@@ -24,7 +24,6 @@ from app.registry.schemas import (
     HouseholdOut,
     MemberOut,
     ObjectionOut,
-    PovertyLineOut,
     TownOut,
     VillageOut,
 )
@@ -125,6 +124,12 @@ async def village_by_id(db: Db, village_id: int, *, lock: bool = False) -> Villa
     return None if row is None else _as(VillageOut, row)
 
 
+async def village_county(db: Db, village_id: int) -> int | None:
+    """The county a village is in; None when it is in none yet (or there is no such village)."""
+    county = await db.fetchval("SELECT county_id FROM village WHERE id = $1", village_id)
+    return None if county is None else int(county)
+
+
 async def village_town(db: Db, village_id: int) -> int | None:
     """The town a village is in; None when there is no such village."""
     town = await db.fetchval("SELECT town FROM village WHERE id = $1", village_id)
@@ -190,7 +195,7 @@ async def poor_people_in_village(db: Db, village_id: int) -> int:
 async def insert_poverty_lines(db: Db, lines: dict[int, Decimal]) -> None:
     await db.execute(
         "INSERT INTO poverty_line (year, amount, created_at) SELECT y, a, now()"
-        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT (year) DO NOTHING",
+        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT DO NOTHING",  # a year's national line
         list(lines),
         list(lines.values()),
     )
@@ -206,6 +211,7 @@ class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
     registry_no: str
     village_id: int
     town_id: int
+    county_id: int | None
     status: str
     notice_started_at: datetime | None
     registered_on: date | None
@@ -220,8 +226,8 @@ async def household_state(
     """``lock`` holds the row for a status change (FOR UPDATE); ``share`` keeps its status from changing under
     a writer that depends on it, such as a new link (FOR SHARE)."""
     sql = (
-        "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, h.status, h.notice_started_at,"
-        " h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
+        "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, v.county_id, h.status,"
+        " h.notice_started_at, h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
         " FROM household h JOIN village v ON v.id = h.village WHERE h.id = $1"
     )
     hold = " FOR UPDATE OF h" if lock else " FOR SHARE OF h" if share else ""
@@ -645,28 +651,47 @@ async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
 # poverty lines (国家扶贫标准, per person and year)
 
 
-async def poverty_line(db: Db, year: int) -> Decimal | None:
-    """The poverty line of a year, per person; None when the year has none."""
-    return await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
+async def poverty_line(db: Db, year: int, province_id: int | None = None) -> Decimal | None:
+    """The poverty line of a year, per person: the province's own, else the national one; None when the
+    year has neither."""
+    return await db.fetchval(
+        "SELECT amount FROM poverty_line WHERE year = $1 AND (province_id = $2 OR province_id IS NULL)"
+        " ORDER BY province_id NULLS LAST LIMIT 1",
+        year,
+        province_id,
+    )
 
 
-async def poverty_lines(db: Db) -> list[PovertyLineOut]:
-    rows = await db.fetch("SELECT year, amount FROM poverty_line ORDER BY year")
-    return [PovertyLineOut(year=r["year"], amount=r["amount"]) for r in rows]
+class StoredLine(msgspec.Struct, frozen=True, kw_only=True):
+    year: int
+    amount: Decimal
+    province_id: int | None
 
 
-async def poverty_line_held(db: Db, year: int) -> PovertyLineOut | None:
-    """The year's line, its row held (FOR UPDATE) to the end of the transaction."""
-    row = await db.fetchrow("SELECT year, amount FROM poverty_line WHERE year = $1 FOR UPDATE", year)
-    return None if row is None else PovertyLineOut(year=row["year"], amount=row["amount"])
+async def poverty_lines(db: Db) -> list[StoredLine]:
+    rows = await db.fetch("SELECT year, amount, province_id FROM poverty_line ORDER BY province_id NULLS FIRST, year")
+    return [_as(StoredLine, r) for r in rows]
 
 
-async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
+async def poverty_line_held(db: Db, year: int, province_id: int | None) -> StoredLine | None:
+    """The year's line (the province's, or the national one), its row held (FOR UPDATE) to the end of the
+    transaction."""
+    row = await db.fetchrow(
+        "SELECT year, amount, province_id FROM poverty_line WHERE year = $1 AND province_id IS NOT DISTINCT FROM $2"
+        " FOR UPDATE",
+        year,
+        province_id,
+    )
+    return None if row is None else _as(StoredLine, row)
+
+
+async def set_poverty_line(db: Db, year: int, amount: Decimal, province_id: int | None) -> None:
     await db.execute(
-        "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
-        " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
+        "INSERT INTO poverty_line (year, amount, province_id, created_at) VALUES ($1, $2, $3, now())"
+        " ON CONFLICT (province_id, year) DO UPDATE SET amount = excluded.amount",
         year,
         amount,
+        province_id,
     )
 
 

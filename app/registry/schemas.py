@@ -334,8 +334,14 @@ class HouseholdCounts(msgspec.Struct, kw_only=True):
 
 class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: DecimalIn
+    province_code: str | None = None
+    """The province (2 digits) whose own line this is; left out, the national line."""
 
     def __post_init__(self) -> None:
+        if self.province_code is not None:
+            self.province_code = self.province_code.strip()
+            if code_problem(self.province_code) is not None or len(self.province_code) != 2:
+                raise Invalid("province_code", "a province code is 2 digits")
 
         self.amount = check_money("amount", self.amount, positive=True, ceiling="income")
 
@@ -343,3 +349,5 @@ class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class PovertyLineOut(msgspec.Struct, kw_only=True):
     year: int
     amount: Decimal
+    province_code: str | None = None
+    """The province whose own line this is; null for the national line."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.settings import get_settings
 from app.core.uow import Db, reading, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
@@ -150,7 +149,8 @@ async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> 
             raise Conflict(refusal)
         # registered-and-not-exited people over the rural population
         poor = await queries.poor_people_in_village(uow, village_id)
-        if refusal := incidence_refusal(poor, before.rural_population, get_settings().exit_incidence):
+        policy = await regions.county_policy(uow, before.county_id)  # the county's exit incidence, or the setting
+        if refusal := incidence_refusal(poor, before.rural_population, policy.exit_incidence):
             raise Conflict(refusal, extra={"poor_people": poor, "rural_population": before.rural_population})
         after = await queries.exit_village(uow, village_id, data.year)
         await uow.audit(actor, "exit", "village", village_id, before=before, after=after)

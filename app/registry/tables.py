@@ -134,9 +134,11 @@ class Objection(Table, tablename="objection"):
 
 
 class PovertyLine(Table, tablename="poverty_line"):
-    """The national rural poverty line of a year, per person, in yuan."""
+    """The rural poverty line of a year, per person, in yuan: a province's own, or (no province) the
+    national line, which holds where a province set none. Unique per (province, year), nulls not distinct."""
 
-    year = Integer(null=False, unique=True)
+    province_id = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict)
+    year = Integer(null=False)
     amount = Numeric(digits=(14, 2), null=False)
     created_at = Timestamptz(null=False)
 
