@@ -11,6 +11,7 @@ DB = piccolo_engine()
 APP_REGISTRY = AppRegistry(
     apps=[
         "app.audit.piccolo_app",
+        "app.regions.piccolo_app",
         "app.registry.piccolo_app",
         "app.industries.piccolo_app",
         "app.enterprises.piccolo_app",

@@ -24,6 +24,7 @@ from app.core.settings import InvalidSettings, get_settings
 from app.demo import DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
+from app.registry.adoption import adopt
 from app.serve import LOG_LEVELS, serve
 
 T = TypeVar("T")
@@ -125,6 +126,24 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_regions_adopt(args: argparse.Namespace) -> int:
+    try:
+        done = _run(
+            adopt(
+                system_principal("cli"),
+                county=args.county,
+                name=args.name,
+                province=args.province,
+                province_name=args.province_name,
+            )
+        )
+    except DomainError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    print(done.summary())
+    return 0
+
+
 def cmd_accounts_list(args: argparse.Namespace) -> int:
     page = _run(list_accounts(PageParams(limit=100_000, offset=0)))
     print(f"{'id':>5}  {'role':<13} {'scope':<14} {'token':<11} {'status':<8} name")
@@ -223,6 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = acc.add_parser("revoke", help="revoke an account's token")
     revoke.add_argument("account_id", type=int)
     revoke.set_defaults(func=cmd_accounts_revoke)
+
+    regions = sub.add_parser("regions", help="the region directory (national division codes)")
+    reg = regions.add_subparsers(dest="regions_command", required=True)
+    adopting = reg.add_parser(
+        "adopt",
+        help="put every town and village not yet in a county into this county (made, with its province, if"
+        " missing), giving national codes to those without; idempotent",
+    )
+    adopting.add_argument("--county", required=True, help="the county's 6-digit code, e.g. 429005")
+    adopting.add_argument("--name", required=True, help="the county's name, e.g. 潜江市")
+    adopting.add_argument("--province", required=True, help="the province's 2-digit code, e.g. 42")
+    adopting.add_argument("--province-name", required=True, help="the province's name, e.g. 湖北省")
+    adopting.set_defaults(func=cmd_regions_adopt)
 
     backup_cmd = sub.add_parser("backup", help="write the whole database to FILE (pg_dump, custom format)")
     backup_cmd.add_argument("file", metavar="FILE")

@@ -42,6 +42,7 @@ from app.links.router import router as links_routes
 from app.monitoring.router import router as monitoring_routes
 from app.pairing.router import router as pairing_routes
 from app.payouts.router import router as payouts_routes
+from app.regions.router import router as regions_routes
 from app.registry.household_service import FlagReader
 from app.registry.router import router as registry_routes
 from app.stats.router import router as stats_routes
@@ -56,6 +57,7 @@ API = Router(
     route_handlers=[
         accounts_routes,
         audit_routes,
+        regions_routes,
         registry_routes,
         crosscheck_routes,
         links_routes,

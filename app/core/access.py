@@ -26,6 +26,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "accounts.manage": frozenset({ADMIN}),  # createAccount, listAccounts, revokeAccount
     # audit trail
     "audit.read": frozenset({ADMIN, AUDITOR}),  # listAuditEntries, verifyAuditChain, listAuditCheckpoints
+    # the region directory (national division codes)
+    "regions.read": EVERYONE,  # getRegion, listRegions, getCountyPolicy
+    "regions.manage": frozenset({ADMIN}),  # createRegion, setCountyPolicy
     # towns and villages
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
@@ -107,6 +110,7 @@ OPERATIONS: Mapping[str, str] = {
     "createIndustry": "industries.manage",
     "createLink": "links.manage",
     "createPairing": "pairings.manage",
+    "createRegion": "regions.manage",
     "createPaymentBatch": "payment_batches.create",
     "createSubsidyScheme": "schemes.manage",
     "createTown": "places.manage",
@@ -122,6 +126,7 @@ OPERATIONS: Mapping[str, str] = {
     "exportSupportRecords": "support.read",
     "fileSubsidyClaim": "claims.file",
     "getBase": "bases.read",
+    "getCountyPolicy": "regions.read",
     "getEnterprise": "enterprises.read",
     "getEnterpriseSummary": "enterprises.summary",
     "getHousehold": "households.read",
@@ -130,6 +135,7 @@ OPERATIONS: Mapping[str, str] = {
     "getMe": "me.read",
     "getOverview": "stats.read",
     "getPaymentBatch": "payment_batches.read",
+    "getRegion": "regions.read",
     "getPayout": "payouts.read",
     "getSubsidyClaim": "claims.read",
     "getSubsidyScheme": "schemes.read",
@@ -158,6 +164,7 @@ OPERATIONS: Mapping[str, str] = {
     "listPayouts": "payouts.read",
     "listPoorVillage": "places.manage",
     "listPovertyLines": "poverty_lines.read",
+    "listRegions": "regions.read",
     "listSubsidyClaims": "claims.read",
     "listSubsidySchemes": "schemes.read",
     "listSupportRecords": "support.read",
@@ -181,6 +188,7 @@ OPERATIONS: Mapping[str, str] = {
     "reversePayout": "payouts.record",
     "revokeAccount": "accounts.manage",
     "saveCrossCheckRule": "crosscheck.manage",
+    "setCountyPolicy": "regions.manage",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",
     "updateVillage": "places.manage",

@@ -23,6 +23,13 @@ from app.demo.figures import (
     check_plan,
     household_plan,
 )
+from app.regions import service as regions
+from app.regions.schemas import RegionCreate
+
+# Qianjiang, the county-level city directly under Hubei; its towns are numbered 429005001, 002, ... and each
+# town's villages its code + 001, 002, ... (the demo's own numbering, in the national scheme's shape)
+PROVINCE = ("42", "湖北省")
+COUNTY = ("429005", "潜江市")
 
 
 class DemoRefused(Exception):
@@ -87,11 +94,21 @@ async def load_demo() -> DemoAccounts:
             if columns[0] == "id" and rows:
                 last_id[table] = max(r[0] for r in rows)
 
+        # the province and the county (those an admin listed already are used as they are)
+        for code, name in (PROVINCE, COUNTY):
+            if await regions.region_by_code(uow, code) is None:
+                await regions.add_region(uow, actor, RegionCreate(code=code, name=name))
+        county = await regions.region_by_code(uow, COUNTY[0])
+        assert county is not None
+
+        def town_code(t: int) -> str:
+            return f"{COUNTY[0]}{t:03d}"
+
         # towns and villages: the first 3 (towns 1-7) or 2 villages of each town are poor; 27 have exited
         await copy(
             "town",
-            ("id", "name", "code", "created_at"),
-            [(t, name, f"4290{t:02d}", now) for t, name in enumerate(TOWNS, start=1)],
+            ("id", "name", "code", "county_id", "created_at"),
+            [(t, name, town_code(t), county.id, now) for t, name in enumerate(TOWNS, start=1)],
         )
         villages, poor = [], []
         for t in range(1, len(TOWNS) + 1):
@@ -107,6 +124,8 @@ async def load_demo() -> DemoAccounts:
                     (
                         vid,
                         t,
+                        f"{town_code(t)}{j + 1:03d}",
+                        county.id,
                         f"{TOWNS[t - 1][:2]}{j + 1}村",
                         is_poor,
                         2014 if is_poor else None,
@@ -121,6 +140,8 @@ async def load_demo() -> DemoAccounts:
             (
                 "id",
                 "town",
+                "code",
+                "county_id",
                 "name",
                 "is_poor_village",
                 "registered_year",

@@ -13,7 +13,6 @@ from app.core.principal import (
     ensure_enterprise_scope,
     ensure_town_scope,
 )
-from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
@@ -26,6 +25,7 @@ from app.links.schemas import (
     LinkFilter,
     LinkOut,
 )
+from app.regions import service as regions
 from app.registry import access as household_access
 from app.registry import service as registry
 
@@ -103,14 +103,12 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
             raise Refused(
                 f"household {data.household_id} is not a household of the base's town", extra={"field": "household_id"}
             )
-        refusal = link_refusal(
-            household.status, household.exited_year, data.start_date, get_settings().continuation_years
-        )
+        # the household's county's policy continuation (CHAINAID_CONTINUATION_YEARS where it set none)
+        years = (await regions.county_policy(uow, household.county_id)).continuation_years
+        refusal = link_refusal(household.status, household.exited_year, data.start_date, years)
         if refusal:
             raise Refused(refusal, extra={"field": "household_id"})
-        refusal = link_end_refusal(
-            household.status, household.exited_year, data.end_date, get_settings().continuation_years
-        )
+        refusal = link_end_refusal(household.status, household.exited_year, data.end_date, years)
         if refusal:
             raise Refused(refusal, extra={"field": "end_date"})
         overlapping = await queries.overlapping_link(

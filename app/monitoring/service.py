@@ -47,7 +47,8 @@ async def assess(actor: Principal, household_id: int, data: AssessmentIn) -> Ass
         household = await load_household(actor, household_id, for_update=True, db=uow)
         if not on_register(household.status):
             raise Conflict(f"the household is {household.status}; only registered households are assessed")
-        line = await poverty_lines.poverty_line(uow, data.year)
+        # the line of the household's province, or the national one
+        line = await poverty_lines.poverty_line(uow, data.year, county_id=household.county_id)
         if line is None:
             raise Refused(f"no poverty line is set for {data.year}", extra={"field": "year"})
         members = await registry.people_counted_in_year(uow, household_id, data.year)

@@ -18,12 +18,12 @@ from app.core.messages import N_, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.money import round_fen
 from app.core.principal import Principal, Role
-from app.core.settings import get_settings
 from app.core.uow import reading, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import LinkFacts, PayoutFacts, payout_problems
 from app.payouts.schemas import BatchResult, PayoutIn, RowProblem
 from app.payouts.service import hash_of
+from app.regions import service as regions
 
 MAX_BATCH = 10_000
 
@@ -95,7 +95,7 @@ async def ingest(
     received = len(rows) + len(decode_problems)
     async with unit_of_work() as uow:
         links = await queries.link_facts(
-            uow, sorted({p.link_id for _, p in rows}), continuation_years=get_settings().continuation_years, lock=True
+            uow, sorted({p.link_id for _, p in rows}), policies=await regions.county_policies(uow), lock=True
         )
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
@@ -199,7 +199,7 @@ async def check_only(
     """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
     async with reading() as db:
         links = await queries.link_facts(
-            db, sorted({p.link_id for _, p in rows}), continuation_years=get_settings().continuation_years
+            db, sorted({p.link_id for _, p in rows}), policies=await regions.county_policies(db)
         )
     good, bad, forbidden = check_rows(actor, rows, links)
     return len(good), sorted([*decode_problems, *bad, *forbidden], key=lambda p: p.index)

@@ -17,6 +17,7 @@ from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, UnitOfWork, stream_rows
 from app.payouts.rules import LinkFacts
 from app.payouts.schemas import PayoutOut
+from app.regions.rules import CountyPolicies
 from app.registry.rules import continuation_end
 
 _PAYOUT = """
@@ -59,15 +60,16 @@ def _stored(row: Any) -> StoredPayout | None:
 
 
 async def link_facts(
-    db: Db, link_ids: list[int], *, continuation_years: int, lock: bool = False
+    db: Db, link_ids: list[int], *, policies: CountyPolicies, lock: bool = False
 ) -> dict[int, LinkFacts]:
     """The links payouts are checked against; ``lock`` holds them (FOR SHARE) to the end of the
     transaction, so a link cannot be ended, nor its household removed, between the check and the write.
-    An exited household's links carry the end of its policy continuation (``continuation_years``)."""
+    An exited household's links carry the end of its policy continuation (its county's continuation years)."""
     sql = (
         "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed,"
-        " h.status, h.exited_year"
-        " FROM link l JOIN household h ON h.id = l.household WHERE l.id = ANY ($1::int[])"
+        " h.status, h.exited_year, v.county_id"
+        " FROM link l JOIN household h ON h.id = l.household JOIN village v ON v.id = h.village"
+        " WHERE l.id = ANY ($1::int[])"
     )
     rows = await db.fetch(sql + " ORDER BY l.id FOR SHARE OF l" if lock else sql, link_ids)
     return {
@@ -79,7 +81,7 @@ async def link_facts(
             r["start_date"],
             r["end_date"],
             r["removed"],
-            continuation_end(r["status"], r["exited_year"], continuation_years),
+            continuation_end(r["status"], r["exited_year"], policies.of(r["county_id"]).continuation_years),
         )
         for r in rows
     }

@@ -34,6 +34,7 @@ class ShareLinkPaid(msgspec.Struct, frozen=True, kw_only=True):
     paid: Decimal
     household_status: str
     exited_year: int | None
+    county_id: int | None
 
 
 def _lines(rows: Sequence[Mapping[str, Any]]) -> list[IncomeLine]:
@@ -126,14 +127,14 @@ async def share_links_paid(
     """Share links with a guaranteed rate in force in the period, with the dividends paid in it, by link id."""
     rows = await db.fetch(
         "SELECT l.id, l.enterprise AS enterprise_id, l.household AS household_id, h.registry_no, l.share_capital,"
-        " l.dividend_rate, l.start_date, l.end_date, h.status AS household_status, h.exited_year,"
+        " l.dividend_rate, l.start_date, l.end_date, h.status AS household_status, h.exited_year, v.county_id,"
         " coalesce(sum(p.amount) FILTER (WHERE p.income_type = 'dividend'), 0) AS paid"
         " FROM link l JOIN household h ON h.id = l.household JOIN village v ON v.id = h.village"
         " LEFT JOIN payout p ON p.link = l.id AND p.paid_on BETWEEN $1 AND $2"
         " WHERE l.kind = 'share' AND l.dividend_rate > 0"
         " AND daterange(l.start_date, l.end_date, '[]') && daterange($1::date, $2::date, '[]')"
         " AND ($3::int IS NULL OR l.enterprise = $3) AND ($4::int IS NULL OR v.town = $4)"
-        " GROUP BY l.id, h.registry_no, h.status, h.exited_year ORDER BY l.id",
+        " GROUP BY l.id, h.registry_no, h.status, h.exited_year, v.county_id ORDER BY l.id",
         first,
         last,
         enterprise_id,

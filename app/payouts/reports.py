@@ -9,7 +9,6 @@ from app.core.errors import Invalid, NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
-from app.core.settings import get_settings
 from app.core.uow import Db, reading_replica
 from app.enterprises import service as enterprises
 from app.links.rules import effective_end
@@ -21,6 +20,7 @@ from app.payouts.report_schemas import (
     VillageSummary,
 )
 from app.payouts.rules import dividend_due, per_capita_income
+from app.regions import service as regions
 from app.registry import household_service as households
 from app.registry import poverty_lines
 from app.registry.access import load_household
@@ -96,11 +96,13 @@ async def dividend_arrears(
     town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading_replica() as db:
         links = await queries.share_links_paid(db, *_year(year), enterprise_id=enterprise_id, town_id=town_id)
+        policies = await regions.county_policies(db)
     arrears = []
-    years = get_settings().continuation_years
     for link in links:
         # an exited household's link runs (and owes) to the end of its policy continuation at the latest
-        end = effective_end(link.end_date, link.household_status, link.exited_year, years)
+        end = effective_end(
+            link.end_date, link.household_status, link.exited_year, policies.of(link.county_id).continuation_years
+        )
         end = end if year < today.year else min(end or today, today)
         due = dividend_due(link.share_capital, link.dividend_rate, link.start_date, end, year)
         paid = round_fen(link.paid)

@@ -9,11 +9,11 @@ from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_enterprise_scope
-from app.core.settings import get_settings
 from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
 from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, Reversal
+from app.regions import service as regions
 
 
 def hash_of(p: PayoutIn, reference: str | None = None) -> str:
@@ -36,9 +36,7 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
     fingerprint = hash_of(data)
     async with unit_of_work() as uow:
         link = (
-            await queries.link_facts(
-                uow, [data.link_id], continuation_years=get_settings().continuation_years, lock=True
-            )
+            await queries.link_facts(uow, [data.link_id], policies=await regions.county_policies(uow), lock=True)
         ).get(data.link_id)
         if link is None:
             raise Refused(f"link {data.link_id} does not exist", field="link_id")

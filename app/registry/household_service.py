@@ -16,8 +16,8 @@ from app.core.identifiers import resident_id_info
 from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_town_scope
-from app.core.settings import get_settings
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
+from app.regions import service as regions
 from app.registry import queries
 from app.registry.access import load_household, scope_filter
 from app.registry.events import HouseholdExiting, HouseholdRemoved, MembersJoined
@@ -203,7 +203,10 @@ async def _detail(db: Db, household_id: int, flags: FlagReader) -> HouseholdDeta
         raise NotFound.of(N_("household {household} does not exist"), household=household_id)
     return HouseholdDetail(
         **{f: getattr(record, f) for f in queries.HouseholdRecord.__struct_fields__},
-        notice_ends_at=notice_ends(record.notice_started_at, get_settings().notice_days)
+        notice_ends_at=notice_ends(
+            record.notice_started_at,
+            (await regions.county_policy(db, await queries.village_county(db, record.village_id))).notice_days,
+        )
         if record.status is HouseholdStatus.notice
         else None,
         members=await queries.members_of(db, household_id),
@@ -280,7 +283,7 @@ async def transition_in(uow: UnitOfWork, actor: Principal, household_id: int, da
             target=data.to,
             now=now,
             notice_started_at=household.notice_started_at,
-            notice_days=get_settings().notice_days,
+            notice_days=(await regions.county_policy(uow, household.county_id)).notice_days,
             open_objections=await queries.open_objections(uow, household_id),
             exit_year=data.exit_year,
             removal_reason=data.reason,

@@ -24,7 +24,6 @@ from app.registry.schemas import (
     HouseholdOut,
     MemberOut,
     ObjectionOut,
-    PovertyLineOut,
     TownOut,
     VillageOut,
 )
@@ -38,19 +37,39 @@ def _as(struct_type: type[T], row: Any) -> T:
 
 # ---- towns and villages ------------------------------------------------------------------
 
-_TOWN = "SELECT id, name, code, created_at FROM town"
-_VILLAGE = "id, town AS town_id, name, is_poor_village, registered_year, exited_year, rural_population, created_at"
+_TOWN_COLUMNS = "id, name, code, county_id, created_at"
+_TOWN = f"SELECT {_TOWN_COLUMNS} FROM town"
+_VILLAGE = (
+    "id, town AS town_id, code, county_id, name, is_poor_village, registered_year, exited_year, rural_population,"
+    " created_at"
+)
 
 
-async def insert_town(db: Db, name: str, code: str | None) -> TownOut:
+async def insert_town(db: Db, name: str, code: str | None, county_id: int | None) -> TownOut:
     return _as(
         TownOut,
         await db.fetchrow(
-            "INSERT INTO town (name, code, created_at) VALUES ($1, $2, now()) RETURNING id, name, code, created_at",
+            f"INSERT INTO town (name, code, county_id, created_at) VALUES ($1, $2, $3, now()) RETURNING {_TOWN_COLUMNS}",
             name,
             code,
+            county_id,
         ),
     )
+
+
+async def town_code_taken(db: Db, code: str) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE code = $1)", code))
+
+
+async def village_code_taken(db: Db, code: str) -> bool:
+    return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM village WHERE code = $1)", code))
+
+
+async def codes_under(db: Db, table: str, prefix: str) -> set[str]:
+    """The town or village codes taken under a prefix (a county's, a town's), to number the next one."""
+    assert table in ("town", "village")
+    rows = await db.fetch(f"SELECT code FROM {table} WHERE code LIKE $1 || '%'", prefix)
+    return {r["code"] for r in rows}
 
 
 async def town_by_id(db: Db, town_id: int) -> TownOut | None:
@@ -75,14 +94,22 @@ async def village_name_taken(db: Db, town_id: int, name: str) -> bool:
 
 
 async def insert_village(
-    db: Db, town_id: int, name: str, is_poor_village: bool, registered_year: int | None, rural_population: int | None
+    db: Db,
+    town: TownOut,
+    code: str | None,
+    name: str,
+    is_poor_village: bool,
+    registered_year: int | None,
+    rural_population: int | None,
 ) -> VillageOut:
     return _as(
         VillageOut,
         await db.fetchrow(
-            "INSERT INTO village (town, name, is_poor_village, registered_year, rural_population, created_at)"
-            f" VALUES ($1, $2, $3, $4, $5, now()) RETURNING {_VILLAGE}",
-            town_id,
+            "INSERT INTO village (town, code, county_id, name, is_poor_village, registered_year, rural_population,"
+            f" created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING {_VILLAGE}",
+            town.id,
+            code,
+            town.county_id,
             name,
             is_poor_village,
             registered_year,
@@ -95,6 +122,12 @@ async def village_by_id(db: Db, village_id: int, *, lock: bool = False) -> Villa
     sql = f"SELECT {_VILLAGE} FROM village WHERE id = $1"
     row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, village_id)
     return None if row is None else _as(VillageOut, row)
+
+
+async def village_county(db: Db, village_id: int) -> int | None:
+    """The county a village is in; None when it is in none yet (or there is no such village)."""
+    county = await db.fetchval("SELECT county_id FROM village WHERE id = $1", village_id)
+    return None if county is None else int(county)
 
 
 async def village_town(db: Db, village_id: int) -> int | None:
@@ -162,7 +195,7 @@ async def poor_people_in_village(db: Db, village_id: int) -> int:
 async def insert_poverty_lines(db: Db, lines: dict[int, Decimal]) -> None:
     await db.execute(
         "INSERT INTO poverty_line (year, amount, created_at) SELECT y, a, now()"
-        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT (year) DO NOTHING",
+        " FROM unnest($1::int[], $2::numeric[]) AS s(y, a) ON CONFLICT DO NOTHING",  # a year's national line
         list(lines),
         list(lines.values()),
     )
@@ -178,6 +211,7 @@ class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
     registry_no: str
     village_id: int
     town_id: int
+    county_id: int | None
     status: str
     notice_started_at: datetime | None
     registered_on: date | None
@@ -192,8 +226,8 @@ async def household_state(
     """``lock`` holds the row for a status change (FOR UPDATE); ``share`` keeps its status from changing under
     a writer that depends on it, such as a new link (FOR SHARE)."""
     sql = (
-        "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, h.status, h.notice_started_at,"
-        " h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
+        "SELECT h.id, h.registry_no, h.village AS village_id, v.town AS town_id, v.county_id, h.status,"
+        " h.notice_started_at, h.registered_on, h.exited_year, h.removed_reason, h.late_addition"
         " FROM household h JOIN village v ON v.id = h.village WHERE h.id = $1"
     )
     hold = " FOR UPDATE OF h" if lock else " FOR SHARE OF h" if share else ""
@@ -617,26 +651,101 @@ async def people_counted_in_year(db: Db, household_id: int, year: int) -> int:
 # poverty lines (国家扶贫标准, per person and year)
 
 
-async def poverty_line(db: Db, year: int) -> Decimal | None:
-    """The poverty line of a year, per person; None when the year has none."""
-    return await db.fetchval("SELECT amount FROM poverty_line WHERE year = $1", year)
+async def poverty_line(db: Db, year: int, province_id: int | None = None) -> Decimal | None:
+    """The poverty line of a year, per person: the province's own, else the national one; None when the
+    year has neither."""
+    return await db.fetchval(
+        "SELECT amount FROM poverty_line WHERE year = $1 AND (province_id = $2 OR province_id IS NULL)"
+        " ORDER BY province_id NULLS LAST LIMIT 1",
+        year,
+        province_id,
+    )
 
 
-async def poverty_lines(db: Db) -> list[PovertyLineOut]:
-    rows = await db.fetch("SELECT year, amount FROM poverty_line ORDER BY year")
-    return [PovertyLineOut(year=r["year"], amount=r["amount"]) for r in rows]
+class StoredLine(msgspec.Struct, frozen=True, kw_only=True):
+    year: int
+    amount: Decimal
+    province_id: int | None
 
 
-async def poverty_line_held(db: Db, year: int) -> PovertyLineOut | None:
-    """The year's line, its row held (FOR UPDATE) to the end of the transaction."""
-    row = await db.fetchrow("SELECT year, amount FROM poverty_line WHERE year = $1 FOR UPDATE", year)
-    return None if row is None else PovertyLineOut(year=row["year"], amount=row["amount"])
+async def poverty_lines(db: Db) -> list[StoredLine]:
+    rows = await db.fetch("SELECT year, amount, province_id FROM poverty_line ORDER BY province_id NULLS FIRST, year")
+    return [_as(StoredLine, r) for r in rows]
 
 
-async def set_poverty_line(db: Db, year: int, amount: Decimal) -> None:
+async def poverty_line_held(db: Db, year: int, province_id: int | None) -> StoredLine | None:
+    """The year's line (the province's, or the national one), its row held (FOR UPDATE) to the end of the
+    transaction."""
+    row = await db.fetchrow(
+        "SELECT year, amount, province_id FROM poverty_line WHERE year = $1 AND province_id IS NOT DISTINCT FROM $2"
+        " FOR UPDATE",
+        year,
+        province_id,
+    )
+    return None if row is None else _as(StoredLine, row)
+
+
+async def set_poverty_line(db: Db, year: int, amount: Decimal, province_id: int | None) -> None:
     await db.execute(
-        "INSERT INTO poverty_line (year, amount, created_at) VALUES ($1, $2, now())"
-        " ON CONFLICT (year) DO UPDATE SET amount = excluded.amount",
+        "INSERT INTO poverty_line (year, amount, province_id, created_at) VALUES ($1, $2, $3, now())"
+        " ON CONFLICT (province_id, year) DO UPDATE SET amount = excluded.amount",
         year,
         amount,
+        province_id,
+    )
+
+
+# ---- adoption into a county (chainaid regions adopt) ----------------------------------------
+
+
+class Unplaced(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    town_id: int
+    code: str | None
+
+
+async def lock_places(db: Db) -> None:
+    """No town or village is added or changed while a county adopts them (to the end of the transaction)."""
+    await db.execute("LOCK TABLE town, village IN SHARE ROW EXCLUSIVE MODE")
+
+
+async def unplaced_towns(db: Db) -> list[Unplaced]:
+    rows = await db.fetch("SELECT id, id AS town_id, code FROM town WHERE county_id IS NULL ORDER BY id")
+    return [_as(Unplaced, r) for r in rows]
+
+
+async def unplaced_villages(db: Db) -> list[Unplaced]:
+    rows = await db.fetch("SELECT id, town AS town_id, code FROM village WHERE county_id IS NULL ORDER BY town, id")
+    return [_as(Unplaced, r) for r in rows]
+
+
+async def taken_codes(db: Db, prefix: str) -> set[str]:
+    """Every town and village code under a prefix, placed or not."""
+    rows = await db.fetch(
+        "SELECT code FROM town WHERE code LIKE $1 || '%' UNION ALL SELECT code FROM village WHERE code LIKE $1 || '%'",
+        prefix,
+    )
+    return {r["code"] for r in rows}
+
+
+async def codes_of_towns(db: Db) -> dict[int, str | None]:
+    return {r["id"]: r["code"] for r in await db.fetch("SELECT id, code FROM town")}
+
+
+async def place(db: Db, county_id: int, towns: dict[int, str], villages: dict[int, str]) -> None:
+    """Put these towns and villages in the county with these codes, set-based; the towns first, as the
+    villages' (town, county_id) refers to them."""
+    await db.execute(
+        "UPDATE town t SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
+        " WHERE t.id = s.id",
+        list(towns),
+        list(towns.values()),
+        county_id,
+    )
+    await db.execute(
+        "UPDATE village v SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
+        " WHERE v.id = s.id",
+        list(villages),
+        list(villages.values()),
+        county_id,
     )

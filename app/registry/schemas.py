@@ -21,6 +21,7 @@ from app.core.validation import (
     clean_note,
     clean_optional,
 )
+from app.regions.rules import code_problem
 from app.registry.model import (
     Attribute,
     Cause,
@@ -35,19 +36,37 @@ from app.registry.model import (
 # ---- towns and villages ------------------------------------------------------------
 
 
+def _division_code(field: str, value: str | None, length: int, what: str) -> str | None:
+    """A town's (9) or village's (12) national division code, or Invalid naming the field."""
+    if value is None:
+        return None
+    value = value.strip()
+    problem = code_problem(value)
+    if problem is None and len(value) != length:
+        problem = f"a {what} code is {length} digits"
+    if problem is not None:
+        raise Invalid(field, problem)
+    return value
+
+
 class TownCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: str
+    county_id: Id | None = None
+    """The county (a region of level county) the town is in; may be left out while the directory holds one
+    county (the town goes there) or none (the town waits for ``chainaid regions adopt``)."""
     code: str | None = None
+    """The national 9-digit town code, starting with its county's; left out, the next free one is given."""
 
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 60)
-        self.code = clean_optional("code", self.code, 20)
+        self.code = _division_code("code", self.code, 9, "town")
 
 
 class TownOut(msgspec.Struct, kw_only=True):
     id: int
     name: str
     code: str | None
+    county_id: int | None
     created_at: datetime
 
 
@@ -57,9 +76,12 @@ class VillageCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     is_poor_village: bool = False
     registered_year: int | None = None
     rural_population: int | None = None
+    code: str | None = None
+    """The national 12-digit village code: its town's code + 3 digits; left out, the next free one."""
 
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 60)
+        self.code = _division_code("code", self.code, 12, "village")
         check_year("registered_year", self.registered_year)
         if self.is_poor_village and self.registered_year is None:
             raise Invalid("registered_year", "a poor village needs the year it was registered")
@@ -99,6 +121,8 @@ class VillageExit(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class VillageOut(msgspec.Struct, kw_only=True):
     id: int
     town_id: Id
+    code: str | None
+    county_id: int | None
     name: str
     is_poor_village: bool
     registered_year: int | None
@@ -310,8 +334,14 @@ class HouseholdCounts(msgspec.Struct, kw_only=True):
 
 class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: DecimalIn
+    province_code: str | None = None
+    """The province (2 digits) whose own line this is; left out, the national line."""
 
     def __post_init__(self) -> None:
+        if self.province_code is not None:
+            self.province_code = self.province_code.strip()
+            if code_problem(self.province_code) is not None or len(self.province_code) != 2:
+                raise Invalid("province_code", "a province code is 2 digits")
 
         self.amount = check_money("amount", self.amount, positive=True, ceiling="income")
 
@@ -319,3 +349,5 @@ class PovertyLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class PovertyLineOut(msgspec.Struct, kw_only=True):
     year: int
     amount: Decimal
+    province_code: str | None = None
+    """The province whose own line this is; null for the national line."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, NotFound, Refused
+from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
-from app.core.settings import get_settings
 from app.core.uow import Db, reading, reading_replica, unit_of_work
+from app.regions import service as regions
+from app.regions.model import Level
+from app.regions.rules import next_code
+from app.regions.service import RegionOut
 from app.registry import queries
 from app.registry.rules import (
     VillageState,
@@ -25,9 +28,32 @@ from app.registry.schemas import (
 )
 
 
+async def _county_of_new_town(uow: Db, county_id: int | None) -> RegionOut | None:
+    """The county a new town goes to: the one named, else the directory's only county, else none (the town
+    waits for ``chainaid regions adopt``); several counties and none named is a 400."""
+    if county_id is not None:
+        county = await regions.region_by_id(uow, county_id)
+        if county is None or county.level is not Level.county:
+            raise Refused(f"region {county_id} is not a county", extra={"field": "county_id"})
+        return county
+    counties = await regions.some_counties(uow)
+    if len(counties) > 1:
+        raise Invalid("county_id", "the directory holds several counties: name the town's county")
+    return counties[0] if counties else None
+
+
 async def create_town(actor: Principal, data: TownCreate) -> TownOut:
     async with unit_of_work() as uow:
-        town = await queries.insert_town(uow, data.name, data.code)
+        county = await _county_of_new_town(uow, data.county_id)
+        code = data.code
+        if county is not None:
+            if code is None:
+                code = next_code(county.code, Level.town, await queries.codes_under(uow, "town", county.code))
+            elif not code.startswith(county.code):
+                raise Invalid("code", f"a town of county {county.code} has a code starting with {county.code}")
+        if code is not None and await queries.town_code_taken(uow, code):
+            raise Conflict(f"town code {code} is taken", extra={"field": "code"})
+        town = await queries.insert_town(uow, data.name, code, None if county is None else county.id)
         await uow.audit(actor, "create", "town", town.id, after=town)
     return town
 
@@ -47,12 +73,26 @@ async def list_towns(page: PageParams) -> Page[TownOut]:
 
 async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
     async with unit_of_work() as uow:
-        if not await queries.town_exists(uow, data.town_id):
+        town = await queries.town_by_id(uow, data.town_id)
+        if town is None:
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
         if await queries.village_name_taken(uow, data.town_id, data.name):
             raise Conflict(f"town {data.town_id} already has a village named {data.name}", extra={"field": "name"})
+        code = data.code
+        if town.code is None or town.county_id is None:
+            if code is not None:
+                raise Refused(
+                    f"town {town.id} has no county yet (chainaid regions adopt): its villages take no code",
+                    extra={"field": "code"},
+                )
+        elif code is None:
+            code = next_code(town.code, Level.village, await queries.codes_under(uow, "village", town.code))
+        elif not code.startswith(town.code):
+            raise Invalid("code", f"a village of town {town.code} has a code starting with {town.code}")
+        if code is not None and await queries.village_code_taken(uow, code):
+            raise Conflict(f"village code {code} is taken", extra={"field": "code"})
         village = await queries.insert_village(
-            uow, data.town_id, data.name, data.is_poor_village, data.registered_year, data.rural_population
+            uow, town, code, data.name, data.is_poor_village, data.registered_year, data.rural_population
         )
         await uow.audit(actor, "create", "village", village.id, after=village)
     return village
@@ -109,7 +149,8 @@ async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> 
             raise Conflict(refusal)
         # registered-and-not-exited people over the rural population
         poor = await queries.poor_people_in_village(uow, village_id)
-        if refusal := incidence_refusal(poor, before.rural_population, get_settings().exit_incidence):
+        policy = await regions.county_policy(uow, before.county_id)  # the county's exit incidence, or the setting
+        if refusal := incidence_refusal(poor, before.rural_population, policy.exit_incidence):
             raise Conflict(refusal, extra={"poor_people": poor, "rural_population": before.rural_population})
         after = await queries.exit_village(uow, village_id, data.year)
         await uow.audit(actor, "exit", "village", village_id, before=before, after=after)

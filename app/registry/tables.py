@@ -14,13 +14,21 @@ from piccolo.columns import (
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
+from app.regions.tables import Region
+
 
 class Town(Table, tablename="town"):
     """区镇处: a town, district or management area."""
 
     name = Varchar(length=60, null=False, unique=True)
+    # the national 9-digit town code, under its county's (app/regions/rules.py); null only for a town
+    # created before the deployment adopted its county (`chainaid regions adopt`)
     code = Varchar(length=20, null=True, default=None, unique=True)
+    county_id = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict, index=True)
     created_at = Timestamptz(null=False)
+
+    code_is_a_town_code = Check("code IS NULL OR code ~ '^[0-9]{9}$'")  # NOT VALID: older free codes
+    placed_town_has_code = Check("county_id IS NULL OR code IS NOT NULL")
 
 
 class Village(Table, tablename="village"):
@@ -32,8 +40,14 @@ class Village(Table, tablename="village"):
     registered_year = Integer(null=True, default=None)
     exited_year = Integer(null=True, default=None)
     rural_population = Integer(null=True, default=None)
+    # the national 12-digit village code, its town's code + 3 digits; the town's county, carried here
+    # (kept equal to the town's by a foreign key on (town, county_id))
+    code = Varchar(length=12, null=True, default=None, unique=True)
+    county_id = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict, index=True)
     created_at = Timestamptz(null=False)
 
+    code_is_a_village_code = Check("code IS NULL OR code ~ '^[0-9]{12}$'")
+    placed_village_has_code = Check("county_id IS NULL OR code IS NOT NULL")
     unique_town_name = Unique([town, name])
     poor_village_has_year = Check("(NOT is_poor_village) OR registered_year IS NOT NULL")
     exit_after_registration = Check("exited_year IS NULL OR (is_poor_village AND exited_year >= registered_year)")
@@ -120,9 +134,11 @@ class Objection(Table, tablename="objection"):
 
 
 class PovertyLine(Table, tablename="poverty_line"):
-    """The national rural poverty line of a year, per person, in yuan."""
+    """The rural poverty line of a year, per person, in yuan: a province's own, or (no province) the
+    national line, which holds where a province set none. Unique per (province, year), nulls not distinct."""
 
-    year = Integer(null=False, unique=True)
+    province_id = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict)
+    year = Integer(null=False)
     amount = Numeric(digits=(14, 2), null=False)
     created_at = Timestamptz(null=False)
 

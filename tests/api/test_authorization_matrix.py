@@ -45,6 +45,7 @@ POLICY = {
     "createLink": "AO",
     "createPairing": "A",
     "createPaymentBatch": "F",
+    "createRegion": "A",
     "createSubsidyScheme": "AF",
     "createTown": "A",
     "createVillage": "A",
@@ -59,6 +60,7 @@ POLICY = {
     "exportSupportRecords": ALL,
     "fileSubsidyClaim": "AT",
     "getBase": ALL,
+    "getCountyPolicy": ALL,
     "getEnterprise": ALL,
     "getEnterpriseSummary": "AFOU",
     "getHousehold": ALL,
@@ -68,6 +70,7 @@ POLICY = {
     "getOverview": ALL,
     "getPaymentBatch": "AFU",
     "getPayout": "AFOU",
+    "getRegion": ALL,
     "getSubsidyClaim": "AFTU",
     "getSubsidyScheme": ALL,
     "getTown": ALL,
@@ -95,6 +98,7 @@ POLICY = {
     "listPayouts": "AFOU",
     "listPoorVillage": "A",
     "listPovertyLines": ALL,
+    "listRegions": ALL,
     "listSubsidyClaims": "AFTU",
     "listSubsidySchemes": ALL,
     "listSupportRecords": ALL,
@@ -118,6 +122,7 @@ POLICY = {
     "reversePayout": "AO",
     "revokeAccount": "A",
     "saveCrossCheckRule": "A",
+    "setCountyPolicy": "A",
     "setPovertyLine": "A",
     "transitionHousehold": "AT",
     "updateVillage": "A",
@@ -272,6 +277,10 @@ async def world(app) -> dict[str, Any]:
                 headers=admin,
             )
         ).json()
+        province = await client.post("/api/v1/regions", json={"code": "42", "name": "湖北省"}, headers=admin)
+        assert province.status_code == 201, province.text
+        county = await client.post("/api/v1/regions", json={"code": "429005", "name": "潜江市"}, headers=admin)
+        assert county.status_code == 201, county.text
         spare = (await client.post("/api/v1/accounts", json={"name": "spare", "role": "auditor"}, headers=admin)).json()
         support = await client.post(
             "/api/v1/support-records",
@@ -313,6 +322,7 @@ async def world(app) -> dict[str, Any]:
             "account_id": spare["account"]["id"],
             "year": 2021,
             "member_id": h["members"][1]["id"],
+            "region_code": "429005",
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -432,6 +442,7 @@ DIRECTORY = {
     "listEnterprises",
     "listIndustries",
     "listPovertyLines",
+    "listRegions",
     "listSubsidySchemes",
     "listTowns",
     "listVillages",

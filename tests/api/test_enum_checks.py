@@ -22,6 +22,7 @@ from app.links.model import LinkKind
 from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType, PayMethod
+from app.regions.model import Level
 from app.registry.model import Attribute, HouseholdStatus
 from app.subsidies.model import ClaimStatus, PaymentBatchStatus, PaymentResult, SchemeStatus, VoucherStatus
 
@@ -37,6 +38,7 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("payout", "income_type"): IncomeType,
     ("payout", "method"): PayMethod,
     ("household", "status"): HouseholdStatus,
+    ("region", "level"): Level,
     ("household", "attribute"): Attribute,
     ("subsidy_scheme", "status"): SchemeStatus,
     ("subsidy_claim", "status"): ClaimStatus,

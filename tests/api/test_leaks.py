@@ -47,7 +47,7 @@ def assert_clean_problem(r: httpx.Response) -> None:
 
 
 async def test_a_nul_in_a_json_string_is_a_400_naming_the_field(client, admin):
-    r = await client.post("/api/v1/towns", json={"name": "熊口\u0000镇", "code": "429005"}, headers=admin)
+    r = await client.post("/api/v1/towns", json={"name": "熊口\u0000镇", "code": "429005001"}, headers=admin)
     assert_clean_problem(r)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "name"
     town = await make_town(client, admin)
@@ -129,7 +129,7 @@ async def test_a_race_to_the_same_unique_value_answers_without_naming_the_constr
     """Two creations of one town code at once: whichever loses to the database's unique index gets a 409
     in the app's words (no constraint name, no quoted key)."""
     answers = await asyncio.gather(
-        *(client.post("/api/v1/towns", json={"name": f"镇{i}", "code": "429099"}, headers=admin) for i in range(6))
+        *(client.post("/api/v1/towns", json={"name": f"镇{i}", "code": "429099001"}, headers=admin) for i in range(6))
     )
     assert sum(r.status_code == 201 for r in answers) == 1
     for r in answers:
@@ -165,7 +165,7 @@ async def test_a_database_refusal_is_logged_by_name_and_answered_in_fixed_words(
 
         monkeypatch.setattr(registry, "create_town", raise_it)
         caplog.clear()
-        r = await client.post("/api/v1/towns", json={"name": "熊口镇", "code": "429005"}, headers=admin)
+        r = await client.post("/api/v1/towns", json={"name": "熊口镇", "code": "429005001"}, headers=admin)
         assert_clean_problem(r)
         assert "420101199001011234" not in r.text
         logged = caplog.text
