@@ -61,9 +61,14 @@ class _Server(MPServer):
 
     def _stop_workers(self) -> None:
         workers = list(self.wrks)
+        began = time.monotonic()
         super()._stop_workers()
-        # killed: by a second signal, or by Granian once CHAINAID_SHUTDOWN_SECONDS had passed
-        self.cut = any(worker.inner.exitcode == -signal.SIGKILL for worker in workers)
+        # Cut: a worker was killed (by a second signal, or by Granian at CHAINAID_SHUTDOWN_SECONDS), or the
+        # stop ran into the bound: a worker can end on its own in the instant Granian decides to kill it, and
+        # its exit code then reads as a clean one although its requests were cut.
+        killed = any(worker.inner.exitcode == -signal.SIGKILL for worker in workers)
+        bound = self.workers_kill_timeout
+        self.cut = killed or (bound is not None and time.monotonic() - began >= bound)
 
     def shutdown(self, exit_code: int = 0) -> None:
         if self.stop_asked_at is not None:

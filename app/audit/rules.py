@@ -132,7 +132,6 @@ class WitnessTally:
     """What the checkpoints file said, line by line; turned into findings by ``findings``."""
 
     believed: int = 0  # checkpoints of this database with a valid HMAC, compared with the chain
-    other_database: int = 0
     newest: Checkpoint | None = None
     first_cut: Checkpoint | None = None
     last_cut: Checkpoint | None = None
@@ -279,8 +278,6 @@ def tally_lines(
         tally.signed_lines += 1
         if not reading.mac_ok:
             tally.forged_lines.append(number)
-        elif not reading.believed:
-            tally.other_database += 1
         else:
             believed.append((number, reading.checkpoint))
     return believed
@@ -292,7 +289,7 @@ class LineReading:
 
     checkpoint: Checkpoint | None
     mac_ok: bool
-    believed: bool  # a valid checkpoint of this database: it is held against the chain
+    believed: bool  # a valid checkpoint of this deployment's key: it is held against the chain
     problem: str | None
 
 
@@ -305,6 +302,8 @@ def read_line(key: bytes | None, database: str, text: str) -> LineReading:
         return LineReading(cp, False, False, "no audit key to check its HMAC with")
     if not mac_ok(key, cp):
         return LineReading(cp, False, False, "fails its HMAC: forged or damaged")
+    # Held against this chain whatever database it names: the key binds a checkpoint to this deployment,
+    # and a copy restored or renamed under another name must not escape the witness by that alone.
     if cp.database != database:
-        return LineReading(cp, True, False, f"a checkpoint of another database ({cp.database})")
+        return LineReading(cp, True, True, f"a checkpoint of database {cp.database}, held against {database}")
     return LineReading(cp, True, True, None)

@@ -107,7 +107,8 @@ async def list_checkpoints(page: PageParams) -> Page[CheckpointOut]:
     total, lines = await asyncio.to_thread(
         witness.newest_lines, settings.audit_checkpoints_file, page.offset, page.limit
     )
-    async with reading_replica() as db:
+    # the primary: a lagging replica would show a checkpoint taken seconds ago as a cut
+    async with reading() as db:
         database = (await queries.head(db)).database
         readings = [(n, rules.read_line(key, database, text)) for n, text in lines]
         ids = sorted({r.checkpoint.entry_id for _, r in readings if r.believed and r.checkpoint})

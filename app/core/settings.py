@@ -164,7 +164,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             low=Decimal(0),
             high=Decimal(1),
             low_inclusive=False,
-            meaning="a fraction above 0 and at most 1",
+            high_inclusive=False,  # at 1, a village where everyone is poor would count as exited
+            meaning="a fraction above 0 and below 1",
         )
         _check_decimal(
             "CHAINAID_WATCH_MULTIPLE",
@@ -177,9 +178,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _check_decimal(
-    name: str, value: Decimal, *, low: Decimal, high: Decimal, low_inclusive: bool, meaning: str
+    name: str,
+    value: Decimal,
+    *,
+    low: Decimal,
+    high: Decimal,
+    low_inclusive: bool,
+    meaning: str,
+    high_inclusive: bool = True,
 ) -> None:
-    if not value.is_finite() or not (value >= low if low_inclusive else value > low) or value > high:
+    if not value.is_finite():  # NaN compares with nothing: say so before comparing
+        raise ValueError(f"{name} must be {meaning}, got {value}")
+    above_low = value >= low if low_inclusive else value > low
+    below_high = value <= high if high_inclusive else value < high
+    if not above_low or not below_high:
         raise ValueError(f"{name} must be {meaning}, got {value}")
 
 

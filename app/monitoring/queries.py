@@ -158,6 +158,7 @@ class ExitedIncome(msgspec.Struct, frozen=True, kw_only=True):
     household_id: int
     registry_no: str
     town_id: int
+    county_id: int | None
     members: int
     income: Decimal
 
@@ -175,7 +176,7 @@ async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: in
             SELECT DISTINCT ON (household) household, other_net_income FROM exit_assessment
             WHERE year = $3 ORDER BY household, id DESC
         )
-        SELECT h.id AS household_id, h.registry_no, v.town AS town_id, m.n AS members,
+        SELECT h.id AS household_id, h.registry_no, v.town AS town_id, v.county_id, m.n AS members,
                coalesce(i.amount, 0) + coalesce(d.other_net_income, 0) AS income
         FROM household h JOIN village v ON v.id = h.village JOIN members m ON m.household = h.id
         LEFT JOIN income i ON i.household = h.id LEFT JOIN declared d ON d.household = h.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from app.core.errors import Conflict, Refused
@@ -135,10 +136,15 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
     first, last = date(year, 1, 1), date(year, 12, 31)
     entries: list[dict[str, Any]] = []
     async with reading_replica() as db:
-        line = await poverty_lines.poverty_line(db, year)
-        if line is not None:
-            since = min(last, date.today())
-            for h in await queries.exited_incomes(db, first, last, year, town_id):
+        since = min(last, date.today())
+        # each household is measured against its own province's line (the national one where its province
+        # has none); one lookup per county, not per household
+        lines: dict[int | None, Decimal | None] = {}
+        for h in await queries.exited_incomes(db, first, last, year, town_id):
+            if h.county_id not in lines:
+                lines[h.county_id] = await poverty_lines.poverty_line(db, year, county_id=h.county_id)
+            line = lines[h.county_id]
+            if line is not None:
                 per_capita = per_capita_income(h.income, h.members)
                 if below_watch_line(per_capita, line, settings.watch_multiple):
                     entries.append(

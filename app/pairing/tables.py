@@ -9,7 +9,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.constraints import Check, Unique
+from piccolo.constraints import Check
 from piccolo.table import Table
 
 from app.enterprises.tables import Enterprise
@@ -46,7 +46,8 @@ class SupportRecord(Table, tablename="support_record"):
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz(null=False)
 
-    support_unique_reference = Unique([enterprise, reference])
+    # a reference is unique per enterprise whatever its case: an index on (enterprise, lower(reference)),
+    # made by a migration (Piccolo declares no expression index)
     support_kind_known = Check("kind IN ('industry', 'employment', 'training', 'donation', 'consumption', 'other')")
     support_has_substance = Check("amount > 0 OR in_kind IS NOT NULL")
     support_counts = Check("households_benefited >= 0 AND people_benefited >= households_benefited")

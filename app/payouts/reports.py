@@ -38,11 +38,11 @@ async def ledger_income(db: Db, household_id: int, year: int) -> Decimal:
 
 
 async def household_income(principal: Principal, household_id: int, year: int) -> HouseholdIncome:
-    await load_household(principal, household_id)
+    household = await load_household(principal, household_id)
     async with reading_replica() as db:
         lines = await queries.household_income_lines(db, household_id, *_year(year))
         members = await households.people_counted_in_year(db, household_id, year)
-        line = await poverty_lines.poverty_line(db, year)
+        line = await poverty_lines.poverty_line(db, year, county_id=household.county_id)
     total = sum((r.amount for r in lines), Decimal("0.00"))
     pc = per_capita_income(total, members, line)
     return HouseholdIncome(

@@ -51,7 +51,8 @@ class Payout(Table, tablename="payout"):
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz(null=False)
 
-    unique_reference = Unique([enterprise, reference])
+    # a reference is unique per enterprise whatever its case: an index on (enterprise, lower(reference)),
+    # made by a migration (Piccolo declares no expression index)
     reversed_once = Unique([reverses])
     income_type_known = Check("income_type IN ('dividend', 'wage', 'purchase', 'franchise_income')")
     method_known = Check("method IN ('bank', 'cash')")

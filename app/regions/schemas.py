@@ -59,7 +59,7 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notice_days: int | None = None
     """Days a public notice stands before the town review (1 to 90; CHAINAID_NOTICE_DAYS)."""
     exit_incidence: DecimalIn | None = None
-    """A poor village exits below this poverty incidence (a fraction above 0, at most 1;
+    """A poor village exits below this poverty incidence (a fraction above 0 and below 1;
     CHAINAID_EXIT_INCIDENCE)."""
 
     def __post_init__(self) -> None:
@@ -68,8 +68,8 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.notice_days is not None and not 1 <= self.notice_days <= 90:
             raise Invalid("notice_days", "must be 1 to 90 days")
         self.exit_incidence = check_fraction("exit_incidence", self.exit_incidence)
-        if self.exit_incidence is not None and self.exit_incidence == 0:
-            raise Invalid("exit_incidence", "must be above 0")
+        if self.exit_incidence is not None and not 0 < self.exit_incidence < 1:
+            raise Invalid("exit_incidence", "must be a fraction above 0 and below 1")
 
 
 class CountyPolicyOut(msgspec.Struct, kw_only=True):

@@ -10,6 +10,7 @@ import pytest
 from tests.chain_helpers import SHARE, WAGE, link
 from tests.db import fetch
 from tests.registry_helpers import (
+    ALL_MET,
     backdate_notice,
     exit_household,
     make_household,
@@ -66,6 +67,7 @@ async def test_a_policy_is_bounded_and_a_county_s(client, admin, auth, county):
         ({"continuation_years": 21}, "continuation_years"),
         ({"exit_incidence": "0"}, "exit_incidence"),
         ({"exit_incidence": "1.5"}, "exit_incidence"),
+        ({"exit_incidence": "1"}, "exit_incidence"),
         ({"exit_incidence": "0.00001"}, "exit_incidence"),
     ):
         r = await _set(client, admin, body)
@@ -153,3 +155,33 @@ async def test_a_province_s_own_poverty_line_holds_its_counties(client, admin, a
     assert r.status_code == 422 and _field(r) == "province_code"
     r = await client.put("/api/v1/poverty-lines/2017", json={"amount": "5000.00", "province_code": "4"}, headers=admin)
     assert r.status_code == 400 and _field(r) == "province_code"
+
+
+async def test_the_income_report_and_the_watch_list_measure_against_the_province_s_line(client, admin, auth, county):
+    w = await build_world(client, admin, auth, households=1, enterprise=False)
+    h, officer = w["h"]["id"], w["officer"]
+    await exit_household(client, officer, h, 2017)
+    members = (await client.get(f"/api/v1/households/{h}/income?year=2017", headers=officer)).json()["members"]
+    # a later assessment puts its income at 6,000.00 a head: above 1.5 x the national 2,952.00, below 1.5 x 5,000.00
+    r = await client.post(
+        f"/api/v1/households/{h}/assessments",
+        json={
+            "year": 2017,
+            **ALL_MET,
+            "verification": "full_survey",
+            "other_net_income": f"{6000 * members}.00",
+        },
+        headers=officer,
+    )
+    assert r.status_code == 201, r.text
+
+    async def watched() -> bool:
+        listed = (await client.get("/api/v1/monitoring?year=2017", headers=officer)).json()["items"]
+        return any(e["household_id"] == h and e["trigger"] == "low_income" for e in listed)
+
+    assert not await watched()
+    r = await client.put("/api/v1/poverty-lines/2017", json={"amount": "5000.00", "province_code": "42"}, headers=admin)
+    assert r.status_code == 200, r.text
+    income = (await client.get(f"/api/v1/households/{h}/income?year=2017", headers=officer)).json()
+    assert income["poverty_line"] == "5000.00"
+    assert await watched()

@@ -28,14 +28,14 @@ def test_values_are_decoded_from_strings():
             "CHAINAID_POOL_MAX": "2",
             "CHAINAID_NOTICE_DAYS": "90",
             "CHAINAID_CONTINUATION_YEARS": "0",
-            "CHAINAID_EXIT_INCIDENCE": "1",
+            "CHAINAID_EXIT_INCIDENCE": "0.9999",
             "CHAINAID_WATCH_MULTIPLE": "10",
             "CHAINAID_REVISIT_DAYS": "365",
             "CHAINAID_PGDATA": "data/pg",
         }
     )
     assert (s.pool_min_size, s.pool_max_size, s.notice_days, s.continuation_years, s.revisit_days) == (2, 2, 90, 0, 365)
-    assert (s.exit_incidence, s.watch_multiple) == (Decimal(1), Decimal(10))
+    assert (s.exit_incidence, s.watch_multiple) == (Decimal("0.9999"), Decimal(10))
     assert s.database_url == "postgresql://x/y"
     assert s.pgdata_dir.is_absolute() and s.pgdata_dir.parts[-2:] == ("data", "pg")
 
@@ -58,6 +58,7 @@ def test_other_environment_entries_set_nothing():
         ("CHAINAID_CONTINUATION_YEARS", "21"),
         ("CHAINAID_EXIT_INCIDENCE", "0"),
         ("CHAINAID_EXIT_INCIDENCE", "-0.01"),
+        ("CHAINAID_EXIT_INCIDENCE", "1"),
         ("CHAINAID_EXIT_INCIDENCE", "1.01"),
         ("CHAINAID_EXIT_INCIDENCE", "2%"),
         ("CHAINAID_EXIT_INCIDENCE", "NaN"),
