@@ -71,10 +71,11 @@ class SubsidySchemeController(Controller):
         return await schemes.move_scheme(request.user, scheme_id, "closed")
 
     @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme")
-    async def preview(self, scheme_id: PathId) -> SchemePreview:
-        """Every claim's amount (approved, or what it would get if approved now), by industry and town,
-        against the budget."""
-        return await schemes.preview(scheme_id)
+    async def preview(self, scheme_id: PathId, page: NamedDependency[PageParams]) -> SchemePreview:
+        """The scheme's totals against the budget, by industry and town, over every claim not rejected (approved,
+        or what it would get if approved now); and one page of those claims (``limit``, ``offset``), each
+        with its amount explained."""
+        return await schemes.preview(scheme_id, page)
 
 
 def _outcome(d: ClaimDecision) -> ApprovalOutcome:

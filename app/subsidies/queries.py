@@ -202,62 +202,156 @@ async def rate_for(db: Db, scheme_id: int, industry: str) -> StoredRate | None:
 
 
 class PreviewRow(msgspec.Struct, frozen=True, kw_only=True):
-    """A claim as the preview prices it: its voucher's amount, or its rate and the household's approved sum."""
+    """A claim as the preview explains it: its voucher (amount and lines), or its rate and the household's
+    approved sum for the calculator."""
 
     claim_id: int
     household_id: int
     town_id: int
-    town_name: str
     industry: str
     status: str
     verified_quantity: Decimal | None
     declared_quantity: Decimal
     voucher_amount: Decimal | None
+    voucher_explanation: list[str] | None
     household_approved: Decimal
     rate: Rate
 
 
-_PREVIEW = """
-WITH approved AS (
+# The SQL twin of the calculator (rules.calculate, cap_for_household and payable_quantity), set-based:
+# each claim meets the one tier its quantity q falls in (lower <= q < upper, or the last tier), and pays
+# what the tiers below it pay in full (base) plus its own rate on the part of q in that tier (up to the
+# tier's upper limit when the last tier is bounded); nothing below the threshold; the sum rounded to the
+# fen once (round() on a numeric is half away from zero, the same as half-up on amounts that are never
+# negative), then the rate's cap, then what is left of the household's cap after its approved vouchers
+# (least() ignores a NULL cap: no cap). A claim with a live voucher is priced at the voucher's amount.
+_PRICED = """
+WITH bound AS (
+    SELECT r.industry, r.min_quantity, r.cap, t.n, t.n = jsonb_array_length(r.tiers) AS last,
+           (t.e->>'rate')::numeric AS rate, (t.e->>'up_to')::numeric AS upper,
+           coalesce(lag((t.e->>'up_to')::numeric) OVER (PARTITION BY r.industry ORDER BY t.n), 0) AS lower
+    FROM scheme_rate r CROSS JOIN LATERAL jsonb_array_elements(r.tiers) WITH ORDINALITY AS t(e, n)
+    WHERE r.scheme = $1
+), tier AS (
+    SELECT industry, min_quantity, cap, last, rate, upper, lower,
+           coalesce(sum((upper - lower) * rate) OVER (PARTITION BY industry ORDER BY n
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
+    FROM bound
+), approved AS (
     SELECT household, sum(amount) AS amount FROM voucher
     WHERE scheme = $1 AND status <> 'cancelled' GROUP BY household
+), claim AS (
+    SELECT id, household, industry, least(declared_quantity, coalesce(verified_quantity, declared_quantity)) AS q
+    FROM subsidy_claim WHERE scheme = $1 AND status <> 'rejected'
+), priced AS (
+    SELECT c.id, c.household, c.industry, vo.amount AS approved,
+           CASE WHEN vo.amount IS NULL THEN
+               least(
+                   CASE WHEN c.q < t.min_quantity THEN 0.00
+                        ELSE least(round(t.base + (least(c.q, coalesce(t.upper, c.q)) - t.lower) * t.rate, 2), t.cap)
+                   END,
+                   greatest($2::numeric - coalesce(a.amount, 0), 0))
+           END AS pending
+    FROM claim c
+    JOIN tier t ON t.industry = c.industry AND c.q >= t.lower AND (t.last OR c.q < t.upper)
+    LEFT JOIN voucher vo ON vo.claim = c.id AND vo.status <> 'cancelled'
+    LEFT JOIN approved a ON a.household = c.household
 )
-SELECT c.id AS claim_id, c.household AS household_id, v.town AS town_id, t.name AS town_name,
+"""
+
+_PREVIEW_TOTALS = (
+    _PRICED
+    + """
+SELECT grouping(i.code) = 0 AS by_industry, grouping(t.name) = 0 AS by_town, i.code AS industry, t.name AS town,
+       count(*) AS claims, coalesce(sum(p.approved), 0) AS approved, coalesce(sum(p.pending), 0) AS pending
+FROM priced p
+JOIN industry i ON i.id = p.industry
+JOIN household h ON h.id = p.household
+JOIN village v ON v.id = h.village
+JOIN town t ON t.id = v.town
+GROUP BY GROUPING SETS ((), (i.code), (t.name))
+"""
+)
+
+
+class PreviewSum(msgspec.Struct, frozen=True, kw_only=True):
+    claims: int
+    approved: Decimal
+    pending: Decimal
+
+
+class PreviewTotals(msgspec.Struct, frozen=True, kw_only=True):
+    """A scheme's preview in sums: all its claims, by industry code and by town name."""
+
+    all: PreviewSum
+    by_industry: dict[str, PreviewSum]
+    by_town: dict[str, PreviewSum]
+
+
+async def preview_totals(db: Db, scheme_id: int, household_cap: Decimal | None) -> PreviewTotals:
+    """Every claim of the scheme not rejected priced in SQL and summed, overall, by industry and by town:
+    one statement, whatever the number of claims."""
+    everything = PreviewSum(claims=0, approved=Decimal("0.00"), pending=Decimal("0.00"))
+    by_industry: dict[str, PreviewSum] = {}
+    by_town: dict[str, PreviewSum] = {}
+    for r in await db.fetch(_PREVIEW_TOTALS, scheme_id, household_cap):
+        s = PreviewSum(claims=r["claims"], approved=r["approved"], pending=r["pending"])
+        if r["by_industry"]:
+            by_industry[r["industry"]] = s
+        elif r["by_town"]:
+            by_town[r["town"]] = s
+        else:
+            everything = s
+    return PreviewTotals(all=everything, by_industry=by_industry, by_town=by_town)
+
+
+async def priced_claims(db: Db, scheme_id: int, household_cap: Decimal | None) -> dict[int, Decimal]:
+    """Each claim's amount as the preview's totals price it (the SQL twin of the calculator), by claim id."""
+    rows = await db.fetch(
+        _PRICED + " SELECT id, coalesce(approved, pending) AS amount FROM priced", scheme_id, household_cap
+    )
+    return {r["id"]: r["amount"] for r in rows}
+
+
+_PREVIEW_PAGE = """
+SELECT c.id AS claim_id, c.household AS household_id, v.town AS town_id,
        i.code AS industry, c.status, c.verified_quantity, c.declared_quantity,
-       vo.amount AS voucher_amount, coalesce(a.amount, 0) AS household_approved,
+       vo.amount AS voucher_amount, vo.explanation AS voucher_explanation,
+       (SELECT coalesce(sum(a.amount), 0) FROM voucher a
+        WHERE a.scheme = c.scheme AND a.household = c.household AND a.status <> 'cancelled') AS household_approved,
        r.unit, r.min_quantity, r.cap, r.tiers
 FROM subsidy_claim c
 JOIN household h ON h.id = c.household
 JOIN village v ON v.id = h.village
-JOIN town t ON t.id = v.town
 JOIN industry i ON i.id = c.industry
 JOIN scheme_rate r ON r.scheme = c.scheme AND r.industry = c.industry
 LEFT JOIN voucher vo ON vo.claim = c.id AND vo.status <> 'cancelled'
-LEFT JOIN approved a ON a.household = c.household
 WHERE c.scheme = $1 AND c.status <> 'rejected'
 ORDER BY c.id
+LIMIT $2 OFFSET $3
 """
 
 
-async def preview_rows(db: Db, scheme_id: int) -> list[PreviewRow]:
-    """Every claim of the scheme not rejected, with what pricing it needs, in one query."""
+async def preview_page(db: Db, scheme_id: int, page: PageParams) -> list[PreviewRow]:
+    """One page of the scheme's claims not rejected (in claim order), with what explaining them needs."""
     rates: dict[str, Rate] = {}  # one rate per industry in a scheme: read each once
     out = []
-    for r in await db.fetch(_PREVIEW, scheme_id):
+    for r in await db.fetch(_PREVIEW_PAGE, scheme_id, page.limit, page.offset):
         rate = rates.get(r["industry"]) or rates.setdefault(
             r["industry"], _rate(r["industry"], r["unit"], r["min_quantity"], r["cap"], r["tiers"])
         )
+        explanation = r["voucher_explanation"]
         out.append(
             PreviewRow(
                 claim_id=r["claim_id"],
                 household_id=r["household_id"],
                 town_id=r["town_id"],
-                town_name=r["town_name"],
                 industry=r["industry"],
                 status=r["status"],
                 verified_quantity=r["verified_quantity"],
                 declared_quantity=r["declared_quantity"],
                 voucher_amount=r["voucher_amount"],
+                voucher_explanation=None if explanation is None else json.loads(explanation),
                 household_approved=r["household_approved"],
                 rate=rate,
             )

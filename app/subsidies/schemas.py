@@ -242,6 +242,8 @@ class PreviewLine(msgspec.Struct, kw_only=True):
     quantity: Decimal
     amount: Decimal
     """Approved amount, or what the claim would get if approved now."""
+    explanation: list[str]
+    """How the amount is found, step by step: the voucher's lines, or the calculator's now."""
 
 
 class PreviewTotal(msgspec.Struct, kw_only=True):
@@ -261,6 +263,11 @@ class SchemePreview(msgspec.Struct, kw_only=True):
     by_industry: list[PreviewTotal]
     by_town: list[PreviewTotal]
     claims: list[PreviewLine]
+    """One page of the claims not rejected, in claim order, each explained (the totals cover them all)."""
+    claims_total: int
+    """How many claims the totals cover (every claim of the scheme not rejected)."""
+    limit: int
+    offset: int
 
 
 class PaymentBatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

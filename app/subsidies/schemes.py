@@ -119,30 +119,27 @@ async def move_scheme(actor: Principal, scheme_id: int, target: str) -> SchemeOu
     return after
 
 
-async def preview(scheme_id: int) -> SchemePreview:
+async def preview(scheme_id: int, page: PageParams) -> SchemePreview:
     """What every claim gets (approved) or would get if approved now, totalled against the budget.
 
-    One query brings the claims with their rates and each household's approved sum; the
-    calculator then runs in memory, once per claim, with no further round trips.
+    The totals are priced and summed in SQL in one statement (queries.preview_totals, the twin of the
+    calculator); only the page of claims shown is read row by row and explained by the calculator.
     """
     async with reading_replica() as db:
         scheme = await queries.scheme_facts(db, scheme_id)
         if scheme is None:
             raise NotFound(f"subsidy scheme {scheme_id} does not exist")
-        rows = await queries.preview_rows(db, scheme_id)
+        sums = await queries.preview_totals(db, scheme_id, scheme.household_cap)
+        rows = await queries.preview_page(db, scheme_id, page)
     lines: list[PreviewLine] = []
-    approved = pending = Decimal("0.00")
-    by_industry: dict[str, list[Decimal]] = {}
-    by_town: dict[str, list[Decimal]] = {}
     for r in rows:
         quantity = payable_quantity(r.declared_quantity, r.verified_quantity)
         if r.voucher_amount is not None:
-            amount = r.voucher_amount
-            approved += amount
+            amount, explanation = r.voucher_amount, r.voucher_explanation or []
         else:
             calc = calculate(r.rate, quantity, verified=r.verified_quantity is not None)
-            amount = cap_for_household(calc, scheme.household_cap, r.household_approved).amount
-            pending += amount
+            capped = cap_for_household(calc, scheme.household_cap, r.household_approved)
+            amount, explanation = capped.amount, list(capped.lines)
         lines.append(
             PreviewLine(
                 claim_id=r.claim_id,
@@ -152,14 +149,14 @@ async def preview(scheme_id: int) -> SchemePreview:
                 status=ClaimStatus(r.status),
                 quantity=quantity,
                 amount=amount,
+                explanation=explanation,
             )
         )
-        by_industry.setdefault(r.industry, []).append(amount)
-        by_town.setdefault(r.town_name, []).append(amount)
+    approved, pending = sums.all.approved, sums.all.pending
     total = approved + pending
 
-    def totals(groups: dict[str, list[Decimal]]) -> list[PreviewTotal]:
-        return [PreviewTotal(key=k, claims=len(v), amount=sum(v, Decimal("0.00"))) for k, v in sorted(groups.items())]
+    def totals(groups: dict[str, queries.PreviewSum]) -> list[PreviewTotal]:
+        return [PreviewTotal(key=k, claims=s.claims, amount=s.approved + s.pending) for k, s in sorted(groups.items())]
 
     return SchemePreview(
         scheme_id=scheme_id,
@@ -168,7 +165,10 @@ async def preview(scheme_id: int) -> SchemePreview:
         pending=pending,
         total=total,
         over_budget=max(Decimal("0.00"), total - scheme.budget),
-        by_industry=totals(by_industry),
-        by_town=totals(by_town),
+        by_industry=totals(sums.by_industry),
+        by_town=totals(sums.by_town),
         claims=lines,
+        claims_total=sums.all.claims,
+        limit=page.limit,
+        offset=page.offset,
     )
