@@ -223,8 +223,9 @@ class PreviewRow(msgspec.Struct, frozen=True, kw_only=True):
 # what the tiers below it pay in full (base) plus its own rate on the part of q in that tier (up to the
 # tier's upper limit when the last tier is bounded); nothing below the threshold; the sum rounded to the
 # fen once (round() on a numeric is half away from zero, the same as half-up on amounts that are never
-# negative), then the rate's cap, then what is left of the household's cap after its approved vouchers
-# (least() ignores a NULL cap: no cap). A claim with a live voucher is priced at the voucher's amount.
+# negative), then the rate's cap, then what is left of the household's cap after its live vouchers.
+# least() ignores a NULL cap (no cap); greatest() would ignore one too, hence the CASE. A claim with a
+# live voucher is priced at the voucher's amount. tests/api/test_rule_twins.py holds the two together.
 _PRICED = """
 WITH bound AS (
     SELECT r.industry, r.min_quantity, r.cap, t.n, t.n = jsonb_array_length(r.tiers) AS last,
@@ -250,7 +251,7 @@ WITH bound AS (
                    CASE WHEN c.q < t.min_quantity THEN 0.00
                         ELSE least(round(t.base + (least(c.q, coalesce(t.upper, c.q)) - t.lower) * t.rate, 2), t.cap)
                    END,
-                   greatest($2::numeric - coalesce(a.amount, 0), 0))
+                   CASE WHEN $2::numeric IS NOT NULL THEN greatest($2::numeric - coalesce(a.amount, 0.00), 0.00) END)
            END AS pending
     FROM claim c
     JOIN tier t ON t.industry = c.industry AND c.q >= t.lower AND (t.last OR c.q < t.upper)
@@ -263,7 +264,7 @@ _PREVIEW_TOTALS = (
     _PRICED
     + """
 SELECT grouping(i.code) = 0 AS by_industry, grouping(t.name) = 0 AS by_town, i.code AS industry, t.name AS town,
-       count(*) AS claims, coalesce(sum(p.approved), 0) AS approved, coalesce(sum(p.pending), 0) AS pending
+       count(*) AS claims, coalesce(sum(p.approved), 0.00) AS approved, coalesce(sum(p.pending), 0.00) AS pending
 FROM priced p
 JOIN industry i ON i.id = p.industry
 JOIN household h ON h.id = p.household

@@ -313,6 +313,28 @@ async def test_preview_totals_against_the_budget(client, world):
     assert {t["key"]: t["amount"] for t in p["by_industry"]} == {"crayfish_rice": "3000.00", "pinellia": "2500.00"}
     assert [(t["claims"], t["amount"]) for t in p["by_town"]] == [(3, "5500.00")]
     assert sorted(x["amount"] for x in p["claims"]) == ["2000.00", "3000.00", "500.00"]
+    assert (p["claims_total"], p["limit"], p["offset"]) == (3, 50, 0)
+
+
+async def test_preview_explains_only_the_page_it_shows_and_totals_them_all(client, world):
+    a = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "12", "12")  # 3000.00
+    await filed_and_verified(client, world, world["households"][0], "pinellia", "5", "5")  # 2500 → cap left 2000
+    await file(client, world, world["households"][1], "pinellia", "1")  # 500.00 declared
+    await client.post(f"/api/v1/subsidy-claims/{a['id']}/approve", headers=world["finance"])
+    url = f"/api/v1/subsidy-schemes/{world['scheme']['id']}/preview"
+    first = (await client.get(url, params={"limit": 2}, headers=world["finance"])).json()
+    second = (await client.get(url, params={"limit": 2, "offset": 2}, headers=world["finance"])).json()
+    for p in (first, second):  # the totals cover every claim whatever the page
+        assert (p["total"], p["claims_total"]) == ("5500.00", 3)
+    assert [len(first["claims"]), len(second["claims"])] == [2, 1]
+    lines = first["claims"] + second["claims"]
+    assert [x["claim_id"] for x in lines] == sorted(x["claim_id"] for x in lines)
+    approved, capped, declared = lines
+    assert approved["explanation"][-1].endswith("→ 3000.00")  # the voucher's lines, as approved
+    assert "capped at what is left → 2000.00" in capped["explanation"][-1]
+    assert declared["explanation"][0] == "q = 1 mu (declared)" and declared["amount"] == "500.00"
+    r = await client.get(url, params={"limit": 0}, headers=world["finance"])
+    assert r.status_code == 400 and "limit" in r.text
 
 
 def decode_barcode_svg(svg: str) -> list[str]:
