@@ -20,4 +20,5 @@ class StatsController(Controller):
         register, exited, removed and added late, pairings, payouts by type, subsidies approved and paid.
         With ``region`` (a province's, a city's or a county's code: 42, 4290, 429005) they are summed over the
         counties under it, and each county's own figures follow side by side in ``counties``."""
-        return await service.overview(check_day_of_fact("as_of", as_of or date.today()), region)
+        day = check_day_of_fact("as_of", as_of or date.today())
+        return await (service.overview(day) if region is None else service.region_overview(day, region))

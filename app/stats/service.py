@@ -18,11 +18,8 @@ from app.stats import queries
 from app.stats.schemas import AmountByType, CountyFigures, Overview
 
 
-async def overview(as_of: date, region: str | None = None) -> Overview:
-    """The figures of the whole database; with ``region`` (a province's, a city's or a county's code), summed
-    over the counties under it, each county's own figures in ``counties``."""
-    if region is not None:
-        return await _region_overview(as_of, region)
+async def overview(as_of: date) -> Overview:
+    """The figures of the whole database (``region_overview``: of the counties under a region code)."""
     end = as_of + timedelta(days=1)  # "as of" a day includes the whole day
     async with reading_replica() as db:
         places = await queries.places(db, as_of.year)
@@ -93,7 +90,10 @@ def check_region(code: str) -> str:
     return code
 
 
-async def _region_overview(as_of: date, region: str) -> Overview:
+async def region_overview(as_of: date, region: str) -> Overview:
+    """The figures summed over the counties under ``region`` (a province's, a city's or a county's code),
+    each county's own figures side by side in ``counties``: one statement per figure family, grouped by
+    county. A malformed code is Invalid (400, naming ``region``); one with no county under it NotFound."""
     check_region(region)
     end = as_of + timedelta(days=1)
     async with reading_replica() as db:
