@@ -21,7 +21,7 @@ from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.core.principal import Role, system_principal
 from app.core.settings import InvalidSettings, get_settings
-from app.demo import DemoRefused, load_demo
+from app.demo import MAX_COUNTIES, DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
 from app.registry.adoption import adopt
@@ -67,22 +67,34 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_demo(*, quiet_if_present: bool) -> int:
+def _load_demo(*, quiet_if_present: bool, counties: int = 1) -> int:
     try:
-        loaded = _run(load_demo())
+        loaded = _run(load_demo(counties))
     except DemoRefused as exc:
         print(f"demo not loaded: {exc}", file=sys.stderr)
         return 0 if quiet_if_present else 2
-    print(f"demo Qianjiang loaded in {loaded.seconds:.1f} s. Accounts (tokens shown only now):")
+    what = "demo Qianjiang" if counties == 1 else f"demo province of {counties} counties (429005 潜江市 first)"
+    print(f"{what} loaded in {loaded.seconds:.1f} s. Accounts (tokens shown only now):")
     for role, token in loaded.tokens.items():
         scope = loaded.scopes.get(role)
         print(f"  {role:<13} {token}" + (f"  ({scope})" if scope else ""))
     return 0
 
 
-def cmd_demo(_: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace) -> int:
     _run(migrate())
-    return _load_demo(quiet_if_present=False)
+    return _load_demo(quiet_if_present=False, counties=args.counties)
+
+
+def _counties(value: str) -> int:
+    """``--counties``: a whole number from 1 to MAX_COUNTIES (argparse exits 2 with the reason otherwise)."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_COUNTIES:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_COUNTIES}, not {value!r}")
+    return n
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -225,7 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument("--demo", action="store_true", help="load the demo Qianjiang first, if the database is empty")
     serving.set_defaults(func=cmd_serve)
 
-    sub.add_parser("demo", help="load a synthetic Qianjiang into an empty database").set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help="load a synthetic Qianjiang (or a province of them) into an empty database")
+    demo.add_argument(
+        "--counties",
+        type=_counties,
+        default=1,
+        help=f"counties like Qianjiang to build under Hubei (42), 1 to {MAX_COUNTIES} (default 1: Qianjiang alone)",
+    )
+    demo.set_defaults(func=cmd_demo)
 
     sub.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
 

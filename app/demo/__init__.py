@@ -5,8 +5,11 @@ registered in 2014, 27 since exited; 22,108 registered households with 64,052 pe
 exited; 1,691 people removed and 1,691 added after the first round; 42 enterprises paired with all 51
 poor villages; links in the four industries with a year of payouts; a 2017 subsidy scheme with claims
 at every stage; and an account for each role.
+
+``load_demo(counties=N)`` (``chainaid demo --counties N``) builds a province of N such counties under Hubei
+(42): 429005 潜江市, then 示范县2 (429006), 示范县3 (429007), ... each with the same figures.
 """
 
-from app.demo.loader import DemoAccounts, DemoRefused, load_demo
+from app.demo.loader import MAX_COUNTIES, DemoAccounts, DemoRefused, county_codes, load_demo
 
-__all__ = ["DemoAccounts", "DemoRefused", "load_demo"]
+__all__ = ["MAX_COUNTIES", "DemoAccounts", "DemoRefused", "county_codes", "load_demo"]

@@ -77,7 +77,29 @@ _ANALYZE = (
 )
 
 
-async def load_demo() -> DemoAccounts:
+MAX_COUNTIES = 200
+
+
+def county_codes(counties: int) -> list[tuple[str, str]]:
+    """The demo's counties, (code, name): Qianjiang 429005 潜江市 first, then 示范县2, 示范县3, ... with the
+    codes that follow it under Hubei (429006, 429007, ..., 429099, 429101, ...: a county's own two digits are
+    never 00). The codes have the shape of Hubei's county-level units directly under the province; past the
+    first, the names are synthetic and the codes are not the real counties'."""
+    out: list[tuple[str, str]] = []
+    seq = int(COUNTY[0][2:])  # 9005
+    while len(out) < counties:
+        if seq % 100:
+            out.append((f"42{seq:04d}", COUNTY[1] if not out else f"示范县{len(out) + 1}"))
+        seq += 1
+    return out
+
+
+async def load_demo(counties: int = 1) -> DemoAccounts:
+    """The demo Qianjiang, or (``counties`` > 1) a province of that many counties like it: each with the
+    same towns, villages, households, enterprises, links, payouts, scheme and claims, so each county's
+    overview shows the report's figures."""
+    if not 1 <= counties <= MAX_COUNTIES:
+        raise ValueError(f"counties must be from 1 to {MAX_COUNTIES}, not {counties}")
     started = time.perf_counter()
     actor = system_principal("demo")
     now = datetime.now(UTC)
@@ -88,135 +110,185 @@ async def load_demo() -> DemoAccounts:
             raise DemoRefused("the database already holds towns or households; the demo needs an empty one")
         industry_ids = {r["code"]: r["id"] for r in await uow.fetch("SELECT id, code FROM industry")}
         last_id: dict[str, int] = {}
+        totals: dict[str, int] = {}
 
         async def copy(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
             await uow.conn.copy_records_to_table(table, columns=list(columns), records=rows)
             if columns[0] == "id" and rows:
                 last_id[table] = max(r[0] for r in rows)
 
-        # the province and the county (those an admin listed already are used as they are)
-        for code, name in (PROVINCE, COUNTY):
-            if await regions.region_by_code(uow, code) is None:
-                await regions.add_region(uow, actor, RegionCreate(code=code, name=name))
-        county = await regions.region_by_code(uow, COUNTY[0])
-        assert county is not None
+        def after(*tables: str) -> Any:
+            return tuple(last_id.get(t, 0) for t in tables)
 
-        def town_code(t: int) -> str:
-            return f"{COUNTY[0]}{t:03d}"
+        # the province and the counties (those an admin listed already are used as they are)
+        if await regions.region_by_code(uow, PROVINCE[0]) is None:
+            await regions.add_region(uow, actor, RegionCreate(code=PROVINCE[0], name=PROVINCE[1]))
+        tokens: dict[str, str] = {}
+        account_ids: dict[str, int] = {}
+        first_enterprise_name = ""
+        for k, (county_code, county_name) in enumerate(county_codes(counties)):
+            county = await regions.region_by_code(uow, county_code)
+            if county is None:
+                county = await regions.add_region(uow, actor, RegionCreate(code=county_code, name=county_name))
 
-        # towns and villages: the first 3 (towns 1-7) or 2 villages of each town are poor; 27 have exited
-        await copy(
-            "town",
-            ("id", "name", "code", "county_id", "created_at"),
-            [(t, name, town_code(t), county.id, now) for t, name in enumerate(TOWNS, start=1)],
-        )
-        villages, poor = [], []
-        for t in range(1, len(TOWNS) + 1):
-            for j in range(VILLAGES_PER_TOWN):
-                vid = (t - 1) * VILLAGES_PER_TOWN + j + 1
-                is_poor = j < (3 if t <= 7 else 2)
-                exited = None
-                if is_poor:
-                    poor.append((vid, t))
-                    if len(poor) <= EXITED_VILLAGES:
-                        exited = 2016 if len(poor) <= 12 else 2017
-                villages.append(
-                    (
-                        vid,
-                        t,
-                        f"{town_code(t)}{j + 1:03d}",
-                        county.id,
-                        f"{TOWNS[t - 1][:2]}{j + 1}村",
-                        is_poor,
-                        2014 if is_poor else None,
-                        exited,
-                        1500 + (vid * 37) % 2500,
-                        now,
-                    )
-                )
-        assert len(poor) == POOR_VILLAGES
-        await copy(
-            "village",
-            (
-                "id",
+            def town_code(t: int, county_code: str = county_code) -> str:
+                return f"{county_code}{t:03d}"
+
+            # town names are unique across the database: past the first county, they carry the county's name
+            town_prefix = "" if k == 0 else county_name
+            first_town, first_village = after("town", "village")
+
+            # towns and villages: the first 3 (towns 1-7) or 2 villages of each town are poor; 27 have exited
+            await copy(
                 "town",
-                "code",
-                "county_id",
-                "name",
-                "is_poor_village",
-                "registered_year",
-                "exited_year",
-                "rural_population",
-                "created_at",
-            ),
-            villages,
-        )
+                ("id", "name", "code", "county_id", "created_at"),
+                [
+                    (first_town + t, town_prefix + name, town_code(t), county.id, now)
+                    for t, name in enumerate(TOWNS, start=1)
+                ],
+            )
+            villages, poor = [], []
+            for t in range(1, len(TOWNS) + 1):
+                for j in range(VILLAGES_PER_TOWN):
+                    local = (t - 1) * VILLAGES_PER_TOWN + j + 1
+                    vid = first_village + local
+                    is_poor = j < (3 if t <= 7 else 2)
+                    exited = None
+                    if is_poor:
+                        poor.append((vid, first_town + t))
+                        if len(poor) <= EXITED_VILLAGES:
+                            exited = 2016 if len(poor) <= 12 else 2017
+                    villages.append(
+                        (
+                            vid,
+                            first_town + t,
+                            f"{town_code(t)}{j + 1:03d}",
+                            county.id,
+                            f"{TOWNS[t - 1][:2]}{j + 1}村",
+                            is_poor,
+                            2014 if is_poor else None,
+                            exited,
+                            1500 + (local * 37) % 2500,
+                            now,
+                        )
+                    )
+            assert len(poor) == POOR_VILLAGES
+            await copy(
+                "village",
+                (
+                    "id",
+                    "town",
+                    "code",
+                    "county_id",
+                    "name",
+                    "is_poor_village",
+                    "registered_year",
+                    "exited_year",
+                    "rural_population",
+                    "created_at",
+                ),
+                villages,
+            )
 
-        households, members, events = people.build(plan, [v[0] for v in villages], now)
-        await copy("household", people.HOUSEHOLD_COLUMNS, households)
-        await copy("member", people.MEMBER_COLUMNS, members)
-        await copy("household_event", people.EVENT_COLUMNS, events)
+            households, members, events = people.build(
+                plan,
+                [v[0] for v in villages],
+                now,
+                county=county_code,
+                after=after("household", "member", "household_event"),
+            )
+            await copy("household", people.HOUSEHOLD_COLUMNS, households)
+            await copy("member", people.MEMBER_COLUMNS, members)
+            await copy("household_event", people.EVENT_COLUMNS, events)
 
-        enterprises, enterprise_industries, pairings, enterprise_villages = chain.enterprises(
-            ENTERPRISES, poor, industry_ids, now
-        )
-        await copy(
-            "enterprise",
-            ("id", "name", "kind", "credit_code", "town", "contact_name", "contact_phone", "created_at"),
-            enterprises,
-        )
-        await copy("enterprise_industry", ("enterprise", "industry"), enterprise_industries)
-        await copy("pairing", ("id", "enterprise", "village", "start_date", "end_date", "created_at"), pairings)
-        bases = chain.bases(enterprise_villages, industry_ids, now)
-        await copy("base", ("id", "enterprise", "industry", "village", "name", "area", "created_at"), bases)
-        linkable = [(h[0], h[12]) for h in households if h[9] != "removed"]
-        links = chain.links(linkable, ENTERPRISES, now)
-        await copy("link", chain.LINK_COLUMNS, links)
-        await copy("payout", chain.PAYOUT_COLUMNS, chain.payouts(links, now))
-        await copy("support_record", chain.SUPPORT_COLUMNS, chain.support_records(pairings, now))
+            first_enterprise = last_id.get("enterprise", 0)
+            enterprises, enterprise_industries, pairings, enterprise_villages = chain.enterprises(
+                ENTERPRISES,
+                poor,
+                industry_ids,
+                now,
+                county=(county_code, county_name),
+                after=after("enterprise", "pairing"),
+            )
+            await copy(
+                "enterprise",
+                ("id", "name", "kind", "credit_code", "town", "contact_name", "contact_phone", "created_at"),
+                enterprises,
+            )
+            await copy("enterprise_industry", ("enterprise", "industry"), enterprise_industries)
+            support = chain.support_records(pairings, now, after=after("pairing", "support_record"))
+            await copy("pairing", ("id", "enterprise", "village", "start_date", "end_date", "created_at"), pairings)
+            bases = chain.bases(enterprise_villages, industry_ids, now, after=first_enterprise)
+            await copy("base", ("id", "enterprise", "industry", "village", "name", "area", "created_at"), bases)
+            linkable = [(h[0], h[12]) for h in households if h[9] != "removed"]
+            first_link = last_id.get("link", 0)
+            links = chain.links(linkable, ENTERPRISES, now, after=(first_link, first_enterprise))
+            await copy("link", chain.LINK_COLUMNS, links)
+            await copy(
+                "payout", chain.PAYOUT_COLUMNS, chain.payouts(links, now, after=(first_link, last_id.get("payout", 0)))
+            )
+            await copy("support_record", chain.SUPPORT_COLUMNS, support)
 
-        tokens, account_ids = await _accounts(uow, actor, enterprises[0][1])
+            if k == 0:
+                first_enterprise_name = enterprises[0][1]
+                tokens, account_ids = await _accounts(uow, actor, first_enterprise_name)
 
-        await uow.execute(
-            "INSERT INTO subsidy_scheme (id, year, name, budget, household_cap, exited_eligible_until, status,"
-            " voucher_seq, created_at, published_at) VALUES (1, $1, $2, $3, $4, $5, 'published', 0, $6, $6)",
-            *subsidies.SCHEME.values(),
-            datetime(2017, 4, 1, tzinfo=UTC),
-        )
-        last_id["subsidy_scheme"] = 1
-        await copy(
-            "scheme_rate",
-            ("scheme", "industry", "unit", "min_quantity", "cap", "tiers"),
-            subsidies.rate_rows(industry_ids),
-        )
-        base_industry = {b[0]: code for b in bases for code, i in industry_ids.items() if i == b[2]}
-        card = {h[0]: h[8] for h in households}
-        candidates = [(ln[3], base_industry[ln[2]], ln[2], ln[0], card[ln[3]]) for ln in links]
-        claims, vouchers, batches, lines = subsidies.claims(
-            candidates, industry_ids, account_ids["town_officer"], account_ids["finance"]
-        )
-        await copy("subsidy_claim", subsidies.CLAIM_COLUMNS, claims)
-        await copy("payment_batch", subsidies.BATCH_COLUMNS, batches)
-        await copy("voucher", subsidies.VOUCHER_COLUMNS, vouchers)
-        await copy("payment_line", subsidies.LINE_COLUMNS, lines)
-        await uow.execute("UPDATE subsidy_scheme SET voucher_seq = $1 WHERE id = 1", len(vouchers))
+            # the county's 2017 scheme (names are unique per year: past the first, they carry the county's)
+            scheme = k + 1
+            await uow.execute(
+                "INSERT INTO subsidy_scheme (id, year, name, budget, household_cap, exited_eligible_until, status,"
+                " voucher_seq, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, 'published', 0, $7, $7)",
+                scheme,
+                subsidies.SCHEME["year"],
+                str(subsidies.SCHEME["name"]) + ("" if k == 0 else f"（{county_name}）"),
+                subsidies.SCHEME["budget"],
+                subsidies.SCHEME["household_cap"],
+                subsidies.SCHEME["exited_eligible_until"],
+                datetime(2017, 4, 1, tzinfo=UTC),
+            )
+            last_id["subsidy_scheme"] = scheme
+            await copy(
+                "scheme_rate",
+                ("scheme", "industry", "unit", "min_quantity", "cap", "tiers"),
+                subsidies.rate_rows(industry_ids, scheme),
+            )
+            base_industry = {b[0]: code for b in bases for code, i in industry_ids.items() if i == b[2]}
+            card = {h[0]: h[8] for h in households}
+            candidates = [(ln[3], base_industry[ln[2]], ln[2], ln[0], card[ln[3]]) for ln in links]
+            claims, vouchers, batches, lines = subsidies.claims(
+                candidates,
+                industry_ids,
+                account_ids["town_officer"],
+                account_ids["finance"],
+                scheme=scheme,
+                after=after("subsidy_claim", "voucher", "payment_batch", "payment_line"),
+            )
+            await copy("subsidy_claim", subsidies.CLAIM_COLUMNS, claims)
+            await copy("payment_batch", subsidies.BATCH_COLUMNS, batches)
+            await copy("voucher", subsidies.VOUCHER_COLUMNS, vouchers)
+            await copy("payment_line", subsidies.LINE_COLUMNS, lines)
+            for key, n in (
+                ("households", len(households)),
+                ("members", len(members)),
+                ("events", len(events)),
+                ("links", len(links)),
+                ("claims", len(claims)),
+                ("vouchers", len(vouchers)),
+            ):
+                totals[key] = totals.get(key, 0) + n
+
+        # voucher numbers run across the schemes (BT2017-000001 ...): each scheme's next one comes after all
+        await uow.execute("UPDATE subsidy_scheme SET voucher_seq = $1", totals["vouchers"])
         await uow.execute(
             "UPDATE payment_line l SET payee = m.name FROM voucher v, member m"
             " WHERE v.id = l.voucher AND m.household = v.household AND m.relation = 'head' AND m.left_on IS NULL"
         )
         await _exit_assessments_and_hardships(uow, now)
         await uow.execute(_SET_SEQUENCES, _SEQUENCED, [last_id[t] for t in _SEQUENCED])
-        summary = {
-            "households": len(households),
-            "members": len(members),
-            "events": len(events),
-            "links": len(links),
-            "claims": len(claims),
-            "vouchers": len(vouchers),
-        }
+        summary: dict[str, int] = dict(totals) | ({"counties": counties} if counties > 1 else {})
         await uow.audit(actor, "load", "demo", "qianjiang", after=summary)
         await uow.execute(_ANALYZE)
-    scopes = {"town_officer": f"town 1 {TOWNS[0]}", "operator": f"enterprise 1 {enterprises[0][1]}"}
+    scopes = {"town_officer": f"town 1 {TOWNS[0]}", "operator": f"enterprise 1 {first_enterprise_name}"}
     return DemoAccounts(tokens=tokens, seconds=time.perf_counter() - started, scopes=scopes)
 
 
@@ -274,4 +346,4 @@ async def _exit_assessments_and_hardships(uow: UnitOfWork, now: datetime) -> Non
     )
 
 
-__all__ = ["DemoAccounts", "DemoRefused", "load_demo"]
+__all__ = ["MAX_COUNTIES", "DemoAccounts", "DemoRefused", "county_codes", "load_demo"]

@@ -37,26 +37,38 @@ def _name(n: int) -> str:
 
 
 class IdNumbers:
-    """Valid, distinct Qianjiang (429005) resident ID numbers."""
+    """Valid, distinct resident ID numbers of one county (Qianjiang's are 429005...)."""
 
-    def __init__(self) -> None:
+    def __init__(self, county: str = "429005") -> None:
+        self.county = county
         self.seen: set[str] = set()
 
     def make(self, birth: date, n: int) -> str:
         seq = n % 1000
         while True:
-            body = f"429005{birth:%Y%m%d}{seq:03d}"
+            body = f"{self.county}{birth:%Y%m%d}{seq:03d}"
             if body not in self.seen:
                 self.seen.add(body)
                 return body + _resident_id_check_char(body)
             seq = (seq + 1) % 1000
 
 
-def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
-    """Rows for household, member and household_event, with explicit ids (the database is empty)."""
+def build(
+    plan: list[HouseholdPlan],
+    village_ids: list[int],
+    now: datetime,
+    *,
+    county: str = "429005",
+    after: tuple[int, int, int] = (0, 0, 0),
+):
+    """Rows for household, member and household_event, with explicit ids (the database is empty).
+
+    ``county``: the county's code, which registry and ID numbers start with; ``after``: the last household,
+    member and event ids taken by the counties loaded before (everything else follows the plan's order,
+    so every county gets the same households)."""
     households, members, events = [], [], []
-    ids = IdNumbers()
-    member_id = event_id = 0
+    ids = IdNumbers(county)
+    first_household, member_id, event_id = after
     attributes = cycle(["ordinary"] * 16 + ["dibao"] * 3 + ["tekun"])
     for i, p in enumerate(plan, start=1):
         village = village_ids[i % len(village_ids)]
@@ -81,11 +93,12 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
             steps.append(("removed", date(2016, 5, 10), removed_reason))
             status = "removed"
         causes = [CAUSES[i % 12]] + ([CAUSES[(i * 5 + 3) % 12]] if i % 3 == 0 and (i * 5 + 3) % 12 != i % 12 else [])
-        bank_card = None if i % 20 == 7 else f"62309{i:014d}"
+        hid = first_household + i
+        bank_card = None if i % 20 == 7 else f"62309{hid:014d}"
         households.append(
             (
-                i,
-                f"429005{i:08d}",
+                hid,
+                f"{county}{i:08d}",
                 village,
                 next(attributes),
                 causes,
@@ -108,7 +121,7 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
             events.append(
                 (
                     event_id,
-                    i,
+                    hid,
                     "created" if target == "applied" else "transition",
                     previous,
                     target,
@@ -132,7 +145,7 @@ def build(plan: list[HouseholdPlan], village_ids: list[int], now: datetime):
             members.append(
                 (
                     member_id,
-                    i,
+                    hid,
                     _name(i * 3 + k),
                     id_number,
                     relation,

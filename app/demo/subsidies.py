@@ -44,10 +44,10 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
 
 
-def rate_rows(industry_ids: dict[str, int]):
+def rate_rows(industry_ids: dict[str, int], scheme: int = 1):
     return [
         (
-            1,
+            scheme,
             industry_ids[code],
             r.unit,
             r.min_quantity,
@@ -59,17 +59,26 @@ def rate_rows(industry_ids: dict[str, int]):
 
 
 def claims(
-    candidates: list[tuple[int, str, int, int, str | None]], industry_ids: dict[str, int], officer: int, finance: int
+    candidates: list[tuple[int, str, int, int, str | None]],
+    industry_ids: dict[str, int],
+    officer: int,
+    finance: int,
+    *,
+    scheme: int = 1,
+    after: tuple[int, int, int, int] = (0, 0, 0, 0),
 ):
-    """``candidates``: (household, industry code, base, link, bank card) of linked households.
+    """``candidates``: (household, industry code, base, link, bank card) of linked households; ``scheme``:
+    the county's scheme; ``after``: the last claim, voucher, batch and line ids taken by the counties loaded
+    before (voucher numbers follow the voucher's id, so they stay distinct across the counties' schemes).
 
     Returns claim, voucher, payment batch and payment line rows."""
+    first_claim, first_voucher, first_batch, first_line = after
     claim_rows: list[tuple[Any, ...]] = []
     vouchers: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
-    paid_batch, sent_batch = 1, 2
+    paid_batch, sent_batch = first_batch + 1, first_batch + 2
     for j, (household, industry, base, link, bank_card) in enumerate(candidates[:CLAIMS]):
-        claim_id = j + 1
+        claim_id = first_claim + j + 1
         stage = STAGES[j % 10]
         declared = Decimal(2 + j % 15) + Decimal("0.5")
         verified = None if stage == "filed" else max(Decimal("0.5"), declared - Decimal("0.5") * (j % 3))
@@ -87,7 +96,7 @@ def claims(
         claim_rows.append(
             (
                 claim_id,
-                1,
+                scheme,
                 household,
                 industry_ids[industry],
                 base,
@@ -108,14 +117,14 @@ def claims(
         )
         if amount is None:
             continue
-        voucher_id = len(vouchers) + 1
+        voucher_id = first_voucher + len(vouchers) + 1
         v_status = stage if bank_card else "issued"
         batch = {"in_payment": sent_batch, "paid": paid_batch}.get(v_status)
         vouchers.append(
             (
                 voucher_id,
                 voucher_number(2017, voucher_id),
-                1,
+                scheme,
                 claim_id,
                 household,
                 verified,
@@ -132,7 +141,7 @@ def claims(
         if batch is not None:
             lines.append(
                 (
-                    len(lines) + 1,
+                    first_line + len(lines) + 1,
                     batch,
                     voucher_id,
                     "",
@@ -152,7 +161,7 @@ def claims(
         batches.append(
             (
                 batch_id,
-                1,
+                scheme,
                 status,
                 len(mine),
                 sum((ln[5] for ln in mine), Decimal("0.00")),

@@ -66,6 +66,13 @@ async def counties(db: Db) -> list[RegionOut]:
     return [_out(r) for r in rows]
 
 
+async def counties_under(db: Db, prefix: str) -> list[RegionOut]:
+    """The counties whose code starts with ``prefix`` (a province's, a city's or a county's own), by code:
+    LIKE on the code's text_pattern_ops index."""
+    rows = await db.fetch(_REGION + " WHERE r.level = 'county' AND r.code LIKE $1 || '%' ORDER BY r.code", prefix)
+    return [_out(r) for r in rows]
+
+
 class StoredPolicy(msgspec.Struct, frozen=True, kw_only=True):
     county_id: int
     continuation_years: int | None

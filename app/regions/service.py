@@ -19,6 +19,7 @@ from app.regions.schemas import CountyPolicyIn, CountyPolicyOut, RegionCreate, R
 __all__ = [
     "RegionOut",
     "add_region",
+    "counties_under",
     "create_region",
     "get_region",
     "list_regions",
@@ -36,6 +37,12 @@ async def region_by_code(db: Db, code: str) -> RegionOut | None:
 async def region_by_id(db: Db, region_id: int) -> RegionOut | None:
     """The region of this id, on the caller's connection (for other domains' checks)."""
     return await queries.by_id(db, region_id)
+
+
+async def counties_under(db: Db, prefix: str) -> list[RegionOut]:
+    """Every county whose code starts with ``prefix`` (a province's, a city's or a county's own code), by
+    code, on the caller's connection (for the overview of a region)."""
+    return await queries.counties_under(db, prefix)
 
 
 async def some_counties(db: Db) -> list[RegionOut]:

@@ -15,7 +15,10 @@ class StatsController(Controller):
     tags = ["reports"]
 
     @get("/overview", operation_id="getOverview")
-    async def overview(self, as_of: FromQuery[date | None] = None) -> Overview:
-        """The city's figures as of a day (default today): towns, poor villages, households and people on the
-        register, exited, removed and added late, pairings, payouts by type, subsidies approved and paid."""
-        return await service.overview(check_day_of_fact("as_of", as_of or date.today()))
+    async def overview(self, as_of: FromQuery[date | None] = None, region: FromQuery[str | None] = None) -> Overview:
+        """The figures as of a day (default today): towns, poor villages, households and people on the
+        register, exited, removed and added late, pairings, payouts by type, subsidies approved and paid.
+        With ``region`` (a province's, a city's or a county's code: 42, 4290, 429005) they are summed over the
+        counties under it, and each county's own figures follow side by side in ``counties``."""
+        day = check_day_of_fact("as_of", as_of or date.today())
+        return await (service.overview(day) if region is None else service.region_overview(day, region))

@@ -163,3 +163,139 @@ async def subsidies_by_town(db: Db) -> list[TownSubsidies]:
 
 async def last_payout_day(db: Db) -> date | None:
     return await db.fetchval("SELECT max(paid_on) FROM payout_day")
+
+
+# ---- the same figures per county (a region's overview): one statement per figure family, grouped by the
+# county a village belongs to (village.county_id, indexed), for the counties a region's code prefix covers
+
+
+class CountyPlaces(PlaceCounts, frozen=True, kw_only=True):
+    county: int
+
+
+class CountyPeople(PeopleCounts, frozen=True, kw_only=True):
+    county: int
+
+
+class CountyPaired(PairedCounts, frozen=True, kw_only=True):
+    county: int
+
+
+class CountySubsidies(SubsidyTotals, frozen=True, kw_only=True):
+    county: int
+
+
+class CountyAmountByType(msgspec.Struct, frozen=True, kw_only=True):
+    county: int
+    income_type: str
+    payouts: int
+    amount: Decimal
+
+
+async def places_by_county(db: Db, counties: list[int], year: int) -> list[CountyPlaces]:
+    rows = await db.fetch(
+        "SELECT c.county, coalesce(t.n, 0) AS towns, coalesce(v.registered, 0) AS poor_villages_registered,"
+        " coalesce(v.exited, 0) AS poor_villages_exited"
+        " FROM unnest($1::int[]) AS c(county)"
+        " LEFT JOIN (SELECT county_id, count(*) AS n FROM town WHERE county_id = ANY ($1::int[]) GROUP BY county_id) t"
+        "   ON t.county_id = c.county"
+        " LEFT JOIN (SELECT county_id,"
+        "   count(*) FILTER (WHERE is_poor_village AND registered_year <= $2) AS registered,"
+        "   count(*) FILTER (WHERE exited_year <= $2) AS exited"
+        "   FROM village WHERE county_id = ANY ($1::int[]) GROUP BY county_id) v ON v.county_id = c.county",
+        counties,
+        year,
+    )
+    return [msgspec.convert(dict(r), CountyPlaces) for r in rows]
+
+
+_STATUS_AS_OF_BY_COUNTY = """
+WITH in_counties AS (
+    SELECT h.id AS household, v.county_id AS county, h.late_addition
+    FROM household h JOIN village v ON v.id = h.village
+    WHERE v.county_id = ANY ($2::int[])
+), status_at AS (
+    SELECT DISTINCT ON (e.household) e.household, e.to_status AS status
+    FROM household_event e JOIN in_counties i ON i.household = e.household
+    WHERE e.to_status IS NOT NULL AND e.at < $1
+    ORDER BY e.household, e.at DESC, e.id DESC
+), people AS (
+    SELECT m.household, count(*) AS n FROM member m JOIN in_counties i ON i.household = m.household
+    WHERE member_counted_on(m.left_on, $1::date) GROUP BY m.household
+)
+SELECT
+    i.county,
+    count(*) FILTER (WHERE household_on_register(s.status)) AS households_registered,
+    coalesce(sum(p.n) FILTER (WHERE household_on_register(s.status)), 0) AS people_registered,
+    coalesce(sum(p.n) FILTER (WHERE s.status = 'exited'), 0) AS people_exited,
+    coalesce(sum(p.n) FILTER (WHERE s.status = 'removed'), 0) AS people_removed,
+    coalesce(sum(p.n) FILTER (WHERE household_on_register(s.status) AND i.late_addition), 0)
+        AS people_added_after_first_round
+FROM status_at s JOIN in_counties i ON i.household = s.household JOIN people p ON p.household = s.household
+GROUP BY i.county
+"""
+
+
+async def people_before_by_county(db: Db, end: date, counties: list[int]) -> list[CountyPeople]:
+    """``people_before`` per county (counties without a household on record are absent)."""
+    rows = await db.fetch(_STATUS_AS_OF_BY_COUNTY, end, counties)
+    return [
+        CountyPeople(
+            county=r["county"],
+            households_registered=r["households_registered"] or 0,
+            people_registered=int(r["people_registered"]),
+            people_exited=int(r["people_exited"]),
+            people_removed=int(r["people_removed"]),
+            people_added_after_first_round=int(r["people_added_after_first_round"]),
+        )
+        for r in rows
+    ]
+
+
+async def paired_on_by_county(db: Db, day: date, counties: list[int]) -> list[CountyPaired]:
+    """``paired_on`` per county of the paired village (an enterprise paired in two counties counts in each)."""
+    rows = await db.fetch(
+        "SELECT v.county_id AS county, count(DISTINCT p.enterprise) AS enterprises,"
+        " count(DISTINCT p.village) FILTER (WHERE v.is_poor_village AND v.registered_year <= $2) AS poor_villages"
+        " FROM pairing p JOIN village v ON v.id = p.village"
+        " WHERE p.start_date <= $1 AND (p.end_date IS NULL OR p.end_date >= $1) AND v.county_id = ANY ($3::int[])"
+        " GROUP BY v.county_id",
+        day,
+        day.year,
+        counties,
+    )
+    return [msgspec.convert(dict(r), CountyPaired) for r in rows]
+
+
+async def payouts_by_type_until_by_county(db: Db, day: date, counties: list[int]) -> list[CountyAmountByType]:
+    """``payouts_by_type_until`` per county of the household paid, from the ledger itself (the daily totals
+    know no county): reversals count in the amount and not as payouts, as in the daily totals."""
+    rows = await db.fetch(
+        "SELECT v.county_id AS county, p.income_type, (count(*) FILTER (WHERE p.reverses IS NULL))::int AS payouts,"
+        " sum(p.amount) AS amount"
+        " FROM payout p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village"
+        " WHERE p.paid_on <= $1 AND v.county_id = ANY ($2::int[])"
+        " GROUP BY v.county_id, p.income_type ORDER BY v.county_id, p.income_type",
+        day,
+        counties,
+    )
+    return [msgspec.convert(dict(r), CountyAmountByType) for r in rows]
+
+
+async def subsidies_by_county(db: Db, end: date, day: date, counties: list[int]) -> list[CountySubsidies]:
+    """``subsidies`` per county of the household the voucher is for."""
+    rows = await db.fetch(
+        "SELECT vi.county_id AS county,"
+        " coalesce(sum(v.amount) FILTER (WHERE v.approved_at < $1 AND (v.cancelled_at IS NULL OR v.cancelled_at >= $1)),"
+        "   0) AS approved,"
+        " count(*) FILTER (WHERE v.approved_at < $1 AND (v.cancelled_at IS NULL OR v.cancelled_at >= $1))"
+        "   AS approved_count,"
+        " coalesce(sum(v.amount) FILTER (WHERE v.status = 'paid' AND v.paid_on <= $2), 0) AS paid,"
+        " count(*) FILTER (WHERE v.status = 'paid' AND v.paid_on <= $2) AS paid_count"
+        " FROM voucher v JOIN household h ON h.id = v.household JOIN village vi ON vi.id = h.village"
+        " WHERE vi.county_id = ANY ($3::int[]) GROUP BY vi.county_id",
+        end,
+        day,
+        counties,
+    )
+    return [msgspec.convert(dict(r), CountySubsidies) for r in rows]

@@ -12,8 +12,9 @@ class AmountByType(msgspec.Struct, kw_only=True):
     amount: Decimal
 
 
-class Overview(msgspec.Struct, kw_only=True):
-    as_of: date
+class Figures(msgspec.Struct, kw_only=True):
+    """The figure set of an overview: the same for the whole database, a region or one county."""
+
     towns: int
     poor_villages_registered: int
     poor_villages_exited: int
@@ -31,3 +32,19 @@ class Overview(msgspec.Struct, kw_only=True):
     subsidies_approved_count: int
     subsidies_paid: Decimal
     subsidies_paid_count: int
+
+
+class CountyFigures(Figures, kw_only=True):
+    """One county's own figures, in a region's overview."""
+
+    code: str
+    name: str
+
+
+class Overview(Figures, kw_only=True, omit_defaults=True):
+    """The figures as of a day: of the whole database, or (with ``region``) summed over the counties under a
+    region code, each county's own figures side by side in ``counties``."""
+
+    as_of: date
+    region: str | None = None
+    counties: list[CountyFigures] | None = None
