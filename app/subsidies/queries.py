@@ -180,9 +180,18 @@ async def set_scheme_status(db: Db, scheme_id: int, status: str) -> None:
 
 
 async def next_voucher_seq(db: Db, scheme_id: int) -> int:
+    """The next voucher number of the scheme's year: numbers (BT2017-000123) are unique across the whole
+    database, so schemes of one year share one sequence. Approvals of one year's schemes wait for each other
+    on a transaction lock here; each scheme keeps the year's last number it issued."""
+    year = await db.fetchval("SELECT year FROM subsidy_scheme WHERE id = $1", scheme_id)
+    await db.execute("SELECT pg_advisory_xact_lock(hashtext('voucher_seq'), $1)", year)
     return int(
         await db.fetchval(
-            "UPDATE subsidy_scheme SET voucher_seq = voucher_seq + 1 WHERE id = $1 RETURNING voucher_seq", scheme_id
+            "UPDATE subsidy_scheme SET voucher_seq ="
+            " (SELECT max(voucher_seq) FROM subsidy_scheme WHERE year = $2) + 1"
+            " WHERE id = $1 RETURNING voucher_seq",
+            scheme_id,
+            year,
         )
     )
 

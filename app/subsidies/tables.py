@@ -27,7 +27,7 @@ class SubsidyScheme(Table, tablename="subsidy_scheme"):
     household_cap = Numeric(digits=(14, 2), null=True, default=None)
     exited_eligible_until = Integer(null=True, default=None)
     status = Varchar(length=10, null=False)
-    voucher_seq = Integer(null=False, default=0)  # last voucher number issued in this scheme
+    voucher_seq = Integer(null=False, default=0)  # the year's last voucher number this scheme issued
     created_at = Timestamptz(null=False)
     published_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)

@@ -17,7 +17,7 @@ from app.subsidies.schemas import VoucherOut
 
 
 def voucher_number(year: int, seq: int) -> str:
-    """BT2017-000123: BT for 补贴, the scheme year, the approval's place in the scheme."""
+    """BT2017-000123: BT for 补贴, the scheme year, the approval's place in that year (all its schemes)."""
     return f"BT{year}-{seq:06d}"
 
 

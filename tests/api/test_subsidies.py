@@ -162,6 +162,26 @@ async def test_claim_explains_its_amount_and_approval_issues_a_numbered_voucher(
     assert v2["number"] == "BT2017-000002" and v2["amount"] == "900.00"
 
 
+async def test_two_schemes_of_one_year_number_their_vouchers_in_one_sequence(client, world):
+    # voucher numbers are unique across the database: a second 2017 scheme must not issue BT2017-000001 again
+    first = await filed_and_verified(client, world, world["households"][0], "crayfish_rice", "3", "3")
+    r = await client.post(f"/api/v1/subsidy-claims/{first['id']}/approve", headers=world["finance"])
+    assert r.status_code == 201 and r.json()["number"] == "BT2017-000001", r.text
+    finance = world["finance"]
+    other = (
+        await client.post("/api/v1/subsidy-schemes", json={**SCHEME, "name": "2017 补充补贴"}, headers=finance)
+    ).json()
+    assert (await client.post(f"/api/v1/subsidy-schemes/{other['id']}/publish", headers=finance)).status_code == 200
+    second = await filed_and_verified(
+        client, {**world, "scheme": other}, world["households"][1], "crayfish_rice", "3", "3"
+    )
+    r = await client.post(f"/api/v1/subsidy-claims/{second['id']}/approve", headers=finance)
+    assert r.status_code == 201 and r.json()["number"] == "BT2017-000002", r.text
+    third = await filed_and_verified(client, world, world["households"][2], "crayfish_rice", "2", "2")
+    r = await client.post(f"/api/v1/subsidy-claims/{third['id']}/approve", headers=finance)
+    assert r.status_code == 201 and r.json()["number"] == "BT2017-000003", r.text
+
+
 async def test_household_cap_applies_across_the_households_claims(client, world):
     h = world["households"][0]
     rice = await filed_and_verified(client, world, h, "crayfish_rice", "10", "10")  # 3000.00
