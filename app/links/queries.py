@@ -224,6 +224,15 @@ async def link_by_id(db: Db, link_id: int, *, lock: bool = False) -> StoredLink 
     return None if row is None else _stored(row)
 
 
+# The SQL twin of links.rules.effective_end: a link to an exited household ends with its policy continuation
+# (31 December of the exit year + the county's continuation years, the setting $7 where it set none).
+_EFFECTIVE_END = (
+    "CASE WHEN h.status = 'exited' AND h.exited_year IS NOT NULL THEN least(l.end_date, make_date(h.exited_year"
+    " + coalesce((SELECT cp.continuation_years FROM county_policy cp WHERE cp.county = v.county_id), $7::int),"
+    " 12, 31)) ELSE l.end_date END"
+)
+
+
 class LinkQuery(msgspec.Struct, frozen=True, kw_only=True):
     """Which links a list reads (the caller's scope already applied)."""
 
@@ -233,15 +242,18 @@ class LinkQuery(msgspec.Struct, frozen=True, kw_only=True):
     kind: str | None = None
     active_on: date | None = None
     town_id: int | None = None
+    continuation_years: int = 5  # the setting; a county's own policy, where it set one, wins
 
 
 async def page_of_links(db: Db, q: LinkQuery, page: PageParams) -> Page[LinkOut]:
     return await fetch_page(
         _LINK + " WHERE ($1::int IS NULL OR l.enterprise = $1) AND ($2::int IS NULL OR l.base = $2)"
         " AND ($3::int IS NULL OR l.household = $3) AND ($4::text IS NULL OR l.kind = $4)"
-        " AND ($5::date IS NULL OR daterange(l.start_date, l.end_date, '[]') @> $5::date)"
+        " AND ($5::date IS NULL OR ($5::date >= l.start_date AND $5::date <= coalesce("
+        + _EFFECTIVE_END
+        + ", 'infinity')))"
         " AND ($6::int IS NULL OR v.town = $6)",
-        [q.enterprise_id, q.base_id, q.household_id, q.kind, q.active_on, q.town_id],
+        [q.enterprise_id, q.base_id, q.household_id, q.kind, q.active_on, q.town_id, q.continuation_years],
         page,
         "id",
         _link,

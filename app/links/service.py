@@ -13,6 +13,7 @@ from app.core.principal import (
     ensure_enterprise_scope,
     ensure_town_scope,
 )
+from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
@@ -158,6 +159,7 @@ async def list_links(principal: Principal, page: PageParams, f: LinkFilter) -> P
         kind=f.kind and f.kind.value,
         active_on=f.active_on,
         town_id=principal.town_id if principal.role is Role.town_officer else None,
+        continuation_years=get_settings().continuation_years,
     )
     async with reading_replica() as db:
         return await queries.page_of_links(db, q, page)

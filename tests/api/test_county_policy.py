@@ -119,7 +119,14 @@ async def test_the_county_s_continuation_years_hold_its_links_and_payouts(client
     }
     r = await client.post("/api/v1/payouts", json=payout, headers=w["operator"])
     assert r.status_code in (400, 422) and "continuation" in r.text, r.text
+
+    async def listed_in_2019() -> bool:
+        r = await client.get("/api/v1/links?active_on=2019-02-01", headers=w["operator"])
+        return ok.json()["id"] in [x["id"] for x in r.json()["items"]]
+
+    assert not await listed_in_2019()
     assert (await _set(client, admin, {"continuation_years": 10})).status_code == 200
+    assert await listed_in_2019()
     assert (await client.post("/api/v1/payouts", json=payout, headers=w["operator"])).status_code == 201
     r = await link(client, w["operator"], w["enterprise"], w["base"], hid, WAGE, start="2023-03-01")
     assert r.status_code == 201, r.text

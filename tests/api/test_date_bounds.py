@@ -263,3 +263,7 @@ async def test_an_exited_households_link_ends_with_its_policy_continuation(clien
     arrears = (await client.get("/api/v1/links/arrears?year=2022", headers=chain["operator"])).json()
     (owed,) = [a for a in arrears["items"] if a["link_id"] == link_id]
     assert (owed["days_in_force"], owed["expected"], owed["paid"]) == (214, "234.52", "100.00")  # 5000 × 8 % × 214/365
+    # the list says the same: in force in 2022, no longer after its continuation
+    for day, listed in (("2022-12-31", True), ("2023-01-01", False), ("2025-06-01", False)):
+        r = await client.get(f"/api/v1/links?active_on={day}", headers=chain["operator"])
+        assert r.status_code == 200 and (link_id in [x["id"] for x in r.json()["items"]]) is listed, (day, r.text)
