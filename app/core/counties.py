@@ -1,0 +1,62 @@
+"""Which tables belong to a county, and where each one's county comes from.
+
+A province runs one deployment; almost every row belongs to one county (统计用区划代码, 6 digits). Each
+county-owned table carries that county directly, in a ``county_code`` column (not null, indexed), so a
+scope, a list filter, an audit chain and (later) a distributed engine's shard key read it without a
+join. A row's county is its parent's: a trigger fills it on insert from the parent named here (a writer
+may give it itself, as the bulk loaders do). ``tests/api/test_county_columns.py`` holds the schema to
+this table, and ``docs/scale.md`` explains the choice.
+
+Not county-owned, on purpose: the reference tables (``region``, ``industry``, ``poverty_line``,
+``county_policy``, ``cross_check_rule``), the departments' records (matched by ID number across the
+province), accounts (scoped to a region of any level), the audit trail (chained per county, see
+``app.core.uow``), console sessions, and ``payout_batch`` (the trace of one request, whose payouts may
+fall in several counties).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+COUNTY_COLUMN = "county_code"
+
+# table -> (parent table, the column naming the parent row). The parent's ``county_code`` is the row's
+# county; ``region`` is the root: a town's county is the code of its ``county_id`` region. Listed parents
+# first: an insert or a backfill in this order always finds its parent's county set.
+COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
+    "town": ("region", "county_id"),
+    "village": ("town", "town"),
+    "household": ("village", "village"),
+    "member": ("household", "household"),
+    "household_event": ("household", "household"),
+    "objection": ("household", "household"),
+    "exit_assessment": ("household", "household"),
+    "hardship_event": ("household", "household"),
+    "revisit": ("household", "household"),
+    "cross_check_flag": ("household", "household"),
+    "enterprise": ("town", "town"),
+    "enterprise_industry": ("enterprise", "enterprise"),
+    "base": ("village", "village"),
+    "link": ("household", "household"),
+    "payout": ("household", "household"),
+    "pairing": ("village", "village"),
+    "support_record": ("village", "village"),
+    "subsidy_scheme": ("region", "county_id"),
+    "scheme_rate": ("subsidy_scheme", "scheme"),
+    "subsidy_claim": ("household", "household"),
+    "voucher": ("subsidy_claim", "claim"),
+    "payment_batch": ("subsidy_scheme", "scheme"),
+    "payment_line": ("payment_batch", "batch"),
+}
+
+# County-owned tables kept by a trigger rather than filled from a parent: the payout ledger summed per
+# county, day and income type (the overview's source).
+COUNTY_SUMMARIES = ("payout_day",)
+
+
+def county_prefix_pattern(region_code: str) -> str:
+    """The LIKE pattern of the counties under a region code (2, 4 or 6 digits): ``4290%``. Region codes are
+    digits only (checked where they come in), so nothing in one needs escaping."""
+    if not region_code.isdigit():
+        raise ValueError(f"not a region code: {region_code!r}")
+    return region_code[:6] + "%"
