@@ -118,9 +118,9 @@ async def main() -> None:
                     figures.setdefault((what, name), []).append(await _timed(lambda q=q, p=params: conn.fetch(q, *p)))
 
         # a full year's partition (the newest may hold a few days only): what one year's maintenance costs
-        newest, oldest = f"{PART}_{report_year}", partitions[0]
+        one_year, oldest = f"{PART}_{report_year}", partitions[0]
         freeze_plain = await _timed(lambda: conn.execute("VACUUM (FREEZE) payout"))
-        freeze_part = await _timed(lambda: conn.execute(f"VACUUM (FREEZE) {newest}"))
+        freeze_part = await _timed(lambda: conn.execute(f"VACUUM (FREEZE) {one_year}"))
 
         async def rolled_back(*sql: str) -> float:
             tx = conn.transaction()
@@ -140,7 +140,7 @@ async def main() -> None:
         detach = await rolled_back(f"ALTER TABLE {PART} DETACH PARTITION {oldest}")
         plain_size = await _size(conn, ["payout"])
         part_size = await _size(conn, [*partitions, f"{PART}_other"])
-        newest_size = await _size(conn, [newest])
+        year_size = await _size(conn, [one_year])
         if not args.keep:
             await conn.execute(f"DROP TABLE {PART}")
 
@@ -150,7 +150,7 @@ async def main() -> None:
         p, y = median(figures[(what, "plain")]), median(figures[(what, "by year")])
         print(f"{what:<44} {p * 1000:11.2f} ms {y * 1000:11.2f} ms {y / p:7.2f}")
     print(
-        f"{'VACUUM (FREEZE): ledger / newest year':<44} {freeze_plain * 1000:11.0f} ms"
+        f"{'VACUUM (FREEZE): ledger / one year':<44} {freeze_plain * 1000:11.0f} ms"
         f" {freeze_part * 1000:11.0f} ms {freeze_part / freeze_plain:7.2f}"
     )
     print(
@@ -159,7 +159,7 @@ async def main() -> None:
     )
     print(
         f"{'size, table + indexes':<44} {_mb(sum(plain_size)):>14} {_mb(sum(part_size)):>14}"
-        f"   (one year: {_mb(newest_size[0])} + {_mb(newest_size[1])} of indexes)"
+        f"   (one year: {_mb(year_size[0])} + {_mb(year_size[1])} of indexes)"
     )
 
 
