@@ -209,18 +209,23 @@ async def places_by_county(db: Db, counties: list[int], year: int) -> list[Count
     return [msgspec.convert(dict(r), CountyPlaces) for r in rows]
 
 
+# Each table is read by its own county column (the index leading with it), not through the households of
+# the counties' villages: at province scale the join made the planner misjudge one county's share of the
+# events and members (and cross the JIT threshold), 4-6x slower than the same county alone; see
+# docs/benchmarks.md, "Province".
 _STATUS_AS_OF_BY_COUNTY = """
-WITH in_counties AS (
-    SELECT h.id AS household, v.county_id AS county, h.late_addition
-    FROM household h JOIN village v ON v.id = h.village
-    WHERE v.county_id = ANY ($2::int[])
+WITH counties AS (
+    SELECT id AS county, code FROM region WHERE id = ANY ($2::int[])
+), in_counties AS (
+    SELECT h.id AS household, c.county, h.late_addition
+    FROM household h JOIN counties c ON c.code = h.county_code
 ), status_at AS (
     SELECT DISTINCT ON (e.household) e.household, e.to_status AS status
-    FROM household_event e JOIN in_counties i ON i.household = e.household
+    FROM household_event e JOIN counties c ON c.code = e.county_code
     WHERE e.to_status IS NOT NULL AND e.at < $1
     ORDER BY e.household, e.at DESC, e.id DESC
 ), people AS (
-    SELECT m.household, count(*) AS n FROM member m JOIN in_counties i ON i.household = m.household
+    SELECT m.household, count(*) AS n FROM member m JOIN counties c ON c.code = m.county_code
     WHERE member_counted_on(m.left_on, $1::date) GROUP BY m.household
 )
 SELECT
