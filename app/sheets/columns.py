@@ -38,6 +38,7 @@ def _catalogue() -> gettext.NullTranslations:
     return gettext.translation("messages", str(_LOCALE_DIR), languages=["zh_CN"], fallback=True)
 
 
+@cache  # a ledger asks for the same few terms in every row
 def chinese_term(kind: str, code: str) -> str:
     """The Chinese term of a stored code (``chinese_term("cause", "illness")`` is 因病); the code itself when
     no catalogue has it."""

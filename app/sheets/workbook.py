@@ -116,8 +116,30 @@ class LedgerSheet:
     rows_written: int = field(default=0)
 
 
+BATCH_ROWS = 500
+"""Rows written together, off the event loop (a county's ledger is seconds of XlsxWriter's work, which the
+server's other requests must not wait behind); at most this many rows are held at a time."""
+
+
+def _write_rows(sheet: Worksheet, spec: LedgerSheet, batch: list[Sequence[Any]], formats: _Formats) -> None:
+    columns = spec.columns
+    row = spec.rows_written
+    for values in batch:
+        row += 1
+        for col, value in enumerate(values):
+            out = columns[col]
+            _write(sheet, row, col, out.cell(value), out.type, formats)
+    spec.rows_written = row
+
+
+async def _write_batch(sheet: Worksheet, spec: LedgerSheet, batch: list[Sequence[Any]], formats: _Formats) -> None:
+    if batch:  # one thread at a time touches the workbook: this one, while the loop waits for it
+        await asyncio.to_thread(_write_rows, sheet, spec, batch, formats)
+
+
 async def write_ledger(target: str | IO[bytes], sheets: Sequence[LedgerSheet]) -> None:
-    """Write the sheets into ``target`` (a path or a binary file), each row as its iterator gives it."""
+    """Write the sheets into ``target`` (a path or a binary file) as their iterators give the rows, a batch of
+    ``BATCH_ROWS`` at a time: never more rows than that in memory."""
     book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
     written = False
     try:
@@ -129,14 +151,13 @@ async def write_ledger(target: str | IO[bytes], sheets: Sequence[LedgerSheet]) -
             sheet.freeze_panes(1, 0)
             for col, out in enumerate(spec.columns):
                 sheet.write_string(0, col, str(safe_cell(out.header)), formats.header)
-            columns = list(spec.columns)
-            row = 0
+            batch: list[Sequence[Any]] = []
             async for values in spec.rows:
-                row += 1
-                for col, value in enumerate(values):
-                    out = columns[col]
-                    _write(sheet, row, col, out.cell(value), out.type, formats)
-                spec.rows_written = row
+                batch.append(values)
+                if len(batch) == BATCH_ROWS:
+                    await _write_batch(sheet, spec, batch, formats)
+                    batch = []
+            await _write_batch(sheet, spec, batch, formats)
         written = True
     finally:
         if written:  # zipping a county's ledger takes a moment: off the event loop
