@@ -110,6 +110,8 @@ class Column:
     choices: tuple[Choice, ...] = field(default=())
     width: int | None = None
     """Characters; left out, from the type and the header."""
+    length: tuple[int, int] | None = None
+    """A code's length in characters, least and most (a village code: 12 and 12)."""
 
     @property
     def title(self) -> str:
@@ -167,6 +169,22 @@ class Sheet:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    def locate(self, header: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
+        """A file's header row read against the sheet: (the position of each column found, by code name;
+        the required columns missing; the header cells no column matches)."""
+        found: dict[str, int] = {}
+        unknown: list[str] = []
+        for position, text in enumerate(header):
+            if not str(text).strip():
+                continue
+            match = next((c for c in self.columns if c.matches(str(text)) and c.name not in found), None)
+            if match is None:
+                unknown.append(str(text))
+            else:
+                found[match.name] = position
+        missing = [c.name for c in self.columns if c.required and c.name not in found]
+        return found, missing, unknown
 
 
 def text_width(text: str) -> int:

@@ -24,7 +24,9 @@ TOWNS = Sheet(
     "乡镇",
     "towns",
     (
-        Column("code", "乡镇代码", T.code, True, "国家统计用区划代码,9位,前6位为所在县的代码", "429005101"),
+        Column(
+            "code", "乡镇代码", T.code, True, "国家统计用区划代码,9位,前6位为所在县的代码", "429005101", length=(9, 9)
+        ),
         Column("name", "乡镇名称", T.text, True, "乡镇的名称", "彭场镇"),
     ),
 )
@@ -33,7 +35,15 @@ VILLAGES = Sheet(
     "村",
     "villages",
     (
-        Column("code", "村代码", T.code, True, "国家统计用区划代码,12位,前9位为所在乡镇的代码", "429005101201"),
+        Column(
+            "code",
+            "村代码",
+            T.code,
+            True,
+            "国家统计用区划代码,12位,前9位为所在乡镇的代码",
+            "429005101201",
+            length=(12, 12),
+        ),
         Column("name", "村名称", T.text, True, "村的名称", "新河村"),
         Column("is_poor_village", "贫困村", T.boolean, True, "是否为建档立卡贫困村", "是", YES_NO),
         Column("registered_year", "贫困村认定年度", T.year, False, "贫困村的认定年度;贫困村必填,非贫困村留空", 2014),
@@ -46,8 +56,16 @@ HOUSEHOLDS = Sheet(
     "贫困户",
     "households",
     (
-        Column("registry_no", "户编号", T.code, True, "全国扶贫开发信息系统的户编号,8到20位数字", "42900510120100001"),
-        Column("village_code", "村代码", T.code, True, "户所在村的12位区划代码", "429005101201"),
+        Column(
+            "registry_no",
+            "户编号",
+            T.code,
+            True,
+            "全国扶贫开发信息系统的户编号,8到20位数字",
+            "42900510120100001",
+            length=(8, 20),
+        ),
+        Column("village_code", "村代码", T.code, True, "户所在村的12位区划代码", "429005101201", length=(12, 12)),
         Column(
             "attribute",
             "贫困户属性",
@@ -101,9 +119,19 @@ MEMBERS = Sheet(
     "家庭成员",
     "members",
     (
-        Column("registry_no", "户编号", T.code, True, "成员所在户的户编号,须在“贫困户”表中", "42900510120100001"),
+        Column(
+            "registry_no",
+            "户编号",
+            T.code,
+            True,
+            "成员所在户的户编号,须在“贫困户”表中",
+            "42900510120100001",
+            length=(8, 20),
+        ),
         Column("name", "姓名", T.text, True, "成员姓名", "张三"),
-        Column("id_number", "身份证号", T.code, True, "18位公民身份号码(末位可为X)", "429005196503040078"),
+        Column(
+            "id_number", "身份证号", T.code, True, "18位公民身份号码(末位可为X)", "429005196503040078", length=(18, 18)
+        ),
         Column(
             "relation", "与户主关系", T.choice, True, "每户有且只有一位户主", "户主", enum_choices("relation", Relation)
         ),
@@ -135,8 +163,16 @@ ENTERPRISES = Sheet(
             "合作社",
             enum_choices("enterprise kind", EnterpriseKind),
         ),
-        Column("credit_code", "统一社会信用代码", T.code, True, "18位统一社会信用代码(含校验位)", "93429005MA0000001E"),
-        Column("town_code", "乡镇代码", T.code, True, "主体所在乡镇的9位区划代码", "429005101"),
+        Column(
+            "credit_code",
+            "统一社会信用代码",
+            T.code,
+            True,
+            "18位统一社会信用代码(含校验位)",
+            "93429005MA0000001E",
+            length=(18, 18),
+        ),
+        Column("town_code", "乡镇代码", T.code, True, "主体所在乡镇的9位区划代码", "429005101", length=(9, 9)),
         Column(
             "industries",
             "产业",
@@ -162,10 +198,11 @@ BASES = Sheet(
             True,
             "基地所属主体的统一社会信用代码",
             "93429005MA0000001E",
+            length=(18, 18),
         ),
         Column("name", "基地名称", T.text, True, "基地名称,同一主体内不重复", "新河虾稻基地", width=20),
         Column("industry", "产业", T.text, True, "产业代码(见产业目录)", "crayfish_rice"),
-        Column("village_code", "村代码", T.code, True, "基地所在村的12位区划代码", "429005101201"),
+        Column("village_code", "村代码", T.code, True, "基地所在村的12位区划代码", "429005101201", length=(12, 12)),
         Column("area", "面积", T.decimal, True, "按产业的计量单位(四个预置产业为亩)", "320.5"),
     ),
 )
@@ -174,9 +211,15 @@ LINKS = Sheet(
     "带贫关系",
     "links",
     (
-        Column("registry_no", "户编号", T.code, True, "带动的贫困户的户编号", "42900510120100001"),
+        Column("registry_no", "户编号", T.code, True, "带动的贫困户的户编号", "42900510120100001", length=(8, 20)),
         Column(
-            "enterprise_credit_code", "主体信用代码", T.code, True, "带动主体的统一社会信用代码", "93429005MA0000001E"
+            "enterprise_credit_code",
+            "主体信用代码",
+            T.code,
+            True,
+            "带动主体的统一社会信用代码",
+            "93429005MA0000001E",
+            length=(18, 18),
         ),
         Column("base", "基地名称", T.text, True, "主体的基地名称", "新河虾稻基地", width=20),
         Column(
@@ -221,7 +264,7 @@ PAYOUTS = Sheet(
     "收益发放",
     "payouts",
     (
-        Column("registry_no", "户编号", T.code, True, "收款贫困户的户编号", "42900510120100001"),
+        Column("registry_no", "户编号", T.code, True, "收款贫困户的户编号", "42900510120100001", length=(8, 20)),
         Column("base", "基地", T.text, True, "本主体的基地名称(或编号)", "新河虾稻基地", width=20),
         Column(
             "kind", "带动方式", T.choice, True, "该户与基地的带动方式", "入股分红", enum_choices("link kind", LinkKind)
@@ -267,7 +310,9 @@ DEPARTMENT_RECORDS = Sheet(
             "数据事项代码,如 shop(商铺)、commercial_housing(商品房)、vehicle(车辆)",
             "shop",
         ),
-        Column("id_number", "身份证号", T.code, True, "数据所指人员的18位身份证号", "429005196503040078"),
+        Column(
+            "id_number", "身份证号", T.code, True, "数据所指人员的18位身份证号", "429005196503040078", length=(18, 18)
+        ),
         Column("as_of", "数据日期", T.date, True, "部门数据所载事实的日期", "2017-01-01"),
         Column("value", "内容", T.text, False, "数据内容,如 车辆价值(元)、房产地址", "汉川市某小区3栋", width=24),
     ),

@@ -205,6 +205,24 @@ def _validate(sheet: Worksheet, col: int, column: Column, source: str | None) ->
                 "error_message": "多个选项请用;分隔,每一项都须在选项中",
             },
         )
+    elif column.type is CellType.code and column.length is not None:
+        least, most = column.length
+        sheet.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "length",
+                "criteria": "between",
+                "minimum": least,
+                "maximum": most,
+                "error_title": "位数不对",
+                "error_message": f"{column.header}为{least}位"
+                if least == most
+                else f"{column.header}为{least}到{most}位",
+            },
+        )
     elif column.type is CellType.boolean:
         sheet.data_validation(first, col, last, col, {"validate": "list", "source": ["是", "否"]})
     elif column.type is CellType.year:

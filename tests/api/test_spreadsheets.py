@@ -78,6 +78,9 @@ def _check_template(kind: str, content: bytes) -> None:
             sqref = f'sqref="{letter}2:{letter}1048576"'
             if column.type in (CellType.choice, CellType.choices, CellType.boolean, CellType.date, CellType.year):
                 assert any(sqref in v for v in validations), (kind, column.name)
+            if column.length is not None:  # codes: their length checked as they are typed
+                assert any(sqref in v and 'type="textLength"' in v for v in validations), (kind, column.name)
+                assert column.length[0] <= len(str(example[col])) <= column.length[1], (kind, column.name)
         assert '<pane ySplit="1"' in xml and 'state="frozen"' in xml
 
 

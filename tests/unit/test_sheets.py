@@ -67,3 +67,13 @@ def test_the_column_specs_read_headers_and_choices_back():
             for c in sheet.columns:
                 assert c.name.isidentifier() and c.header and c.note
                 assert (c.type in (CellType.choice, CellType.choices)) <= bool(c.choices)
+
+
+def test_a_header_row_is_located_column_by_column():
+    households = KINDS["households"][0]
+    found, missing, unknown = households.locate(["户编号 registry_no", "", "status", "村代码", "备注栏"])
+    assert found == {"registry_no": 0, "status": 2, "village_code": 3}
+    assert missing == ["attribute", "causes", "identified_year"]
+    assert unknown == ["备注栏"]
+    found, missing, unknown = households.locate([c.title for c in households.columns])
+    assert list(found) == [c.name for c in households.columns] and missing == [] and unknown == []
