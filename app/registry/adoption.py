@@ -130,5 +130,6 @@ async def adopt(
                 "villages": {str(k): v for k, v in village_codes.items()},
                 "replaced": replaced,
             },
+            chain=county,  # the county's own chain: what it took in is its own
         )
     return out
