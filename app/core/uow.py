@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -31,8 +31,28 @@ from app.core.principal import Principal
 AUDIT_CHAIN_LOCK = 0x43A1_0001
 
 # The county of an audited row, one statement per county-owned table: the table name comes from the
-# constant, never from a caller's text.
+# constant, never from a caller's text. The second takes the chain's lock in the same round trip, for the
+# usual unit of work that writes one entry.
 _COUNTY_OF_ROW = {table: f"SELECT {COUNTY_COLUMN} FROM {table} WHERE id = $1" for table in COUNTY_OWNED}
+_LOCK_CHAIN_OF_ROW = {
+    table: f"SELECT s.c, pg_advisory_xact_lock($1, CASE WHEN s.c ~ '^[0-9]{{6}}$' THEN s.c::int ELSE 0 END)"
+    f" FROM (SELECT coalesce((SELECT {COUNTY_COLUMN} FROM {table} WHERE id = $2), '') AS c) s"
+    for table in COUNTY_OWNED
+}
+
+
+def _row_id(entity: str, entity_id: Any) -> int | None:
+    """The id of a county-owned row, whose county is the entry's chain; None when the entry is no such row's."""
+    if entity in COUNTY_OWNED and isinstance(entity_id, int) and not isinstance(entity_id, bool):
+        return entity_id
+    return None
+
+
+def _chain_named(county: Any, entity: str, entity_id: Any) -> str:
+    chain = county or PROVINCE_CHAIN  # a row of no county (a town not adopted yet) is the province's
+    if not isinstance(chain, str) or not is_chain_name(chain):
+        raise RuntimeError(f"{entity} {entity_id} has county {county!r}, which names no audit chain")
+    return chain
 
 
 class Db(Protocol):
@@ -88,21 +108,15 @@ class UnitOfWork:
         ends, just before the commit: a chain's lock is then held for the few statements of the append and
         the commit, not for the whole use case, and a unit of work writing to several chains takes their
         locks in one order (see ``append_audit_entries``)."""
-        if chain is None:
-            chain = await self.chain_of(entity, entity_id)
         self._audit.append(pending_entry(actor, action, entity, entity_id, before=before, after=after, chain=chain))
 
     async def chain_of(self, entity: str, entity_id: Any) -> str:
         """The audit chain of a row: its county's when ``entity`` is a county-owned table (app/core/counties.py)
         and ``entity_id`` an integer id, else the province's (``""``), as for a row with no county."""
-        sql = _COUNTY_OF_ROW.get(entity)
-        if sql is None or not isinstance(entity_id, int) or isinstance(entity_id, bool):
+        row_id = _row_id(entity, entity_id)
+        if row_id is None:
             return PROVINCE_CHAIN
-        county = await self.conn.fetchval(sql, entity_id)
-        chain = county or PROVINCE_CHAIN
-        if not is_chain_name(chain):
-            raise RuntimeError(f"{entity} {entity_id} has county {county!r}, which names no audit chain")
-        return str(chain)
+        return _chain_named(await self.conn.fetchval(_COUNTY_OF_ROW[entity], row_id), entity, entity_id)
 
     async def write_audit(self) -> None:
         """Append the entries recorded so far to their chains now (``unit_of_work`` does it as it commits)."""
@@ -211,11 +225,13 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class PendingEntry:
-    """An audit entry taken down, to be appended to its chain: its content, and the JSON of its before and
-    after as stored (the hash covers the same values)."""
+    """An audit entry taken down, to be appended to its chain: its content (its chain not yet set when
+    ``chain`` is None: it is the county of the row ``row_id`` of the table ``content.entity``), and the JSON of
+    its before and after as stored (the hash covers the same values)."""
 
     content: EntryContent
-    payload: str
+    chain: str | None
+    row_id: int | None
     before: str | None
     after: str | None
 
@@ -228,9 +244,15 @@ def pending_entry(
     *,
     before: Any = None,
     after: Any = None,
-    chain: str = PROVINCE_CHAIN,
+    chain: str | None = None,
 ) -> PendingEntry:
-    if not is_chain_name(chain):
+    """An entry of ``chain``, or (None) of the chain of the row it records (see ``UnitOfWork.chain_of``)."""
+    row_id = None
+    if chain is None:
+        row_id = _row_id(entity, entity_id)
+        if row_id is None:
+            chain = PROVINCE_CHAIN
+    elif not is_chain_name(chain):
         raise ValueError(f"not an audit chain: {chain!r} (a county's 6 digits, or '' for the province)")
     content = EntryContent(
         at=datetime.now(UTC),
@@ -241,11 +263,11 @@ def pending_entry(
         entity_id=str(entity_id),
         before=_jsonable(before),
         after=_jsonable(after),
-        chain=chain,
     )
     return PendingEntry(
         content,
-        entry_payload(content),
+        chain,
+        row_id,
         None if content.before is None else json.dumps(content.before, ensure_ascii=False),
         None if content.after is None else json.dumps(content.after, ensure_ascii=False),
     )
@@ -257,6 +279,10 @@ def chain_lock_key(chain: str) -> int:
     return int(chain) if chain else 0
 
 
+async def _lock(conn: asyncpg.Connection, chain: str) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", AUDIT_CHAIN_LOCK, chain_lock_key(chain))
+
+
 _APPEND = (
     "INSERT INTO audit_entry"
     " (chain, at, actor_id, actor_label, action, entity, entity_id, before, after, prev_hash, hash)"
@@ -265,6 +291,27 @@ _APPEND = (
     " FROM (SELECT coalesce("
     "   (SELECT hash FROM audit_entry WHERE chain = $1 ORDER BY id DESC LIMIT 1), $11) AS h) p"
 )
+
+
+async def _append(conn: asyncpg.Connection, entry: PendingEntry, chain: str) -> None:
+    """One statement after the chain's lock (so it sees the chain's newest entry): the previous hash is read
+    and the new one computed in SQL, as entry_hash does in Python (sha256 of the previous hash, a newline
+    and the payload)."""
+    c = replace(entry.content, chain=chain)
+    await conn.execute(
+        _APPEND,
+        chain,
+        c.at,
+        c.actor_id,
+        c.actor_label,
+        c.action,
+        c.entity,
+        c.entity_id,
+        entry.before,
+        entry.after,
+        entry_payload(c),
+        GENESIS,
+    )
 
 
 async def append_audit_entries(conn: asyncpg.Connection, entries: Sequence[PendingEntry]) -> None:
@@ -278,25 +325,23 @@ async def append_audit_entries(conn: asyncpg.Connection, entries: Sequence[Pendi
         return
     if not conn.is_in_transaction():
         raise RuntimeError("an audit entry is written in the transaction of the change it records")
-    for chain in sorted({e.content.chain for e in entries}, key=chain_lock_key):
-        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", AUDIT_CHAIN_LOCK, chain_lock_key(chain))
-        for entry in entries:
-            if entry.content.chain != chain:
-                continue
-            c = entry.content
-            # One statement after the lock (so it sees the chain's newest entry): the previous hash is read
-            # and the new one computed in SQL, as entry_hash does in Python: sha256 of "<previous>\n<payload>".
-            await conn.execute(
-                _APPEND,
-                chain,
-                c.at,
-                c.actor_id,
-                c.actor_label,
-                c.action,
-                c.entity,
-                c.entity_id,
-                entry.before,
-                entry.after,
-                entry.payload,
-                GENESIS,
-            )
+    if len(entries) == 1 and entries[0].chain is None and entries[0].row_id is not None:
+        # the usual case, one entry of a county-owned row: its county and its chain's lock in one round trip
+        (entry,) = entries
+        row = await conn.fetchrow(_LOCK_CHAIN_OF_ROW[entry.content.entity], AUDIT_CHAIN_LOCK, entry.row_id)
+        assert row is not None
+        await _append(conn, entry, _chain_named(row["c"], entry.content.entity, entry.row_id))
+        return
+    chains: list[str] = []
+    for entry in entries:
+        if entry.chain is not None:
+            chains.append(entry.chain)
+        else:
+            assert entry.row_id is not None  # pending_entry sets one or the other
+            county = await conn.fetchval(_COUNTY_OF_ROW[entry.content.entity], entry.row_id)
+            chains.append(_chain_named(county, entry.content.entity, entry.row_id))
+    for chain in sorted(set(chains), key=chain_lock_key):
+        await _lock(conn, chain)
+        for entry, its_chain in zip(entries, chains, strict=True):
+            if its_chain == chain:
+                await _append(conn, entry, chain)
