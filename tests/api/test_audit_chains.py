@@ -13,6 +13,7 @@ from app.audit import service
 from app.core.principal import system_principal
 from app.core.settings import get_settings
 from app.core.uow import unit_of_work
+from app.registry.adoption import adopt
 from tests.db import connection, fetch
 
 A, B = "429005", "429006"
@@ -274,3 +275,20 @@ async def test_writers_touching_the_same_chains_in_opposite_orders_do_not_deadlo
     counts = await fetch("SELECT chain, count(*) AS n FROM audit_entry WHERE entity = 'test' GROUP BY chain")
     assert {r["chain"]: r["n"] for r in counts} == {A: 16, B: 16}
     assert (await service.verify_chain()).ok
+
+
+async def test_a_countys_adoption_and_policy_go_to_its_chain(client, admin):
+    r = await client.post("/api/v1/towns", json={"name": "未归镇"}, headers=admin)  # in no county yet
+    assert r.status_code == 201
+    await adopt(system_principal("tests"), county=A, name="潜江市", province="42", province_name="湖北省")
+    r = await client.put(f"/api/v1/regions/{A}/policy", json={"notice_days": 7}, headers=admin)
+    assert r.status_code == 200, r.text
+    rows = await fetch("SELECT action, entity, chain FROM audit_entry WHERE entity IN ('town', 'region') ORDER BY id")
+    assert [(r["action"], r["entity"], r["chain"]) for r in rows] == [
+        ("create", "town", ""),  # a town of no county is the province's
+        ("create", "region", ""),  # the province 42
+        ("create", "region", A),
+        ("adopt", "region", A),
+        ("set_policy", "region", A),
+    ]
+    assert (await client.get("/api/v1/audit/verify", headers=admin)).json()["ok"] is True

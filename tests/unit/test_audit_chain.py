@@ -6,6 +6,7 @@ import dataclasses
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -170,3 +171,23 @@ def test_several_chains_combine_into_one_check():
     later = ChainCheck(False, 0, 30, "link to the previous entry is broken")
     assert combine([ok, ok]) == ChainCheck(True, 8)
     assert combine([ok, broken, later]) == ChainCheck(False, 6, 17, broken.reason)
+
+
+def test_an_entry_is_taken_down_with_its_chain_or_the_row_whose_county_it_is():
+    from app.core.principal import system_principal
+    from app.core.uow import chain_lock_key, pending_entry
+
+    actor = system_principal("tests")
+    named = pending_entry(actor, "adopt", "region", 7, chain="429005")
+    assert (named.chain, named.row_id) == ("429005", None)
+    of_row = pending_entry(actor, "create", "household", 12, after={"n": 1})
+    assert (of_row.chain, of_row.row_id, of_row.after) == (None, 12, '{"n": 1}')
+    # not a county-owned table, or no integer id: the province's chain
+    for entity, entity_id in (("account", 3), ("household", "12"), ("household", True), ("demo", "qianjiang")):
+        entry = pending_entry(actor, "x", entity, entity_id)
+        assert (entry.chain, entry.row_id) == ("", None)
+    with pytest.raises(ValueError, match="not an audit chain"):
+        pending_entry(actor, "x", "household", 12, chain="province")
+    # the locks are taken in the order of their keys: one key per chain, the province's first
+    assert sorted(["429006", "", "110101", "429005"], key=chain_lock_key) == ["", "110101", "429005", "429006"]
+    assert chain_lock_key("429005") == 429005 and chain_lock_key("") == 0
