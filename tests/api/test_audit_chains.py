@@ -12,7 +12,7 @@ from itertools import pairwise
 from app.audit import service
 from app.core.principal import system_principal
 from app.core.settings import get_settings
-from app.core.uow import unit_of_work
+from app.core.uow import AUDIT_CHAIN_LOCK, unit_of_work
 from app.registry.adoption import adopt
 from tests.db import connection, fetch
 
@@ -247,7 +247,10 @@ async def test_a_write_in_one_county_does_not_wait_for_another_countys_chain(cli
         await asyncio.sleep(0.5)
         assert not second_a.done()  # a second write in A waits for A's lock
         waiting = await fetch(
-            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1", int(A)
+            "SELECT count(*) AS n FROM pg_locks"
+            " WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2 AND objsubid = 2",
+            AUDIT_CHAIN_LOCK,
+            int(A),
         )
         assert waiting[0]["n"] == 1
     finally:
