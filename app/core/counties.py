@@ -49,6 +49,20 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "payment_line": ("payment_batch", "batch"),
 }
 
+# The tables that are not, and why (the schema test holds every table to one list or the other).
+NOT_COUNTY_OWNED: Mapping[str, str] = {
+    "region": "reference: the division tree itself",
+    "county_policy": "reference: one row per county, keyed by the county region",
+    "industry": "reference",
+    "poverty_line": "reference: per province and year",
+    "cross_check_rule": "reference: the deployment's rules",
+    "department_record": "departments' records, matched by ID number across the province",
+    "account": "scoped to a region of any level, an enterprise or a town",
+    "console_session": "an account's session",
+    "audit_entry": "chained per county in its own column (chain)",
+    "payout_batch": "the trace of one request, whose payouts may fall in several counties",
+}
+
 # County-owned tables kept by a trigger rather than filled from a parent: the payout ledger summed per
 # county, day and income type (the overview's source).
 COUNTY_SUMMARIES = ("payout_day",)

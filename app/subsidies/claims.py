@@ -66,6 +66,14 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
                 N_("household {household} does not exist"), household=data.household_id, field="household_id"
             )
         ensure_town_scope(actor, household.town_id)
+        if household.county_code != scheme.county_code:
+            raise Refused.of(
+                N_("household {household} is in county {county}; the scheme is county {scheme_county}'s"),
+                household=data.household_id,
+                county=household.county_code,
+                scheme_county=scheme.county_code,
+                field="household_id",
+            )
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
             raise Refused(reason, field="household_id")

@@ -51,7 +51,7 @@ def tiers_json(tiers: tuple[Tier, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _SCHEME = """
-SELECT s.id, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.created_at,
+SELECT s.id, s.county_id, s.county_code, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.created_at,
        s.published_at, s.closed_at,
        coalesce((SELECT sum(v.amount) FROM voucher v WHERE v.scheme = s.id AND v.status <> 'cancelled'), 0) AS approved,
        coalesce((SELECT json_agg(json_build_object('industry', i.code, 'unit', r.unit, 'min_quantity', r.min_quantity,
@@ -65,6 +65,7 @@ class SchemeFacts(msgspec.Struct, frozen=True, kw_only=True):
     """What decisions in a scheme are checked against."""
 
     id: int
+    county_code: str
     year: int
     status: str
     budget: Decimal
@@ -73,6 +74,7 @@ class SchemeFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
+    county_id: int
     year: int
     name: str
     budget: Decimal
@@ -118,27 +120,36 @@ async def scheme_page(db: Db, page: PageParams, *, year: int | None, status: str
 
 async def scheme_facts(db: Db, scheme_id: int, *, lock: bool = False) -> SchemeFacts | None:
     """``lock`` holds the scheme row: approvals in one scheme take their turn there (budget and caps)."""
-    sql = "SELECT id, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme WHERE id = $1"
+    sql = (
+        "SELECT id, county_code, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme"
+        " WHERE id = $1"
+    )
     row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, scheme_id)
     return None if row is None else _as(SchemeFacts, row)
 
 
-async def scheme_name_taken(db: Db, year: int, name: str) -> bool:
+async def scheme_name_taken(db: Db, county_id: int, year: int, name: str) -> bool:
     return bool(
-        await db.fetchval("SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE year = $1 AND name = $2)", year, name)
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE county_id = $1 AND year = $2 AND name = $3)",
+            county_id,
+            year,
+            name,
+        )
     )
 
 
 async def insert_scheme(db: Db, new: NewScheme) -> int:
     return int(
         await db.fetchval(
-            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, status, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
+            "INSERT INTO subsidy_scheme (county_id, year, name, budget, household_cap, exited_eligible_until, status,"
+            " created_at) VALUES ($6, $1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
             new.year,
             new.name,
             new.budget,
             new.household_cap,
             new.exited_eligible_until,
+            new.county_id,
         )
     )
 

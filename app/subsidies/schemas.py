@@ -46,6 +46,9 @@ class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    county_id: Id | None = None
+    """The county (a region of level county) whose scheme this is; may be left out while the directory holds
+    one county. Only that county's households claim under it."""
     year: int
     name: str
     budget: DecimalIn
@@ -80,6 +83,8 @@ class RateOut(msgspec.Struct, kw_only=True):
 
 class SchemeOut(msgspec.Struct, kw_only=True):
     id: int
+    county_id: int
+    county_code: str
     year: int
     name: str
     budget: Decimal

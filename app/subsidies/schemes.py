@@ -8,6 +8,7 @@ from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
+from app.regions import service as regions
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, payable_quantity, validate_rate
@@ -61,11 +62,13 @@ async def _locked(uow: UnitOfWork, scheme_id: int) -> queries.SchemeFacts:
 async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
     rates = _rates(data.rates)
     async with unit_of_work() as uow:
-        if await queries.scheme_name_taken(uow, data.year, data.name):
-            raise Conflict(f"{data.year} already has a scheme named {data.name}", extra={"field": "name"})
+        county = await regions.county_for_new(uow, data.county_id, what="scheme")
+        if await queries.scheme_name_taken(uow, county.id, data.year, data.name):
+            raise Conflict(f"{county.name} already has a {data.year} scheme named {data.name}", extra={"field": "name"})
         scheme_id = await queries.insert_scheme(
             uow,
             queries.NewScheme(
+                county_id=county.id,
                 year=data.year,
                 name=data.name,
                 budget=data.budget,
