@@ -13,8 +13,8 @@ from app.audit import service
 from app.core.principal import system_principal
 from app.core.settings import get_settings
 from app.core.uow import AUDIT_CHAIN_LOCK, unit_of_work
-from app.registry.adoption import adopt
 from tests.db import connection, fetch
+from tests.world import linked_household
 
 A, B = "429005", "429006"
 
@@ -26,8 +26,8 @@ async def _region(client, admin, code: str, name: str) -> int:
 
 
 async def _two_counties(client, admin, towns: int = 2) -> dict[str, list[int]]:
-    """Hubei with Qianjiang (A) and Tianmen (B), ``towns`` towns in each, a village in each town; the town
-    ids per county."""
+    """Hubei with Qianjiang (A) and Tianmen (B), ``towns`` towns in each, a village in each town, all made
+    over the API (the tests using it start from an empty directory); the town ids per county."""
     await _region(client, admin, "42", "湖北省")
     counties = {A: await _region(client, admin, A, "潜江市"), B: await _region(client, admin, B, "天门市")}
     made: dict[str, list[int]] = {A: [], B: []}
@@ -67,7 +67,7 @@ def _by_region(body: dict) -> dict[str, dict]:
     return {c["region"]: c for c in body["chains"]}
 
 
-async def test_entries_of_two_counties_land_in_two_chains_each_verifying(client, admin):
+async def test_entries_of_two_counties_land_in_two_chains_each_verifying(client, admin, empty_directory):
     await _two_counties(client, admin)
     rows = await fetch("SELECT chain, entity, action, after FROM audit_entry ORDER BY id")
     chain_of = {(r["entity"], json.loads(r["after"]).get("name")): r["chain"] for r in rows}
@@ -96,7 +96,7 @@ async def test_entries_of_two_counties_land_in_two_chains_each_verifying(client,
     assert {i["chain"] for i in listed} == {A, B}
 
 
-async def test_tampering_one_countys_entry_is_reported_for_that_chain_only(client, admin):
+async def test_tampering_one_countys_entry_is_reported_for_that_chain_only(client, admin, empty_directory):
     towns = await _two_counties(client, admin)
     victim = (await fetch("SELECT id FROM audit_entry WHERE entity = 'town' AND entity_id = $1", str(towns[A][1])))[0]
     await _tamper(
@@ -119,7 +119,7 @@ async def test_tampering_one_countys_entry_is_reported_for_that_chain_only(clien
     ]
 
 
-async def test_verify_one_region(client, admin):
+async def test_verify_one_region(client, admin, empty_directory):
     await _two_counties(client, admin)
     victim = (await fetch("SELECT max(id) AS id FROM audit_entry WHERE chain = $1", A))[0]["id"]
     await _tamper("UPDATE audit_entry SET action = 'nothing' WHERE id = $1", victim)
@@ -149,7 +149,7 @@ async def test_verify_one_region(client, admin):
     assert code == 2 and err.startswith("error: region: ")
 
 
-async def test_an_entry_moved_to_another_countys_chain_breaks_there(client, admin):
+async def test_an_entry_moved_to_another_countys_chain_breaks_there(client, admin, empty_directory):
     await _two_counties(client, admin)
     moved = (await fetch("SELECT min(id) AS id FROM audit_entry WHERE chain = $1 AND entity = 'village'", A))[0]["id"]
     await _tamper("UPDATE audit_entry SET chain = $2 WHERE id = $1", moved, B)
@@ -165,7 +165,7 @@ async def _checkpoint() -> list:
     return cps
 
 
-async def test_each_chain_is_held_to_its_own_checkpoints(client, admin):
+async def test_each_chain_is_held_to_its_own_checkpoints(client, admin, empty_directory):
     towns = await _two_counties(client, admin)
     cps = await _checkpoint()
     assert [cp.chain for cp in cps] == ["", A, B]
@@ -194,7 +194,7 @@ async def test_each_chain_is_held_to_its_own_checkpoints(client, admin):
     assert [(i["region"], i["chain"]) for i in listed] == [(B, "witnessed"), (A, "cut"), ("province", "witnessed")]
 
 
-async def test_a_county_chain_removed_whole_is_a_cut(client, admin):
+async def test_a_county_chain_removed_whole_is_a_cut(client, admin, empty_directory):
     await _two_counties(client, admin)
     await _checkpoint()
     await _tamper("DELETE FROM audit_entry WHERE chain = $1", B)
@@ -205,7 +205,7 @@ async def test_a_county_chain_removed_whole_is_a_cut(client, admin):
     assert _by_region(body)[B]["checked"] == 0
 
 
-async def test_the_serving_task_checkpoints_only_the_chains_that_moved(client, admin):
+async def test_the_serving_task_checkpoints_only_the_chains_that_moved(client, admin, empty_directory):
     towns = await _two_counties(client, admin)
     path = get_settings().audit_checkpoints_file
     await service.start_checkpoints()
@@ -280,18 +280,32 @@ async def test_writers_touching_the_same_chains_in_opposite_orders_do_not_deadlo
     assert (await service.verify_chain()).ok
 
 
-async def test_a_countys_adoption_and_policy_go_to_its_chain(client, admin):
-    r = await client.post("/api/v1/towns", json={"name": "未归镇"}, headers=admin)  # in no county yet
-    assert r.status_code == 201
-    await adopt(system_principal("tests"), county=A, name="潜江市", province="42", province_name="湖北省")
+async def test_a_countys_policy_payouts_and_batches_go_to_its_chain(client, admin, auth):
+    world = await linked_household(client, admin, auth)  # in the tests' home county, A
     r = await client.put(f"/api/v1/regions/{A}/policy", json={"notice_days": 7}, headers=admin)
     assert r.status_code == 200, r.text
-    rows = await fetch("SELECT action, entity, chain FROM audit_entry WHERE entity IN ('town', 'region') ORDER BY id")
-    assert [(r["action"], r["entity"], r["chain"]) for r in rows] == [
-        ("create", "town", ""),  # a town of no county is the province's
-        ("create", "region", ""),  # the province 42
-        ("create", "region", A),
-        ("adopt", "region", A),
-        ("set_policy", "region", A),
-    ]
+    single = await client.post("/api/v1/payouts", json=_payout(world["link"], "S-1"), headers=world["operator"])
+    assert single.status_code == 201, single.text
+    batch = await client.post("/api/v1/payouts/batch", json=[_payout(world["link"], "B-1")], headers=world["operator"])
+    assert batch.status_code in (200, 201), batch.text
+    rows = await fetch("SELECT entity, action, chain FROM audit_entry ORDER BY id")
+    chains = {(r["entity"], r["action"]): r["chain"] for r in rows}
+    assert chains[("region", "set_policy")] == A
+    assert chains[("payout", "create")] == A and chains[("payout_batch", "create_batch")] == A
+    assert chains[("household", "create")] == A and chains[("link", "create")] == A
+    assert chains[("account", "create")] == ""
+    assert {r["chain"] for r in rows} == {"", A}
     assert (await client.get("/api/v1/audit/verify", headers=admin)).json()["ok"] is True
+
+
+def _payout(link_id: int, reference: str) -> dict[str, str | int]:
+    return {
+        "link_id": link_id,
+        "income_type": "wage",
+        "amount": "400.00",
+        "period_from": "2017-01-01",
+        "period_to": "2017-12-31",
+        "paid_on": "2017-12-20",
+        "method": "bank",
+        "reference": reference,
+    }
