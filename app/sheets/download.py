@@ -35,7 +35,7 @@ async def _chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
 
 async def xlsx_ledger(filename: str, sheets: Sequence[LedgerSheet]) -> Stream:
     """A ledger download: ``sheets`` written as their rows come, then sent a chunk at a time."""
-    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed when the stream ends)
+    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the stream closes it when sent)
     try:
         await write_ledger(file, sheets)
     except BaseException:
