@@ -16,7 +16,7 @@ import msgspec
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, UnitOfWork, stream_rows
 from app.payouts.rules import LinkFacts
-from app.payouts.schemas import PayoutOut
+from app.payouts.schemas import PayoutOut, PayoutTotal
 from app.regions.rules import CountyPolicies
 from app.registry.rules import continuation_end
 
@@ -160,11 +160,12 @@ class PayoutQuery(msgspec.Struct, frozen=True, kw_only=True):
     paid_to: date | None = None
 
 
-_LIST = (
-    _PAYOUT + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
+_WHERE = (
+    " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
     " AND ($3::int IS NULL OR p.household = $3) AND ($4::text IS NULL OR p.income_type = $4)"
     " AND ($5::date IS NULL OR p.paid_on >= $5) AND ($6::date IS NULL OR p.paid_on <= $6)"
 )
+_LIST = _PAYOUT + _WHERE
 
 
 def _list_args(q: PayoutQuery) -> list[Any]:
@@ -179,6 +180,23 @@ async def stream(q: PayoutQuery) -> AsyncIterator[PayoutOut]:
     """Every payout of the query in id order, from a cursor (for exports)."""
     async for row in stream_rows(_LIST + " ORDER BY p.id", _list_args(q)):
         yield _payout(row)
+
+
+_TOTALS = (
+    "SELECT p.household AS household_id, h.registry_no, p.enterprise AS enterprise_id, p.link AS link_id,"
+    " l.kind AS link_kind, extract(year FROM p.period_from)::int AS year, count(*) AS payouts,"
+    " sum(p.amount) AS amount"
+    " FROM payout p JOIN household h ON h.id = p.household JOIN link l ON l.id = p.link"
+    + _WHERE
+    + " GROUP BY p.household, h.registry_no, p.enterprise, p.link, l.kind, extract(year FROM p.period_from)"
+    " ORDER BY p.household, p.link, year"
+)
+
+
+async def stream_totals(q: PayoutQuery) -> AsyncIterator[PayoutTotal]:
+    """The payouts of the query summed per household, link and year, from a cursor (for the ledger)."""
+    async for row in stream_rows(_TOTALS, _list_args(q)):
+        yield PayoutTotal(**dict(row))
 
 
 _STAGING_COLUMNS = (
