@@ -356,6 +356,9 @@ async def main() -> None:
     parser.add_argument("--export-rows", type=int, default=2_000_000, help="payouts streamed (0: all)")
     parser.add_argument("--payouts", type=int, default=2000, help="single payouts per round")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--server-workers", type=int, default=1, help="uvicorn workers of the export and payouts server"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep databases loaded by an earlier run")
     parser.add_argument(
         "--no-jit",
@@ -414,7 +417,7 @@ async def _writes(app: App, province: Loaded, args: argparse.Namespace) -> list[
         }
         warm = await payout_plan(app, province, spread, 8 // len(spread), 200, "W")
     spread_rates, one_rates = [], []
-    with running_server(province.url) as base:
+    with running_server(province.url, workers=args.server_workers) as base:
         export_rate, copy_rate, exported = await measure_export(base, province.url, auditor, args.export_rows)
         print(f"  export: {exported:,} rows", flush=True)
         await hammer(base, warm, args.clients)
