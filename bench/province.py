@@ -21,7 +21,7 @@ the other; the export and the payouts go over loopback to a real uvicorn server 
 need a server of their own). Prints a table of figures, aims and whether each is met.
 
 Run: uv run python -m bench.province [--households 2000000] [--reuse] [--no-jit]
-     uv run python -m bench.province --households 200000      # ten counties, a quick run (~5 min)
+     uv run python -m bench.province --households 200000      # ten counties, a quick run (~3-4 min)
 """
 
 from __future__ import annotations
