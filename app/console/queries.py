@@ -1,4 +1,5 @@
-"""The console app's SQL: its sessions (a session reads its account, the accounts app's table, by JOIN)."""
+"""The console app's SQL: its sessions (a session reads its account, the accounts app's table, by JOIN, and
+the account's reach as the accounts app spells it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 import msgspec
 
+from app.accounts.queries import REGION_CODE, SCOPE_JOINS
 from app.core.principal import Principal, Role
 from app.core.uow import Db
 
@@ -20,10 +22,10 @@ _INSERT = """
 INSERT INTO console_session (id_hash, account, lang, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
 """
 
-_LIVE = """
-SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town
+_LIVE = f"""
+SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, {REGION_CODE} AS region_code
 FROM console_session s
-JOIN account a ON a.id = s.account
+JOIN account a ON a.id = s.account {SCOPE_JOINS}
 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND a.revoked_at IS NULL
 """
 
@@ -48,6 +50,7 @@ async def live_session(db: Db, id_hash: str) -> SessionRow | None:
         role=Role(row["role"]),
         enterprise_id=row["enterprise"],
         town_id=row["town"],
+        region_code=row["region_code"],
     )
     return SessionRow(principal=principal, lang=row["lang"], session_hash=row["id_hash"])
 

@@ -17,6 +17,7 @@ fall in several counties).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 COUNTY_COLUMN = "county_code"
 
@@ -60,3 +61,16 @@ def county_prefix_pattern(region_code: str) -> str:
     if not region_code.isdigit():
         raise ValueError(f"not a region code: {region_code!r}")
     return region_code[:6] + "%"
+
+
+def county_clause(column: str, region_code: str | None, args: list[Any], *, keyword: str = "AND") -> str:
+    """The SQL narrowing a list to the counties under ``region_code`` (``AND h.county_code LIKE $4``), the
+    pattern appended to ``args`` as the statement's next parameter; empty for None (the caller's lists are
+    not narrowed by county). The one way every list and export applies a principal's region: the condition
+    is spliced in only when there is one, so the planner always sees a plain prefix ``LIKE`` that the
+    pattern-ops index on ``county_code`` answers (never a ``$n IS NULL OR ...`` it must plan for both ways).
+    ``column`` is a column name written in the query's code, never input."""
+    if region_code is None:
+        return ""
+    args.append(county_prefix_pattern(region_code))
+    return f" {keyword} {column} LIKE ${len(args)}"

@@ -48,6 +48,12 @@ async def enterprise_exists(db: Db, enterprise_id: int, *, lock: bool = False) -
     return await queries.exists(db, enterprise_id, lock=lock)
 
 
+async def county_of_enterprise(db: Db, enterprise_id: int) -> str | None:
+    """The code of the county an enterprise is registered in (its town's; None: no such enterprise, or its
+    town is not placed in a county yet), on the caller's connection (for other domains' scope checks)."""
+    return await queries.county_of(db, enterprise_id)
+
+
 async def get_enterprise(enterprise_id: int) -> EnterpriseOut:
     async with reading() as db:
         enterprise = await queries.by_id(db, enterprise_id)

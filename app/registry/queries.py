@@ -81,6 +81,10 @@ async def page_of_towns(db: Db, page: PageParams) -> Page[TownOut]:
     return await fetch_page(_TOWN, [], page, "name", lambda r: _as(TownOut, r), db=db)
 
 
+async def county_of_town(db: Db, town_id: int) -> str | None:
+    return await db.fetchval("SELECT r.code FROM town t JOIN region r ON r.id = t.county_id WHERE t.id = $1", town_id)
+
+
 async def town_exists(db: Db, town_id: int) -> bool:
     return bool(await db.fetchval("SELECT EXISTS (SELECT 1 FROM town WHERE id = $1)", town_id))
 

@@ -165,3 +165,9 @@ async def town_exists(db: Db, town_id: int) -> bool:
 async def village_exists(db: Db, village_id: int) -> bool:
     """Whether the village exists, on the caller's connection (for other domains' checks of a reference)."""
     return await queries.village_exists(db, village_id)
+
+
+async def county_of_town(db: Db, town_id: int) -> str | None:
+    """The code of the county a town is in (None: no such town, or a town not placed in a county yet), on the
+    caller's connection (for other domains' scope checks)."""
+    return await queries.county_of_town(db, town_id)
