@@ -1,5 +1,4 @@
-"""The console app's SQL: its sessions (a session reads its account, the accounts app's table, by JOIN, and
-the account's reach as the accounts app spells it)."""
+"""The console app's SQL: its sessions (a session reads its account, the accounts app's table, by JOIN)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from datetime import datetime
 
 import msgspec
 
-from app.accounts.queries import REGION_CODE, SCOPE_JOINS
 from app.core.principal import Principal, Role
 from app.core.uow import Db
 
@@ -22,10 +20,14 @@ _INSERT = """
 INSERT INTO console_session (id_hash, account, lang, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
 """
 
-_LIVE = f"""
-SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, {REGION_CODE} AS region_code
+# the account's reach as the API reads it (app/accounts/queries.py, REGION_CODE): its region's code, or a
+# town officer's town's county
+_LIVE = """
+SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, coalesce(r.code, tc.code) AS region_code
 FROM console_session s
-JOIN account a ON a.id = s.account {SCOPE_JOINS}
+JOIN account a ON a.id = s.account
+LEFT JOIN region r ON r.id = a.region_id
+LEFT JOIN town t ON t.id = a.town LEFT JOIN region tc ON tc.id = t.county_id
 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND a.revoked_at IS NULL
 """
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, stream_rows
 from app.pairing.rules import pairing_mode
@@ -37,6 +38,7 @@ FROM support_record s
 class PairingPeriod(msgspec.Struct, frozen=True, kw_only=True):
     start_date: date
     end_date: date | None
+    county_code: str | None
 
 
 class StoredSupport(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,6 +72,8 @@ class SupportQuery(msgspec.Struct, frozen=True, kw_only=True):
     year: int | None = None
     town_id: int | None = None
     """A town officer's town: only support given to that town's villages."""
+    region: str | None = None
+    """The caller's region: a county prefix."""
 
 
 class PairedCounts(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,9 +147,13 @@ async def pairing_by_id(db: Db, pairing_id: int) -> PairingOut | None:
 
 
 async def period_held(db: Db, pairing_id: int) -> PairingPeriod | None:
-    """The pairing's period, its row held (FOR UPDATE) to the end of the transaction."""
-    row = await db.fetchrow("SELECT start_date, end_date FROM pairing WHERE id = $1 FOR UPDATE", pairing_id)
-    return None if row is None else PairingPeriod(start_date=row["start_date"], end_date=row["end_date"])
+    """The pairing's period and county, its row held (FOR UPDATE) to the end of the transaction."""
+    row = await db.fetchrow(
+        "SELECT start_date, end_date, county_code FROM pairing WHERE id = $1 FOR UPDATE", pairing_id
+    )
+    if row is None:
+        return None
+    return PairingPeriod(start_date=row["start_date"], end_date=row["end_date"], county_code=row["county_code"])
 
 
 async def set_end(db: Db, pairing_id: int, end: date) -> None:
@@ -160,13 +168,15 @@ async def page_of_pairings(
     village_id: int | None,
     in_force: bool | None,
     town_id: int | None = None,
+    region: str | None = None,
 ) -> Page[PairingOut]:
+    args: list[Any] = [enterprise_id, village_id, in_force, town_id]
     return await fetch_page(
         _PAIRING + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.village = $2)"
         " AND ($3::bool IS NULL"
         "      OR (p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)) = $3)"
-        " AND ($4::int IS NULL OR v.town = $4)",
-        [enterprise_id, village_id, in_force, town_id],
+        " AND ($4::int IS NULL OR v.town = $4)" + county_clause("p.county_code", region, args),
+        args,
         page,
         "id",
         _pairing,
@@ -229,17 +239,20 @@ _SUPPORT_LIST = (
 )
 
 
-def _list_args(q: SupportQuery) -> list[Any]:
-    return [q.enterprise_id, q.village_id, q.kind, q.year, q.town_id]
+def _listed(q: SupportQuery) -> tuple[str, list[Any]]:
+    args: list[Any] = [q.enterprise_id, q.village_id, q.kind, q.year, q.town_id]
+    return _SUPPORT_LIST + county_clause("s.county_code", q.region, args), args
 
 
 async def page_of_support(db: Db, q: SupportQuery, page: PageParams, *, newest_first: bool) -> Page[SupportOut]:
-    return await fetch_page(_SUPPORT_LIST, _list_args(q), page, "id DESC" if newest_first else "id", _support, db=db)
+    sql, args = _listed(q)
+    return await fetch_page(sql, args, page, "id DESC" if newest_first else "id", _support, db=db)
 
 
 async def stream_support(q: SupportQuery) -> AsyncIterator[SupportOut]:
     """Every support record of the query in id order, from a cursor (for exports)."""
-    async for row in stream_rows(_SUPPORT_LIST + " ORDER BY s.id", _list_args(q)):
+    sql, args = _listed(q)
+    async for row in stream_rows(sql + " ORDER BY s.id", args):
         yield _support(row)
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, Role, ensure_county_scope, region_pattern
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
@@ -51,10 +51,24 @@ async def _scheme(db: Db, scheme_id: int) -> SchemeOut:
     return scheme
 
 
-async def _locked(uow: UnitOfWork, scheme_id: int) -> queries.SchemeFacts:
+async def _locked(uow: UnitOfWork, actor: Principal, scheme_id: int) -> queries.SchemeFacts:
+    """The scheme held for a change, after checking it is of a county of the actor's region (403)."""
     scheme = await queries.scheme_facts(uow, scheme_id, lock=True)
     if scheme is None:
         raise NotFound(f"subsidy scheme {scheme_id} does not exist")
+    ensure_county_scope(actor, scheme.county_code)
+    return scheme
+
+
+async def _ensure_may_read(db: Db, principal: Principal, scheme_id: int) -> queries.SchemeFacts:
+    """A scheme belongs to a county: a region's accounts and town officers read their counties' schemes;
+    an operator, whose enterprise may work in any county, reads every county's (a published scheme is a
+    public notice)."""
+    scheme = await queries.scheme_facts(db, scheme_id)
+    if scheme is None:
+        raise NotFound(f"subsidy scheme {scheme_id} does not exist")
+    if principal.role is not Role.operator:
+        ensure_county_scope(principal, scheme.county_code)
     return scheme
 
 
@@ -79,20 +93,24 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
     return scheme
 
 
-async def get_scheme(scheme_id: int) -> SchemeOut:
+async def get_scheme(principal: Principal, scheme_id: int) -> SchemeOut:
     async with reading() as db:
+        await _ensure_may_read(db, principal, scheme_id)
         return await _scheme(db, scheme_id)
 
 
-async def list_schemes(page: PageParams, *, year: int | None, status: str | None) -> Page[SchemeOut]:
+async def list_schemes(
+    principal: Principal, page: PageParams, *, year: int | None, status: str | None
+) -> Page[SchemeOut]:
+    """Schemes under the filters: those of the counties of the principal's region (an operator: all)."""
     async with reading_replica() as db:
-        return await queries.scheme_page(db, page, year=year, status=status)
+        return await queries.scheme_page(db, page, year=year, status=status, region=region_pattern(principal))
 
 
 async def replace_rates(actor: Principal, scheme_id: int, rates: list[RateIn]) -> SchemeOut:
     checked = _rates(rates)
     async with unit_of_work() as uow:
-        scheme = await _locked(uow, scheme_id)
+        scheme = await _locked(uow, actor, scheme_id)
         if scheme.status != "draft":
             raise Conflict(f"the scheme is {scheme.status}: a published scheme's rates cannot change")
         before = await _scheme(uow, scheme_id)
@@ -106,7 +124,7 @@ async def move_scheme(actor: Principal, scheme_id: int, target: str) -> SchemeOu
     """draft → published → closed, one way."""
     expected = {"published": "draft", "closed": "published"}[target]
     async with unit_of_work() as uow:
-        scheme = await _locked(uow, scheme_id)
+        scheme = await _locked(uow, actor, scheme_id)
         if scheme.status != expected:
             raise Conflict(f"the scheme is {scheme.status}; only a {expected} scheme can be {target}")
         if target == "published" and not await queries.has_rates(uow, scheme_id):
@@ -119,16 +137,14 @@ async def move_scheme(actor: Principal, scheme_id: int, target: str) -> SchemeOu
     return after
 
 
-async def preview(scheme_id: int, page: PageParams) -> SchemePreview:
+async def preview(principal: Principal, scheme_id: int, page: PageParams) -> SchemePreview:
     """What every claim gets (approved) or would get if approved now, totalled against the budget.
 
     The totals are priced and summed in SQL in one statement (queries.preview_totals, the twin of the
     calculator); only the page of claims shown is read row by row and explained by the calculator.
     """
     async with reading_replica() as db:
-        scheme = await queries.scheme_facts(db, scheme_id)
-        if scheme is None:
-            raise NotFound(f"subsidy scheme {scheme_id} does not exist")
+        scheme = await _ensure_may_read(db, principal, scheme_id)
         sums = await queries.preview_totals(db, scheme_id, scheme.household_cap)
         rows = await queries.preview_page(db, scheme_id, page)
     lines: list[PreviewLine] = []
