@@ -73,7 +73,7 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class CountyPolicyOut(msgspec.Struct, kw_only=True):
-    county_code: str | None
+    county_code: str
     continuation_years: int | None
     notice_days: int | None
     exit_incidence: Decimal | None
