@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, ensure_county_scope
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.enterprises import queries
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
@@ -16,6 +16,8 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
     async with unit_of_work() as uow:
         if not await registry.town_exists(uow, data.town_id):
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+        # an enterprise is registered in its town's county: a region's admin registers them in its region
+        ensure_county_scope(actor, await registry.county_of_town(uow, data.town_id))
         existing = await queries.by_credit_code(uow, data.credit_code)
         if existing:
             raise Conflict(

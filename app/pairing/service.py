@@ -103,13 +103,14 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
     ensure_enterprise_scope(actor, data.enterprise_id)
     fingerprint = _support_fingerprint(data, data.reference)
     async with unit_of_work() as uow:
+        # an operator records its enterprise's support in any county; an admin, in its region's (before a
+        # resend is answered: a reference says nothing to a caller out of reach; a village that does not exist
+        # is refused below: it is paired with nobody)
+        if await registry.village_exists(uow, data.village_id):
+            county_code = await registry.village_county_code(uow, data.village_id)
+            ensure_county_scope(actor, county_code, enterprise_id=data.enterprise_id)
         existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
         if existing is None:
-            # an operator records its enterprise's support in any county; an admin, in its region's (a village
-            # that does not exist is refused below: it is paired with nobody)
-            if await registry.village_exists(uow, data.village_id):
-                county_code = await registry.village_county_code(uow, data.village_id)
-                ensure_county_scope(actor, county_code, enterprise_id=data.enterprise_id)
             if not await queries.paired_on(uow, data.enterprise_id, data.village_id, data.given_on):
                 raise Refused.of(
                     N_("enterprise {enterprise} is not paired with village {village} on {day}"),

@@ -67,6 +67,12 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
             )
         ensure_town_scope(actor, household.town_id)
         ensure_county_scope(actor, household.county_code)
+        if scheme.county_code is not None and household.county_code != scheme.county_code:
+            raise Refused.of(
+                N_("the scheme is county {county}'s; the household lives in another county"),
+                county=scheme.county_code,
+                field="household_id",
+            )
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
         if not ok:
             raise Refused(reason, field="household_id")

@@ -52,7 +52,7 @@ def tiers_json(tiers: tuple[Tier, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _SCHEME = """
-SELECT s.id, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.created_at,
+SELECT s.id, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.county_id, s.created_at,
        s.published_at, s.closed_at,
        coalesce((SELECT sum(v.amount) FROM voucher v WHERE v.scheme = s.id AND v.status <> 'cancelled'), 0) AS approved,
        coalesce((SELECT json_agg(json_build_object('industry', i.code, 'unit', r.unit, 'min_quantity', r.min_quantity,
@@ -80,6 +80,7 @@ class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
+    county_id: int | None
 
 
 class NewRate(msgspec.Struct, frozen=True, kw_only=True):
@@ -142,13 +143,14 @@ async def scheme_name_taken(db: Db, year: int, name: str) -> bool:
 async def insert_scheme(db: Db, new: NewScheme) -> int:
     return int(
         await db.fetchval(
-            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, status, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
+            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, county_id, status,"
+            " created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', now()) RETURNING id",
             new.year,
             new.name,
             new.budget,
             new.household_cap,
             new.exited_eligible_until,
+            new.county_id,
         )
     )
 

@@ -53,6 +53,9 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     household_cap: DecimalIn | None = None
     exited_eligible_until: int | None = None
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
+    county_id: Id | None = None
+    """The county (a region of level county) the scheme is for; left out: the creating account's county, or the
+    directory's only county."""
 
     def __post_init__(self) -> None:
         check_year("year", self.year, planned=True)
@@ -86,6 +89,7 @@ class SchemeOut(msgspec.Struct, kw_only=True):
     household_cap: Decimal | None
     exited_eligible_until: int | None
     status: SchemeStatus
+    county_id: int | None
     rates: list[RateOut]
     approved: Decimal
     """Sum of the live (not cancelled) vouchers."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.core.errors import Conflict, NotFound, Refused
+from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, region_pattern
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
+from app.regions import rules
+from app.regions import service as regions
+from app.regions.model import Level
+from app.regions.service import RegionOut
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
 from app.subsidies.rules import Rate, Tier, calculate, cap_for_household, payable_quantity, validate_rate
@@ -72,9 +76,29 @@ async def _ensure_may_read(db: Db, principal: Principal, scheme_id: int) -> quer
     return scheme
 
 
+async def _county_of_new_scheme(uow: UnitOfWork, actor: Principal, county_id: int | None) -> RegionOut | None:
+    """The county a new scheme is for: the one named; else the actor's own county (a county's finance); else
+    the directory's only county; else none (a deployment that has not adopted its county yet). Several
+    counties and none named is a 400; a county out of the actor's region a 403."""
+    if county_id is not None:
+        county = await regions.region_by_id(uow, county_id)
+        if county is None or county.level is not Level.county:
+            raise Refused(f"region {county_id} is not a county", extra={"field": "county_id"})
+    elif actor.region_code is not None and len(actor.region_code) == rules.LENGTHS[Level.county]:
+        county = await regions.region_by_code(uow, actor.region_code)
+    else:
+        counties = await regions.some_counties(uow)
+        if len(counties) > 1:
+            raise Invalid("county_id", "the directory holds several counties: name the scheme's county")
+        county = counties[0] if counties else None
+    ensure_county_scope(actor, None if county is None else county.code)
+    return county
+
+
 async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
     rates = _rates(data.rates)
     async with unit_of_work() as uow:
+        county = await _county_of_new_scheme(uow, actor, data.county_id)
         if await queries.scheme_name_taken(uow, data.year, data.name):
             raise Conflict(f"{data.year} already has a scheme named {data.name}", extra={"field": "name"})
         scheme_id = await queries.insert_scheme(
@@ -85,6 +109,7 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
                 budget=data.budget,
                 household_cap=data.household_cap,
                 exited_eligible_until=data.exited_eligible_until,
+                county_id=None if county is None else county.id,
             ),
         )
         await _write_rates(uow, scheme_id, rates)
