@@ -80,7 +80,7 @@ class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
-    county_id: int | None
+    county_id: int | None = None
 
 
 class NewRate(msgspec.Struct, frozen=True, kw_only=True):
