@@ -259,21 +259,31 @@ async def stream_support(q: SupportQuery) -> AsyncIterator[SupportOut]:
 # the programme report
 
 
-async def paired_counts(db: Db) -> PairedCounts:
+# The report of a region's account counts the pairings, villages and support of the counties under it.
+
+
+async def paired_counts(db: Db, region: str | None = None) -> PairedCounts:
+    args: list[Any] = []
     row = await db.fetchrow(
         "SELECT count(DISTINCT p.enterprise) AS enterprises, count(DISTINCT p.village) AS villages,"
         " count(DISTINCT p.village) FILTER (WHERE v.is_poor_village) AS poor_villages"
         " FROM pairing p JOIN village v ON v.id = p.village"
         " WHERE p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)"
+        + county_clause("p.county_code", region, args),
+        *args,
     )
     assert row is not None  # an aggregate always answers
     return PairedCounts(enterprises=row["enterprises"], villages=row["villages"], poor_villages=row["poor_villages"])
 
 
-async def poor_villages_never_paired(db: Db) -> list[UnpairedVillage]:
+async def poor_villages_never_paired(db: Db, region: str | None = None) -> list[UnpairedVillage]:
+    args: list[Any] = []
     rows = await db.fetch(
         "SELECT v.id, v.name, v.town AS town_id FROM village v WHERE v.is_poor_village"
-        " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.village = v.id) ORDER BY v.id"
+        " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.village = v.id)"
+        + county_clause("v.county_code", region, args)
+        + " ORDER BY v.id",
+        *args,
     )
     return [UnpairedVillage(id=r["id"], name=r["name"], town_id=r["town_id"]) for r in rows]
 
@@ -282,16 +292,20 @@ _SUPPORT_SUMS = """
     SELECT {key} AS id, {name} AS name, extract(year FROM s.given_on)::int AS year, s.kind,
            count(*) AS records, coalesce(sum(s.amount), 0) AS amount, sum(s.people_benefited) AS people_benefited
     FROM support_record s JOIN enterprise e ON e.id = s.enterprise JOIN village v ON v.id = s.village
-    WHERE $1::int IS NULL OR extract(year FROM s.given_on) = $1
+    WHERE ($1::int IS NULL OR extract(year FROM s.given_on) = $1){within}
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4
 """
-_BY_ENTERPRISE = _SUPPORT_SUMS.format(key="e.id", name="e.name")
-_BY_VILLAGE = _SUPPORT_SUMS.format(key="v.id", name="v.name")
 
 
-async def support_by_enterprise(db: Db, year: int | None) -> list[SupportSum]:
-    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(_BY_ENTERPRISE, year)]
+async def _support_sums(db: Db, key: str, name: str, year: int | None, region: str | None) -> list[SupportSum]:
+    args: list[Any] = [year]
+    sql = _SUPPORT_SUMS.format(key=key, name=name, within=county_clause("s.county_code", region, args))
+    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(sql, *args)]
 
 
-async def support_by_village(db: Db, year: int | None) -> list[SupportSum]:
-    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(_BY_VILLAGE, year)]
+async def support_by_enterprise(db: Db, year: int | None, region: str | None = None) -> list[SupportSum]:
+    return await _support_sums(db, "e.id", "e.name", year, region)
+
+
+async def support_by_village(db: Db, year: int | None, region: str | None = None) -> list[SupportSum]:
+    return await _support_sums(db, "v.id", "v.name", year, region)

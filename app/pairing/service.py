@@ -205,12 +205,15 @@ def export_support_records(principal: Principal, f: SupportFilter) -> AsyncItera
     return queries.stream_support(_support_query(principal, **f.as_kwargs()))
 
 
-async def programme_report(year: int | None) -> ProgrammeReport:
+async def programme_report(principal: Principal, year: int | None) -> ProgrammeReport:
+    """The programme's figures, of the counties of the principal's region (a town officer: its county; an
+    operator, like an unscoped account: the whole programme, a public report)."""
+    region = region_pattern(principal)
     async with reading_replica() as db:
-        counts = await queries.paired_counts(db)
-        unpaired = await queries.poor_villages_never_paired(db)
-        by_enterprise = await queries.support_by_enterprise(db, year)
-        by_village = await queries.support_by_village(db, year)
+        counts = await queries.paired_counts(db, region)
+        unpaired = await queries.poor_villages_never_paired(db, region)
+        by_enterprise = await queries.support_by_enterprise(db, year, region)
+        by_village = await queries.support_by_village(db, year, region)
 
     def total(s: queries.SupportSum) -> SupportTotal:
         return SupportTotal(

@@ -694,3 +694,14 @@ async def test_an_admin_manages_the_accounts_of_its_region_only(client, world):
     neighbour_officer = next(a for a in neighbours if a["town_id"] == c[NEIGHBOUR]["town"])
     r = await client.post(f"/api/v1/accounts/{neighbour_officer['id']}/revoke", headers=county_admin)
     assert r.status_code == 403, r.text
+
+
+@pytest.mark.parametrize("caller", [c for c in CALLERS if c[1] != "operator"], ids=caller_id)
+async def test_the_programme_report_sums_the_counties_in_reach(client, world, caller):
+    r = await client.get(_url("pairingProgrammeReport")[1], headers=world["callers"][caller_id(caller)])
+    assert r.status_code == 200, r.text
+    report = r.json()
+    in_reach = [x for x in world["c"].values() if reaches(caller, x["county"])]
+    assert report["villages_paired"] == len(in_reach)
+    assert {s["id"] for s in report["by_village"]} == {x["village"] for x in in_reach}
+    assert {s["id"] for s in report["by_enterprise"]} == {x["enterprise"] for x in in_reach}
