@@ -66,13 +66,29 @@ async def fresh_database() -> str:
     return url
 
 
+async def home_county(conn: asyncpg.Connection) -> int:
+    """Province 42 and county 429005 (every town is in a county), made if missing; the county's id."""
+    await conn.execute(
+        "INSERT INTO region (code, level, name, parent, created_at) VALUES ('42', 'province', '湖北省', NULL, now())"
+        " ON CONFLICT (code) DO NOTHING"
+    )
+    await conn.execute(
+        "INSERT INTO region (code, level, name, parent, created_at)"
+        " SELECT '429005', 'county', '潜江市', id, now() FROM region WHERE code = '42' ON CONFLICT (code) DO NOTHING"
+    )
+    return int(await conn.fetchval("SELECT id FROM region WHERE code = '429005'"))
+
+
 async def seed_links(url: str, households: int) -> dict[str, int]:
     """A town, a village, an enterprise with one base, and ``households`` registered households each
     with a wage link; set-based, it takes a second."""
     conn = await asyncpg.connect(url)
     try:
         async with conn.transaction():
-            town = await conn.fetchval("INSERT INTO town (name, created_at) VALUES ('园林', now()) RETURNING id")
+            town = await conn.fetchval(
+                "INSERT INTO town (name, code, county_id, created_at) VALUES ('园林', '429005001', $1, now()) RETURNING id",
+                await home_county(conn),
+            )
             village = await conn.fetchval(
                 "INSERT INTO village (town, name, is_poor_village, registered_year, created_at)"
                 " VALUES ($1, '赵脑村', true, 2014, now()) RETURNING id",

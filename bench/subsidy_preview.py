@@ -26,7 +26,17 @@ import time
 import asyncpg
 import httpx
 
-from bench.common import ROOT, account_token, connected, median, run, running_server, server_url, with_database
+from bench.common import (
+    ROOT,
+    account_token,
+    connected,
+    home_county,
+    median,
+    run,
+    running_server,
+    server_url,
+    with_database,
+)
 
 DATABASE = "chainaid_bench_preview"  # its own: other benchmarks drop and remake chainaid_bench
 
@@ -72,8 +82,11 @@ async def load(url: str, claims: int) -> int:
     """One scheme with ``claims`` claims, two per household, in 12 towns of 10 villages; set-based."""
     households = (claims + 1) // 2
     async with connected(url) as conn, conn.transaction():
+        county = await home_county(conn)
         await conn.execute(
-            "INSERT INTO town (name, created_at) SELECT 'town ' || g, now() FROM generate_series(1, 12) g"
+            "INSERT INTO town (name, code, county_id, created_at)"
+            " SELECT 'town ' || g, '429005' || lpad(g::text, 3, '0'), $1, now() FROM generate_series(1, 12) g",
+            county,
         )
         await conn.execute(
             "INSERT INTO village (town, name, is_poor_village, registered_year, created_at)"
@@ -87,8 +100,9 @@ async def load(url: str, claims: int) -> int:
             households,
         )
         scheme = await conn.fetchval(
-            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, status, created_at)"
-            " VALUES (2017, 'bench', 500000000, 5000, 2020, 'published', now()) RETURNING id"
+            "INSERT INTO subsidy_scheme (county_id, year, name, budget, household_cap, exited_eligible_until, status,"
+            " created_at) VALUES ($1, 2017, 'bench', 500000000, 5000, 2020, 'published', now()) RETURNING id",
+            county,
         )
         for code, min_quantity, cap, tiers in RATES:
             await conn.execute(

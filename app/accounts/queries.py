@@ -14,15 +14,13 @@ from app.core.uow import Db
 
 # An account's reach as a county prefix: its own region's code, or a town officer's town's county; an
 # operator's enterprise county is not its reach (it is bound to the enterprise, wherever that works) but
-# says which region's admin manages the account (``managed_in``). Shared with the console's sessions.
+# says which region's admin manages the account (``managed_in``). The console's sessions spell it alike.
 SCOPE_JOINS = (
-    " LEFT JOIN region ar ON ar.id = a.region_id"
-    " LEFT JOIN town at_ ON at_.id = a.town LEFT JOIN region atc ON atc.id = at_.county_id"
-    " LEFT JOIN enterprise ae ON ae.id = a.enterprise LEFT JOIN town aet ON aet.id = ae.town"
-    " LEFT JOIN region aec ON aec.id = aet.county_id"
+    " LEFT JOIN region ar ON ar.id = a.region_id LEFT JOIN town at_ ON at_.id = a.town"
+    " LEFT JOIN enterprise ae ON ae.id = a.enterprise"
 )
-REGION_CODE = "coalesce(ar.code, atc.code)"
-_MANAGED_IN = "coalesce(ar.code, atc.code, aec.code)"
+REGION_CODE = "coalesce(ar.code, at_.county_code)"
+_MANAGED_IN = "coalesce(ar.code, at_.county_code, ae.county_code)"
 
 _COLUMNS = (
     "a.id, a.name, a.role, a.enterprise AS enterprise_id, a.town AS town_id, a.region_id,"

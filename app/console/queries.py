@@ -23,11 +23,11 @@ INSERT INTO console_session (id_hash, account, lang, created_at, expires_at) VAL
 # the account's reach as the API reads it (app/accounts/queries.py, REGION_CODE): its region's code, or a
 # town officer's town's county
 _LIVE = """
-SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, coalesce(r.code, tc.code) AS region_code
+SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, coalesce(r.code, t.county_code) AS region_code
 FROM console_session s
 JOIN account a ON a.id = s.account
 LEFT JOIN region r ON r.id = a.region_id
-LEFT JOIN town t ON t.id = a.town LEFT JOIN region tc ON tc.id = t.county_id
+LEFT JOIN town t ON t.id = a.town
 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND a.revoked_at IS NULL
 """
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 COUNTY_COLUMN = "county_code"
+COUNTY_DIGITS = 6  # a county's code: province 2, city 4, county 6 (app/regions/rules.py)
 
 # table -> (parent table, the column naming the parent row). The parent's ``county_code`` is the row's
 # county; ``region`` is the root: a town's county is the code of its ``county_id`` region. Listed parents
@@ -48,6 +49,20 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "voucher": ("subsidy_claim", "claim"),
     "payment_batch": ("subsidy_scheme", "scheme"),
     "payment_line": ("payment_batch", "batch"),
+}
+
+# The tables that are not, and why (the schema test holds every table to one list or the other).
+NOT_COUNTY_OWNED: Mapping[str, str] = {
+    "region": "reference: the division tree itself",
+    "county_policy": "reference: one row per county, keyed by the county region",
+    "industry": "reference",
+    "poverty_line": "reference: per province and year",
+    "cross_check_rule": "reference: the deployment's rules",
+    "department_record": "departments' records, matched by ID number across the province",
+    "account": "scoped to a region of any level, an enterprise or a town",
+    "console_session": "an account's session",
+    "audit_entry": "chained per county in its own column (chain)",
+    "payout_batch": "the trace of one request, whose payouts may fall in several counties",
 }
 
 # County-owned tables kept by a trigger rather than filled from a parent: the payout ledger summed per

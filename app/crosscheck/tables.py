@@ -47,6 +47,8 @@ class DepartmentRecord(Table, tablename="department_record"):
 class CrossCheckFlag(Table, tablename="cross_check_flag"):
     """A household member matched by a rule; open until a town officer confirms or dismisses it."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     member = ForeignKey(Member, null=False, on_delete=OnDelete.restrict)
     rule = ForeignKey(CrossCheckRule, null=False, on_delete=OnDelete.restrict)

@@ -236,8 +236,9 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             # the county's 2017 scheme (names are unique per year: past the first, they carry the county's)
             scheme = k + 1
             await uow.execute(
-                "INSERT INTO subsidy_scheme (id, year, name, budget, household_cap, exited_eligible_until, status,"
-                " voucher_seq, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, 'published', 0, $7, $7)",
+                "INSERT INTO subsidy_scheme (id, county_id, year, name, budget, household_cap, exited_eligible_until,"
+                " status, voucher_seq, created_at, published_at) VALUES ($1, $8, $2, $3, $4, $5, $6, 'published', 0,"
+                " $7, $7)",
                 scheme,
                 subsidies.SCHEME["year"],
                 str(subsidies.SCHEME["name"]) + ("" if k == 0 else f"（{county_name}）"),
@@ -245,6 +246,7 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
                 subsidies.SCHEME["household_cap"],
                 subsidies.SCHEME["exited_eligible_until"],
                 datetime(2017, 4, 1, tzinfo=UTC),
+                county.id,
             )
             last_id["subsidy_scheme"] = scheme
             await copy(

@@ -34,11 +34,7 @@ async def exists(db: Db, enterprise_id: int, *, lock: bool = False) -> bool:
 
 
 async def county_of(db: Db, enterprise_id: int) -> str | None:
-    return await db.fetchval(
-        "SELECT r.code FROM enterprise e JOIN town t ON t.id = e.town JOIN region r ON r.id = t.county_id"
-        " WHERE e.id = $1",
-        enterprise_id,
-    )
+    return await db.fetchval("SELECT county_code FROM enterprise WHERE id = $1", enterprise_id)
 
 
 async def by_credit_code(db: Db, credit_code: str) -> EnterpriseRef | None:

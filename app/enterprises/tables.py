@@ -9,6 +9,8 @@ from app.registry.tables import Town
 class Enterprise(Table, tablename="enterprise"):
     """企业 / 合作社 / 家庭农场, identified by its unified social credit code."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     name = Varchar(length=120, null=False)
     kind = Varchar(length=20, null=False)
     credit_code = Varchar(length=18, null=False, unique=True)
@@ -22,6 +24,8 @@ class Enterprise(Table, tablename="enterprise"):
 
 class EnterpriseIndustry(Table, tablename="enterprise_industry"):
     """The industries an enterprise works in; its bases must be in one of them."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
     industry = ForeignKey(Industry, null=False, on_delete=OnDelete.restrict)

@@ -51,7 +51,7 @@ class StoredLink(msgspec.Struct, frozen=True, kw_only=True):
 
     link: LinkOut
     household_town_id: int
-    county_code: str | None
+    county_code: str
 
 
 class IndustryOfEnterprise(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,7 +145,7 @@ class PlacedBase(msgspec.Struct, frozen=True, kw_only=True):
     """A base with the county of its village (what a scope check needs)."""
 
     base: BaseOut
-    county_code: str | None
+    county_code: str
 
 
 async def placed_base(db: Db, base_id: int) -> PlacedBase | None:

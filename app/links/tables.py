@@ -18,6 +18,8 @@ from app.registry.tables import Household, Village
 class Base(Table, tablename="base"):
     """基地: a production base of an enterprise, in one village, for one industry."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
     industry = ForeignKey(Industry, null=False, on_delete=OnDelete.restrict)
     village = ForeignKey(Village, null=False, on_delete=OnDelete.restrict, index=True)
@@ -31,6 +33,8 @@ class Base(Table, tablename="base"):
 
 class Link(Table, tablename="link"):
     """利益联结: enterprise + base + household, of one kind, with the terms of that kind."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
     base = ForeignKey(Base, null=False, on_delete=OnDelete.restrict, index=True)

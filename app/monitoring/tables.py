@@ -19,6 +19,8 @@ from app.registry.tables import Household
 class ExitAssessment(Table, tablename="exit_assessment"):
     """一有两不愁四保障: the checklist and the income test of one year, as assessed."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     year = Integer(null=False)
     food = Boolean(null=False)
@@ -45,6 +47,8 @@ class ExitAssessment(Table, tablename="exit_assessment"):
 class HardshipEvent(Table, tablename="hardship_event"):
     """Something that may push a household back into poverty: illness, disaster, accident."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=10, null=False)
     occurred_on = Date(null=False)
@@ -57,6 +61,8 @@ class HardshipEvent(Table, tablename="hardship_event"):
 
 class Revisit(Table, tablename="revisit"):
     """A visit answering a monitoring entry (回访), and what came of it."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     trigger = Varchar(length=12, null=False)  # low_income, hardship, link_ended

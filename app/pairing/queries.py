@@ -38,7 +38,7 @@ FROM support_record s
 class PairingPeriod(msgspec.Struct, frozen=True, kw_only=True):
     start_date: date
     end_date: date | None
-    county_code: str | None
+    county_code: str
 
 
 class StoredSupport(msgspec.Struct, frozen=True, kw_only=True):

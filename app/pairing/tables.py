@@ -19,6 +19,8 @@ from app.registry.tables import Village
 class Pairing(Table, tablename="pairing"):
     """An enterprise helping a village, from ``start_date`` to ``end_date`` (open when null)."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
     village = ForeignKey(Village, null=False, on_delete=OnDelete.restrict, index=True)
     start_date = Date(null=False)
@@ -30,6 +32,8 @@ class Pairing(Table, tablename="pairing"):
 
 class SupportRecord(Table, tablename="support_record"):
     """Support an enterprise gave a paired village. Append-only, retry-safe by ``reference``."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     id = BigSerial(primary_key=True)
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)

@@ -35,7 +35,7 @@ class StoredPayout(msgspec.Struct, frozen=True, kw_only=True):
 
     payout: PayoutOut
     body_hash: str
-    county_code: str | None
+    county_code: str
 
 
 class NewPayout(msgspec.Struct, frozen=True, kw_only=True):

@@ -33,6 +33,8 @@ class PayoutBatch(Table, tablename="payout_batch"):
 class Payout(Table, tablename="payout"):
     """A payment to a household under a link. Append-only: a mistake is cancelled by a reversal row."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     id = BigSerial(primary_key=True)
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict)
     link = ForeignKey(Link, null=False, on_delete=OnDelete.restrict, index=True)
@@ -66,9 +68,11 @@ class PayoutDay(Table, tablename="payout_day"):
     """The ledger summed per day and income type, kept by a trigger in the transaction that writes the
     payouts (so it can never disagree with them); lets the city overview stay fast at any ledger size."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     paid_on = Date(null=False)
     income_type = Varchar(length=20, null=False)
     payouts = Integer(null=False)
     amount = Numeric(digits=(16, 2), null=False)
 
-    payout_day_unique = Unique([paid_on, income_type])
+    payout_day_unique = Unique([county_code, paid_on, income_type])

@@ -50,6 +50,26 @@ async def some_counties(db: Db) -> list[RegionOut]:
     return await queries.counties(db)
 
 
+async def county_for_new(db: Db, county_id: int | None, *, what: str) -> RegionOut:
+    """The county a new town or scheme (``what``) goes to: the one named, else the directory's only county.
+    A region that is no county is a 409, several counties and none named a 400, no county at all a 409
+    (every such row belongs to a county: app/core/counties.py)."""
+    if county_id is not None:
+        county = await region_by_id(db, county_id)
+        if county is None or county.level is not Level.county:
+            raise Refused(f"region {county_id} is not a county", extra={"field": "county_id"})
+        return county
+    counties = await some_counties(db)
+    if len(counties) > 1:
+        raise Invalid("county_id", f"the directory holds several counties: name the {what}'s county")
+    if not counties:
+        raise Refused(
+            "the directory holds no county yet: create it (POST /api/v1/regions) or run `chainaid regions adopt`",
+            extra={"field": "county_id"},
+        )
+    return counties[0]
+
+
 async def add_region(db: UnitOfWork, actor: Principal, data: RegionCreate) -> RegionOut:
     """Add a region in the caller's unit of work (audited), its parent checked or found by prefix; a region's
     admin adds regions under its own only (403)."""

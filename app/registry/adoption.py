@@ -18,6 +18,7 @@ from app.regions import service as regions
 from app.regions.model import Level
 from app.regions.schemas import RegionCreate, RegionOut, check_code
 from app.registry import queries
+from app.registry.county_fill import fill_counties
 
 
 class Adopted(msgspec.Struct, kw_only=True):
@@ -119,6 +120,7 @@ async def adopt(
     )
     if town_codes or village_codes:
         await queries.place(uow, the_county.id, town_codes, village_codes)
+        filled = await fill_counties(uow, the_county.id)
         await uow.audit(
             actor,
             "adopt",
@@ -129,6 +131,7 @@ async def adopt(
                 "towns": {str(k): v for k, v in town_codes.items()},
                 "villages": {str(k): v for k, v in village_codes.items()},
                 "replaced": replaced,
+                "counties_filled": filled,
             },
         )
     return out

@@ -67,8 +67,10 @@ async def village_code_taken(db: Db, code: str) -> bool:
 
 
 async def codes_under(db: Db, table: str, prefix: str) -> set[str]:
-    """The town or village codes taken under a prefix (a county's, a town's), to number the next one."""
+    """The town or village codes taken under a prefix (a county's, a town's), to number the next one. Holds
+    the prefix's numbering to the end of the transaction: two towns added at once get two numbers."""
     assert table in ("town", "village")
+    await db.execute("SELECT pg_advisory_xact_lock(hashtext('numbering under ' || $1))", prefix)
     rows = await db.fetch(f"SELECT code FROM {table} WHERE code LIKE $1 || '%'", prefix)
     return {r["code"] for r in rows}
 
@@ -85,7 +87,7 @@ async def page_of_towns(db: Db, page: PageParams, region: str | None) -> Page[To
 
 
 async def county_of_town(db: Db, town_id: int) -> str | None:
-    return await db.fetchval("SELECT r.code FROM town t JOIN region r ON r.id = t.county_id WHERE t.id = $1", town_id)
+    return await db.fetchval("SELECT county_code FROM town WHERE id = $1", town_id)
 
 
 async def town_exists(db: Db, town_id: int) -> bool:
@@ -226,7 +228,7 @@ class HouseholdState(msgspec.Struct, frozen=True, kw_only=True):
     village_id: int
     town_id: int
     county_id: int | None
-    county_code: str | None
+    county_code: str
     status: str
     notice_started_at: datetime | None
     registered_on: date | None
@@ -761,15 +763,15 @@ async def place(db: Db, county_id: int, towns: dict[int, str], villages: dict[in
     """Put these towns and villages in the county with these codes, set-based; the towns first, as the
     villages' (town, county_id) refers to them."""
     await db.execute(
-        "UPDATE town t SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
-        " WHERE t.id = s.id",
+        "UPDATE town t SET code = s.code, county_id = $3, county_code = left(s.code, 6)"
+        " FROM unnest($1::int[], $2::text[]) AS s(id, code) WHERE t.id = s.id",
         list(towns),
         list(towns.values()),
         county_id,
     )
     await db.execute(
-        "UPDATE village v SET code = s.code, county_id = $3 FROM unnest($1::int[], $2::text[]) AS s(id, code)"
-        " WHERE v.id = s.id",
+        "UPDATE village v SET code = s.code, county_id = $3, county_code = left(s.code, 6)"
+        " FROM unnest($1::int[], $2::text[]) AS s(id, code) WHERE v.id = s.id",
         list(villages),
         list(villages.values()),
         county_id,

@@ -9,7 +9,6 @@ from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
 from app.regions.rules import next_code
-from app.regions.service import RegionOut
 from app.registry import queries
 from app.registry.rules import (
     VillageState,
@@ -28,33 +27,18 @@ from app.registry.schemas import (
 )
 
 
-async def _county_of_new_town(uow: Db, county_id: int | None) -> RegionOut | None:
-    """The county a new town goes to: the one named, else the directory's only county, else none (the town
-    waits for ``chainaid regions adopt``); several counties and none named is a 400."""
-    if county_id is not None:
-        county = await regions.region_by_id(uow, county_id)
-        if county is None or county.level is not Level.county:
-            raise Refused(f"region {county_id} is not a county", extra={"field": "county_id"})
-        return county
-    counties = await regions.some_counties(uow)
-    if len(counties) > 1:
-        raise Invalid("county_id", "the directory holds several counties: name the town's county")
-    return counties[0] if counties else None
-
-
 async def create_town(actor: Principal, data: TownCreate) -> TownOut:
     async with unit_of_work() as uow:
-        county = await _county_of_new_town(uow, data.county_id)
-        ensure_county_scope(actor, None if county is None else county.code)
+        county = await regions.county_for_new(uow, data.county_id, what="town")
+        ensure_county_scope(actor, county.code)
         code = data.code
-        if county is not None:
-            if code is None:
-                code = next_code(county.code, Level.town, await queries.codes_under(uow, "town", county.code))
-            elif not code.startswith(county.code):
-                raise Invalid("code", f"a town of county {county.code} has a code starting with {county.code}")
+        if code is None:
+            code = next_code(county.code, Level.town, await queries.codes_under(uow, "town", county.code))
+        elif not code.startswith(county.code):
+            raise Invalid("code", f"a town of county {county.code} has a code starting with {county.code}")
         if code is not None and await queries.town_code_taken(uow, code):
             raise Conflict(f"town code {code} is taken", extra={"field": "code"})
-        town = await queries.insert_town(uow, data.name, code, None if county is None else county.id)
+        town = await queries.insert_town(uow, data.name, code, county.id)
         await uow.audit(actor, "create", "town", town.id, after=town)
     return town
 

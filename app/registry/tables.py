@@ -20,6 +20,8 @@ from app.regions.tables import Region
 class Town(Table, tablename="town"):
     """区镇处: a town, district or management area."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     name = Varchar(length=60, null=False, unique=True)
     # the national 9-digit town code, under its county's (app/regions/rules.py); null only for a town
     # created before the deployment adopted its county (`chainaid regions adopt`)
@@ -33,6 +35,8 @@ class Town(Table, tablename="town"):
 
 class Village(Table, tablename="village"):
     """村; a registered poor village (贫困村) when ``is_poor_village``."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     town = ForeignKey(Town, null=False, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=60, null=False)
@@ -55,6 +59,8 @@ class Village(Table, tablename="village"):
 
 class Household(Table, tablename="household"):
     """建档立卡贫困户: a registered poor household, from application to exit or removal."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     registry_no = Varchar(length=40, null=False, unique=True)
     village = ForeignKey(Village, null=False, on_delete=OnDelete.restrict, index=True)
@@ -85,6 +91,8 @@ class Household(Table, tablename="household"):
 class Member(Table, tablename="member"):
     """家庭成员. Sex and birth date come from the ID number, never typed in."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=60, null=False)
     id_number = Varchar(length=18, null=False, index=True)
@@ -107,6 +115,8 @@ class Member(Table, tablename="member"):
 class HouseholdEvent(Table, tablename="household_event"):
     """One step in a household's life: who took it, when, and why."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=30, null=False)  # transition, objection_raised, objection_resolved, member_added, ...
     from_status = Varchar(length=20, null=True, default=None)
@@ -120,6 +130,8 @@ class HouseholdEvent(Table, tablename="household_event"):
 
 class Objection(Table, tablename="objection"):
     """An objection raised during the public notice (公示异议); blocks the next step until resolved."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
     raised_by = Varchar(length=100, null=False)  # the villager or body that objected

@@ -268,14 +268,13 @@ async def paired_on_by_county(db: Db, day: date, counties: list[int]) -> list[Co
 
 
 async def payouts_by_type_until_by_county(db: Db, day: date, counties: list[int]) -> list[CountyAmountByType]:
-    """``payouts_by_type_until`` per county of the household paid, from the ledger itself (the daily totals
-    know no county): reversals count in the amount and not as payouts, as in the daily totals."""
+    """``payouts_by_type_until`` per county of the household paid, from the daily totals per county (kept
+    with the ledger by its trigger): reversals count in the amount and not as payouts."""
     rows = await db.fetch(
-        "SELECT v.county_id AS county, p.income_type, (count(*) FILTER (WHERE p.reverses IS NULL))::int AS payouts,"
-        " sum(p.amount) AS amount"
-        " FROM payout p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village"
-        " WHERE p.paid_on <= $1 AND v.county_id = ANY ($2::int[])"
-        " GROUP BY v.county_id, p.income_type ORDER BY v.county_id, p.income_type",
+        "SELECT r.id AS county, d.income_type, sum(d.payouts)::int AS payouts, sum(d.amount) AS amount"
+        " FROM region r JOIN payout_day d ON d.county_code = r.code"
+        " WHERE r.id = ANY ($2::int[]) AND d.paid_on <= $1"
+        " GROUP BY r.id, d.income_type ORDER BY r.id, d.income_type",
         day,
         counties,
     )

@@ -67,10 +67,12 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
             )
         ensure_town_scope(actor, household.town_id)
         ensure_county_scope(actor, household.county_code)
-        if scheme.county_code is not None and household.county_code != scheme.county_code:
+        if household.county_code != scheme.county_code:
             raise Refused.of(
-                N_("the scheme is county {county}'s; the household lives in another county"),
-                county=scheme.county_code,
+                N_("household {household} is in county {county}; the scheme is county {scheme_county}'s"),
+                household=data.household_id,
+                county=household.county_code,
+                scheme_county=scheme.county_code,
                 field="household_id",
             )
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)

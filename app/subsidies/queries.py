@@ -52,7 +52,7 @@ def tiers_json(tiers: tuple[Tier, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _SCHEME = """
-SELECT s.id, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.county_id, s.created_at,
+SELECT s.id, s.county_id, s.county_code, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.created_at,
        s.published_at, s.closed_at,
        coalesce((SELECT sum(v.amount) FROM voucher v WHERE v.scheme = s.id AND v.status <> 'cancelled'), 0) AS approved,
        coalesce((SELECT json_agg(json_build_object('industry', i.code, 'unit', r.unit, 'min_quantity', r.min_quantity,
@@ -66,21 +66,21 @@ class SchemeFacts(msgspec.Struct, frozen=True, kw_only=True):
     """What decisions in a scheme are checked against."""
 
     id: int
+    county_code: str
     year: int
     status: str
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
-    county_code: str | None
 
 
 class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
+    county_id: int
     year: int
     name: str
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
-    county_id: int | None = None
 
 
 class NewRate(msgspec.Struct, frozen=True, kw_only=True):
@@ -127,24 +127,29 @@ async def scheme_page(
 async def scheme_facts(db: Db, scheme_id: int, *, lock: bool = False) -> SchemeFacts | None:
     """``lock`` holds the scheme row: approvals in one scheme take their turn there (budget and caps)."""
     sql = (
-        "SELECT id, year, status, budget, household_cap, exited_eligible_until, county_code FROM subsidy_scheme"
+        "SELECT id, county_code, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme"
         " WHERE id = $1"
     )
     row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, scheme_id)
     return None if row is None else _as(SchemeFacts, row)
 
 
-async def scheme_name_taken(db: Db, year: int, name: str) -> bool:
+async def scheme_name_taken(db: Db, county_id: int, year: int, name: str) -> bool:
     return bool(
-        await db.fetchval("SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE year = $1 AND name = $2)", year, name)
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM subsidy_scheme WHERE county_id = $1 AND year = $2 AND name = $3)",
+            county_id,
+            year,
+            name,
+        )
     )
 
 
 async def insert_scheme(db: Db, new: NewScheme) -> int:
     return int(
         await db.fetchval(
-            "INSERT INTO subsidy_scheme (year, name, budget, household_cap, exited_eligible_until, county_id, status,"
-            " created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', now()) RETURNING id",
+            "INSERT INTO subsidy_scheme (county_id, year, name, budget, household_cap, exited_eligible_until, status,"
+            " created_at) VALUES ($6, $1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
             new.year,
             new.name,
             new.budget,
@@ -428,7 +433,7 @@ class PlacedClaim(msgspec.Struct, frozen=True, kw_only=True):
     """A claim with its county (what a scope check reads)."""
 
     claim: ClaimOut
-    county_code: str | None
+    county_code: str
 
 
 async def claim_by_id(db: Db, claim_id: int, *, lock: bool = False) -> PlacedClaim | None:
@@ -603,7 +608,7 @@ class TownVoucher(msgspec.Struct, frozen=True, kw_only=True):
 
     voucher: VoucherOut
     town_id: int
-    county_code: str | None
+    county_code: str
 
 
 def _voucher(row: Mapping[str, Any]) -> VoucherOut:
@@ -629,7 +634,7 @@ class VoucherFacts(msgspec.Struct, frozen=True, kw_only=True):
     claim_id: int
     status: str
     amount: Decimal
-    county_code: str | None
+    county_code: str
 
 
 _VOUCHER_FACTS = "SELECT id, number, scheme AS scheme_id, claim AS claim_id, status, amount, county_code FROM voucher"
@@ -703,7 +708,7 @@ class PlacedBatch(msgspec.Struct, frozen=True, kw_only=True):
     """A payment batch with its county (its scheme's), for the reader's scope."""
 
     batch: PaymentBatchOut
-    county_code: str | None
+    county_code: str
 
 
 async def batch_by_id(db: Db, batch_id: int) -> PlacedBatch | None:
@@ -800,7 +805,7 @@ async def bank_file_lines(db: Db, batch_id: int) -> list[BankFileLine]:
 class LockedBatch(msgspec.Struct, frozen=True, kw_only=True):
     made_on: date
     """The day it was made (and exported for the bank)."""
-    county_code: str | None
+    county_code: str
 
 
 async def lock_batch(db: Db, batch_id: int) -> LockedBatch | None:

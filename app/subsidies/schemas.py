@@ -46,6 +46,9 @@ class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    county_id: Id | None = None
+    """The county (a region of level county) whose scheme this is; may be left out by a county's account (its
+    own) or while the directory holds one county. Only that county's households claim under it."""
     year: int
     name: str
     budget: DecimalIn
@@ -53,9 +56,6 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     household_cap: DecimalIn | None = None
     exited_eligible_until: int | None = None
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
-    county_id: Id | None = None
-    """The county (a region of level county) the scheme is for; left out: the creating account's county, or the
-    directory's only county."""
 
     def __post_init__(self) -> None:
         check_year("year", self.year, planned=True)
@@ -83,13 +83,14 @@ class RateOut(msgspec.Struct, kw_only=True):
 
 class SchemeOut(msgspec.Struct, kw_only=True):
     id: int
+    county_id: int
+    county_code: str
     year: int
     name: str
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
     status: SchemeStatus
-    county_id: int | None
     rates: list[RateOut]
     approved: Decimal
     """Sum of the live (not cancelled) vouchers."""

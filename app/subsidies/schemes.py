@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.core.errors import Conflict, Invalid, NotFound, Refused
+from app.core.counties import COUNTY_DIGITS
+from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, region_pattern
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
-from app.regions import rules
 from app.regions import service as regions
-from app.regions.model import Level
 from app.regions.service import RegionOut
 from app.subsidies import queries
 from app.subsidies.model import ClaimStatus
@@ -76,22 +75,14 @@ async def _ensure_may_read(db: Db, principal: Principal, scheme_id: int) -> quer
     return scheme
 
 
-async def _county_of_new_scheme(uow: UnitOfWork, actor: Principal, county_id: int | None) -> RegionOut | None:
-    """The county a new scheme is for: the one named; else the actor's own county (a county's finance); else
-    the directory's only county; else none (a deployment that has not adopted its county yet). Several
-    counties and none named is a 400; a county out of the actor's region a 403."""
-    if county_id is not None:
-        county = await regions.region_by_id(uow, county_id)
-        if county is None or county.level is not Level.county:
-            raise Refused(f"region {county_id} is not a county", extra={"field": "county_id"})
-    elif actor.region_code is not None and len(actor.region_code) == rules.LENGTHS[Level.county]:
-        county = await regions.region_by_code(uow, actor.region_code)
-    else:
-        counties = await regions.some_counties(uow)
-        if len(counties) > 1:
-            raise Invalid("county_id", "the directory holds several counties: name the scheme's county")
-        county = counties[0] if counties else None
-    ensure_county_scope(actor, None if county is None else county.code)
+async def _county_of_new_scheme(uow: UnitOfWork, actor: Principal, county_id: int | None) -> RegionOut:
+    """The county a new scheme is for: the one named, else the actor's own county (a county's finance), else
+    the directory's only county (``regions.county_for_new``); one out of the actor's region is a 403."""
+    if county_id is None and actor.region_code is not None and len(actor.region_code) == COUNTY_DIGITS:
+        own = await regions.region_by_code(uow, actor.region_code)
+        county_id = None if own is None else own.id
+    county = await regions.county_for_new(uow, county_id, what="scheme")
+    ensure_county_scope(actor, county.code)
     return county
 
 
@@ -99,17 +90,17 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
     rates = _rates(data.rates)
     async with unit_of_work() as uow:
         county = await _county_of_new_scheme(uow, actor, data.county_id)
-        if await queries.scheme_name_taken(uow, data.year, data.name):
-            raise Conflict(f"{data.year} already has a scheme named {data.name}", extra={"field": "name"})
+        if await queries.scheme_name_taken(uow, county.id, data.year, data.name):
+            raise Conflict(f"{county.name} already has a {data.year} scheme named {data.name}", extra={"field": "name"})
         scheme_id = await queries.insert_scheme(
             uow,
             queries.NewScheme(
+                county_id=county.id,
                 year=data.year,
                 name=data.name,
                 budget=data.budget,
                 household_cap=data.household_cap,
                 exited_eligible_until=data.exited_eligible_until,
-                county_id=None if county is None else county.id,
             ),
         )
         await _write_rates(uow, scheme_id, rates)

@@ -15,12 +15,16 @@ from piccolo.table import Table
 
 from app.industries.tables import Industry
 from app.links.tables import Base, Link
+from app.regions.tables import Region
 from app.registry.tables import Household
 
 
 class SubsidyScheme(Table, tablename="subsidy_scheme"):
     """A year's special planting and breeding subsidy (特色种植养殖补贴): draft, published, closed."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    county_id = ForeignKey(Region, null=False, on_delete=OnDelete.restrict)
     year = Integer(null=False)
     name = Varchar(length=120, null=False)
     budget = Numeric(digits=(14, 2), null=False)
@@ -32,13 +36,15 @@ class SubsidyScheme(Table, tablename="subsidy_scheme"):
     published_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
 
-    scheme_unique_year_name = Unique([year, name])
+    scheme_unique_county_year_name = Unique([county_code, year, name])
     status_known = Check("status IN ('draft', 'published', 'closed')")
     budget_positive = Check("budget > 0")
 
 
 class SchemeRate(Table, tablename="scheme_rate"):
     """A scheme's tiered rate for one industry."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     scheme = ForeignKey(SubsidyScheme, null=False, on_delete=OnDelete.restrict, index=True)
     industry = ForeignKey(Industry, null=False, on_delete=OnDelete.restrict)
@@ -52,6 +58,8 @@ class SchemeRate(Table, tablename="scheme_rate"):
 
 class SubsidyClaim(Table, tablename="subsidy_claim"):
     """A household's claim in a scheme for one industry, filed and field-verified by a town officer."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     scheme = ForeignKey(SubsidyScheme, null=False, on_delete=OnDelete.restrict, index=True)
     household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
@@ -82,6 +90,8 @@ class SubsidyClaim(Table, tablename="subsidy_claim"):
 class PaymentBatch(Table, tablename="payment_batch"):
     """Vouchers sent to the bank together (一卡通), and what the bank said of each."""
 
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
     id = BigSerial(primary_key=True)
     scheme = ForeignKey(SubsidyScheme, null=False, on_delete=OnDelete.restrict)
     status = Varchar(length=12, null=False)  # sent, reconciled
@@ -96,6 +106,8 @@ class PaymentBatch(Table, tablename="payment_batch"):
 
 class Voucher(Table, tablename="voucher"):
     """The approval of a claim (审批凭证), numbered per scheme; paid through a payment batch."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     number = Varchar(length=20, null=False, unique=True)
     scheme = ForeignKey(SubsidyScheme, null=False, on_delete=OnDelete.restrict, index=True)
@@ -121,6 +133,8 @@ class Voucher(Table, tablename="voucher"):
 
 class PaymentLine(Table, tablename="payment_line"):
     """One voucher in one batch, with the bank's answer."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
     id = BigSerial(primary_key=True)
     batch = ForeignKey(PaymentBatch, null=False, on_delete=OnDelete.restrict, index=True)

@@ -105,9 +105,27 @@ async def app(database_url: str):
     await _admin_sql(_server_url(), f'DROP DATABASE IF EXISTS "{TEST_DATABASE}" WITH (FORCE)')
 
 
+HOME_PROVINCE, HOME_COUNTY = ("42", "湖北省"), ("429005", "潜江市")
+
+
+async def seed_home_county() -> None:
+    """Province 42 and county 429005 in the directory, as a deployment has them before its first town (every
+    town is in a county); a test of the directory itself starts from an empty one with ``empty_directory``."""
+    from app.core.uow import reading as connection
+
+    async with connection() as conn:
+        await conn.execute(
+            "WITH p AS (INSERT INTO region (code, level, name, parent, created_at)"
+            " VALUES ($1, 'province', $2, NULL, now()) RETURNING id)"
+            " INSERT INTO region (code, level, name, parent, created_at) SELECT $3, 'county', $4, p.id, now() FROM p",
+            *HOME_PROVINCE,
+            *HOME_COUNTY,
+        )
+
+
 async def reset_database() -> None:
     """Empty every table (the audit trail included) and the audit checkpoints (they witnessed the chain
-    just emptied), then put the seeded reference data back."""
+    just emptied), then put the seeded reference data and the home county back."""
     from app.core.settings import get_settings
     from app.core.uow import reading as connection
     from app.reference_data import seed_reference_data
@@ -123,12 +141,23 @@ async def reset_database() -> None:
             await conn.execute("SET LOCAL session_replication_role = replica")
             await conn.execute(f"TRUNCATE {', '.join(r['t'] for r in tables)} RESTART IDENTITY CASCADE")
     await seed_reference_data()
+    await seed_home_county()
 
 
 @pytest.fixture(autouse=True)
 async def clean_database(app) -> None:
     """Every test starts from an empty database (a module sharing one world overrides this)."""
     await reset_database()
+
+
+@pytest.fixture
+async def empty_directory(clean_database) -> None:
+    """The directory as a new deployment finds it: no region at all (before the test adds a town)."""
+    from app.core.uow import reading as connection
+
+    async with connection() as conn:
+        await conn.execute("DELETE FROM region WHERE level = 'county'")
+        await conn.execute("DELETE FROM region")
 
 
 @pytest.fixture

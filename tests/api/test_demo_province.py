@@ -81,7 +81,9 @@ async def test_a_malformed_region_is_refused_naming_the_field(client, admin, reg
     assert [e["field"] for e in r.json()["errors"]] == ["region"]
 
 
-async def test_a_region_without_counties_is_not_found_and_a_county_without_data_shows_zeros(client, admin):
+async def test_a_region_without_counties_is_not_found_and_a_county_without_data_shows_zeros(
+    client, admin, empty_directory
+):
     for code, name in (("42", "湖北省"), ("429005", "潜江市")):
         assert (
             await client.post("/api/v1/regions", json={"code": code, "name": name}, headers=admin)

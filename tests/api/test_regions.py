@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.db import fetch
+
+# the directory as a new deployment finds it, empty
+pytestmark = pytest.mark.usefixtures("empty_directory")
 
 
 def _field(r) -> str | None:

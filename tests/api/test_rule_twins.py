@@ -111,6 +111,7 @@ async def _generated_scheme(household_cap: Decimal | None, seed: int) -> tuple[i
         scheme_id = await subsidy_queries.insert_scheme(
             uow,
             subsidy_queries.NewScheme(
+                county_id=await uow.fetchval("SELECT id FROM region WHERE code = '429005'"),
                 year=2017, name="twins", budget=Decimal("100000.00"), household_cap=household_cap,
                 exited_eligible_until=2020,
             ),
@@ -125,8 +126,13 @@ async def _generated_scheme(household_cap: Decimal | None, seed: int) -> tuple[i
             ],
         )  # fmt: skip
         towns = [
-            await uow.fetchval("INSERT INTO town (name, created_at) VALUES ($1, now()) RETURNING id", name)
-            for name in ("熊口", "园林")
+            await uow.fetchval(
+                "INSERT INTO town (name, code, county_id, created_at)"
+                " SELECT $1, $2, id, now() FROM region WHERE code = '429005' RETURNING id",
+                name,
+                code,
+            )
+            for name, code in (("熊口", "429005001"), ("园林", "429005002"))
         ]
         villages = [
             await uow.fetchval(

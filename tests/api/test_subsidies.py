@@ -572,3 +572,34 @@ async def test_a_bank_result_is_paid_neither_in_the_future_nor_before_the_export
     assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(2, "paid_on")]
     paid = await fetch("SELECT count(*) AS n FROM payment_line WHERE result <> 'pending'")
     assert paid[0]["n"] == 0
+
+
+async def test_a_scheme_is_its_county_s_and_only_that_county_s_households_claim(client, admin, world):
+    """With two counties, a scheme names its county; the same name is free in another county; a household
+    of the neighbouring county cannot claim under it, and nothing is written."""
+    assert world["scheme"]["county_code"] == "429005"
+    finance = world["finance"]
+    neighbour = await client.post("/api/v1/regions", json={"code": "429006", "name": "示范县2"}, headers=admin)
+    assert neighbour.status_code == 201, neighbour.text
+    r = await client.post("/api/v1/subsidy-schemes", json={**SCHEME, "name": "another"}, headers=finance)
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "county_id", r.text
+    r = await client.post(
+        "/api/v1/subsidy-schemes", json={**SCHEME, "county_id": neighbour.json()["id"]}, headers=finance
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["county_code"], r.json()["name"]) == ("429006", SCHEME["name"])
+    r = await client.post(
+        "/api/v1/subsidy-schemes", json={**SCHEME, "county_id": neighbour.json()["id"]}, headers=finance
+    )
+    assert r.status_code == 409 and r.json()["field"] == "name"
+
+    town = (
+        await client.post("/api/v1/towns", json={"name": "邻县镇", "county_id": neighbour.json()["id"]}, headers=admin)
+    ).json()
+    assert town["code"] == "429006001"
+    household = await make_household(client, admin, await make_village(client, admin, town["id"]), 90)
+    claims = (await fetch("SELECT count(*) AS n FROM subsidy_claim"))[0]["n"]
+    r = await file(client, world, household, "crayfish_rice", "5", headers=admin)
+    assert r.status_code == 422 and r.json()["field"] == "household_id", r.text
+    assert "429006" in r.json()["detail"]
+    assert (await fetch("SELECT count(*) AS n FROM subsidy_claim"))[0]["n"] == claims
