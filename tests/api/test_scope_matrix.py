@@ -710,3 +710,22 @@ async def test_the_programme_report_sums_the_counties_in_reach(client, world, ca
     assert report["villages_paired"] == len(in_reach)
     assert {s["id"] for s in report["by_village"]} == {x["village"] for x in in_reach}
     assert {s["id"] for s in report["by_enterprise"]} == {x["enterprise"] for x in in_reach}
+
+
+@pytest.mark.parametrize("table", ["household", "payout", "subsidy_claim", "link"])
+async def test_a_region_filter_reads_the_county_index_even_in_a_generic_plan(world, table):
+    """The clause every list splices in (``county_clause``) is an index range with its bounds as parameters:
+    in a cached, generic plan too (the one a prepared statement settles on), where ``LIKE $1`` would scan."""
+    from app.core.counties import county_clause
+    from app.core.uow import reading
+
+    args: list[Any] = []
+    sql = f"SELECT t.id FROM {table} t" + county_clause("t.county_code", "4210", args, keyword="WHERE")
+    async with reading() as conn, conn.transaction():
+        await conn.execute("SET LOCAL enable_seqscan = off")  # small tables: ask what the index can do
+        await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        await conn.execute(f"PREPARE scoped (text, text) AS {sql}")
+        plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN EXECUTE scoped ('4210', '4211')"))
+        await conn.execute("DEALLOCATE scoped")
+    assert f"{table}_county_code" in plan and "Index Cond" in plan, plan
+    assert "$1" in plan  # generic: the bounds are parameters, still an index range

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.counties import county_clause
+from app.core.counties import county_clause, county_range
 from app.core.errors import Forbidden
 from app.core.principal import (
     Principal,
@@ -99,12 +99,24 @@ def test_a_region_of_any_level_lies_within_a_principal_or_not():
     ensure_region_scope(city_admin, "4210")
 
 
-def test_the_list_condition_is_added_only_for_a_region_and_takes_the_next_parameter():
+def test_the_list_condition_is_added_only_for_a_region_and_takes_the_next_parameters():
     args: list[object] = [1, None]
     assert county_clause("h.county_code", None, args) == ""
     assert args == [1, None]
-    assert county_clause("h.county_code", "4210", args) == " AND h.county_code LIKE $3"
-    assert args == [1, None, "4210%"]
-    assert county_clause("t.county_code", QIANJIANG, [], keyword="WHERE") == " WHERE t.county_code LIKE $1"
-    with pytest.raises(ValueError):
-        county_clause("h.county_code", "42'; --", [])
+    assert county_clause("h.county_code", "4210", args) == (
+        ' AND h.county_code >= $3 COLLATE "C" AND h.county_code < $4 COLLATE "C"'
+    )
+    assert args == [1, None, "4210", "4211"]
+    assert county_clause("t.county_code", QIANJIANG, [], keyword="WHERE") == (
+        ' WHERE t.county_code >= $1 COLLATE "C" AND t.county_code < $2 COLLATE "C"'
+    )
+    for bad in ("42'; --", "４２", ""):
+        with pytest.raises(ValueError):
+            county_clause("h.county_code", bad, [])
+
+
+@pytest.mark.parametrize("region", ["42", "4210", "4290", "4299", "429005", "421009", "49"])
+def test_the_range_holds_exactly_the_codes_the_prefix_does(region):
+    low, high = county_range(region)
+    codes = [f"{n:06d}" for n in range(410000, 500000, 7)] + [region.ljust(6, "0"), region.ljust(6, "9")]
+    assert {c for c in codes if low <= c < high} == {c for c in codes if c.startswith(region)}
