@@ -7,7 +7,7 @@ not the route, so services check it on the data. An ``admin``, ``finance`` or ``
 the counties under its region (a province, a city or a county; none: everything), a town officer its
 town, an operator its enterprise in any county; a single object out of reach is refused (403) with
 ``app.core.principal.ensure_county_scope`` (and ``ensure_town_scope``, ``ensure_enterprise_scope``), a
-list narrowed by ``region_pattern`` through ``app.core.counties.county_clause``. A county's finance
+list narrowed by ``list_region`` through ``app.core.counties.county_clause``. A county's finance
 account thus approves (``claims.approve``) only its county's claims.
 
 No web framework here; the API's one guard built on this table is ``policy_guard`` in ``app/core/auth.py``.

@@ -13,7 +13,7 @@ A scope is one of three, by role (the README's "Scopes" says the same for people
 
 Every county-owned row carries its county's code (``app/core/counties.py``); ``covers`` says whether a
 principal reaches a row of that county, ``ensure_county_scope`` refuses (403) one it does not, and
-``region_pattern`` is the prefix a list narrows to.
+``list_region`` is the region a list narrows to.
 A token is random (``secrets``) and only its SHA-256 is stored: a leaked table
 gives nobody a working token, and a fast hash is enough because tokens carry
 256 bits of entropy (nothing to brute-force, unlike a password).
@@ -104,10 +104,11 @@ def ensure_region_scope(principal: Principal, region_code: str) -> None:
         raise Forbidden.of(N_("this region is outside yours"))
 
 
-def region_pattern(principal: Principal) -> str | None:
-    """The region code a list narrows to by county prefix (``county_code LIKE code%``), or None when the
-    principal's lists are not narrowed by county: an unscoped principal sees every county, an operator's
-    lists are narrowed by its enterprise instead."""
+def list_region(principal: Principal) -> str | None:
+    """The region code a list narrows to by county prefix (``county_code LIKE code%``, as
+    ``app.core.counties.county_clause`` writes it), or None when the principal's lists are not narrowed by
+    county: an unscoped principal sees every county, an operator's lists are narrowed by its enterprise
+    instead."""
     if principal.role is Role.operator:
         return None
     return principal.region_code

@@ -13,7 +13,7 @@ from app.core.principal import (
     ensure_county_scope,
     ensure_enterprise_scope,
     ensure_town_scope,
-    region_pattern,
+    list_region,
 )
 from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
@@ -91,7 +91,7 @@ async def list_bases(
             enterprise_id=enterprise_id,
             village_id=village_id,
             town_id=town_id,
-            region=region_pattern(principal),
+            region=list_region(principal),
         )
 
 
@@ -172,7 +172,7 @@ async def list_links(principal: Principal, page: PageParams, f: LinkFilter) -> P
         active_on=f.active_on,
         town_id=principal.town_id if principal.role is Role.town_officer else None,
         continuation_years=get_settings().continuation_years,
-        region=region_pattern(principal),
+        region=list_region(principal),
     )
     async with reading_replica() as db:
         return await queries.page_of_links(db, q, page)

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core.errors import Conflict, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, region_pattern
+from app.core.principal import Principal, Role, list_region
 from app.core.settings import get_settings
 from app.core.uow import Db, reading_replica, unit_of_work
 from app.monitoring import queries
@@ -133,7 +133,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
     """Exited households under the watch line, hardship events, and ended links of exited households."""
     settings = get_settings()
     town_id = actor.town_id if actor.role is Role.town_officer else None
-    region = region_pattern(actor)
+    region = list_region(actor)
     first, last = date(year, 1, 1), date(year, 12, 31)
     entries: list[dict[str, Any]] = []
     async with reading_replica() as db:

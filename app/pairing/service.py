@@ -10,7 +10,7 @@ from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, list_region
 from app.core.uow import reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.pairing import queries
@@ -94,7 +94,7 @@ async def list_pairings(
             village_id=village_id,
             in_force=in_force,
             town_id=town_id,
-            region=region_pattern(principal),
+            region=list_region(principal),
         )
 
 
@@ -181,7 +181,7 @@ def _support_query(
         kind=kind,
         year=year,
         town_id=town_id,
-        region=region_pattern(principal),
+        region=list_region(principal),
     )
 
 
@@ -208,7 +208,7 @@ def export_support_records(principal: Principal, f: SupportFilter) -> AsyncItera
 async def programme_report(principal: Principal, year: int | None) -> ProgrammeReport:
     """The programme's figures, of the counties of the principal's region (a town officer: its county; an
     operator, like an unscoped account: the whole programme, a public report)."""
-    region = region_pattern(principal)
+    region = list_region(principal)
     async with reading_replica() as db:
         counts = await queries.paired_counts(db, region)
         unpaired = await queries.poor_villages_never_paired(db, region)

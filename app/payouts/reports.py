@@ -8,7 +8,7 @@ from decimal import Decimal
 from app.core.errors import Invalid, NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, list_region
 from app.core.uow import Db, reading_replica
 from app.enterprises import service as enterprises
 from app.links.rules import effective_end
@@ -100,7 +100,7 @@ async def dividend_arrears(
     town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading_replica() as db:
         links = await queries.share_links_paid(
-            db, *_year(year), enterprise_id=enterprise_id, town_id=town_id, region=region_pattern(principal)
+            db, *_year(year), enterprise_id=enterprise_id, town_id=town_id, region=list_region(principal)
         )
         policies = await regions.county_policies(db)
     arrears = []

@@ -8,7 +8,7 @@ from datetime import date
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, list_region
 from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
@@ -146,7 +146,7 @@ def scoped_query(principal: Principal, f: PayoutFilter) -> queries.PayoutQuery:
         income_type=f.income_type and f.income_type.value,
         paid_from=f.paid_from,
         paid_to=f.paid_to,
-        region=region_pattern(principal),
+        region=list_region(principal),
     )
 
 

@@ -19,7 +19,7 @@ async def household_state(db: Db, household_id: int, *, share: bool = False) -> 
 
 def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
     """(town_id, enterprise_id) a list must be narrowed to for this caller (its region, by
-    ``region_pattern``, on top)."""
+    ``list_region``, on top)."""
     if principal.role is Role.town_officer:
         return principal.town_id, None
     if principal.role is Role.operator:

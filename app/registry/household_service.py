@@ -15,7 +15,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.identifiers import resident_id_info
 from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.registry import queries
@@ -235,7 +235,7 @@ def _query(principal: Principal, f: HouseholdFilter) -> queries.HouseholdQuery:
         flagged=f.flagged,
         scope_town_id=scope_town_id,
         scope_enterprise_id=scope_enterprise_id,
-        scope_region=region_pattern(principal),
+        scope_region=list_region(principal),
     )
 
 

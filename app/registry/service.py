@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, ensure_county_scope, region_pattern
+from app.core.principal import Principal, ensure_county_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
@@ -54,7 +54,7 @@ async def get_town(town_id: int) -> TownOut:
 async def list_towns(principal: Principal, page: PageParams) -> Page[TownOut]:
     """Towns by name: those of the caller's region (one read by everyone otherwise: a directory)."""
     async with reading_replica() as db:
-        return await queries.page_of_towns(db, page, region_pattern(principal))
+        return await queries.page_of_towns(db, page, list_region(principal))
 
 
 async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
@@ -103,7 +103,7 @@ async def list_villages(
 ) -> Page[VillageOut]:
     """Villages by town and name: those of the caller's region."""
     async with reading_replica() as db:
-        return await queries.page_of_villages(db, page, town_id, poor, exited, region_pattern(principal))
+        return await queries.page_of_villages(db, page, town_id, poor, exited, list_region(principal))
 
 
 async def _locked_village(db: Db, actor: Principal, village_id: int) -> VillageOut:

@@ -12,7 +12,7 @@ import msgspec
 from app.core.errors import Invalid, NotFound
 from app.core.messages import N_, message
 from app.core.money import round_fen
-from app.core.principal import Principal, ensure_region_scope, region_pattern
+from app.core.principal import Principal, ensure_region_scope, list_region
 from app.core.uow import reading_replica
 from app.regions import service as regions
 from app.stats import queries
@@ -148,7 +148,7 @@ async def overview_for(principal: Principal, as_of: date, region: str | None = N
     region: 403 otherwise), else of the principal's own region, else (an unscoped principal, an operator)
     of the whole deployment."""
     if region is None:
-        region = region_pattern(principal)
+        region = list_region(principal)
         if region is None:
             return await overview(as_of)
     check_region(region)

@@ -13,7 +13,7 @@ from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from app.core.messages import N_, code
 from app.core.metrics import CLAIMS_APPROVED
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.registry import access as registry
 from app.subsidies import queries
@@ -168,7 +168,7 @@ def _claim_view(c: ClaimOut) -> dict[str, Any]:
 def _in_scope(actor: Principal, q: queries.ClaimQuery) -> queries.ClaimQuery:
     """The claims a caller may read under the filters: a town officer reads their own town's, the others
     those of the counties of their region."""
-    q = msgspec.structs.replace(q, region=region_pattern(actor))
+    q = msgspec.structs.replace(q, region=list_region(actor))
     return msgspec.structs.replace(q, town_id=actor.town_id) if actor.role is Role.town_officer else q
 
 

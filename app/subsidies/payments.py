@@ -14,7 +14,7 @@ from app.core.csv_upload import RowError, convert_row, read_rows
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, ensure_county_scope, region_pattern
+from app.core.principal import Principal, ensure_county_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.subsidies import queries
 from app.subsidies.schemas import BankResultRow, PaymentBatchOut
@@ -39,9 +39,7 @@ async def list_batches(
 ) -> Page[PaymentBatchOut]:
     """Batches under the filter: those of the counties of the principal's region."""
     async with reading_replica() as db:
-        return await queries.batch_page(
-            db, page, scheme_id, newest_first=newest_first, region=region_pattern(principal)
-        )
+        return await queries.batch_page(db, page, scheme_id, newest_first=newest_first, region=list_region(principal))
 
 
 async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:

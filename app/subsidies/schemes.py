@@ -7,7 +7,7 @@ from decimal import Decimal
 from app.core.counties import COUNTY_DIGITS
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, region_pattern
+from app.core.principal import Principal, Role, ensure_county_scope, list_region
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.service import RegionOut
@@ -120,7 +120,7 @@ async def list_schemes(
 ) -> Page[SchemeOut]:
     """Schemes under the filters: those of the counties of the principal's region (an operator: all)."""
     async with reading_replica() as db:
-        return await queries.scheme_page(db, page, year=year, status=status, region=region_pattern(principal))
+        return await queries.scheme_page(db, page, year=year, status=status, region=list_region(principal))
 
 
 async def replace_rates(actor: Principal, scheme_id: int, rates: list[RateIn]) -> SchemeOut:

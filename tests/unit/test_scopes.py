@@ -13,7 +13,7 @@ from app.core.principal import (
     covers_region,
     ensure_county_scope,
     ensure_region_scope,
-    region_pattern,
+    list_region,
     system_principal,
 )
 
@@ -49,7 +49,7 @@ def test_an_unscoped_principal_reaches_everything_even_rows_in_no_county():
     for p in (system_principal(), who(Role.admin), who(Role.auditor), who(Role.finance)):
         assert covers(p, QIANJIANG) and covers(p, None)
         ensure_county_scope(p, WUCHANG)
-        assert region_pattern(p) is None
+        assert list_region(p) is None
 
 
 def test_a_row_in_no_county_yet_is_reached_only_by_the_unscoped():
@@ -62,7 +62,7 @@ def test_a_town_officer_is_within_its_county_and_bound_to_its_town_elsewhere():
     officer = who(Role.town_officer, QIANJIANG, town_id=3)
     assert covers(officer, QIANJIANG)
     assert not covers(officer, XIANTAO)
-    assert region_pattern(officer) == QIANJIANG
+    assert list_region(officer) == QIANJIANG
     with pytest.raises(Forbidden, match="another county"):
         ensure_county_scope(officer, XIANTAO)
 
@@ -76,7 +76,7 @@ def test_an_operator_is_reached_through_its_enterprise_in_any_county_and_never_b
     with pytest.raises(Forbidden, match="another enterprise"):
         ensure_county_scope(operator, QIANJIANG, enterprise_id=8)
     ensure_county_scope(operator, XIANTAO, enterprise_id=7)
-    assert region_pattern(operator) is None  # its lists are narrowed by its enterprise, not a county
+    assert list_region(operator) is None  # its lists are narrowed by its enterprise, not a county
 
 
 def test_reaching_into_a_neighbouring_county_is_refused_with_a_reason():
