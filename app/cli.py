@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from app.accounts.schemas import AccountCreate
 from app.accounts.service import create_account, list_accounts, revoke_account
-from app.audit.service import ensure_audit_key, verify_trail, write_checkpoint
+from app.audit.rules import Checkpoint, chain_label
+from app.audit.service import ensure_audit_key, verify_trail, write_checkpoints
 from app.backup import BackupError, Done, backup, restore
 from app.core.database import database_url, stop_embedded
 from app.core.errors import DomainError
@@ -193,44 +194,61 @@ def _audit_key() -> bytes:
     return key
 
 
-def cmd_audit_verify(_: argparse.Namespace) -> int:
-    result = _run(verify_trail())
-    chain = result.chain
-    if not chain.ok:
-        print(
-            f"audit trail BROKEN at entry {chain.first_broken_id}: {chain.reason} "
-            f"({chain.checked} entries before it are intact)"
+def _witnessed(believed: int, newest: Checkpoint | None, note: str | None) -> str:
+    if newest is not None:
+        return (
+            f"; held to {believed} signed checkpoint{'s' if believed != 1 else ''}, "
+            f"the newest of entry {newest.entry_id} at {newest.at.isoformat(timespec='seconds')}"
         )
+    return f"; {note}" if note else ""
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    try:
+        result = _run(verify_trail(region=args.region))
+    except DomainError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    if not result.ok:
+        # one line per chain that does not hold, then one for the checkpoints file itself
+        for r in result.chains:
+            where = f" in {chain_label(r.chain)}" if r.chain else ""
+            if not r.check.ok:
+                print(
+                    f"audit trail BROKEN at entry {r.check.first_broken_id}{where}: {r.check.reason} "
+                    f"({r.check.checked} entries before it are intact)"
+                )
+            elif r.findings:
+                label = {"cut": "CUT", "rewritten": "REWRITTEN"}[r.findings[0].kind]
+                print(f"audit trail {label}: {r.reason}")
+        if result.witness:
+            print(f"audit trail NOT WITNESSED: {'; '.join(f.message for f in result.witness)}")
         return 1
-    if result.findings:
-        worst = result.findings[0].kind
-        label = {"cut": "CUT", "rewritten": "REWRITTEN"}.get(worst, "NOT WITNESSED")
-        print(f"audit trail {label}: {result.reason}")
-        return 1
-    newest = result.newest
-    witnessed = (
-        f"; held to {result.believed} signed checkpoint{'s' if result.believed != 1 else ''}, "
-        f"the newest of entry {newest.entry_id} "
-        f"at {newest.at.isoformat(timespec='seconds')}"
-        if newest
-        else f"; {result.note}"
-        if result.note
-        else ""
+    chains = result.chains
+    where = f" (region {result.region})" if result.region else ""
+    spread = f" in {len(chains)} chains" if len(chains) > 1 else ""
+    print(
+        f"audit trail ok{where}: {result.chain.checked} entries checked{spread}"
+        + _witnessed(result.believed, result.newest, result.note)
     )
-    print(f"audit trail ok: {chain.checked} entries checked{witnessed}")
+    if len(chains) > 1:
+        for r in chains:
+            print(f"  {r.region}: {r.check.checked} entries" + _witnessed(r.believed, r.newest, r.note))
     return 0
 
 
 def cmd_audit_checkpoint(_: argparse.Namespace) -> int:
     key = _audit_key()
-    cp, _written = _run(write_checkpoint(key, only_if_moved=False))
-    if cp is None:
+    cps, _written = _run(write_checkpoints(key, only_if_moved=False))
+    if not cps:
         print("no checkpoint written: the audit trail is empty")
         return 0
-    print(
-        f"checkpoint of entry {cp.entry_id} ({cp.hash[:16]}…) at {cp.at.isoformat(timespec='seconds')} "
-        f"appended to {get_settings().audit_checkpoints_file}"
-    )
+    for cp in cps:
+        print(
+            f"checkpoint of entry {cp.entry_id} ({cp.hash[:16]}…) of {chain_label(cp.chain)} "
+            f"at {cp.at.isoformat(timespec='seconds')}"
+        )
+    print(f"appended {len(cps)} line{'s' if len(cps) != 1 else ''} to {get_settings().audit_checkpoints_file}")
     return 0
 
 
@@ -299,11 +317,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit trail")
     aud = audit.add_subparsers(dest="audit_command", required=True)
+    verifying = aud.add_parser(
+        "verify",
+        help="recompute every hash chain (one per county, one for the province) and hold each to its signed"
+        " checkpoints (exit 1 on any finding)",
+    )
+    verifying.add_argument(
+        "--region",
+        help="check one chain: a county's 6-digit code (429005), or 'province' for the chain of what belongs to"
+        " no county; a city's 4 or a province's 2 digits check the chains of the counties under it",
+    )
+    verifying.set_defaults(func=cmd_audit_verify)
     aud.add_parser(
-        "verify", help="recompute the hash chain and hold it to the signed checkpoints (exit 1 on any finding)"
-    ).set_defaults(func=cmd_audit_verify)
-    aud.add_parser(
-        "checkpoint", help="sign the chain's head now and append it to the checkpoints file (for cron, for tests)"
+        "checkpoint",
+        help="sign each chain's head now and append them to the checkpoints file (for cron, for tests)",
     ).set_defaults(func=cmd_audit_checkpoint)
     return parser
 

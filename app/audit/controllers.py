@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 
 from app.audit import service
-from app.audit.schemas import AuditEntryOut, CheckpointOut, FindingOut, TrailCheckOut, WitnessedHeadOut
+from app.audit.rules import Checkpoint, region_of
+from app.audit.schemas import (
+    AuditEntryOut,
+    ChainCheckOut,
+    CheckpointOut,
+    FindingOut,
+    TrailCheckOut,
+    WitnessedHeadOut,
+)
 from app.core.pagination import Page, PageParams
 from app.core.params import QueryId, provide_page_params
 from app.core.validation import check_planned_day
@@ -36,34 +45,69 @@ class AuditController(Controller):
         )
 
     @get("/verify", operation_id="verifyAuditChain")
-    async def verify(self) -> TrailCheckOut:
-        """Recompute the hash chain over every entry (naming the first entry that does not fit), then hold
-        the chain to every checkpoint of its head whose HMAC is valid: a witnessed entry that is gone is a
-        cut ("entries after id N, witnessed at T, are missing"), one with another hash a rewritten chain,
-        and a checkpoint whose HMAC fails is reported as forged. ``ok`` only when nothing was found."""
-        result = await service.verify_trail()
-        newest = result.newest
+    async def verify(
+        self,
+        region: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=20,
+                description="one chain: a county's 6-digit code, or province for the chain of what belongs to no"
+                " county; a city's 4 or a province's 2 digits: the chains of the counties under it. Default: every"
+                " chain",
+            ),
+        ] = None,
+    ) -> TrailCheckOut:
+        """Recompute each hash chain (one per county, one for the province) from its first entry, naming the
+        first entry that does not fit, then hold each chain to every checkpoint of its head whose HMAC is
+        valid: a witnessed entry that is gone is a cut ("entries after id N, witnessed at T, are missing"),
+        one with another hash a rewritten chain, and a checkpoint whose HMAC fails is reported as forged.
+        The totals come first (the first broken chain's entry and reason), then ``chains``, one by one.
+        ``ok`` only when nothing was found."""
+        result = await service.verify_trail(region=region)
         return TrailCheckOut(
             ok=result.ok,
             checked=result.chain.checked,
             first_broken_id=result.chain.first_broken_id,
             reason=result.reason,
             checkpoints=result.believed,
-            newest_checkpoint=WitnessedHeadOut(entry_id=newest.entry_id, hash=newest.hash, at=newest.at)
-            if newest
-            else None,
+            newest_checkpoint=_head(result.newest),
             findings=[
                 FindingOut(
-                    kind=f.kind, message=f.message, entry_id=f.entry_id, witnessed_at=f.witnessed_at, line=f.line
+                    kind=f.kind,
+                    message=f.message,
+                    entry_id=f.entry_id,
+                    witnessed_at=f.witnessed_at,
+                    line=f.line,
+                    region=None if f.chain is None else region_of(f.chain),
                 )
                 for f in result.findings
             ],
             note=result.note,
+            region=result.region,
+            chains=[
+                ChainCheckOut(
+                    region=r.region,
+                    ok=r.ok,
+                    checked=r.check.checked,
+                    first_broken_id=r.check.first_broken_id,
+                    reason=r.reason,
+                    checkpoints=r.believed,
+                    newest_checkpoint=_head(r.newest),
+                    note=r.note,
+                )
+                for r in result.chains
+            ],
         )
 
     @get("/checkpoints", operation_id="listAuditCheckpoints")
     async def checkpoints(self, page: NamedDependency[PageParams]) -> Page[CheckpointOut]:
-        """The signed checkpoints of the chain's head (the file outside the database, newest line first):
-        each line with whether its HMAC is valid under this deployment's key and, for a valid one of this
-        database, whether the chain still holds the entry it witnessed."""
+        """The signed checkpoints of the chains' heads (the file outside the database, newest line first):
+        each line with its chain (``region``), whether its HMAC is valid under this deployment's key and, for
+        a valid one, whether its chain still holds the entry it witnessed."""
         return await service.list_checkpoints(page)
+
+
+def _head(cp: Checkpoint | None) -> WitnessedHeadOut | None:
+    if cp is None:
+        return None
+    return WitnessedHeadOut(entry_id=cp.entry_id, hash=cp.hash, at=cp.at, region=region_of(cp.chain))

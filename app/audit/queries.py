@@ -30,6 +30,7 @@ def _stored(row: Any) -> StoredEntry:
             entity_id=row["entity_id"],
             before=_load(row["before"]),
             after=_load(row["after"]),
+            chain=row["chain"],
         ),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
@@ -39,6 +40,7 @@ def _stored(row: Any) -> StoredEntry:
 def _entry_out(r: Any) -> AuditEntryOut:
     return AuditEntryOut(
         id=r["id"],
+        chain=r["chain"],
         at=r["at"],
         actor_id=r["actor_id"],
         actor_label=r["actor_label"],
@@ -53,9 +55,35 @@ def _entry_out(r: Any) -> AuditEntryOut:
 
 
 async def entries_after(db: Db, last_id: int, limit: int) -> list[StoredEntry]:
-    """The next ``limit`` entries after ``last_id``, in chain order (keyset paging for the chain check)."""
+    """The next ``limit`` entries of every chain after ``last_id``, in id order."""
     rows = await db.fetch("SELECT * FROM audit_entry WHERE id > $1 ORDER BY id LIMIT $2", last_id, limit)
     return [_stored(r) for r in rows]
+
+
+async def chain_entries_after(db: Db, chain: str, last_id: int, limit: int) -> list[StoredEntry]:
+    """The next ``limit`` entries of ``chain`` after ``last_id``, in chain order (keyset paging for the chain
+    check, on the (chain, id) index)."""
+    rows = await db.fetch(
+        "SELECT * FROM audit_entry WHERE chain = $1 AND id > $2 ORDER BY id LIMIT $3", chain, last_id, limit
+    )
+    return [_stored(r) for r in rows]
+
+
+# The chains that hold entries, each found with one probe of the (chain, id) index (a loose index scan):
+# a handful of counties among millions of entries costs as many probes, not a scan.
+_CHAINS = (
+    "WITH RECURSIVE c AS ("
+    " (SELECT chain FROM audit_entry ORDER BY chain LIMIT 1)"
+    " UNION ALL"
+    " SELECT (SELECT a.chain FROM audit_entry a WHERE a.chain > c.chain ORDER BY a.chain LIMIT 1)"
+    " FROM c WHERE c.chain IS NOT NULL"
+    ") SELECT chain FROM c WHERE chain IS NOT NULL"
+)
+
+
+async def chains(db: Db) -> list[str]:
+    """Every chain that holds an entry, in order ('' first)."""
+    return [r["chain"] for r in await db.fetch(_CHAINS)]
 
 
 class EntryFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,26 +108,33 @@ async def page_of(db: Db, f: EntryFilter, page: PageParams) -> Page[AuditEntryOu
 
 
 class Head(msgspec.Struct, frozen=True, kw_only=True):
-    database: str
-    entry_id: int | None
-    hash: str | None
+    chain: str
+    entry_id: int
+    hash: str
 
 
-async def head(db: Db) -> Head:
-    """The chain's newest entry (None on an empty chain), and the name of the database that holds it."""
-    row = await db.fetchrow(
-        "SELECT current_database() AS database, e.id, e.hash"
-        " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1) e ON true"
+async def database_name(db: Db) -> str:
+    name: str = await db.fetchval("SELECT current_database()")
+    return name
+
+
+async def heads(db: Db) -> list[Head]:
+    """Each chain's newest entry, in chain order (none on an empty trail)."""
+    rows = await db.fetch(
+        f"SELECT c.chain, e.id, e.hash FROM ({_CHAINS}) c CROSS JOIN LATERAL"
+        " (SELECT id, hash FROM audit_entry WHERE chain = c.chain ORDER BY id DESC LIMIT 1) e ORDER BY c.chain"
     )
-    assert row is not None
-    return Head(database=row["database"], entry_id=row["id"], hash=row["hash"])
+    return [Head(chain=r["chain"], entry_id=r["id"], hash=r["hash"]) for r in rows]
 
 
-async def hashes_at(db: Db, ids: list[int]) -> dict[int, str]:
-    """The stored hash of each of ``ids`` that is still there."""
-    rows = await db.fetch("SELECT id, hash FROM audit_entry WHERE id = ANY($1::bigint[])", ids)
-    return {r["id"]: r["hash"] for r in rows}
+async def hashes_at(db: Db, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The chain and stored hash of each of ``ids`` that is still there."""
+    rows = await db.fetch("SELECT id, chain, hash FROM audit_entry WHERE id = ANY($1::bigint[])", ids)
+    return {r["id"]: (r["chain"], r["hash"]) for r in rows}
 
 
-async def last_id_before(db: Db, entry_id: int) -> int | None:
-    return await db.fetchval("SELECT max(id) FROM audit_entry WHERE id < $1", entry_id)
+async def last_id_before(db: Db, chain: str, entry_id: int) -> int | None:
+    """The newest entry of ``chain`` before ``entry_id``."""
+    return await db.fetchval(
+        "SELECT id FROM audit_entry WHERE chain = $1 AND id < $2 ORDER BY id DESC LIMIT 1", chain, entry_id
+    )

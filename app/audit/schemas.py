@@ -8,6 +8,9 @@ import msgspec
 
 class AuditEntryOut(msgspec.Struct, kw_only=True):
     id: int
+    chain: str
+    """the chain the entry is in: its county's code, or '' for the province's chain (its hash covers the
+    name of a county's chain)"""
     at: datetime
     actor_id: int | None
     actor_label: str
@@ -27,27 +30,51 @@ class FindingOut(msgspec.Struct, kw_only=True):
     entry_id: int | None
     witnessed_at: datetime | None
     line: int | None
+    region: str | None = None
+    """the chain a cut or a rewrite is in (a county's code, or province); null for what concerns the
+    checkpoints file as a whole"""
 
 
 class WitnessedHeadOut(msgspec.Struct, kw_only=True):
     entry_id: int
     hash: str
     at: datetime
+    region: str = "province"
+    """the chain whose head was witnessed: a county's code, or province"""
 
 
-class TrailCheckOut(msgspec.Struct, kw_only=True):
-    """The hash chain recomputed, and the chain held to the signed checkpoints of its head."""
+class ChainCheckOut(msgspec.Struct, kw_only=True):
+    """One chain: its hashes recomputed from its first entry, and held to its own checkpoints."""
 
+    region: str
+    """a county's code, or province for the chain of what belongs to no county"""
     ok: bool
     checked: int
-    """entries whose hashes were recomputed"""
     first_broken_id: int | None
     reason: str | None
     checkpoints: int
-    """checkpoints of this database with a valid HMAC, each compared with the stored chain"""
+    newest_checkpoint: WitnessedHeadOut | None
+    note: str | None
+
+
+class TrailCheckOut(msgspec.Struct, kw_only=True):
+    """The hash chains recomputed (one per county and the province's), each held to the signed checkpoints
+    of its head; the totals first, then each chain."""
+
+    ok: bool
+    checked: int
+    """entries whose hashes were recomputed, in every chain checked"""
+    first_broken_id: int | None
+    """the first entry that does not fit, in the first broken chain (``chains`` names each)"""
+    reason: str | None
+    checkpoints: int
+    """checkpoints with a valid HMAC, each compared with the stored chain it witnessed"""
     newest_checkpoint: WitnessedHeadOut | None
     findings: list[FindingOut]
     note: str | None
+    region: str | None = None
+    """the chains asked for (``?region=``); null: every chain"""
+    chains: list[ChainCheckOut] = msgspec.field(default_factory=list)
 
 
 class CheckpointOut(msgspec.Struct, kw_only=True):
@@ -55,12 +82,15 @@ class CheckpointOut(msgspec.Struct, kw_only=True):
 
     line: int
     database: str | None
+    region: str | None
+    """the chain it witnesses: a county's code, or province (a line written before the chains were split
+    witnessed the province's); null for a line that is not a checkpoint"""
     entry_id: int | None
     hash: str | None
     at: datetime | None
     mac_ok: bool
     """whether the HMAC is valid under this deployment's key"""
     chain: str | None
-    """for a valid checkpoint of this database: witnessed (the chain still holds that entry with that hash),
-    cut (the entry is gone) or rewritten (it holds another hash)"""
+    """for a valid checkpoint of this database: witnessed (its chain still holds that entry with that hash),
+    cut (the entry is gone from its chain) or rewritten (it holds another hash)"""
     problem: str | None

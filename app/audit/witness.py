@@ -1,5 +1,6 @@
-"""The audit chain's witness outside the database: the key that signs checkpoints, and the file they are
-appended to. Plain blocking file I/O; the service runs it in a thread.
+"""The audit chains' witness outside the database: the key that signs checkpoints, and the file they are
+appended to (one file for every chain: each line names its chain). Plain blocking file I/O; the service
+runs it in a thread.
 
 The key comes from ``CHAINAID_AUDIT_KEY`` or from the key file (``CHAINAID_AUDIT_KEY_FILE``, made on
 first start with mode 0600). The checkpoints file (``CHAINAID_AUDIT_CHECKPOINTS``) is appended to under
@@ -11,7 +12,8 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.audit.rules import Checkpoint, checkpoint_line, mac_ok, parse_checkpoint_line
@@ -78,40 +80,81 @@ def key_warning(settings: Settings) -> str:
     )
 
 
-def _last_line(fd: int) -> str | None:
-    size = os.fstat(fd).st_size
-    if not size:
-        return None
-    tail = os.pread(fd, min(size, 4096), max(0, size - 4096)).decode("utf-8", errors="replace")
-    lines = [line for line in tail.splitlines() if line.strip()]
-    return lines[-1] if lines else None
+@dataclass(slots=True)
+class SignedHeads:
+    """The newest valid checkpoint of each chain in the checkpoints file, as far as it was read. A serving
+    worker keeps one between its checkpoints, so that each time it reads only the lines appended since
+    (by itself or another worker), not the whole file; read again from the start when the file was replaced
+    or shortened."""
+
+    file: tuple[int, int] | None = None  # (device, inode) of the file read
+    offset: int = 0  # bytes read: up to the end of the last whole line
+    heads: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # chain -> (database, entry id, hash)
 
 
-def append_checkpoint(path: Path, cp: Checkpoint, key: bytes, *, only_if_moved: bool) -> bool:
-    """Append ``cp`` as a line of ``path`` (made if absent), flushed to disk; with ``only_if_moved``, not when
-    the file's last line is a valid checkpoint of the same head. Returns whether a line was written."""
+_READ_CHUNK = 1 << 20
+
+
+def _catch_up(fd: int, key: bytes, seen: SignedHeads) -> None:
+    """Read the lines of ``fd`` after ``seen.offset`` into ``seen`` (only checkpoints with a valid HMAC: a
+    forged line holding a head does not stop the genuine checkpoint of it)."""
+    st = os.fstat(fd)
+    if seen.file != (st.st_dev, st.st_ino) or st.st_size < seen.offset:
+        seen.file, seen.offset, seen.heads = (st.st_dev, st.st_ino), 0, {}
+    pos, rest = seen.offset, b""
+    while pos < st.st_size:
+        chunk = os.pread(fd, min(_READ_CHUNK, st.st_size - pos), pos)
+        if not chunk:
+            break
+        pos += len(chunk)
+        *lines, rest = (rest + chunk).split(b"\n")
+        for raw in lines:
+            try:
+                cp = parse_checkpoint_line(raw.decode("utf-8", errors="replace"))
+            except ValueError:
+                continue
+            if mac_ok(key, cp):
+                seen.heads[cp.chain] = (cp.database, cp.entry_id, cp.hash)
+    seen.offset = pos - len(rest)  # a line still being written is read whole next time
+
+
+def append_checkpoints(
+    path: Path, cps: Sequence[Checkpoint], key: bytes, *, only_if_moved: bool, seen: SignedHeads | None = None
+) -> list[Checkpoint]:
+    """Append ``cps`` as lines of ``path`` (made if absent) in one write, flushed to disk. With
+    ``only_if_moved``, not those whose chain's newest valid line in the file holds the same head. ``seen``
+    carries what was read of the file from one call to the next. Returns the checkpoints written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        if only_if_moved and seen is None:
+            seen = SignedHeads()
+        if seen is not None:
+            _catch_up(fd, key, seen)
         if only_if_moved:
-            last = _last_line(fd)
-            if last is not None:
-                try:
-                    prev = parse_checkpoint_line(last)
-                except ValueError:
-                    prev = None
-                if (
-                    prev is not None
-                    and (prev.database, prev.entry_id, prev.hash) == (cp.database, cp.entry_id, cp.hash)
-                    and mac_ok(key, prev)
-                ):
-                    return False
-        os.write(fd, (checkpoint_line(cp) + "\n").encode())
+            assert seen is not None
+            cps = [cp for cp in cps if seen.heads.get(cp.chain) != (cp.database, cp.entry_id, cp.hash)]
+        if not cps:
+            return []
+        data = "".join(checkpoint_line(cp) + "\n" for cp in cps).encode()
+        size = os.fstat(fd).st_size
+        done = 0
+        while done < len(data):
+            done += os.write(fd, data[done:])
         os.fsync(fd)
-        return True
+        if seen is not None and seen.offset == size:
+            seen.offset += len(data)
+            for cp in cps:
+                seen.heads[cp.chain] = (cp.database, cp.entry_id, cp.hash)
+        return list(cps)
     finally:
         os.close(fd)  # releases the lock
+
+
+def append_checkpoint(path: Path, cp: Checkpoint, key: bytes, *, only_if_moved: bool) -> bool:
+    """Append one checkpoint (see ``append_checkpoints``); whether its line was written."""
+    return bool(append_checkpoints(path, [cp], key, only_if_moved=only_if_moved))
 
 
 def line_batches(path: Path, size: int) -> Iterator[list[tuple[int, str]]]:

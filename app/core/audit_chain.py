@@ -1,7 +1,13 @@
-"""The hash chain of the audit trail, as pure functions.
+"""The hash chains of the audit trail, as pure functions.
 
 Each entry's hash covers its content and the previous entry's hash, so editing
 an entry breaks its own hash and deleting one breaks the next entry's link.
+
+There is one chain per county (named by its 6-digit code) and one for what belongs to
+no county (the province, the deployment: named ``""``). An entry of a county's chain
+has its chain's name in the text its hash covers, so it cannot be moved to another
+chain unseen; an entry of ``""`` hashes as every entry did before the chains were
+split, so the trail written then is still one valid chain.
 """
 
 from __future__ import annotations
@@ -14,6 +20,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
+PROVINCE_CHAIN = ""  # the chain of what belongs to no county
+
+
+def is_chain_name(name: str) -> bool:
+    """``""`` or a county's 6 ASCII digits."""
+    return name == PROVINCE_CHAIN or (len(name) == 6 and name.isascii() and name.isdigit())
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +38,7 @@ class EntryContent:
     entity_id: str
     before: Any
     after: Any
+    chain: str = PROVINCE_CHAIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +63,21 @@ def canonical_json(value: Any) -> str:
 
 
 def entry_payload(content: EntryContent) -> str:
-    """The text an entry's hash covers, after the previous entry's hash and a newline."""
-    return canonical_json(
-        {
-            "at": content.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor_id": content.actor_id,
-            "actor_label": content.actor_label,
-            "action": content.action,
-            "entity": content.entity,
-            "entity_id": content.entity_id,
-            "before": content.before,
-            "after": content.after,
-        }
-    )
+    """The text an entry's hash covers, after the previous entry's hash and a newline. A county chain's
+    entry names its chain in it; the province chain's does not (its entries hash as they always did)."""
+    payload: dict[str, Any] = {
+        "at": content.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": content.actor_id,
+        "actor_label": content.actor_label,
+        "action": content.action,
+        "entity": content.entity,
+        "entity_id": content.entity_id,
+        "before": content.before,
+        "after": content.after,
+    }
+    if content.chain != PROVINCE_CHAIN:
+        payload["chain"] = content.chain
+    return canonical_json(payload)
 
 
 def entry_hash(prev_hash: str, content: EntryContent) -> str:
@@ -70,7 +85,7 @@ def entry_hash(prev_hash: str, content: EntryContent) -> str:
 
 
 def check_chain(entries: Iterable[StoredEntry], prev_hash: str = GENESIS, checked: int = 0) -> ChainCheck:
-    """Walk entries in id order; stop at the first one that does not fit.
+    """Walk one chain's entries in id order; stop at the first one that does not fit.
 
     ``prev_hash`` and ``checked`` let a caller feed the chain in chunks.
     """
@@ -84,3 +99,16 @@ def check_chain(entries: Iterable[StoredEntry], prev_hash: str = GENESIS, checke
         prev_hash = entry.hash
         checked += 1
     return ChainCheck(True, checked)
+
+
+def combine(checks: Iterable[ChainCheck]) -> ChainCheck:
+    """Several chains' checks as one: intact when every one is, the entries of all counted, the first broken
+    one's entry and reason kept (callers pass them in the order they report them)."""
+    checked, broken = 0, None
+    for check in checks:
+        checked += check.checked
+        if broken is None and not check.ok:
+            broken = check
+    if broken is None:
+        return ChainCheck(True, checked)
+    return ChainCheck(False, checked, broken.first_broken_id, broken.reason)

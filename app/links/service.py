@@ -209,5 +209,10 @@ async def end_household_links(uow: UnitOfWork, actor: Principal, household_id: i
     ended = await queries.end_running_links(uow, household_id, on)
     if ended:
         await uow.audit(
-            actor, "end_on_removal", "household_links", household_id, after={"end_date": on, "link_ids": ended}
+            actor,
+            "end_on_removal",
+            "household_links",
+            household_id,
+            after={"end_date": on, "link_ids": ended},
+            chain=await uow.chain_of("household", household_id),
         )

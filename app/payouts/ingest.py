@@ -166,6 +166,7 @@ async def ingest(
                 extra={"errors": [_problem_dict(p) for p in clashes]},
             )
         total = round_fen(written.total)
+        enterprises = {c.link.enterprise_id for c in good}
         await queries.close_batch(uow, batch_id, written.count)
         result = BatchResult(
             batch_id=batch_id,
@@ -188,6 +189,9 @@ async def ingest(
                 "first_payout_id": written.first_id,
                 "last_payout_id": written.last_id,
             },
+            # a batch is no county's row; one enterprise's (an operator's CSV, say) goes to that enterprise's
+            # county's chain, one of several enterprises to the province's
+            chain=await uow.chain_of("enterprise", enterprises.pop()) if len(enterprises) == 1 else "",
         )
     PAYOUTS_RECORDED.labels(source).inc(result.written)  # committed
     return result

@@ -95,7 +95,9 @@ async def add_region(db: UnitOfWork, actor: Principal, data: RegionCreate) -> Re
                 f"no parent region for {data.code}: add {' or '.join(candidates)} first", extra={"field": "code"}
             )
     region = await queries.insert(db, data.code, level, data.name, None if parent is None else parent.id)
-    await db.audit(actor, "create", "region", region.id, after=region)
+    # a county, town or village is its county's (the first 6 digits of its code); a province or city no county's
+    county = region.code[: rules.LENGTHS[Level.county]] if len(region.code) >= rules.LENGTHS[Level.county] else ""
+    await db.audit(actor, "create", "region", region.id, after=region, chain=county)
     return region
 
 
@@ -199,6 +201,7 @@ async def set_county_policy(actor: Principal, code: str, data: CountyPolicyIn) -
             county.id,
             before=None if before is None else _policy_out(county, before),
             after=out,
+            chain=county.code,
         )
     return out
 

@@ -133,5 +133,6 @@ async def adopt(
                 "replaced": replaced,
                 "counties_filled": filled,
             },
+            chain=county,  # the county's own chain: what it took in is its own
         )
     return out

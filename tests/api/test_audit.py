@@ -76,7 +76,11 @@ async def test_an_edited_row_makes_verify_fail_and_name_it(client, admin, databa
     assert body["ok"] is False
     assert body["first_broken_id"] == victim
     assert "edited" in body["reason"]
-    assert body["checked"] == victim - 1
+    # the towns are the home county's chain, the accounts the province's: each checked on its own
+    chains = {c["region"]: c for c in body["chains"]}
+    assert chains["429005"]["checked"] == 1 and chains["429005"]["first_broken_id"] == victim  # the first town
+    assert chains["province"]["ok"] is True and chains["province"]["checked"] == 2  # the admin, the auditor
+    assert body["checked"] == 3
 
     code, out = await _cli(database_url, "audit", "verify")
     assert code == 1

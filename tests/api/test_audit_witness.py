@@ -12,10 +12,14 @@ import stat
 import sys
 
 from app.audit import service
-from app.audit.queries import entries_after
+from app.audit.queries import chain_entries_after
 from app.core.audit_chain import GENESIS, entry_hash
 from app.core.settings import get_settings
 from tests.db import connection, fetchrow
+
+# the towns written here are in the tests' home county: its chain is the one cut and rewritten below; the
+# accounts are in the province's chain, witnessed alongside and left alone
+COUNTY = "429005"
 
 
 async def _towns(client, admin, n: int, tag: str) -> None:
@@ -48,10 +52,11 @@ async def _tamper(sql: str, *args) -> None:
 
 
 async def _checkpoint() -> int:
+    """Checkpoint every chain's head now; the county chain's entry id."""
     key, _ = await service.ensure_audit_key()
-    cp, written = await service.write_checkpoint(key, only_if_moved=False)
-    assert cp is not None and written
-    return cp.entry_id
+    cps, written = await service.write_checkpoints(key, only_if_moved=False)
+    assert [cp.chain for cp in cps] == ["", COUNTY] and written == cps
+    return cps[1].entry_id
 
 
 def _lines() -> list[str]:
@@ -67,8 +72,8 @@ async def test_cutting_the_newest_entries_is_found_even_after_later_writes(clien
     code, out, err = await _cli("audit", "checkpoint")
     assert code == 0, out + err
     witnessed = await _head()
-    assert f"checkpoint of entry {witnessed}" in out
-    assert len(_lines()) == 1
+    assert f"checkpoint of entry {witnessed} (" in out and f"of county {COUNTY}'s chain" in out
+    assert len(_lines()) == 2  # the province's chain (the admin's account) and the county's (the towns)
 
     # the superuser deletes the two newest entries with the triggers off, then the service writes on
     await _tamper("DELETE FROM audit_entry WHERE id > $1", witnessed - 2)
@@ -84,28 +89,29 @@ async def test_cutting_the_newest_entries_is_found_even_after_later_writes(clien
     body = (await client.get("/api/v1/audit/verify", headers=admin)).json()
     assert body["ok"] is False and body["first_broken_id"] is None
     (finding,) = body["findings"]
-    assert finding["kind"] == "cut" and finding["entry_id"] == witnessed
-    assert body["reason"].startswith(f"entries after id {witnessed - 2}, witnessed at ")
+    assert finding["kind"] == "cut" and finding["entry_id"] == witnessed and finding["region"] == COUNTY
+    assert body["reason"].startswith(f"county {COUNTY}: entries after id {witnessed - 2}, witnessed at ")
 
 
 async def test_a_chain_cut_back_before_the_checkpoint_is_found(client, admin):
     await _towns(client, admin, 3, "截断")
     witnessed = await _checkpoint()
-    await _tamper("DELETE FROM audit_entry WHERE id > 1")
+    await _tamper("DELETE FROM audit_entry WHERE id > 1")  # the admin's account is kept: the county's chain is gone
     body = (await client.get("/api/v1/audit/verify", headers=admin)).json()
     assert body["ok"] is False and body["checked"] == 1
     assert [f["kind"] for f in body["findings"]] == ["cut"]
     assert body["findings"][0]["entry_id"] == witnessed
-    assert "entries after id 1, witnessed at " in body["reason"]
+    assert f"county {COUNTY}: entries after id 0, witnessed at " in body["reason"]
 
 
 async def test_a_whole_chain_rewritten_with_recomputed_hashes_is_found(client, admin):
     await _towns(client, admin, 4, "重写")
     witnessed = await _checkpoint()
 
-    # rewrite: change the second entry, recompute every hash from the start with the chain's own functions
+    # rewrite: change the county chain's second entry, recompute every hash of the chain from its start
+    # with the chain's own functions
     async with connection() as db:
-        entries = await entries_after(db, 0, 1000)
+        entries = await chain_entries_after(db, COUNTY, 0, 1000)
     prev, rewritten = GENESIS, []
     for e in entries:
         content = e.content
@@ -126,7 +132,9 @@ async def test_a_whole_chain_rewritten_with_recomputed_hashes_is_found(client, a
 
     code, out, err = await _cli("audit", "verify")
     assert code == 1, out + err
-    assert out.startswith(f"audit trail REWRITTEN: the chain was rewritten: entry {witnessed}'s hash differs")
+    assert out.startswith(
+        f"audit trail REWRITTEN: county {COUNTY}: the chain was rewritten: entry {witnessed}'s hash differs"
+    )
 
     body = (await client.get("/api/v1/audit/verify", headers=admin)).json()
     assert body["ok"] is False
@@ -151,35 +159,39 @@ async def test_a_tampered_checkpoint_line_is_reported_and_not_believed(client, a
     await _towns(client, admin, 1, "再")
     await _checkpoint()
     path = get_settings().audit_checkpoints_file
-    first, second = _lines()
-    # line 2 claims a head the chain never had (a false alarm planted, or a real cut hidden): its HMAC fails
+    *first, second = _lines()  # each checkpoint wrote the province's chain's line, then the county's
+    assert len(first) == 3
+    kept = "\n".join(first)
+    # line 4 claims a head the chain never had (a false alarm planted, or a real cut hidden): its HMAC fails
     forged = json.loads(second)
     forged["entry_id"] += 5
-    path.write_text(f"{first}\n{json.dumps(forged)}\n")
+    path.write_text(f"{kept}\n{json.dumps(forged)}\n")
 
     code, out, err = await _cli("audit", "verify")
     assert code == 1, out + err
     assert out.startswith("audit trail NOT WITNESSED: ")
-    assert f"the checkpoint on line 2 of {path} fails its HMAC: forged or damaged" in out
+    assert f"the checkpoint on line 4 of {path} fails its HMAC: forged or damaged" in out
 
     auditor = await _auditor(client, admin)
     body = (await client.get("/api/v1/audit/verify", headers=auditor)).json()
-    assert body["ok"] is False and body["checkpoints"] == 1  # line 1 is still held to the chain, and holds
-    assert [(f["kind"], f["line"]) for f in body["findings"]] == [("forged", 2)]
+    assert body["ok"] is False and body["checkpoints"] == 3  # lines 1-3 are still held to the chains, and hold
+    assert [(f["kind"], f["line"]) for f in body["findings"]] == [("forged", 4)]
 
     # a changed MAC is the same finding
     bad_mac = json.loads(second)
     bad_mac["mac"] = ("0" if bad_mac["mac"][0] != "0" else "1") + bad_mac["mac"][1:]
-    path.write_text(f"{first}\n{json.dumps(bad_mac)}\nnot a checkpoint\n")
+    path.write_text(f"{kept}\n{json.dumps(bad_mac)}\nnot a checkpoint\n")
     body = (await client.get("/api/v1/audit/verify", headers=auditor)).json()
-    assert [(f["kind"], f["line"]) for f in body["findings"]] == [("forged", 2), ("unreadable", 3)]
+    assert [(f["kind"], f["line"]) for f in body["findings"]] == [("forged", 4), ("unreadable", 5)]
 
     listed = (await client.get("/api/v1/audit/checkpoints", headers=auditor)).json()
-    assert listed["total"] == 3
-    assert [(i["line"], i["mac_ok"], i["chain"]) for i in listed["items"]] == [
-        (3, False, None),
-        (2, False, None),
-        (1, True, "witnessed"),
+    assert listed["total"] == 5
+    assert [(i["line"], i["region"], i["mac_ok"], i["chain"]) for i in listed["items"]] == [
+        (5, None, False, None),
+        (4, COUNTY, False, None),
+        (3, "province", True, "witnessed"),
+        (2, COUNTY, True, "witnessed"),
+        (1, "province", True, "witnessed"),
     ]
     assert "forged or damaged" in listed["items"][1]["problem"]
 
@@ -191,25 +203,29 @@ async def test_an_intact_witnessed_trail_verifies_and_its_checkpoints_are_listed
     newest = await _checkpoint()
     code, out, err = await _cli("audit", "verify")
     assert code == 0, out + err
-    assert f"held to 2 signed checkpoints, the newest of entry {newest}" in out
+    assert "entries checked in 2 chains; held to 4 signed checkpoints, " in out  # 2 chains, twice
+    assert f"the newest of entry {newest}" in out
 
     auditor = await _auditor(client, admin)
     body = (await client.get("/api/v1/audit/verify", headers=auditor)).json()
-    assert body["ok"] is True and body["findings"] == [] and body["checkpoints"] == 2
-    assert body["newest_checkpoint"]["entry_id"] == newest
+    assert body["ok"] is True and body["findings"] == [] and body["checkpoints"] == 4
+    assert body["newest_checkpoint"]["entry_id"] == newest and body["newest_checkpoint"]["region"] == COUNTY
+    chains = {c["region"]: c for c in body["chains"]}
+    assert chains[COUNTY]["checkpoints"] == 2 and chains[COUNTY]["newest_checkpoint"]["entry_id"] == newest
 
     page = (await client.get("/api/v1/audit/checkpoints?limit=1", headers=auditor)).json()
-    assert page["total"] == 2 and page["limit"] == 1
+    assert page["total"] == 4 and page["limit"] == 1
     (item,) = page["items"]
-    assert (item["line"], item["entry_id"], item["mac_ok"], item["chain"], item["problem"]) == (
-        2,
+    assert (item["line"], item["region"], item["entry_id"], item["mac_ok"], item["chain"], item["problem"]) == (
+        4,
+        COUNTY,
         newest,
         True,
         "witnessed",
         None,
     )
     older = (await client.get("/api/v1/audit/checkpoints?limit=1&offset=1", headers=auditor)).json()
-    assert [i["line"] for i in older["items"]] == [1]
+    assert [i["line"] for i in older["items"]] == [3]
     assert (await client.get("/api/v1/audit/checkpoints", headers=await _finance(client, admin))).status_code == 403
 
 
@@ -233,11 +249,12 @@ async def test_the_checkpoint_command_makes_the_key_once_with_mode_0600_and_says
     assert "Back it up apart from the database" in err
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text()
-    assert len(checkpoints.read_text().splitlines()) == 1
+    assert len(checkpoints.read_text().splitlines()) == 2  # one per chain
+    assert out.strip().endswith(f"appended 2 lines to {checkpoints}")
 
     code, out, err = await _cli("audit", "checkpoint", env=env)
     assert code == 0 and "WARNING" not in err and key_file.read_text() == key
-    assert len(checkpoints.read_text().splitlines()) == 2
+    assert len(checkpoints.read_text().splitlines()) == 4
 
     # verify never makes a key: without the one that signed them, the checkpoints cannot be believed
     key_file.unlink()
@@ -273,17 +290,18 @@ async def test_the_serving_task_checkpoints_at_start_when_the_head_moves_and_at_
             if path.exists() and path.read_text():
                 break
             await asyncio.sleep(0.05)
-        assert [json.loads(line)["entry_id"] for line in _lines()] == [await _head()]
+        heads = [(json.loads(line)["chain"], json.loads(line)["entry_id"]) for line in _lines()]
+        assert heads == [("", 1), (COUNTY, await _head())]  # the admin's account; the town
         await _towns(client, admin, 2, "停前")
     finally:
         await service.stop_checkpoints()
-    entry_ids = [json.loads(line)["entry_id"] for line in _lines()]
-    assert entry_ids[-1] == await _head() and len(entry_ids) == 2  # the stop witnessed the moved head
+    heads = [(json.loads(line)["chain"], json.loads(line)["entry_id"]) for line in _lines()]
+    assert heads[-1] == (COUNTY, await _head()) and len(heads) == 3  # the stop witnessed the moved head only
 
-    await service.start_checkpoints()  # the head has not moved since: no line is added, at start or stop
+    await service.start_checkpoints()  # no head has moved since: no line is added, at start or stop
     await asyncio.sleep(0)
     await service.stop_checkpoints()
-    assert len(_lines()) == 2
+    assert len(_lines()) == 3
     assert (await client.get("/api/v1/audit/verify", headers=admin)).json()["ok"] is True
 
 

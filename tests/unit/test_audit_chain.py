@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.audit_chain import (
     GENESIS,
+    PROVINCE_CHAIN,
+    ChainCheck,
     EntryContent,
     StoredEntry,
     canonical_json,
     check_chain,
+    combine,
     entry_hash,
+    entry_payload,
+    is_chain_name,
 )
 
 T0 = datetime(2017, 3, 1, 9, 0, tzinfo=UTC)
@@ -120,3 +127,67 @@ def test_any_single_edit_is_found_at_that_entry(n, data):
     label = data.draw(st.text(min_size=1).filter(lambda s: s != entries[i].content.actor_label))
     entries[i] = dataclasses.replace(entries[i], content=dataclasses.replace(entries[i].content, actor_label=label))
     assert check_chain(entries).first_broken_id == i + 1
+
+
+# one chain per county, one for the province
+
+
+def test_a_province_chain_entry_hashes_as_before_the_chains_were_split():
+    # the payload of an entry in '' has no "chain": every hash written before the split stays valid
+    c = content(1)
+    assert c.chain == PROVINCE_CHAIN
+    assert "chain" not in json.loads(entry_payload(c))
+    # the hash this content had under the single chain (computed with the code before the split)
+    assert entry_hash(GENESIS, c) == "5e3b1b719751035001c068efb102813f8a0006f930c5a58aa1c9ecd9d8cca3b8"
+
+
+def test_a_county_chain_entry_covers_its_chain_name():
+    c = dataclasses.replace(content(1), chain="429005")
+    assert json.loads(entry_payload(c))["chain"] == "429005"
+    hashes = {entry_hash(GENESIS, dataclasses.replace(c, chain=name)) for name in ("429005", "429006", "")}
+    assert len(hashes) == 3  # the same content in another chain hashes otherwise
+
+
+def test_an_entry_moved_to_another_chain_does_not_fit_there():
+    county = [dataclasses.replace(e, content=dataclasses.replace(e.content, chain="429005")) for e in chain(1)]
+    h = entry_hash(GENESIS, county[0].content)
+    county = [dataclasses.replace(county[0], hash=h)]
+    assert check_chain(county).ok
+    moved = dataclasses.replace(county[0], content=dataclasses.replace(county[0].content, chain="429006"))
+    result = check_chain([moved])
+    assert not result.ok and result.first_broken_id == 1 and "edited" in (result.reason or "")
+
+
+def test_chain_names():
+    assert is_chain_name("") and is_chain_name("429005")
+    for bad in ("42900", "4290051", "42900a", "４２９００５", " 429005", "province"):
+        assert not is_chain_name(bad)
+
+
+def test_several_chains_combine_into_one_check():
+    assert combine([]) == ChainCheck(True, 0)
+    ok = ChainCheck(True, 4)
+    broken = ChainCheck(False, 2, 17, "content does not match its hash (the entry was edited)")
+    later = ChainCheck(False, 0, 30, "link to the previous entry is broken")
+    assert combine([ok, ok]) == ChainCheck(True, 8)
+    assert combine([ok, broken, later]) == ChainCheck(False, 6, 17, broken.reason)
+
+
+def test_an_entry_is_taken_down_with_its_chain_or_the_row_whose_county_it_is():
+    from app.core.principal import system_principal
+    from app.core.uow import chain_lock_key, pending_entry
+
+    actor = system_principal("tests")
+    named = pending_entry(actor, "adopt", "region", 7, chain="429005")
+    assert (named.chain, named.row_id) == ("429005", None)
+    of_row = pending_entry(actor, "create", "household", 12, after={"n": 1})
+    assert (of_row.chain, of_row.row_id, of_row.after) == (None, 12, '{"n": 1}')
+    # not a county-owned table, or no integer id: the province's chain
+    for entity, entity_id in (("account", 3), ("household", "12"), ("household", True), ("demo", "qianjiang")):
+        entry = pending_entry(actor, "x", entity, entity_id)
+        assert (entry.chain, entry.row_id) == ("", None)
+    with pytest.raises(ValueError, match="not an audit chain"):
+        pending_entry(actor, "x", "household", 12, chain="province")
+    # the locks are taken in the order of their keys: one key per chain, the province's first
+    assert sorted(["429006", "", "110101", "429005"], key=chain_lock_key) == ["", "110101", "429005", "429006"]
+    assert chain_lock_key("429005") == 429005 and chain_lock_key("") == 0

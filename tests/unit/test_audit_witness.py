@@ -12,8 +12,12 @@ import pytest
 
 from app.audit import witness
 from app.audit.rules import (
+    ChainReport,
+    ChainTally,
     Checkpoint,
+    TrailCheck,
     WitnessTally,
+    chain_report,
     checkpoint_line,
     checkpoint_mac,
     compare,
@@ -22,8 +26,11 @@ from app.audit.rules import (
     make_checkpoint,
     parse_checkpoint_line,
     read_line,
+    select_chains,
+    stored_in_chain,
     tally_lines,
 )
+from app.core.audit_chain import ChainCheck
 from app.core.settings import InvalidSettings, load_settings
 
 KEY = b"k" * 64
@@ -31,8 +38,10 @@ T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 H = "ab" * 32
 
 
-def cp(entry_id: int = 7, entry_hash: str = H, at: datetime = T0, database: str = "chainaid") -> Checkpoint:
-    return make_checkpoint(KEY, database, entry_id, entry_hash, at)
+def cp(
+    entry_id: int = 7, entry_hash: str = H, at: datetime = T0, database: str = "chainaid", chain: str = ""
+) -> Checkpoint:
+    return make_checkpoint(KEY, database, entry_id, entry_hash, at, chain)
 
 
 def test_the_hmac_covers_every_field_and_the_key():
@@ -44,6 +53,7 @@ def test_the_hmac_covers_every_field_and_the_key():
         dataclasses.replace(c, hash="cd" * 32),
         dataclasses.replace(c, at=T0 + timedelta(microseconds=1)),
         dataclasses.replace(c, database="other"),
+        dataclasses.replace(c, chain="429005"),
     ):
         assert not mac_ok(KEY, changed)
     assert not mac_ok(b"x" * 64, c)
@@ -61,6 +71,7 @@ def test_a_checkpoint_line_reads_back_as_written():
     assert json.loads(line) == {
         "v": 1,
         "database": "chainaid",
+        "chain": "",
         "entry_id": 7,
         "hash": H,
         "at": T0.isoformat(timespec="microseconds"),
@@ -84,6 +95,9 @@ def _line(**changes) -> str:
         ("[1]", "not a JSON object"),
         (_line(v=2), "version"),
         (_line(database=""), "database"),
+        (_line(chain="42900"), "chain"),
+        (_line(chain=429005), "chain"),
+        (_line(chain=None), "chain"),
         (_line(entry_id=0), "entry_id"),
         (_line(entry_id=True), "entry_id"),
         (_line(entry_id="7"), "entry_id"),
@@ -130,17 +144,18 @@ def test_a_cut_names_the_last_entry_kept_and_when_the_missing_one_was_witnessed(
     stored = {5: H}
     for _, c in believed:
         tally.compared(c, compare(c, stored.get(c.entry_id)))
-    (f,) = findings(tally, kept_before_cut=6, source="cp.jsonl")
+    (f,) = findings(tally, kept_before_cut={"": 6}, source="cp.jsonl")
     assert f.kind == "cut" and f.entry_id == 9 and f.witnessed_at == T0 + timedelta(minutes=1)
     assert f.message.startswith("entries after id 6, witnessed at 2026-11-29 12:01:00 UTC, are missing")
-    assert tally.newest is not None and tally.newest.entry_id == 9
+    newest = tally.chains[""].newest
+    assert newest is not None and newest.entry_id == 9
 
 
 def test_several_cut_checkpoints_name_the_first_and_the_last():
     tally = WitnessTally()
     for i in (5, 9, 12):
         tally.compared(cp(i), "cut")
-    (f,) = findings(tally, kept_before_cut=None, source="f")
+    (f,) = findings(tally, kept_before_cut={}, source="f")
     assert f.entry_id == 5 and "entries after id 0" in f.message and "entry 12, witnessed at" in f.message
 
 
@@ -149,7 +164,7 @@ def test_a_rewrite_names_the_earliest_checkpoint_that_disagrees():
     tally.compared(cp(3), "witnessed")
     tally.compared(cp(8), "rewritten")
     tally.compared(cp(5), "rewritten")
-    (f,) = findings(tally, None, "f")
+    (f,) = findings(tally, {}, "f")
     assert f.kind == "rewritten" and f.entry_id == 5
     assert "entry 5's hash differs" in f.message and "1 more checkpoints disagree" in f.message
 
@@ -157,7 +172,7 @@ def test_a_rewrite_names_the_earliest_checkpoint_that_disagrees():
 def test_forged_and_unreadable_lines_are_reported_by_line_and_not_believed():
     tally, believed = _tally(checkpoint_line(cp(1)), _line(entry_id=2), "oops", _line(mac="0" * 64))
     assert [n for n, _ in believed] == [1]
-    found = findings(tally, None, "cp.jsonl")
+    found = findings(tally, {}, "cp.jsonl")
     assert [(f.kind, f.line) for f in found] == [("forged", 2), ("unreadable", 3)]
     assert "line 2 of cp.jsonl fails its HMAC" in found[0].message and "1 more lines" in found[0].message
     assert "line 3 of cp.jsonl is not a checkpoint (not JSON)" in found[1].message
@@ -166,7 +181,7 @@ def test_forged_and_unreadable_lines_are_reported_by_line_and_not_believed():
 def test_when_no_line_has_a_valid_hmac_the_key_is_named_as_the_likely_cause():
     tally, believed = _tally(_line(entry_id=2), _line(entry_id=3))
     assert not believed
-    (f,) = findings(tally, None, "f")
+    (f,) = findings(tally, {}, "f")
     assert f.kind == "wrong_key"
 
 
@@ -174,6 +189,106 @@ def test_a_copy_under_another_name_is_still_held_to_the_checkpoints():
     # restoring an edited copy under a new database name must not be a way round the witness
     _, believed = _tally(checkpoint_line(cp(database="chainaid_original")))
     assert len(believed) == 1 and believed[0][1].database == "chainaid_original"
+
+
+# one chain per county, one for the province: each held to its own checkpoints
+
+# a line as the single chain's witness wrote it (before the chains were split), with no "chain"
+LEGACY_LINE = (
+    '{"at":"2026-11-29T12:00:00.000000+00:00","database":"chainaid","entry_id":7,'
+    '"hash":"abababababababababababababababababababababababababababababababab",'
+    '"mac":"62e4227b8e4fce6ab255f5fee547ad32de6523db83a1ac4af0f321c42f6b393d","v":1}'
+)
+
+
+def test_a_line_written_before_the_split_is_the_province_chains_and_still_verifies():
+    old = parse_checkpoint_line(LEGACY_LINE)
+    assert old.chain == "" and mac_ok(KEY, old) and old == cp()
+    assert read_line(KEY, "chainaid", LEGACY_LINE).believed
+
+
+def test_a_county_checkpoint_signs_its_chain_and_cannot_be_moved_to_another():
+    c = cp(chain="429005")
+    assert mac_ok(KEY, c) and c.mac != cp().mac
+    assert parse_checkpoint_line(checkpoint_line(c)) == c
+    for moved in ("429006", ""):
+        assert not mac_ok(KEY, dataclasses.replace(c, chain=moved))
+    # the province chain's line with a chain added is not the same message either
+    assert not read_line(KEY, "chainaid", _line(chain="429005")).mac_ok
+
+
+def test_the_stored_hash_counts_only_in_the_checkpoints_chain():
+    stored = {7: ("429005", H)}
+    assert stored_in_chain(cp(chain="429005"), stored) == H
+    assert stored_in_chain(cp(chain="429006"), stored) is None  # moved away: gone from this chain
+    assert stored_in_chain(cp(), {}) is None
+
+
+def test_each_chain_is_held_to_its_own_checkpoints():
+    tally, believed = _tally(
+        checkpoint_line(cp(3)),
+        checkpoint_line(cp(5, chain="429005")),
+        checkpoint_line(cp(6, chain="429006")),
+    )
+    stored = {3: ("", H), 6: ("429006", "cd" * 32)}  # 5 is gone, 6 was rewritten
+    for _, c in believed:
+        tally.compared(c, compare(c, stored_in_chain(c, stored)))
+    assert sorted(tally.chains) == ["", "429005", "429006"] and tally.believed == 3
+    found = findings(tally, {"429005": 2}, "f")
+    assert [(f.kind, f.chain, f.entry_id) for f in found] == [("cut", "429005", 5), ("rewritten", "429006", 6)]
+    assert found[0].message.startswith("county 429005: entries after id 2, witnessed at ")
+    assert found[1].message.startswith("county 429006: the chain was rewritten: entry 6's hash differs")
+
+
+def test_a_selection_believes_only_its_chains_lines_but_reports_every_forged_one():
+    lines = [checkpoint_line(cp(1)), checkpoint_line(cp(2, chain="429005")), _line(entry_id=9, chain="429006")]
+    tally = WitnessTally()
+    believed = tally_lines(KEY, "chainaid", list(enumerate(lines, start=1)), tally, select_chains("429005"))
+    assert [(n, c.chain) for n, c in believed] == [(2, "429005")]
+    assert tally.forged_lines == [3]  # its chain is as forged as the rest of it
+
+
+def test_regions_name_chains():
+    assert select_chains(None).selects("") and select_chains(None).selects("429005")
+    province = select_chains("province")
+    assert (province.region, province.exact) == ("province", "")
+    assert province.selects("") and not province.selects("429005")
+    assert select_chains("PROVINCE").exact == ""
+    one = select_chains("429005")
+    assert one.selects("429005") and not one.selects("429006") and not one.selects("")
+    city = select_chains("4290")
+    assert city.selects("429005") and city.selects("429004") and not city.selects("420100")
+    assert not city.selects("")  # the province's chain is named apart
+    assert select_chains("42").selects("420100") and not select_chains("42").selects("")
+    for bad in ("", "429", "429005001", "42a005", "全省", "４２"):
+        with pytest.raises(ValueError, match="province"):
+            select_chains(bad)
+
+
+def test_the_trail_check_totals_its_chains_and_names_the_first_broken_one():
+    intact = ChainReport("", ChainCheck(True, 5), 1, cp(5))
+    broken = ChainReport("429005", ChainCheck(False, 2, 12, "content does not match its hash (the entry was edited)"))
+    late = cp(20, at=T0 + timedelta(hours=1), chain="429006")
+    witnessed = ChainReport("429006", ChainCheck(True, 3), 2, late)
+    trail = TrailCheck((intact, broken, witnessed))
+    assert not trail.ok and trail.chain == ChainCheck(False, 10, 12, broken.check.reason)
+    assert trail.reason == "county 429005: content does not match its hash (the entry was edited)"
+    assert trail.believed == 3 and trail.newest == late and trail.findings == ()
+    assert broken.region == "429005" and intact.region == "province"
+
+
+def test_notes_say_which_chains_no_checkpoint_witnessed_yet():
+    unwitnessed = chain_report("429005", ChainCheck(True, 4), None)
+    assert unwitnessed.note is not None and "no checkpoint of this chain yet" in unwitnessed.note
+    assert chain_report("429006", ChainCheck(True, 0), None).note is None  # an empty chain has nothing to cut
+    assert "no checkpoint of this database yet" in (TrailCheck((unwitnessed,)).note or "")
+    tally = ChainTally()
+    tally.compared(cp(3), "witnessed")
+    witnessed = chain_report("", ChainCheck(True, 3), tally)
+    assert witnessed.note is None and witnessed.ok
+    assert TrailCheck((witnessed, unwitnessed)).note == (
+        "no checkpoint yet of county 429005's chain: a cut after its newest entries could not be seen"
+    )
 
 
 # the files, in a temporary folder
@@ -236,3 +351,42 @@ def test_pages_of_the_file_newest_first(tmp_path):
     assert [n for n, _ in witness.newest_lines(path, 5, 3)[1]] == [2, 1]
     assert witness.newest_lines(path, 7, 3) == (7, [])
     assert [len(b) for b in witness.line_batches(path, 3)] == [3, 3, 1]
+
+
+def test_appending_each_chains_head_when_it_moved(tmp_path):
+    path = tmp_path / "cp.jsonl"
+    seen = witness.SignedHeads()
+    heads = [cp(1), cp(2, chain="429005"), cp(3, chain="429006")]
+    assert witness.append_checkpoints(path, heads, KEY, only_if_moved=True, seen=seen) == heads
+    # 429005 moved; the others did not (what the file says, as this writer read it)
+    moved = [cp(1), cp(4, chain="429005"), cp(3, chain="429006")]
+    assert witness.append_checkpoints(path, moved, KEY, only_if_moved=True, seen=seen) == [moved[1]]
+    # another writer (no state of its own: reads the whole file) sees the same
+    assert witness.append_checkpoints(path, moved, KEY, only_if_moved=True) == []
+    # lines appended by someone else since are read: a head another worker signed is not signed again
+    witness.append_checkpoint(path, cp(5, chain="429006"), KEY, only_if_moved=False)
+    again = [cp(1), cp(4, chain="429005"), cp(5, chain="429006")]
+    assert witness.append_checkpoints(path, again, KEY, only_if_moved=True, seen=seen) == []
+    # without only_if_moved, every head is written
+    assert len(witness.append_checkpoints(path, again, KEY, only_if_moved=False, seen=seen)) == 3
+    assert [(json.loads(line)["chain"], json.loads(line)["entry_id"]) for line in path.read_text().splitlines()] == [
+        ("", 1),
+        ("429005", 2),
+        ("429006", 3),
+        ("429005", 4),
+        ("429006", 5),
+        ("", 1),
+        ("429005", 4),
+        ("429006", 5),
+    ]
+
+
+def test_a_replaced_checkpoints_file_is_read_again_from_its_start(tmp_path):
+    path = tmp_path / "cp.jsonl"
+    seen = witness.SignedHeads()
+    assert witness.append_checkpoints(path, [cp(1)], KEY, only_if_moved=True, seen=seen)
+    path.unlink()
+    assert witness.append_checkpoints(path, [cp(1)], KEY, only_if_moved=True, seen=seen) == [cp(1)]
+    path.write_text("")  # emptied in place
+    assert witness.append_checkpoints(path, [cp(1)], KEY, only_if_moved=True, seen=seen) == [cp(1)]
+    assert len(path.read_text().splitlines()) == 1
