@@ -729,3 +729,26 @@ async def test_a_region_filter_reads_the_county_index_even_in_a_generic_plan(wor
         await conn.execute("DEALLOCATE scoped")
     assert f"{table}_county_code" in plan and "Index Cond" in plan, plan
     assert "$1" in plan  # generic: the bounds are parameters, still an index range
+
+
+# ---- the audit trail -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", list(LEVELS))
+async def test_an_auditor_reads_and_verifies_the_chains_of_its_region(client, world, level):
+    headers = world["callers"][f"{level} auditor"]
+    r = await client.get("/api/v1/audit?limit=500", headers=headers)
+    assert r.status_code == 200, r.text
+    # the chains of its counties (a county another test adds under the city may have one too), and the
+    # province's own chain for the province's auditor alone
+    chains = {e["chain"] for e in r.json()["items"]}
+    assert REACH[level] | ({""} if level == "province" else set()) <= chains
+    assert all(c.startswith(LEVELS[level]) or (c == "" and level == "province") for c in chains), chains
+    r = await client.get("/api/v1/audit/verify", headers=headers)
+    assert r.status_code == 200 and r.json()["ok"], r.text
+    verified = {c["region"] for c in r.json()["chains"]}
+    assert REACH[level] <= verified and all(c.startswith(LEVELS[level]) for c in verified), verified
+    for region in ("42", "4210", HOME, NEIGHBOUR, OUTSIDE, "province"):
+        r = await client.get(f"/api/v1/audit/verify?region={region}", headers=headers)
+        within = region.startswith(LEVELS[level]) or (region == "province" and level == "province")
+        assert r.status_code == (200 if within else 403), (region, r.status_code, r.text[:200])
