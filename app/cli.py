@@ -1,4 +1,4 @@
-"""The ``chainaid`` command: serve, migrate, accounts, audit, backup and restore."""
+"""The ``chainaid`` command: serve, migrate, accounts, audit, backup, restore and the import templates."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from app.migrations import migrate
 from app.regions.service import get_region
 from app.registry.adoption import adopt
 from app.serve import LOG_LEVELS, serve
+from app.sheets.templates import KINDS as IMPORT_KINDS
+from app.sheets.workbook import write_template
 
 T = TypeVar("T")
 
@@ -252,6 +254,17 @@ def cmd_audit_checkpoint(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_template(args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    if target.suffix.lower() != ".xlsx":
+        print(f"{target}: the template is a workbook; name the file .xlsx", file=sys.stderr)
+        return 2
+    write_template(args.kind, str(target))
+    sheets = ", ".join(s.name for s in IMPORT_KINDS[args.kind])
+    print(f"{target}: the {args.kind} template (sheets to fill in: {sheets}; 说明 explains every column)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chainaid", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -314,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace what a database that is not empty holds with the backup"
     )
     restore_cmd.set_defaults(func=cmd_restore)
+
+    importing = sub.add_parser("import", help="taking a county's spreadsheets in")
+    imp = importing.add_subparsers(dest="import_command", required=True)
+    template = imp.add_parser("template", help="write the import template of KIND (an .xlsx workbook) to FILE")
+    template.add_argument("kind", metavar="KIND", choices=list(IMPORT_KINDS), help=", ".join(IMPORT_KINDS))
+    template.add_argument("file", metavar="FILE")
+    template.set_defaults(func=cmd_import_template)
 
     audit = sub.add_parser("audit", help="the audit trail")
     aud = audit.add_subparsers(dest="audit_command", required=True)

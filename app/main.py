@@ -45,6 +45,7 @@ from app.payouts.router import router as payouts_routes
 from app.regions.router import router as regions_routes
 from app.registry.household_service import FlagReader
 from app.registry.router import router as registry_routes
+from app.sheets.router import router as sheets_routes
 from app.stats.router import router as stats_routes
 from app.subsidies.router import router as subsidies_routes
 
@@ -69,6 +70,7 @@ API = Router(
         monitoring_routes,
         stats_routes,
         exports_routes,
+        sheets_routes,
     ],
 )
 

@@ -37,7 +37,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "places.read": EVERYONE,  # getTown, listTowns, getVillage, listVillages
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
     # the register of poor households
-    "households.read": EVERYONE,  # getHousehold, listHouseholds, countHouseholds, exportHouseholds
+    "households.read": EVERYONE,  # getHousehold, listHouseholds, countHouseholds, exportHouseholds(Xlsx)
     "households.register": frozenset({ADMIN, OFFICER}),  # createHousehold, addMember, memberLeaves
     "households.transition": frozenset({ADMIN, OFFICER}),  # transitionHousehold
     "households.objections": frozenset({ADMIN, OFFICER}),  # raiseObjection, resolveObjection
@@ -61,7 +61,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "links.read": EVERYONE,  # getLink, listLinks
     "links.manage": frozenset({ADMIN, OPERATOR}),  # createLink, endLink
     # payouts to households
-    "payouts.read": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getPayout, listPayouts, exportPayouts
+    "payouts.read": frozenset({ADMIN, FINANCE, OPERATOR, AUDITOR}),  # getPayout, listPayouts, exportPayouts(Xlsx)
     "payouts.record": frozenset({ADMIN, OPERATOR}),  # recordPayout, recordPayoutBatch, reversePayout
     "payouts.import": frozenset({ADMIN, OPERATOR}),  # importPayoutsCsv
     "arrears.read": EVERYONE,  # listDividendArrears
@@ -72,7 +72,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "schemes.budget.read": frozenset({ADMIN, FINANCE, AUDITOR}),  # previewSubsidyScheme; the console's budget page
     # createSubsidyScheme, publishSubsidyScheme, closeSubsidyScheme, replaceSchemeRates
     "schemes.manage": frozenset({ADMIN, FINANCE}),
-    # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims
+    # getSubsidyClaim, listSubsidyClaims, exportSubsidyClaims(Xlsx)
     "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
     "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
     "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
@@ -80,7 +80,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
     "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
     "vouchers.cancel": frozenset({FINANCE}),  # cancelVoucher
-    # getPaymentBatch, listPaymentBatches, exportPaymentBatch
+    # getPaymentBatch, listPaymentBatches, exportPaymentBatch(Xlsx)
     "payment_batches.read": frozenset({ADMIN, FINANCE, AUDITOR}),
     "payment_batches.create": frozenset({FINANCE}),  # createPaymentBatch
     "payment_batches.reconcile": frozenset({FINANCE}),  # reconcilePaymentBatch
@@ -88,10 +88,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "pairings.read": EVERYONE,  # listPairings
     "pairings.manage": frozenset({ADMIN}),  # createPairing, endPairing
     "pairings.report": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # pairingProgrammeReport
-    "support.read": EVERYONE,  # listSupportRecords, exportSupportRecords
+    "support.read": EVERYONE,  # listSupportRecords, exportSupportRecords(Xlsx)
     "support.record": frozenset({ADMIN, OPERATOR}),  # recordSupport
     # figures
     "stats.read": EVERYONE,  # getOverview
+    # the spreadsheets a county's data is taken in with (no data in them: columns, lists, an example)
+    "imports.templates": EVERYONE,  # getImportTemplate
 }
 
 
@@ -124,10 +126,15 @@ OPERATIONS: Mapping[str, str] = {
     "endPairing": "pairings.manage",
     "exitPoorVillage": "places.manage",
     "exportHouseholds": "households.read",
+    "exportHouseholdsXlsx": "households.read",
     "exportPaymentBatch": "payment_batches.read",
+    "exportPaymentBatchXlsx": "payment_batches.read",
     "exportPayouts": "payouts.read",
+    "exportPayoutsXlsx": "payouts.read",
     "exportSubsidyClaims": "claims.read",
+    "exportSubsidyClaimsXlsx": "claims.read",
     "exportSupportRecords": "support.read",
+    "exportSupportRecordsXlsx": "support.read",
     "fileSubsidyClaim": "claims.file",
     "getBase": "bases.read",
     "getCountyPolicy": "regions.read",
@@ -135,6 +142,7 @@ OPERATIONS: Mapping[str, str] = {
     "getEnterpriseSummary": "enterprises.summary",
     "getHousehold": "households.read",
     "getHouseholdIncome": "households.income.read",
+    "getImportTemplate": "imports.templates",
     "getLink": "links.read",
     "getMe": "me.read",
     "getOverview": "stats.read",

@@ -5,6 +5,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.response import Stream
 
 from app.core.csv_stream import csv_items
+from app.core.params import PathId
+from app.exports import ledgers
 from app.pairing import service as pairing
 from app.pairing.dependencies import provide_support_filter
 from app.pairing.schemas import SupportFilter
@@ -14,7 +16,9 @@ from app.payouts.schemas import PayoutFilter
 from app.registry import household_service as households
 from app.registry.dependencies import provide_household_filter
 from app.registry.schemas import HouseholdFilter
-from app.subsidies import claims
+from app.sheets.download import XLSX, xlsx_ledger
+from app.sheets.workbook import LedgerSheet
+from app.subsidies import claims, payments
 from app.subsidies.dependencies import provide_claim_filter
 from app.subsidies.schemas import ClaimFilter
 
@@ -191,4 +195,74 @@ class ExportController(Controller):
                 s.reference,
                 _text(s.note),
             ],
+        )
+
+    @get(
+        "/households.xlsx",
+        operation_id="exportHouseholdsXlsx",
+        media_type=XLSX,
+        dependencies={"filters": Provide(provide_household_filter)},
+    )
+    async def households_xlsx(self, request: Request, filters: NamedDependency[HouseholdFilter]) -> Stream:
+        """The household ledger (贫困户台账) as a workbook: the rows of ``households.csv`` for the same filters
+        (a town with ``town_id``, a county, city or province with ``region``) and the caller's scope."""
+        rows = ledgers.rows_of(households.export_households(request.user, filters), ledgers.household_row)
+        return await xlsx_ledger("households.xlsx", [LedgerSheet("贫困户台账", ledgers.HOUSEHOLD_COLUMNS, rows)])
+
+    @get(
+        "/payouts.xlsx",
+        operation_id="exportPayoutsXlsx",
+        media_type=XLSX,
+        dependencies={"filters": Provide(provide_payout_filter)},
+    )
+    async def payouts_xlsx(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
+        """The benefit-link ledger as a workbook (an enterprise's with ``enterprise_id``): the rows of
+        ``payouts.csv``, then a sheet of the payouts per household, link and year."""
+        rows = ledgers.rows_of(payouts.export_payouts(request.user, filters), ledgers.payout_row)
+        totals = ledgers.rows_of(payouts.export_payout_totals(request.user, filters), ledgers.payout_total_row)
+        return await xlsx_ledger(
+            "payouts.xlsx",
+            [
+                LedgerSheet("收益发放台账", ledgers.PAYOUT_COLUMNS, rows),
+                LedgerSheet("按户按年汇总", ledgers.PAYOUT_TOTAL_COLUMNS, totals),
+            ],
+        )
+
+    @get(
+        "/subsidy-claims.xlsx",
+        operation_id="exportSubsidyClaimsXlsx",
+        media_type=XLSX,
+        dependencies={"filters": Provide(provide_claim_filter)},
+    )
+    async def subsidy_claims_xlsx(self, request: Request, filters: NamedDependency[ClaimFilter]) -> Stream:
+        """A scheme's subsidy list as a workbook (``scheme_id``): the rows of ``subsidy-claims.csv``."""
+        rows = ledgers.rows_of(claims.export_claims(request.user, filters), ledgers.claim_row)
+        return await xlsx_ledger("subsidy-claims.xlsx", [LedgerSheet("补贴申报清册", ledgers.CLAIM_COLUMNS, rows)])
+
+    @get(
+        "/support-records.xlsx",
+        operation_id="exportSupportRecordsXlsx",
+        media_type=XLSX,
+        dependencies={"filters": Provide(provide_support_filter)},
+    )
+    async def support_records_xlsx(self, request: Request, filters: NamedDependency[SupportFilter]) -> Stream:
+        """The pairing and support ledger as a workbook: the rows of ``support-records.csv``."""
+        rows = ledgers.rows_of(pairing.export_support_records(request.user, filters), ledgers.support_row)
+        return await xlsx_ledger("support-records.xlsx", [LedgerSheet("帮扶台账", ledgers.SUPPORT_COLUMNS, rows)])
+
+
+class PaymentListController(Controller):
+    """The bank's payment list of a batch as a workbook, beside the batch's CSV (``export.csv``)."""
+
+    path = "/payment-batches"
+    tags = ["exports"]
+
+    @get("/{batch_id:int}/export.xlsx", operation_id="exportPaymentBatchXlsx", media_type=XLSX)
+    async def payment_batch_xlsx(self, request: Request, batch_id: PathId) -> Stream:
+        """A subsidy scheme's payment list for the bank, batch by batch: the rows of ``export.csv`` (voucher
+        number, registry number, payee, bank card, amount), the count and the total last."""
+        rows, count, total = await payments.export_rows(request.user, batch_id)
+        return await xlsx_ledger(
+            f"payment-batch-{batch_id}.xlsx",
+            [LedgerSheet("补贴发放清册", ledgers.PAYMENT_COLUMNS, ledgers.payment_rows(rows, count, total))],
         )

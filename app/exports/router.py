@@ -2,6 +2,6 @@
 
 from litestar import Router
 
-from app.exports.controllers import ExportController
+from app.exports.controllers import ExportController, PaymentListController
 
-router = Router(path="/api/v1", route_handlers=[ExportController])
+router = Router(path="/api/v1", route_handlers=[ExportController, PaymentListController])

@@ -17,7 +17,7 @@ from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, UnitOfWork, stream_rows
 from app.payouts.rules import LinkFacts
-from app.payouts.schemas import PayoutOut
+from app.payouts.schemas import PayoutOut, PayoutTotal
 from app.regions.rules import CountyPolicies
 from app.registry.rules import continuation_end
 
@@ -166,16 +166,22 @@ class PayoutQuery(msgspec.Struct, frozen=True, kw_only=True):
     region: str | None = None  # the caller's region: a county prefix
 
 
-_LIST = (
-    _PAYOUT + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
+_WHERE = (
+    " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.link = $2)"
     " AND ($3::int IS NULL OR p.household = $3) AND ($4::text IS NULL OR p.income_type = $4)"
     " AND ($5::date IS NULL OR p.paid_on >= $5) AND ($6::date IS NULL OR p.paid_on <= $6)"
 )
 
 
-def _listed(q: PayoutQuery) -> tuple[str, list[Any]]:
+def _filtered(q: PayoutQuery) -> tuple[str, list[Any]]:
+    """The filters (from WHERE), narrowed to the caller's region, and their arguments."""
     args: list[Any] = [q.enterprise_id, q.link_id, q.household_id, q.income_type, q.paid_from, q.paid_to]
-    return _LIST + county_clause("p.county_code", q.region, args), args
+    return _WHERE + county_clause("p.county_code", q.region, args), args
+
+
+def _listed(q: PayoutQuery) -> tuple[str, list[Any]]:
+    where, args = _filtered(q)
+    return _PAYOUT + where, args
 
 
 async def page_of(db: Db, q: PayoutQuery, page: PageParams, *, newest_first: bool) -> Page[PayoutOut]:
@@ -188,6 +194,25 @@ async def stream(q: PayoutQuery) -> AsyncIterator[PayoutOut]:
     sql, args = _listed(q)
     async for row in stream_rows(sql + " ORDER BY p.id", args):
         yield _payout(row)
+
+
+_TOTALS = (
+    "SELECT p.household AS household_id, h.registry_no, p.enterprise AS enterprise_id, p.link AS link_id,"
+    " l.kind AS link_kind, extract(year FROM p.period_from)::int AS year, count(*) AS payouts,"
+    " sum(p.amount) AS amount"
+    " FROM payout p JOIN household h ON h.id = p.household JOIN link l ON l.id = p.link"
+)
+_TOTALS_GROUPS = (
+    " GROUP BY p.household, h.registry_no, p.enterprise, p.link, l.kind, extract(year FROM p.period_from)"
+    " ORDER BY p.household, p.link, year"
+)
+
+
+async def stream_totals(q: PayoutQuery) -> AsyncIterator[PayoutTotal]:
+    """The payouts of the query summed per household, link and year, from a cursor (for the ledger)."""
+    where, args = _filtered(q)
+    async for row in stream_rows(_TOTALS + where + _TOTALS_GROUPS, args):
+        yield PayoutTotal(**dict(row))
 
 
 _STAGING_COLUMNS = (

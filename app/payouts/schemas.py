@@ -85,6 +85,20 @@ class PayoutOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class PayoutTotal(msgspec.Struct, frozen=True, kw_only=True):
+    """What a link paid a household for one year (the year its income is for: its period's first day's);
+    reversals count negative, so a reversed payout nets out."""
+
+    household_id: int
+    registry_no: str
+    enterprise_id: int
+    link_id: int
+    link_kind: str
+    year: int
+    payouts: int
+    amount: Decimal
+
+
 class Reversal(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: str
 

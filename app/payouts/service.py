@@ -12,7 +12,7 @@ from app.core.principal import Principal, Role, ensure_county_scope, list_region
 from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
-from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, Reversal
+from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, PayoutTotal, Reversal
 from app.regions import service as regions
 
 
@@ -153,6 +153,11 @@ def scoped_query(principal: Principal, f: PayoutFilter) -> queries.PayoutQuery:
 def export_payouts(principal: Principal, f: PayoutFilter) -> AsyncIterator[PayoutOut]:
     """The payouts a caller may read under the filters, in id order, streamed."""
     return queries.stream(scoped_query(principal, f))
+
+
+def export_payout_totals(principal: Principal, f: PayoutFilter) -> AsyncIterator[PayoutTotal]:
+    """The same payouts summed per household, link and year, streamed (the benefit-link ledger's summary)."""
+    return queries.stream_totals(scoped_query(principal, f))
 
 
 async def list_payouts(

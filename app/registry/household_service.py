@@ -233,6 +233,7 @@ def _query(principal: Principal, f: HouseholdFilter) -> queries.HouseholdQuery:
         cause=f.cause and f.cause.value,
         late_addition=f.late_addition,
         flagged=f.flagged,
+        region=f.region,
         scope_town_id=scope_town_id,
         scope_enterprise_id=scope_enterprise_id,
         scope_region=list_region(principal),

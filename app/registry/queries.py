@@ -273,6 +273,7 @@ class HouseholdQuery(msgspec.Struct, frozen=True, kw_only=True):
     cause: str | None = None
     late_addition: bool | None = None
     flagged: bool | None = None
+    region: str | None = None
     scope_town_id: int | None = None
     scope_enterprise_id: int | None = None
     scope_region: str | None = None
@@ -300,6 +301,10 @@ WHERE ($1::int IS NULL OR v.town = $1) AND ($2::int IS NULL OR h.village = $2)
         SELECT 1 FROM cross_check_flag f WHERE f.household = h.id AND f.status = 'open') = $7)
   AND ($8::int IS NULL OR v.town = $8)
   AND ($9::int IS NULL OR EXISTS (SELECT 1 FROM link l WHERE l.household = h.id AND l.enterprise = $9))
+  AND ($10::text IS NULL OR CASE length($10)
+        WHEN 12 THEN v.code = $10
+        WHEN 9 THEN v.town IN (SELECT rt.id FROM town rt WHERE rt.code = $10)
+        ELSE h.county_code LIKE $10 || '%' END)
 """
 
 
@@ -320,6 +325,7 @@ def _query_args(q: HouseholdQuery) -> list[Any]:
         q.flagged,
         q.scope_town_id,
         q.scope_enterprise_id,
+        q.region,
     ]
 
 

@@ -323,6 +323,9 @@ class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
     cause: Cause | None = None
     late_addition: bool | None = None
     flagged: bool | None = None
+    region: str | None = None
+    """A division code: the households of a province, city or county (2, 4, 6 digits), a town (9) or a
+    village (12)."""
 
 
 class HouseholdCounts(msgspec.Struct, kw_only=True):

@@ -10,12 +10,14 @@ the same order as before.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from typing import Any
 
 import httpx
 import pytest
+from python_calamine import CalamineWorkbook
 
 from app.core.access import OPERATIONS
 from app.core.auth import policy_guard
@@ -54,10 +56,15 @@ POLICY = {
     "endPairing": "A",
     "exitPoorVillage": "A",
     "exportHouseholds": ALL,
+    "exportHouseholdsXlsx": ALL,
     "exportPaymentBatch": "AFU",
+    "exportPaymentBatchXlsx": "AFU",
     "exportPayouts": "AFOU",
+    "exportPayoutsXlsx": "AFOU",
     "exportSubsidyClaims": "AFTU",
+    "exportSubsidyClaimsXlsx": "AFTU",
     "exportSupportRecords": ALL,
+    "exportSupportRecordsXlsx": ALL,
     "fileSubsidyClaim": "AT",
     "getBase": ALL,
     "getCountyPolicy": ALL,
@@ -65,6 +72,7 @@ POLICY = {
     "getEnterpriseSummary": "AFOU",
     "getHousehold": ALL,
     "getHouseholdIncome": "AFTU",
+    "getImportTemplate": ALL,
     "getLink": ALL,
     "getMe": ALL,
     "getOverview": ALL,
@@ -321,6 +329,7 @@ async def world(app) -> dict[str, Any]:
             "year": 2021,
             "member_id": h["members"][1]["id"],
             "region_code": "429005",
+            "template": "households.xlsx",
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -420,9 +429,13 @@ SCOPED = {
     # out of scope)
     "countHouseholds": "AFTOU",
     "exportHouseholds": "AFTOU",
+    "exportHouseholdsXlsx": "AFTOU",
     "exportPayouts": "AFOU",
+    "exportPayoutsXlsx": "AFOU",
     "exportSubsidyClaims": "AFTU",
+    "exportSubsidyClaimsXlsx": "AFTU",
     "exportSupportRecords": "AFTOU",
+    "exportSupportRecordsXlsx": "AFTOU",
     "listAssessments": "",
     "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",
@@ -465,9 +478,17 @@ def test_every_list_and_export_route_a_scoped_role_reads_is_classified():
 
 
 def _rows_of_the_world(r: httpx.Response, markers: dict[str, Any]) -> int:
-    """How many rows (list items, CSV lines, counted households) belong to town A / enterprise 1."""
+    """How many rows (list items, CSV lines, workbook rows, counted households) belong to town A / enterprise 1."""
     if r.headers["content-type"].startswith("text/csv"):
         lines = r.text.splitlines()[1:]
+        return sum(1 for line in lines if markers["registry_no"] in line or any(m in line for m in CSV_MARKERS))
+    if r.headers["content-type"].startswith("application/vnd.openxmlformats"):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+        lines = [
+            " ".join(str(cell) for cell in row)
+            for sheet in book.sheet_names
+            for row in book.get_sheet_by_name(sheet).to_python()[1:]
+        ]
         return sum(1 for line in lines if markers["registry_no"] in line or any(m in line for m in CSV_MARKERS))
     body = r.json()
     if isinstance(body, dict) and "households" in body and "by_status" in body:

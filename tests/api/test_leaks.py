@@ -247,7 +247,7 @@ def _html_routes() -> list[str]:
             if "GET" not in (getattr(handler, "http_methods", None) or ()):
                 continue
             media = str(getattr(handler.media_type, "value", handler.media_type) or "")
-            if route.path.endswith(".csv") or route.path.startswith("/static"):
+            if route.path.endswith((".csv", ".xlsx")) or route.path.startswith("/static"):
                 continue
             if media == "text/html" or route.path.startswith("/console"):
                 paths.append(route.path)
