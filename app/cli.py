@@ -25,6 +25,7 @@ from app.core.settings import InvalidSettings, get_settings
 from app.demo import MAX_COUNTIES, DemoRefused, load_demo
 from app.domains import wire_events
 from app.migrations import migrate
+from app.regions.service import get_region
 from app.registry.adoption import adopt
 from app.serve import LOG_LEVELS, serve
 from app.sheets.templates import KINDS as IMPORT_KINDS
@@ -123,14 +124,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_accounts_create(args: argparse.Namespace) -> int:
     try:
+        region_id = None if args.region is None else _run(get_region(args.region)).id
         data = AccountCreate(
-            name=args.name or args.role, role=Role(args.role), enterprise_id=args.enterprise, town_id=args.town
+            name=args.name or args.role,
+            role=Role(args.role),
+            enterprise_id=args.enterprise,
+            town_id=args.town,
+            region_id=region_id,
         )
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-    try:
         created = _run(create_account(system_principal("cli"), data))
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
@@ -160,10 +161,18 @@ def cmd_regions_adopt(args: argparse.Namespace) -> int:
 
 
 def cmd_accounts_list(args: argparse.Namespace) -> int:
-    page = _run(list_accounts(PageParams(limit=100_000, offset=0)))
+    page = _run(list_accounts(system_principal("cli"), PageParams(limit=100_000, offset=0)))
     print(f"{'id':>5}  {'role':<13} {'scope':<14} {'token':<11} {'status':<8} name")
     for a in page.items:
-        scope = f"enterprise {a.enterprise_id}" if a.enterprise_id else f"town {a.town_id}" if a.town_id else "-"
+        scope = (
+            f"enterprise {a.enterprise_id}"
+            if a.enterprise_id
+            else f"town {a.town_id}"
+            if a.town_id
+            else f"region {a.region_code}"
+            if a.region_code
+            else "-"
+        )
         status = "revoked" if a.revoked_at else "active"
         print(f"{a.id:>5}  {a.role.value:<13} {scope:<14} {a.token_prefix + '…':<11} {status:<8} {a.name}")
     return 0
@@ -287,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     scope = create.add_mutually_exclusive_group()
     scope.add_argument("--enterprise", type=int, help="enterprise id (operators)")
     scope.add_argument("--town", type=int, help="town id (town officers)")
+    scope.add_argument(
+        "--region", help="region code, 2, 4 or 6 digits (admin, finance, auditor); left out: the whole deployment"
+    )
     create.set_defaults(func=cmd_accounts_create)
     acc.add_parser("list", help="list accounts").set_defaults(func=cmd_accounts_list)
     revoke = acc.add_parser("revoke", help="revoke an account's token")

@@ -24,12 +24,13 @@ class AccountController(Controller):
     @get("/", operation_id="listAccounts")
     async def list_accounts(
         self,
+        request: Request,
         page: NamedDependency[PageParams],
         role: FromQuery[Role | None] = None,
         include_revoked: FromQuery[bool] = True,
     ) -> Page[AccountOut]:
-        """Accounts, oldest first."""
-        return await service.list_accounts(page, role=role, include_revoked=include_revoked)
+        """Accounts, oldest first (a region's admin: the accounts within its region)."""
+        return await service.list_accounts(request.user, page, role=role, include_revoked=include_revoked)
 
     @post("/{account_id:int}/revoke", operation_id="revokeAccount", status_code=200)
     async def revoke(self, request: Request, account_id: PathId) -> AccountOut:
@@ -45,4 +46,11 @@ class MeController(Controller):
     async def me(self, request: Request) -> Me:
         """The account behind the bearer token: role and scope."""
         p: Principal = request.user
-        return Me(account_id=p.account_id, name=p.name, role=p.role, enterprise_id=p.enterprise_id, town_id=p.town_id)
+        return Me(
+            account_id=p.account_id,
+            name=p.name,
+            role=p.role,
+            enterprise_id=p.enterprise_id,
+            town_id=p.town_id,
+            region_code=p.region_code,
+        )

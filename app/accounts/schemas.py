@@ -14,6 +14,9 @@ class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     role: Role
     enterprise_id: Id | None = None
     town_id: Id | None = None
+    region_id: Id | None = None
+    """The region (a province, city or county) an admin, finance or auditor account reaches; left out, the
+    creating admin's own region (none for an unscoped admin: the whole deployment)."""
 
     def __post_init__(self) -> None:
         self.name = clean_name("name", self.name, 100)
@@ -25,6 +28,8 @@ class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("town_id", "a town officer account must be bound to a town")
         if self.role is not Role.town_officer and self.town_id is not None:
             raise Invalid("town_id", "only town officer accounts are bound to a town")
+        if self.role in (Role.operator, Role.town_officer) and self.region_id is not None:
+            raise Invalid("region_id", "operator and town officer accounts take no region (their scope is theirs)")
 
 
 class AccountOut(msgspec.Struct, kw_only=True):
@@ -33,6 +38,9 @@ class AccountOut(msgspec.Struct, kw_only=True):
     role: Role
     enterprise_id: int | None
     town_id: int | None
+    region_id: int | None
+    region_code: str | None
+    """The county prefix the account reaches (a town officer's: its town's county); none: every county."""
     token_prefix: str
     created_at: datetime
     revoked_at: datetime | None
@@ -50,3 +58,6 @@ class Me(msgspec.Struct, kw_only=True):
     role: Role
     enterprise_id: int | None
     town_id: int | None
+    region_code: str | None
+    """The region reached (a town officer's: its town's county); none: every county (or, for an operator,
+    wherever its enterprise works)."""

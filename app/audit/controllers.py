@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter
 
@@ -30,6 +30,7 @@ class AuditController(Controller):
     @get("/", operation_id="listAuditEntries")
     async def list_entries(
         self,
+        request: Request,
         page: NamedDependency[PageParams],
         entity: FromQuery[str | None] = None,
         entity_id: FromQuery[str | None] = None,
@@ -37,16 +38,18 @@ class AuditController(Controller):
         since: FromQuery[datetime | None] = None,
         until: FromQuery[datetime | None] = None,
     ) -> Page[AuditEntryOut]:
-        """The audit trail, newest first, filtered by entity, actor and time (``since`` ≤ at < ``until``)."""
+        """The audit trail, newest first, filtered by entity, actor and time (``since`` ≤ at < ``until``); a
+        region's account reads its counties' chains (and a province's, the province's chain)."""
         check_planned_day("since", since and since.date())
         check_planned_day("until", until and until.date())
         return await service.list_entries(
-            page, entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until
+            request.user, page, entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until
         )
 
     @get("/verify", operation_id="verifyAuditChain")
     async def verify(
         self,
+        request: Request,
         region: Annotated[
             str | None,
             QueryParameter(
@@ -63,7 +66,7 @@ class AuditController(Controller):
         one with another hash a rewritten chain, and a checkpoint whose HMAC fails is reported as forged.
         The totals come first (the first broken chain's entry and reason), then ``chains``, one by one.
         ``ok`` only when nothing was found."""
-        result = await service.verify_trail(region=region)
+        result = await service.verify_trail_for(request.user, region)
         return TrailCheckOut(
             ok=result.ok,
             checked=result.chain.checked,

@@ -10,6 +10,7 @@ import msgspec
 
 from app.audit.schemas import AuditEntryOut
 from app.core.audit_chain import EntryContent, StoredEntry
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db
 
@@ -101,10 +102,17 @@ _LIST = (
 )
 
 
-async def page_of(db: Db, f: EntryFilter, page: PageParams) -> Page[AuditEntryOut]:
-    return await fetch_page(
-        _LIST, [f.entity, f.entity_id, f.actor_id, f.since, f.until], page, "id DESC", _entry_out, db=db
-    )
+async def page_of(
+    db: Db, f: EntryFilter, page: PageParams, *, region: str | None = None, with_province: bool = True
+) -> Page[AuditEntryOut]:
+    """``region``: only the chains of the counties under it, and the province's chain when ``with_province``
+    (a province's account reads what belongs to no county; a city's or a county's does not)."""
+    args: list[Any] = [f.entity, f.entity_id, f.actor_id, f.since, f.until]
+    within = ""
+    if region is not None:
+        counties = county_clause("chain", region, args, keyword="")
+        within = f" AND ({counties} OR chain = '')" if with_province else f" AND {counties}"
+    return await fetch_page(_LIST + within, args, page, "id DESC", _entry_out, db=db)
 
 
 class Head(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from app.audit import queries, rules, witness
 from app.audit.schemas import AuditEntryOut, CheckpointOut
 from app.core.audit_chain import GENESIS, ChainCheck, check_chain, combine
-from app.core.errors import Invalid
+from app.core.errors import Forbidden, Invalid
+from app.core.messages import N_
 from app.core.pagination import Page, PageParams
+from app.core.principal import Principal, ensure_region_scope, list_region
 from app.core.settings import get_settings
 from app.core.uow import Db, reading, reading_replica
 
@@ -52,6 +54,7 @@ async def verify_chain(chunk: int = 5000) -> ChainCheck:
 
 
 async def list_entries(
+    principal: Principal,
     page: PageParams,
     *,
     entity: str | None = None,
@@ -60,9 +63,32 @@ async def list_entries(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Page[AuditEntryOut]:
+    """The trail under the filters, of the chains in the principal's reach: its region's counties', and the
+    province's chain (what belongs to no county) for a province's account or an unscoped one."""
     f = queries.EntryFilter(entity=entity, entity_id=entity_id, actor_id=actor_id, since=since, until=until)
+    region = list_region(principal)
     async with reading_replica() as db:
-        return await queries.page_of(db, f, page)
+        return await queries.page_of(db, f, page, region=region, with_province=_reads_province_chain(principal))
+
+
+PROVINCE_DIGITS = 2
+
+
+def _reads_province_chain(principal: Principal) -> bool:
+    return principal.region_code is None or len(principal.region_code) == PROVINCE_DIGITS
+
+
+async def verify_trail_for(principal: Principal, region: str | None) -> rules.TrailCheck:
+    """``verify_trail`` as an account asks it: of its own region's chains by default, and of no chain outside
+    its region (403); the province's chain for a province's account or an unscoped one."""
+    if region is None:
+        return await verify_trail(region=principal.region_code)
+    if region.strip().lower() == rules.PROVINCE_REGION:
+        if not _reads_province_chain(principal):
+            raise Forbidden.of(N_("this region is outside yours"))
+    elif region.strip().isascii() and region.strip().isdigit():
+        ensure_region_scope(principal, region.strip())
+    return await verify_trail(region=region)
 
 
 async def ensure_audit_key() -> tuple[bytes, str | None]:

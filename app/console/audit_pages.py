@@ -34,9 +34,9 @@ class AuditPages(Controller):
         check: FromQuery[bool] = False,
     ) -> Template:
         entries = await audit_service.list_entries(
-            PageParams(limit=50, offset=(page - 1) * 50), entity=entity or None, actor_id=actor_id
+            user.principal, PageParams(limit=50, offset=(page - 1) * 50), entity=entity or None, actor_id=actor_id
         )
-        chain = await audit_service.verify_trail() if check else None
+        chain = await audit_service.verify_trail_for(user.principal, None) if check else None
         return await render(
             user, "audit.html", entries=entries, entity=entity or "", actor_id=actor_id or "", page=page, chain=chain
         )

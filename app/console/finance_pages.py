@@ -33,7 +33,7 @@ class FinancePages(Controller):
 
     @get("/schemes", opt={"action": "schemes.budget.read"})
     async def scheme_list(self, user: NamedDependency[ConsoleUser]) -> Template:
-        page = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status=None)
+        page = await schemes.list_schemes(user.principal, PageParams(limit=100, offset=0), year=None, status=None)
         return await render(user, "schemes.html", schemes=page.items)
 
     @get("/claims", opt={"action": "claims.read"})
@@ -63,7 +63,9 @@ class FinancePages(Controller):
             town_id=town_id,
             industry=industry or None,
         )
-        all_schemes = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status=None)
+        all_schemes = await schemes.list_schemes(
+            user.principal, PageParams(limit=100, offset=0), year=None, status=None
+        )
         return await render(
             user,
             "claims.html",
@@ -133,8 +135,10 @@ class FinancePages(Controller):
     async def batch_list(
         self, user: NamedDependency[ConsoleUser], msg: FromQuery[str | None] = None, err: FromQuery[str | None] = None
     ) -> Template:
-        batches = await payments.list_batches(PageParams(limit=100, offset=0), None, newest_first=True)
-        open_schemes = await schemes.list_schemes(PageParams(limit=100, offset=0), year=None, status="published")
+        batches = await payments.list_batches(user.principal, PageParams(limit=100, offset=0), None, newest_first=True)
+        open_schemes = await schemes.list_schemes(
+            user.principal, PageParams(limit=100, offset=0), year=None, status="published"
+        )
         return await render(user, "batches.html", batches=batches.items, schemes=open_schemes.items, msg=msg, err=err)
 
     @post("/payment-batches", opt={"action": "payment_batches.create"})
@@ -161,7 +165,7 @@ class FinancePages(Controller):
 
     @get("/payment-batches/{batch_id:int}/export.csv", opt={"action": "payment_batches.read"})
     async def batch_file(self, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Response[str]:
-        rows, count, total = await payments.export_rows(batch_id)
+        rows, count, total = await payments.export_rows(user.principal, batch_id)
         return Response(
             payments.export_csv(rows, count, total),
             media_type="text/csv; charset=utf-8",
@@ -171,7 +175,7 @@ class FinancePages(Controller):
     @get("/payment-batches/{batch_id:int}/export.xlsx", opt={"action": "payment_batches.read"}, media_type=XLSX)
     async def batch_workbook(self, user: NamedDependency[ConsoleUser], batch_id: PathId) -> Stream:
         """The same list as a workbook (amounts as numbers), for the office's own records."""
-        rows, count, total = await payments.export_rows(batch_id)
+        rows, count, total = await payments.export_rows(user.principal, batch_id)
         return await xlsx_ledger(
             f"payment-batch-{batch_id}.xlsx",
             [LedgerSheet("补贴发放清册", PAYMENT_COLUMNS, payment_rows(rows, count, total))],

@@ -64,7 +64,7 @@ class ConsolePages(Controller):
     ) -> Template:
         check_year("year", year)
         texts = Texts(user.lang)
-        figures = await stats.overview(date.today())
+        figures = await stats.overview_for(user.principal, date.today())
         year = year or await stats.latest_payout_year()
         by_type, by_industry = await stats.monthly_payouts(year)
         towns = await stats.subsidies_by_town()

@@ -20,10 +20,14 @@ _INSERT = """
 INSERT INTO console_session (id_hash, account, lang, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
 """
 
+# the account's reach as the API reads it (app/accounts/queries.py, REGION_CODE): its region's code, or a
+# town officer's town's county
 _LIVE = """
-SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town
+SELECT s.id_hash, s.lang, a.id, a.name, a.role, a.enterprise, a.town, coalesce(r.code, t.county_code) AS region_code
 FROM console_session s
 JOIN account a ON a.id = s.account
+LEFT JOIN region r ON r.id = a.region_id
+LEFT JOIN town t ON t.id = a.town
 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND a.revoked_at IS NULL
 """
 
@@ -48,6 +52,7 @@ async def live_session(db: Db, id_hash: str) -> SessionRow | None:
         role=Role(row["role"]),
         enterprise_id=row["enterprise"],
         town_id=row["town"],
+        region_code=row["region_code"],
     )
     return SessionRow(principal=principal, lang=row["lang"], session_hash=row["id_hash"])
 

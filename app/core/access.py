@@ -2,9 +2,13 @@
 
 An action is named in the domain's words (``claims.approve``, ``households.transition``,
 ``payouts.import``); the API's guards, the console's pages and the buttons a console page
-offers all ask ``can(role, action)``, so the rule is written once. Scope (an operator's own
-enterprise, an officer's own town) is not here: services check it on the data
-(``app.core.principal.ensure_*_scope``), because it depends on the row, not the route.
+offers all ask ``can(role, action)``, so the rule is written once. Scope is not here: it depends on the row,
+not the route, so services check it on the data. An ``admin``, ``finance`` or ``auditor`` account reaches
+the counties under its region (a province, a city or a county; none: everything), a town officer its
+town, an operator its enterprise in any county; a single object out of reach is refused (403) with
+``app.core.principal.ensure_county_scope`` (and ``ensure_town_scope``, ``ensure_enterprise_scope``), a
+list narrowed by ``list_region`` through ``app.core.counties.county_clause``. A county's finance
+account thus approves (``claims.approve``) only its county's claims.
 
 No web framework here; the API's one guard built on this table is ``policy_guard`` in ``app/core/auth.py``.
 """

@@ -17,8 +17,10 @@ fall in several counties).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 COUNTY_COLUMN = "county_code"
+COUNTY_DIGITS = 6  # a county's code: province 2, city 4, county 6 (app/regions/rules.py)
 
 # table -> (parent table, the column naming the parent row). The parent's ``county_code`` is the row's
 # county; ``region`` is the root: a town's county is the code of its ``county_id`` region. Listed parents
@@ -74,3 +76,34 @@ def county_prefix_pattern(region_code: str) -> str:
     if not region_code.isdigit():
         raise ValueError(f"not a region code: {region_code!r}")
     return region_code[:6] + "%"
+
+
+def county_range(region_code: str) -> tuple[str, str]:
+    """The county codes under a region code (2, 4 or 6 digits) as a half-open range: ``('4290', '4291')``
+    holds exactly the codes ``LIKE '4290%'``. Codes are ASCII digits and ``county_code`` is collated "C"
+    (bytewise), so every code that starts with the prefix sorts from the prefix up to, not including, the
+    prefix with its last digit raised by one (``'9'`` becomes ``':'``, the byte after it)."""
+    if not (region_code.isascii() and region_code.isdigit()):
+        raise ValueError(f"not a region code: {region_code!r}")
+    low = region_code[:6]
+    return low, low[:-1] + chr(ord(low[-1]) + 1)
+
+
+def county_clause(column: str, region_code: str | None, args: list[Any], *, keyword: str = "AND") -> str:
+    """The SQL narrowing a list to the counties under ``region_code``, its bounds appended to ``args`` as the
+    statement's next parameters (``AND h.county_code >= $4 COLLATE "C" AND h.county_code < $5 COLLATE "C"``); empty for None (the
+    caller's lists are not narrowed by county). The one way every list and export applies a principal's
+    region.
+
+    It is ``county_code LIKE '4290%'`` written as the range the index reads (``county_range``), because the
+    bounds are parameters: a cached, generic plan of ``LIKE $4`` cannot turn an unknown pattern into an
+    index range and scans the table, while ``>= $4 AND < $5`` is an index range in every plan. The condition
+    is spliced in only when there is a region (never a ``$n IS NULL OR ...`` to plan both ways). ``column``
+    is a column name written in the query's code, never input."""
+    if region_code is None:
+        return ""
+    low, high = county_range(region_code)
+    args.extend((low, high))
+    # compared bytewise (collation "C", the county columns' own) whatever the column's collation: a
+    # language's collation may skip the ':' of an upper bound
+    return f' {keyword} {column} >= ${len(args) - 1} COLLATE "C" AND {column} < ${len(args)} COLLATE "C"'

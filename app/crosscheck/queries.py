@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db
 from app.crosscheck.schemas import DepartmentRecordIn, FlagOut, RuleIn, RuleOut
@@ -141,14 +142,17 @@ async def page_of_flags(
     town_id: int | None,
     scope_town_id: int | None,
     scope_enterprise_id: int | None,
+    scope_region: str | None = None,
 ) -> Page[FlagOut]:
+    args: list[Any] = [status, town_id, scope_town_id, scope_enterprise_id]
     query = (
         _FLAG + " JOIN household h ON h.id = f.household JOIN village v ON v.id = h.village"
         " WHERE ($1::text IS NULL OR f.status = $1) AND ($2::int IS NULL OR v.town = $2)"
         " AND ($3::int IS NULL OR v.town = $3)"
         " AND ($4::int IS NULL OR EXISTS (SELECT 1 FROM link l WHERE l.household = h.id AND l.enterprise = $4))"
+        + county_clause("f.county_code", scope_region, args)
     )
-    return await fetch_page(query, [status, town_id, scope_town_id, scope_enterprise_id], page, "id", _flag, db=db)
+    return await fetch_page(query, args, page, "id", _flag, db=db)
 
 
 async def flag_household(db: Db, flag_id: int) -> int | None:

@@ -8,7 +8,7 @@ import msgspec
 
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, list_region
 from app.core.uow import Db, UnitOfWork, reading_replica, unit_of_work
 from app.crosscheck import queries
 from app.crosscheck.schemas import (
@@ -72,6 +72,7 @@ async def list_flags(
             town_id=town_id,
             scope_town_id=scope_town_id,
             scope_enterprise_id=scope_enterprise_id,
+            scope_region=list_region(principal),
         )
 
 

@@ -33,6 +33,10 @@ async def exists(db: Db, enterprise_id: int, *, lock: bool = False) -> bool:
     return await db.fetchval(sql + " FOR UPDATE" if lock else sql, enterprise_id) is not None
 
 
+async def county_of(db: Db, enterprise_id: int) -> str | None:
+    return await db.fetchval("SELECT county_code FROM enterprise WHERE id = $1", enterprise_id)
+
+
 async def by_credit_code(db: Db, credit_code: str) -> EnterpriseRef | None:
     row = await db.fetchrow("SELECT id, name FROM enterprise WHERE credit_code = $1", credit_code)
     return None if row is None else EnterpriseRef(id=row["id"], name=row["name"])

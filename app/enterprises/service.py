@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, ensure_county_scope
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.enterprises import queries
 from app.enterprises.schemas import EnterpriseCreate, EnterpriseOut
@@ -16,6 +16,8 @@ async def create_enterprise(actor: Principal, data: EnterpriseCreate) -> Enterpr
     async with unit_of_work() as uow:
         if not await registry.town_exists(uow, data.town_id):
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+        # an enterprise is registered in its town's county: a region's admin registers them in its region
+        ensure_county_scope(actor, await registry.county_of_town(uow, data.town_id))
         existing = await queries.by_credit_code(uow, data.credit_code)
         if existing:
             raise Conflict(
@@ -46,6 +48,12 @@ async def enterprise_exists(db: Db, enterprise_id: int, *, lock: bool = False) -
     """Whether the enterprise exists, on the caller's connection; ``lock`` holds its row to the end of the
     caller's transaction (orders writes that hang on the enterprise)."""
     return await queries.exists(db, enterprise_id, lock=lock)
+
+
+async def county_of_enterprise(db: Db, enterprise_id: int) -> str | None:
+    """The code of the county an enterprise is registered in (its town's; None: no such enterprise, or its
+    town is not placed in a county yet), on the caller's connection (for other domains' scope checks)."""
+    return await queries.county_of(db, enterprise_id)
 
 
 async def get_enterprise(enterprise_id: int) -> EnterpriseOut:

@@ -258,10 +258,10 @@ class PaymentListController(Controller):
     tags = ["exports"]
 
     @get("/{batch_id:int}/export.xlsx", operation_id="exportPaymentBatchXlsx", media_type=XLSX)
-    async def payment_batch_xlsx(self, batch_id: PathId) -> Stream:
+    async def payment_batch_xlsx(self, request: Request, batch_id: PathId) -> Stream:
         """A subsidy scheme's payment list for the bank, batch by batch: the rows of ``export.csv`` (voucher
         number, registry number, payee, bank card, amount), the count and the total last."""
-        rows, count, total = await payments.export_rows(batch_id)
+        rows, count, total = await payments.export_rows(request.user, batch_id)
         return await xlsx_ledger(
             f"payment-batch-{batch_id}.xlsx",
             [LedgerSheet("补贴发放清册", ledgers.PAYMENT_COLUMNS, ledgers.payment_rows(rows, count, total))],

@@ -12,12 +12,14 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db
 from app.links.schemas import BaseOut, LinkOut
 
 _BASE = """
-SELECT b.id, b.enterprise AS enterprise_id, i.code AS industry, b.village AS village_id, b.name, b.area, b.created_at
+SELECT b.id, b.enterprise AS enterprise_id, i.code AS industry, b.village AS village_id, b.name, b.area, b.created_at,
+       b.county_code
 FROM base b JOIN industry i ON i.id = b.industry
 """
 
@@ -34,7 +36,7 @@ _LINK = f"""
 SELECT l.id, l.enterprise AS enterprise_id, e.name AS enterprise_name, l.base AS base_id, b.name AS base_name,
        i.code AS industry, b.village AS village_id, l.household AS household_id, h.registry_no, l.kind,
        l.start_date, l.end_date, l.note, l.created_at, {", ".join("l." + c for c in _ALL_TERMS)},
-       v.town AS household_town_id
+       v.town AS household_town_id, l.county_code AS link_county_code
 FROM link l
 JOIN enterprise e ON e.id = l.enterprise
 JOIN base b ON b.id = l.base
@@ -49,6 +51,7 @@ class StoredLink(msgspec.Struct, frozen=True, kw_only=True):
 
     link: LinkOut
     household_town_id: int
+    county_code: str
 
 
 class IndustryOfEnterprise(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,7 +100,7 @@ def _link(row: Any) -> LinkOut:
 
 
 def _stored(row: Any) -> StoredLink:
-    return StoredLink(link=_link(row), household_town_id=row["household_town_id"])
+    return StoredLink(link=_link(row), household_town_id=row["household_town_id"], county_code=row["link_county_code"])
 
 
 # bases
@@ -138,6 +141,18 @@ async def base_by_id(db: Db, base_id: int) -> BaseOut | None:
     return None if row is None else _base(row)
 
 
+class PlacedBase(msgspec.Struct, frozen=True, kw_only=True):
+    """A base with the county of its village (what a scope check needs)."""
+
+    base: BaseOut
+    county_code: str
+
+
+async def placed_base(db: Db, base_id: int) -> PlacedBase | None:
+    row = await db.fetchrow(_BASE + " WHERE b.id = $1", base_id)
+    return None if row is None else PlacedBase(base=_base(row), county_code=row["county_code"])
+
+
 async def base_town(db: Db, base_id: int) -> int | None:
     """The town of the base's village."""
     town: int | None = await db.fetchval(
@@ -147,12 +162,20 @@ async def base_town(db: Db, base_id: int) -> int | None:
 
 
 async def page_of_bases(
-    db: Db, page: PageParams, *, enterprise_id: int | None, village_id: int | None, town_id: int | None = None
+    db: Db,
+    page: PageParams,
+    *,
+    enterprise_id: int | None,
+    village_id: int | None,
+    town_id: int | None = None,
+    region: str | None = None,
 ) -> Page[BaseOut]:
+    args: list[Any] = [enterprise_id, village_id, town_id]
     return await fetch_page(
         _BASE + " WHERE ($1::int IS NULL OR b.enterprise = $1) AND ($2::int IS NULL OR b.village = $2)"
-        " AND ($3::int IS NULL OR b.village IN (SELECT v.id FROM village v WHERE v.town = $3))",
-        [enterprise_id, village_id, town_id],
+        " AND ($3::int IS NULL OR b.village IN (SELECT v.id FROM village v WHERE v.town = $3))"
+        + county_clause("b.county_code", region, args),
+        args,
         page,
         "id",
         _base,
@@ -243,17 +266,19 @@ class LinkQuery(msgspec.Struct, frozen=True, kw_only=True):
     active_on: date | None = None
     town_id: int | None = None
     continuation_years: int = 5  # the setting; a county's own policy, where it set one, wins
+    region: str | None = None  # the caller's region: a county prefix
 
 
 async def page_of_links(db: Db, q: LinkQuery, page: PageParams) -> Page[LinkOut]:
+    args: list[Any] = [q.enterprise_id, q.base_id, q.household_id, q.kind, q.active_on, q.town_id, q.continuation_years]
     return await fetch_page(
         _LINK + " WHERE ($1::int IS NULL OR l.enterprise = $1) AND ($2::int IS NULL OR l.base = $2)"
         " AND ($3::int IS NULL OR l.household = $3) AND ($4::text IS NULL OR l.kind = $4)"
         " AND ($5::date IS NULL OR ($5::date >= l.start_date AND $5::date <= coalesce("
         + _EFFECTIVE_END
         + ", 'infinity')))"
-        " AND ($6::int IS NULL OR v.town = $6)",
-        [q.enterprise_id, q.base_id, q.household_id, q.kind, q.active_on, q.town_id, q.continuation_years],
+        " AND ($6::int IS NULL OR v.town = $6)" + county_clause("l.county_code", q.region, args),
+        args,
         page,
         "id",
         _link,

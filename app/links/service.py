@@ -10,8 +10,10 @@ from app.core.pagination import Page, PageParams
 from app.core.principal import (
     Principal,
     Role,
+    ensure_county_scope,
     ensure_enterprise_scope,
     ensure_town_scope,
+    list_region,
 )
 from app.core.settings import get_settings
 from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
@@ -46,6 +48,9 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
             )
         if not await registry.village_exists(uow, data.village_id):
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
+        # an operator puts its bases in any county; an admin, in the counties of its region
+        county_code = await registry.village_county_code(uow, data.village_id)
+        ensure_county_scope(actor, county_code, enterprise_id=data.enterprise_id)
         if await queries.base_name_taken(uow, data.enterprise_id, data.name):
             raise Conflict(f"the enterprise already has a base named {data.name}", extra={"field": "name"})
         base_id = await queries.insert_base(
@@ -58,16 +63,17 @@ async def create_base(actor: Principal, data: BaseCreate) -> BaseOut:
 
 
 async def get_base(principal: Principal, base_id: int) -> BaseOut:
-    """One base: an operator reads its enterprise's, a town officer those in its town."""
+    """One base: an operator reads its enterprise's (in any county), a town officer those in its town, the
+    others those in the counties of their region."""
     async with reading() as db:
-        base = await queries.base_by_id(db, base_id)
+        placed = await queries.placed_base(db, base_id)
         town_id = await queries.base_town(db, base_id) if principal.role is Role.town_officer else None
-    if base is None:
+    if placed is None:
         raise NotFound(f"base {base_id} does not exist")
-    ensure_enterprise_scope(principal, base.enterprise_id)
+    ensure_county_scope(principal, placed.county_code, enterprise_id=placed.base.enterprise_id)
     if town_id is not None:
         ensure_town_scope(principal, town_id)
-    return base
+    return placed.base
 
 
 async def list_bases(
@@ -80,7 +86,12 @@ async def list_bases(
     town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading_replica() as db:
         return await queries.page_of_bases(
-            db, page, enterprise_id=enterprise_id, village_id=village_id, town_id=town_id
+            db,
+            page,
+            enterprise_id=enterprise_id,
+            village_id=village_id,
+            town_id=town_id,
+            region=list_region(principal),
         )
 
 
@@ -104,6 +115,7 @@ async def create_link(actor: Principal, data: LinkCreate) -> LinkOut:
             raise Refused(
                 f"household {data.household_id} is not a household of the base's town", extra={"field": "household_id"}
             )
+        ensure_county_scope(actor, household.county_code, enterprise_id=data.enterprise_id)
         # the household's county's policy continuation (CHAINAID_CONTINUATION_YEARS where it set none)
         years = (await regions.county_policy(uow, household.county_id)).continuation_years
         refusal = link_refusal(household.status, household.exited_year, data.start_date, years)
@@ -146,7 +158,7 @@ async def get_link(principal: Principal, link_id: int) -> LinkOut:
         stored = await queries.link_by_id(db, link_id)
     if stored is None:
         raise NotFound(f"link {link_id} does not exist")
-    ensure_enterprise_scope(principal, stored.link.enterprise_id)
+    ensure_county_scope(principal, stored.county_code, enterprise_id=stored.link.enterprise_id)
     ensure_town_scope(principal, stored.household_town_id)
     return stored.link
 
@@ -160,6 +172,7 @@ async def list_links(principal: Principal, page: PageParams, f: LinkFilter) -> P
         active_on=f.active_on,
         town_id=principal.town_id if principal.role is Role.town_officer else None,
         continuation_years=get_settings().continuation_years,
+        region=list_region(principal),
     )
     async with reading_replica() as db:
         return await queries.page_of_links(db, q, page)
@@ -171,7 +184,7 @@ async def end_link(actor: Principal, link_id: int, data: LinkEnd) -> LinkOut:
         if stored is None:
             raise NotFound(f"link {link_id} does not exist")
         before = stored.link
-        ensure_enterprise_scope(actor, before.enterprise_id)
+        ensure_county_scope(actor, stored.county_code, enterprise_id=before.enterprise_id)
         if data.end_date < before.start_date:
             raise Refused(f"the link started on {before.start_date}", extra={"field": "end_date"})
         if before.end_date is not None and data.end_date > before.end_date:

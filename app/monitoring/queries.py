@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.uow import Db
 from app.monitoring.rules import CHECKLIST
 from app.monitoring.schemas import AssessmentOut, HardshipOut, RevisitOut
@@ -163,7 +164,11 @@ class ExitedIncome(msgspec.Struct, frozen=True, kw_only=True):
     income: Decimal
 
 
-async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: int | None) -> list[ExitedIncome]:
+async def exited_incomes(
+    db: Db, first: date, last: date, year: int, town_id: int | None, region: str | None = None
+) -> list[ExitedIncome]:
+    args: list[Any] = [first, last, year, town_id]
+    within = county_clause("h.county_code", region, args)
     rows = await db.fetch(
         """
         WITH income AS (
@@ -181,11 +186,9 @@ async def exited_incomes(db: Db, first: date, last: date, year: int, town_id: in
         FROM household h JOIN village v ON v.id = h.village JOIN members m ON m.household = h.id
         LEFT JOIN income i ON i.household = h.id LEFT JOIN declared d ON d.household = h.id
         WHERE h.status = 'exited' AND ($4::int IS NULL OR v.town = $4)
-        """,
-        first,
-        last,
-        year,
-        town_id,
+        """
+        + within,
+        *args,
     )
     return [msgspec.convert(dict(r), ExitedIncome) for r in rows]
 
@@ -200,14 +203,16 @@ class HardshipFact(msgspec.Struct, frozen=True, kw_only=True):
     town_id: int
 
 
-async def hardships_between(db: Db, first: date, last: date, town_id: int | None) -> list[HardshipFact]:
+async def hardships_between(
+    db: Db, first: date, last: date, town_id: int | None, region: str | None = None
+) -> list[HardshipFact]:
+    args: list[Any] = [first, last, town_id]
     rows = await db.fetch(
         "SELECT e.id, e.kind, e.occurred_on, e.note, h.id AS household_id, h.registry_no, v.town AS town_id"
         " FROM hardship_event e JOIN household h ON h.id = e.household JOIN village v ON v.id = h.village"
-        " WHERE e.occurred_on BETWEEN $1 AND $2 AND h.status <> 'removed' AND ($3::int IS NULL OR v.town = $3)",
-        first,
-        last,
-        town_id,
+        " WHERE e.occurred_on BETWEEN $1 AND $2 AND h.status <> 'removed' AND ($3::int IS NULL OR v.town = $3)"
+        + county_clause("e.county_code", region, args),
+        *args,
     )
     return [msgspec.convert(dict(r), HardshipFact) for r in rows]
 
@@ -222,16 +227,17 @@ class EndedLink(msgspec.Struct, frozen=True, kw_only=True):
     town_id: int
 
 
-async def ended_links_of_exited(db: Db, first: date, last: date, town_id: int | None) -> list[EndedLink]:
+async def ended_links_of_exited(
+    db: Db, first: date, last: date, town_id: int | None, region: str | None = None
+) -> list[EndedLink]:
+    args: list[Any] = [first, last, town_id]
     rows = await db.fetch(
         "SELECT l.id, l.kind, l.end_date, e.name AS enterprise, h.id AS household_id, h.registry_no, v.town AS town_id"
         " FROM link l JOIN household h ON h.id = l.household JOIN village v ON v.id = h.village"
         " JOIN enterprise e ON e.id = l.enterprise"
         " WHERE h.status = 'exited' AND l.end_date BETWEEN $1 AND $2 AND l.end_date <= current_date"
-        " AND ($3::int IS NULL OR v.town = $3)",
-        first,
-        last,
-        town_id,
+        " AND ($3::int IS NULL OR v.town = $3)" + county_clause("l.county_code", region, args),
+        *args,
     )
     return [msgspec.convert(dict(r), EndedLink) for r in rows]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core.errors import Conflict, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role
+from app.core.principal import Principal, Role, list_region
 from app.core.settings import get_settings
 from app.core.uow import Db, reading_replica, unit_of_work
 from app.monitoring import queries
@@ -133,6 +133,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
     """Exited households under the watch line, hardship events, and ended links of exited households."""
     settings = get_settings()
     town_id = actor.town_id if actor.role is Role.town_officer else None
+    region = list_region(actor)
     first, last = date(year, 1, 1), date(year, 12, 31)
     entries: list[dict[str, Any]] = []
     async with reading_replica() as db:
@@ -140,7 +141,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
         # each household is measured against its own province's line (the national one where its province
         # has none); one lookup per county, not per household
         lines: dict[int | None, Decimal | None] = {}
-        for h in await queries.exited_incomes(db, first, last, year, town_id):
+        for h in await queries.exited_incomes(db, first, last, year, town_id, region):
             if h.county_id not in lines:
                 lines[h.county_id] = await poverty_lines.poverty_line(db, year, county_id=h.county_id)
             line = lines[h.county_id]
@@ -168,7 +169,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                 "since": e.occurred_on,
                 "detail": str(hardship_detail(e.kind, e.occurred_on, e.note)),
             }
-            for e in await queries.hardships_between(db, first, last, town_id)
+            for e in await queries.hardships_between(db, first, last, town_id, region)
         ]
         entries += [
             {
@@ -180,7 +181,7 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
                 "since": link.end_date,
                 "detail": str(link_ended_detail(link.kind, link.enterprise, link.end_date)),
             }
-            for link in await queries.ended_links_of_exited(db, first, last, town_id)
+            for link in await queries.ended_links_of_exited(db, first, last, town_id, region)
         ]
         visits = await queries.last_revisits(db, sorted({e["household_id"] for e in entries}))
     last_visit = {(v.household_id, v.trigger.value, v.trigger_ref): v for v in visits}

@@ -51,11 +51,11 @@ class PairingController(Controller):
         return await service.end_pairing(request.user, pairing_id, data)
 
     @get("/report", operation_id="pairingProgrammeReport")
-    async def report(self, year: FromQuery[int | None] = None) -> ProgrammeReport:
+    async def report(self, request: Request, year: FromQuery[int | None] = None) -> ProgrammeReport:
         """The programme: enterprises and villages paired, poor villages without a pairing, and support by
         kind and year per enterprise and per village."""
         check_year("year", year, planned=True)
-        return await service.programme_report(year)
+        return await service.programme_report(request.user, year)
 
 
 class SupportController(Controller):

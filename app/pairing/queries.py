@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, stream_rows
 from app.pairing.rules import pairing_mode
@@ -37,6 +38,7 @@ FROM support_record s
 class PairingPeriod(msgspec.Struct, frozen=True, kw_only=True):
     start_date: date
     end_date: date | None
+    county_code: str
 
 
 class StoredSupport(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,6 +72,8 @@ class SupportQuery(msgspec.Struct, frozen=True, kw_only=True):
     year: int | None = None
     town_id: int | None = None
     """A town officer's town: only support given to that town's villages."""
+    region: str | None = None
+    """The caller's region: a county prefix."""
 
 
 class PairedCounts(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,9 +147,13 @@ async def pairing_by_id(db: Db, pairing_id: int) -> PairingOut | None:
 
 
 async def period_held(db: Db, pairing_id: int) -> PairingPeriod | None:
-    """The pairing's period, its row held (FOR UPDATE) to the end of the transaction."""
-    row = await db.fetchrow("SELECT start_date, end_date FROM pairing WHERE id = $1 FOR UPDATE", pairing_id)
-    return None if row is None else PairingPeriod(start_date=row["start_date"], end_date=row["end_date"])
+    """The pairing's period and county, its row held (FOR UPDATE) to the end of the transaction."""
+    row = await db.fetchrow(
+        "SELECT start_date, end_date, county_code FROM pairing WHERE id = $1 FOR UPDATE", pairing_id
+    )
+    if row is None:
+        return None
+    return PairingPeriod(start_date=row["start_date"], end_date=row["end_date"], county_code=row["county_code"])
 
 
 async def set_end(db: Db, pairing_id: int, end: date) -> None:
@@ -160,13 +168,15 @@ async def page_of_pairings(
     village_id: int | None,
     in_force: bool | None,
     town_id: int | None = None,
+    region: str | None = None,
 ) -> Page[PairingOut]:
+    args: list[Any] = [enterprise_id, village_id, in_force, town_id]
     return await fetch_page(
         _PAIRING + " WHERE ($1::int IS NULL OR p.enterprise = $1) AND ($2::int IS NULL OR p.village = $2)"
         " AND ($3::bool IS NULL"
         "      OR (p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)) = $3)"
-        " AND ($4::int IS NULL OR v.town = $4)",
-        [enterprise_id, village_id, in_force, town_id],
+        " AND ($4::int IS NULL OR v.town = $4)" + county_clause("p.county_code", region, args),
+        args,
         page,
         "id",
         _pairing,
@@ -229,38 +239,51 @@ _SUPPORT_LIST = (
 )
 
 
-def _list_args(q: SupportQuery) -> list[Any]:
-    return [q.enterprise_id, q.village_id, q.kind, q.year, q.town_id]
+def _listed(q: SupportQuery) -> tuple[str, list[Any]]:
+    args: list[Any] = [q.enterprise_id, q.village_id, q.kind, q.year, q.town_id]
+    return _SUPPORT_LIST + county_clause("s.county_code", q.region, args), args
 
 
 async def page_of_support(db: Db, q: SupportQuery, page: PageParams, *, newest_first: bool) -> Page[SupportOut]:
-    return await fetch_page(_SUPPORT_LIST, _list_args(q), page, "id DESC" if newest_first else "id", _support, db=db)
+    sql, args = _listed(q)
+    return await fetch_page(sql, args, page, "id DESC" if newest_first else "id", _support, db=db)
 
 
 async def stream_support(q: SupportQuery) -> AsyncIterator[SupportOut]:
     """Every support record of the query in id order, from a cursor (for exports)."""
-    async for row in stream_rows(_SUPPORT_LIST + " ORDER BY s.id", _list_args(q)):
+    sql, args = _listed(q)
+    async for row in stream_rows(sql + " ORDER BY s.id", args):
         yield _support(row)
 
 
 # the programme report
 
 
-async def paired_counts(db: Db) -> PairedCounts:
+# The report of a region's account counts the pairings, villages and support of the counties under it.
+
+
+async def paired_counts(db: Db, region: str | None = None) -> PairedCounts:
+    args: list[Any] = []
     row = await db.fetchrow(
         "SELECT count(DISTINCT p.enterprise) AS enterprises, count(DISTINCT p.village) AS villages,"
         " count(DISTINCT p.village) FILTER (WHERE v.is_poor_village) AS poor_villages"
         " FROM pairing p JOIN village v ON v.id = p.village"
         " WHERE p.start_date <= current_date AND (p.end_date IS NULL OR p.end_date >= current_date)"
+        + county_clause("p.county_code", region, args),
+        *args,
     )
     assert row is not None  # an aggregate always answers
     return PairedCounts(enterprises=row["enterprises"], villages=row["villages"], poor_villages=row["poor_villages"])
 
 
-async def poor_villages_never_paired(db: Db) -> list[UnpairedVillage]:
+async def poor_villages_never_paired(db: Db, region: str | None = None) -> list[UnpairedVillage]:
+    args: list[Any] = []
     rows = await db.fetch(
         "SELECT v.id, v.name, v.town AS town_id FROM village v WHERE v.is_poor_village"
-        " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.village = v.id) ORDER BY v.id"
+        " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.village = v.id)"
+        + county_clause("v.county_code", region, args)
+        + " ORDER BY v.id",
+        *args,
     )
     return [UnpairedVillage(id=r["id"], name=r["name"], town_id=r["town_id"]) for r in rows]
 
@@ -269,16 +292,20 @@ _SUPPORT_SUMS = """
     SELECT {key} AS id, {name} AS name, extract(year FROM s.given_on)::int AS year, s.kind,
            count(*) AS records, coalesce(sum(s.amount), 0) AS amount, sum(s.people_benefited) AS people_benefited
     FROM support_record s JOIN enterprise e ON e.id = s.enterprise JOIN village v ON v.id = s.village
-    WHERE $1::int IS NULL OR extract(year FROM s.given_on) = $1
+    WHERE ($1::int IS NULL OR extract(year FROM s.given_on) = $1){within}
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4
 """
-_BY_ENTERPRISE = _SUPPORT_SUMS.format(key="e.id", name="e.name")
-_BY_VILLAGE = _SUPPORT_SUMS.format(key="v.id", name="v.name")
 
 
-async def support_by_enterprise(db: Db, year: int | None) -> list[SupportSum]:
-    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(_BY_ENTERPRISE, year)]
+async def _support_sums(db: Db, key: str, name: str, year: int | None, region: str | None) -> list[SupportSum]:
+    args: list[Any] = [year]
+    sql = _SUPPORT_SUMS.format(key=key, name=name, within=county_clause("s.county_code", region, args))
+    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(sql, *args)]
 
 
-async def support_by_village(db: Db, year: int | None) -> list[SupportSum]:
-    return [msgspec.convert(dict(r), SupportSum) for r in await db.fetch(_BY_VILLAGE, year)]
+async def support_by_enterprise(db: Db, year: int | None, region: str | None = None) -> list[SupportSum]:
+    return await _support_sums(db, "e.id", "e.name", year, region)
+
+
+async def support_by_village(db: Db, year: int | None, region: str | None = None) -> list[SupportSum]:
+    return await _support_sums(db, "v.id", "v.name", year, region)

@@ -10,7 +10,7 @@ from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, list_region
 from app.core.uow import reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.pairing import queries
@@ -34,6 +34,8 @@ async def create_pairing(actor: Principal, data: PairingCreate) -> PairingOut:
             raise Refused(f"enterprise {data.enterprise_id} does not exist", extra={"field": "enterprise_id"})
         if not await registry.village_exists(uow, data.village_id):
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
+        # a pairing belongs to its village's county (the enterprise may be registered in another)
+        ensure_county_scope(actor, await registry.village_county_code(uow, data.village_id))
         # one pairing of an enterprise and a village at a time; the enterprise row lock orders concurrent ones
         await enterprises.enterprise_exists(uow, data.enterprise_id, lock=True)
         overlap = await queries.overlapping_pairing(
@@ -57,6 +59,7 @@ async def end_pairing(actor: Principal, pairing_id: int, data: PairingEnd) -> Pa
         period = await queries.period_held(uow, pairing_id)
         if period is None:
             raise NotFound(f"pairing {pairing_id} does not exist")
+        ensure_county_scope(actor, period.county_code)
         if data.end_date < period.start_date:
             raise Refused(f"the pairing started on {period.start_date}", extra={"field": "end_date"})
         if period.end_date is not None and data.end_date > period.end_date:
@@ -85,7 +88,13 @@ async def list_pairings(
     town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading_replica() as db:
         return await queries.page_of_pairings(
-            db, page, enterprise_id=enterprise_id, village_id=village_id, in_force=in_force, town_id=town_id
+            db,
+            page,
+            enterprise_id=enterprise_id,
+            village_id=village_id,
+            in_force=in_force,
+            town_id=town_id,
+            region=list_region(principal),
         )
 
 
@@ -94,6 +103,12 @@ async def record_support(actor: Principal, data: SupportIn) -> tuple[SupportOut,
     ensure_enterprise_scope(actor, data.enterprise_id)
     fingerprint = _support_fingerprint(data, data.reference)
     async with unit_of_work() as uow:
+        # an operator records its enterprise's support in any county; an admin, in its region's (before a
+        # resend is answered: a reference says nothing to a caller out of reach; a village that does not exist
+        # is refused below: it is paired with nobody)
+        if await registry.village_exists(uow, data.village_id):
+            county_code = await registry.village_county_code(uow, data.village_id)
+            ensure_county_scope(actor, county_code, enterprise_id=data.enterprise_id)
         existing = await queries.support_by_reference(uow, data.enterprise_id, data.reference)
         if existing is None:
             if not await queries.paired_on(uow, data.enterprise_id, data.village_id, data.given_on):
@@ -161,7 +176,12 @@ def _support_query(
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
     return queries.SupportQuery(
-        enterprise_id=enterprise_id, village_id=village_id, kind=kind, year=year, town_id=town_id
+        enterprise_id=enterprise_id,
+        village_id=village_id,
+        kind=kind,
+        year=year,
+        town_id=town_id,
+        region=list_region(principal),
     )
 
 
@@ -185,12 +205,15 @@ def export_support_records(principal: Principal, f: SupportFilter) -> AsyncItera
     return queries.stream_support(_support_query(principal, **f.as_kwargs()))
 
 
-async def programme_report(year: int | None) -> ProgrammeReport:
+async def programme_report(principal: Principal, year: int | None) -> ProgrammeReport:
+    """The programme's figures, of the counties of the principal's region (a town officer: its county; an
+    operator, like an unscoped account: the whole programme, a public report)."""
+    region = list_region(principal)
     async with reading_replica() as db:
-        counts = await queries.paired_counts(db)
-        unpaired = await queries.poor_villages_never_paired(db)
-        by_enterprise = await queries.support_by_enterprise(db, year)
-        by_village = await queries.support_by_village(db, year)
+        counts = await queries.paired_counts(db, region)
+        unpaired = await queries.poor_villages_never_paired(db, region)
+        by_enterprise = await queries.support_by_enterprise(db, year, region)
+        by_village = await queries.support_by_village(db, year, region)
 
     def total(s: queries.SupportSum) -> SupportTotal:
         return SupportTotal(

@@ -17,7 +17,7 @@ from app.core.errors import Conflict, Forbidden, Refused
 from app.core.messages import N_, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.money import round_fen
-from app.core.principal import Principal, Role
+from app.core.principal import Principal, Role, covers
 from app.core.uow import reading, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import LinkFacts, PayoutFacts, payout_problems
@@ -50,8 +50,10 @@ def check_rows(
         if link is None:
             bad.append(RowProblem.of(index, "link_id", message(N_("link {link} does not exist"), link=p.link_id)))
             continue
-        if actor.role is Role.operator and link.enterprise_id != actor.enterprise_id:
-            forbidden.append(RowProblem.of(index, "link_id", message(N_("link of another enterprise"))))
+        if not covers(actor, link.county_code, enterprise_id=link.enterprise_id):
+            # an operator records for its enterprise's links (in any county), an admin in its region's
+            refusal = N_("link of another enterprise") if actor.role is Role.operator else N_("link in another county")
+            forbidden.append(RowProblem.of(index, "link_id", message(refusal)))
             continue
         problems = payout_problems(PayoutFacts(p.income_type.value, p.period_from, p.period_to, p.paid_on), link, today)
         if problems:
@@ -100,7 +102,9 @@ async def ingest(
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
             raise Forbidden.of(
-                N_("{count} row(s) report for another enterprise's links; nothing was written"),
+                N_("{count} row(s) report for another enterprise's links; nothing was written")
+                if actor.role is Role.operator
+                else N_("{count} row(s) report for links outside your region; nothing was written"),
                 count=len(forbidden),
                 extra={"errors": [_problem_dict(p) for p in forbidden]},
             )

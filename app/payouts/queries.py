@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, UnitOfWork, stream_rows
 from app.payouts.rules import LinkFacts
@@ -34,6 +35,7 @@ class StoredPayout(msgspec.Struct, frozen=True, kw_only=True):
 
     payout: PayoutOut
     body_hash: str
+    county_code: str
 
 
 class NewPayout(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,7 +58,9 @@ def _payout(row: Any) -> PayoutOut:
 
 
 def _stored(row: Any) -> StoredPayout | None:
-    return None if row is None else StoredPayout(payout=_payout(row), body_hash=row["body_hash"])
+    if row is None:
+        return None
+    return StoredPayout(payout=_payout(row), body_hash=row["body_hash"], county_code=row["county_code"])
 
 
 async def link_facts(
@@ -67,7 +71,7 @@ async def link_facts(
     An exited household's links carry the end of its policy continuation (its county's continuation years)."""
     sql = (
         "SELECT l.id, l.enterprise, l.household, l.kind, l.start_date, l.end_date, h.status = 'removed' AS removed,"
-        " h.status, h.exited_year, v.county_id"
+        " h.status, h.exited_year, v.county_id, l.county_code"
         " FROM link l JOIN household h ON h.id = l.household JOIN village v ON v.id = h.village"
         " WHERE l.id = ANY ($1::int[])"
     )
@@ -82,20 +86,21 @@ async def link_facts(
             r["end_date"],
             r["removed"],
             continuation_end(r["status"], r["exited_year"], policies.of(r["county_id"]).continuation_years),
+            r["county_code"],
         )
         for r in rows
     }
 
 
 async def by_id(db: Db, payout_id: int, *, lock: bool = False) -> StoredPayout | None:
-    sql = _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash") + " WHERE p.id = $1"
+    sql = _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash, p.county_code") + " WHERE p.id = $1"
     return _stored(await db.fetchrow(sql + " FOR UPDATE OF p" if lock else sql, payout_id))
 
 
 async def by_reference(db: Db, enterprise_id: int, reference: str) -> StoredPayout | None:
     return _stored(
         await db.fetchrow(
-            _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash")
+            _PAYOUT.replace("r.id AS reversed_by", "r.id AS reversed_by, p.body_hash, p.county_code")
             + " WHERE p.enterprise = $1 AND lower(p.reference) = lower($2)",
             enterprise_id,
             reference,
@@ -158,6 +163,7 @@ class PayoutQuery(msgspec.Struct, frozen=True, kw_only=True):
     income_type: str | None = None
     paid_from: date | None = None
     paid_to: date | None = None
+    region: str | None = None  # the caller's region: a county prefix
 
 
 _WHERE = (
@@ -165,20 +171,28 @@ _WHERE = (
     " AND ($3::int IS NULL OR p.household = $3) AND ($4::text IS NULL OR p.income_type = $4)"
     " AND ($5::date IS NULL OR p.paid_on >= $5) AND ($6::date IS NULL OR p.paid_on <= $6)"
 )
-_LIST = _PAYOUT + _WHERE
 
 
-def _list_args(q: PayoutQuery) -> list[Any]:
-    return [q.enterprise_id, q.link_id, q.household_id, q.income_type, q.paid_from, q.paid_to]
+def _filtered(q: PayoutQuery) -> tuple[str, list[Any]]:
+    """The filters (from WHERE), narrowed to the caller's region, and their arguments."""
+    args: list[Any] = [q.enterprise_id, q.link_id, q.household_id, q.income_type, q.paid_from, q.paid_to]
+    return _WHERE + county_clause("p.county_code", q.region, args), args
+
+
+def _listed(q: PayoutQuery) -> tuple[str, list[Any]]:
+    where, args = _filtered(q)
+    return _PAYOUT + where, args
 
 
 async def page_of(db: Db, q: PayoutQuery, page: PageParams, *, newest_first: bool) -> Page[PayoutOut]:
-    return await fetch_page(_LIST, _list_args(q), page, "id DESC" if newest_first else "id", _payout, db=db)
+    sql, args = _listed(q)
+    return await fetch_page(sql, args, page, "id DESC" if newest_first else "id", _payout, db=db)
 
 
 async def stream(q: PayoutQuery) -> AsyncIterator[PayoutOut]:
     """Every payout of the query in id order, from a cursor (for exports)."""
-    async for row in stream_rows(_LIST + " ORDER BY p.id", _list_args(q)):
+    sql, args = _listed(q)
+    async for row in stream_rows(sql + " ORDER BY p.id", args):
         yield _payout(row)
 
 
@@ -187,15 +201,17 @@ _TOTALS = (
     " l.kind AS link_kind, extract(year FROM p.period_from)::int AS year, count(*) AS payouts,"
     " sum(p.amount) AS amount"
     " FROM payout p JOIN household h ON h.id = p.household JOIN link l ON l.id = p.link"
-    + _WHERE
-    + " GROUP BY p.household, h.registry_no, p.enterprise, p.link, l.kind, extract(year FROM p.period_from)"
+)
+_TOTALS_GROUPS = (
+    " GROUP BY p.household, h.registry_no, p.enterprise, p.link, l.kind, extract(year FROM p.period_from)"
     " ORDER BY p.household, p.link, year"
 )
 
 
 async def stream_totals(q: PayoutQuery) -> AsyncIterator[PayoutTotal]:
     """The payouts of the query summed per household, link and year, from a cursor (for the ledger)."""
-    async for row in stream_rows(_TOTALS, _list_args(q)):
+    where, args = _filtered(q)
+    async for row in stream_rows(_TOTALS + where + _TOTALS_GROUPS, args):
         yield PayoutTotal(**dict(row))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.uow import Db
 from app.payouts.report_schemas import IncomeLine, KindCount
 
@@ -122,9 +123,12 @@ async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: 
 
 
 async def share_links_paid(
-    db: Db, first: date, last: date, *, enterprise_id: int | None, town_id: int | None
+    db: Db, first: date, last: date, *, enterprise_id: int | None, town_id: int | None, region: str | None = None
 ) -> list[ShareLinkPaid]:
-    """Share links with a guaranteed rate in force in the period, with the dividends paid in it, by link id."""
+    """Share links with a guaranteed rate in force in the period, with the dividends paid in it, by link id
+    (``region``: of the counties under it)."""
+    args: list[Any] = [first, last, enterprise_id, town_id]
+    within = county_clause("l.county_code", region, args)
     rows = await db.fetch(
         "SELECT l.id, l.enterprise AS enterprise_id, l.household AS household_id, h.registry_no, l.share_capital,"
         " l.dividend_rate, l.start_date, l.end_date, h.status AS household_status, h.exited_year, v.county_id,"
@@ -133,11 +137,8 @@ async def share_links_paid(
         " LEFT JOIN payout p ON p.link = l.id AND p.paid_on BETWEEN $1 AND $2"
         " WHERE l.kind = 'share' AND l.dividend_rate > 0"
         " AND daterange(l.start_date, l.end_date, '[]') && daterange($1::date, $2::date, '[]')"
-        " AND ($3::int IS NULL OR l.enterprise = $3) AND ($4::int IS NULL OR v.town = $4)"
-        " GROUP BY l.id, h.registry_no, h.status, h.exited_year, v.county_id ORDER BY l.id",
-        first,
-        last,
-        enterprise_id,
-        town_id,
+        " AND ($3::int IS NULL OR l.enterprise = $3) AND ($4::int IS NULL OR v.town = $4)" + within + " GROUP BY l.id,"
+        " h.registry_no, h.status, h.exited_year, v.county_id ORDER BY l.id",
+        *args,
     )
     return [msgspec.convert(dict(r), ShareLinkPaid) for r in rows]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from app.core.errors import Invalid, NotFound
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_enterprise_scope, list_region
 from app.core.uow import Db, reading_replica
 from app.enterprises import service as enterprises
 from app.links.rules import effective_end
@@ -63,6 +63,10 @@ async def enterprise_summary(principal: Principal, enterprise_id: int, year: int
     async with reading_replica() as db:
         if not await enterprises.enterprise_exists(db, enterprise_id):
             raise NotFound(f"enterprise {enterprise_id} does not exist")
+        # a region's accounts read the summaries of the enterprises registered in it; an operator its own
+        ensure_county_scope(
+            principal, await enterprises.county_of_enterprise(db, enterprise_id), enterprise_id=enterprise_id
+        )
         kinds = await queries.links_by_kind(db, enterprise_id, first, last)
         linked = await queries.households_linked(db, enterprise_id, first, last)
         by_type = await queries.enterprise_payouts_by_type(db, enterprise_id, first, last)
@@ -95,7 +99,9 @@ async def dividend_arrears(
         enterprise_id = principal.enterprise_id
     town_id = principal.town_id if principal.role is Role.town_officer else None
     async with reading_replica() as db:
-        links = await queries.share_links_paid(db, *_year(year), enterprise_id=enterprise_id, town_id=town_id)
+        links = await queries.share_links_paid(
+            db, *_year(year), enterprise_id=enterprise_id, town_id=town_id, region=list_region(principal)
+        )
         policies = await regions.county_policies(db)
     arrears = []
     for link in links:

@@ -33,6 +33,8 @@ class LinkFacts:
     household_removed: bool = False
     continuation_end: date | None = None
     """For an exited household, the last day of its policy continuation (links.rules.effective_end)."""
+    county_code: str | None = None
+    """The county of the link's household (what a scope check reads; the rules here do not)."""
 
 
 @dataclass(frozen=True, slots=True)

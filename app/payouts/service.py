@@ -8,7 +8,7 @@ from datetime import date
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_enterprise_scope
+from app.core.principal import Principal, Role, ensure_county_scope, list_region
 from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
@@ -40,7 +40,7 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
         ).get(data.link_id)
         if link is None:
             raise Refused(f"link {data.link_id} does not exist", field="link_id")
-        ensure_enterprise_scope(actor, link.enterprise_id)
+        ensure_county_scope(actor, link.county_code, enterprise_id=link.enterprise_id)
         problems = payout_problems(
             PayoutFacts(data.income_type.value, data.period_from, data.period_to, data.paid_on), link, date.today()
         )
@@ -97,7 +97,7 @@ async def reverse_payout(actor: Principal, payout_id: int, data: Reversal) -> Pa
         if stored is None:
             raise NotFound(f"payout {payout_id} does not exist")
         original = stored.payout
-        ensure_enterprise_scope(actor, original.enterprise_id)
+        ensure_county_scope(actor, stored.county_code, enterprise_id=original.enterprise_id)
         if original.reverses is not None:
             raise Conflict(f"payout {payout_id} is itself a reversal of payout {original.reverses}")
         if original.reversed_by is not None:
@@ -126,12 +126,12 @@ async def get_payout(principal: Principal, payout_id: int) -> PayoutOut:
         stored = await queries.by_id(db, payout_id)
     if stored is None:
         raise NotFound(f"payout {payout_id} does not exist")
-    _ensure_may_read(principal, stored.payout)
+    _ensure_may_read(principal, stored)
     return stored.payout
 
 
-def _ensure_may_read(principal: Principal, payout: PayoutOut) -> None:
-    ensure_enterprise_scope(principal, payout.enterprise_id)
+def _ensure_may_read(principal: Principal, stored: queries.StoredPayout) -> None:
+    ensure_county_scope(principal, stored.county_code, enterprise_id=stored.payout.enterprise_id)
     if principal.role is Role.town_officer:
         raise Forbidden("town officers read payouts through household income")
 
@@ -146,6 +146,7 @@ def scoped_query(principal: Principal, f: PayoutFilter) -> queries.PayoutQuery:
         income_type=f.income_type and f.income_type.value,
         paid_from=f.paid_from,
         paid_to=f.paid_to,
+        region=list_region(principal),
     )
 
 

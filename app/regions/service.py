@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, ensure_region_scope
 from app.core.settings import get_settings
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.regions import queries, rules
@@ -71,7 +71,9 @@ async def county_for_new(db: Db, county_id: int | None, *, what: str) -> RegionO
 
 
 async def add_region(db: UnitOfWork, actor: Principal, data: RegionCreate) -> RegionOut:
-    """Add a region in the caller's unit of work (audited), its parent checked or found by prefix."""
+    """Add a region in the caller's unit of work (audited), its parent checked or found by prefix; a region's
+    admin adds regions under its own only (403)."""
+    ensure_region_scope(actor, data.code)
     level = rules.level_of(data.code)
     if await queries.by_code(db, data.code) is not None:
         raise Conflict(f"region {data.code} exists already", extra={"field": "code"})
@@ -188,6 +190,7 @@ async def get_county_policy(code: str) -> CountyPolicyOut:
 async def set_county_policy(actor: Principal, code: str, data: CountyPolicyIn) -> CountyPolicyOut:
     async with unit_of_work() as uow:
         county = await _county(uow, code)
+        ensure_region_scope(actor, county.code)
         before = await queries.policy_of(uow, county.id)
         await queries.set_policy(uow, county.id, data.continuation_years, data.notice_days, data.exit_incidence)
         out = _policy_out(county, await queries.policy_of(uow, county.id))

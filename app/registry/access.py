@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.errors import Forbidden, NotFound
 from app.core.messages import N_
-from app.core.principal import Principal, Role
+from app.core.principal import Principal, Role, ensure_county_scope
 from app.core.uow import Db, reading
 from app.registry import queries
 from app.registry.queries import HouseholdState
@@ -18,7 +18,8 @@ async def household_state(db: Db, household_id: int, *, share: bool = False) -> 
 
 
 def scope_filter(principal: Principal) -> tuple[int | None, int | None]:
-    """(town_id, enterprise_id) a list must be narrowed to for this caller."""
+    """(town_id, enterprise_id) a list must be narrowed to for this caller (its region, by
+    ``list_region``, on top)."""
     if principal.role is Role.town_officer:
         return principal.town_id, None
     if principal.role is Role.operator:
@@ -49,15 +50,20 @@ async def _load(db: Db, principal: Principal, household_id: int, lock: bool) -> 
     linked = principal.role is Role.operator and await queries.linked_to_enterprise(
         db, household_id, principal.enterprise_id
     )
-    ensure_may_see(principal, household.town_id, linked)
+    ensure_may_see(principal, household.town_id, household.county_code, linked)
     return household
 
 
-def ensure_may_see(principal: Principal, town_id: int, linked_to_operator: bool) -> None:
+def ensure_may_see(principal: Principal, town_id: int, county_code: str | None, linked_to_operator: bool) -> None:
+    """A town officer sees its town's households, an operator those linked to its enterprise (in any
+    county), everyone else those of the counties of its region."""
     if principal.role is Role.town_officer and principal.town_id != town_id:
         raise Forbidden.of(N_("this household belongs to another town"))
-    if principal.role is Role.operator and not linked_to_operator:
-        raise Forbidden.of(N_("this household has no link with your enterprise"))
+    if principal.role is Role.operator:
+        if not linked_to_operator:
+            raise Forbidden.of(N_("this household has no link with your enterprise"))
+        return
+    ensure_county_scope(principal, county_code)
 
 
 def masks_personal_data(principal: Principal) -> bool:

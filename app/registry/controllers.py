@@ -34,9 +34,9 @@ class TownController(Controller):
         return await service.create_town(request.user, data)
 
     @get("/", operation_id="listTowns")
-    async def list_towns(self, page: NamedDependency[PageParams]) -> Page[TownOut]:
-        """Towns by name."""
-        return await service.list_towns(page)
+    async def list_towns(self, request: Request, page: NamedDependency[PageParams]) -> Page[TownOut]:
+        """Towns by name (a region's accounts: those of their region)."""
+        return await service.list_towns(request.user, page)
 
     @get("/{town_id:int}", operation_id="getTown")
     async def get_town(self, town_id: PathId) -> TownOut:
@@ -57,13 +57,15 @@ class VillageController(Controller):
     @get("/", operation_id="listVillages")
     async def list_villages(
         self,
+        request: Request,
         page: NamedDependency[PageParams],
         town_id: QueryId = None,
         poor: FromQuery[bool | None] = None,
         exited: FromQuery[bool | None] = None,
     ) -> Page[VillageOut]:
-        """Villages by town and name; ``poor`` and ``exited`` filter the poor list."""
-        return await service.list_villages(page, town_id=town_id, poor=poor, exited=exited)
+        """Villages by town and name; ``poor`` and ``exited`` filter the poor list (a region's accounts: those of
+        their region)."""
+        return await service.list_villages(request.user, page, town_id=town_id, poor=poor, exited=exited)
 
     @get("/{village_id:int}", operation_id="getVillage")
     async def get_village(self, village_id: PathId) -> VillageOut:

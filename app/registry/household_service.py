@@ -15,7 +15,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.identifiers import resident_id_info
 from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_town_scope
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.registry import queries
@@ -75,6 +75,7 @@ async def create_household(actor: Principal, data: HouseholdCreate, flags: FlagR
         if town_id is None:
             raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
         ensure_town_scope(actor, town_id)
+        ensure_county_scope(actor, await queries.village_county_code(uow, data.village_id))
         id_numbers = [m.id_number for m in data.members]
         await _refuse_members_of_other_households(uow, id_numbers)
         household_id = await queries.insert_household(
@@ -235,6 +236,7 @@ def _query(principal: Principal, f: HouseholdFilter) -> queries.HouseholdQuery:
         region=f.region,
         scope_town_id=scope_town_id,
         scope_enterprise_id=scope_enterprise_id,
+        scope_region=list_region(principal),
     )
 
 

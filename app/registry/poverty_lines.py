@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.core.errors import Refused
-from app.core.principal import Principal
+from app.core.errors import Forbidden, Refused
+from app.core.messages import N_
+from app.core.principal import Principal, ensure_region_scope
 from app.core.uow import Db, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
@@ -37,6 +38,12 @@ async def list_poverty_lines() -> list[PovertyLineOut]:
 
 
 async def set_poverty_line(actor: Principal, year: int, data: PovertyLineIn) -> PovertyLineOut:
+    # a province's admin sets its province's line; the national line is the whole deployment's admin's
+    if data.province_code is None:
+        if actor.region_code is not None:
+            raise Forbidden.of(N_("this region is outside yours"))
+    else:
+        ensure_region_scope(actor, data.province_code)
     async with unit_of_work() as uow:
         province_id = None
         if data.province_code is not None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.principal import Principal
 from app.core.uow import Db, stream_rows
@@ -79,8 +80,14 @@ async def town_by_id(db: Db, town_id: int) -> TownOut | None:
     return None if row is None else _as(TownOut, row)
 
 
-async def page_of_towns(db: Db, page: PageParams) -> Page[TownOut]:
-    return await fetch_page(_TOWN, [], page, "name", lambda r: _as(TownOut, r), db=db)
+async def page_of_towns(db: Db, page: PageParams, region: str | None) -> Page[TownOut]:
+    args: list[Any] = []
+    within = county_clause("county_code", region, args, keyword="WHERE")
+    return await fetch_page(_TOWN + within, args, page, "name", lambda r: _as(TownOut, r), db=db)
+
+
+async def county_of_town(db: Db, town_id: int) -> str | None:
+    return await db.fetchval("SELECT county_code FROM town WHERE id = $1", town_id)
 
 
 async def town_exists(db: Db, town_id: int) -> bool:
@@ -132,6 +139,11 @@ async def village_county(db: Db, village_id: int) -> int | None:
     return None if county is None else int(county)
 
 
+async def village_county_code(db: Db, village_id: int) -> str | None:
+    """The code of the county a village is in; None when there is no such village (or it is in no county yet)."""
+    return await db.fetchval("SELECT county_code FROM village WHERE id = $1", village_id)
+
+
 async def village_town(db: Db, village_id: int) -> int | None:
     """The town a village is in; None when there is no such village."""
     town = await db.fetchval("SELECT town FROM village WHERE id = $1", village_id)
@@ -139,12 +151,14 @@ async def village_town(db: Db, village_id: int) -> int | None:
 
 
 async def page_of_villages(
-    db: Db, page: PageParams, town_id: int | None, poor: bool | None, exited: bool | None
+    db: Db, page: PageParams, town_id: int | None, poor: bool | None, exited: bool | None, region: str | None
 ) -> Page[VillageOut]:
+    args: list[Any] = [town_id, poor, exited]
     return await fetch_page(
         f"SELECT {_VILLAGE} FROM village WHERE ($1::int IS NULL OR town = $1)"
-        " AND ($2::bool IS NULL OR is_poor_village = $2) AND ($3::bool IS NULL OR (exited_year IS NOT NULL) = $3)",
-        [town_id, poor, exited],
+        " AND ($2::bool IS NULL OR is_poor_village = $2) AND ($3::bool IS NULL OR (exited_year IS NOT NULL) = $3)"
+        + county_clause("county_code", region, args),
+        args,
         page,
         "town_id, name",
         lambda r: _as(VillageOut, r),
@@ -262,6 +276,7 @@ class HouseholdQuery(msgspec.Struct, frozen=True, kw_only=True):
     region: str | None = None
     scope_town_id: int | None = None
     scope_enterprise_id: int | None = None
+    scope_region: str | None = None
 
 
 _SUMMARY_COLUMNS = """
@@ -293,6 +308,12 @@ WHERE ($1::int IS NULL OR v.town = $1) AND ($2::int IS NULL OR h.village = $2)
 """
 
 
+def _filtered(q: HouseholdQuery) -> tuple[str, list[Any]]:
+    """The filters' SQL (from WHERE) and its arguments, narrowed to the caller's region."""
+    args = _query_args(q)
+    return _FILTERS + county_clause("h.county_code", q.scope_region, args), args
+
+
 def _query_args(q: HouseholdQuery) -> list[Any]:
     return [
         q.town_id,
@@ -313,12 +334,14 @@ def _summary(row: Any) -> HouseholdOut:
 
 
 async def page_of_households(db: Db, q: HouseholdQuery, page: PageParams) -> Page[HouseholdOut]:
-    return await fetch_page(_SUMMARY_COLUMNS + _FILTERS, _query_args(q), page, "id", _summary, db=db)
+    where, args = _filtered(q)
+    return await fetch_page(_SUMMARY_COLUMNS + where, args, page, "id", _summary, db=db)
 
 
 async def stream_households(q: HouseholdQuery) -> AsyncIterator[HouseholdOut]:
     """Every household of the query in id order, from a cursor (for exports)."""
-    async for row in stream_rows(_SUMMARY_COLUMNS + _FILTERS + " ORDER BY h.id", _query_args(q)):
+    where, args = _filtered(q)
+    async for row in stream_rows(_SUMMARY_COLUMNS + where + " ORDER BY h.id", args):
         yield _summary(row)
 
 
@@ -330,12 +353,13 @@ class CountRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def counts(db: Db, q: HouseholdQuery) -> list[CountRow]:
+    where, args = _filtered(q)
     rows = await db.fetch(
         "SELECT h.status, h.attribute, count(*) AS households,"
         " coalesce(sum((SELECT count(*) FROM member m WHERE m.household = h.id AND m.left_on IS NULL)), 0)::bigint"
         " AS people"
-        " FROM household h JOIN village v ON v.id = h.village" + _FILTERS + " GROUP BY h.status, h.attribute",
-        *_query_args(q),
+        " FROM household h JOIN village v ON v.id = h.village" + where + " GROUP BY h.status, h.attribute",
+        *args,
     )
     return [_as(CountRow, r) for r in rows]
 

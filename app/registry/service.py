@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, ensure_county_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
@@ -30,6 +30,7 @@ from app.registry.schemas import (
 async def create_town(actor: Principal, data: TownCreate) -> TownOut:
     async with unit_of_work() as uow:
         county = await regions.county_for_new(uow, data.county_id, what="town")
+        ensure_county_scope(actor, county.code)
         code = data.code
         if code is None:
             code = next_code(county.code, Level.town, await queries.codes_under(uow, "town", county.code))
@@ -50,9 +51,10 @@ async def get_town(town_id: int) -> TownOut:
     return town
 
 
-async def list_towns(page: PageParams) -> Page[TownOut]:
+async def list_towns(principal: Principal, page: PageParams) -> Page[TownOut]:
+    """Towns by name: those of the caller's region (one read by everyone otherwise: a directory)."""
     async with reading_replica() as db:
-        return await queries.page_of_towns(db, page)
+        return await queries.page_of_towns(db, page, list_region(principal))
 
 
 async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
@@ -60,6 +62,7 @@ async def create_village(actor: Principal, data: VillageCreate) -> VillageOut:
         town = await queries.town_by_id(uow, data.town_id)
         if town is None:
             raise Refused(f"town {data.town_id} does not exist", extra={"field": "town_id"})
+        ensure_county_scope(actor, await queries.county_of_town(uow, town.id))
         if await queries.village_name_taken(uow, data.town_id, data.name):
             raise Conflict(f"town {data.town_id} already has a village named {data.name}", extra={"field": "name"})
         code = data.code
@@ -91,16 +94,24 @@ async def get_village(village_id: int) -> VillageOut:
 
 
 async def list_villages(
-    page: PageParams, *, town_id: int | None = None, poor: bool | None = None, exited: bool | None = None
+    principal: Principal,
+    page: PageParams,
+    *,
+    town_id: int | None = None,
+    poor: bool | None = None,
+    exited: bool | None = None,
 ) -> Page[VillageOut]:
+    """Villages by town and name: those of the caller's region."""
     async with reading_replica() as db:
-        return await queries.page_of_villages(db, page, town_id, poor, exited)
+        return await queries.page_of_villages(db, page, town_id, poor, exited, list_region(principal))
 
 
-async def _locked_village(db: Db, village_id: int) -> VillageOut:
+async def _locked_village(db: Db, actor: Principal, village_id: int) -> VillageOut:
+    """The village held for a change, after checking it lies in the actor's region (403)."""
     village = await queries.village_by_id(db, village_id, lock=True)
     if village is None:
         raise NotFound(f"village {village_id} does not exist")
+    ensure_county_scope(actor, await queries.village_county_code(db, village_id))
     return village
 
 
@@ -110,7 +121,7 @@ def _state(v: VillageOut) -> VillageState:
 
 async def update_village(actor: Principal, village_id: int, data: VillageUpdate) -> VillageOut:
     async with unit_of_work() as uow:
-        before = await _locked_village(uow, village_id)
+        before = await _locked_village(uow, actor, village_id)
         after = await queries.update_village(uow, village_id, data.name, data.rural_population)
         await uow.audit(actor, "update", "village", village_id, before=before, after=after)
     return after
@@ -118,7 +129,7 @@ async def update_village(actor: Principal, village_id: int, data: VillageUpdate)
 
 async def list_as_poor_village(actor: Principal, village_id: int, data: VillageListing) -> VillageOut:
     async with unit_of_work() as uow:
-        before = await _locked_village(uow, village_id)
+        before = await _locked_village(uow, actor, village_id)
         if refusal := check_village_listing(_state(before)):
             raise Conflict(refusal)
         after = await queries.list_as_poor(uow, village_id, data.registered_year)
@@ -128,7 +139,7 @@ async def list_as_poor_village(actor: Principal, village_id: int, data: VillageL
 
 async def exit_village(actor: Principal, village_id: int, data: VillageExit) -> VillageOut:
     async with unit_of_work() as uow:
-        before = await _locked_village(uow, village_id)
+        before = await _locked_village(uow, actor, village_id)
         if refusal := check_village_exit(_state(before), data.year):
             raise Conflict(refusal)
         # registered-and-not-exited people over the rural population
@@ -146,6 +157,19 @@ async def town_exists(db: Db, town_id: int) -> bool:
     return await queries.town_exists(db, town_id)
 
 
+async def village_county_code(db: Db, village_id: int) -> str | None:
+    """The code of the county a village is in (None: no such village, or one not placed in a county yet), on
+    the caller's connection (for other domains' scope checks: a base, a pairing, a support record is in its
+    village's county)."""
+    return await queries.village_county_code(db, village_id)
+
+
 async def village_exists(db: Db, village_id: int) -> bool:
     """Whether the village exists, on the caller's connection (for other domains' checks of a reference)."""
     return await queries.village_exists(db, village_id)
+
+
+async def county_of_town(db: Db, town_id: int) -> str | None:
+    """The code of the county a town is in (None: no such town, or a town not placed in a county yet), on the
+    caller's connection (for other domains' scope checks)."""
+    return await queries.county_of_town(db, town_id)

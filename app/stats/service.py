@@ -12,6 +12,7 @@ import msgspec
 from app.core.errors import Invalid, NotFound
 from app.core.messages import N_, message
 from app.core.money import round_fen
+from app.core.principal import Principal, ensure_region_scope, list_region
 from app.core.uow import reading_replica
 from app.regions import service as regions
 from app.stats import queries
@@ -140,6 +141,19 @@ async def region_overview(as_of: date, region: str) -> Overview:
         payouts_by_type=[types[k] for k in sorted(types)],
         **totals,
     )
+
+
+async def overview_for(principal: Principal, as_of: date, region: str | None = None) -> Overview:
+    """The overview a principal asked for: of ``region`` when named (it must lie within the principal's
+    region: 403 otherwise), else of the principal's own region, else (an unscoped principal, an operator)
+    of the whole deployment."""
+    if region is None:
+        region = list_region(principal)
+        if region is None:
+            return await overview(as_of)
+    check_region(region)
+    ensure_region_scope(principal, region)
+    return await region_overview(as_of, region)
 
 
 # The console's charts read these rows by key (r["month"]); they stay mappings until it reads attributes.

@@ -13,7 +13,7 @@ from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from app.core.messages import N_, code
 from app.core.metrics import CLAIMS_APPROVED
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_town_scope
+from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.registry import access as registry
 from app.subsidies import queries
@@ -66,6 +66,7 @@ async def file_claim(actor: Principal, data: ClaimCreate) -> ClaimDetail:
                 N_("household {household} does not exist"), household=data.household_id, field="household_id"
             )
         ensure_town_scope(actor, household.town_id)
+        ensure_county_scope(actor, household.county_code)
         if household.county_code != scheme.county_code:
             raise Refused.of(
                 N_("household {household} is in county {county}; the scheme is county {scheme_county}'s"),
@@ -123,12 +124,15 @@ async def _check_base_and_link(db: Db, data: ClaimCreate) -> None:
 
 
 async def _load_claim(db: Db, actor: Principal, claim_id: int, *, lock: bool = False) -> ClaimOut:
-    claim = await queries.claim_by_id(db, claim_id, lock=lock)
-    if claim is None:
+    placed = await queries.claim_by_id(db, claim_id, lock=lock)
+    if placed is None:
         raise NotFound.of(N_("subsidy claim {claim} does not exist"), claim=claim_id)
+    claim = placed.claim
     ensure_town_scope(actor, claim.town_id)
     if actor.role is Role.operator:
         raise Forbidden.of(N_("operators do not read subsidy claims"))
+    # a county's finance decides that county's claims; a city's or province's reads (and decides) below it
+    ensure_county_scope(actor, placed.county_code)
     return claim
 
 
@@ -162,7 +166,9 @@ def _claim_view(c: ClaimOut) -> dict[str, Any]:
 
 
 def _in_scope(actor: Principal, q: queries.ClaimQuery) -> queries.ClaimQuery:
-    """The claims a caller may read under the filters: a town officer reads their own town's."""
+    """The claims a caller may read under the filters: a town officer reads their own town's, the others
+    those of the counties of their region."""
+    q = msgspec.structs.replace(q, region=list_region(actor))
     return msgspec.structs.replace(q, town_id=actor.town_id) if actor.role is Role.town_officer else q
 
 
@@ -332,6 +338,7 @@ async def cancel_voucher(actor: Principal, number: str, data: Cancellation) -> V
         found = await queries.voucher_facts_by_number(uow, number.upper())
         if found is None:
             raise NotFound(f"voucher {number} does not exist")
+        ensure_county_scope(actor, found.county_code)
         # the scheme's lock first, as approvals take it: the budget is spent and given back in turn
         await _scheme(uow, found.scheme_id, lock=True)
         voucher = await queries.lock_voucher(uow, found.id)

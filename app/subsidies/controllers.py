@@ -42,18 +42,19 @@ class SubsidySchemeController(Controller):
     @get("/", operation_id="listSubsidySchemes")
     async def list_schemes(
         self,
+        request: Request,
         page: NamedDependency[PageParams],
         year: FromQuery[int | None] = None,
         status: FromQuery[SchemeStatus | None] = None,
     ) -> Page[SchemeOut]:
         """Schemes with their budget used and left."""
         check_year("year", year, planned=True)
-        return await schemes.list_schemes(page, year=year, status=status and status.value)
+        return await schemes.list_schemes(request.user, page, year=year, status=status and status.value)
 
     @get("/{scheme_id:int}", operation_id="getSubsidyScheme")
-    async def get_scheme(self, scheme_id: PathId) -> SchemeOut:
+    async def get_scheme(self, request: Request, scheme_id: PathId) -> SchemeOut:
         """One scheme with its rates."""
-        return await schemes.get_scheme(scheme_id)
+        return await schemes.get_scheme(request.user, scheme_id)
 
     @put("/{scheme_id:int}/rates", operation_id="replaceSchemeRates")
     async def replace_rates(self, request: Request, scheme_id: PathId, data: JSONBody[list[RateIn]]) -> SchemeOut:
@@ -71,11 +72,11 @@ class SubsidySchemeController(Controller):
         return await schemes.move_scheme(request.user, scheme_id, "closed")
 
     @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme")
-    async def preview(self, scheme_id: PathId, page: NamedDependency[PageParams]) -> SchemePreview:
+    async def preview(self, request: Request, scheme_id: PathId, page: NamedDependency[PageParams]) -> SchemePreview:
         """The scheme's totals against the budget, by industry and town, over every claim not rejected (approved,
         or what it would get if approved now); and one page of those claims (``limit``, ``offset``), each
         with its amount explained."""
-        return await schemes.preview(scheme_id, page)
+        return await schemes.preview(request.user, scheme_id, page)
 
 
 def _outcome(d: ClaimDecision) -> ApprovalOutcome:

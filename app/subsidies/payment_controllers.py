@@ -54,19 +54,21 @@ class PaymentBatchController(Controller):
         return await payments.create_batch(request.user, data.scheme_id)
 
     @get("/", operation_id="listPaymentBatches")
-    async def list_batches(self, page: NamedDependency[PageParams], scheme_id: QueryId = None) -> Page[PaymentBatchOut]:
-        """Payment batches with their paid, failed and pending counts."""
-        return await payments.list_batches(page, scheme_id)
+    async def list_batches(
+        self, request: Request, page: NamedDependency[PageParams], scheme_id: QueryId = None
+    ) -> Page[PaymentBatchOut]:
+        """Payment batches with their paid, failed and pending counts (those of the caller's region)."""
+        return await payments.list_batches(request.user, page, scheme_id)
 
     @get("/{batch_id:int}", operation_id="getPaymentBatch")
-    async def get_batch(self, batch_id: PathId) -> PaymentBatchOut:
+    async def get_batch(self, request: Request, batch_id: PathId) -> PaymentBatchOut:
         """One batch."""
-        return await payments.get_batch(batch_id)
+        return await payments.get_batch(request.user, batch_id)
 
     @get("/{batch_id:int}/export.csv", operation_id="exportPaymentBatch", media_type="text/csv")
-    async def export(self, batch_id: PathId) -> Response[str]:
+    async def export(self, request: Request, batch_id: PathId) -> Response[str]:
         """The bank's file: voucher number, registry number, payee, bank card, amount; count and total last."""
-        rows, count, total = await payments.export_rows(batch_id)
+        rows, count, total = await payments.export_rows(request.user, batch_id)
         return Response(
             payments.export_csv(rows, count, total),
             media_type="text/csv; charset=utf-8",

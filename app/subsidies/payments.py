@@ -14,35 +14,42 @@ from app.core.csv_upload import RowError, convert_row, read_rows
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, ensure_county_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.subsidies import queries
 from app.subsidies.schemas import BankResultRow, PaymentBatchOut
 
 
-async def _batch(db: Db, batch_id: int) -> PaymentBatchOut:
-    batch = await queries.batch_by_id(db, batch_id)
-    if batch is None:
+async def _batch(db: Db, principal: Principal, batch_id: int) -> PaymentBatchOut:
+    """The batch, after checking it is of a county of the principal's region (403)."""
+    placed = await queries.batch_by_id(db, batch_id)
+    if placed is None:
         raise NotFound.of(N_("payment batch {batch} does not exist"), batch=batch_id)
-    return batch
+    ensure_county_scope(principal, placed.county_code)
+    return placed.batch
 
 
-async def get_batch(batch_id: int) -> PaymentBatchOut:
+async def get_batch(principal: Principal, batch_id: int) -> PaymentBatchOut:
     async with reading() as db:
-        return await _batch(db, batch_id)
+        return await _batch(db, principal, batch_id)
 
 
-async def list_batches(page: PageParams, scheme_id: int | None, *, newest_first: bool = False) -> Page[PaymentBatchOut]:
+async def list_batches(
+    principal: Principal, page: PageParams, scheme_id: int | None, *, newest_first: bool = False
+) -> Page[PaymentBatchOut]:
+    """Batches under the filter: those of the counties of the principal's region."""
     async with reading_replica() as db:
-        return await queries.batch_page(db, page, scheme_id, newest_first=newest_first)
+        return await queries.batch_page(db, page, scheme_id, newest_first=newest_first, region=list_region(principal))
 
 
 async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
     """Every issued voucher of the scheme whose household has a bank card, in one set-based step."""
     async with unit_of_work() as uow:
         # the scheme's lock: approvals and cancellations wait while its vouchers go into the batch
-        if await queries.scheme_facts(uow, scheme_id, lock=True) is None:
+        scheme = await queries.scheme_facts(uow, scheme_id, lock=True)
+        if scheme is None:
             raise Refused.of(N_("subsidy scheme {scheme} does not exist"), scheme=scheme_id, field="scheme_id")
+        ensure_county_scope(actor, scheme.county_code)
         skipped = await queries.issued_without_card(uow, scheme_id)
         batch_id = await queries.open_payment_batch(uow, scheme_id, actor.account_id)
         filled = await queries.fill_payment_batch(uow, scheme_id, batch_id)
@@ -52,14 +59,14 @@ async def create_batch(actor: Principal, scheme_id: int) -> PaymentBatchOut:
                 extra={"skipped_without_bank_card": skipped},
             )
         await queries.set_batch_totals(uow, batch_id, filled)
-        out = msgspec.structs.replace(await _batch(uow, batch_id), skipped_without_bank_card=skipped)
+        out = msgspec.structs.replace(await _batch(uow, actor, batch_id), skipped_without_bank_card=skipped)
         await uow.audit(actor, "create", "payment_batch", batch_id, after=out)
     return out
 
 
-async def export_rows(batch_id: int) -> tuple[list[list[str]], int, Decimal]:
+async def export_rows(principal: Principal, batch_id: int) -> tuple[list[list[str]], int, Decimal]:
     async with reading() as db:
-        await _batch(db, batch_id)
+        await _batch(db, principal, batch_id)
         lines = await queries.bank_file_lines(db, batch_id)
     total = sum((ln.amount for ln in lines), Decimal("0.00"))
     return [[ln.number, ln.registry_no, ln.payee, ln.bank_card, f"{ln.amount:.2f}"] for ln in lines], len(lines), total
@@ -99,9 +106,11 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
     All or nothing: a line naming a voucher outside the batch, or one already settled, rejects the file.
     """
     async with unit_of_work() as uow:
-        exported_on = await queries.lock_batch(uow, batch_id)
-        if exported_on is None:
+        locked = await queries.lock_batch(uow, batch_id)
+        if locked is None:
             raise NotFound.of(N_("payment batch {batch} does not exist"), batch=batch_id)
+        ensure_county_scope(actor, locked.county_code)
+        exported_on = locked.made_on
         results_by_line = await queries.line_results(uow, batch_id, [r.voucher_no for _, r in results])
         problems, seen = [], set()
         for line_no, r in results:
@@ -135,7 +144,7 @@ async def reconcile(actor: Principal, batch_id: int, results: list[tuple[int, Ba
             ],
         )
         await queries.close_batch_if_settled(uow, batch_id)
-        out = await _batch(uow, batch_id)
+        out = await _batch(uow, actor, batch_id)
         await uow.audit(
             actor,
             "reconcile",

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.money import round_fen
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db, stream_rows
@@ -107,10 +108,15 @@ async def scheme_by_id(db: Db, scheme_id: int) -> SchemeOut | None:
     return None if row is None else _scheme(row)
 
 
-async def scheme_page(db: Db, page: PageParams, *, year: int | None, status: str | None) -> Page[SchemeOut]:
+async def scheme_page(
+    db: Db, page: PageParams, *, year: int | None, status: str | None, region: str | None = None
+) -> Page[SchemeOut]:
+    args: list[Any] = [year, status]
     return await fetch_page(
-        _SCHEME + " WHERE ($1::int IS NULL OR s.year = $1) AND ($2::text IS NULL OR s.status = $2)",
-        [year, status],
+        _SCHEME
+        + " WHERE ($1::int IS NULL OR s.year = $1) AND ($2::text IS NULL OR s.status = $2)"
+        + county_clause("s.county_code", region, args),
+        args,
         page,
         "id",
         _scheme,
@@ -388,7 +394,7 @@ _CLAIM = """
 SELECT c.id, c.scheme AS scheme_id, c.household AS household_id, h.registry_no, v.town AS town_id,
        i.code AS industry, c.base AS base_id, c.link AS link_id, c.declared_quantity, c.verified_quantity,
        c.inspector, c.verified_on, c.verification_note, c.status, c.reject_reason, c.filed_by, c.verified_by,
-       c.decided_by, c.filed_at, c.decided_at
+       c.decided_by, c.filed_at, c.decided_at, c.county_code
 FROM subsidy_claim c
 JOIN household h ON h.id = c.household
 JOIN village v ON v.id = h.village
@@ -404,6 +410,7 @@ class ClaimQuery(msgspec.Struct, frozen=True, kw_only=True):
     town_id: int | None = None
     industry: str | None = None
     household_id: int | None = None
+    region: str | None = None  # the caller's region: a county prefix
 
 
 _CLAIM_LIST = (
@@ -413,27 +420,37 @@ _CLAIM_LIST = (
 )
 
 
-def _claim_args(q: ClaimQuery) -> list[Any]:
-    return [q.scheme_id, q.status, q.town_id, q.industry, q.household_id]
+def _claim_list(q: ClaimQuery) -> tuple[str, list[Any]]:
+    args: list[Any] = [q.scheme_id, q.status, q.town_id, q.industry, q.household_id]
+    return _CLAIM_LIST + county_clause("c.county_code", q.region, args), args
 
 
 def _claim(row: Mapping[str, Any]) -> ClaimOut:
     return _as(ClaimOut, row)
 
 
-async def claim_by_id(db: Db, claim_id: int, *, lock: bool = False) -> ClaimOut | None:
+class PlacedClaim(msgspec.Struct, frozen=True, kw_only=True):
+    """A claim with its county (what a scope check reads)."""
+
+    claim: ClaimOut
+    county_code: str
+
+
+async def claim_by_id(db: Db, claim_id: int, *, lock: bool = False) -> PlacedClaim | None:
     sql = _CLAIM + " WHERE c.id = $1"
     row = await db.fetchrow(sql + " FOR UPDATE OF c" if lock else sql, claim_id)
-    return None if row is None else _claim(row)
+    return None if row is None else PlacedClaim(claim=_claim(row), county_code=row["county_code"])
 
 
 async def claim_page(db: Db, q: ClaimQuery, page: PageParams) -> Page[ClaimOut]:
-    return await fetch_page(_CLAIM_LIST, _claim_args(q), page, "id", _claim, db=db)
+    sql, args = _claim_list(q)
+    return await fetch_page(sql, args, page, "id", _claim, db=db)
 
 
 async def stream_claims(q: ClaimQuery) -> AsyncIterator[ClaimOut]:
     """Every claim of the query in id order, from a cursor (for exports)."""
-    async for row in stream_rows(_CLAIM_LIST + " ORDER BY c.id", _claim_args(q)):
+    sql, args = _claim_list(q)
+    async for row in stream_rows(sql + " ORDER BY c.id", args):
         yield _claim(row)
 
 
@@ -572,7 +589,7 @@ SELECT vo.number, vo.scheme AS scheme_id, s.year AS scheme_year, s.name AS schem
        vo.household AS household_id, h.registry_no, hd.name AS payee, t.name AS town_name, vi.name AS village_name,
        i.code AS industry, i.name_zh AS industry_name, r.unit, vo.quantity, vo.amount, vo.explanation, vo.status,
        vo.approved_by, a.name AS approver_name, vo.approved_at, vo.payment_batch AS payment_batch_id, vo.paid_on,
-       vo.bank_reference, vo.cancelled_at, vo.cancel_reason, vi.town AS town_id
+       vo.bank_reference, vo.cancelled_at, vo.cancel_reason, vi.town AS town_id, vo.county_code
 FROM voucher vo
 JOIN subsidy_scheme s ON s.id = vo.scheme
 JOIN subsidy_claim c ON c.id = vo.claim
@@ -587,10 +604,11 @@ LEFT JOIN account a ON a.id = vo.approved_by
 
 
 class TownVoucher(msgspec.Struct, frozen=True, kw_only=True):
-    """A voucher with the town of its household, for the reader's scope."""
+    """A voucher with the town and county of its household, for the reader's scope."""
 
     voucher: VoucherOut
     town_id: int
+    county_code: str
 
 
 def _voucher(row: Mapping[str, Any]) -> VoucherOut:
@@ -599,7 +617,9 @@ def _voucher(row: Mapping[str, Any]) -> VoucherOut:
 
 async def voucher_by_number(db: Db, number: str) -> TownVoucher | None:
     row = await db.fetchrow(_VOUCHER + " WHERE vo.number = $1", number)
-    return None if row is None else TownVoucher(voucher=_voucher(row), town_id=row["town_id"])
+    if row is None:
+        return None
+    return TownVoucher(voucher=_voucher(row), town_id=row["town_id"], county_code=row["county_code"])
 
 
 async def live_voucher_of_claim(db: Db, claim_id: int) -> VoucherOut | None:
@@ -614,9 +634,10 @@ class VoucherFacts(msgspec.Struct, frozen=True, kw_only=True):
     claim_id: int
     status: str
     amount: Decimal
+    county_code: str
 
 
-_VOUCHER_FACTS = "SELECT id, number, scheme AS scheme_id, claim AS claim_id, status, amount FROM voucher"
+_VOUCHER_FACTS = "SELECT id, number, scheme AS scheme_id, claim AS claim_id, status, amount, county_code FROM voucher"
 
 
 async def voucher_facts_by_number(db: Db, number: str) -> VoucherFacts | None:
@@ -671,7 +692,7 @@ async def cancel_voucher(db: Db, voucher_id: int, cancelled_by: int | None, reas
 # ---------------------------------------------------------------------------------------------
 
 _BATCH = """
-SELECT b.id, b.scheme AS scheme_id, b.status, b.vouchers, b.total, b.created_at, b.reconciled_at,
+SELECT b.id, b.scheme AS scheme_id, b.status, b.vouchers, b.total, b.created_at, b.reconciled_at, b.county_code,
        count(l.id) FILTER (WHERE l.result = 'paid') AS paid,
        count(l.id) FILTER (WHERE l.result = 'failed') AS failed,
        count(l.id) FILTER (WHERE l.result = 'pending') AS pending
@@ -683,15 +704,26 @@ def _batch(row: Mapping[str, Any]) -> PaymentBatchOut:
     return _as(PaymentBatchOut, row)
 
 
-async def batch_by_id(db: Db, batch_id: int) -> PaymentBatchOut | None:
+class PlacedBatch(msgspec.Struct, frozen=True, kw_only=True):
+    """A payment batch with its county (its scheme's), for the reader's scope."""
+
+    batch: PaymentBatchOut
+    county_code: str
+
+
+async def batch_by_id(db: Db, batch_id: int) -> PlacedBatch | None:
     row = await db.fetchrow(_BATCH + " WHERE b.id = $1 GROUP BY b.id", batch_id)
-    return None if row is None else _batch(row)
+    return None if row is None else PlacedBatch(batch=_batch(row), county_code=row["county_code"])
 
 
-async def batch_page(db: Db, page: PageParams, scheme_id: int | None, *, newest_first: bool) -> Page[PaymentBatchOut]:
+async def batch_page(
+    db: Db, page: PageParams, scheme_id: int | None, *, newest_first: bool, region: str | None = None
+) -> Page[PaymentBatchOut]:
+    args: list[Any] = [scheme_id]
+    within = county_clause("b.county_code", region, args)
     return await fetch_page(
-        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1) GROUP BY b.id",
-        [scheme_id],
+        _BATCH + " WHERE ($1::int IS NULL OR b.scheme = $1)" + within + " GROUP BY b.id",
+        args,
         page,
         "id DESC" if newest_first else "id",
         _batch,
@@ -770,13 +802,18 @@ async def bank_file_lines(db: Db, batch_id: int) -> list[BankFileLine]:
     return [_as(BankFileLine, r) for r in rows]
 
 
-async def lock_batch(db: Db, batch_id: int) -> date | None:
-    """Hold the batch to the end of the transaction; the day it was made (and exported for the bank), or
-    None when there is no such batch."""
-    day: date | None = await db.fetchval(
-        "SELECT created_at::date FROM payment_batch WHERE id = $1 FOR UPDATE", batch_id
+class LockedBatch(msgspec.Struct, frozen=True, kw_only=True):
+    made_on: date
+    """The day it was made (and exported for the bank)."""
+    county_code: str
+
+
+async def lock_batch(db: Db, batch_id: int) -> LockedBatch | None:
+    """Hold the batch to the end of the transaction; None when there is no such batch."""
+    row = await db.fetchrow(
+        "SELECT created_at::date AS made_on, county_code FROM payment_batch WHERE id = $1 FOR UPDATE", batch_id
     )
-    return day
+    return None if row is None else _as(LockedBatch, row)
 
 
 async def line_results(db: Db, batch_id: int, numbers: list[str]) -> dict[str, str]:

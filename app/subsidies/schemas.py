@@ -47,8 +47,8 @@ class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     county_id: Id | None = None
-    """The county (a region of level county) whose scheme this is; may be left out while the directory holds
-    one county. Only that county's households claim under it."""
+    """The county (a region of level county) whose scheme this is; may be left out by a county's account (its
+    own) or while the directory holds one county. Only that county's households claim under it."""
     year: int
     name: str
     budget: DecimalIn

@@ -10,7 +10,7 @@ from barcode.writer import SVGWriter
 
 from app.core.errors import NotFound
 from app.core.money import format_yuan, to_chinese_capital
-from app.core.principal import Principal, ensure_town_scope
+from app.core.principal import Principal, ensure_county_scope, ensure_town_scope
 from app.core.uow import reading
 from app.subsidies import queries
 from app.subsidies.schemas import VoucherOut
@@ -22,12 +22,14 @@ def voucher_number(year: int, seq: int) -> str:
 
 
 async def readable_voucher(principal: Principal, number: str) -> VoucherOut:
-    """The voucher, after checking that a town officer reads one of their own town (one query)."""
+    """The voucher, after checking that a town officer reads one of their own town, the others one of their
+    region's counties (one query)."""
     async with reading() as db:
         found = await queries.voucher_by_number(db, number.upper())
     if found is None:
         raise NotFound(f"voucher {number} does not exist")
     ensure_town_scope(principal, found.town_id)
+    ensure_county_scope(principal, found.county_code)
     return found.voucher
 
 

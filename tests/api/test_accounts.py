@@ -28,6 +28,7 @@ async def test_admin_creates_an_account_and_only_the_token_hash_is_stored(client
         "role": "finance",
         "enterprise_id": None,
         "town_id": None,
+        "region_code": None,
     }
 
 

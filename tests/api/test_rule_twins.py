@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 
 from app.core.pagination import PageParams
+from app.core.principal import system_principal
 from app.core.uow import reading, unit_of_work
 from app.registry.model import HouseholdStatus
 from app.registry.rules import member_counted_on, on_register, poor_now
@@ -229,7 +230,7 @@ async def test_preview_totals_are_the_pure_rule_summed_and_the_page_explains_the
         )
     industry_of = {r["id"]: r["code"] for r in rows}
     town_of = {r["id"]: r["name"] for r in rows}
-    p = await preview(scheme_id, PageParams(limit=100, offset=0))
+    p = await preview(system_principal(), scheme_id, PageParams(limit=100, offset=0))
     assert p.total == sum(expected.values()) and p.claims_total == len(expected)
     for key, of in ((p.by_industry, industry_of), (p.by_town, town_of)):
         sums: dict[str, list[Decimal]] = defaultdict(list)
@@ -239,7 +240,7 @@ async def test_preview_totals_are_the_pure_rule_summed_and_the_page_explains_the
     seen: dict[int, Decimal] = {}
     offset = 0
     while offset < len(expected):
-        page = await preview(scheme_id, PageParams(limit=100, offset=offset))
+        page = await preview(system_principal(), scheme_id, PageParams(limit=100, offset=offset))
         assert len(page.claims) == min(100, len(expected) - offset)
         for line in page.claims:
             assert line.explanation and line.amount == expected[line.claim_id]
