@@ -24,3 +24,13 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
+
+
+def sql_safe_text(expression: str) -> str:
+    """``safe_cell`` in SQL, for exports the database writes itself (``COPY … TO STDOUT``): the text of
+    ``expression`` (a column written in the query's code, never input) with ``'`` before a formula start,
+    numbers left alone. ``tests/api/test_cells_sql.py`` holds the two to the same answers."""
+    return (
+        rf"CASE WHEN {expression} ~ '^[=+@\t\r-]' AND {expression} !~ '^[+-]?[0-9]+(\.[0-9]+)?$'"
+        f" THEN '''' || {expression} ELSE {expression} END"
+    )

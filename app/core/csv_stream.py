@@ -53,3 +53,26 @@ async def csv_items(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+async def _copied_rows(header: Sequence[str], first: bytes, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out, lineterminator="\r\n").writerow(safe_row(header))
+    yield out.getvalue().encode() + first
+    async for chunk in chunks:
+        yield chunk
+
+
+async def csv_copied(filename: str, chunks: AsyncIterator[bytes], header: Sequence[str]) -> Stream:
+    """A CSV download of rows the database writes itself (``app.core.uow.copy_csv``), after the BOM and the
+    header; as ``csv_items``, the first chunk is read before the answer starts."""
+    try:
+        first = await anext(chunks)
+    except StopAsyncIteration:
+        first = b""
+    return Stream(
+        _copied_rows(header, first, chunks),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

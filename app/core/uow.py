@@ -8,6 +8,8 @@ a ``UnitOfWork``; one that only reads takes a ``Db`` (a connection or a unit of 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -216,6 +218,58 @@ async def stream_rows(sql: str, args: Sequence[Any], prefetch: int = 2000) -> As
     async with acquire() as conn, conn.transaction():
         async for record in conn.cursor(sql, *args, prefetch=prefetch):
             yield record
+
+
+async def copy_csv(sql: str, args: Sequence[Any], queued_chunks: int = 8) -> AsyncIterator[bytes]:
+    """The rows of ``sql`` as CSV bytes, written by the server itself (``COPY (…) TO STDOUT``, at the rate of a
+    bare COPY rather than a row at a time through Python), a chunk at a time as they come: the export streams
+    the whole ledger in constant memory, at most ``queued_chunks`` chunks ahead of the client. Read from the
+    replica when there is one (a replica lost before the first chunk leaves the export to the primary, one
+    lost in the middle cuts it short). The query must write every text cell safe for a spreadsheet itself
+    (``csv_safe()`` in SQL, the twin of ``app.core.cells.safe_cell``)."""
+    queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=queued_chunks)
+    sent = False  # whether a chunk went out: past that, the export cannot start again on the primary
+
+    async def sink(chunk: bytes) -> None:
+        nonlocal sent
+        await queue.put(bytes(chunk))
+        sent = True
+
+    async def copy(conn: asyncpg.Connection) -> None:
+        async with conn.transaction():
+            await conn.copy_from_query(sql, *args, output=sink, format="csv")
+
+    async def run() -> None:
+        try:
+            async with acquire_for_reading() as (conn, on_replica):
+                try:
+                    await copy(conn)
+                    on_replica = False
+                except REPLICA_LOST as exc:
+                    if not on_replica or sent:
+                        raise
+                    replica_failed(exc)
+            if on_replica:
+                async with acquire() as conn:
+                    await copy(conn)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # handed to the reader, which raises it where the export is read
+            await queue.put(exc)
+            return
+        await queue.put(None)
+
+    task = asyncio.create_task(run(), name="copy to csv")
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _jsonable(value: Any) -> Any:

@@ -4,7 +4,7 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.response import Stream
 
-from app.core.csv_stream import csv_items
+from app.core.csv_stream import csv_copied, csv_items
 from app.core.params import PathId
 from app.exports import ledgers
 from app.pairing import service as pairing
@@ -83,40 +83,10 @@ class ExportController(Controller):
         dependencies={"filters": Provide(provide_payout_filter)},
     )
     async def payouts(self, request: Request, filters: NamedDependency[PayoutFilter]) -> Stream:
-        """The payout ledger as CSV, with the filters of the payout list; operators get their own."""
-        return await csv_items(
-            "payouts.csv",
-            payouts.export_payouts(request.user, filters),
-            [
-                "id",
-                "enterprise_id",
-                "link_id",
-                "household_id",
-                "income_type",
-                "amount",
-                "period_from",
-                "period_to",
-                "paid_on",
-                "method",
-                "reference",
-                "reverses",
-                "reason",
-            ],
-            lambda p: [
-                p.id,
-                p.enterprise_id,
-                p.link_id,
-                p.household_id,
-                p.income_type.value,
-                f"{p.amount:.2f}",
-                p.period_from,
-                p.period_to,
-                p.paid_on,
-                p.method.value,
-                p.reference,
-                _text(p.reverses),
-                _text(p.reason),
-            ],
+        """The payout ledger as CSV, with the filters of the payout list; operators get their own. Written
+        by the database (COPY), its text cells made safe for a spreadsheet there."""
+        return await csv_copied(
+            "payouts.csv", payouts.export_payouts_csv(request.user, filters), payouts.PAYOUT_EXPORT_HEADER
         )
 
     @get(
