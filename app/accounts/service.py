@@ -55,8 +55,17 @@ async def _create_account(uow: UnitOfWork, actor: Principal, data: AccountCreate
     account = await queries.insert(
         uow, data.name, data.role.value, data.enterprise_id, data.town_id, region_id, hash_token(token), token[:10]
     )
-    await uow.audit(actor, "create", "account", account.id, after=account)
+    await uow.audit(actor, "create", "account", account.id, after=account, chain=await _chain_of(uow, account))
     return AccountCreated(account=account, token=token)
+
+
+async def _chain_of(uow: UnitOfWork, account: AccountOut) -> str:
+    """The audit chain of an account's creation and revocation: its county's (a county account's, a town
+    officer's, an operator's enterprise's), where that county's auditor reads it; else the province's."""
+    if account.enterprise_id is not None:
+        return await uow.chain_of("enterprise", account.enterprise_id)
+    code = account.region_code
+    return code if code is not None and len(code) == 6 else ""
 
 
 # the levels an account's region may be: a town's or a village's people are town officers
@@ -116,5 +125,7 @@ async def revoke_account(actor: Principal, account_id: int) -> AccountOut:
         if before.revoked_at is not None:
             raise Conflict(f"account {account_id} was already revoked at {before.revoked_at.isoformat()}")
         after = await queries.revoke(uow, account_id, datetime.now(UTC))
-        await uow.audit(actor, "revoke", "account", account_id, before=before, after=after)
+        await uow.audit(
+            actor, "revoke", "account", account_id, before=before, after=after, chain=await _chain_of(uow, after)
+        )
     return after

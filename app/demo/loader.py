@@ -11,6 +11,7 @@ from typing import Any
 
 from app.accounts import service as accounts
 from app.accounts.schemas import AccountCreate
+from app.core.counties import COUNTY_COLUMN, COUNTY_OWNED
 from app.core.principal import Principal, Role, system_principal
 from app.core.uow import UnitOfWork, unit_of_work
 from app.demo import chain, people, subsidies
@@ -112,7 +113,11 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
         last_id: dict[str, int] = {}
         totals: dict[str, int] = {}
 
+        loading: list[str] = []  # the county being loaded: a bulk writer gives each row its county itself
+
         async def copy(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+            if table in COUNTY_OWNED:  # rather than a lookup of the parent's per row by the insert trigger
+                columns, rows = [*columns, COUNTY_COLUMN], [(*r, loading[-1]) for r in rows]
             await uow.conn.copy_records_to_table(table, columns=list(columns), records=rows)
             if columns[0] == "id" and rows:
                 last_id[table] = max(r[0] for r in rows)
@@ -127,6 +132,7 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
         account_ids: dict[str, int] = {}
         first_enterprise_name = ""
         for k, (county_code, county_name) in enumerate(county_codes(counties)):
+            loading.append(county_code)
             county = await regions.region_by_code(uow, county_code)
             if county is None:
                 county = await regions.add_region(uow, actor, RegionCreate(code=county_code, name=county_name))

@@ -176,23 +176,32 @@ async def ingest(
             total_written=total,
             rejected=sorted([*rejected, *clashes], key=lambda p: p.index),
         )
-        await uow.audit(
-            actor,
-            "create_batch",
-            "payout_batch",
-            batch_id,
-            after={
-                "source": source,
-                "received": received,
-                "written": written.count,
-                "total_written": total,
-                "first_payout_id": written.first_id,
-                "last_payout_id": written.last_id,
-            },
-            # a batch is no county's row; one enterprise's (an operator's CSV, say) goes to that enterprise's
-            # county's chain, one of several enterprises to the province's
-            chain=await uow.chain_of("enterprise", enterprises.pop()) if len(enterprises) == 1 else "",
-        )
+        # a batch is no county's row: its payouts are entered in the chains of their households' counties, one
+        # entry per county naming what the batch wrote there (each county's auditor sees its own part)
+        per_county = await queries.batch_by_county(uow, batch_id, written.first_id, written.last_id)
+        if not per_county:  # nothing written: one enterprise's batch to its county's chain, else the province's
+            chain = await uow.chain_of("enterprise", enterprises.pop()) if len(enterprises) == 1 else ""
+            per_county = [
+                queries.BatchPart(county_code=chain, written=0, total=Decimal("0.00"), first_id=None, last_id=None)
+            ]
+        for part in per_county:
+            await uow.audit(
+                actor,
+                "create_batch",
+                "payout_batch",
+                batch_id,
+                after={
+                    "source": source,
+                    "received": received,
+                    "written": part.written,
+                    "total_written": round_fen(part.total),
+                    "first_payout_id": part.first_id,
+                    "last_payout_id": part.last_id,
+                    "batch_written": written.count,
+                    "batch_total_written": total,
+                },
+                chain=part.county_code,
+            )
     PAYOUTS_RECORDED.labels(source).inc(result.written)  # committed
     return result
 

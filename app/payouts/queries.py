@@ -215,9 +215,35 @@ def export_csv(q: PayoutQuery) -> AsyncIterator[bytes]:
     return copy_csv(_EXPORT + where + " ORDER BY p.id", args)
 
 
+class BatchPart(msgspec.Struct, frozen=True, kw_only=True):
+    """What one batch wrote in one county."""
+
+    county_code: str
+    written: int
+    total: Decimal
+    first_id: int | None
+    last_id: int | None
+
+
+async def batch_by_county(db: Db, batch_id: int, first_id: int | None, last_id: int | None) -> list[BatchPart]:
+    """The batch's payouts per county; they lie between the first and the last id it wrote (the key's range,
+    not a scan of the ledger for the batch)."""
+    if first_id is None or last_id is None:
+        return []
+    rows = await db.fetch(
+        "SELECT county_code, count(*) AS written, sum(amount) AS total, min(id) AS first_id, max(id) AS last_id"
+        " FROM payout WHERE id BETWEEN $2 AND $3 AND batch = $1 GROUP BY county_code ORDER BY county_code",
+        batch_id,
+        first_id,
+        last_id,
+    )
+    return [msgspec.convert(dict(r), BatchPart) for r in rows]
+
+
 _TOTALS = (
     "SELECT p.household AS household_id, h.registry_no, p.enterprise AS enterprise_id, p.link AS link_id,"
-    " l.kind AS link_kind, extract(year FROM p.period_from)::int AS year, count(*) AS payouts,"
+    " l.kind AS link_kind, extract(year FROM p.period_from)::int AS year,"
+    " count(*) FILTER (WHERE p.reverses IS NULL) AS payouts,"
     " sum(p.amount) AS amount"
     " FROM payout p JOIN household h ON h.id = p.household JOIN link l ON l.id = p.link"
 )

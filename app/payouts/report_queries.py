@@ -62,49 +62,59 @@ async def household_income_lines(db: Db, household_id: int, first: date, last: d
 _IN_PERIOD = "daterange(l.start_date, l.end_date, '[]') && daterange($2::date, $3::date, '[]')"
 
 
-async def links_by_kind(db: Db, enterprise_id: int, first: date, last: date) -> list[KindCount]:
+async def links_by_kind(
+    db: Db, enterprise_id: int, first: date, last: date, region: str | None = None
+) -> list[KindCount]:
+    """``region``: only the links of households in the counties under it (a region account's part)."""
+    args: list[Any] = [enterprise_id, first, last]
     rows = await db.fetch(
         "SELECT l.kind, count(DISTINCT l.household) AS households, count(*) AS links FROM link l"
-        f" WHERE l.enterprise = $1 AND {_IN_PERIOD} GROUP BY l.kind ORDER BY l.kind",
-        enterprise_id,
-        first,
-        last,
+        f" WHERE l.enterprise = $1 AND {_IN_PERIOD}{county_clause('l.county_code', region, args)}"
+        " GROUP BY l.kind ORDER BY l.kind",
+        *args,
     )
     return [KindCount(kind=r["kind"], households=r["households"], links=r["links"]) for r in rows]
 
 
-async def households_linked(db: Db, enterprise_id: int, first: date, last: date) -> int:
+async def households_linked(db: Db, enterprise_id: int, first: date, last: date, region: str | None = None) -> int:
+    args: list[Any] = [enterprise_id, first, last]
     return int(
         await db.fetchval(
-            f"SELECT count(DISTINCT l.household) FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}",
-            enterprise_id,
-            first,
-            last,
+            f"SELECT count(DISTINCT l.household) FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}"
+            + county_clause("l.county_code", region, args),
+            *args,
         )
     )
 
 
-async def enterprise_payouts_by_type(db: Db, enterprise_id: int, first: date, last: date) -> list[IncomeLine]:
+async def enterprise_payouts_by_type(
+    db: Db, enterprise_id: int, first: date, last: date, region: str | None = None
+) -> list[IncomeLine]:
+    args: list[Any] = [enterprise_id, first, last]
     return _lines(
         await db.fetch(
             "SELECT income_type, sum(amount) AS amount, count(*) FILTER (WHERE reverses IS NULL) AS payouts FROM payout"
-            " WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY income_type ORDER BY income_type",
-            enterprise_id,
-            first,
-            last,
+            f" WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3{county_clause('county_code', region, args)}"
+            " GROUP BY income_type ORDER BY income_type",
+            *args,
         )
     )
 
 
-async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: date) -> list[VillageTotal]:
+async def enterprise_per_village(
+    db: Db, enterprise_id: int, first: date, last: date, region: str | None = None
+) -> list[VillageTotal]:
     """Per village: households linked in the period, and what was paid to the village's households in it."""
+    args: list[Any] = [enterprise_id, first, last]
+    links_in = county_clause("l.county_code", region, args)
+    paid_in = county_clause("county_code", region, args)
     rows = await db.fetch(
         f"""
         WITH linked AS (
-            SELECT DISTINCT l.household FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}
+            SELECT DISTINCT l.household FROM link l WHERE l.enterprise = $1 AND {_IN_PERIOD}{links_in}
         ), paid AS (
             SELECT household, sum(amount) AS amount FROM payout
-            WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3 GROUP BY household
+            WHERE enterprise = $1 AND paid_on BETWEEN $2 AND $3{paid_in} GROUP BY household
         )
         SELECT v.id AS village_id, v.name AS village_name, count(DISTINCT linked.household) AS households,
                coalesce(sum(paid.amount), 0) AS paid
@@ -115,9 +125,7 @@ async def enterprise_per_village(db: Db, enterprise_id: int, first: date, last: 
         LEFT JOIN paid ON paid.household = hh.household
         GROUP BY v.id, v.name ORDER BY v.id
         """,
-        enterprise_id,
-        first,
-        last,
+        *args,
     )
     return [msgspec.convert(dict(r), VillageTotal) for r in rows]
 

@@ -67,10 +67,12 @@ async def enterprise_summary(principal: Principal, enterprise_id: int, year: int
         ensure_county_scope(
             principal, await enterprises.county_of_enterprise(db, enterprise_id), enterprise_id=enterprise_id
         )
-        kinds = await queries.links_by_kind(db, enterprise_id, first, last)
-        linked = await queries.households_linked(db, enterprise_id, first, last)
-        by_type = await queries.enterprise_payouts_by_type(db, enterprise_id, first, last)
-        villages = await queries.enterprise_per_village(db, enterprise_id, first, last)
+        # and see of it only its work in their region: an enterprise's bases may be in other counties
+        region = list_region(principal)
+        kinds = await queries.links_by_kind(db, enterprise_id, first, last, region)
+        linked = await queries.households_linked(db, enterprise_id, first, last, region)
+        by_type = await queries.enterprise_payouts_by_type(db, enterprise_id, first, last, region)
+        villages = await queries.enterprise_per_village(db, enterprise_id, first, last, region)
     return EnterpriseSummary(
         enterprise_id=enterprise_id,
         year=year,

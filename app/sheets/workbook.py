@@ -26,6 +26,8 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from app.core.cells import safe_cell
+from app.core.errors import Refused
+from app.core.messages import N_
 from app.sheets.columns import TYPE_TERMS, CellType, Column, Sheet, chinese_term, text_width
 from app.sheets.templates import KINDS
 
@@ -116,6 +118,10 @@ class LedgerSheet:
     rows_written: int = field(default=0)
 
 
+MAX_ROWS = 1_048_575
+"""Data rows a worksheet holds under its header (Excel's 1,048,576 rows). XlsxWriter ignores a cell past it
+without a word, so a ledger that long is refused, before a byte of it is sent, rather than cut short."""
+
 BATCH_ROWS = 500
 """Rows written together, off the event loop (a county's ledger is seconds of XlsxWriter's work, which the
 server's other requests must not wait behind); at most this many rows are held at a time."""
@@ -124,6 +130,11 @@ server's other requests must not wait behind); at most this many rows are held a
 def _write_rows(sheet: Worksheet, spec: LedgerSheet, batch: list[Sequence[Any]], formats: _Formats) -> None:
     columns = spec.columns
     row = spec.rows_written
+    if row + len(batch) > MAX_ROWS:
+        raise Refused.of(
+            N_("the ledger has more than {rows} rows, a spreadsheet's limit: narrow it, or take the CSV export"),
+            rows=f"{MAX_ROWS:,}",
+        )
     for values in batch:
         row += 1
         for col, value in enumerate(values):

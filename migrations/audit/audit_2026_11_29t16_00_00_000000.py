@@ -5,7 +5,7 @@ goes to '' (together they are one valid chain already, and the province chain's 
 always was). The default is dropped once they have it: a writer names the chain of every entry, and a
 writer of the old single chain (one that does not) is refused rather than chaining onto another chain.
 The index serves each chain's head (the newest entry of a chain, read under its lock) and the check of a
-chain in id order.
+chain in id order; collation "C", so that a region's chains (a code prefix) are a range on it.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -22,7 +22,7 @@ async def forwards():
     async def run():
         db = engine_finder()
         await db.run_ddl(
-            "ALTER TABLE audit_entry ADD COLUMN chain varchar(6) NOT NULL DEFAULT ''"
+            "ALTER TABLE audit_entry ADD COLUMN chain varchar(6) COLLATE \"C\" NOT NULL DEFAULT ''"
             " CONSTRAINT audit_entry_chain_name CHECK (chain ~ '^([0-9]{6})?$')"
         )
         await db.run_ddl("ALTER TABLE audit_entry ALTER COLUMN chain DROP DEFAULT")

@@ -77,3 +77,24 @@ def test_a_header_row_is_located_column_by_column():
     assert unknown == ["备注栏"]
     found, missing, unknown = households.locate([c.title for c in households.columns])
     assert list(found) == [c.name for c in households.columns] and missing == [] and unknown == []
+
+
+async def test_a_ledger_longer_than_a_sheet_holds_is_refused_not_cut(monkeypatch):
+    """XlsxWriter drops cells past a sheet's last row silently: the writer refuses such a ledger instead."""
+    from app.core.errors import Refused
+    from app.sheets import workbook
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 1200)
+
+    async def rows(n: int):
+        for k in range(n):
+            yield [k]
+
+    columns = (Out("编号", CellType.integer),)
+    await write_ledger(io.BytesIO(), [LedgerSheet("台账", columns, rows(1200))])  # exactly full: written
+    try:
+        await write_ledger(io.BytesIO(), [LedgerSheet("台账", columns, rows(1201))])
+    except Refused as refused:
+        assert "1,200" in str(refused.params["rows"])
+    else:
+        raise AssertionError("a ledger one row too long was written")
