@@ -66,8 +66,8 @@ class ConsolePages(Controller):
         texts = Texts(user.lang)
         figures = await stats.overview_for(user.principal, date.today())
         year = year or await stats.latest_payout_year()
-        by_type, by_industry = await stats.monthly_payouts(year)
-        towns = await stats.subsidies_by_town()
+        by_type, by_industry = await stats.monthly_payouts(user.principal, year)
+        towns = await stats.subsidies_by_town(user.principal)
         months = [texts._("month %(month)s", month=m) for m in range(1, 13)]
         page = await render(user, "overview.html", msg=msg, o=figures, year=year)
         industry = page.context["industry"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
+from app.core.counties import county_clause
 from app.core.uow import Db
 from app.stats.schemas import AmountByType
 
@@ -132,31 +134,42 @@ async def subsidies(db: Db, end: date, day: date) -> SubsidyTotals:
     return msgspec.convert(dict(row or {}), SubsidyTotals)
 
 
-async def monthly_by_income_type(db: Db, year: int) -> list[MonthAmount]:
+async def monthly_by_income_type(db: Db, year: int, region: str | None = None) -> list[MonthAmount]:
+    """``region``: of the counties under it only."""
+    args: list[Any] = [year]
     rows = await db.fetch(
         "SELECT extract(month FROM paid_on)::int AS month, income_type AS key, sum(amount) AS amount"
-        " FROM payout_day WHERE extract(year FROM paid_on) = $1 GROUP BY 1, 2 ORDER BY 1, 2",
-        year,
+        " FROM payout_day WHERE paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31)"
+        + county_clause("county_code", region, args)
+        + " GROUP BY 1, 2 ORDER BY 1, 2",
+        *args,
     )
     return [msgspec.convert(dict(r), MonthAmount) for r in rows]
 
 
-async def monthly_by_industry(db: Db, year: int) -> list[MonthAmount]:
+async def monthly_by_industry(db: Db, year: int, region: str | None = None) -> list[MonthAmount]:
+    args: list[Any] = [year]
     rows = await db.fetch(
         "SELECT extract(month FROM p.paid_on)::int AS month, i.name_zh AS key, sum(p.amount) AS amount"
         " FROM payout p JOIN link l ON l.id = p.link JOIN base b ON b.id = l.base JOIN industry i ON i.id = b.industry"
-        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31) GROUP BY 1, 2 ORDER BY 1, 2",
-        year,
+        " WHERE p.paid_on BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31)"
+        + county_clause("p.county_code", region, args)
+        + " GROUP BY 1, 2 ORDER BY 1, 2",
+        *args,
     )
     return [msgspec.convert(dict(r), MonthAmount) for r in rows]
 
 
-async def subsidies_by_town(db: Db) -> list[TownSubsidies]:
+async def subsidies_by_town(db: Db, region: str | None = None) -> list[TownSubsidies]:
+    args: list[Any] = []
     rows = await db.fetch(
         "SELECT t.name AS town, coalesce(sum(v.amount) FILTER (WHERE v.status <> 'cancelled'), 0) AS approved,"
         " coalesce(sum(v.amount) FILTER (WHERE v.status = 'paid'), 0) AS paid"
         " FROM voucher v JOIN household h ON h.id = v.household JOIN village vi ON vi.id = h.village"
-        " JOIN town t ON t.id = vi.town GROUP BY t.id, t.name ORDER BY t.id"
+        " JOIN town t ON t.id = vi.town"
+        + county_clause("v.county_code", region, args, keyword="WHERE")
+        + " GROUP BY t.id, t.name ORDER BY t.id",
+        *args,
     )
     return [msgspec.convert(dict(r), TownSubsidies) for r in rows]
 

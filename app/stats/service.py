@@ -159,17 +159,20 @@ async def overview_for(principal: Principal, as_of: date, region: str | None = N
 # The console's charts read these rows by key (r["month"]); they stay mappings until it reads attributes.
 
 
-async def monthly_payouts(year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Payouts of a year per month: by income type (from the daily totals) and by industry."""
+async def monthly_payouts(principal: Principal, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Payouts of a year per month, in the caller's region: by income type (from the daily totals) and by
+    industry."""
+    region = list_region(principal)
     async with reading_replica() as db:
-        by_type = await queries.monthly_by_income_type(db, year)
-        by_industry = await queries.monthly_by_industry(db, year)
+        by_type = await queries.monthly_by_income_type(db, year, region)
+        by_industry = await queries.monthly_by_industry(db, year, region)
     return [msgspec.structs.asdict(m) for m in by_type], [msgspec.structs.asdict(m) for m in by_industry]
 
 
-async def subsidies_by_town() -> list[dict[str, Any]]:
+async def subsidies_by_town(principal: Principal) -> list[dict[str, Any]]:
+    """Subsidies approved and paid per town, of the towns in the caller's region."""
     async with reading_replica() as db:
-        return [msgspec.structs.asdict(t) for t in await queries.subsidies_by_town(db)]
+        return [msgspec.structs.asdict(t) for t in await queries.subsidies_by_town(db, list_region(principal))]
 
 
 async def latest_payout_year() -> int:

@@ -1,6 +1,7 @@
 """An enterprise registered in one county with a base in another: its summary read by a county's account
 shows only its work in that county (the other county's households and payouts are not the reader's to see),
-and a batch of its payouts is entered in each county's audit chain for the payouts written there."""
+a batch of its payouts is entered in each county's audit chain for the payouts written there, and the
+dashboard's charts hold the caller's region only."""
 
 from __future__ import annotations
 
@@ -102,3 +103,21 @@ async def test_a_batch_is_entered_in_the_chain_of_each_county_it_wrote_in(client
     assert (parts["429005"]["written"], parts["429005"]["total_written"]) == (2, "1500.00")
     assert (parts["429006"]["written"], parts["429006"]["total_written"]) == (1, "250.00")
     assert {p["batch_written"] for p in parts.values()} == {3}
+
+
+async def test_the_dashboard_charts_hold_the_caller_s_region_only(client, two_counties):
+    from app.core.principal import Principal, Role
+    from app.stats import service as stats
+
+    await _pay(client, two_counties["operator"], two_counties["home_link"], "1000.00", "c-1")
+    await _pay(client, two_counties["operator"], two_counties["away_link"], "250.00", "c-2")
+
+    def june(rows: list[dict]) -> Decimal:
+        return sum((Decimal(r["amount"]) for r in rows if r["month"] == 6), Decimal("0.00"))
+
+    for region, expected in ((None, "1250.00"), ("42", "1250.00"), ("429005", "1000.00"), ("429006", "250.00")):
+        reader = Principal(account_id=1, name="reader", role=Role.auditor, region_code=region)
+        by_type, by_industry = await stats.monthly_payouts(reader, 2017)
+        assert june(by_type) == june(by_industry) == Decimal(expected), region
+    reader = Principal(account_id=1, name="reader", role=Role.finance, region_code="429006")
+    assert await stats.subsidies_by_town(reader) == []
