@@ -97,7 +97,10 @@ async def ingest(
     received = len(rows) + len(decode_problems)
     async with unit_of_work() as uow:
         links = await queries.link_facts(
-            uow, sorted({p.link_id for _, p in rows}), policies=await regions.county_policies(uow), lock=True
+            uow,
+            sorted({p.link_id for _, p in rows}),
+            default_years=regions.default_policy().continuation_years,
+            lock=True,
         )
         good, bad, forbidden = check_rows(actor, rows, links)
         if forbidden:
@@ -216,7 +219,7 @@ async def check_only(
     """What ``ingest`` would say of the rows, writing nothing: (rows that would be written, problems)."""
     async with reading() as db:
         links = await queries.link_facts(
-            db, sorted({p.link_id for _, p in rows}), policies=await regions.county_policies(db)
+            db, sorted({p.link_id for _, p in rows}), default_years=regions.default_policy().continuation_years
         )
     good, bad, forbidden = check_rows(actor, rows, links)
     return len(good), sorted([*decode_problems, *bad, *forbidden], key=lambda p: p.index)

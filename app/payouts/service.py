@@ -36,7 +36,9 @@ async def record_payout(actor: Principal, data: PayoutIn) -> tuple[PayoutOut, bo
     fingerprint = hash_of(data)
     async with unit_of_work() as uow:
         link = (
-            await queries.link_facts(uow, [data.link_id], policies=await regions.county_policies(uow), lock=True)
+            await queries.link_facts(
+                uow, [data.link_id], default_years=regions.default_policy().continuation_years, lock=True
+            )
         ).get(data.link_id)
         if link is None:
             raise Refused(f"link {data.link_id} does not exist", field="link_id")
