@@ -24,6 +24,9 @@ from app.core.principal import Role, system_principal
 from app.core.settings import InvalidSettings, get_settings
 from app.demo import MAX_COUNTIES, DemoRefused, load_demo
 from app.domains import wire_events
+from app.imports.commands import cmd_export, cmd_import
+from app.imports.county_files import SOURCES as EXPORTABLE
+from app.imports.service import IMPORTERS
 from app.migrations import migrate
 from app.regions.service import get_region
 from app.registry.adoption import adopt
@@ -334,6 +337,18 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("kind", metavar="KIND", choices=list(IMPORT_KINDS), help=", ".join(IMPORT_KINDS))
     template.add_argument("file", metavar="FILE")
     template.set_defaults(func=cmd_import_template)
+    exporting = imp.add_parser(
+        "export", help="write a county's records of KIND as the import template filled in (to move them elsewhere)"
+    )
+    exporting.add_argument("kind", metavar="KIND", choices=list(EXPORTABLE), help=", ".join(EXPORTABLE))
+    exporting.add_argument("file", metavar="FILE", help="an .xlsx workbook")
+    exporting.add_argument("--county", required=True, help="the county's 6-digit code")
+    exporting.set_defaults(func=lambda a: cmd_export(a.kind, a.file, a.county))
+    for kind in IMPORTERS:
+        run = imp.add_parser(kind, help=f"import {kind} from FILE (.xlsx, or one .csv per sheet); all or nothing")
+        run.add_argument("files", metavar="FILE", nargs="+")
+        run.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+        run.set_defaults(func=lambda a, kind=kind: cmd_import(kind, a.files, a.dry_run))
 
     audit = sub.add_parser("audit", help="the audit trail")
     aud = audit.add_subparsers(dest="audit_command", required=True)

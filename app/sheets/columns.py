@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from app.core.messages import Code, Message
+
 _LOCALE_DIR = Path(__file__).resolve().parent.parent / "console" / "locale"
 
 # kinds of codes the console does not show, so its catalogue does not have them
@@ -46,6 +48,21 @@ def chinese_term(kind: str, code: str) -> str:
     if own is not None:
         return own.get(code, code)
     return _catalogue().pgettext(kind, code)
+
+
+def chinese_text(text: object) -> str:
+    """A domain's message (``app.core.messages.Message``) in Chinese, as the console says it (codes in words);
+    plain text as it is. For what is read outside a request: a workbook's cells, the command line."""
+    if not isinstance(text, Message):
+        return str(text)
+    params = {
+        k: chinese_term(v.kind, v.value) if isinstance(v, Code) else chinese_text(v) if isinstance(v, Message) else v
+        for k, v in text.params.items()
+    }
+    try:
+        return str(_catalogue().gettext(text.msgid)).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(text)
 
 
 class CellType(str, enum.Enum):

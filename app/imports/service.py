@@ -1,0 +1,151 @@
+"""An import from start to end: read the file, check every row, and write all of it or nothing.
+
+The file is read off the event loop (python-calamine and the cell checks are CPU work). The check and the
+write run in one transaction, behind a lock per kind, so two imports of one kind never interleave and what
+was checked is what is written; a problem anywhere means nothing is written, and the answer lists every
+problem with its sheet, row and column. A written import is one audit entry in its county's chain naming
+the file's SHA-256, the counts and the account; the households it changes have their own entries with
+before and after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.messages import N_, message
+from app.core.principal import Principal
+from app.core.uow import unit_of_work
+from app.imports import households
+from app.imports.files import FileRefused, Problem, Upload, read_upload
+from app.imports.outcome import Change, Kind, Source
+from app.imports.progress import Phase, Progress
+from app.sheets.templates import KINDS
+
+IMPORTERS: Mapping[str, Kind] = {
+    "households": households,  # a module with the two functions of a Kind
+}
+"""The kinds that import, by the name their template has."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run or with problems, would do and why it cannot)."""
+
+    kind: str
+    dry_run: bool
+    filename: str
+    sha256: str
+    outcome: str
+    """``refused`` (problems; nothing written), ``checked`` (a dry run without problems), ``unchanged``
+    (the file says what the records say), ``imported``."""
+    county: str | None = None
+    rows_read: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    updated: int = 0
+    unchanged: dict[str, int] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "outcome": self.outcome,
+            "county": self.county,
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "changes": [c.as_dict() for c in self.changes],
+            "notes": self.notes,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def digest(uploads: Sequence[Upload]) -> str:
+    """The SHA-256 of the upload (of its files in order, when it is several CSVs)."""
+    h = hashlib.sha256()
+    for u in uploads:
+        h.update(u.content)
+    return h.hexdigest()
+
+
+def _sorted(problems: list[Problem], kind: str) -> list[Problem]:
+    order = {s.name: i for i, s in enumerate(KINDS[kind])}
+    return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row, p.column))
+
+
+async def run_import(
+    actor: Principal,
+    kind: str,
+    uploads: Sequence[Upload],
+    *,
+    dry_run: bool,
+    progress: Progress | None = None,
+    import_id: int | None = None,
+) -> ImportReport:
+    """Import ``uploads`` as ``kind`` (a key of ``IMPORTERS``) for ``actor``; see the module's text."""
+    progress = progress or Progress()
+    importer = IMPORTERS[kind]
+    filename = " + ".join(u.filename for u in uploads)
+    report = ImportReport(kind=kind, dry_run=dry_run, filename=filename, sha256=digest(uploads), outcome="refused")
+    progress.start(Phase.reading)
+    try:
+        sheets, problems = await asyncio.to_thread(read_upload, uploads, KINDS[kind], lambda n: None)
+    except FileRefused as refused:
+        report.problems = [Problem(filename, 0, "", refused.reason)]
+        progress.found(1)
+        return report
+    report.rows_read = sum(len(s.rows) + s.bad_rows for s in sheets.values())
+    progress.start(Phase.checking, report.rows_read)
+    progress.found(len(problems))
+    async with unit_of_work() as uow:
+        await uow.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"import:{kind}")
+        checked = await importer.check(uow, actor, sheets, progress)
+        problems += checked.problems
+        progress.found(len(checked.problems))
+        report.county = checked.county
+        if problems:
+            report.problems = _sorted(problems, kind)
+            return report
+        report.created = {k: n for k, n in checked.created.items() if n}
+        report.updated = len(checked.changes)
+        report.unchanged = {k: n for k, n in checked.unchanged.items() if n}
+        report.changes, report.notes = checked.changes, checked.notes
+        if dry_run:
+            report.outcome = "checked"
+            return report
+        if checked.rows_to_write == 0:
+            report.outcome = "unchanged"
+            return report
+        await importer.write(uow, actor, checked, Source(import_id, filename, report.sha256), progress)
+        await uow.audit(
+            actor,
+            f"imports.{kind}",
+            "import",
+            import_id if import_id is not None else report.sha256[:16],
+            after={
+                "file": filename,
+                "sha256": report.sha256,
+                "account": actor.account_id,
+                "rows_read": report.rows_read,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+            chain=checked.county,
+        )
+        report.outcome = "imported"
+    progress.start(Phase.done)
+    return report
+
+
+def no_such_kind(kind: str) -> Any:
+    return message(N_("no import kind {name}; the kinds are {kinds}"), name=kind, kinds=", ".join(IMPORTERS))
