@@ -19,14 +19,15 @@ from typing import Any
 from app.core.messages import N_, message
 from app.core.principal import Principal
 from app.core.uow import unit_of_work
-from app.imports import households
+from app.imports import households, regions
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
 from app.sheets.templates import KINDS
 
 IMPORTERS: Mapping[str, Kind] = {
-    "households": households,  # a module with the two functions of a Kind
+    "regions": regions,  # each a module with the two functions of a Kind
+    "households": households,
 }
 """The kinds that import, by the name their template has."""
 
