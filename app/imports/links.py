@@ -44,10 +44,7 @@ from app.registry.bulk import PlacedHousehold
 Key = tuple[str, str, str, str, date]
 """A link's natural key in a file: (registry number, credit code, base name, kind, start date)."""
 
-_TERM_STRUCTS: dict[str, type[msgspec.Struct]] = {
-    t.__struct_config__.tag: t
-    for t in LinkTerms.__args__
-}
+_TERM_STRUCTS: dict[str, type[msgspec.Struct]] = {t.__struct_config__.tag: t for t in LinkTerms.__args__}
 
 
 def _required_terms(kind: str) -> list[str]:
