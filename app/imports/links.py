@@ -115,7 +115,6 @@ def _clean(sheet: SheetRows, row: Row) -> list[Problem]:
             check_span("start_date", v["start_date"], "end_date", v.get("end_date"))
         except Invalid as e:
             problems.append(sheet.problem(row.number, "end_date", reason_of(e)))
-    v["base"] = " ".join(v["base"].split())
     terms, refused = terms_problems(v["kind"], v)
     problems += [sheet.problem(row.number, c, m) for c, m in refused]
     v["terms"] = terms

@@ -492,3 +492,42 @@ async def test_a_county_written_out_imports_back_into_the_same_records(world):
     for kind in ("enterprises", "bases", "links"):
         report = await run_import(ACTOR, kind, [Upload(f"{kind}.xlsx", files[kind])], dry_run=False)
         assert report.outcome == "unchanged", (kind, report.problems)
+
+
+async def test_an_operator_imports_only_its_own_enterprise_s_bases(world):
+    r = await _import(
+        "enterprises", (ENTERPRISES, [_enterprise(1, world["town_code"]), _enterprise(2, world["town_code"])])
+    )
+    assert r.outcome == "imported"
+    own = (await fetchrow("SELECT id FROM enterprise WHERE credit_code = $1", credit_code(1)))["id"]
+    operator = Principal(account_id=None, name="合作社出纳", role=Role.operator, enterprise_id=own)
+    rows = [_base(1, world["village_code"]), _base(2, world["village_code"])]
+    report = await _import("bases", (BASES, rows), actor=operator)
+    assert _where(report) == {(SHEETS["bases"], 3, "village_code")}
+    report = await _import("bases", (BASES, rows[:1]), actor=operator)
+    assert (report.outcome, report.created) == ("imported", {"bases": 1})
+
+
+async def test_a_link_s_end_is_never_brought_before_its_payouts(client, auth, world):
+    await _linked_world(world)
+    h2 = world["households"][1]
+    enterprise = (await fetchrow("SELECT id FROM enterprise WHERE credit_code = $1", credit_code(1)))["id"]
+    link_id = (await fetchrow("SELECT l.id FROM link l WHERE l.kind = 'wage'"))["id"]
+    payout = {
+        "link_id": link_id,
+        "income_type": "wage",
+        "amount": "1200.00",
+        "period_from": "2018-05-01",
+        "period_to": "2018-05-31",
+        "paid_on": "2018-06-01",
+        "method": "bank",
+        "reference": "W-1",
+    }
+    r = await client.post("/api/v1/payouts", json=payout, headers=await auth("operator", enterprise_id=enterprise))
+    assert r.status_code == 201, r.text
+    report = await _import("links", (LINKS, [_link(h2, "wage", WAGE, end_date="2018-04-30")]))
+    assert _where(report) == {(SHEETS["links"], 2, "end_date")}
+    assert str(report.problems[0].reason) == (
+        "payouts under this link cover periods up to 2018-05-31; it cannot end before that"
+    )
+    assert (await fetchrow("SELECT end_date FROM link WHERE id = $1", link_id))["end_date"] is None
