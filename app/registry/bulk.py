@@ -305,9 +305,10 @@ def event_row(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
-    data: dict[str, Any] | None = None,
+    data: str | None = None,
 ) -> tuple[Any, ...]:
-    """A row of ``household_event`` in ``EVENT_COLUMNS``' order."""
+    """A row of ``household_event`` in ``EVENT_COLUMNS``' order; ``data`` is JSON text (written once for the
+    many rows of an import that share it)."""
     return (
         household_id,
         kind,
@@ -317,7 +318,7 @@ def event_row(
         actor_label,
         at,
         note,
-        None if data is None else json.dumps(data, ensure_ascii=False),
+        data,
     )
 
 
