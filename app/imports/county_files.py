@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import IO, Any
 
+from app.payouts import bulk as payouts_bulk
 from app.registry import bulk as registry_bulk
 from app.sheets.filled import filled_sheet
 from app.sheets.templates import KINDS
@@ -16,6 +17,7 @@ RowSource = Callable[[str, str], AsyncIterator[dict[str, Any]]]
 
 SOURCES: Mapping[str, RowSource] = {
     "households": registry_bulk.county_template_rows,
+    "payouts": payouts_bulk.county_template_rows,
 }
 """The kinds a county's records can be written out as."""
 

@@ -19,7 +19,7 @@ from typing import Any
 from app.core.messages import N_, message
 from app.core.principal import Principal
 from app.core.uow import unit_of_work
-from app.imports import households
+from app.imports import department_records, households, payouts
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
@@ -27,6 +27,8 @@ from app.sheets.templates import KINDS
 
 IMPORTERS: Mapping[str, Kind] = {
     "households": households,  # a module with the two functions of a Kind
+    "payouts": payouts,
+    "department-records": department_records,
 }
 """The kinds that import, by the name their template has."""
 
