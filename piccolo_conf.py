@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "app.pairing.piccolo_app",
         "app.monitoring.piccolo_app",
         "app.console.piccolo_app",
+        "app.imports.piccolo_app",
     ]
 )

@@ -37,6 +37,8 @@ from app.crosscheck.service import household_flags
 from app.domains import wire_events
 from app.enterprises.router import router as enterprises_routes
 from app.exports.router import router as exports_routes
+from app.imports.jobs import mark_interrupted
+from app.imports.router import router as imports_routes
 from app.industries.router import router as industries_routes
 from app.links.router import router as links_routes
 from app.monitoring.router import router as monitoring_routes
@@ -71,6 +73,7 @@ API = Router(
         stats_routes,
         exports_routes,
         sheets_routes,
+        imports_routes,
     ],
 )
 
@@ -103,7 +106,8 @@ def create_app() -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         csrf_config=CONSOLE_CSRF,
         # the audit chain's head is checkpointed while the app serves, and once more before the pool closes
-        on_startup=[open_pool, start_checkpoints],
+        # an import job left running by a process that stopped is failed (its transaction died with it)
+        on_startup=[open_pool, start_checkpoints, mark_interrupted],
         on_shutdown=[stop_checkpoints, close_pool],
         openapi_config=OpenAPIConfig(
             title="ChainAid",

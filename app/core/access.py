@@ -94,6 +94,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "stats.read": EVERYONE,  # getOverview
     # the spreadsheets a county's data is taken in with (no data in them: columns, lists, an example)
     "imports.templates": EVERYONE,  # getImportTemplate
+    # taking a county's spreadsheets in: which kind a role imports is the import's rule (app/imports/service.py)
+    "imports.run": frozenset({ADMIN, OFFICER, OPERATOR}),  # startImport
+    "imports.read": EVERYONE,  # getImport, listImports (a job is read by its account and its region's admins)
 }
 
 
@@ -143,6 +146,7 @@ OPERATIONS: Mapping[str, str] = {
     "getHousehold": "households.read",
     "getHouseholdIncome": "households.income.read",
     "getImportTemplate": "imports.templates",
+    "getImport": "imports.read",
     "getLink": "links.read",
     "getMe": "me.read",
     "getOverview": "stats.read",
@@ -160,6 +164,7 @@ OPERATIONS: Mapping[str, str] = {
     "importPayoutsCsv": "payouts.import",
     "listAccounts": "accounts.manage",
     "listAssessments": "monitoring.read",
+    "listImports": "imports.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
     "listBases": "bases.read",
@@ -201,6 +206,7 @@ OPERATIONS: Mapping[str, str] = {
     "revokeAccount": "accounts.manage",
     "saveCrossCheckRule": "crosscheck.manage",
     "setCountyPolicy": "regions.manage",
+    "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",
     "updateVillage": "places.manage",

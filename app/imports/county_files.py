@@ -16,6 +16,7 @@ RowSource = Callable[[str, str], AsyncIterator[dict[str, Any]]]
 """(sheet key, county code) -> that sheet's rows for the county."""
 
 SOURCES: Mapping[str, RowSource] = {
+    "regions": registry_bulk.county_template_rows,
     "households": registry_bulk.county_template_rows,
     "payouts": payouts_bulk.county_template_rows,
 }

@@ -9,20 +9,20 @@ row to overwrite. Write: what the API's import does (``app.crosscheck.service.re
 import's transaction: the new records in one INSERT ... SELECT, then the matching against the register
 that flags households and notes each flag in its household's history.
 
-Department records belong to no county (they are matched by ID number across the province); the import's
+Department records belong to no county (they are matched by ID number across the province): an
+administrator imports them (``app.imports.service.KIND_ROLES``), as the API's import, and the import's
 audit entry goes to the province's chain, as the API import's does.
 """
 
 from __future__ import annotations
 
-from app.core.access import can
 from app.core.errors import Invalid
 from app.core.messages import N_, Message, message
 from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork
 from app.crosscheck import bulk, service
 from app.crosscheck.schemas import DepartmentRecordIn
-from app.imports.files import Problem, SheetRows
+from app.imports.files import SheetRows
 from app.imports.outcome import Checked, Source
 from app.imports.progress import Phase, Progress
 
@@ -37,12 +37,6 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
     sheet = sheets[SHEET]
     checked = Checked()
     problems = checked.problems
-    if not can(actor.role, "crosscheck.manage"):
-        # as the API's import: its flags reach every county, so it is an administrator's
-        problems.append(
-            Problem(sheet.sheet.name, 0, "", message(N_("department records are imported by an administrator")))
-        )
-        return checked
     records: list[tuple[int, DepartmentRecordIn]] = []
     first: dict[bulk.FactKey, int] = {}
     columns = {c.name for c in sheet.sheet.columns}

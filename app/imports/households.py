@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from app.core.identifiers import resident_id_info, validate_bank_card
-from app.core.messages import N_, message
+from app.core.messages import N_, Message, message
 from app.core.principal import Principal, Role, covers
 from app.core.uow import Db, UnitOfWork
 from app.imports.files import Problem, Row, SheetRows
@@ -57,6 +57,28 @@ class Incoming:
     members: list[Row] = field(default_factory=list)
     stored: StoredHousehold | None = None
     added_steps: list[Step] = field(default_factory=list)
+
+
+# the identifiers module's reasons (English, for the API's JSON checks) as messages the console translates
+_ID_REASONS = (
+    (re.compile(r"must be 18 characters"), N_("must be 18 characters")),
+    (re.compile(r"first 17 characters must be digits"), N_("the first 17 characters must be digits")),
+    (re.compile(r"last character must be a digit or X"), N_("the last character must be a digit or X")),
+    (re.compile(r"invalid birth date (?P<birth>\d+)"), N_("holds an impossible birth date {birth}")),
+    (re.compile(r"check character should be (?P<char>\w)"), N_("the check character should be {char}")),
+    (re.compile(r"must contain only digits"), N_("must contain only digits")),
+    (re.compile(r"must be 12 to 19 digits"), N_("must be 12 to 19 digits")),
+)
+
+
+def reason_of(error: ValueError) -> Message:
+    """A check's ``ValueError`` from ``app.core.identifiers`` as a message in the reader's language."""
+    text = str(error)
+    for pattern, template in _ID_REASONS:
+        found = pattern.search(text)
+        if found:
+            return message(template, **found.groupdict())
+    return message(N_("is not valid"))
 
 
 def _fields_of(row: Row) -> dict[str, Any]:
@@ -130,7 +152,7 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
             try:
                 v["bank_card"] = validate_bank_card(v["bank_card"])
             except ValueError as e:
-                row_problems.append(households.problem(row.number, "bank_card", message(N_("{reason}"), reason=str(e))))
+                row_problems.append(households.problem(row.number, "bank_card", reason_of(e)))
         for column, limit in TEXT_LIMITS.items():
             if v.get(column) is not None and len(v[column]) > limit:
                 row_problems.append(
@@ -162,7 +184,7 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
             v["id_number"] = v["id_number"].strip().upper()
             v["sex"], v["birth_date"] = info.sex, info.birth_date
         except ValueError as e:
-            problems.append(members.problem(row.number, "id_number", message(N_("{reason}"), reason=str(e))))
+            problems.append(members.problem(row.number, "id_number", reason_of(e)))
             bad = True
         if not bad and v["id_number"] in id_first:
             problems.append(

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.core.access import can
 from app.core.errors import Conflict, Invalid
 from app.core.identifiers import validate_credit_code
 from app.core.messages import N_, Message, code, message
@@ -136,17 +135,6 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
     checked = Checked()
     problems = checked.problems
     today = date.today()
-    if not can(actor.role, "payouts.import"):
-        problems.append(
-            Problem(
-                sheet.sheet.name,
-                0,
-                "",
-                message(N_("payouts are imported by an administrator or by the enterprise's operator")),
-            )
-        )
-        return checked
-
     enterprise_of = await _enterprise_ids(db, actor, sheet, problems)
     rows: list[_Row] = []
     for row in sheet.rows:

@@ -16,21 +16,35 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.messages import N_, message
-from app.core.principal import Principal
+from app.core.errors import Forbidden
+from app.core.messages import N_
+from app.core.principal import Principal, Role
 from app.core.uow import unit_of_work
-from app.imports import department_records, households, payouts
+from app.imports import department_records, households, payouts, regions
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
 from app.sheets.templates import KINDS
 
 IMPORTERS: Mapping[str, Kind] = {
-    "households": households,  # a module with the two functions of a Kind
+    "regions": regions,  # each a module with the two functions of a Kind
+    "households": households,
     "payouts": payouts,
     "department-records": department_records,
 }
 """The kinds that import, by the name their template has."""
+
+KIND_ROLES: Mapping[str, frozenset[Role]] = {
+    "households": frozenset({Role.admin, Role.town_officer}),  # a town officer, its town's households
+    "payouts": frozenset({Role.admin, Role.operator}),  # an operator, its enterprise's payouts
+}
+"""Who imports a kind besides an admin (who imports every kind, in its region)."""
+
+
+def ensure_may_import(actor: Principal, kind: str) -> None:
+    """Refuse (403) a kind the actor's role does not import."""
+    if actor.role not in KIND_ROLES.get(kind, frozenset({Role.admin})):
+        raise Forbidden.of(N_("your role does not import {kind}"), kind=kind)
 
 
 @dataclass
@@ -94,6 +108,7 @@ async def run_import(
     import_id: int | None = None,
 ) -> ImportReport:
     """Import ``uploads`` as ``kind`` (a key of ``IMPORTERS``) for ``actor``; see the module's text."""
+    ensure_may_import(actor, kind)
     progress = progress or Progress()
     importer = IMPORTERS[kind]
     filename = " + ".join(u.filename for u in uploads)
@@ -147,7 +162,3 @@ async def run_import(
         report.outcome = "imported"
     progress.start(Phase.done)
     return report
-
-
-def no_such_kind(kind: str) -> Any:
-    return message(N_("no import kind {name}; the kinds are {kinds}"), name=kind, kinds=", ".join(IMPORTERS))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.core.counties import COUNTY_COLUMN
@@ -300,6 +300,12 @@ WHERE h.county_code = $1 AND h.status IN ('registered', 'exited', 'returned', 'r
 ORDER BY h.id
 """
 
+COUNTY_TOWNS = "SELECT code, name FROM town WHERE county_code = $1 AND code IS NOT NULL ORDER BY code"
+COUNTY_VILLAGES = (
+    "SELECT code, name, is_poor_village, registered_year, exited_year AS exit_year, rural_population"
+    " FROM village WHERE county_code = $1 AND code IS NOT NULL ORDER BY code"
+)
+
 COUNTY_MEMBERS = """
 SELECT h.registry_no, m.name, m.id_number, m.relation, m.labour_ability, m.health, m.in_school
 FROM member m JOIN household h ON h.id = m.household
@@ -311,7 +317,145 @@ template (``app.sheets.templates.HOUSEHOLDS``, ``MEMBERS``): what ``chainaid imp
 
 
 async def county_template_rows(sheet_key: str, county: str) -> AsyncIterator[dict[str, Any]]:
-    """The rows of the households template's sheet ``households`` or ``members`` for a county, streamed."""
-    sql = {"households": COUNTY_HOUSEHOLDS, "members": COUNTY_MEMBERS}[sheet_key]
+    """The rows of a sheet of the regions or households template (``towns``, ``villages``, ``households``,
+    ``members``) for a county, streamed."""
+    sql = {
+        "towns": COUNTY_TOWNS,
+        "villages": COUNTY_VILLAGES,
+        "households": COUNTY_HOUSEHOLDS,
+        "members": COUNTY_MEMBERS,
+    }[sheet_key]
     async for record in stream_rows(sql, [county]):
         yield dict(record)
+
+
+# ------------------------------------------------------------------------------------- towns and villages
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTown:
+    id: int
+    code: str | None
+    name: str
+    county_code: str
+
+
+async def towns_by_code_or_name(db: Db, codes: Sequence[str], names: Sequence[str]) -> list[StoredTown]:
+    rows = await db.fetch(
+        "SELECT id, code, name, county_code FROM town WHERE code = ANY ($1::text[]) OR name = ANY ($2::text[])",
+        list(codes),
+        list(names),
+    )
+    return [StoredTown(r["id"], r["code"], r["name"], r["county_code"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVillage:
+    id: int
+    town_code: str | None
+    county_code: str
+    fields: dict[str, Any]
+    """name, is_poor_village, registered_year, exit_year, rural_population."""
+
+
+async def villages_with_fields(db: Db, codes: Sequence[str]) -> dict[str, StoredVillage]:
+    rows = await db.fetch(
+        "SELECT v.id, v.code, t.code AS town_code, v.county_code, v.name, v.is_poor_village, v.registered_year,"
+        " v.exited_year, v.rural_population FROM village v JOIN town t ON t.id = v.town WHERE v.code = ANY ($1::text[])",
+        list(codes),
+    )
+    return {
+        r["code"]: StoredVillage(
+            r["id"],
+            r["town_code"],
+            r["county_code"],
+            {
+                "name": r["name"],
+                "is_poor_village": r["is_poor_village"],
+                "registered_year": r["registered_year"],
+                "exit_year": r["exited_year"],
+                "rural_population": r["rural_population"],
+            },
+        )
+        for r in rows
+    }
+
+
+async def insert_towns(
+    uow: UnitOfWork, county_id: int, county: str, towns: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """New towns, (code, name) each; their ids by code."""
+    rows = await uow.fetch(
+        "INSERT INTO town (code, name, county_id, county_code, created_at)"
+        " SELECT c, n, $3, $4, now() FROM unnest($1::text[], $2::text[]) AS u(c, n) RETURNING id, code",
+        [t[0] for t in towns],
+        [t[1] for t in towns],
+        county_id,
+        county,
+    )
+    return {r["code"]: r["id"] for r in rows}
+
+
+async def rename_towns(uow: UnitOfWork, names: dict[int, str]) -> None:
+    if names:
+        await uow.execute(
+            "UPDATE town t SET name = u.name FROM unnest($1::int[], $2::text[]) AS u(id, name) WHERE t.id = u.id",
+            list(names),
+            list(names.values()),
+        )
+
+
+async def insert_villages(uow: UnitOfWork, county_id: int, county: str, villages: Sequence[dict[str, Any]]) -> None:
+    """New villages: each a dict of code, town_id, name, is_poor_village, registered_year, exit_year,
+    rural_population."""
+    if villages:
+        await uow.conn.copy_records_to_table(
+            "village",
+            columns=[
+                "code",
+                "town",
+                "name",
+                "is_poor_village",
+                "registered_year",
+                "exited_year",
+                "rural_population",
+                "county_id",
+                COUNTY_COLUMN,
+                "created_at",
+            ],
+            records=[
+                (
+                    v["code"],
+                    v["town_id"],
+                    v["name"],
+                    v["is_poor_village"],
+                    v["registered_year"],
+                    v["exit_year"],
+                    v["rural_population"],
+                    county_id,
+                    county,
+                    datetime.now(UTC),
+                )
+                for v in villages
+            ],
+        )
+
+
+async def update_villages(uow: UnitOfWork, villages: dict[int, dict[str, Any]]) -> None:
+    """Villages on record given new values (by id)."""
+    if villages:
+        ids = list(villages)
+        vals = list(villages.values())
+        await uow.execute(
+            "UPDATE village v SET name = u.name, is_poor_village = u.poor, registered_year = u.registered,"
+            " exited_year = u.exited, rural_population = u.population"
+            " FROM unnest($1::int[], $2::text[], $3::bool[], $4::int[], $5::int[], $6::int[])"
+            "   AS u(id, name, poor, registered, exited, population)"
+            " WHERE v.id = u.id",
+            ids,
+            [v["name"] for v in vals],
+            [v["is_poor_village"] for v in vals],
+            [v["registered_year"] for v in vals],
+            [v["exit_year"] for v in vals],
+            [v["rural_population"] for v in vals],
+        )

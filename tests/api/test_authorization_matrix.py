@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from app.core.access import OPERATIONS
 from app.core.auth import policy_guard
+from app.core.uow import reading
 from tests.api.conftest import make_token, reset_database, use_test_database
 from tests.chain_helpers import SHARE, make_enterprise
 from tests.registry_helpers import make_household, make_town, step
@@ -73,6 +74,9 @@ POLICY = {
     "getHousehold": ALL,
     "getHouseholdIncome": "AFTU",
     "getImportTemplate": ALL,
+    "getImport": ALL,
+    "listImports": ALL,
+    "startImport": "ATO",
     "getLink": ALL,
     "getMe": ALL,
     "getOverview": ALL,
@@ -330,6 +334,7 @@ async def world(app) -> dict[str, Any]:
             "member_id": h["members"][1]["id"],
             "region_code": "429005",
             "template": "households.xlsx",
+            "kind": "households",
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -339,7 +344,19 @@ async def world(app) -> dict[str, Any]:
             "village_id": village,
             "registry_no": h["registry_no"],
         }
-        return {"callers": callers, "strangers": strangers, "ids": ids, "markers": markers}
+        # an import job is read by the account that started it: each caller has one of its own
+        own: dict[str, dict[str, int]] = {}
+        async with reading() as db:
+            for c, headers in callers.items():
+                account = (await client.get("/api/v1/me", headers=headers)).json()["account_id"]
+                job = await db.fetchval(
+                    "INSERT INTO import_job (kind, account, actor_label, filename, sha256, size, dry_run, state, phase,"
+                    " created_at, heartbeat_at) VALUES ('households', $1, 'x', 'h.xlsx', repeat('0', 64), 1, true,"
+                    " 'checked', 'done', now(), now()) RETURNING id",
+                    account,
+                )
+                own[c] = {"import_id": job}
+        return {"callers": callers, "strangers": strangers, "ids": ids, "markers": markers, "own": own}
 
 
 async def test_operators_and_officers_out_of_scope_get_403(client, world):
@@ -384,7 +401,8 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
 @pytest.mark.parametrize(("method", "path", "op_id", "caller"), CASES)
 async def test_route_for_caller(client, world, method, path, op_id, caller):
     assert op_id in POLICY, f"{op_id} has no entry in the access policy"
-    url = re.sub(r"\{(\w+)\}", lambda m: str(world["ids"][m.group(1)]), path) + QUERY.get(op_id, "")
+    ids = {**world["ids"], **world["own"].get(caller, world["own"]["A"])}
+    url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path) + QUERY.get(op_id, "")
     if caller == "-":
         r = await client.request(method, url)
         assert r.status_code == 401, (op_id, r.status_code)
@@ -437,6 +455,7 @@ SCOPED = {
     "exportSupportRecords": "AFTOU",
     "exportSupportRecordsXlsx": "AFTOU",
     "listAssessments": "",
+    "listImports": "",  # an account's own import jobs, no row of the world in them
     "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",
     "listDividendArrears": "AFTOU",
