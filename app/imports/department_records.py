@@ -17,7 +17,7 @@ audit entry goes to the province's chain, as the API import's does.
 from __future__ import annotations
 
 from app.core.errors import Invalid
-from app.core.messages import N_, Message, message
+from app.core.messages import N_, message
 from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork
 from app.crosscheck import bulk, service
@@ -25,12 +25,9 @@ from app.crosscheck.schemas import DepartmentRecordIn
 from app.imports.files import SheetRows
 from app.imports.outcome import Checked, Source
 from app.imports.progress import Phase, Progress
+from app.imports.reasons import invalid_reason
 
 SHEET = "department_records"
-
-
-def _reason(exc: Invalid) -> Message:
-    return exc.text if exc.text is not None else message(N_("{reason}"), reason=exc.message)
 
 
 async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress: Progress) -> Checked:
@@ -51,7 +48,7 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
                 value=v.get("value"),
             )
         except Invalid as e:
-            problems.append(sheet.problem(row.number, e.field if e.field in columns else None, _reason(e)))
+            problems.append(sheet.problem(row.number, e.field if e.field in columns else None, invalid_reason(e)))
             continue
         key = (record.department, record.item, record.id_number, record.as_of)
         if key in first:

@@ -18,13 +18,15 @@ from datetime import date
 
 from app.core.errors import Conflict, Invalid
 from app.core.identifiers import validate_credit_code
-from app.core.messages import N_, Message, code, message
+from app.core.messages import N_, code, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.principal import Principal, Role, covers
 from app.core.uow import Db, UnitOfWork
 from app.imports.files import Problem, Row, SheetRows
+from app.imports.households import reason_of
 from app.imports.outcome import Checked, Source
 from app.imports.progress import Phase, Progress
+from app.imports.reasons import invalid_reason
 from app.payouts import bulk
 from app.payouts.model import IncomeType, PayMethod
 from app.payouts.rules import INCOME_TYPE_FOR_KIND, LinkFacts, PayoutFacts, payout_problems
@@ -51,10 +53,6 @@ class _Row:
 def _column(sheet: SheetRows, field: str | None) -> str | None:
     """The column a schema's field is (they share their names), or None: the row's as a whole."""
     return field if field is not None and any(c.name == field for c in sheet.sheet.columns) else None
-
-
-def _reason(exc: Invalid) -> Message:
-    return exc.text if exc.text is not None else message(N_("{reason}"), reason=exc.message)
 
 
 def _as_payout(values: dict[str, object]) -> PayoutCsvRow:
@@ -96,7 +94,7 @@ async def _enterprise_ids(db: Db, actor: Principal, sheet: SheetRows, problems: 
         try:
             codes[row.number] = validate_credit_code(given)
         except ValueError as e:
-            problems.append(sheet.problem(row.number, "enterprise_credit_code", message(N_("{reason}"), reason=str(e))))
+            problems.append(sheet.problem(row.number, "enterprise_credit_code", reason_of(e)))
     found = await bulk.enterprises_by_credit_code(db, sorted(set(codes.values())))
     ids: dict[int, int] = {}
     for row in sheet.rows:
@@ -141,7 +139,7 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
         try:
             payout = _as_payout(row.values)
         except Invalid as e:
-            problems.append(sheet.problem(row.number, _column(sheet, e.field), _reason(e)))
+            problems.append(sheet.problem(row.number, _column(sheet, e.field), invalid_reason(e)))
             continue
         if row.number in enterprise_of:
             rows.append(_Row(row, payout, enterprise_of[row.number]))

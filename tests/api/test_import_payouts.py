@@ -209,7 +209,9 @@ async def test_every_problem_is_named_by_sheet_row_and_column_and_nothing_is_wri
     assert "a wage link pays wage, not dividend" in said[7] and "repeats the reference of row 10" in said[11]
     assert "corrected by a reversal, not by import" in said[12]
     # the problems read in Chinese, as the console and the command line show them
-    assert "冲正" in chinese_text(next(p.reason for p in report.problems if p.row == 12))
+    chinese = {p.row: chinese_text(p.reason) for p in report.problems}
+    assert "冲正" in chinese[12] and "冲正" in chinese[13] and "早于所发放收益的期间" in chinese[8]
+    assert "没有统一社会信用代码为" in chinese[2] and "校验" in chinese[14]
     assert await ledger() == before
     assert not await fetch("SELECT 1 FROM payout WHERE reference LIKE 'BAD-%'")
 
