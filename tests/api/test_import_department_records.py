@@ -21,6 +21,7 @@ from app.sheets.columns import chinese_text
 from app.sheets.filled import filled_csv
 from app.sheets.templates import DEPARTMENT_RECORDS
 from tests.api.conftest import reset_database
+from tests.api.imports_support import upload
 from tests.db import fetch, fetchrow
 
 SHEET = DEPARTMENT_RECORDS.name
@@ -157,3 +158,18 @@ async def test_only_an_administrator_imports_department_records(demo):
         with pytest.raises(Forbidden):  # as the API's import (crosscheck.manage): its flags reach every county
             await run_import(actor, "department-records", csv_file([record(person["id_number"])]), dry_run=False)
     assert await counts() == before
+
+
+async def test_over_the_api_an_administrator_s_file_is_written_and_another_role_is_refused(client, demo):
+    (person,) = await people(1, skip=30)
+    rows = [record(person["id_number"], "organization", "village_official", value="村委会委员")]
+    before = await counts()
+    operator = {"Authorization": f"Bearer {demo['operator']}"}
+    assert (
+        await upload(client, operator, "department-records", [("r.csv", csv_file(rows)[0].content)])
+    ).status_code == 403
+    admin = {"Authorization": f"Bearer {demo['admin']}"}
+    answer = await upload(client, admin, "department-records", [("r.csv", csv_file(rows)[0].content)])
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["report"]["created"] == {"department_records": 1}
+    assert await counts() == (before[0] + 1, before[1] + 1, before[2] + 1)

@@ -25,6 +25,7 @@ from app.sheets.columns import chinese_text
 from app.sheets.filled import filled_csv
 from app.sheets.templates import PAYOUTS
 from tests.api.conftest import reset_database
+from tests.api.imports_support import upload, xlsx_of
 from tests.db import fetch, fetchrow
 
 SHEET = PAYOUTS.name
@@ -276,3 +277,23 @@ async def test_a_payout_beyond_an_exited_household_s_continuation_is_refused(dem
     assert report.outcome == "refused" and where(report) == {(SHEET, 2, col("period_to"))}
     assert "policy continuation" in str(report.problems[0].reason)
     assert await ledger() == before
+
+
+async def test_over_the_api_an_operator_s_file_is_answered_with_its_problems_or_written(client, demo):
+    operator = {"Authorization": f"Bearer {demo['operator']}"}
+    own = await a_link("cooperation", 1, skip=1)
+    good = payout_row(own, "IMP-API-1", enterprise_credit_code=None)
+    bad = payout_row(own, "IMP-API-2", enterprise_credit_code=None, amount=Decimal("0.00"))
+    before = await ledger()
+    answer = await upload(client, operator, "payouts", [("p.xlsx", await xlsx_of("payouts", {"payouts": [good, bad]}))])
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [(p["sheet"], p["row"], p["column"]) for p in answer.json()["errors"]] == [(SHEET, 3, col("amount"))]
+    assert await ledger() == before
+
+    written = await upload(client, operator, "payouts", [("p.csv", csv_file([good])[0].content)])
+    assert written.status_code == 201, written.text
+    assert written.json()["report"]["created"] == {"payouts": 1}
+    assert await ledger() == (before[0] + 1, before[1] + Decimal("1234.50"))
+    finance = {"Authorization": f"Bearer {demo['finance']}"}
+    assert (await upload(client, finance, "payouts", [("p.csv", csv_file([good])[0].content)])).status_code == 403
