@@ -96,7 +96,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "imports.templates": EVERYONE,  # getImportTemplate
     # taking a county's spreadsheets in: which kind a role imports is the import's rule (app/imports/service.py)
     "imports.run": frozenset({ADMIN, OFFICER, OPERATOR}),  # startImport
-    "imports.read": EVERYONE,  # getImport, listImports (a job is read by its account and its region's admins)
+    "imports.read": EVERYONE,  # getImport(ProblemsXlsx), listImports (a job is read by its account and its region's admins)
 }
 
 
@@ -147,6 +147,7 @@ OPERATIONS: Mapping[str, str] = {
     "getHouseholdIncome": "households.income.read",
     "getImportTemplate": "imports.templates",
     "getImport": "imports.read",
+    "getImportProblemsXlsx": "imports.read",
     "getLink": "links.read",
     "getMe": "me.read",
     "getOverview": "stats.read",

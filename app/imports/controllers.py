@@ -13,7 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
-from litestar.response import Response
+from litestar.response import Response, Stream
 
 from app.core.errors import Forbidden, NotFound, Refused
 from app.core.messages import N_
@@ -21,8 +21,10 @@ from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.imports import jobs
 from app.imports.files import MAX_FILE_BYTES, Upload, count_rows
+from app.imports.problem_sheet import write_problems
 from app.imports.schemas import ImportJobOut, ImportReportOut
 from app.imports.service import IMPORTERS, ensure_may_import
+from app.sheets.download import XLSX, xlsx_download
 
 JOB_ROWS = 2_000
 """An import of more rows than this answers at once (202) and runs on as a job; a smaller one is answered
@@ -40,6 +42,15 @@ def job_out(job: jobs.JobRow) -> ImportJobOut:
     values: dict[str, Any] = {f: getattr(job, f) for f in ImportJobOut.__struct_fields__ if f != "report"}
     report = None if job.report is None else msgspec.convert(job.report, ImportReportOut)
     return ImportJobOut(**values, report=report)
+
+
+async def _readable(request: Request, import_id: int) -> jobs.JobRow:
+    job = await jobs.get_job(import_id)
+    if job is None:
+        raise NotFound.of(N_("no import {id}"), field="import_id", id=import_id)
+    if not jobs.can_read(request.user, job):
+        raise Forbidden.of(N_("this import is another account's"))
+    return job
 
 
 class ImportController(Controller):
@@ -95,12 +106,15 @@ class ImportController(Controller):
     async def get_import(self, request: Request, import_id: PathId) -> ImportJobOut:
         """An import's job: its phase, rows checked and written, problems so far; its report once it has
         ended (every problem, what was created, changed and left as it was)."""
-        job = await jobs.get_job(import_id)
-        if job is None:
-            raise NotFound.of(N_("no import {id}"), field="import_id", id=import_id)
-        if not jobs.can_read(request.user, job):
-            raise Forbidden.of(N_("this import is another account's"))
-        return job_out(job)
+        return job_out(await _readable(request, import_id))
+
+    @get("/{import_id:int}/problems.xlsx", operation_id="getImportProblemsXlsx", media_type=XLSX)
+    async def problems_xlsx(self, request: Request, import_id: PathId) -> Stream:
+        """An ended import's problems as a workbook (sheet, row, column, the reason in Chinese), to fix the
+        file by."""
+        job = await _readable(request, import_id)
+        problems = (job.report or {}).get("problems", [])
+        return await xlsx_download(f"import-{import_id}-problems.xlsx", lambda file: write_problems(file, problems))
 
     @get("/", operation_id="listImports")
     async def list_imports(self, request: Request, page: NamedDependency[PageParams]) -> Page[ImportJobOut]:

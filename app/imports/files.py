@@ -22,7 +22,7 @@ import python_calamine
 
 from app.core.messages import N_, Message, message
 from app.imports.cells import CellProblem, is_blank, read_cell
-from app.sheets.columns import Sheet
+from app.sheets.columns import Sheet, chinese_text
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """An upload's limit: a county's households and members as ``.xlsx`` are about 5 MB, as CSV about 10 MB."""
@@ -42,7 +42,13 @@ class Problem:
     reason: Message
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": str(self.reason)}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "reason": str(self.reason),
+            "reason_zh": chinese_text(self.reason),
+        }
 
 
 @dataclass(frozen=True, slots=True)

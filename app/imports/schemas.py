@@ -16,6 +16,8 @@ class ImportProblem(msgspec.Struct, frozen=True, kw_only=True):
     row: int
     column: str
     reason: str
+    reason_zh: str
+    """The reason in Chinese, as the console and the problems workbook give it."""
 
 
 class ImportChange(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,7 +8,7 @@ cursor into the file one by one (``write_ledger``), so a county's ledger is on d
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import IO
 
 from litestar.response import Response, Stream
@@ -35,9 +35,14 @@ async def _chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
 
 async def xlsx_ledger(filename: str, sheets: Sequence[LedgerSheet]) -> Stream:
     """A ledger download: ``sheets`` written as their rows come, then sent a chunk at a time."""
+    return await xlsx_download(filename, lambda file: write_ledger(file, sheets))
+
+
+async def xlsx_download(filename: str, write: Callable[[IO[bytes]], Awaitable[None]]) -> Stream:
+    """A workbook ``write`` puts into a file, then sent a chunk at a time."""
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the stream closes it when sent)
     try:
-        await write_ledger(file, sheets)
+        await write(file)
     except BaseException:
         file.close()
         raise

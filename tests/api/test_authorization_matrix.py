@@ -75,6 +75,7 @@ POLICY = {
     "getHouseholdIncome": "AFTU",
     "getImportTemplate": ALL,
     "getImport": ALL,
+    "getImportProblemsXlsx": ALL,
     "listImports": ALL,
     "startImport": "ATO",
     "getLink": ALL,

@@ -5,15 +5,17 @@ changed households, long imports as jobs, and a job a restart interrupted."""
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from app.core.identifiers import _resident_id_check_char
 from app.core.uow import reading
 from app.imports import jobs
-from tests.api.imports_support import csv_of, upload, xlsx_of
+from tests.api.imports_support import XLSX, csv_of, upload, xlsx_of
 
 TOWNS = [{"code": "429005101", "name": "园林街道"}, {"code": "429005102", "name": "杨市街道"}]
 VILLAGES = [
@@ -190,8 +192,16 @@ async def test_twenty_different_problems_are_all_reported_and_nothing_is_written
         ("家庭成员", 11, "relation"),
     }
     assert expected <= located, sorted(expected - located)
-    assert all(p["reason"] for p in problems)
+    assert all(p["reason"] and p["reason_zh"] for p in problems)
     assert await counts() == before
+
+    # the problems as a workbook to fix the file by: one a row, the reason in Chinese
+    sheet = await client.get(f"/api/v1/imports/{answer.json()['import_id']}/problems.xlsx", headers=admin)
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith(XLSX)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_name("问题").to_python()
+    assert rows[0] == ["表", "行", "列", "问题"] and len(rows) == len(problems) + 1
+    assert rows[1 + [p["row"] for p in problems].index(7)][:3] == ["贫困户", 7, "贫困户属性 attribute"]
+    assert any("不在可选项中" in str(r[3]) for r in rows[1:])
 
 
 async def test_a_dry_run_reports_and_writes_nothing(client, admin):
@@ -338,7 +348,13 @@ async def test_a_file_that_is_not_a_spreadsheet_is_one_problem(client, admin):
     answer = await upload(client, admin, "households", [("h.xlsx", b"PK\x03\x04 not really a zip")])
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
-        {"sheet": "h.xlsx", "row": 0, "column": "", "reason": "cannot be read as an .xlsx workbook"}
+        {
+            "sheet": "h.xlsx",
+            "row": 0,
+            "column": "",
+            "reason": "cannot be read as an .xlsx workbook",
+            "reason_zh": "无法作为 .xlsx 工作簿读取",
+        }
     ]
     unknown = await upload(client, admin, "people", [("h.xlsx", b"x")])
     assert unknown.status_code == 404 and "kind" in unknown.text
