@@ -74,15 +74,14 @@ def _as_payout(values: dict[str, object]) -> PayoutCsvRow:
 
 async def _enterprise_ids(db: Db, actor: Principal, sheet: SheetRows, problems: list[Problem]) -> dict[int, int]:
     """Each row's enterprise (by row number): the credit code's, or an operator's own where it is blank."""
-    own_code = None
-    if actor.role is Role.operator and actor.enterprise_id is not None:
-        own_code = await bulk.credit_code_of(db, actor.enterprise_id)
+    own = actor.enterprise_id if actor.role is Role.operator else None
     codes: dict[int, str] = {}
+    ids: dict[int, int] = {}
     for row in sheet.rows:
         given = row.values.get("enterprise_credit_code")
-        if given is None:
-            if actor.role is Role.operator and actor.enterprise_id is not None:
-                continue
+        if given is None and own is not None:
+            ids[row.number] = own
+        elif given is None:
             problems.append(
                 sheet.problem(
                     row.number,
@@ -90,32 +89,27 @@ async def _enterprise_ids(db: Db, actor: Principal, sheet: SheetRows, problems: 
                     message(N_("is required: a county's file names the enterprise of each payout")),
                 )
             )
-            continue
-        try:
-            codes[row.number] = validate_credit_code(given)
-        except ValueError as e:
-            problems.append(sheet.problem(row.number, "enterprise_credit_code", reason_of(e)))
+        else:
+            try:
+                codes[row.number] = validate_credit_code(given)
+            except ValueError as e:
+                problems.append(sheet.problem(row.number, "enterprise_credit_code", reason_of(e)))
     found = await bulk.enterprises_by_credit_code(db, sorted(set(codes.values())))
-    ids: dict[int, int] = {}
-    for row in sheet.rows:
-        if row.number not in codes:
-            if row.values.get("enterprise_credit_code") is None and actor.enterprise_id is not None:
-                ids[row.number] = actor.enterprise_id
-            continue
-        credit_code = codes[row.number]
+    own_code = await bulk.credit_code_of(db, own) if own is not None else None
+    for number, credit_code in codes.items():
         enterprise_id = found.get(credit_code)
         if enterprise_id is None:
             problems.append(
                 sheet.problem(
-                    row.number,
+                    number,
                     "enterprise_credit_code",
                     message(N_("no enterprise has credit code {code}"), code=credit_code),
                 )
             )
-        elif actor.role is Role.operator and enterprise_id != actor.enterprise_id:
+        elif own is not None and enterprise_id != own:
             problems.append(
                 sheet.problem(
-                    row.number,
+                    number,
                     "enterprise_credit_code",
                     message(
                         N_("is not your enterprise's ({code}); an operator imports its own enterprise's payouts"),
@@ -124,7 +118,7 @@ async def _enterprise_ids(db: Db, actor: Principal, sheet: SheetRows, problems: 
                 )
             )
         else:
-            ids[row.number] = enterprise_id
+            ids[number] = enterprise_id
     return ids
 
 

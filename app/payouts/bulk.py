@@ -73,7 +73,7 @@ async def links_of_rows(db: Db, rows: Sequence[RowLink]) -> dict[int, FoundLink]
     return {f["idx"]: FoundLink(f["household"], f["base"], f["link"]) for f in found}
 
 
-async def link_facts(db: UnitOfWork | Db, link_ids: list[int], *, default_years: int) -> dict[int, LinkFacts]:
+async def link_facts(db: Db, link_ids: list[int], *, default_years: int) -> dict[int, LinkFacts]:
     """The links' facts the payout rules read, held (FOR SHARE) to the end of the transaction, so a link
     cannot be ended, nor its household removed, between the check and the write."""
     return await queries.link_facts(db, link_ids, default_years=default_years, lock=True)
