@@ -20,7 +20,7 @@ from app.core.errors import Forbidden
 from app.core.messages import N_
 from app.core.principal import Principal, Role
 from app.core.uow import unit_of_work
-from app.imports import bases, enterprises, households, links, regions
+from app.imports import bases, department_records, enterprises, households, links, payouts, regions
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
@@ -32,6 +32,8 @@ IMPORTERS: Mapping[str, Kind] = {
     "enterprises": enterprises,
     "bases": bases,
     "links": links,
+    "payouts": payouts,
+    "department-records": department_records,
 }
 """The kinds that import, by the name their template has."""
 
