@@ -71,7 +71,9 @@ async def _households(client, admin, numbers: list[str]) -> dict[str, dict[str, 
         income = (
             await client.get(f"/api/v1/households/{ids[number]}/income", params={"year": 2017}, headers=admin)
         ).json()
-        out[number] = {**_detail(detail), "income": {k: v for k, v in income.items() if k != "household_id"}}
+        # the payouts of every type the ledger carries; subsidies are paid by schemes, which start in ChainAid
+        paid = [line for line in income["by_type"] if line["income_type"] != "subsidy"]
+        out[number] = {**_detail(detail), "income": paid, "members_counted": income["members"]}
     return out
 
 
@@ -100,7 +102,14 @@ async def test_the_demo_written_out_and_imported_into_an_empty_database_is_the_d
         assert job["state"] == "imported", (kind, job.get("report", {}).get("problems", [])[:3])
 
     assert await _overviews(client, admin) == before
-    assert await _households(client, admin, sample) == households
+    after = await _households(client, admin, sample)
+    differing = [
+        (number, field, households[number][field], after[number][field])
+        for number in sample
+        for field in households[number]
+        if households[number][field] != after[number][field]
+    ]
+    assert differing == [], "\n".join(map(str, differing[:3]))
 
     # and the same files again change nothing
     for kind in ORDER:
