@@ -203,3 +203,28 @@ async def test_the_form_wants_one_workbook_or_csv_files(web, auth):
     not_a_sheet = await start(web, csrf, "households", [("h.xlsx", b"PK\x03\x04 not really a zip")])
     page = await ended(web, not_a_sheet.headers["location"])
     assert "无法作为 .xlsx 工作簿读取" in page
+
+
+async def test_a_running_job_shows_its_progress_and_refreshes_itself(web, auth):
+    await sign_in(web, token(await auth("admin", name="进度管理员")))
+    async with reading() as db:
+        account = await db.fetchval("SELECT id FROM account WHERE name = '进度管理员'")
+        job_id = await db.fetchval(
+            "INSERT INTO import_job (kind, account, actor_label, filename, sha256, size, dry_run, state, phase,"
+            " rows_total, rows_checked, rows_written, problems, created_at, heartbeat_at)"
+            " VALUES ('households', $1, 'admin', '全县.xlsx', repeat('0', 64), 10, false, 'running', 'checking',"
+            " 86160, 43080, 0, 3, now(), now()) RETURNING id",
+            account,
+        )
+    page = await web.get(f"/console/imports/{job_id}")
+    assert page.status_code == 200 and '<meta http-equiv="refresh" content="1">' in page.text
+    progress = page.text[page.text.index('id="progress"') : page.text.index("本页每秒自动刷新")]
+    assert "逐行检查" in progress and "43080 / 86160" in progress and 'style="width: 50%"' in progress
+    assert re.search(r"已发现问题<b>3</b>", progress) and "已写入行数<b>0</b>" in progress
+    listed = await web.get("/console/imports")
+    assert "全县.xlsx" in listed.text and "进行中" in listed.text
+    async with reading() as db:  # its process stopped: the page says so, and stops refreshing
+        await db.execute("UPDATE import_job SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1", job_id)
+    page = await web.get(f"/console/imports/{job_id}")
+    assert "http-equiv" not in page.text and "失败，未写入" in page.text
+    assert "导入过程中服务器停止运行" in page.text
