@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from app.core.uow import reading
-from tests.api.imports_support import XLSX, xlsx_of
+from tests.api.imports_support import XLSX, csv_of, xlsx_of
 from tests.api.test_console import sign_in
 from tests.api.test_imports import TOWNS, VILLAGES, counts, household, members
 
@@ -203,6 +203,16 @@ async def test_the_form_wants_one_workbook_or_csv_files(web, auth):
     not_a_sheet = await start(web, csrf, "households", [("h.xlsx", b"PK\x03\x04 not really a zip")])
     page = await ended(web, not_a_sheet.headers["location"])
     assert "无法作为 .xlsx 工作簿读取" in page
+
+    # a .csv per sheet, as older Excel and WPS save them (GB18030)
+    await import_places(web, csrf)
+    files = [
+        ("家庭成员.csv", csv_of("households", "members", members(1), "gb18030")),
+        ("贫困户.csv", csv_of("households", "households", [household(1)], "gb18030")),
+    ]
+    page = await ended(web, (await start(web, csrf, "households", files)).headers["location"])
+    assert "已导入" in page and "家庭成员.csv + 贫困户.csv" in page  # the files in the order sent
+    assert (await counts())["members"] == 2
 
 
 async def test_a_running_job_shows_its_progress_and_refreshes_itself(web, auth):
