@@ -34,16 +34,23 @@ async def _noted(uow: UnitOfWork, actor: Principal, flag_ids: dict[int, list[int
 
 async def import_records(actor: Principal, records: list[DepartmentRecordIn]) -> ImportResult:
     async with unit_of_work() as uow:
-        new = await queries.insert_records(uow, records, actor.account_id)
-        flag_ids = await queries.flag_records(uow, records)
-        result = ImportResult(
-            records_received=len(records),
-            records_new=new,
-            flags_created=await _noted(uow, actor, flag_ids),
-            households_flagged=sorted(flag_ids),
-        )
+        result = await record_and_match(uow, actor, records)
         await uow.audit(actor, "import", "department_records", "batch", after=result)
     return result
+
+
+async def record_and_match(uow: UnitOfWork, actor: Principal, records: Sequence[DepartmentRecordIn]) -> ImportResult:
+    """Store the records not stored yet and flag the households whose members they match, each flag noted
+    in its household's history, in the caller's unit of work (the API's import audits it as one batch, the
+    spreadsheet import as its file)."""
+    new = await queries.insert_records(uow, records, actor.account_id)
+    flag_ids = await queries.flag_records(uow, records)
+    return ImportResult(
+        records_received=len(records),
+        records_new=new,
+        flags_created=await _noted(uow, actor, flag_ids),
+        households_flagged=sorted(flag_ids),
+    )
 
 
 async def match_people(uow: UnitOfWork, actor: Principal, id_numbers: Sequence[str]) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -39,6 +40,8 @@ def is_blank(raw: Any) -> bool:
 
 
 def _text(raw: Any) -> str:
+    if raw.__class__ is str:  # every CSV cell, most workbook cells: the common case first
+        return raw.strip() if "\n" in raw else " ".join(raw.split())
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, float):
@@ -137,7 +140,7 @@ def _boolean(raw: Any) -> bool:
 
 
 def _choice(raw: Any, column: Column) -> str:
-    found = column.code_for(_text(raw))
+    found = column.codes.get(_text(raw))
     if found is None:
         raise CellProblem(
             message(
@@ -172,30 +175,27 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in text.split(";") if p.strip()]
 
 
+def _year(raw: Any, column: Column) -> int:
+    year = _integer(raw)
+    if not 1949 <= year <= 2100:
+        raise CellProblem(message(N_("is not a year")))
+    return year
+
+
+_READERS: dict[CellType, Callable[[Any, Column], Any]] = {
+    CellType.text: lambda raw, column: _text(raw),
+    CellType.code: _code,
+    CellType.integer: lambda raw, column: _integer(raw),
+    CellType.year: _year,
+    CellType.decimal: lambda raw, column: _decimal(raw, money=False),
+    CellType.money: lambda raw, column: _decimal(raw, money=True),
+    CellType.date: lambda raw, column: _date(raw),
+    CellType.boolean: lambda raw, column: _boolean(raw),
+    CellType.choice: _choice,
+    CellType.choices: _choices,
+}
+
+
 def read_cell(raw: Any, column: Column) -> Any:
     """The value of a non-blank cell as ``column``'s type; ``CellProblem`` when it is not one."""
-    match column.type:
-        case CellType.text:
-            return _text(raw)
-        case CellType.code:
-            return _code(raw, column)
-        case CellType.integer:
-            return _integer(raw)
-        case CellType.year:
-            year = _integer(raw)
-            if not 1949 <= year <= 2100:
-                raise CellProblem(message(N_("is not a year")))
-            return year
-        case CellType.decimal:
-            return _decimal(raw, money=False)
-        case CellType.money:
-            return _decimal(raw, money=True)
-        case CellType.date:
-            return _date(raw)
-        case CellType.boolean:
-            return _boolean(raw)
-        case CellType.choice:
-            return _choice(raw, column)
-        case CellType.choices:
-            return _choices(raw, column)
-    raise AssertionError(column.type)  # pragma: no cover - every type is matched above
+    return _READERS[column.type](raw, column)

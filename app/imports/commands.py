@@ -85,7 +85,7 @@ def print_report(report: ImportReport, console: Console) -> None:
     unchanged = ", ".join(f"{k} {n}" for k, n in report.unchanged.items()) or "0"
     verb = {"checked": "检查通过(试导入,未写入)", "unchanged": "与现有记录相同,未作改动", "imported": "已导入"}
     console.print(f"[bold]{verb[report.outcome]}[/]: {report.filename} (SHA-256 {report.sha256[:16]}…)")
-    console.print(f"  新增 {created};更新 {report.updated} 户;未变 {unchanged}")
+    console.print(f"  新增 {created};更新 {report.updated} 行;未变 {unchanged}")
     for change in report.changes:
         console.print(f"  更新 {change.key}: {change.before} → {change.after}")
     for note in report.notes:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import IO, Any
 
+from app.enterprises import bulk as enterprise_bulk
+from app.links import bulk as links_bulk
+from app.payouts import bulk as payouts_bulk
 from app.registry import bulk as registry_bulk
 from app.sheets.filled import filled_sheet
 from app.sheets.templates import KINDS
@@ -17,6 +20,10 @@ RowSource = Callable[[str, str], AsyncIterator[dict[str, Any]]]
 SOURCES: Mapping[str, RowSource] = {
     "regions": registry_bulk.county_template_rows,
     "households": registry_bulk.county_template_rows,
+    "enterprises": enterprise_bulk.county_template_rows,
+    "bases": links_bulk.county_template_rows,
+    "links": links_bulk.county_template_rows,
+    "payouts": payouts_bulk.county_template_rows,
 }
 """The kinds a county's records can be written out as."""
 

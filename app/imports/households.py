@@ -9,6 +9,7 @@ updated, each change audited with before and after; rows that are the same left 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -341,7 +342,9 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
     progress.start(Phase.writing)
     now = datetime.now(UTC)
     label = actor.label
-    data = {"import": source.import_id, "file": source.filename, "sha256": source.sha256}
+    data = json.dumps(
+        {"import": source.import_id, "file": source.filename, "sha256": source.sha256}, ensure_ascii=False
+    )
     household_ids = await bulk.reserve_ids(uow, "household", len(new))
     member_rows: list[tuple[Any, ...]] = []
     new_members = [m for i in new for m in i.members] + [m for _, _, added, _ in changed for m in added]

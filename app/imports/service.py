@@ -20,7 +20,7 @@ from app.core.errors import Forbidden
 from app.core.messages import N_
 from app.core.principal import Principal, Role
 from app.core.uow import unit_of_work
-from app.imports import households, regions
+from app.imports import bases, department_records, enterprises, households, links, payouts, regions
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
@@ -29,12 +29,20 @@ from app.sheets.templates import KINDS
 IMPORTERS: Mapping[str, Kind] = {
     "regions": regions,  # each a module with the two functions of a Kind
     "households": households,
+    "enterprises": enterprises,
+    "bases": bases,
+    "links": links,
+    "payouts": payouts,
+    "department-records": department_records,
 }
 """The kinds that import, by the name their template has."""
 
 KIND_ROLES: Mapping[str, frozenset[Role]] = {
     "households": frozenset({Role.admin, Role.town_officer}),  # a town officer, its town's households
-    "payouts": frozenset({Role.admin, Role.operator}),  # an operator, its enterprise's payouts
+    # an operator, its own enterprise's bases, links and payouts (as it records them one at a time)
+    "bases": frozenset({Role.admin, Role.operator}),
+    "links": frozenset({Role.admin, Role.operator}),
+    "payouts": frozenset({Role.admin, Role.operator}),
 }
 """Who imports a kind besides an admin (who imports every kind, in its region)."""
 

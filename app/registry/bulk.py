@@ -33,6 +33,47 @@ async def villages_by_code(db: Db, codes: Sequence[str]) -> dict[str, PlacedVill
 
 
 @dataclass(frozen=True, slots=True)
+class PlacedTown:
+    id: int
+    county_code: str
+
+
+async def towns_by_code(db: Db, codes: Sequence[str]) -> dict[str, PlacedTown]:
+    """The towns placed in a county under these 9-digit codes (an enterprise's town, by the code in its row)."""
+    rows = await db.fetch(
+        "SELECT code, id, county_code FROM town WHERE code = ANY ($1::text[]) AND county_id IS NOT NULL", list(codes)
+    )
+    return {r["code"]: PlacedTown(r["id"], r["county_code"]) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedHousehold:
+    """A household as a row that refers to it needs it: where it is and where it stands in its flow."""
+
+    id: int
+    county_code: str
+    county_id: int | None
+    town_id: int
+    status: str
+    exited_year: int | None
+
+
+async def placed_households(db: Db, numbers: Sequence[str]) -> dict[str, PlacedHousehold]:
+    """The households on record under these registry numbers, by number (a link's household)."""
+    rows = await db.fetch(
+        "SELECT h.registry_no, h.id, h.county_code, v.county_id, v.town, h.status, h.exited_year"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.registry_no = ANY ($1::text[])",
+        list(numbers),
+    )
+    return {
+        r["registry_no"]: PlacedHousehold(
+            r["id"], r["county_code"], r["county_id"], r["town"], r["status"], r["exited_year"]
+        )
+        for r in rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class StoredMember:
     id: int
     name: str
@@ -264,9 +305,10 @@ def event_row(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
-    data: dict[str, Any] | None = None,
+    data: str | None = None,
 ) -> tuple[Any, ...]:
-    """A row of ``household_event`` in ``EVENT_COLUMNS``' order."""
+    """A row of ``household_event`` in ``EVENT_COLUMNS``' order; ``data`` is JSON text (written once for the
+    many rows of an import that share it)."""
     return (
         household_id,
         kind,
@@ -276,7 +318,7 @@ def event_row(
         actor_label,
         at,
         note,
-        None if data is None else json.dumps(data, ensure_ascii=False),
+        data,
     )
 
 

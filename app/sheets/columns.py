@@ -17,7 +17,7 @@ import enum
 import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -140,13 +140,14 @@ class Column:
         text = " ".join(header.split())
         return text in (self.title, self.header, self.name)
 
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Each choice's Chinese term and code -> its code (made once per column, on first use)."""
+        return {c.label: c.code for c in self.choices} | {c.code: c.code for c in self.choices}
+
     def code_for(self, text: str) -> str | None:
         """The stored code a cell's text names (a choice's Chinese term or its code), or None."""
-        value = text.strip()
-        for choice in self.choices:
-            if value in (choice.code, choice.label):
-                return choice.code
-        return None
+        return self.codes.get(text.strip())
 
     def codes_for(self, text: str) -> list[str | None]:
         """A ``choices`` cell's codes, one per value (None for a value no choice names)."""

@@ -258,13 +258,23 @@ LINKS = Sheet(
     ),
 )
 
-# the columns of today's payout CSV import (app/payouts/csv_import.py, PayoutCsvRow): an operator imports
-# the payouts of their own enterprise, so the enterprise is not a column
+# the columns of today's payout CSV import (app/payouts/csv_import.py, PayoutCsvRow), and the enterprise: a
+# county's file holds the payouts of all its enterprises (an operator's account imports its own enterprise's
+# and may leave the column blank)
 PAYOUTS = Sheet(
     "收益发放",
     "payouts",
     (
         Column("registry_no", "户编号", T.code, True, "收款贫困户的户编号", "42900510120100001", length=(8, 20)),
+        Column(
+            "enterprise_credit_code",
+            "主体信用代码",
+            T.code,
+            False,
+            "发放收益的主体的统一社会信用代码;主体账户导入本主体的收益时可留空,其他账户必填",
+            "93429005MA0000001E",
+            length=(18, 18),
+        ),
         Column("base", "基地", T.text, True, "本主体的基地名称(或编号)", "新河虾稻基地", width=20),
         Column(
             "kind", "带动方式", T.choice, True, "该户与基地的带动方式", "入股分红", enum_choices("link kind", LinkKind)

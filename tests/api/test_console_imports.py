@@ -63,9 +63,17 @@ async def test_admin_and_town_officer_import_their_kinds_others_are_refused(web,
     csrf = await sign_in(web, token(admin))
     page = await web.get("/console/imports")
     assert page.status_code == 200 and 'href="/console/imports"' in page.text  # in the navigation
-    offered = re.findall(r'<option value="([^"]+)"', page.text)
-    assert offered == ["regions", "households"]  # the kinds that import so far, in the templates' order
-    assert "区划" in page.text and "贫困户" in page.text and "只检查不写入" in page.text
+    offered = re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', page.text)
+    assert offered == [
+        ("regions", "区划"),
+        ("households", "贫困户"),
+        ("enterprises", "经营主体"),
+        ("bases", "基地"),
+        ("links", "带贫关系"),
+        ("payouts", "收益发放"),
+        ("department-records", "部门比对数据"),
+    ]
+    assert "只检查不写入" in page.text
     for kind in ("regions", "households", "enterprises", "bases", "links", "payouts", "department-records"):
         assert f'href="/console/imports/templates/{kind}.xlsx"' in page.text
     template = await web.get("/console/imports/templates/households.xlsx")

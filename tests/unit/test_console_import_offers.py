@@ -15,7 +15,7 @@ def test_each_role_is_offered_the_kinds_it_imports():
     assert import_kinds(Role.admin) == tuple(k for k in KINDS if k in IMPORTERS)
     assert {"regions", "households"} <= set(import_kinds(Role.admin))
     assert template_kinds(Role.town_officer) == import_kinds(Role.town_officer) == ("households",)
-    assert template_kinds(Role.operator) == ("payouts",)
+    assert template_kinds(Role.operator) == import_kinds(Role.operator) == ("bases", "links", "payouts")
     assert template_kinds(Role.finance) == template_kinds(Role.auditor) == ()
 
 
