@@ -167,6 +167,7 @@ class ImportPages(Controller):
                 (p["sheet"], p["row"], p["column"], p["reason_zh"] if texts.lang == "zh" else p["reason"])
                 for p in problems[:SHOWN_PROBLEMS]
             ],
+            notes=report.get("notes_zh" if texts.lang == "zh" else "notes") or report.get("notes", []),
             problem_count=len(problems),
             shown_problems=SHOWN_PROBLEMS,
             shown_changes=SHOWN_CHANGES,

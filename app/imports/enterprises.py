@@ -138,7 +138,11 @@ def _plan(checked: Checked, incoming: list[Incoming]) -> None:
         kept = [c for c in item.stored.industries if c not in item.industry_ids]
         if kept:
             checked.notes.append(
-                f"{item.row.values['credit_code']}: industries on record not in the file are kept: {', '.join(kept)}"
+                message(
+                    N_("{code}: industries on record not in the file are kept: {industries}"),
+                    code=item.row.values["credit_code"],
+                    industries=", ".join(kept),
+                )
             )
         if not differs and not added:
             unchanged += 1

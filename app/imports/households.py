@@ -374,7 +374,11 @@ def _plan(checked: Checked, incoming: list[Incoming], present: set[str], member_
         kept_members = [m for m in stored.members if m.id_number not in listed and not m.left]
         if kept_members and item.members:
             checked.notes.append(
-                f"{item.row.values['registry_no']}: {len(kept_members)} member(s) on record are not in the file and are kept"
+                message(
+                    N_("{number}: {count} member(s) on record are not in the file and are kept"),
+                    number=item.row.values["registry_no"],
+                    count=len(kept_members),
+                )
             )
         if differs or added or member_changes or item.added_steps:
             if added:
