@@ -45,6 +45,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # return-to-poverty monitoring
     "monitoring.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoring, listAssessments
     "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
+    "monitoring_cases.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoringCases
+    "monitoring_cases.record": frozenset({ADMIN, OFFICER}),  # openMonitoringCase, recordMonitoringCaseStep
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # cross-checks against other departments' records
@@ -168,6 +170,7 @@ OPERATIONS: Mapping[str, str] = {
     "listAccounts": "accounts.manage",
     "listAssessments": "monitoring.read",
     "listImports": "imports.read",
+    "listMonitoringCases": "monitoring_cases.read",
     "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
@@ -211,6 +214,8 @@ OPERATIONS: Mapping[str, str] = {
     "saveCrossCheckRule": "crosscheck.manage",
     "setCountyPolicy": "regions.manage",
     "setMonitoringLine": "monitoring_lines.manage",
+    "openMonitoringCase": "monitoring_cases.record",
+    "recordMonitoringCaseStep": "monitoring_cases.record",
     "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",

@@ -35,6 +35,7 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "exit_assessment": ("household", "household"),
     "hardship_event": ("household", "household"),
     "revisit": ("household", "household"),
+    "monitoring_case": ("household", "household"),
     "cross_check_flag": ("household", "household"),
     "enterprise": ("town", "town"),
     "enterprise_industry": ("enterprise", "enterprise"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Request, get, post, put
@@ -9,10 +10,14 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.validation import check_year
-from app.monitoring import lines, service
+from app.monitoring import cases, lines, service
+from app.monitoring.case_rules import Category, Step
+from app.monitoring.model import CaseState
 from app.monitoring.schemas import (
     AssessmentIn,
     AssessmentOut,
+    CaseIn,
+    CaseOut,
     HardshipIn,
     HardshipOut,
     MonitoringEntry,
@@ -20,6 +25,7 @@ from app.monitoring.schemas import (
     MonitoringLineOut,
     RevisitIn,
     RevisitOut,
+    StepIn,
 )
 
 
@@ -95,3 +101,47 @@ class MonitoringLineController(Controller):
         """Set a province's (2 digits) or a county's (6 digits) monitoring line for a year: the per-capita net
         income a year under which a household is monitored for (return to) poverty."""
         return await lines.set_monitoring_line(request.user, region_code, year, data)
+
+
+class MonitoringCaseController(Controller):
+    path = "/monitoring-cases"
+    tags = ["monitoring"]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="openMonitoringCase")
+    async def open_case(self, request: Request, data: JSONBody[CaseIn]) -> CaseOut:
+        """Take a household in for monitoring on its application, a cadre's visit, a department's warning or
+        the exited-household watch: its per-capita income, rigid spending and (for a sharp fall) last year's
+        income for the year, against the county's monitoring line; the category follows (脱贫不稳定户 for an
+        exited household under the line, 突发严重困难户 when rigid spending or a sharp fall puts it at risk).
+        Refused (422) when the household does not qualify, naming why."""
+        return await cases.open_case(request.user, data)
+
+    @post("/{case_id:int}/steps", operation_id="recordMonitoringCaseStep")
+    async def record_step(self, request: Request, case_id: PathId, data: JSONBody[StepIn]) -> CaseOut:
+        """The case's next identification step, dated and by whom: surveyed (two people at least), data
+        checked, village reviewed, noticed (at least five days after the review), town reviewed, approved (the
+        county: an admin), announced."""
+        return await cases.record_step(request.user, case_id, data)
+
+    @get("/", operation_id="listMonitoringCases")
+    async def list_cases(
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        category: FromQuery[Category | None] = None,
+        step: FromQuery[Step | None] = None,
+        case_state: Annotated[CaseState | None, QueryParameter(name="state")] = None,
+        town_id: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
+        overdue: FromQuery[bool | None] = None,
+        as_of: FromQuery[date | None] = None,
+    ) -> Page[CaseOut]:
+        """Monitoring cases by category, last step, state and town; ``overdue=true``: those whose next step is
+        past its due day on ``as_of`` (default today), with the days overdue."""
+        filters = {
+            "c.category": category.value if category else None,
+            "c.step": step.value if step else None,
+            "c.state": case_state.value if case_state else None,
+            "v.town": town_id,
+        }
+        return await cases.list_cases(request.user, page, as_of=as_of or date.today(), filters=filters, overdue=overdue)

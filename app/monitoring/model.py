@@ -29,3 +29,17 @@ class Outcome(str, enum.Enum):
     stable = "stable"
     support_added = "support_added"
     returned = "returned"
+
+
+class Channel(str, enum.Enum):
+    """How a case came to the office."""
+
+    self_report = "self_report"  # the household applied
+    visit = "visit"  # a cadre's visit or monthly check
+    department = "department"  # a department's warning (the cross-check)
+    watch = "watch"  # the exited-household watch: income under the line
+
+
+class CaseState(str, enum.Enum):
+    identifying = "identifying"  # its identification steps under way
+    monitored = "monitored"  # approved by the county: a monitored household

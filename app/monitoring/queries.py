@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from app.core.counties import county_clause
+from app.core.pagination import fetch_page
 from app.core.uow import Db
 from app.monitoring.rules import CHECKLIST
 from app.monitoring.schemas import AssessmentOut, HardshipOut, RevisitOut
@@ -299,3 +300,110 @@ async def county_monitoring_line(db: Db, county_code: str, year: int) -> Decimal
         county_code,
         year,
     )
+
+
+# ------------------------------------------------------------------------------------ monitoring cases
+
+
+class CaseHousehold(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    county_code: str
+    town_id: int
+    status: str
+
+
+async def case_household(db: Db, household_id: int) -> CaseHousehold | None:
+    row = await db.fetchrow(
+        "SELECT h.id, h.county_code, v.town AS town_id, h.status FROM household h JOIN village v ON v.id = h.village"
+        " WHERE h.id = $1 FOR SHARE OF h",
+        household_id,
+    )
+    return None if row is None else msgspec.convert(dict(row), CaseHousehold)
+
+
+async def open_case_of(db: Db, household_id: int) -> int | None:
+    return await db.fetchval(
+        "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored')", household_id
+    )
+
+
+async def insert_case(db: Db, values: dict[str, Any]) -> int:
+    return int(
+        await db.fetchval(
+            "INSERT INTO monitoring_case (household, channel, category, year, line, income, rigid_spending,"
+            " previous_income, consent, applied_on, step, steps, state, created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'applied', $11::jsonb, 'identifying', now()) RETURNING id",
+            values["household_id"],
+            values["channel"],
+            values["category"],
+            values["year"],
+            values["line"],
+            values["income"],
+            values["rigid_spending"],
+            values["previous_income"],
+            values["consent"],
+            values["applied_on"],
+            json.dumps(values["steps"], ensure_ascii=False),
+        )
+    )
+
+
+async def record_case_step(db: Db, case_id: int, step: str, record: dict[str, Any], state: str) -> None:
+    await db.execute(
+        "UPDATE monitoring_case SET step = $2::text, steps = steps || jsonb_build_object($2::text, $3::jsonb), state = $4"
+        " WHERE id = $1",
+        case_id,
+        step,
+        json.dumps(record, ensure_ascii=False),
+        state,
+    )
+
+
+# each case with its next step and that step's due day, from the plan's steps and their days from the
+# application (``$1`` names, ``$2`` days), as of ``$3``
+_CASES = """
+SELECT * FROM (
+    SELECT c.id, c.household AS household_id, h.registry_no, v.town AS town_id, c.county_code, c.channel, c.category,
+           c.year, c.line, c.income, c.rigid_spending, c.previous_income, c.applied_on, c.step, c.state, c.steps,
+           ($1::text[])[array_position($1::text[], c.step) + 1] AS next_step,
+           CASE WHEN c.state = 'identifying'
+                THEN c.applied_on + ($2::int[])[array_position($1::text[], c.step) + 1] END AS due_on
+    FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+    WHERE {where}
+) q WHERE ($4::bool IS NULL OR (q.due_on IS NOT NULL AND q.due_on < $3::date) = $4)
+"""
+
+
+async def case_page(
+    db: Db,
+    plan: tuple[list[str], list[int]],
+    as_of: date,
+    overdue: bool | None,
+    filters: dict[str, Any],
+    region: str | None,
+    page: Any,
+) -> Any:
+    """One page of cases, with their due days, in one query."""
+    args: list[Any] = [plan[0], plan[1], as_of, overdue]
+    where = ["TRUE"]
+    for column, value in filters.items():
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
+    return await fetch_page(_CASES.format(where=clause), args, page, "id", _case_row, db=db)
+
+
+def _case_row(row: Any) -> dict[str, Any]:
+    values = {k: v for k, v in dict(row).items() if k != "_total"}
+    values["steps"] = json.loads(values["steps"]) if isinstance(values["steps"], str) else values["steps"]
+    return values
+
+
+async def one_case(
+    db: Db, plan: tuple[list[str], list[int]], case_id: int, as_of: date, *, lock: bool = False
+) -> dict[str, Any] | None:
+    if lock:
+        await db.execute("SELECT id FROM monitoring_case WHERE id = $1 FOR UPDATE", case_id)
+    row = await db.fetchrow(_CASES.format(where="c.id = $5"), plan[0], plan[1], as_of, None, case_id)
+    return None if row is None else _case_row(row)

@@ -2,8 +2,19 @@
 
 from litestar import Router
 
-from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController, MonitoringLineController
+from app.monitoring.controllers import (
+    HouseholdMonitoringController,
+    MonitoringCaseController,
+    MonitoringController,
+    MonitoringLineController,
+)
 
 router = Router(
-    path="/api/v1", route_handlers=[HouseholdMonitoringController, MonitoringController, MonitoringLineController]
+    path="/api/v1",
+    route_handlers=[
+        HouseholdMonitoringController,
+        MonitoringController,
+        MonitoringLineController,
+        MonitoringCaseController,
+    ],
 )

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
+from app.core.errors import Invalid
 from app.core.validation import (
     DecimalIn,
     Id,
@@ -14,7 +16,8 @@ from app.core.validation import (
     clean_name,
     clean_note,
 )
-from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
+from app.monitoring.case_rules import Step as CaseStep
+from app.monitoring.model import Channel, HardshipKind, Outcome, Trigger, Verification
 
 
 class ChecklistItem(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -139,3 +142,73 @@ class MonitoringLineOut(msgspec.Struct, kw_only=True):
     level: str
     year: int
     amount: Decimal
+
+
+class CaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A household's application (or a cadre's or department's finding) to be monitored, with its figures."""
+
+    household_id: Id
+    channel: Channel
+    year: int
+    """The year whose income is measured against that year's monitoring line."""
+    income: DecimalIn
+    """Per-capita net income of the year, yuan."""
+    rigid_spending: DecimalIn = Decimal("0.00")
+    """Per-capita rigid spending of the year (medical costs out of pocket, disaster, accident, schooling)."""
+    previous_income: DecimalIn | None = None
+    consent: str
+    """The signed consent to check assets and income (承诺授权): the form's number or file reference."""
+    applied_on: date
+
+    def __post_init__(self) -> None:
+        check_year("year", self.year)
+        self.income = check_money("income", self.income, ceiling="income")
+        self.rigid_spending = check_money("rigid_spending", self.rigid_spending, ceiling="income")
+        self.previous_income = check_money("previous_income", self.previous_income, ceiling="income")
+        self.consent = clean_name("consent", self.consent, 200)
+        check_day_of_fact("applied_on", self.applied_on)
+
+
+class StepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    step: CaseStep
+    on: date
+    by: list[str]
+    """Who did it: the survey is by at least two people."""
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("on", self.on)
+        if not 1 <= len(self.by) <= 10:
+            raise Invalid("by", "one to ten names")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        self.note = clean_note("note", self.note, 2000)
+
+
+class OverdueOut(msgspec.Struct, kw_only=True):
+    step: str
+    """The first step not done."""
+    due_on: date
+    days: int
+
+
+class CaseOut(msgspec.Struct, kw_only=True):
+    id: int
+    household_id: int
+    registry_no: str
+    town_id: int
+    county_code: str
+    channel: str
+    category: str
+    year: int
+    line: Decimal
+    income: Decimal
+    rigid_spending: Decimal
+    previous_income: Decimal | None
+    applied_on: date
+    step: str
+    """The last step done."""
+    state: str
+    """identifying, then monitored once the county approved."""
+    steps: dict[str, Any]
+    overdue: OverdueOut | None = None
+    """The step past its due day on the day asked about (identifying cases only)."""

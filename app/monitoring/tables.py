@@ -89,3 +89,29 @@ class MonitoringLine(Table, tablename="monitoring_line"):
 
     one_line_a_year = Unique([region, year])
     positive = Check("amount > 0")
+
+
+class MonitoringCase(Table, tablename="monitoring_case"):
+    """A household taken in (or on its way in) as a monitored household: how it was found, its category, the
+    figures it qualified on, and its identification steps with their days (``app.monitoring.case_rules``)."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
+    channel = Varchar(length=20, null=False)  # self_report, visit, department, watch
+    category = Varchar(length=20, null=False)  # unstable, marginal, sudden_hardship
+    year = Integer(null=False)  # the year whose income and line it qualified on
+    line = Numeric(digits=(14, 2), null=False)  # the monitoring line then
+    income = Numeric(digits=(14, 2), null=False)  # per capita
+    rigid_spending = Numeric(digits=(14, 2), null=False)  # per capita
+    previous_income = Numeric(digits=(14, 2), null=True, default=None)
+    consent = Varchar(length=200, null=False)  # the signed consent form (承诺授权): its reference
+    applied_on = Date(null=False)
+    step = Varchar(length=20, null=False)  # the last step done (applied ... announced)
+    steps = JSONB(null=False)  # each step done: {"on": day, "by": [names], "note": text}
+    state = Varchar(length=20, null=False)  # identifying, monitored
+    created_at = Timestamptz(null=False)
+
+    channel_known = Check("channel IN ('self_report', 'visit', 'department', 'watch')")
+    category_known = Check("category IN ('unstable', 'marginal', 'sudden_hardship')")
+    state_known = Check("state IN ('identifying', 'monitored')")

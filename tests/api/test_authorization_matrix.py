@@ -76,6 +76,9 @@ POLICY = {
     "getImportTemplate": ALL,
     "getImport": ALL,
     "listMonitoringLines": ALL,
+    "listMonitoringCases": "AFTU",
+    "openMonitoringCase": "AT",
+    "recordMonitoringCaseStep": "AT",
     "setMonitoringLine": "A",
     "getImportProblemsXlsx": ALL,
     "listImports": ALL,
@@ -338,6 +341,7 @@ async def world(app) -> dict[str, Any]:
             "region_code": "429005",
             "template": "households.xlsx",
             "kind": "households",
+            "case_id": 1,  # a step's body is refused (400) before the case is looked for
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -459,6 +463,7 @@ SCOPED = {
     "exportSupportRecordsXlsx": "AFTOU",
     "listAssessments": "",
     "listImports": "",  # an account's own import jobs, no row of the world in them
+    "listMonitoringCases": "",  # the world has no monitoring case; strangers must still see none
     "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",
     "listDividendArrears": "AFTOU",

@@ -19,7 +19,8 @@ from app.core.uow import reading
 from app.crosscheck.model import FlagStatus
 from app.enterprises.model import EnterpriseKind
 from app.links.model import LinkKind
-from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
+from app.monitoring.case_rules import Category
+from app.monitoring.model import CaseState, Channel, HardshipKind, Outcome, Trigger, Verification
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType, PayMethod
 from app.regions.model import Level
@@ -34,6 +35,9 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("hardship_event", "kind"): HardshipKind,
     ("revisit", "trigger"): Trigger,
     ("revisit", "outcome"): Outcome,
+    ("monitoring_case", "channel"): Channel,
+    ("monitoring_case", "category"): Category,
+    ("monitoring_case", "state"): CaseState,
     ("support_record", "kind"): SupportKind,
     ("payout", "income_type"): IncomeType,
     ("payout", "method"): PayMethod,

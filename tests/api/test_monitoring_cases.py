@@ -1,0 +1,145 @@
+"""Monitoring cases (issue 14): a household taken in by its category against the county's line, walked through
+its identification steps in order, and shown overdue on the right day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.core.uow import reading
+from tests.api.imports_support import upload, xlsx_of
+from tests.api.test_imports import household, members, places
+
+APPLIED = "2024-03-01"
+
+
+async def _world(client, admin) -> dict[str, int]:
+    """Places, and three households: 1 and 2 exited, 3 still registered; the line of 2024 is 8,700."""
+    await places(client, admin)
+    rows = [
+        household(1, status="exited", exited_on=date(2019, 12, 10)),
+        household(2, status="exited", exited_on=date(2019, 12, 10)),
+        household(3),
+    ]
+    book = await xlsx_of("households", {"households": rows, "members": [m for i in (1, 2, 3) for m in members(i)]})
+    assert (await upload(client, admin, "households", [("h.xlsx", book)])).status_code == 201
+    assert (
+        await client.put("/api/v1/monitoring-lines/42/2024", json={"amount": "8700"}, headers=admin)
+    ).status_code == 200
+    async with reading() as db:
+        ids = dict(await db.fetch("SELECT registry_no, id FROM household"))
+    return {str(i): ids[household(i)["registry_no"]] for i in (1, 2, 3)}
+
+
+def _case(household_id: int, **over) -> dict:
+    return {
+        "household_id": household_id,
+        "channel": "watch",
+        "year": 2024,
+        "income": "6200",
+        "consent": "承诺授权书 2024-017",
+        "applied_on": APPLIED,
+    } | over
+
+
+async def test_a_case_from_the_watch_and_one_from_a_sudden_hardship(client, admin):
+    h = await _world(client, admin)
+    watched = await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)
+    assert watched.status_code == 201, watched.text
+    case = watched.json()
+    assert (case["category"], case["state"], case["step"], case["line"]) == (
+        "unstable",
+        "identifying",
+        "applied",
+        "8700.00",
+    )
+    # above the line, but medical costs leave 2,000 a person: a sudden hardship, reported by the household
+    hardship = _case(h["2"], channel="self_report", income="14000", rigid_spending="12000")
+    answer = await client.post("/api/v1/monitoring-cases", json=hardship, headers=admin)
+    assert answer.status_code == 201 and answer.json()["category"] == "sudden_hardship"
+    again = await client.post("/api/v1/monitoring-cases", json=_case(h["2"]), headers=admin)
+    assert again.status_code == 409  # one open case a household
+
+
+async def test_who_does_not_qualify_is_refused_with_the_reason(client, admin):
+    h = await _world(client, admin)
+    above = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], income="12000"), headers=admin)
+    assert above.status_code == 422 and above.json()["field"] == "income"
+    registered = await client.post("/api/v1/monitoring-cases", json=_case(h["3"]), headers=admin)
+    assert registered.status_code == 422 and "assisted as a poor household" in registered.json()["detail"]
+    no_line = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], year=2023), headers=admin)
+    assert no_line.status_code == 422 and no_line.json()["field"] == "year"
+    bad = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], income="-1"), headers=admin)
+    assert bad.status_code == 400 and "income" in bad.text
+    async with reading() as db:
+        assert await db.fetchval("SELECT count(*) FROM monitoring_case") == 0
+
+
+async def test_the_steps_in_order_to_approval(client, admin, auth):
+    h = await _world(client, admin)
+    case_id = (await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)).json()["id"]
+    async with reading() as db:
+        town = await db.fetchval("SELECT id FROM town WHERE code = '429005101'")
+    officer = await auth("town_officer", town_id=town)
+
+    async def step(name: str, on: str, by: list[str], headers=officer):
+        return await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps", json={"step": name, "on": on, "by": by}, headers=headers
+        )
+
+    assert (await step("surveyed", "2024-03-04", ["王明"])).status_code == 422  # a survey is by two at least
+    assert (await step("village_reviewed", "2024-03-04", ["王明"])).status_code == 409  # not the next step
+    assert (await step("surveyed", "2024-03-04", ["王明", "李华"])).status_code == 201
+    assert (await step("data_checked", "2024-03-02", ["县大数据中心"])).status_code == 422  # before the survey
+    assert (await step("data_checked", "2024-03-06", ["县大数据中心"])).status_code == 201
+    assert (await step("village_reviewed", "2024-03-08", ["村民代表会议"])).status_code == 201
+    assert (await step("noticed", "2024-03-11", ["村委会"])).status_code == 422  # a notice of three days
+    assert (await step("noticed", "2024-03-13", ["村委会"])).status_code == 201
+    assert (await step("town_reviewed", "2024-03-14", ["园林街道"])).status_code == 201
+    assert (await step("approved", "2024-03-15", ["县乡村振兴局"])).status_code == 403  # the county approves
+    approved = await step("approved", "2024-03-15", ["县乡村振兴局"], headers=admin)
+    assert approved.status_code == 201 and approved.json()["state"] == "monitored"
+    assert set(approved.json()["steps"]) == {
+        "applied",
+        "surveyed",
+        "data_checked",
+        "village_reviewed",
+        "noticed",
+        "town_reviewed",
+        "approved",
+    }
+    entries = (await client.get("/api/v1/audit", params={"entity": "monitoring_case"}, headers=admin)).json()["items"]
+    assert len(entries) == 7  # opened, and six steps
+
+
+async def test_a_case_is_flagged_overdue_from_the_day_after_its_step_was_due(client, admin, auth):
+    h = await _world(client, admin)
+    case_id = (await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)).json()["id"]
+    for name, on, by in (("surveyed", "2024-03-04", ["王明", "李华"]), ("data_checked", "2024-03-06", ["中心"])):
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps", json={"step": name, "on": on, "by": by}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+
+    async def listed(as_of: str, **params):
+        r = await client.get("/api/v1/monitoring-cases", params={"as_of": as_of, **params}, headers=admin)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    on_time = await listed("2024-03-08")  # the village review was due on 8 March (15 days in all from 1 March)
+    assert on_time["items"][0]["overdue"] is None
+    assert (await listed("2024-03-08", overdue="true"))["total"] == 0
+    late = await listed("2024-03-20", overdue="true")
+    assert late["total"] == 1
+    assert late["items"][0]["overdue"] == {"step": "village_reviewed", "due_on": "2024-03-08", "days": 12}
+    assert (await listed("2024-03-20", category="marginal"))["total"] == 0
+    async with reading() as db:
+        other_town = await db.fetchval("SELECT id FROM town WHERE code = '429005102'")
+    assert (await listed("2024-03-20", town_id=other_town))["total"] == 0
+    stranger = await auth("town_officer", town_id=other_town)
+    assert (await client.get("/api/v1/monitoring-cases", headers=stranger)).json()["total"] == 0
+    refused = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/steps",
+        json={"step": "village_reviewed", "on": "2024-03-20", "by": ["x"]},
+        headers=stranger,
+    )
+    assert refused.status_code == 403
