@@ -65,7 +65,7 @@ NOT_COUNTY_OWNED: Mapping[str, str] = {
     "console_session": "an account's session",
     "audit_entry": "chained per county in its own column (chain)",
     "payout_batch": "the trace of one request, whose payouts may fall in several counties",
-    "import_job": "an account's import: its county is known only once its rows are read (county_code, then)",
+    "import_job": "an account's import: its county is known only once its rows are read (column county, then)",
 }
 
 # County-owned tables kept by a trigger rather than filled from a parent: the payout ledger summed per

@@ -80,7 +80,7 @@ async def _close(job_id: int, progress: Progress, report: ImportReport | None, e
     async with acquire() as conn:
         await conn.execute(
             "UPDATE import_job SET state = $2, phase = $3, rows_total = $4, rows_checked = $5, rows_written = $6,"
-            " problems = $7, report = $8::jsonb, error = $9, county_code = $10, finished_at = now(),"
+            " problems = $7, report = $8::jsonb, error = $9, county = $10, finished_at = now(),"
             " heartbeat_at = now() WHERE id = $1",
             job_id,
             report.outcome if report else "failed",
@@ -147,7 +147,7 @@ async def mark_interrupted() -> int:
 
 
 _COLUMNS = (
-    "id, kind, account, actor_label, region_code, town_id, county_code, filename, sha256, size, dry_run,"
+    "id, kind, account, actor_label, region_code, town_id, county AS county_code, filename, sha256, size, dry_run,"
     " CASE WHEN state = 'running' AND heartbeat_at < now() - make_interval(secs => {stale}) THEN 'failed'"
     " ELSE state END AS state,"
     " CASE WHEN state = 'running' AND heartbeat_at < now() - make_interval(secs => {stale}) THEN $interrupted$"
@@ -214,7 +214,7 @@ async def list_jobs(principal: Principal, page: PageParams) -> Page[JobRow]:
     reader = principal.role in (Role.admin, Role.auditor)
     if reader and principal.region_code is not None:
         args = [principal.account_id, principal.region_code + "%"]
-        where = "(account = $1 OR county_code LIKE $2 OR (county_code IS NULL AND region_code LIKE $2))"
+        where = "(account = $1 OR county LIKE $2 OR (county IS NULL AND region_code LIKE $2))"
     elif not reader:
         args = [principal.account_id]
         where = "account = $1"

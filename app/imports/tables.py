@@ -14,7 +14,8 @@ class ImportJob(Table, tablename="import_job"):
     actor_label = Varchar(length=120, null=False)
     region_code = Varchar(length=6, null=True, default=None)  # the importing account's region, for who may read it
     town_id = Integer(null=True, default=None)  # a town officer's town
-    county_code = Varchar(length=6, null=True, default=None)  # the county the rows are in, once checked
+    # the county the rows are in, once checked (not county_code: that name marks a county-owned table's column)
+    county = Varchar(length=6, null=True, default=None)
     filename = Varchar(length=300, null=False)
     sha256 = Varchar(length=64, null=False)
     size = Integer(null=False)

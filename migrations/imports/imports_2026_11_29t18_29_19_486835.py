@@ -155,8 +155,8 @@ async def forwards():
     manager.add_column(
         table_class_name="ImportJob",
         tablename="import_job",
-        column_name="county_code",
-        db_column_name="county_code",
+        column_name="county",
+        db_column_name="county",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
