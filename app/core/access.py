@@ -45,8 +45,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # return-to-poverty monitoring
     "monitoring.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoring, listAssessments
     "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
-    "monitoring_cases.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoringCases
-    "monitoring_cases.record": frozenset({ADMIN, OFFICER}),  # openMonitoringCase, recordMonitoringCaseStep
+    "monitoring_cases.read": frozenset(
+        {ADMIN, FINANCE, OFFICER, AUDITOR}
+    ),  # listMonitoringCases, listMonitoringMeasures
+    "monitoring_cases.record": frozenset(
+        {ADMIN, OFFICER}
+    ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # cross-checks against other departments' records
@@ -216,6 +220,8 @@ OPERATIONS: Mapping[str, str] = {
     "setMonitoringLine": "monitoring_lines.manage",
     "openMonitoringCase": "monitoring_cases.record",
     "recordMonitoringCaseStep": "monitoring_cases.record",
+    "addMonitoringMeasure": "monitoring_cases.record",
+    "listMonitoringMeasures": "monitoring_cases.read",
     "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",

@@ -36,6 +36,7 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "hardship_event": ("household", "household"),
     "revisit": ("household", "household"),
     "monitoring_case": ("household", "household"),
+    "monitoring_measure": ("monitoring_case", "monitoring_case"),
     "cross_check_flag": ("household", "household"),
     "enterprise": ("town", "town"),
     "enterprise_industry": ("enterprise", "enterprise"),

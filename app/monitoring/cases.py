@@ -22,7 +22,7 @@ from app.core.principal import Principal, Role, ensure_county_scope, ensure_town
 from app.core.uow import reading_replica, unit_of_work
 from app.monitoring import lines, queries
 from app.monitoring.case_rules import STEPS, CaseSettings, Finances, Standing, Step, category, intake_refusal
-from app.monitoring.schemas import CaseIn, CaseOut, OverdueOut, StepIn
+from app.monitoring.schemas import CaseIn, CaseOut, MeasureIn, MeasureOut, OverdueOut, StepIn
 
 SETTINGS = CaseSettings()
 NOTICE_DAYS = 5
@@ -177,3 +177,34 @@ async def list_cases(
     async with reading_replica() as db:
         found = await queries.case_page(db, PLAN, as_of, overdue, filters, list_region(actor), page)
     return Page(items=[_out(r, as_of) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
+
+
+async def _reachable_case(db: Any, actor: Principal, case_id: int) -> dict[str, Any]:
+    case = await queries.one_case(db, PLAN, case_id, date.today())
+    if case is None:
+        raise NotFound.of(N_("no monitoring case {id}"), field="case_id", id=case_id)
+    _ensure_scope(actor, case["county_code"], case["town_id"])
+    return case
+
+
+async def add_measure(actor: Principal, case_id: int, data: MeasureIn) -> MeasureOut:
+    """An assistance measure for a monitored household (or one being identified), audited."""
+    async with unit_of_work() as uow:
+        await _reachable_case(uow, actor, case_id)
+        values = {
+            "kind": data.kind.value,
+            "start_on": data.start_on,
+            "end_on": data.end_on,
+            "officer": data.officer,
+            "amount": data.amount,
+            "note": data.note,
+        }
+        out = msgspec.convert(await queries.insert_measure(uow, case_id, values, actor.account_id), MeasureOut)
+        await uow.audit(actor, "measure", "monitoring_case", case_id, after=out)
+    return out
+
+
+async def list_measures(actor: Principal, case_id: int) -> list[MeasureOut]:
+    async with reading_replica() as db:
+        await _reachable_case(db, actor, case_id)
+        return [msgspec.convert(m, MeasureOut) for m in await queries.measures_of(db, case_id)]

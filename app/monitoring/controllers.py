@@ -20,6 +20,8 @@ from app.monitoring.schemas import (
     CaseOut,
     HardshipIn,
     HardshipOut,
+    MeasureIn,
+    MeasureOut,
     MonitoringEntry,
     MonitoringLineIn,
     MonitoringLineOut,
@@ -123,6 +125,18 @@ class MonitoringCaseController(Controller):
         checked, village reviewed, noticed (at least five days after the review), town reviewed, approved (the
         county: an admin), announced."""
         return await cases.record_step(request.user, case_id, data)
+
+    @post("/{case_id:int}/measures", operation_id="addMonitoringMeasure")
+    async def add_measure(self, request: Request, case_id: PathId, data: JSONBody[MeasureIn]) -> MeasureOut:
+        """An assistance measure: its kind (industry, employment, training for a household with labour; dibao,
+        tekun, temporary or medical assistance without; education, housing, water where a guarantee is at
+        risk), from when, the officer responsible, and the amount where there is one."""
+        return await cases.add_measure(request.user, case_id, data)
+
+    @get("/{case_id:int}/measures", operation_id="listMonitoringMeasures")
+    async def list_measures(self, request: Request, case_id: PathId) -> list[MeasureOut]:
+        """The case's assistance measures, oldest first."""
+        return await cases.list_measures(request.user, case_id)
 
     @get("/", operation_id="listMonitoringCases")
     async def list_cases(

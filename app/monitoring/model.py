@@ -43,3 +43,21 @@ class Channel(str, enum.Enum):
 class CaseState(str, enum.Enum):
     identifying = "identifying"  # its identification steps under way
     monitored = "monitored"  # approved by the county: a monitored household
+
+
+class MeasureKind(str, enum.Enum):
+    """帮扶措施: development measures for households with labour, social protection for those without, and
+    the guarantees (education, housing, water) where one is at risk."""
+
+    industry = "industry"  # a benefit link or a subsidy claim in ChainAid
+    employment = "employment"  # a job (a wage link, public-welfare post)
+    training = "training"
+    microcredit = "microcredit"
+    dibao = "dibao"  # 低保
+    tekun = "tekun"  # 特困供养
+    temporary_assistance = "temporary_assistance"  # 临时救助
+    medical_assistance = "medical_assistance"  # 医疗救助
+    education = "education"
+    housing = "housing"
+    drinking_water = "drinking_water"
+    other = "other"

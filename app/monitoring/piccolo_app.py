@@ -2,11 +2,18 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.monitoring.tables import ExitAssessment, HardshipEvent, MonitoringCase, MonitoringLine, Revisit
+from app.monitoring.tables import (
+    ExitAssessment,
+    HardshipEvent,
+    MonitoringCase,
+    MonitoringLine,
+    MonitoringMeasure,
+    Revisit,
+)
 
 APP_CONFIG = AppConfig(
     app_name="monitoring",
     migrations_folder_path=str(Path(__file__).parents[2] / "migrations" / "monitoring"),
-    table_classes=[ExitAssessment, HardshipEvent, Revisit, MonitoringLine, MonitoringCase],
+    table_classes=[ExitAssessment, HardshipEvent, Revisit, MonitoringLine, MonitoringCase, MonitoringMeasure],
     migration_dependencies=["app.registry.piccolo_app"],
 )

@@ -407,3 +407,28 @@ async def one_case(
         await db.execute("SELECT id FROM monitoring_case WHERE id = $1 FOR UPDATE", case_id)
     row = await db.fetchrow(_CASES.format(where="c.id = $5"), plan[0], plan[1], as_of, None, case_id)
     return None if row is None else _case_row(row)
+
+
+_MEASURE = "id, monitoring_case AS case_id, kind, start_on, end_on, officer, amount, note"
+
+
+async def insert_measure(db: Db, case_id: int, values: dict[str, Any], account: int | None) -> dict[str, Any]:
+    row = await db.fetchrow(
+        "INSERT INTO monitoring_measure (monitoring_case, kind, start_on, end_on, officer, amount, note, recorded_by,"
+        f" created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING {_MEASURE}",
+        case_id,
+        values["kind"],
+        values["start_on"],
+        values["end_on"],
+        values["officer"],
+        values["amount"],
+        values["note"],
+        account,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def measures_of(db: Db, case_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(f"SELECT {_MEASURE} FROM monitoring_measure WHERE monitoring_case = $1 ORDER BY id", case_id)
+    return [dict(r) for r in rows]

@@ -17,7 +17,7 @@ from app.core.validation import (
     clean_note,
 )
 from app.monitoring.case_rules import Step as CaseStep
-from app.monitoring.model import Channel, HardshipKind, Outcome, Trigger, Verification
+from app.monitoring.model import Channel, HardshipKind, MeasureKind, Outcome, Trigger, Verification
 
 
 class ChecklistItem(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -212,3 +212,33 @@ class CaseOut(msgspec.Struct, kw_only=True):
     steps: dict[str, Any]
     overdue: OverdueOut | None = None
     """The step past its due day on the day asked about (identifying cases only)."""
+
+
+class MeasureIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: MeasureKind
+    start_on: date
+    officer: str
+    """The officer responsible (帮扶责任人)."""
+    amount: DecimalIn | None = None
+    """Yuan, where the measure has one (a dibao a year, a subsidy, a loan)."""
+    end_on: date | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("start_on", self.start_on)
+        if self.end_on is not None and self.end_on < self.start_on:
+            raise Invalid("end_on", "is before start_on")
+        self.officer = clean_name("officer", self.officer, 60)
+        self.amount = check_money("amount", self.amount, ceiling="income", positive=True)
+        self.note = clean_note("note", self.note, 2000)
+
+
+class MeasureOut(msgspec.Struct, kw_only=True):
+    id: int
+    case_id: int
+    kind: str
+    start_on: date
+    end_on: date | None
+    officer: str
+    amount: Decimal | None
+    note: str | None

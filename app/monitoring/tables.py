@@ -115,3 +115,26 @@ class MonitoringCase(Table, tablename="monitoring_case"):
     channel_known = Check("channel IN ('self_report', 'visit', 'department', 'watch')")
     category_known = Check("category IN ('unstable', 'marginal', 'sudden_hardship')")
     state_known = Check("state IN ('identifying', 'monitored')")
+
+
+class MonitoringMeasure(Table, tablename="monitoring_measure"):
+    """An assistance measure (帮扶措施) for a monitored household: its kind, from when, the officer responsible,
+    and the amount where there is one."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    monitoring_case = ForeignKey(MonitoringCase, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=30, null=False)
+    start_on = Date(null=False)
+    end_on = Date(null=True, default=None)
+    officer = Varchar(length=60, null=False)
+    amount = Numeric(digits=(14, 2), null=True, default=None)
+    note = Text(null=True, default=None)
+    recorded_by = Integer(null=True, default=None)  # account
+    created_at = Timestamptz(null=False)
+
+    kind_known = Check(
+        "kind IN ('industry', 'employment', 'training', 'microcredit', 'dibao', 'tekun', 'temporary_assistance',"
+        " 'medical_assistance', 'education', 'housing', 'drinking_water', 'other')"
+    )
+    ends_after_start = Check("end_on IS NULL OR end_on >= start_on")

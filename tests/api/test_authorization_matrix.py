@@ -79,6 +79,8 @@ POLICY = {
     "listMonitoringCases": "AFTU",
     "openMonitoringCase": "AT",
     "recordMonitoringCaseStep": "AT",
+    "addMonitoringMeasure": "AT",
+    "listMonitoringMeasures": "AFTU",
     "setMonitoringLine": "A",
     "getImportProblemsXlsx": ALL,
     "listImports": ALL,
@@ -341,7 +343,6 @@ async def world(app) -> dict[str, Any]:
             "region_code": "429005",
             "template": "households.xlsx",
             "kind": "households",
-            "case_id": 1,  # a step's body is refused (400) before the case is looked for
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -363,6 +364,14 @@ async def world(app) -> dict[str, Any]:
                     account,
                 )
                 own[c] = {"import_id": job}
+            # a monitoring case of the world's household (written as it stands: the matrix tries the routes)
+            ids["case_id"] = await db.fetchval(
+                "INSERT INTO monitoring_case (household, channel, category, year, line, income, rigid_spending,"
+                " consent, applied_on, step, steps, state, created_at) VALUES ($1, 'watch', 'unstable', 2024, 8700,"
+                ' 6200, 0, \'x\', \'2024-03-01\', \'applied\', \'{"applied": {"on": "2024-03-01", "by": [],'
+                " \"note\": null}}', 'identifying', now()) RETURNING id",
+                ids["household_id"],
+            )
         return {"callers": callers, "strangers": strangers, "ids": ids, "markers": markers, "own": own}
 
 
@@ -463,7 +472,8 @@ SCOPED = {
     "exportSupportRecordsXlsx": "AFTOU",
     "listAssessments": "",
     "listImports": "",  # an account's own import jobs, no row of the world in them
-    "listMonitoringCases": "",  # the world has no monitoring case; strangers must still see none
+    "listMonitoringCases": "",  # the world's case is not among its markers; strangers must still see none
+    "listMonitoringMeasures": "",  # one case's, refused whole out of scope
     "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",
     "listDividendArrears": "AFTOU",

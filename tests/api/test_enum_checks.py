@@ -20,7 +20,7 @@ from app.crosscheck.model import FlagStatus
 from app.enterprises.model import EnterpriseKind
 from app.links.model import LinkKind
 from app.monitoring.case_rules import Category
-from app.monitoring.model import CaseState, Channel, HardshipKind, Outcome, Trigger, Verification
+from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, Outcome, Trigger, Verification
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType, PayMethod
 from app.regions.model import Level
@@ -38,6 +38,7 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("monitoring_case", "channel"): Channel,
     ("monitoring_case", "category"): Category,
     ("monitoring_case", "state"): CaseState,
+    ("monitoring_measure", "kind"): MeasureKind,
     ("support_record", "kind"): SupportKind,
     ("payout", "income_type"): IncomeType,
     ("payout", "method"): PayMethod,

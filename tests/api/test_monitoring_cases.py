@@ -143,3 +143,32 @@ async def test_a_case_is_flagged_overdue_from_the_day_after_its_step_was_due(cli
         headers=stranger,
     )
     assert refused.status_code == 403
+
+
+async def test_assistance_measures_are_recorded_per_case(client, admin, auth):
+    h = await _world(client, admin)
+    case_id = (await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)).json()["id"]
+    measures = [
+        {"kind": "employment", "start_on": "2024-04-01", "officer": "王明", "note": "虾稻基地务工"},
+        {"kind": "medical_assistance", "start_on": "2024-04-10", "officer": "李华", "amount": "3500.00"},
+    ]
+    for body in measures:
+        r = await client.post(f"/api/v1/monitoring-cases/{case_id}/measures", json=body, headers=admin)
+        assert r.status_code == 201, r.text
+    listed = (await client.get(f"/api/v1/monitoring-cases/{case_id}/measures", headers=admin)).json()
+    assert [(m["kind"], m["officer"], m["amount"]) for m in listed] == [
+        ("employment", "王明", None),
+        ("medical_assistance", "李华", "3500.00"),
+    ]
+    bad = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/measures",
+        json={"kind": "employment", "start_on": "2024-04-01", "end_on": "2024-03-01", "officer": "王明"},
+        headers=admin,
+    )
+    assert bad.status_code == 400 and "end_on" in bad.text
+    async with reading() as db:
+        other_town = await db.fetchval("SELECT id FROM town WHERE code = '429005102'")
+        assert await db.fetchval("SELECT count(*) FROM monitoring_measure") == 2
+        assert await db.fetchval("SELECT DISTINCT county_code FROM monitoring_measure") == "429005"
+    stranger = await auth("town_officer", town_id=other_town)
+    assert (await client.get(f"/api/v1/monitoring-cases/{case_id}/measures", headers=stranger)).status_code == 403
