@@ -50,7 +50,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     ),  # listMonitoringCases, listMonitoringMeasures
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
-    ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure
+    ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
+    # beginRiskElimination, recordRiskEliminationStep
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # cross-checks against other departments' records
@@ -221,6 +222,8 @@ OPERATIONS: Mapping[str, str] = {
     "openMonitoringCase": "monitoring_cases.record",
     "recordMonitoringCaseStep": "monitoring_cases.record",
     "addMonitoringMeasure": "monitoring_cases.record",
+    "beginRiskElimination": "monitoring_cases.record",
+    "recordRiskEliminationStep": "monitoring_cases.record",
     "listMonitoringMeasures": "monitoring_cases.read",
     "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",

@@ -21,8 +21,30 @@ from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import reading_replica, unit_of_work
 from app.monitoring import lines, queries
-from app.monitoring.case_rules import STEPS, CaseSettings, Finances, Standing, Step, category, intake_refusal
-from app.monitoring.schemas import CaseIn, CaseOut, MeasureIn, MeasureOut, OverdueOut, StepIn
+from app.monitoring.case_rules import (
+    CHECKLIST,
+    ELIMINATION_STEPS,
+    STEPS,
+    CaseSettings,
+    EliminationFacts,
+    EliminationStep,
+    Finances,
+    Standing,
+    Step,
+    category,
+    elimination_refusals,
+    intake_refusal,
+)
+from app.monitoring.schemas import (
+    CaseIn,
+    CaseOut,
+    EliminationIn,
+    EliminationStepIn,
+    MeasureIn,
+    MeasureOut,
+    OverdueOut,
+    StepIn,
+)
 
 SETTINGS = CaseSettings()
 NOTICE_DAYS = 5
@@ -208,3 +230,110 @@ async def list_measures(actor: Principal, case_id: int) -> list[MeasureOut]:
     async with reading_replica() as db:
         await _reachable_case(db, actor, case_id)
         return [msgspec.convert(m, MeasureOut) for m in await queries.measures_of(db, case_id)]
+
+
+async def begin_elimination(actor: Principal, case_id: int, data: EliminationIn) -> CaseOut:
+    """The home check that begins risk elimination: refused (422, every reason listed) unless income has run
+    above the line long enough, the rigid spending is resolved, every guarantee is secured and the risk gone;
+    a household without labour living on social protection is never cleared, it stays monitored."""
+    async with unit_of_work() as uow:
+        case = await queries.one_case(uow, PLAN, case_id, date.today(), lock=True)
+        if case is None:
+            raise NotFound.of(N_("no monitoring case {id}"), field="case_id", id=case_id)
+        _ensure_scope(actor, case["county_code"], case["town_id"])
+        if case["state"] != "monitored":
+            raise Conflict.of(
+                N_("the case is {state}; risk elimination begins for a monitored household"),
+                field="case_id",
+                state=code("case state", case["state"]),
+            )
+        checklist = {item: getattr(data, item) for item in CHECKLIST}
+        facts = EliminationFacts(
+            months_above_line=data.months_above_line,
+            rigid_spending_resolved=data.rigid_spending_resolved,
+            checklist=checklist,
+            risk_gone=data.risk_gone,
+            has_labour=await queries.has_labour(uow, case["household_id"]),
+            protection_income_share=data.protection_income_share,
+        )
+        refusals = elimination_refusals(facts, SETTINGS)
+        if refusals:
+            # the first reason in the reader's words; every one in ``reasons``
+            raise Refused.of(
+                N_("the risk cannot be marked eliminated ({count} reason(s)): {reason}"),
+                field="case_id",
+                count=len(refusals),
+                reason=refusals[0],
+                extra={"reasons": [str(r) for r in refusals]},
+            )
+        elimination = {
+            "facts": {
+                **checklist,
+                "months_above_line": data.months_above_line,
+                "rigid_spending_resolved": data.rigid_spending_resolved,
+                "risk_gone": data.risk_gone,
+                "has_labour": facts.has_labour,
+                "protection_income_share": str(data.protection_income_share),
+            },
+            "steps": {"home_checked": {"on": data.on.isoformat(), "by": data.by, "note": data.note}},
+            "step": "home_checked",
+        }
+        await queries.set_elimination(uow, case_id, elimination, "eliminating", None)
+        out = await _reread(uow, case_id)
+        await uow.audit(actor, "elimination:home_checked", "monitoring_case", case_id, after=elimination)
+    return out
+
+
+async def record_elimination_step(actor: Principal, case_id: int, data: EliminationStepIn) -> CaseOut:
+    """The next risk-elimination step; county approval marks the risk eliminated (the record stays, and the
+    household can be taken in again)."""
+    async with unit_of_work() as uow:
+        case = await queries.one_case(uow, PLAN, case_id, date.today(), lock=True)
+        if case is None:
+            raise NotFound.of(N_("no monitoring case {id}"), field="case_id", id=case_id)
+        _ensure_scope(actor, case["county_code"], case["town_id"])
+        elimination = case["elimination"]
+        if case["state"] != "eliminating" or elimination is None:
+            raise Conflict.of(N_("the case has no risk elimination under way"), field="case_id")
+        last = EliminationStep(elimination["step"])
+        position = ELIMINATION_STEPS.index(last)
+        if position + 1 >= len(ELIMINATION_STEPS) or data.step is not ELIMINATION_STEPS[position + 1]:
+            raise Conflict.of(
+                N_("the case's last step is {step}; {next} is not the next"),
+                field="step",
+                step=last.value,
+                next=data.step.value,
+            )
+        if data.on < date.fromisoformat(elimination["steps"][last.value]["on"]):
+            raise Refused.of(N_("is before the case's last step"), field="on")
+        if data.step is EliminationStep.noticed:
+            reviewed = date.fromisoformat(elimination["steps"][EliminationStep.village_reviewed.value]["on"])
+            if (data.on - reviewed).days < NOTICE_DAYS:
+                raise Refused.of(
+                    N_("the village notice runs at least {days} days after the democratic review"),
+                    field="on",
+                    days=NOTICE_DAYS,
+                )
+        if data.step is EliminationStep.approved and actor.role is not Role.admin:
+            raise Forbidden.of(N_("the county approves a case"))
+        elimination["steps"][data.step.value] = {"on": data.on.isoformat(), "by": data.by, "note": data.note}
+        elimination["step"] = data.step.value
+        done = data.step is EliminationStep.approved
+        await queries.set_elimination(
+            uow, case_id, elimination, "eliminated" if done else "eliminating", data.on if done else None
+        )
+        out = await _reread(uow, case_id)
+        await uow.audit(
+            actor,
+            f"elimination:{data.step.value}",
+            "monitoring_case",
+            case_id,
+            after=elimination["steps"][data.step.value],
+        )
+    return out
+
+
+async def _reread(db: Any, case_id: int) -> CaseOut:
+    row = await queries.one_case(db, PLAN, case_id, date.today())
+    assert row is not None
+    return _out(row, date.today())

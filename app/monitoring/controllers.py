@@ -18,6 +18,8 @@ from app.monitoring.schemas import (
     AssessmentOut,
     CaseIn,
     CaseOut,
+    EliminationIn,
+    EliminationStepIn,
     HardshipIn,
     HardshipOut,
     MeasureIn,
@@ -137,6 +139,20 @@ class MonitoringCaseController(Controller):
     async def list_measures(self, request: Request, case_id: PathId) -> list[MeasureOut]:
         """The case's assistance measures, oldest first."""
         return await cases.list_measures(request.user, case_id)
+
+    @post("/{case_id:int}/elimination", operation_id="beginRiskElimination")
+    async def begin_elimination(self, request: Request, case_id: PathId, data: JSONBody[EliminationIn]) -> CaseOut:
+        """Begin risk elimination (风险消除) with the home check's findings: income above the monitoring line for
+        at least six months, the rigid spending resolved, 两不愁三保障 and safe water secured, the risk gone.
+        Refused (422, every reason in ``reasons``) otherwise; a household without labour whose income rests on
+        social protection is never cleared: it stays monitored."""
+        return await cases.begin_elimination(request.user, case_id, data)
+
+    @post("/{case_id:int}/elimination/steps", operation_id="recordRiskEliminationStep")
+    async def elimination_step(self, request: Request, case_id: PathId, data: JSONBody[EliminationStepIn]) -> CaseOut:
+        """The next risk-elimination step: village reviewed, noticed (at least five days after the review),
+        town reviewed, approved (the county: an admin), which marks the risk eliminated."""
+        return await cases.record_elimination_step(request.user, case_id, data)
 
     @get("/", operation_id="listMonitoringCases")
     async def list_cases(

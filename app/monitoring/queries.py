@@ -323,7 +323,8 @@ async def case_household(db: Db, household_id: int) -> CaseHousehold | None:
 
 async def open_case_of(db: Db, household_id: int) -> int | None:
     return await db.fetchval(
-        "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored')", household_id
+        "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored', 'eliminating')",
+        household_id,
     )
 
 
@@ -365,6 +366,7 @@ _CASES = """
 SELECT * FROM (
     SELECT c.id, c.household AS household_id, h.registry_no, v.town AS town_id, c.county_code, c.channel, c.category,
            c.year, c.line, c.income, c.rigid_spending, c.previous_income, c.applied_on, c.step, c.state, c.steps,
+           c.elimination, c.eliminated_on,
            ($1::text[])[array_position($1::text[], c.step) + 1] AS next_step,
            CASE WHEN c.state = 'identifying'
                 THEN c.applied_on + ($2::int[])[array_position($1::text[], c.step) + 1] END AS due_on
@@ -396,7 +398,9 @@ async def case_page(
 
 def _case_row(row: Any) -> dict[str, Any]:
     values = {k: v for k, v in dict(row).items() if k != "_total"}
-    values["steps"] = json.loads(values["steps"]) if isinstance(values["steps"], str) else values["steps"]
+    for key in ("steps", "elimination"):
+        if isinstance(values[key], str):
+            values[key] = json.loads(values[key])
     return values
 
 
@@ -432,3 +436,25 @@ async def insert_measure(db: Db, case_id: int, values: dict[str, Any], account: 
 async def measures_of(db: Db, case_id: int) -> list[dict[str, Any]]:
     rows = await db.fetch(f"SELECT {_MEASURE} FROM monitoring_measure WHERE monitoring_case = $1 ORDER BY id", case_id)
     return [dict(r) for r in rows]
+
+
+async def set_elimination(
+    db: Db, case_id: int, elimination: dict[str, Any], state: str, eliminated_on: date | None
+) -> None:
+    await db.execute(
+        "UPDATE monitoring_case SET elimination = $2::jsonb, state = $3, eliminated_on = $4 WHERE id = $1",
+        case_id,
+        json.dumps(elimination, ensure_ascii=False),
+        state,
+        eliminated_on,
+    )
+
+
+async def has_labour(db: Db, household_id: int) -> bool:
+    """Whether a present member of the household can work (labour ability other than none)."""
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM member WHERE household = $1 AND left_on IS NULL AND labour_ability <> 'none')",
+            household_id,
+        )
+    )

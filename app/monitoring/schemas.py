@@ -16,6 +16,7 @@ from app.core.validation import (
     clean_name,
     clean_note,
 )
+from app.monitoring.case_rules import EliminationStep
 from app.monitoring.case_rules import Step as CaseStep
 from app.monitoring.model import Channel, HardshipKind, MeasureKind, Outcome, Trigger, Verification
 
@@ -208,8 +209,12 @@ class CaseOut(msgspec.Struct, kw_only=True):
     step: str
     """The last step done."""
     state: str
-    """identifying, then monitored once the county approved."""
+    """identifying, monitored once the county approved, eliminating while its risk elimination runs,
+    eliminated once the county approved that."""
     steps: dict[str, Any]
+    elimination: dict[str, Any] | None = None
+    """The risk-elimination facts found at the home check and its steps, once begun."""
+    eliminated_on: date | None = None
     overdue: OverdueOut | None = None
     """The step past its due day on the day asked about (identifying cases only)."""
 
@@ -242,3 +247,49 @@ class MeasureOut(msgspec.Struct, kw_only=True):
     officer: str
     amount: Decimal | None
     note: str | None
+
+
+class EliminationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The home check that begins risk elimination (风险消除): what it found, on which day, by whom."""
+
+    on: date
+    by: list[str]
+    """The home check is by at least two people."""
+    months_above_line: int
+    """Consecutive months, up to the check, of income above the monitoring line."""
+    rigid_spending_resolved: bool
+    food: bool
+    clothing: bool
+    compulsory_education: bool
+    basic_medical_care: bool
+    safe_housing: bool
+    safe_drinking_water: bool
+    risk_gone: bool
+    protection_income_share: DecimalIn
+    """The share (0 to 1) of the household's income from social protection (低保, 特困, assistance)."""
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("on", self.on)
+        if not 2 <= len(self.by) <= 10:
+            raise Invalid("by", "two to ten names: a home check is by at least two people")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        if not 0 <= self.months_above_line <= 120:
+            raise Invalid("months_above_line", "from 0 to 120")
+        if not Decimal(0) <= self.protection_income_share <= 1:
+            raise Invalid("protection_income_share", "from 0 to 1")
+        self.note = clean_note("note", self.note, 2000)
+
+
+class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    step: EliminationStep
+    on: date
+    by: list[str]
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("on", self.on)
+        if not 1 <= len(self.by) <= 10:
+            raise Invalid("by", "one to ten names")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        self.note = clean_note("note", self.note, 2000)

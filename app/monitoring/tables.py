@@ -109,12 +109,15 @@ class MonitoringCase(Table, tablename="monitoring_case"):
     applied_on = Date(null=False)
     step = Varchar(length=20, null=False)  # the last step done (applied ... announced)
     steps = JSONB(null=False)  # each step done: {"on": day, "by": [names], "note": text}
-    state = Varchar(length=20, null=False)  # identifying, monitored
+    state = Varchar(length=20, null=False)  # identifying, monitored, eliminating, eliminated
+    elimination = JSONB(null=True, default=None)  # the risk-elimination facts and its steps, once begun
+    eliminated_on = Date(null=True, default=None)
     created_at = Timestamptz(null=False)
 
     channel_known = Check("channel IN ('self_report', 'visit', 'department', 'watch')")
     category_known = Check("category IN ('unstable', 'marginal', 'sudden_hardship')")
-    state_known = Check("state IN ('identifying', 'monitored')")
+    state_known = Check("state IN ('identifying', 'monitored', 'eliminating', 'eliminated')")
+    eliminated_has_day = Check("(state = 'eliminated') = (eliminated_on IS NOT NULL)")
 
 
 class MonitoringMeasure(Table, tablename="monitoring_measure"):

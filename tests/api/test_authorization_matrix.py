@@ -80,6 +80,8 @@ POLICY = {
     "openMonitoringCase": "AT",
     "recordMonitoringCaseStep": "AT",
     "addMonitoringMeasure": "AT",
+    "beginRiskElimination": "AT",
+    "recordRiskEliminationStep": "AT",
     "listMonitoringMeasures": "AFTU",
     "setMonitoringLine": "A",
     "getImportProblemsXlsx": ALL,

@@ -172,3 +172,108 @@ async def test_assistance_measures_are_recorded_per_case(client, admin, auth):
         assert await db.fetchval("SELECT DISTINCT county_code FROM monitoring_measure") == "429005"
     stranger = await auth("town_officer", town_id=other_town)
     assert (await client.get(f"/api/v1/monitoring-cases/{case_id}/measures", headers=stranger)).status_code == 403
+
+
+IDENTIFICATION = (
+    ("surveyed", "2024-03-04", ["王明", "李华"]),
+    ("data_checked", "2024-03-06", ["县大数据中心"]),
+    ("village_reviewed", "2024-03-08", ["村民代表会议"]),
+    ("noticed", "2024-03-13", ["村委会"]),
+    ("town_reviewed", "2024-03-14", ["园林街道"]),
+    ("approved", "2024-03-15", ["县乡村振兴局"]),
+)
+
+
+async def _monitored(client, admin, household_id: int) -> int:
+    case_id = (await client.post("/api/v1/monitoring-cases", json=_case(household_id), headers=admin)).json()["id"]
+    for name, on, by in IDENTIFICATION:
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps", json={"step": name, "on": on, "by": by}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+    return case_id
+
+
+def _home_check(**over) -> dict:
+    guarantees = dict.fromkeys(
+        ("food", "clothing", "compulsory_education", "basic_medical_care", "safe_housing", "safe_drinking_water"), True
+    )
+    return {
+        "on": "2024-11-05",
+        "by": ["王明", "李华"],
+        "months_above_line": 7,
+        "rigid_spending_resolved": True,
+        "risk_gone": True,
+        "protection_income_share": "0.1",
+        **guarantees,
+    } | over
+
+
+async def test_a_risk_is_eliminated_through_its_steps_and_the_household_can_come_back(client, admin):
+    h = await _world(client, admin)
+    case_id = await _monitored(client, admin, h["1"])
+    early = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(months_above_line=4), headers=admin
+    )
+    assert early.status_code == 422 and early.json()["reasons"] == [
+        "income above the line for 4 month(s), not yet the 6 needed"
+    ]
+    begun = await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
+    assert begun.status_code == 201 and begun.json()["state"] == "eliminating", begun.text
+    for name, on in (("village_reviewed", "2024-11-08"), ("noticed", "2024-11-13"), ("town_reviewed", "2024-11-14")):
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+            json={"step": name, "on": on, "by": ["x"]},
+            headers=admin,
+        )
+        assert r.status_code == 201, r.text
+    done = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+        json={"step": "approved", "on": "2024-11-20", "by": ["县乡村振兴局"]},
+        headers=admin,
+    )
+    assert done.status_code == 201
+    assert (done.json()["state"], done.json()["eliminated_on"]) == ("eliminated", "2024-11-20")
+    # the record stays; the household can be taken in again
+    again = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], applied_on="2024-12-01"), headers=admin)
+    assert again.status_code == 201, again.text
+    assert (await client.get("/api/v1/monitoring-cases", params={"state": "eliminated"}, headers=admin)).json()[
+        "total"
+    ] == 1
+
+
+async def test_a_household_without_labour_living_on_social_protection_stays_monitored(client, admin):
+    h = await _world(client, admin)
+    case_id = await _monitored(client, admin, h["1"])
+    async with reading() as db:
+        await db.execute("UPDATE member SET labour_ability = 'none' WHERE household = $1", h["1"])
+    refused = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/elimination",
+        json=_home_check(protection_income_share="0.8"),
+        headers=admin,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["reasons"] == [
+        "a household without labour whose income rests on social protection stays monitored; it is not cleared"
+    ]
+    case = (await client.get("/api/v1/monitoring-cases", headers=admin)).json()["items"][0]
+    assert case["state"] == "monitored" and case["elimination"] is None
+
+
+async def test_elimination_begins_only_for_a_monitored_household_and_in_order(client, admin):
+    h = await _world(client, admin)
+    identifying = (await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)).json()["id"]
+    early = await client.post(f"/api/v1/monitoring-cases/{identifying}/elimination", json=_home_check(), headers=admin)
+    assert early.status_code == 409
+    case_id = await _monitored(client, admin, h["2"])
+    await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
+    skipped = await client.post(
+        f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+        json={"step": "approved", "on": "2024-11-20", "by": ["x"]},
+        headers=admin,
+    )
+    assert skipped.status_code == 409
+    one_checker = await client.post(
+        f"/api/v1/monitoring-cases/{identifying}/elimination", json=_home_check(by=["王明"]), headers=admin
+    )
+    assert one_checker.status_code == 400 and "by" in one_checker.text
