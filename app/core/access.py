@@ -47,7 +47,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
     "monitoring_cases.read": frozenset(
         {ADMIN, FINANCE, OFFICER, AUDITOR}
-    ),  # listMonitoringCases, listMonitoringMeasures
+    ),  # listMonitoringCases, listMonitoringMeasures,
+    # getMonitoringOverview
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
     ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
@@ -176,6 +177,7 @@ OPERATIONS: Mapping[str, str] = {
     "listAssessments": "monitoring.read",
     "listImports": "imports.read",
     "listMonitoringCases": "monitoring_cases.read",
+    "getMonitoringOverview": "monitoring_cases.read",
     "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",

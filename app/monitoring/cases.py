@@ -18,7 +18,14 @@ import msgspec
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.messages import N_, code
 from app.core.pagination import Page, PageParams
-from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
+from app.core.principal import (
+    Principal,
+    Role,
+    ensure_county_scope,
+    ensure_region_scope,
+    ensure_town_scope,
+    list_region,
+)
 from app.core.uow import reading_replica, unit_of_work
 from app.monitoring import lines, queries
 from app.monitoring.case_rules import (
@@ -42,8 +49,10 @@ from app.monitoring.schemas import (
     EliminationStepIn,
     MeasureIn,
     MeasureOut,
+    MonitoringOverview,
     OverdueOut,
     StepIn,
+    TownMonitoring,
 )
 
 SETTINGS = CaseSettings()
@@ -337,3 +346,32 @@ async def _reread(db: Any, case_id: int) -> CaseOut:
     row = await queries.one_case(db, PLAN, case_id, date.today())
     assert row is not None
     return _out(row, date.today())
+
+
+async def monitoring_overview(actor: Principal, as_of: date, region: str | None) -> MonitoringOverview:
+    """Monitoring per town of the caller's region (a town officer's town) on ``as_of``, and the sum: one query."""
+    if region is not None:
+        ensure_region_scope(actor, region)
+    narrow = region or list_region(actor)
+    town = actor.town_id if actor.role is Role.town_officer else None
+    async with reading_replica() as db:
+        rows = await queries.overview(db, as_of, PLAN, narrow, town)
+    towns = [msgspec.convert(r, TownMonitoring) for r in rows]
+    counted = (
+        "unstable",
+        "marginal",
+        "sudden_hardship",
+        "identifying",
+        "monitored",
+        "eliminated",
+        "overdue",
+        "returned",
+    )
+    assisted: dict[str, int] = {}
+    for t in towns:
+        for kind, n in t.assisted.items():
+            assisted[kind] = assisted.get(kind, 0) + n
+    total = TownMonitoring(
+        town_id=0, town="", assisted=assisted, **{k: sum(getattr(t, k) for t in towns) for k in counted}
+    )
+    return MonitoringOverview(as_of=as_of, towns=towns, total=total)

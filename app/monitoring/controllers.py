@@ -27,6 +27,7 @@ from app.monitoring.schemas import (
     MonitoringEntry,
     MonitoringLineIn,
     MonitoringLineOut,
+    MonitoringOverview,
     RevisitIn,
     RevisitOut,
     StepIn,
@@ -175,3 +176,20 @@ class MonitoringCaseController(Controller):
             "v.town": town_id,
         }
         return await cases.list_cases(request.user, page, as_of=as_of or date.today(), filters=filters, overdue=overdue)
+
+
+class MonitoringOverviewController(Controller):
+    path = "/monitoring-overview"
+    tags = ["monitoring"]
+
+    @get("/", operation_id="getMonitoringOverview")
+    async def overview(
+        self,
+        request: Request,
+        as_of: FromQuery[date | None] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{2})?)?$")] = None,
+    ) -> MonitoringOverview:
+        """Monitoring per town on a day (default today): cases by category, in identification, monitored,
+        eliminated, overdue, returned, and the households assisted by kind of measure; the sum of the towns.
+        The caller's region (a town officer's town), or ``region`` within it."""
+        return await cases.monitoring_overview(request.user, as_of or date.today(), region)

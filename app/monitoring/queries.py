@@ -360,17 +360,24 @@ async def record_case_step(db: Db, case_id: int, step: str, record: dict[str, An
     )
 
 
-# each case with its next step and that step's due day, from the plan's steps and their days from the
-# application (``$1`` names, ``$2`` days), as of ``$3``
+# the last identification step a case had done by a day: the steps are few, read off its steps' days
+STEP_THEN = (
+    "SELECT u.step FROM unnest({names}::text[]) WITH ORDINALITY AS u(step, i)"
+    " WHERE (c.steps -> u.step ->> 'on')::date <= {day} ORDER BY u.i DESC LIMIT 1"
+)
+
+# each case with its next step and that step's due day as of ``$3``, from the plan's steps and their days
+# from the application (``$1`` names, ``$2`` days)
 _CASES = """
 SELECT * FROM (
     SELECT c.id, c.household AS household_id, h.registry_no, v.town AS town_id, c.county_code, c.channel, c.category,
            c.year, c.line, c.income, c.rigid_spending, c.previous_income, c.applied_on, c.step, c.state, c.steps,
            c.elimination, c.eliminated_on,
-           ($1::text[])[array_position($1::text[], c.step) + 1] AS next_step,
-           CASE WHEN c.state = 'identifying'
-                THEN c.applied_on + ($2::int[])[array_position($1::text[], c.step) + 1] END AS due_on
+           ($1::text[])[array_position($1::text[], s.step) + 1] AS next_step,
+           CASE WHEN s.step NOT IN ('approved', 'announced')
+                THEN c.applied_on + ($2::int[])[array_position($1::text[], s.step) + 1] END AS due_on
     FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+    CROSS JOIN LATERAL ({step_then}) s
     WHERE {where}
 ) q WHERE ($4::bool IS NULL OR (q.due_on IS NOT NULL AND q.due_on < $3::date) = $4)
 """
@@ -393,7 +400,8 @@ async def case_page(
             args.append(value)
             where.append(f"{column} = ${len(args)}")
     clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
-    return await fetch_page(_CASES.format(where=clause), args, page, "id", _case_row, db=db)
+    sql = _CASES.format(where=clause, step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    return await fetch_page(sql, args, page, "id", _case_row, db=db)
 
 
 def _case_row(row: Any) -> dict[str, Any]:
@@ -409,7 +417,8 @@ async def one_case(
 ) -> dict[str, Any] | None:
     if lock:
         await db.execute("SELECT id FROM monitoring_case WHERE id = $1 FOR UPDATE", case_id)
-    row = await db.fetchrow(_CASES.format(where="c.id = $5"), plan[0], plan[1], as_of, None, case_id)
+    sql = _CASES.format(where="c.id = $5", step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    row = await db.fetchrow(sql, plan[0], plan[1], as_of, None, case_id)
     return None if row is None else _case_row(row)
 
 
@@ -458,3 +467,58 @@ async def has_labour(db: Db, household_id: int) -> bool:
             household_id,
         )
     )
+
+
+# the monitoring picture of each town on a day ($1), from the cases opened by then: by category, by where
+# they stood (identifying: not yet approved; monitored: approved, risk not yet eliminated; eliminated), overdue
+# identification steps (the plan's days, $2 names and $3 days), households assisted by kind of measure, and
+# cases of households whose risk had been eliminated once before (returned)
+_OVERVIEW = """
+WITH c AS (
+    SELECT c.*, v.town, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
+           c.applied_on + ($3::int[])[array_position($2::text[], s.step) + 1] AS due_on, s.step AS step_then,
+           EXISTS (SELECT 1 FROM monitoring_case e WHERE e.household = c.household AND e.id < c.id
+                   AND e.eliminated_on <= $1) AS returned
+    FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+    CROSS JOIN LATERAL ({step_then}) s
+    WHERE c.applied_on <= $1 {where}
+), m AS (
+    SELECT c.town, m.kind, count(DISTINCT m.monitoring_case) AS households
+    FROM monitoring_measure m JOIN c ON c.id = m.monitoring_case
+    WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1)
+    GROUP BY c.town, m.kind
+)
+SELECT t.id AS town_id, t.name AS town,
+       count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
+       count(*) FILTER (WHERE c.category = 'marginal') AS marginal,
+       count(*) FILTER (WHERE c.category = 'sudden_hardship') AS sudden_hardship,
+       count(*) FILTER (WHERE c.approved_on IS NULL OR c.approved_on > $1) AS identifying,
+       count(*) FILTER (WHERE c.approved_on <= $1 AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)) AS monitored,
+       count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
+       count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
+       count(*) FILTER (WHERE c.returned) AS returned,
+       coalesce((SELECT jsonb_object_agg(m.kind, m.households) FROM m WHERE m.town = t.id), '{{}}') AS assisted
+FROM c JOIN town t ON t.id = c.town
+GROUP BY t.id, t.name ORDER BY t.id
+"""
+
+
+async def overview(
+    db: Db, as_of: date, plan: tuple[list[str], list[int]], region: str | None, town_id: int | None
+) -> list[dict[str, Any]]:
+    """The monitoring picture per town on ``as_of``, in one query."""
+    args: list[Any] = [as_of, plan[0], plan[1]]
+    where = county_clause("c.county_code", region, args)
+    if town_id is not None:
+        args.append(town_id)
+        where += f" AND v.town = ${len(args)}"
+    sql = _OVERVIEW.format(where=where, step_then=STEP_THEN.format(names="$2", day="$1::date"))
+    rows = await db.fetch(sql, *args)
+    out = []
+    for r in rows:
+        values = dict(r)
+        values["assisted"] = (
+            json.loads(values["assisted"]) if isinstance(values["assisted"], str) else values["assisted"]
+        )
+        out.append(values)
+    return out

@@ -7,6 +7,7 @@ from app.monitoring.controllers import (
     MonitoringCaseController,
     MonitoringController,
     MonitoringLineController,
+    MonitoringOverviewController,
 )
 
 router = Router(
@@ -16,5 +17,6 @@ router = Router(
         MonitoringController,
         MonitoringLineController,
         MonitoringCaseController,
+        MonitoringOverviewController,
     ],
 )

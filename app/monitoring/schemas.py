@@ -293,3 +293,30 @@ class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
             raise Invalid("by", "one to ten names")
         self.by = [clean_name("by", name, 60) for name in self.by]
         self.note = clean_note("note", self.note, 2000)
+
+
+class TownMonitoring(msgspec.Struct, kw_only=True):
+    """A town's monitoring on a day: cases opened by then by category and by where they stood."""
+
+    town_id: int
+    town: str
+    unstable: int
+    marginal: int
+    sudden_hardship: int
+    identifying: int
+    """Not yet approved by the county."""
+    monitored: int
+    eliminated: int
+    """Risk marked eliminated by the day."""
+    overdue: int
+    """In identification, their next step past its due day."""
+    returned: int
+    """Cases of households whose risk had been marked eliminated once before."""
+    assisted: dict[str, int]
+    """Households with a measure running on the day, by kind of measure."""
+
+
+class MonitoringOverview(msgspec.Struct, kw_only=True):
+    as_of: date
+    towns: list[TownMonitoring]
+    total: TownMonitoring

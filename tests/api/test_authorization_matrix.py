@@ -77,6 +77,7 @@ POLICY = {
     "getImport": ALL,
     "listMonitoringLines": ALL,
     "listMonitoringCases": "AFTU",
+    "getMonitoringOverview": "AFTU",
     "openMonitoringCase": "AT",
     "recordMonitoringCaseStep": "AT",
     "addMonitoringMeasure": "AT",

@@ -277,3 +277,41 @@ async def test_elimination_begins_only_for_a_monitored_household_and_in_order(cl
         f"/api/v1/monitoring-cases/{identifying}/elimination", json=_home_check(by=["王明"]), headers=admin
     )
     assert one_checker.status_code == 400 and "by" in one_checker.text
+
+
+async def test_the_overview_per_town_on_a_day(client, admin, auth):
+    h = await _world(client, admin)
+    approved = await _monitored(client, admin, h["1"])  # approved on 15 March
+    await client.post(
+        f"/api/v1/monitoring-cases/{approved}/measures",
+        json={"kind": "employment", "start_on": "2024-04-01", "officer": "王明"},
+        headers=admin,
+    )
+    hardship = _case(h["2"], channel="self_report", income="14000", rigid_spending="12000", applied_on="2024-03-10")
+    assert (await client.post("/api/v1/monitoring-cases", json=hardship, headers=admin)).status_code == 201
+
+    async def on(day: str, headers=admin) -> dict:
+        r = await client.get("/api/v1/monitoring-overview", params={"as_of": day}, headers=headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    before = await on("2024-02-28")
+    assert before["towns"] == [] and before["total"]["unstable"] == 0
+    march = (await on("2024-03-12"))["towns"]
+    assert len(march) == 1 and march[0]["town"] == "园林街道"
+    assert (march[0]["unstable"], march[0]["sudden_hardship"], march[0]["identifying"], march[0]["monitored"]) == (
+        1,
+        1,
+        2,
+        0,
+    )
+    # on 12 March the first case had done its village review (8 March), due to be noticed by 13 March: not
+    # overdue; the second, applied on 10 March, not surveyed by 13 March: overdue from the 14th
+    assert march[0]["overdue"] == 0
+    later = (await on("2024-04-15"))["towns"][0]
+    assert (later["identifying"], later["monitored"], later["overdue"]) == (1, 1, 1)
+    assert later["assisted"] == {"employment": 1}
+    async with reading() as db:
+        other_town = await db.fetchval("SELECT id FROM town WHERE code = '429005102'")
+    stranger = await auth("town_officer", town_id=other_town)
+    assert (await on("2024-04-15", headers=stranger))["towns"] == []
