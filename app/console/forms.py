@@ -16,6 +16,8 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 
 from app.core.validation import DecimalIn, input_hook
+from app.monitoring.case_rules import Step
+from app.monitoring.model import MeasureKind
 from app.pairing.model import SupportKind
 from app.registry.model import HouseholdStatus, RemovalReason
 
@@ -97,6 +99,28 @@ class SupportForm(Form):
     households_benefited: int = 0
     people_benefited: int = 0
     note: str | None = None
+
+
+class CaseStepForm(Form):
+    step: Step
+    on: date
+    by: list[str] = []  # one input a person (a survey wants two); blank inputs are left out
+    note: str | None = None
+
+
+class MeasureForm(Form):
+    kind: MeasureKind
+    start_on: date
+    officer: str = ""
+    amount: DecimalIn | None = None
+    end_on: date | None = None
+    note: str | None = None
+
+
+class MonitoringLineForm(Form):
+    year: int
+    amount: DecimalIn
+    region_code: str = ""
 
 
 class UploadConfirm(Form):

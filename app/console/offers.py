@@ -12,6 +12,8 @@ from __future__ import annotations
 from app.core.access import can
 from app.core.principal import Role
 from app.imports.service import IMPORTERS, KIND_ROLES
+from app.monitoring.case_rules import STEPS, Step
+from app.monitoring.model import CaseState
 from app.registry.model import HouseholdStatus
 from app.registry.rules import TRANSITIONS
 from app.sheets.templates import KINDS
@@ -65,3 +67,22 @@ def template_kinds(role: Role) -> tuple[str, ...]:
 def import_kinds(role: Role) -> tuple[str, ...]:
     """Of ``template_kinds``, those that import already (``IMPORTERS``): the kinds its upload form offers."""
     return tuple(kind for kind in template_kinds(role) if kind in IMPORTERS)
+
+
+def case_next_step(state: str, step: str) -> Step | None:
+    """The identification step that follows ``step`` while the case is still being identified (or awaits its
+    announcement), None when its identification is over."""
+    position = STEPS.index(Step(step))
+    if CaseState(state) not in (CaseState.identifying, CaseState.monitored) or position + 1 >= len(STEPS):
+        return None
+    return STEPS[position + 1]
+
+
+def case_step_offer(role: Role, state: str, step: str) -> Step | None:
+    """The step ``role`` may record next on a case: the county (an admin) approves, others record the rest."""
+    following = case_next_step(state, step)
+    if following is None or not can(role, "monitoring_cases.record"):
+        return None
+    if following is Step.approved and role is not Role.admin:
+        return None
+    return following

@@ -15,7 +15,8 @@ from app.console.i18n import term
 from app.core.principal import Role
 from app.imports.progress import Phase
 from app.links.model import LinkKind
-from app.monitoring.model import HardshipKind, Trigger
+from app.monitoring.case_rules import Category, EliminationStep, Step
+from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, Trigger
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType
 from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
@@ -97,6 +98,43 @@ TERMS = (
     term("hardship kind", "disaster"),
     term("hardship kind", "accident"),
     term("hardship kind", "other"),
+    # monitoring cases (issue 14): app/monitoring/case_rules.py, app/monitoring/model.py
+    term("monitoring category", "unstable"),
+    term("monitoring category", "marginal"),
+    term("monitoring category", "sudden_hardship"),
+    term("monitoring channel", "self_report"),
+    term("monitoring channel", "visit"),
+    term("monitoring channel", "department"),
+    term("monitoring channel", "watch"),
+    term("case step", "applied"),
+    term("case step", "surveyed"),
+    term("case step", "data_checked"),
+    term("case step", "village_reviewed"),
+    term("case step", "noticed"),
+    term("case step", "town_reviewed"),
+    term("case step", "approved"),
+    term("case step", "announced"),
+    term("elimination step", "home_checked"),
+    term("elimination step", "village_reviewed"),
+    term("elimination step", "noticed"),
+    term("elimination step", "town_reviewed"),
+    term("elimination step", "approved"),
+    term("case state", "identifying"),
+    term("case state", "monitored"),
+    term("case state", "eliminating"),
+    term("case state", "eliminated"),
+    term("measure kind", "industry"),
+    term("measure kind", "employment"),
+    term("measure kind", "training"),
+    term("measure kind", "microcredit"),
+    term("measure kind", "dibao"),
+    term("measure kind", "tekun"),
+    term("measure kind", "temporary_assistance"),
+    term("measure kind", "medical_assistance"),
+    term("measure kind", "education"),
+    term("measure kind", "housing"),
+    term("measure kind", "drinking_water"),
+    term("measure kind", "other"),
     term("scheme status", "draft"),
     term("scheme status", "published"),
     term("scheme status", "closed"),
@@ -160,6 +198,12 @@ KINDS: dict[str, type[enum.Enum]] = {
     "support kind": SupportKind,
     "monitoring trigger": Trigger,
     "hardship kind": HardshipKind,
+    "monitoring category": Category,
+    "monitoring channel": Channel,
+    "case step": Step,
+    "elimination step": EliminationStep,
+    "case state": CaseState,
+    "measure kind": MeasureKind,
     "scheme status": SchemeStatus,
     "claim status": ClaimStatus,
     "voucher status": VoucherStatus,

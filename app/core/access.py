@@ -55,6 +55,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # beginRiskElimination, recordRiskEliminationStep
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
+    # the console's county monitoring pages: the approval queue, overdue by town, the overview, the lines
+    "monitoring.county": frozenset({ADMIN, FINANCE, AUDITOR}),
     # cross-checks against other departments' records
     "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
     "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
