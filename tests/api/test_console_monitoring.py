@@ -102,6 +102,11 @@ async def test_a_town_officer_sees_the_town_caseload_due_this_week_overdue_first
     assert other.status_code == 403
     assert (await web.get("/console/monitoring/county")).status_code == 403
     assert (await web.get("/console/monitoring/cases/999999")).status_code == 404
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
+    await web.post("/console/lang", data={"_csrf_token": csrf, "to": "en", "back_to": "/console/monitoring"})
+    english = (await web.get("/console/monitoring")).text
+    assert "My monitored households (3)" in english and "17 days overdue" in english
+    assert "Next: home survey" in english and "Next: county approval" in english
 
 
 async def test_the_officer_records_the_next_step_and_a_measure_through_the_forms(web, client, admin, auth):
