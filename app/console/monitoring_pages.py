@@ -220,10 +220,10 @@ class MonitoringPages(Controller):
         day = _as_of(as_of)
         overview = await cases.monitoring_overview(user.principal, day, None)
         towns = {t.town_id: t.town for t in overview.towns}
-        queue = await cases.list_cases(
+        queue = await cases.list_cases(  # the queue is today's: a case's stored step is its step now
             user.principal,
             PageParams(limit=OPEN_CASES, offset=0),
-            as_of=day,
+            as_of=date.today(),
             filters={"c.step": Step.town_reviewed.value, "c.state": CaseState.identifying.value},
             overdue=None,
         )
@@ -243,6 +243,8 @@ class MonitoringPages(Controller):
             queue=queue,
             late_by_town=[(towns.get(t, str(t)), found) for t, found in by_town.items()],
             late_total=late.total,
+            late_shown=len(late.items),
+            queue_shown=len(queue.items),
             may_approve=user.principal.role is Role.admin,
         )
 
