@@ -19,6 +19,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.console.forms import CaseStepForm, MeasureForm, MonitoringLineForm, read_form
+from app.console.i18n import Texts
 from app.console.offers import case_next_step, case_step_offer
 from app.console.session import ConsoleUser
 from app.console.web import back, refusal, render, said, texts_for
@@ -69,6 +70,12 @@ def due_soon(found: list[CaseOut], today: date, days: int = WEEK) -> list[Due]:
         if day <= today + timedelta(days=days):
             due.append(Due(case, following, day, 0))
     return sorted(due, key=lambda d: (-d.days_overdue, d.due_on, d.case.id))
+
+
+def _who(texts: Texts, name: str) -> str:
+    """A step's doer as the page names them: the account that opened the case is stored as ``account:<id>``."""
+    account = name.removeprefix("account:")
+    return texts._("account %(id)s", id=account) if account != name else name
 
 
 def _choice(kind: type[Any], value: str | None) -> str | None:
@@ -150,7 +157,12 @@ class MonitoringPages(Controller):
         head = next((m.name for m in household.members if m.relation == "head"), "")
         offer = case_step_offer(user.principal.role, case.state, case.step)
         following = case_next_step(case.state, case.step)
-        done = [(Step(name), case.steps[name]) for name in (s.value for s in Step) if name in case.steps]
+        texts = texts_for(user)
+        done = [
+            (Step(name), {**case.steps[name], "by": [_who(texts, by) for by in case.steps[name].get("by") or []]})
+            for name in (s.value for s in Step)
+            if name in case.steps
+        ]
         return await render(
             user,
             "monitoring_case.html",

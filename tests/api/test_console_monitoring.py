@@ -119,6 +119,7 @@ async def test_the_officer_records_the_next_step_and_a_measure_through_the_forms
     # the step is fixed to the next one; the survey wants two names
     assert 'name="step" value="surveyed"' in page and "入户调查须由两人以上进行" in page
     assert "成员2-0" in page and "园林街道" in page  # the head of the household, its town
+    assert re.search(r"<b>农户申请</b>\S+ · 账号 \d+", page)  # opened by the admin's account
     one = await web.post(
         f"{path}/step", data={"_csrf_token": csrf, "step": "surveyed", "on": TODAY.isoformat(), "by": ["王明", ""]}
     )
