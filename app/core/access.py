@@ -48,11 +48,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring_cases.read": frozenset(
         {ADMIN, FINANCE, OFFICER, AUDITOR}
     ),  # listMonitoringCases, listMonitoringMeasures,
-    # getMonitoringOverview
+    # getMonitoringOverview, listMonitoringRounds, listMonitoringVisits
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
     ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
-    # beginRiskElimination, recordRiskEliminationStep
+    # beginRiskElimination, recordRiskEliminationStep, recordMonitoringVisit
+    "monitoring_rounds.manage": frozenset({ADMIN}),  # openMonitoringRound
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # cross-checks against other departments' records
@@ -178,6 +179,10 @@ OPERATIONS: Mapping[str, str] = {
     "listImports": "imports.read",
     "listMonitoringCases": "monitoring_cases.read",
     "getMonitoringOverview": "monitoring_cases.read",
+    "listMonitoringRounds": "monitoring_cases.read",
+    "listMonitoringVisits": "monitoring_cases.read",
+    "recordMonitoringVisit": "monitoring_cases.record",
+    "openMonitoringRound": "monitoring_rounds.manage",
     "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",

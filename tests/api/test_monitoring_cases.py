@@ -315,3 +315,49 @@ async def test_the_overview_per_town_on_a_day(client, admin, auth):
         other_town = await db.fetchval("SELECT id FROM town WHERE code = '429005102'")
     stranger = await auth("town_officer", town_id=other_town)
     assert (await on("2024-04-15", headers=stranger))["towns"] == []
+
+
+async def test_a_round_lists_who_is_due_and_records_each_visit_once(client, admin, auth):
+    h = await _world(client, admin)
+    first = await _monitored(client, admin, h["1"])
+    opened = await client.post(
+        "/api/v1/monitoring-rounds",
+        json={"county_code": "429005", "period": "2024-05", "started_on": "2024-05-01"},
+        headers=admin,
+    )
+    assert opened.status_code == 201, opened.text
+    round_id = opened.json()["id"]
+    assert (opened.json()["due"], opened.json()["visited"]) == (1, 0)
+    twice = await client.post(
+        "/api/v1/monitoring-rounds",
+        json={"county_code": "429005", "period": "2024-05", "started_on": "2024-05-02"},
+        headers=admin,
+    )
+    assert twice.status_code == 409
+    async with reading() as db:
+        town = await db.fetchval("SELECT id FROM town WHERE code = '429005101'")
+        other_town = await db.fetchval("SELECT id FROM town WHERE code = '429005102'")
+    officer = await auth("town_officer", town_id=town)
+    visit = {"case_id": first, "visited_on": "2024-05-06", "by": ["王明"], "income": "9100", "note": "务工收入稳定"}
+    recorded = await client.post(f"/api/v1/monitoring-rounds/{round_id}/visits", json=visit, headers=officer)
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["income"] == "9100.00"
+    again = await client.post(f"/api/v1/monitoring-rounds/{round_id}/visits", json=visit, headers=officer)
+    assert again.status_code == 409
+    early = await client.post(
+        f"/api/v1/monitoring-rounds/{round_id}/visits", json={**visit, "visited_on": "2024-04-30"}, headers=admin
+    )
+    assert early.status_code == 422 and early.json()["field"] == "visited_on"
+    listed = (await client.get("/api/v1/monitoring-rounds", headers=admin)).json()
+    assert listed["items"][0]["visited"] == 1
+    stranger = await auth("town_officer", town_id=other_town)
+    assert (await client.get(f"/api/v1/monitoring-rounds/{round_id}/visits", headers=stranger)).json() == []
+    assert (await client.get(f"/api/v1/monitoring-rounds/{round_id}/visits", headers=officer)).json()[0]["by"] == [
+        "王明"
+    ]
+    bad = await client.post(
+        "/api/v1/monitoring-rounds",
+        json={"county_code": "429005", "period": "2024-13", "started_on": "2024-05-01"},
+        headers=admin,
+    )
+    assert bad.status_code == 400 and "period" in bad.text
