@@ -48,7 +48,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring_cases.read": frozenset(
         {ADMIN, FINANCE, OFFICER, AUDITOR}
     ),  # listMonitoringCases, listMonitoringMeasures,
-    # getMonitoringOverview, listMonitoringRounds, listMonitoringVisits
+    # getMonitoringOverview, listMonitoringRounds, listMonitoringVisits, listMonitoringProposals
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
     ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
@@ -180,6 +180,7 @@ OPERATIONS: Mapping[str, str] = {
     "listMonitoringCases": "monitoring_cases.read",
     "getMonitoringOverview": "monitoring_cases.read",
     "listMonitoringRounds": "monitoring_cases.read",
+    "listMonitoringProposals": "monitoring_cases.read",
     "listMonitoringVisits": "monitoring_cases.read",
     "recordMonitoringVisit": "monitoring_cases.record",
     "openMonitoringRound": "monitoring_rounds.manage",

@@ -42,9 +42,11 @@ from app.monitoring.case_rules import (
     elimination_refusals,
     intake_refusal,
 )
+from app.monitoring.rules import per_capita_income
 from app.monitoring.schemas import (
     CaseIn,
     CaseOut,
+    CaseProposal,
     EliminationIn,
     EliminationStepIn,
     MeasureIn,
@@ -54,6 +56,7 @@ from app.monitoring.schemas import (
     StepIn,
     TownMonitoring,
 )
+from app.regions import service as regions
 
 SETTINGS = CaseSettings()
 NOTICE_DAYS = 5
@@ -375,3 +378,39 @@ async def monitoring_overview(actor: Principal, as_of: date, region: str | None)
         town_id=0, town="", assisted=assisted, **{k: sum(getattr(t, k) for t in towns) for k in counted}
     )
     return MonitoringOverview(as_of=as_of, towns=towns, total=total)
+
+
+async def proposals(actor: Principal, page: PageParams, year: int) -> Page[CaseProposal]:
+    """The watch as the first way cases are found: exited households whose per-capita income of ``year`` (the
+    ledgers and what they declared, as the monitoring list reads it) is under their county's monitoring line,
+    and that have no open case. Set-based: one read of the incomes, one of the lines per county, one of the
+    open cases."""
+    town = actor.town_id if actor.role is Role.town_officer else None
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    async with reading_replica() as db:
+        incomes = await queries.exited_incomes(db, first, last, year, town, list_region(actor))
+        codes = await regions.codes_of(db, sorted({h.county_id for h in incomes if h.county_id is not None}))
+        county_lines = {code: await lines.monitoring_line(db, code, year) for code in set(codes.values())}
+        taken = await queries.households_with_open_cases(db, [h.household_id for h in incomes])
+    found = []
+    for h in incomes:
+        code = codes.get(h.county_id) if h.county_id is not None else None
+        line = county_lines.get(code) if code else None
+        if line is None or h.household_id in taken:
+            continue
+        per_capita = per_capita_income(h.income, h.members)
+        if per_capita < line:
+            found.append(
+                CaseProposal(
+                    household_id=h.household_id,
+                    registry_no=h.registry_no,
+                    town_id=h.town_id,
+                    county_code=code or "",
+                    year=year,
+                    per_capita=per_capita,
+                    line=line,
+                )
+            )
+    return Page(
+        items=found[page.offset : page.offset + page.limit], total=len(found), limit=page.limit, offset=page.offset
+    )

@@ -18,6 +18,7 @@ from app.monitoring.schemas import (
     AssessmentOut,
     CaseIn,
     CaseOut,
+    CaseProposal,
     EliminationIn,
     EliminationStepIn,
     HardshipIn,
@@ -158,6 +159,17 @@ class MonitoringCaseController(Controller):
         """The next risk-elimination step: village reviewed, noticed (at least five days after the review),
         town reviewed, approved (the county: an admin), which marks the risk eliminated."""
         return await cases.record_elimination_step(request.user, case_id, data)
+
+    @get("/proposals", operation_id="listMonitoringProposals")
+    async def proposals(
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        year: Annotated[int, QueryParameter(ge=2000, le=2100)],
+    ) -> Page[CaseProposal]:
+        """The watch: exited households whose per-capita income of ``year`` is under their county's monitoring
+        line and that have no open case, for a cadre to confirm by opening one (channel ``watch``)."""
+        return await cases.proposals(request.user, page, year)
 
     @get("/", operation_id="listMonitoringCases")
     async def list_cases(

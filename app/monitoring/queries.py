@@ -597,3 +597,12 @@ async def visits_of(db: Db, round_id: int, town_id: int | None) -> list[dict[str
         town_id,
     )
     return [_visit_row(r) for r in rows]
+
+
+async def households_with_open_cases(db: Db, household_ids: list[int]) -> set[int]:
+    rows = await db.fetch(
+        "SELECT DISTINCT household FROM monitoring_case WHERE household = ANY ($1::int[])"
+        " AND state IN ('identifying', 'monitored', 'eliminating')",
+        household_ids,
+    )
+    return {r["household"] for r in rows}

@@ -378,3 +378,16 @@ class VisitOut(msgspec.Struct, kw_only=True):
     by: list[str]
     income: Decimal | None
     note: str | None
+
+
+class CaseProposal(msgspec.Struct, kw_only=True):
+    """An exited household whose income of the year fell under the monitoring line (the watch), with no open
+    case: for a cadre to confirm by opening one (channel ``watch``)."""
+
+    household_id: int
+    registry_no: str
+    town_id: int
+    county_code: str
+    year: int
+    per_capita: Decimal
+    line: Decimal

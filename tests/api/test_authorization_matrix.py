@@ -79,6 +79,7 @@ POLICY = {
     "listMonitoringCases": "AFTU",
     "getMonitoringOverview": "AFTU",
     "listMonitoringRounds": "AFTU",
+    "listMonitoringProposals": "AFTU",
     "listMonitoringVisits": "AFTU",
     "recordMonitoringVisit": "AT",
     "openMonitoringRound": "A",
@@ -162,6 +163,7 @@ QUERY = {
     "getEnterpriseSummary": "?year=2017",
     "listDividendArrears": "?year=2018",  # the share link paid 2017's dividend, not 2018's
     "listMonitoring": "?year=2017",
+    "listMonitoringProposals": "?year=2024",
 }
 
 
@@ -486,6 +488,7 @@ SCOPED = {
     "listMonitoringCases": "",  # the world's case is not among its markers; strangers must still see none
     "listMonitoringMeasures": "",  # one case's, refused whole out of scope
     "listMonitoringRounds": "",  # a county's rounds: no row of the world's town in them
+    "listMonitoringProposals": "",  # the world has no monitoring line: no proposal
     "listMonitoringVisits": "",  # one round's
     "listBases": "AFTOU",
     "listCrossCheckFlags": "AFTU",

@@ -361,3 +361,15 @@ async def test_a_round_lists_who_is_due_and_records_each_visit_once(client, admi
         headers=admin,
     )
     assert bad.status_code == 400 and "period" in bad.text
+
+
+async def test_the_watch_proposes_exited_households_under_the_line_without_an_open_case(client, admin):
+    h = await _world(client, admin)  # households 1 and 2 exited, no income in the ledgers: both under 8,700
+    proposed = (await client.get("/api/v1/monitoring-cases/proposals", params={"year": 2024}, headers=admin)).json()
+    assert {p["household_id"] for p in proposed["items"]} == {h["1"], h["2"]}
+    assert all(p["per_capita"] == "0.00" and p["line"] == "8700.00" for p in proposed["items"])
+    await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)
+    after = (await client.get("/api/v1/monitoring-cases/proposals", params={"year": 2024}, headers=admin)).json()
+    assert [p["household_id"] for p in after["items"]] == [h["2"]]
+    no_line = (await client.get("/api/v1/monitoring-cases/proposals", params={"year": 2023}, headers=admin)).json()
+    assert no_line["total"] == 0
