@@ -20,6 +20,7 @@ from app.crosscheck.model import FlagStatus
 from app.enterprises.model import EnterpriseKind
 from app.links.model import LinkKind
 from app.monitoring.model import HardshipKind, Outcome, Trigger, Verification
+from app.notices.model import NoticeKind
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType, PayMethod
 from app.regions.model import Level
@@ -35,6 +36,7 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("revisit", "trigger"): Trigger,
     ("revisit", "outcome"): Outcome,
     ("support_record", "kind"): SupportKind,
+    ("notice", "kind"): NoticeKind,
     ("payout", "income_type"): IncomeType,
     ("payout", "method"): PayMethod,
     ("household", "status"): HouseholdStatus,
