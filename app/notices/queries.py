@@ -174,6 +174,12 @@ async def page_of_notices(db: Db, q: NoticeQuery, page: PageParams) -> Page[Noti
     return await fetch_page(sql, args, page, "id DESC", _notice, db=db)
 
 
+async def hold_notice(db: Db, notice_id: int) -> None:
+    """Hold the notice row (FOR UPDATE) to the end of the transaction: an objection and an approval reading
+    the notice's objections (FOR SHARE) take turns, so an approval never misses one being recorded."""
+    await db.execute("SELECT 1 FROM notice WHERE id = $1 FOR UPDATE", notice_id)
+
+
 async def insert_objection(
     db: Db,
     notice_id: int,
@@ -225,7 +231,7 @@ async def claim_notice(db: Db, claim_id: int) -> ClaimNotice | None:
     row = await db.fetchrow(
         "SELECT n.id AS notice_id, n.number, n.ends_on,"
         " (SELECT count(*) FROM notice_objection o WHERE o.notice = n.id AND o.resolved_on IS NULL) AS open_objections"
-        " FROM notice_entry e JOIN notice n ON n.id = e.notice WHERE e.claim = $1",
+        " FROM notice_entry e JOIN notice n ON n.id = e.notice WHERE e.claim = $1 FOR SHARE OF n",
         claim_id,
     )
     return None if row is None else msgspec.convert(dict(row), ClaimNotice)

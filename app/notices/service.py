@@ -4,7 +4,7 @@ claim's notice lets it be decided)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from app.core.errors import Conflict, NotFound, Refused
@@ -14,7 +14,7 @@ from app.core.principal import Principal, Role, ensure_county_scope, ensure_town
 from app.core.settings import get_settings
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.notices import queries
-from app.notices.model import NoticeKind, Standing
+from app.notices.model import NoticeKind
 from app.notices.queries import ClaimNotice, NewEntry, NoticeRow
 from app.notices.rules import days_posted, least_days, notice_number, standing_on
 from app.notices.schemas import (
@@ -106,7 +106,7 @@ async def open_notice(
             N_("a notice of this kind stands at least {days} days; from {first} it ends on {last} at the earliest"),
             days=least,
             first=starts_on.isoformat(),
-            last=starts_on.fromordinal(starts_on.toordinal() + least - 1).isoformat(),
+            last=(starts_on + timedelta(days=least - 1)).isoformat(),
             field="ends_on",
             extra={"least_days": least},
         )
@@ -227,6 +227,7 @@ async def raise_objection(actor: Principal, notice_id: int, data: ObjectionIn) -
     """Record an objection raised while the notice stood (its first day to its last)."""
     async with unit_of_work() as uow:
         row = await _readable(uow, actor, notice_id)
+        await queries.hold_notice(uow, notice_id)
         if not row.starts_on <= data.raised_on <= row.ends_on:
             raise Refused.of(
                 N_("notice {number} stands from {first} to {last}; objections are raised in that time"),
@@ -277,7 +278,8 @@ async def resolve_objection(
 
 async def claim_notice(db: Db, claim_id: int) -> ClaimNotice | None:
     """The notice a subsidy claim stands on (None: on none), with its open objections, on the caller's
-    connection."""
+    connection; the notice is held (FOR SHARE) to the end of the caller's transaction, so no objection is
+    recorded to it meanwhile."""
     return await queries.claim_notice(db, claim_id)
 
 
@@ -297,7 +299,3 @@ async def printable(principal: Principal, notice_id: int) -> tuple[NoticeDetail,
         place = await registry.village_place(db, row.village_id)
     assert place is not None  # a notice's village is never deleted
     return detail, {"village": place.name, "town": place.town_name}
-
-
-def standing_label(s: Standing) -> str:
-    return {Standing.upcoming: "未开始", Standing.posted: "公示中", Standing.ended: "已结束"}[s]
