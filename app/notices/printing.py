@@ -9,7 +9,7 @@ from typing import Any
 from barcode import Code128
 from barcode.writer import SVGWriter
 
-from app.notices.rules import FACT_HEADINGS_ZH, PRINTED_FACTS, TITLES_ZH, days_posted, printed_facts
+from app.notices.rules import FACT_HEADINGS_ZH, GROUNDS_ZH, PRINTED_FACTS, TITLES_ZH, days_posted, printed_facts
 from app.notices.schemas import NoticeDetail
 from app.registry.masking import mask_given_name
 
@@ -26,13 +26,14 @@ def print_context(notice: NoticeDetail, places: dict[str, str]) -> dict[str, Any
     """What notice_print.html shows. Only what is built here reaches the page: each entry's masked name and
     its kind's facts in words (``printed_facts``), never the entry's stored record as it is."""
     village = places["village"]
-    committee = (village if village.endswith("村") else village + "村") + "民委员会"
+    committee = (village if village.endswith("村") else village + "村") + "村民委员会"
     rows = [
         {"no": i, "name": mask_given_name(e.name), "facts": printed_facts(notice.kind, e.facts)}
         for i, e in enumerate(notice.entries, start=1)
     ]
     return {
         "title": TITLES_ZH[notice.kind],
+        "grounds": GROUNDS_ZH[notice.kind],
         "number": notice.number,
         "town": places["town"],
         "village": places["village"],

@@ -67,6 +67,12 @@ TITLES_ZH: Mapping[NoticeKind, str] = {
     NoticeKind.risk_elimination: "防止返贫监测对象风险消除公示",
     NoticeKind.subsidy_claims: "特色种植养殖补贴申领公示",
 }
+GROUNDS_ZH: Mapping[NoticeKind, str] = {
+    NoticeKind.identification: "经农户申请、入户调查和村民主评议",
+    NoticeKind.monitoring_intake: "经农户申请（或排查发现）、入户核实和村民主评议",
+    NoticeKind.risk_elimination: "经入户核实和村民主评议",
+    NoticeKind.subsidy_claims: "经农户申报和实地核实",
+}
 FACT_HEADINGS_ZH: Mapping[str, str] = {
     "attribute": "贫困户属性",
     "causes": "致贫原因",
