@@ -103,6 +103,11 @@ class UploadConfirm(Form):
     content: str
 
 
+class ImportForm(Form):
+    kind: str = ""
+    dry_run: bool = False  # the checkbox 只检查不写入: sent as "true" when ticked, absent otherwise
+
+
 def _lists(kind: type[msgspec.Struct]) -> frozenset[str]:
     info = msgspec.inspect.type_info(kind)
     assert isinstance(info, msgspec.inspect.StructType)
@@ -134,3 +139,8 @@ async def read_upload(request: Request[Any, Any, Any], field: str = "file") -> U
     """The uploaded file of a multipart form, or None when none was chosen."""
     value = (await request.form()).get(field)
     return value if isinstance(value, UploadFile) and value.filename else None
+
+
+async def read_uploads(request: Request[Any, Any, Any], field: str = "file") -> list[UploadFile]:
+    """Every file chosen in a multipart form's field (an ``<input type=file multiple>``)."""
+    return [v for v in (await request.form()).getall(field, []) if isinstance(v, UploadFile) and v.filename]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from app.core.access import can
 from app.core.principal import Role
+from app.imports.service import IMPORTERS, KIND_ROLES
 from app.registry.model import HouseholdStatus
 from app.registry.rules import TRANSITIONS
+from app.sheets.templates import KINDS
 from app.subsidies.model import ClaimStatus
 
 # a claim's status -> the steps that can follow it
@@ -50,3 +52,16 @@ def batch_actions(role: Role, pending: int) -> frozenset[str]:
     if pending and can(role, "payment_batches.reconcile"):
         return frozenset({"payment_batches.reconcile"})
     return frozenset()
+
+
+def template_kinds(role: Role) -> tuple[str, ...]:
+    """The kinds of import ``role`` takes in (an admin every kind; others those ``KIND_ROLES`` gives them), in
+    the templates' order: the templates its import page offers."""
+    if not can(role, "imports.run"):
+        return ()
+    return tuple(kind for kind in KINDS if role is Role.admin or role in KIND_ROLES.get(kind, frozenset()))
+
+
+def import_kinds(role: Role) -> tuple[str, ...]:
+    """Of ``template_kinds``, those that import already (``IMPORTERS``): the kinds its upload form offers."""
+    return tuple(kind for kind in template_kinds(role) if kind in IMPORTERS)

@@ -19,6 +19,7 @@ from litestar.exceptions import PermissionDeniedException
 from app.console.audit_pages import AuditPages
 from app.console.finance_pages import FinancePages
 from app.console.forms import BadForm
+from app.console.import_pages import ImportPages
 from app.console.operator_pages import OperatorPages
 from app.console.pages import ConsolePages
 from app.console.town_pages import TownPages
@@ -53,7 +54,7 @@ CONSOLE_CSRF = CSRFConfig(
 
 console_router = Router(
     path="/console",
-    route_handlers=[ConsolePages, FinancePages, TownPages, OperatorPages, AuditPages],
+    route_handlers=[ConsolePages, FinancePages, TownPages, OperatorPages, AuditPages, ImportPages],
     dependencies={"user": Provide(provide_user)},
     guards=[refuse_nul],
     exception_handlers={

@@ -13,6 +13,7 @@ import enum
 
 from app.console.i18n import term
 from app.core.principal import Role
+from app.imports.progress import Phase
 from app.links.model import LinkKind
 from app.monitoring.model import HardshipKind, Trigger
 from app.pairing.model import SupportKind
@@ -115,6 +116,34 @@ TERMS = (
     term("role", "operator"),
     term("role", "auditor"),
     term("unit", "mu"),
+    # taking a county's spreadsheets in (app/sheets/templates.py KINDS; app/imports/jobs.py)
+    term("import kind", "regions"),
+    term("import kind", "households"),
+    term("import kind", "enterprises"),
+    term("import kind", "bases"),
+    term("import kind", "links"),
+    term("import kind", "payouts"),
+    term("import kind", "department-records"),
+    term("import sheet", "towns"),
+    term("import sheet", "villages"),
+    term("import sheet", "households"),
+    term("import sheet", "members"),
+    term("import sheet", "enterprises"),
+    term("import sheet", "bases"),
+    term("import sheet", "links"),
+    term("import sheet", "payouts"),
+    term("import sheet", "department_records"),
+    term("import state", "running"),
+    term("import state", "refused"),
+    term("import state", "checked"),
+    term("import state", "unchanged"),
+    term("import state", "imported"),
+    term("import state", "failed"),
+    term("import phase", "queued"),
+    term("import phase", "reading"),
+    term("import phase", "checking"),
+    term("import phase", "writing"),
+    term("import phase", "done"),
 )
 
 # each kind whose codes are an enum: the catalogue test checks every value is in TERMS
@@ -135,4 +164,5 @@ KINDS: dict[str, type[enum.Enum]] = {
     "claim status": ClaimStatus,
     "voucher status": VoucherStatus,
     "role": Role,
+    "import phase": Phase,
 }

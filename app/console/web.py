@@ -94,6 +94,7 @@ def _bound(user: ConsoleUser | None) -> dict[str, Callable[..., Any]]:
         "claim_actions": lambda status: offers.claim_actions(role, status) if role else frozenset(),
         "household_actions": lambda status: offers.household_actions(role, status) if role else frozenset(),
         "batch_actions": lambda pending: offers.batch_actions(role, pending) if role else frozenset(),
+        "import_kinds": lambda: offers.import_kinds(role) if role else (),
     }
 
 

@@ -45,6 +45,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # return-to-poverty monitoring
     "monitoring.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listMonitoring, listAssessments
     "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
+    "monitoring_lines.read": EVERYONE,  # listMonitoringLines
+    "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # public notices (公示) posted in villages, and the objections raised to them
     "notices.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getNotice, listNotices, printNotice
     "notices.manage": frozenset({ADMIN, OFFICER}),  # createNotice, raiseNoticeObjection, resolveNoticeObjection
@@ -170,6 +172,7 @@ OPERATIONS: Mapping[str, str] = {
     "listAccounts": "accounts.manage",
     "listAssessments": "monitoring.read",
     "listImports": "imports.read",
+    "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
     "listBases": "bases.read",
@@ -211,6 +214,7 @@ OPERATIONS: Mapping[str, str] = {
     "revokeAccount": "accounts.manage",
     "saveCrossCheckRule": "crosscheck.manage",
     "setCountyPolicy": "regions.manage",
+    "setMonitoringLine": "monitoring_lines.manage",
     "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",
     "transitionHousehold": "households.transition",

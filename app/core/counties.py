@@ -60,6 +60,7 @@ NOT_COUNTY_OWNED: Mapping[str, str] = {
     "county_policy": "reference: one row per county, keyed by the county region",
     "industry": "reference",
     "poverty_line": "reference: per province and year",
+    "monitoring_line": "reference: per province, or per county where the province delegates, and year",
     "cross_check_rule": "reference: the deployment's rules",
     "department_record": "departments' records, matched by ID number across the province",
     "account": "scoped to a region of any level, an enterprise or a town",

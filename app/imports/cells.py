@@ -39,9 +39,17 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet would run as a formula: ChainAid's exports write such text behind a ``'``
+(``app.core.cells.safe_cell``), which reading takes off again, so an export imports back as it was."""
+
+
 def _text(raw: Any) -> str:
     if raw.__class__ is str:  # every CSV cell, most workbook cells: the common case first
-        return raw.strip() if "\n" in raw else " ".join(raw.split())
+        text = raw.strip() if "\n" in raw else " ".join(raw.split())
+        if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2]:
+            return text[1:]
+        return text
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, float):

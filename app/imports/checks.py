@@ -3,7 +3,7 @@ row's first appearance in the file."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,14 @@ def reason_of(error: Exception) -> Message:
     if field and text.startswith(f"{field}: "):
         text = text[len(field) + 2 :]
     return message(N_("{reason}"), reason=text)
+
+
+def keep_absent(sheet: SheetRows, row: Row, on_record: Mapping[str, Any]) -> None:
+    """A column the file leaves out keeps what is on record: the row takes the record's value for each of the
+    sheet's columns its header does not have (so a file without the phone column does not blank the phones)."""
+    for name, value in on_record.items():
+        if name not in sheet.columns and any(c.name == name for c in sheet.sheet.columns):
+            row.values[name] = value
 
 
 def codes_in(text: str) -> list[str]:

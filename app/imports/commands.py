@@ -89,7 +89,7 @@ def print_report(report: ImportReport, console: Console) -> None:
     for change in report.changes:
         console.print(f"  更新 {change.key}: {change.before} → {change.after}")
     for note in report.notes:
-        console.print(f"  注意 {note}")
+        console.print(f"  注意 {chinese_text(note)}")
 
 
 def cmd_import(kind: str, files: list[str], dry_run: bool) -> int:

@@ -25,6 +25,7 @@ from app.imports.problem_sheet import write_problems
 from app.imports.schemas import ImportJobOut, ImportReportOut
 from app.imports.service import IMPORTERS, ensure_may_import
 from app.sheets.download import XLSX, xlsx_download
+from app.sheets.templates import KINDS
 
 JOB_ROWS = 2_000
 """An import of more rows than this answers at once (202) and runs on as a job; a smaller one is answered
@@ -84,7 +85,7 @@ class ImportController(Controller):
         uploads = [Upload(f.filename or "upload", await f.read()) for f in data.file]
         if not uploads or not any(u.content for u in uploads):
             raise Refused.of(N_("the upload holds no file"), field="file")
-        rows = await asyncio.to_thread(count_rows, uploads)
+        rows = await asyncio.to_thread(count_rows, uploads, KINDS[kind])
         started = await jobs.start(request.user, kind, uploads, dry_run=dry_run)
         if rows > JOB_ROWS:
             job = await jobs.get_job(started.job_id)

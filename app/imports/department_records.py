@@ -94,5 +94,9 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
     result = await service.record_and_match(uow, actor, records)
     progress.written(result.records_new)
     checked.notes.append(
-        f"{result.flags_created} cross-check flag(s) raised in {len(result.households_flagged)} household(s)"
+        message(
+            N_("{flags} cross-check flag(s) raised in {households} household(s)"),
+            flags=result.flags_created,
+            households=len(result.households_flagged),
+        )
     )

@@ -22,7 +22,7 @@ from app.core.uow import Db, UnitOfWork
 from app.core.validation import check_phone, clean_name, clean_optional
 from app.enterprises import bulk
 from app.enterprises.bulk import StoredEnterprise
-from app.imports.checks import FirstRows, codes_in, in_the_county, plain, reason_of
+from app.imports.checks import FirstRows, codes_in, in_the_county, keep_absent, plain, reason_of
 from app.imports.files import Row, SheetRows
 from app.imports.outcome import Change, Checked, Source
 from app.imports.progress import Phase, Progress
@@ -100,6 +100,8 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
             )
             continue
         on_record = stored.get(v["credit_code"])
+        if on_record is not None:
+            keep_absent(sheet, row, on_record.fields)
         if not covers(actor, town.county_code, enterprise_id=on_record.id if on_record else None):
             problems.append(sheet.problem(row.number, "town_code", message(N_("the town is outside your region"))))
             continue
@@ -136,7 +138,11 @@ def _plan(checked: Checked, incoming: list[Incoming]) -> None:
         kept = [c for c in item.stored.industries if c not in item.industry_ids]
         if kept:
             checked.notes.append(
-                f"{item.row.values['credit_code']}: industries on record not in the file are kept: {', '.join(kept)}"
+                message(
+                    N_("{code}: industries on record not in the file are kept: {industries}"),
+                    code=item.row.values["credit_code"],
+                    industries=", ".join(kept),
+                )
             )
         if not differs and not added:
             unchanged += 1

@@ -17,15 +17,16 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from app.core.identifiers import resident_id_info, validate_bank_card
-from app.core.messages import N_, Message, message
+from app.core.messages import N_, Message, code, message
 from app.core.principal import Principal, Role, covers
 from app.core.uow import Db, UnitOfWork
 from app.imports.files import Problem, Row, SheetRows
 from app.imports.outcome import Change, Checked, Source
 from app.imports.progress import Phase, Progress
-from app.imports.rules import Step, flow_change, history, history_problems
+from app.imports.rules import IMPORTABLE, Step, flow_change, history, history_problems
 from app.registry import bulk
 from app.registry.bulk import PlacedVillage, StoredHousehold
+from app.registry.events import HouseholdRemoved
 
 HOUSEHOLD_FIELDS = (
     "village_code",
@@ -168,11 +169,16 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
     progress.checked(len(households.rows))
 
     file_numbers = set(first_line)
+    # households whose row has a cell that could not be read: their problems are named; their members' are not
+    # repeated as "no such household"
+    unread = {r.values.get("registry_no") for r in households.rejected} - file_numbers
     id_first: dict[str, int] = {}
     members_of: dict[str, list[Row]] = defaultdict(list)
     for row in members.rows:
         v = row.values
         bad = False
+        if v["registry_no"] in unread:
+            continue
         if v["registry_no"] not in file_numbers:
             problems.append(
                 members.problem(
@@ -249,6 +255,25 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
                     households.problem(row.number, "registry_no", message(N_("is a household of another county")))
                 )
                 continue
+            if actor.role is Role.town_officer and on_record.town_id != actor.town_id:
+                problems.append(
+                    households.problem(row.number, "registry_no", message(N_("is a household of another town")))
+                )
+                continue
+            if on_record.status not in IMPORTABLE:
+                problems.append(
+                    households.problem(
+                        row.number,
+                        "status",
+                        message(
+                            N_(
+                                "the household is in identification ({status}) on record: it is registered through its steps"
+                            ),
+                            status=code("household status", on_record.status),
+                        ),
+                    )
+                )
+                continue
             item.stored = on_record
             item.added_steps, refusal = flow_change(on_record.status, on_record.history, item.steps)
             if refusal is not None:
@@ -281,58 +306,90 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
     if problems:
         return checked
 
-    _plan(checked, incoming)
+    _plan(checked, incoming, households.columns, members.columns)
     return checked
 
 
-def _plan(checked: Checked, incoming: list[Incoming]) -> None:
+@dataclass
+class OnRecord:
+    """A household on record whose file row changes it: its new columns (what is on record, with the
+    file's columns that differ), the members to add and to change."""
+
+    item: Incoming
+    columns: dict[str, Any]
+    added: list[Row]
+    member_changes: list[tuple[int, dict[str, Any]]]
+
+
+def _plan(checked: Checked, incoming: list[Incoming], present: set[str], member_columns: set[str]) -> None:
+    """What to write: the new households, and for those on record only what the file's columns change (a
+    column the file leaves out is kept as it is on record)."""
     new = [i for i in incoming if i.stored is None]
-    on_record = [i for i in incoming if i.stored is not None]
     checked.created = {"households": len(new), "members": sum(len(i.members) for i in new)}
     unchanged = Counter[str]()
-    plan: list[
-        tuple[Incoming, dict[str, tuple[Any, Any]], list[Row], list[tuple[int, dict[str, tuple[Any, Any]]]]]
-    ] = []
-    for item in on_record:
-        assert item.stored is not None
-        differs = _differs(item.stored.fields, _fields_of(item.row))
-        by_id = {m.id_number: m for m in item.stored.members}
+    changed: list[OnRecord] = []
+    for item in (i for i in incoming if i.stored is not None):
+        stored = item.stored
+        assert stored is not None
+        fields = {k: v for k, v in _fields_of(item.row).items() if k in present}
+        if stored.status == "removed" and item.steps[-1].status == "removed" and "removed_reason" in present:
+            fields["removed_reason"] = item.row.values.get("removed_reason")
+        on_record = stored.fields | {"removed_reason": stored.removed_reason}
+        differs = _differs(on_record, fields)
+        columns = {
+            **stored.fields,
+            "status": stored.status,
+            "exited_year": stored.exited_year,
+            "removed_reason": stored.removed_reason,
+        } | {k: new for k, (_, new) in differs.items()}
+        before = {k: _plain(old) for k, (old, _) in differs.items()}
+        after = {k: _plain(new) for k, (_, new) in differs.items()}
+        if item.added_steps:
+            last = item.added_steps[-1]
+            columns["status"] = last.status
+            before["status"], after["status"] = stored.status, last.status
+            exit_step = next((s for s in reversed(item.added_steps) if s.status == "exited"), None)
+            if exit_step is not None and exit_step.day.year != stored.exited_year:
+                columns["exited_year"] = exit_step.day.year
+                before["exited_year"], after["exited_year"] = stored.exited_year, exit_step.day.year
+            if last.status == "removed":
+                columns["removed_reason"] = item.row.values.get("removed_reason")
+                before["removed_reason"], after["removed_reason"] = stored.removed_reason, columns["removed_reason"]
+        by_id = {m.id_number: m for m in stored.members}
         added = [m for m in item.members if m.values["id_number"] not in by_id]
         member_changes = []
         for m in item.members:
             known = by_id.get(m.values["id_number"])
             if known is None:
                 continue
-            before = {k: getattr(known, k) for k in MEMBER_FIELDS}
-            d = _differs(before, _member_fields(m))
+            kept = {k: getattr(known, k) for k in MEMBER_FIELDS}
+            d = _differs(kept, {k: v for k, v in _member_fields(m).items() if k in member_columns})
             if d:
-                member_changes.append((known.id, d))
+                member_changes.append((known.id, kept | {k: new for k, (_, new) in d.items()}))
+                before[f"member {m.values['id_number'][-4:]}"] = {k: old for k, (old, _) in d.items()}
+                after[f"member {m.values['id_number'][-4:]}"] = {k: new for k, (_, new) in d.items()}
             else:
                 unchanged["members"] += 1
         listed = {m.values["id_number"] for m in item.members}
-        kept = [m for m in item.stored.members if m.id_number not in listed and not m.left]
-        if kept and item.members:
+        kept_members = [m for m in stored.members if m.id_number not in listed and not m.left]
+        if kept_members and item.members:
             checked.notes.append(
-                f"{item.row.values['registry_no']}: {len(kept)} member(s) on record are not in the file and are kept"
+                message(
+                    N_("{number}: {count} member(s) on record are not in the file and are kept"),
+                    number=item.row.values["registry_no"],
+                    count=len(kept_members),
+                )
             )
         if differs or added or member_changes or item.added_steps:
-            plan.append((item, differs, added, member_changes))
-            registry_no = item.row.values["registry_no"]
-            after = {k: _plain(new) for k, (_, new) in differs.items()}
-            before = {k: _plain(old) for k, (old, _) in differs.items()}
-            if item.added_steps:
-                before["status"], after["status"] = item.stored.status, item.added_steps[-1].status
             if added:
                 after["members_added"] = [m.values["id_number"] for m in added]
-            for member_id, d in member_changes:
-                before[f"member {member_id}"] = {k: old for k, (old, _) in d.items()}
-                after[f"member {member_id}"] = {k: new for k, (_, new) in d.items()}
-            checked.changes.append(Change("households", registry_no, before, after))
+            changed.append(OnRecord(item, columns, added, member_changes))
+            checked.changes.append(Change("households", item.row.values["registry_no"], before, after))
             checked.created["members"] = checked.created.get("members", 0) + len(added)
         else:
             unchanged["households"] += 1
     checked.unchanged = dict(unchanged)
-    checked.plan = (new, plan)
+    checked.plan = (new, changed)
 
 
 async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Source, progress: Progress) -> None:
@@ -347,7 +404,7 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
     )
     household_ids = await bulk.reserve_ids(uow, "household", len(new))
     member_rows: list[tuple[Any, ...]] = []
-    new_members = [m for i in new for m in i.members] + [m for _, _, added, _ in changed for m in added]
+    new_members = [m for i in new for m in i.members] + [m for c in changed for m in c.added]
     member_ids = iter(await bulk.reserve_ids(uow, "member", len(new_members)))
     household_rows, events = [], []
     for hid, item in zip(household_ids, new, strict=True):
@@ -393,31 +450,28 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
     await bulk.copy_rows(uow, "household", bulk.HOUSEHOLD_COLUMNS, household_rows, county or "")
     progress.written(len(household_rows))
 
-    household_changes, member_changes = [], []
-    for item, differs, added, changes in changed:
+    household_changes, member_changes, removed = [], [], []
+    for change in changed:
+        item, c = change.item, change.columns
         stored = item.stored
         assert stored is not None
-        v = item.row.values
-        status = item.added_steps[-1].status if item.added_steps else stored.status
-        exited = next((s.day.year for s in reversed(item.steps) if s.status == "exited"), None)
-        if differs or item.added_steps:
-            household_changes.append(
-                bulk.HouseholdChange(
-                    id=stored.id,
-                    village_id=item.village.id,
-                    attribute=v["attribute"],
-                    causes=list(v["causes"]),
-                    registered_on=v.get("registered_on"),
-                    late_addition=bool(v.get("late_addition")),
-                    address=v.get("address"),
-                    phone=v.get("phone"),
-                    bank_name=v.get("bank_name"),
-                    bank_card=v.get("bank_card"),
-                    status=status,
-                    exited_year=exited,
-                    removed_reason=v.get("removed_reason") if status == "removed" else None,
-                )
+        household_changes.append(
+            bulk.HouseholdChange(
+                id=stored.id,
+                village_id=item.village.id,
+                attribute=c["attribute"],
+                causes=list(c["causes"]),
+                registered_on=c["registered_on"],
+                late_addition=bool(c["late_addition"]),
+                address=c["address"],
+                phone=c["phone"],
+                bank_name=c["bank_name"],
+                bank_card=c["bank_card"],
+                status=c["status"],
+                exited_year=c["exited_year"],
+                removed_reason=c["removed_reason"],
             )
+        )
         previous = stored.status
         for step in item.added_steps:
             events.append(
@@ -429,28 +483,31 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
                     at(step.day),
                     from_status=previous,
                     to_status=step.status,
-                    note=v.get("removed_reason") if step.status == "removed" else None,
+                    note=c["removed_reason"] if step.status == "removed" else None,
                     data=data,
                 )
             )
             previous = step.status
-        for m in added:
-            member_rows.append(_member_row(next(member_ids), stored.id, m, status != "removed", now))
+            if step.status == "removed":
+                removed.append((stored.id, step.day))
+        for m in change.added:
+            member_rows.append(_member_row(next(member_ids), stored.id, m, c["status"] != "removed", now))
             events.append(
                 bulk.event_row(
                     stored.id, "member_added", actor.account_id, label, now, note=m.values["name"], data=data
                 )
             )
-        id_numbers = {sm.id: sm.id_number for sm in stored.members}
-        rows = {m.values["id_number"]: m for m in item.members}
-        for member_id, _ in changes:
-            member_changes.append(bulk.MemberChange(member_id, **_member_fields(rows[id_numbers[member_id]])))
+        member_changes += [bulk.MemberChange(member_id, **fields) for member_id, fields in change.member_changes]
     await bulk.update_households(uow, household_changes)
     await bulk.update_members(uow, member_changes)
     await bulk.copy_rows(uow, "member", bulk.MEMBER_COLUMNS, member_rows, county or "")
     progress.written(len(member_rows))
     await bulk.copy_rows(uow, "household_event", bulk.EVENT_COLUMNS, events, county or "")
-    ids = {i.row.values["registry_no"]: i.stored.id for i, *_ in changed if i.stored is not None}
+    # a household removed by the import lets its members go and ends what hangs on it, as a removal does
+    await bulk.free_members(uow, [household for household, _ in removed])
+    for household, day in removed:
+        await uow.emit(HouseholdRemoved(actor=actor, household_id=household, on=day))
+    ids = {c.item.row.values["registry_no"]: c.item.stored.id for c in changed if c.item.stored is not None}
     for change in checked.changes:
         stored_id = ids[change.key]
         await uow.audit(

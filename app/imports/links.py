@@ -24,12 +24,12 @@ import msgspec
 from app.core.errors import Invalid
 from app.core.identifiers import validate_credit_code
 from app.core.messages import N_, code, message
-from app.core.principal import Principal, covers
+from app.core.principal import Principal, Role, covers
 from app.core.uow import Db, UnitOfWork
 from app.core.validation import check_planned_day, check_span, clean_note
 from app.enterprises import bulk as enterprise_bulk
 from app.enterprises.bulk import StoredEnterprise
-from app.imports.checks import FirstRows, in_the_county, plain, reason_of
+from app.imports.checks import FirstRows, in_the_county, keep_absent, plain, reason_of
 from app.imports.files import Problem, Row, SheetRows
 from app.imports.outcome import Change, Checked, Source
 from app.imports.progress import Phase, Progress
@@ -224,8 +224,17 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
                 )
             )
             continue
+        if actor.role is Role.operator and household.town_id != base.town_id:
+            # as over the API: an operator's base links households of its own town (an admin's import carries
+            # the county's records as they are)
+            problems.append(
+                sheet.problem(row.number, "registry_no", message(N_("a base links households of its own town")))
+            )
+            continue
         links = on_record[(household.id, base.id, v["kind"])]
         stored = next((ln for ln in links if ln.start_date == v["start_date"]), None)
+        if stored is not None:
+            keep_absent(sheet, row, {"end_date": stored.end_date, "note": stored.note})
         item = Incoming(row, household, enterprise, base, v["terms"], stored)
         if stored is None:
             if household.county_id not in years:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from app.core.messages import Message
 from app.core.principal import Principal
 from app.core.uow import Db, UnitOfWork
 from app.imports.files import Problem, SheetRows
@@ -46,7 +47,7 @@ class Checked:
     """New rows per sheet key."""
     changes: list[Change] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     """What the import leaves as it is and says so (members on record the file does not list)."""
 
     @property

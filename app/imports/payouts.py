@@ -309,4 +309,11 @@ async def write(uow: UnitOfWork, actor: Principal, checked: Checked, source: Sou
             field="reference",
         )
     progress.written(appended.count)
-    checked.notes.append(f"payout batch {batch_id}: {appended.count} payouts, {appended.total:.2f} yuan")
+    checked.notes.append(
+        message(
+            N_("payout batch {batch}: {count} payouts, {total} yuan"),
+            batch=batch_id,
+            count=appended.count,
+            total=f"{appended.total:.2f}",
+        )
+    )

@@ -180,6 +180,7 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
     elsewhere = sorted({code[:9] for code in village_rows} - set(town_rows) - set(by_code))
     if elsewhere:  # the towns on record of villages whose towns the file does not list
         by_code |= {t.code: t for t in await bulk.towns_by_code_or_name(db, elsewhere, []) if t.code}
+    names_on_record = await bulk.village_names(db, sorted({code[:9] for code in village_rows}))
     for code, row in village_rows.items():
         town = code[:9]
         if town not in town_rows and town not in by_code:
@@ -190,20 +191,26 @@ async def check(db: Db, actor: Principal, sheets: dict[str, SheetRows], progress
             )
             continue
         fields = _village_fields(row)
+        taken_by = names_on_record.get((town, fields["name"]))
+        if taken_by is not None and taken_by != code:
+            problems.append(
+                villages.problem(
+                    row.number, "name", message(N_("village {code} of the town on record has this name"), code=taken_by)
+                )
+            )
+            continue
         stored_village = stored_villages.get(code)
         if stored_village is None:
             new_villages.append({"code": code, "town_code": town, **fields})
             continue
-        before = {k: stored_village.fields[k] for k in VILLAGE_FIELDS}
-        if before != fields:
-            updated[stored_village.id] = fields
+        # a column the file leaves out keeps what is on record
+        before = dict(stored_village.fields)
+        after = before | {k: v for k, v in fields.items() if k in villages.columns}
+        if before != after:
+            updated[stored_village.id] = after
+            differing = [k for k in VILLAGE_FIELDS if before[k] != after[k]]
             changes.append(
-                Change(
-                    "villages",
-                    code,
-                    {k: before[k] for k in VILLAGE_FIELDS if before[k] != fields[k]},
-                    {k: fields[k] for k in VILLAGE_FIELDS if before[k] != fields[k]},
-                )
+                Change("villages", code, {k: before[k] for k in differing}, {k: after[k] for k in differing})
             )
         else:
             unchanged["villages"] += 1

@@ -119,6 +119,8 @@ def history_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
                     ),
                 )
             )
+    if registered_on is None and registration_day(values) > today:
+        problems.append(("identified_year", message(N_("is this year or later: give the day of registration"))))
     for step in steps:
         if step.day > today:
             column = {

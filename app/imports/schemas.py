@@ -43,6 +43,8 @@ class ImportReportOut(msgspec.Struct, frozen=True, kw_only=True):
     unchanged: dict[str, int]
     changes: list[ImportChange]
     notes: list[str]
+    notes_zh: list[str] = []
+    """The notes in Chinese (a report kept before they were written is without them)."""
     problems: list[ImportProblem]
 
 

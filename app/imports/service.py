@@ -16,14 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.errors import Forbidden
-from app.core.messages import N_
+from app.core.errors import Conflict, Forbidden
+from app.core.messages import N_, Message, message
 from app.core.principal import Principal, Role
 from app.core.uow import unit_of_work
 from app.imports import bases, department_records, enterprises, households, links, payouts, regions
 from app.imports.files import FileRefused, Problem, Upload, read_upload
 from app.imports.outcome import Change, Kind, Source
 from app.imports.progress import Phase, Progress
+from app.sheets.columns import chinese_text
 from app.sheets.templates import KINDS
 
 IMPORTERS: Mapping[str, Kind] = {
@@ -70,7 +71,8 @@ class ImportReport:
     updated: int = 0
     unchanged: dict[str, int] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    """What the import left as it was, or did besides, and says so (in English and Chinese in ``as_dict``)."""
     problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,7 +88,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "changes": [c.as_dict() for c in self.changes],
-            "notes": self.notes,
+            "notes": [str(n) for n in self.notes],
+            "notes_zh": [chinese_text(n) for n in self.notes],
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -130,18 +133,39 @@ async def run_import(
     progress.start(Phase.checking, report.rows_read)
     progress.found(len(problems))
     async with unit_of_work() as uow:
-        await uow.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"import:{kind}")
+        # one import of a kind at a time; another is refused at once rather than queued holding a connection
+        if not await uow.fetchval("SELECT pg_try_advisory_xact_lock(hashtext($1))", f"import:{kind}"):
+            raise Conflict.of(N_("another import of {kind} is running; import when it has ended"), kind=kind)
         checked = await importer.check(uow, actor, sheets, progress)
-        problems += checked.problems
+        for problem in checked.problems:
+            problems.add(problem)
         progress.found(len(checked.problems))
         report.county = checked.county
         if problems:
             report.problems = _sorted(problems, kind)
+            if problems.more:
+                report.problems.append(
+                    Problem(
+                        filename,
+                        0,
+                        "",
+                        message(N_("and {count} more problems: fix these and check again"), count=problems.more),
+                    )
+                )
             return report
         report.created = {k: n for k, n in checked.created.items() if n}
         report.updated = len(checked.changes)
         report.unchanged = {k: n for k, n in checked.unchanged.items() if n}
         report.changes, report.notes = checked.changes, checked.notes
+        for rows in sheets.values():
+            if rows.ignored_columns:
+                report.notes.append(
+                    message(
+                        N_("{sheet}: columns not read: {columns}"),
+                        sheet=rows.sheet.name,
+                        columns=", ".join(rows.ignored_columns),
+                    )
+                )
         if dry_run:
             report.outcome = "checked"
             return report

@@ -2,20 +2,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.validation import check_year
-from app.monitoring import service
+from app.monitoring import lines, service
 from app.monitoring.schemas import (
     AssessmentIn,
     AssessmentOut,
     HardshipIn,
     HardshipOut,
     MonitoringEntry,
+    MonitoringLineIn,
+    MonitoringLineOut,
     RevisitIn,
     RevisitOut,
 )
@@ -66,3 +68,30 @@ class MonitoringController(Controller):
         and links that ended for exited households; each with its revisit due date and last revisit."""
         check_year("year", year)
         return await service.monitoring(request.user, page, year=year, open_only=open_only)
+
+
+class MonitoringLineController(Controller):
+    path = "/monitoring-lines"
+    tags = ["monitoring"]
+
+    @get("/", operation_id="listMonitoringLines")
+    async def list_lines(
+        self,
+        region: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{2})?)?$")] = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> list[MonitoringLineOut]:
+        """The monitoring lines set: each province's, and each county's own where its province delegates the
+        line. ``region`` narrows to a province, city or county (with the province above it)."""
+        return await lines.list_monitoring_lines(region, year)
+
+    @put("/{region_code:str}/{year:int}", operation_id="setMonitoringLine")
+    async def set_line(
+        self,
+        request: Request,
+        region_code: Annotated[str, PathParameter(pattern=r"^[0-9]{2}([0-9]{4})?$")],
+        year: Annotated[int, PathParameter(ge=2000, le=2100)],
+        data: JSONBody[MonitoringLineIn],
+    ) -> MonitoringLineOut:
+        """Set a province's (2 digits) or a county's (6 digits) monitoring line for a year: the per-capita net
+        income a year under which a household is monitored for (return to) poverty."""
+        return await lines.set_monitoring_line(request.user, region_code, year, data)

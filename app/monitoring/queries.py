@@ -250,3 +250,52 @@ async def last_revisits(db: Db, household_ids: list[int]) -> list[RevisitOut]:
         household_ids,
     )
     return [msgspec.convert(dict(r), RevisitOut) for r in rows]
+
+
+# ------------------------------------------------------------------------------------ monitoring lines
+
+
+class StoredMonitoringLine(msgspec.Struct, frozen=True, kw_only=True):
+    region_code: str
+    level: str
+    year: int
+    amount: Decimal
+
+
+async def monitoring_lines(db: Db, region_prefix: str | None, year: int | None) -> list[StoredMonitoringLine]:
+    """The lines set, of the regions under ``region_prefix`` and the provinces above it (their lines hold in
+    it), for one year or all, by region code and year."""
+    rows = await db.fetch(
+        "SELECT r.code AS region_code, r.level, l.year, l.amount FROM monitoring_line l JOIN region r ON r.id = l.region"
+        " WHERE ($1::text IS NULL OR r.code LIKE $1::text || '%' OR $1::text LIKE r.code || '%')"
+        " AND ($2::int IS NULL OR l.year = $2) ORDER BY r.code, l.year",
+        region_prefix,
+        year,
+    )
+    return [msgspec.convert(dict(r), StoredMonitoringLine) for r in rows]
+
+
+async def held_monitoring_line(db: Db, region_id: int, year: int) -> Decimal | None:
+    return await db.fetchval(
+        "SELECT amount FROM monitoring_line WHERE region = $1 AND year = $2 FOR UPDATE", region_id, year
+    )
+
+
+async def set_monitoring_line(db: Db, region_id: int, year: int, amount: Decimal) -> None:
+    await db.execute(
+        "INSERT INTO monitoring_line (region, year, amount, created_at) VALUES ($1, $2, $3, now())"
+        " ON CONFLICT (region, year) DO UPDATE SET amount = EXCLUDED.amount",
+        region_id,
+        year,
+        amount,
+    )
+
+
+async def county_monitoring_line(db: Db, county_code: str, year: int) -> Decimal | None:
+    """The line that holds in a county for a year: the county's own, else its province's."""
+    return await db.fetchval(
+        "SELECT l.amount FROM monitoring_line l JOIN region r ON r.id = l.region"
+        " WHERE l.year = $2 AND r.code IN ($1::text, left($1::text, 2)) ORDER BY length(r.code) DESC LIMIT 1",
+        county_code,
+        year,
+    )

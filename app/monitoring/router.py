@@ -2,6 +2,8 @@
 
 from litestar import Router
 
-from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController
+from app.monitoring.controllers import HouseholdMonitoringController, MonitoringController, MonitoringLineController
 
-router = Router(path="/api/v1", route_handlers=[HouseholdMonitoringController, MonitoringController])
+router = Router(
+    path="/api/v1", route_handlers=[HouseholdMonitoringController, MonitoringController, MonitoringLineController]
+)

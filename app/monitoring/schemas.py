@@ -123,3 +123,19 @@ class MonitoringEntry(msgspec.Struct, kw_only=True):
     revisit_due: date
     overdue: bool
     last_revisit: RevisitOut | None
+
+
+class MonitoringLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    amount: DecimalIn
+    """Per-capita net income a year, yuan: under it a household is monitored."""
+
+    def __post_init__(self) -> None:
+        self.amount = check_money("amount", self.amount, positive=True, ceiling="income")
+
+
+class MonitoringLineOut(msgspec.Struct, kw_only=True):
+    region_code: str
+    """The province (2 digits) whose line holds in its counties, or a county (6 digits) with a line of its own."""
+    level: str
+    year: int
+    amount: Decimal

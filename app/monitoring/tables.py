@@ -10,9 +10,10 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.constraints import Check
+from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
+from app.regions.tables import Region
 from app.registry.tables import Household
 
 
@@ -75,3 +76,16 @@ class Revisit(Table, tablename="revisit"):
 
     revisit_trigger_known = Check("trigger IN ('low_income', 'hardship', 'link_ended')")
     revisit_outcome_known = Check("outcome IN ('stable', 'support_added', 'returned')")
+
+
+class MonitoringLine(Table, tablename="monitoring_line"):
+    """防止返贫监测范围: the yearly per-capita income under which a household is monitored, set by a province
+    for its counties, or by a county where the province delegates it (the county's own line then holds)."""
+
+    region = ForeignKey(Region, null=False, on_delete=OnDelete.restrict, index=True)
+    year = Integer(null=False)
+    amount = Numeric(digits=(14, 2), null=False)
+    created_at = Timestamptz(null=False)
+
+    one_line_a_year = Unique([region, year])
+    positive = Check("amount > 0")

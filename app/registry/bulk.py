@@ -94,6 +94,8 @@ class StoredHousehold:
     """The columns an import compares: village_code, attribute, causes, registered_on, late_addition,
     address, phone, bank_name, bank_card."""
     status: str
+    exited_year: int | None
+    removed_reason: str | None
     history: dict[str, date]
     """The day of the latest event that took the household to each status (registered, exited, ...)."""
     members: list[StoredMember]
@@ -101,7 +103,7 @@ class StoredHousehold:
 
 _HOUSEHOLDS = """
 SELECT h.id, h.registry_no, h.county_code, v.town, v.code AS village_code, h.attribute, h.causes, h.registered_on,
-       h.late_addition, h.address, h.phone, h.bank_name, h.bank_card, h.status,
+       h.late_addition, h.address, h.phone, h.bank_name, h.bank_card, h.status, h.exited_year, h.removed_reason,
        (SELECT coalesce(jsonb_object_agg(s.to_status, s.day), '{}') FROM (
             SELECT DISTINCT ON (e.to_status) e.to_status, (e.at AT TIME ZONE 'UTC')::date AS day
             FROM household_event e WHERE e.household = h.id AND e.to_status IS NOT NULL
@@ -111,11 +113,14 @@ SELECT h.id, h.registry_no, h.county_code, v.town, v.code AS village_code, h.att
         FROM member m WHERE m.household = h.id) AS members
 FROM household h JOIN village v ON v.id = h.village
 WHERE h.registry_no = ANY ($1::text[])
+FOR UPDATE OF h
 """
 
 
 async def households_by_registry_no(db: Db, numbers: Sequence[str]) -> dict[str, StoredHousehold]:
-    """The households on record under these registry numbers, with their members and history."""
+    """The households on record under these registry numbers, with their members and history, locked until
+    the import's transaction ends (a change made meanwhile over the API waits, rather than being overwritten
+    by what was checked before it)."""
     found: dict[str, StoredHousehold] = {}
     for r in await db.fetch(_HOUSEHOLDS, list(numbers)):
         found[r["registry_no"]] = StoredHousehold(
@@ -134,6 +139,8 @@ async def households_by_registry_no(db: Db, numbers: Sequence[str]) -> dict[str,
                 "bank_card": r["bank_card"],
             },
             status=r["status"],
+            exited_year=r["exited_year"],
+            removed_reason=r["removed_reason"],
             history={k: date.fromisoformat(v) for k, v in json.loads(r["history"]).items()},
             members=[StoredMember(*m) for m in json.loads(r["members"])],
         )
@@ -265,6 +272,14 @@ async def update_households(uow: UnitOfWork, changes: Sequence[HouseholdChange])
         " WHERE h.id = u.id",
         *(list(c) for c in columns),
     )
+
+
+async def free_members(uow: UnitOfWork, household_ids: Sequence[int]) -> None:
+    """Removed households' members: their ID numbers may join another household; their history stays."""
+    if household_ids:
+        await uow.execute(
+            "UPDATE member SET in_active_household = false WHERE household = ANY ($1::int[])", list(household_ids)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +436,16 @@ async def villages_with_fields(db: Db, codes: Sequence[str]) -> dict[str, Stored
         )
         for r in rows
     }
+
+
+async def village_names(db: Db, town_codes: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(town code, village name) -> the village's code, for the villages on record of these towns."""
+    rows = await db.fetch(
+        "SELECT t.code AS town, v.name, v.code FROM village v JOIN town t ON t.id = v.town"
+        " WHERE t.code = ANY ($1::text[])",
+        list(town_codes),
+    )
+    return {(r["town"], r["name"]): r["code"] for r in rows}
 
 
 async def insert_towns(

@@ -109,7 +109,7 @@ HOUSEHOLDS = Sheet(
         ),
         Column("late_addition", "补录", T.boolean, False, "首轮识别之后补录的户填“是”", "否", YES_NO),
         Column("address", "住址", T.text, False, "家庭住址", "新河村三组12号", width=24),
-        Column("phone", "联系电话", T.code, False, "手机或固定电话", "13800000000"),
+        Column("phone", "联系电话", T.text, False, "手机或固定电话", "13800000000"),
         Column("bank_name", "开户银行", T.text, False, "收款(“一卡通”)账户的开户银行", "农村商业银行"),
         Column("bank_card", "银行卡号", T.code, False, "收款账户的卡号(补贴发放用)", "6217000000000000003"),
     ),
@@ -183,7 +183,7 @@ ENTERPRISES = Sheet(
             width=20,
         ),
         Column("contact_name", "联系人", T.text, False, "联系人姓名", "李四"),
-        Column("contact_phone", "联系电话", T.code, False, "联系人电话", "13900000000"),
+        Column("contact_phone", "联系电话", T.text, False, "联系人电话", "13900000000"),
     ),
 )
 

@@ -3,6 +3,7 @@ API (shared by the import tests of every kind)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
@@ -48,3 +49,13 @@ async def upload(
         files=[("file", (name, content, XLSX if name.endswith(".xlsx") else "text/csv")) for name, content in files],
         headers=dict(headers),
     )
+
+
+async def finished(client: httpx.AsyncClient, headers: Mapping[str, str], job_id: int) -> dict[str, Any]:
+    """An import job once it has ended (polled every 0.1 s, two minutes at most)."""
+    for _ in range(1200):
+        job = (await client.get(f"/api/v1/imports/{job_id}", headers=dict(headers))).json()
+        if job["state"] != "running":
+            return job
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"import {job_id} still running")

@@ -63,8 +63,8 @@ async def test_every_page_of_each_role_renders_and_others_are_refused(web, demo)
             "/console/households?status=exited",
             "/console/vouchers/BT2017-000001/print",
         ],
-        "town_officer": ["/console", "/console/households", "/console/claims"],
-        "operator": ["/console", "/console/links", "/console/payouts/upload", "/console/support"],
+        "town_officer": ["/console", "/console/households", "/console/claims", "/console/imports"],
+        "operator": ["/console", "/console/links", "/console/payouts/upload", "/console/support", "/console/imports"],
         "auditor": [
             "/console",
             "/console/audit",

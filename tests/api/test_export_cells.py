@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 
@@ -62,8 +63,12 @@ EXPORTS = {
     ),
     # the import templates hold no data from the database: read for formulas, not for defused text
     "/api/v1/import-templates/{template:str}": ("auditor", "/api/v1/import-templates/households.xlsx"),
+    "/console/imports/templates/{template:str}": ("console finance", "/console/imports/templates/households.xlsx"),
+    # an import's problems name what the file held (its name, a cell's text): the job _an_import_with_problems
+    "/api/v1/imports/{import_id:int}/problems.xlsx": ("finance", "/api/v1/imports/1/problems.xlsx"),
+    "/console/imports/{import_id:int}/problems.xlsx": ("console finance", "/console/imports/1/problems.xlsx"),
 }
-TEMPLATE_ROUTES = {"/api/v1/import-templates/{template:str}"}
+TEMPLATE_ROUTES = {"/api/v1/import-templates/{template:str}", "/console/imports/templates/{template:str}"}
 
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
@@ -119,6 +124,24 @@ async def _poison_free_text() -> list[tuple[str, str]]:
     return done
 
 
+async def _an_import_with_problems() -> None:
+    """Import job 1, the finance account's (who reads its own), refused with problems that quote the file."""
+    problems = [
+        {"sheet": payload + "户.xlsx", "row": 0, "column": "", "reason": "cannot be read", "reason_zh": "无法读取"}
+        for payload in PAYLOADS
+    ] + [{"sheet": "贫困户", "row": 2, "column": "户编号", "reason": "x", "reason_zh": payload} for payload in PAYLOADS]
+    async with unit_of_work() as uow:
+        account = await uow.fetchval("SELECT id FROM account WHERE role = 'finance' ORDER BY id LIMIT 1")
+        job = await uow.fetchval(
+            "INSERT INTO import_job (kind, account, actor_label, filename, sha256, size, dry_run, state, phase,"
+            " report, created_at, heartbeat_at, finished_at) VALUES ('households', $1, 'finance', 'x.xlsx',"
+            " repeat('0', 64), 1, false, 'refused', 'checking', $2::jsonb, now(), now(), now()) RETURNING id",
+            account,
+            json.dumps({"problems": problems}),
+        )
+    assert job == 1
+
+
 async def _sign_in(web, token: str) -> None:
     form = await web.get("/console/sign-in")
     csrf = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
@@ -131,6 +154,7 @@ async def test_no_export_cell_starts_a_formula(client, app):
 
     tokens = (await load_demo()).tokens
     poisoned = await _poison_free_text()
+    await _an_import_with_problems()
     assert ("payout", "reference") in poisoned and ("member", "name") in poisoned, poisoned
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://chainaid.test") as web:
         await _sign_in(web, tokens["finance"])

@@ -15,7 +15,7 @@ from app.core.uow import reading
 from app.demo import load_demo
 from app.imports.county_files import write_county
 from tests.api.conftest import reset_database
-from tests.api.imports_support import upload
+from tests.api.imports_support import finished, upload
 
 ORDER = ("regions", "enterprises", "households", "bases", "links", "payouts")
 DAYS = ("2014-12-31", "2016-12-31", "2017-12-31")
@@ -96,7 +96,7 @@ async def test_the_demo_written_out_and_imported_into_an_empty_database_is_the_d
         answer = await upload(client, admin, kind, [(f"{kind}.xlsx", files[kind])])
         assert answer.status_code in (201, 202), (kind, answer.text[:500])
         if answer.status_code == 202:  # a county's households and payouts are long: a job
-            job = await _finished(client, admin, answer.json()["id"])
+            job = await finished(client, admin, answer.json()["id"])
         else:
             job = answer.json()
         assert job["state"] == "imported", (kind, job.get("report", {}).get("problems", [])[:3])
@@ -114,16 +114,5 @@ async def test_the_demo_written_out_and_imported_into_an_empty_database_is_the_d
     # and the same files again change nothing
     for kind in ORDER:
         answer = await upload(client, admin, kind, [(f"{kind}.xlsx", files[kind])], dry_run=True)
-        job = await _finished(client, admin, answer.json()["id"]) if answer.status_code == 202 else answer.json()
+        job = await finished(client, admin, answer.json()["id"]) if answer.status_code == 202 else answer.json()
         assert job["report"]["created"] == {} and job["report"]["updated"] == 0, kind
-
-
-async def _finished(client, admin, job_id: int) -> dict[str, Any]:
-    import asyncio
-
-    for _ in range(1200):
-        job = (await client.get(f"/api/v1/imports/{job_id}", headers=admin)).json()
-        if job["state"] != "running":
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"import {job_id} still running")

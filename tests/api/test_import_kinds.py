@@ -403,7 +403,7 @@ async def test_changed_rows_update_their_records_each_with_an_audit_entry(client
         "name": "潜江虾稻专业合作社(更名)",
         "industries": ["crayfish_rice", "soybean", "vegetables"],
     }
-    assert any("soybean" in note for note in r.notes)
+    assert any("soybean" in str(note) for note in r.notes)
     enterprise = (await client.get("/api/v1/enterprises", headers=admin)).json()["items"]
     first = next(e for e in enterprise if e["credit_code"] == credit_code(1))
     assert first["name"] == "潜江虾稻专业合作社(更名)"

@@ -358,3 +358,16 @@ async def test_a_file_that_is_not_a_spreadsheet_is_one_problem(client, admin):
     ]
     unknown = await upload(client, admin, "people", [("h.xlsx", b"x")])
     assert unknown.status_code == 404 and "kind" in unknown.text
+
+
+async def test_a_member_the_file_leaves_out_is_kept_and_the_report_says_so(client, admin):
+    await places(client, admin)
+    first = await xlsx_of("households", {"households": [household(1)], "members": members(1, 3)})
+    assert (await upload(client, admin, "households", [("h.xlsx", first)])).status_code == 201
+    later = await xlsx_of("households", {"households": [household(1)], "members": members(1, 2)})
+    answer = await upload(client, admin, "households", [("h.xlsx", later)])
+    assert answer.status_code == 200 and answer.json()["state"] == "unchanged", answer.text
+    report = answer.json()["report"]
+    assert report["notes"] == ["429005101000001: 1 member(s) on record are not in the file and are kept"]
+    assert report["notes_zh"] == ["429005101000001:有 1 名在册成员不在文件中,予以保留"]
+    assert (await counts())["members"] == 3

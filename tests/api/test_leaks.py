@@ -248,7 +248,7 @@ def _html_routes() -> list[str]:
             if "GET" not in (getattr(handler, "http_methods", None) or ()):
                 continue
             media = str(getattr(handler.media_type, "value", handler.media_type) or "")
-            if route.path.endswith((".csv", ".xlsx")) or route.path.startswith("/static"):
+            if route.path.endswith((".csv", ".xlsx")) or route.path.startswith("/static") or "spreadsheetml" in media:
                 continue
             if media == "text/html" or route.path.startswith("/console"):
                 paths.append(route.path)
@@ -260,6 +260,7 @@ SAMPLE = {
     "{claim_id:int}": "1",
     "{household_id:int}": "1",
     "{batch_id:int}": "1",
+    "{import_id:int}": "1",
     "{path:str}": "swagger",
 }
 

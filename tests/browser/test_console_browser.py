@@ -132,3 +132,75 @@ async def test_pages_work_under_their_csp_and_the_docs_load_nothing_from_outside
         await page.goto(f"{base}/schema/swagger")
         await page.wait_for_selector(".swagger-ui .opblock")
         assert refused == [] and elsewhere == []
+
+
+async def test_a_town_officer_imports_households_a_file_with_problems_writes_nothing_a_good_one_finishes(
+    browser, database_url, tmp_path
+):
+    """Issue 13: the places go in first (an admin), then a town officer uploads a households file with problems,
+    sees them as a table and nothing written, and uploads a good file and watches it run to its end."""
+    from tests.api.conftest import make_token
+    from tests.api.imports_support import xlsx_of
+    from tests.api.test_imports import TOWNS, VILLAGES, household, members
+
+    places = tmp_path / "区划.xlsx"
+    places.write_bytes(await xlsx_of("regions", {"towns": TOWNS, "villages": VILLAGES}))
+    bad_rows = [household(1), household(2, attribute="rich"), household(3, village_code="429005999999")]
+    bad = tmp_path / "贫困户-有错.xlsx"
+    bad.write_bytes(await xlsx_of("households", {"households": bad_rows, "members": members(1) + members(2)}))
+    count = 300
+    good = tmp_path / "贫困户.xlsx"
+    good.write_bytes(
+        await xlsx_of(
+            "households",
+            {
+                "households": [household(i) for i in range(1, count + 1)],
+                "members": [m for i in range(1, count + 1) for m in members(i)],
+            },
+        )
+    )
+    admin = (await make_token("admin", name="县扶贫办管理员"))["Authorization"].split()[1]
+    with server_process(database_url) as (base, _):
+        page = await _signed_in(browser, base, admin)
+        await page.click("nav a[href='/console/imports']")
+        await page.select_option("#kind", "regions")
+        await page.set_input_files("#file", str(places))
+        await page.click("#start")
+        await page.wait_for_selector("#state[data-state=imported]")
+
+        town = (await fetch("SELECT id FROM town WHERE code = '429005101'"))[0]["id"]
+        officer_token = await make_token("town_officer", town_id=town, name="园林街道扶贫专干")
+        officer = await _signed_in(browser, base, officer_token["Authorization"].split()[1])
+        await officer.click("nav a[href='/console/imports']")
+        assert await officer.locator("#kind option").all_inner_texts() == ["贫困户"]
+        await officer.set_input_files("#file", str(bad))
+        await officer.click("#start")
+        await officer.wait_for_selector("#state[data-state=refused]")
+        assert "文件中有 2 个问题，未写入任何数据。" in await officer.inner_text("#outcome")
+        rows = await officer.locator("#problems tr").all_inner_texts()
+        assert len(rows) == 3 and "贫困户属性" in rows[1] and "不在可选项中" in rows[1]
+        assert "没有代码为 429005999999 的村" in rows[2]
+        await _no_horizontal_scroll(officer)
+        await _shot(officer, "import-problems")
+        async with officer.expect_download() as download:
+            await officer.click("#problems-xlsx")
+        assert (await download.value).suggested_filename.endswith("-problems.xlsx")
+        # nothing was written: the town's register is as empty as before
+        await officer.goto(f"{base}/console/households")
+        assert "贫困户 (0)" in await officer.inner_text("h1")
+        assert (await fetch("SELECT count(*) AS n FROM household"))[0]["n"] == 0
+
+        await officer.goto(f"{base}/console/imports")
+        await officer.set_input_files("#file", str(good))
+        await officer.click("#start")
+        await officer.wait_for_selector("#state[data-state]")
+        await officer.wait_for_selector("#state[data-state=imported]", timeout=60_000)
+        assert "已导入" in await officer.inner_text("#state")
+        counted = await officer.locator("#counts td.num").all_inner_texts()
+        assert counted == [str(count), "0", str(2 * count), "0"]
+        await _shot(officer, "import-done")
+        await officer.goto(f"{base}/console/households")
+        assert f"贫困户 ({count})" in await officer.inner_text("h1")
+        await officer.goto(f"{base}/console/imports")
+        states = await officer.locator("#jobs tr td:nth-child(4)").all_inner_texts()
+        assert states == ["已导入", "有问题，未写入"]  # newest first
