@@ -123,6 +123,8 @@ async def test_verified_claims_go_on_their_villages_notice(client, noticed):
         "1500.00",
         "mu",
     )
+    listed = await client.get(f"/api/v1/notices?scheme_id={noticed['scheme']['id']}", headers=noticed["finance"])
+    assert [n["id"] for n in listed.json()["items"]] == [notice["id"]]
     # the claims are on a notice now: none waits for another
     r = await open_notice(client, noticed, 0, 6)
     assert r.status_code == 422 and r.json()["field"] == "village_id", r.text
