@@ -5,7 +5,7 @@ claim's notice lets it be decided)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.errors import Conflict, NotFound, Refused
 from app.core.messages import N_
@@ -27,6 +27,9 @@ from app.notices.schemas import (
     ObjectionResolve,
 )
 from app.registry import service as registry
+
+if TYPE_CHECKING:
+    from app.registry.queries import VillagePlace
 
 __all__ = ["ClaimNotice", "NewEntry"]
 
@@ -77,6 +80,19 @@ def _ensure_reach(principal: Principal, row: NoticeRow) -> None:
     ensure_county_scope(principal, row.county_code)
 
 
+async def village_in_reach(db: Db, actor: Principal, village_id: int) -> VillagePlace:
+    """The village a notice is to be posted in, after checking it exists (422), is in the caller's town or
+    county (403) and in a county at all (422)."""
+    place = await registry.village_place(db, village_id)
+    if place is None:
+        raise Refused.of(N_("village {village} does not exist"), village=village_id, field="village_id")
+    ensure_town_scope(actor, place.town_id)
+    ensure_county_scope(actor, place.county_code)
+    if place.county_code is None:  # a village of a town no county holds yet: its notice would have no county
+        raise Refused.of(N_("village {village} is in no county yet"), village=village_id, field="village_id")
+    return place
+
+
 async def open_notice(
     uow: UnitOfWork,
     actor: Principal,
@@ -93,13 +109,8 @@ async def open_notice(
     """Open a notice in the caller's unit of work (the subsidies app opens its claims' notices with it): the
     village in the caller's reach, every household of the village, the notice at least as long as its kind
     (and its scheme) asks. Entries name households by their head, as posted; the caller gives the facts."""
-    place = await registry.village_place(uow, village_id)
-    if place is None:
-        raise Refused.of(N_("village {village} does not exist"), village=village_id, field="village_id")
-    ensure_town_scope(actor, place.town_id)
-    ensure_county_scope(actor, place.county_code)
-    if place.county_code is None:  # a village of a town no county holds yet: its notice would have no county
-        raise Refused.of(N_("village {village} is in no county yet"), village=village_id, field="village_id")
+    place = await village_in_reach(uow, actor, village_id)
+    assert place.county_code is not None  # checked there
     least = least_days(kind, least_days_by_kind(), scheme_days)
     if days_posted(starts_on, ends_on) < least:
         raise Refused.of(

@@ -333,8 +333,10 @@ async def open_claims_notice(actor: Principal, scheme_id: int, data: ClaimsNotic
     """Put a scheme's verified claims of one village (those on no notice yet) on a public notice, each with
     its industry, its declared and verified quantity and what it would get if approved now."""
     async with unit_of_work() as uow:
-        scheme = await _scheme(uow, scheme_id)
+        # the scheme row held, as approvals hold it: a claim is put on one notice, and never while it is decided
+        scheme = await _scheme(uow, scheme_id, lock=True)
         ensure_county_scope(actor, scheme.county_code)
+        await notices.village_in_reach(uow, actor, data.village_id)
         if scheme.notice_days == 0:
             raise Conflict.of(N_("subsidy scheme {scheme} puts its claims on no notice"), scheme=scheme_id)
         if scheme.status != "published":
