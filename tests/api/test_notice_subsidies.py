@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.db import fetch
+from tests.registry_helpers import make_town
 from tests.world import build_world
 
 TODAY = date.today()
@@ -171,3 +172,14 @@ async def test_a_notice_that_ended_clean_lets_its_claims_be_approved(client, not
     r = await approve(client, noticed, noticed["claims"][0])
     assert r.status_code == 201, r.text
     assert r.json()["amount"] == "1500.00"
+
+
+async def test_only_the_villages_town_puts_its_claims_on_notice(client, admin, auth, noticed):
+    other = await auth("town_officer", town_id=await make_town(client, admin, "渔洋镇"))
+    r = await client.post(
+        f"/api/v1/subsidy-schemes/{noticed['scheme']['id']}/notices",
+        json={"village_id": noticed["village"], "starts_on": day(0), "ends_on": day(6)},
+        headers=other,
+    )
+    assert r.status_code == 403, r.text
+    assert await fetch("SELECT id FROM notice") == []
