@@ -56,6 +56,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring_rounds.manage": frozenset({ADMIN}),  # openMonitoringRound
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
+    # public notices (公示) posted in villages, and the objections raised to them
+    "notices.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getNotice, listNotices, printNotice
+    "notices.manage": frozenset({ADMIN, OFFICER}),  # createNotice, raiseNoticeObjection, resolveNoticeObjection
     # cross-checks against other departments' records
     "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
     "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
@@ -87,6 +90,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
     "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
     "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
+    "claims.notice": frozenset({ADMIN, OFFICER}),  # openClaimsNotice
     "claims.approve": frozenset({ADMIN, FINANCE}),  # approveSubsidyClaim, approveSubsidyClaims
     "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
     "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
@@ -239,6 +243,13 @@ OPERATIONS: Mapping[str, str] = {
     "updateVillage": "places.manage",
     "verifyAuditChain": "audit.read",
     "verifySubsidyClaim": "claims.verify",
+    "createNotice": "notices.manage",
+    "getNotice": "notices.read",
+    "listNotices": "notices.read",
+    "printNotice": "notices.read",
+    "raiseNoticeObjection": "notices.manage",
+    "resolveNoticeObjection": "notices.manage",
+    "openClaimsNotice": "claims.notice",
 }
 
 ACTIONS = frozenset(POLICY)

@@ -52,6 +52,9 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "voucher": ("subsidy_claim", "claim"),
     "payment_batch": ("subsidy_scheme", "scheme"),
     "payment_line": ("payment_batch", "batch"),
+    "notice": ("village", "village"),
+    "notice_entry": ("notice", "notice"),
+    "notice_objection": ("notice", "notice"),
 }
 
 # The tables that are not, and why (the schema test holds every table to one list or the other).

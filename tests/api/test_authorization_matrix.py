@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -156,6 +156,13 @@ POLICY = {
     "updateVillage": "A",
     "verifyAuditChain": "AU",
     "verifySubsidyClaim": "AT",
+    "createNotice": "AT",
+    "getNotice": "AFTU",
+    "listNotices": "AFTU",
+    "printNotice": "AFTU",
+    "raiseNoticeObjection": "AT",
+    "resolveNoticeObjection": "AT",
+    "openClaimsNotice": "AT",
 }
 ROLES = {"A": "admin", "F": "finance", "T": "town_officer", "O": "operator", "U": "auditor"}
 QUERY = {
@@ -260,6 +267,24 @@ async def world(app) -> dict[str, Any]:
             headers=admin,
         )
         flag = (await client.get("/api/v1/cross-check/flags", headers=admin)).json()["items"][0]
+        notice = await client.post(
+            "/api/v1/notices",
+            json={
+                "kind": "monitoring_intake",
+                "village_id": village,
+                "starts_on": TODAY,
+                "ends_on": (date.today() + timedelta(days=6)).isoformat(),
+                "entries": [{"household_id": h["id"], "category": "unstable"}],
+            },
+            headers=officer,
+        )
+        assert notice.status_code == 201, notice.text
+        notice_objection = await client.post(
+            f"/api/v1/notices/{notice.json()['id']}/objections",
+            json={"raised_by": "村民", "content": "异议", "raised_on": TODAY},
+            headers=officer,
+        )
+        assert notice_objection.status_code == 201, notice_objection.text
         scheme = (
             await client.post(
                 "/api/v1/subsidy-schemes",
@@ -340,6 +365,8 @@ async def world(app) -> dict[str, Any]:
             "link_id": link_id,
             "payout_id": payout["id"],
             "objection_id": objection["id"],
+            "notice_id": notice.json()["id"],
+            "notice_objection_id": notice_objection.json()["id"],
             "flag_id": flag["id"],
             "claim_id": claim["id"],
             "scheme_id": scheme["id"],
@@ -496,6 +523,7 @@ SCOPED = {
     "listHouseholds": "AFTOU",
     "listLinks": "AFTOU",
     "listMonitoring": "AFTU",
+    "listNotices": "AFTU",
     "listPairings": "AFTOU",
     "listPayouts": "AFOU",
     "listSubsidyClaims": "AFTU",
