@@ -176,6 +176,9 @@ class StepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     by: list[str]
     """Who did it: the survey is by at least two people."""
     note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's public notice (a monitoring-intake notice listing the household,
+    ended with no open objection). Left out, a notice posted on paper, at least five days after the review."""
 
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
@@ -286,6 +289,8 @@ class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     on: date
     by: list[str]
     note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's risk-elimination notice listing the household (see ``StepIn``)."""
 
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)

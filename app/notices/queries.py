@@ -240,3 +240,27 @@ async def claim_notice(db: Db, claim_id: int) -> ClaimNotice | None:
 async def claims_on_notices(db: Db, claim_ids: Sequence[int]) -> set[int]:
     rows = await db.fetch("SELECT claim FROM notice_entry WHERE claim = ANY($1::int[])", list(claim_ids))
     return {int(r["claim"]) for r in rows}
+
+
+class HouseholdNotice(msgspec.Struct, frozen=True, kw_only=True):
+    """A notice as a step that cites it for one household reads it."""
+
+    notice_id: int
+    number: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    lists_household: bool
+    open_objections: int
+
+
+async def household_notice(db: Db, notice_id: int, household_id: int) -> HouseholdNotice | None:
+    row = await db.fetchrow(
+        "SELECT n.id AS notice_id, n.number, n.kind, n.starts_on, n.ends_on,"
+        " EXISTS (SELECT 1 FROM notice_entry e WHERE e.notice = n.id AND e.household = $2) AS lists_household,"
+        " (SELECT count(*) FROM notice_objection o WHERE o.notice = n.id AND o.resolved_on IS NULL) AS open_objections"
+        " FROM notice n WHERE n.id = $1 FOR SHARE OF n",
+        notice_id,
+        household_id,
+    )
+    return None if row is None else msgspec.convert(dict(row), HouseholdNotice)

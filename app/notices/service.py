@@ -310,3 +310,12 @@ async def printable(principal: Principal, notice_id: int) -> tuple[NoticeDetail,
         place = await registry.village_place(db, row.village_id)
     assert place is not None  # a notice's village is never deleted
     return detail, {"village": place.name, "town": place.town_name}
+
+
+# ---- for the monitoring app ---------------------------------------------------------------------
+
+
+async def household_notice(db: Db, notice_id: int, household_id: int) -> queries.HouseholdNotice | None:
+    """A notice as a monitoring step citing it reads it for one household: its kind, period, whether it lists
+    the household, its open objections; held (FOR SHARE) to the end of the caller's transaction."""
+    return await queries.household_notice(db, notice_id, household_id)

@@ -373,3 +373,54 @@ async def test_the_watch_proposes_exited_households_under_the_line_without_an_op
     assert [p["household_id"] for p in after["items"]] == [h["2"]]
     no_line = (await client.get("/api/v1/monitoring-cases/proposals", params={"year": 2023}, headers=admin)).json()
     assert no_line["total"] == 0
+
+
+async def test_the_noticed_step_cites_the_villages_notice_once_it_ended_clean(client, admin):
+    h = await _world(client, admin)
+    case_id = (await client.post("/api/v1/monitoring-cases", json=_case(h["1"]), headers=admin)).json()["id"]
+    for name, on, by in IDENTIFICATION[:3]:
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps", json={"step": name, "on": on, "by": by}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+    async with reading() as db:
+        village = await db.fetchval("SELECT id FROM village WHERE code = '429005101001'")
+    notice = await client.post(
+        "/api/v1/notices",
+        json={
+            "kind": "monitoring_intake",
+            "village_id": village,
+            "starts_on": "2024-03-09",
+            "ends_on": "2024-03-13",
+            "entries": [{"household_id": h["1"], "category": "unstable"}],
+        },
+        headers=admin,
+    )
+    assert notice.status_code == 201, notice.text
+    notice_id = notice.json()["id"]
+
+    async def noticed(on: str):
+        return await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps",
+            json={"step": "noticed", "on": on, "by": ["村委会"], "notice_id": notice_id},
+            headers=admin,
+        )
+
+    standing = await noticed("2024-03-13")
+    assert standing.status_code == 422 and standing.json()["field"] == "on"
+    objection = await client.post(
+        f"/api/v1/notices/{notice_id}/objections",
+        json={"raised_by": "村民", "content": "家中有车", "raised_on": "2024-03-10", "household_id": h["1"]},
+        headers=admin,
+    )
+    assert objection.status_code == 201, objection.text
+    assert (await noticed("2024-03-14")).status_code == 409
+    resolved = await client.post(
+        f"/api/v1/notices/{notice_id}/objections/{objection.json()['id']}/resolve",
+        json={"note": "车辆为亲属所有,经核实不影响", "resolved_on": "2024-03-14"},
+        headers=admin,
+    )
+    assert resolved.status_code == 200, resolved.text
+    done = await noticed("2024-03-14")
+    assert done.status_code == 201, done.text
+    assert done.json()["steps"]["noticed"]["notice"]["number"] == notice.json()["number"]
