@@ -471,7 +471,8 @@ async def has_labour(db: Db, household_id: int) -> bool:
 
 # the monitoring picture of each town on a day ($1), from the cases opened by then: by category, by where
 # they stood (identifying: not yet approved; monitored: approved, risk not yet eliminated; eliminated), overdue
-# identification steps (the plan's days, $2 names and $3 days), households assisted by kind of measure, and
+# identification steps (the plan's days, $2 names and $3 days), households still monitored with a measure
+# running by kind of measure (a household whose risk was eliminated is no longer counted assisted), and
 # cases of households whose risk had been eliminated once before (returned)
 _OVERVIEW = """
 WITH c AS (
@@ -486,6 +487,7 @@ WITH c AS (
     SELECT c.town, m.kind, count(DISTINCT m.monitoring_case) AS households
     FROM monitoring_measure m JOIN c ON c.id = m.monitoring_case
     WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1)
+        AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)
     GROUP BY c.town, m.kind
 )
 SELECT t.id AS town_id, t.name AS town,

@@ -318,7 +318,8 @@ class TownMonitoring(msgspec.Struct, kw_only=True):
     returned: int
     """Cases of households whose risk had been marked eliminated once before."""
     assisted: dict[str, int]
-    """Households with a measure running on the day, by kind of measure."""
+    """Households with a measure running on the day, by kind of measure (those whose risk was eliminated by
+    then are not counted)."""
 
 
 class MonitoringOverview(msgspec.Struct, kw_only=True):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from app.core.uow import reading
 from tests.api.imports_support import upload, xlsx_of
 from tests.api.test_imports import household, members, places
@@ -424,3 +426,40 @@ async def test_the_noticed_step_cites_the_villages_notice_once_it_ended_clean(cl
     done = await noticed("2024-03-14")
     assert done.status_code == 201, done.text
     assert done.json()["steps"]["noticed"]["notice"]["number"] == notice.json()["number"]
+
+
+@pytest.mark.parametrize("channel", ["self_report", "visit", "department", "watch"])
+async def test_a_case_from_each_channel_through_intake_assistance_and_risk_elimination(client, admin, channel):
+    h = await _world(client, admin)
+    opened = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], channel=channel), headers=admin)
+    assert opened.status_code == 201 and opened.json()["channel"] == channel
+    case_id = opened.json()["id"]
+    for name, on, by in IDENTIFICATION:
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/steps", json={"step": name, "on": on, "by": by}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+    measure = {"kind": "industry", "start_on": "2024-04-01", "officer": "王明", "note": "虾稻共作入股"}
+    assert (
+        await client.post(f"/api/v1/monitoring-cases/{case_id}/measures", json=measure, headers=admin)
+    ).status_code == 201
+    assert (
+        await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
+    ).status_code == 201
+    for name, on in (
+        ("village_reviewed", "2024-11-08"),
+        ("noticed", "2024-11-13"),
+        ("town_reviewed", "2024-11-14"),
+        ("approved", "2024-11-20"),
+    ):
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+            json={"step": name, "on": on, "by": ["x"]},
+            headers=admin,
+        )
+        assert r.status_code == 201, r.text
+    overview = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-12-31"}, headers=admin)).json()
+    # the measure has no end, but a household whose risk was eliminated is no longer counted assisted
+    assert (overview["total"]["eliminated"], overview["total"]["assisted"]) == (1, {})
+    during = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-06-30"}, headers=admin)).json()
+    assert (during["total"]["monitored"], during["total"]["assisted"]) == (1, {"industry": 1})
