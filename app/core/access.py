@@ -48,15 +48,19 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring_cases.read": frozenset(
         {ADMIN, FINANCE, OFFICER, AUDITOR}
     ),  # listMonitoringCases, listMonitoringMeasures,
-    # getMonitoringOverview
+    # getMonitoringOverview, listMonitoringRounds, listMonitoringVisits, listMonitoringProposals
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
     ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
-    # beginRiskElimination, recordRiskEliminationStep
+    # beginRiskElimination, recordRiskEliminationStep, recordMonitoringVisit
+    "monitoring_rounds.manage": frozenset({ADMIN}),  # openMonitoringRound
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
     # the console's county monitoring pages: the approval queue, overdue by town, the overview, the lines
     "monitoring.county": frozenset({ADMIN, FINANCE, AUDITOR}),
+    # public notices (公示) posted in villages, and the objections raised to them
+    "notices.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getNotice, listNotices, printNotice
+    "notices.manage": frozenset({ADMIN, OFFICER}),  # createNotice, raiseNoticeObjection, resolveNoticeObjection
     # cross-checks against other departments' records
     "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
     "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
@@ -88,6 +92,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
     "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
     "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
+    "claims.notice": frozenset({ADMIN, OFFICER}),  # openClaimsNotice
     "claims.approve": frozenset({ADMIN, FINANCE}),  # approveSubsidyClaim, approveSubsidyClaims
     "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
     "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
@@ -180,6 +185,11 @@ OPERATIONS: Mapping[str, str] = {
     "listImports": "imports.read",
     "listMonitoringCases": "monitoring_cases.read",
     "getMonitoringOverview": "monitoring_cases.read",
+    "listMonitoringRounds": "monitoring_cases.read",
+    "listMonitoringProposals": "monitoring_cases.read",
+    "listMonitoringVisits": "monitoring_cases.read",
+    "recordMonitoringVisit": "monitoring_cases.record",
+    "openMonitoringRound": "monitoring_rounds.manage",
     "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
@@ -235,6 +245,13 @@ OPERATIONS: Mapping[str, str] = {
     "updateVillage": "places.manage",
     "verifyAuditChain": "audit.read",
     "verifySubsidyClaim": "claims.verify",
+    "createNotice": "notices.manage",
+    "getNotice": "notices.read",
+    "listNotices": "notices.read",
+    "printNotice": "notices.read",
+    "raiseNoticeObjection": "notices.manage",
+    "resolveNoticeObjection": "notices.manage",
+    "openClaimsNotice": "claims.notice",
 }
 
 ACTIONS = frozenset(POLICY)

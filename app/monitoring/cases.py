@@ -42,9 +42,11 @@ from app.monitoring.case_rules import (
     elimination_refusals,
     intake_refusal,
 )
+from app.monitoring.rules import per_capita_income
 from app.monitoring.schemas import (
     CaseIn,
     CaseOut,
+    CaseProposal,
     EliminationIn,
     EliminationStepIn,
     MeasureIn,
@@ -54,6 +56,9 @@ from app.monitoring.schemas import (
     StepIn,
     TownMonitoring,
 )
+from app.notices import service as notices
+from app.notices.model import NoticeKind
+from app.regions import service as regions
 
 SETTINGS = CaseSettings()
 NOTICE_DAYS = 5
@@ -152,7 +157,7 @@ def _step_problem(case: dict[str, Any], data: StepIn) -> str | None:
         return "early"
     if data.step is Step.surveyed and len(set(data.by)) < 2:
         return "two"
-    if data.step is Step.noticed:
+    if data.step is Step.noticed and data.notice_id is None:
         reviewed = date.fromisoformat(case["steps"][Step.village_reviewed.value]["on"])
         if (data.on - reviewed).days < NOTICE_DAYS:
             return "notice"
@@ -187,7 +192,13 @@ async def record_step(actor: Principal, case_id: int, data: StepIn) -> CaseOut:
                 days=NOTICE_DAYS,
             )
         state = "monitored" if data.step in (Step.approved, Step.announced) else case["state"]
-        record = {"on": data.on.isoformat(), "by": data.by, "note": data.note}
+        record: dict[str, Any] = {"on": data.on.isoformat(), "by": data.by, "note": data.note}
+        if data.notice_id is not None:
+            if data.step is not Step.noticed:
+                raise Refused.of(N_("only the step noticed cites a notice"), field="notice_id")
+            record["notice"] = await _cited_notice(
+                uow, data.notice_id, case["household_id"], NoticeKind.monitoring_intake, data.on
+            )
         await queries.record_case_step(uow, case_id, data.step.value, record, state)
         row = await queries.one_case(uow, PLAN, case_id, date.today())
         assert row is not None
@@ -315,7 +326,11 @@ async def record_elimination_step(actor: Principal, case_id: int, data: Eliminat
             )
         if data.on < date.fromisoformat(elimination["steps"][last.value]["on"]):
             raise Refused.of(N_("is before the case's last step"), field="on")
-        if data.step is EliminationStep.noticed:
+        if data.notice_id is not None:
+            if data.step is not EliminationStep.noticed:
+                raise Refused.of(N_("only the step noticed cites a notice"), field="notice_id")
+            cited = await _cited_notice(uow, data.notice_id, case["household_id"], NoticeKind.risk_elimination, data.on)
+        elif data.step is EliminationStep.noticed:
             reviewed = date.fromisoformat(elimination["steps"][EliminationStep.village_reviewed.value]["on"])
             if (data.on - reviewed).days < NOTICE_DAYS:
                 raise Refused.of(
@@ -326,6 +341,8 @@ async def record_elimination_step(actor: Principal, case_id: int, data: Eliminat
         if data.step is EliminationStep.approved and actor.role is not Role.admin:
             raise Forbidden.of(N_("the county approves a case"))
         elimination["steps"][data.step.value] = {"on": data.on.isoformat(), "by": data.by, "note": data.note}
+        if data.notice_id is not None:
+            elimination["steps"][data.step.value]["notice"] = cited
         elimination["step"] = data.step.value
         done = data.step is EliminationStep.approved
         await queries.set_elimination(
@@ -375,3 +392,69 @@ async def monitoring_overview(actor: Principal, as_of: date, region: str | None)
         town_id=0, town="", assisted=assisted, **{k: sum(getattr(t, k) for t in towns) for k in counted}
     )
     return MonitoringOverview(as_of=as_of, towns=towns, total=total)
+
+
+async def proposals(actor: Principal, page: PageParams, year: int) -> Page[CaseProposal]:
+    """The watch as the first way cases are found: exited households whose per-capita income of ``year`` (the
+    ledgers and what they declared, as the monitoring list reads it) is under their county's monitoring line,
+    and that have no open case. Set-based: one read of the incomes, one of the lines per county, one of the
+    open cases."""
+    town = actor.town_id if actor.role is Role.town_officer else None
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    async with reading_replica() as db:
+        incomes = await queries.exited_incomes(db, first, last, year, town, list_region(actor))
+        codes = await regions.codes_of(db, sorted({h.county_id for h in incomes if h.county_id is not None}))
+        county_lines = {code: await lines.monitoring_line(db, code, year) for code in set(codes.values())}
+        taken = await queries.households_with_open_cases(db, [h.household_id for h in incomes])
+    found = []
+    for h in incomes:
+        code = codes.get(h.county_id) if h.county_id is not None else None
+        line = county_lines.get(code) if code else None
+        if line is None or h.household_id in taken:
+            continue
+        per_capita = per_capita_income(h.income, h.members)
+        if per_capita < line:
+            found.append(
+                CaseProposal(
+                    household_id=h.household_id,
+                    registry_no=h.registry_no,
+                    town_id=h.town_id,
+                    county_code=code or "",
+                    year=year,
+                    per_capita=per_capita,
+                    line=line,
+                )
+            )
+    return Page(
+        items=found[page.offset : page.offset + page.limit], total=len(found), limit=page.limit, offset=page.offset
+    )
+
+
+async def _cited_notice(db: Any, notice_id: int, household_id: int, kind: NoticeKind, on: date) -> dict[str, Any]:
+    """The notice a ``noticed`` step cites, checked: of the step's kind, listing the household, ended before the
+    step's day, with no open objection; its id and number for the step's record."""
+    notice = await notices.household_notice(db, notice_id, household_id)
+    if notice is None:
+        raise Refused.of(N_("no notice {id}"), field="notice_id", id=notice_id)
+    if notice.kind != kind.value or not notice.lists_household:
+        raise Refused.of(
+            N_("notice {number} is not a {kind} notice listing this household"),
+            field="notice_id",
+            number=notice.number,
+            kind=code("notice kind", kind.value),
+        )
+    if on <= notice.ends_on:
+        raise Refused.of(
+            N_("notice {number} stands until {day}; the step is recorded after it"),
+            field="on",
+            number=notice.number,
+            day=notice.ends_on.isoformat(),
+        )
+    if notice.open_objections:
+        raise Conflict.of(
+            N_("notice {number} has {count} open objection(s)"),
+            field="notice_id",
+            number=notice.number,
+            count=notice.open_objections,
+        )
+    return {"id": notice.notice_id, "number": notice.number}

@@ -10,7 +10,7 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.validation import check_year
-from app.monitoring import cases, lines, service
+from app.monitoring import cases, lines, rounds, service
 from app.monitoring.case_rules import Category, Step
 from app.monitoring.model import CaseState
 from app.monitoring.schemas import (
@@ -18,6 +18,7 @@ from app.monitoring.schemas import (
     AssessmentOut,
     CaseIn,
     CaseOut,
+    CaseProposal,
     EliminationIn,
     EliminationStepIn,
     HardshipIn,
@@ -30,7 +31,11 @@ from app.monitoring.schemas import (
     MonitoringOverview,
     RevisitIn,
     RevisitOut,
+    RoundIn,
+    RoundOut,
     StepIn,
+    VisitIn,
+    VisitOut,
 )
 
 
@@ -155,6 +160,17 @@ class MonitoringCaseController(Controller):
         town reviewed, approved (the county: an admin), which marks the risk eliminated."""
         return await cases.record_elimination_step(request.user, case_id, data)
 
+    @get("/proposals", operation_id="listMonitoringProposals")
+    async def proposals(
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        year: Annotated[int, QueryParameter(ge=2000, le=2100)],
+    ) -> Page[CaseProposal]:
+        """The watch: exited households whose per-capita income of ``year`` is under their county's monitoring
+        line and that have no open case, for a cadre to confirm by opening one (channel ``watch``)."""
+        return await cases.proposals(request.user, page, year)
+
     @get("/", operation_id="listMonitoringCases")
     async def list_cases(
         self,
@@ -193,3 +209,31 @@ class MonitoringOverviewController(Controller):
         eliminated, overdue, returned, and the households assisted by kind of measure; the sum of the towns.
         The caller's region (a town officer's town), or ``region`` within it."""
         return await cases.monitoring_overview(request.user, as_of or date.today(), region)
+
+
+class MonitoringRoundController(Controller):
+    path = "/monitoring-rounds"
+    tags = ["monitoring"]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="openMonitoringRound")
+    async def open_round(self, request: Request, data: JSONBody[RoundIn]) -> RoundOut:
+        """Open a county's monitoring round for a month: the households to visit are the cases open on its
+        first day."""
+        return await rounds.open_round(request.user, data)
+
+    @get("/", operation_id="listMonitoringRounds")
+    async def list_rounds(self, request: Request, page: NamedDependency[PageParams]) -> Page[RoundOut]:
+        """The rounds of the caller's region, newest first, each with the households due and visited."""
+        return await rounds.list_rounds(request.user, page)
+
+    @post("/{round_id:int}/visits", operation_id="recordMonitoringVisit")
+    async def record_visit(self, request: Request, round_id: PathId, data: JSONBody[VisitIn]) -> VisitOut:
+        """A household visited in the round: when, by whom, the income found, what changed (one visit a case a
+        round)."""
+        return await rounds.record_visit(request.user, round_id, data)
+
+    @get("/{round_id:int}/visits", operation_id="listMonitoringVisits")
+    async def list_visits(self, request: Request, round_id: PathId) -> list[VisitOut]:
+        """The round's visits (a town officer's, its town's)."""
+        return await rounds.list_visits(request.user, round_id)

@@ -471,7 +471,8 @@ async def has_labour(db: Db, household_id: int) -> bool:
 
 # the monitoring picture of each town on a day ($1), from the cases opened by then: by category, by where
 # they stood (identifying: not yet approved; monitored: approved, risk not yet eliminated; eliminated), overdue
-# identification steps (the plan's days, $2 names and $3 days), households assisted by kind of measure, and
+# identification steps (the plan's days, $2 names and $3 days), households still monitored with a measure
+# running by kind of measure (a household whose risk was eliminated is no longer counted assisted), and
 # cases of households whose risk had been eliminated once before (returned)
 _OVERVIEW = """
 WITH c AS (
@@ -486,6 +487,7 @@ WITH c AS (
     SELECT c.town, m.kind, count(DISTINCT m.monitoring_case) AS households
     FROM monitoring_measure m JOIN c ON c.id = m.monitoring_case
     WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1)
+        AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)
     GROUP BY c.town, m.kind
 )
 SELECT t.id AS town_id, t.name AS town,
@@ -522,3 +524,87 @@ async def overview(
         )
         out.append(values)
     return out
+
+
+# ------------------------------------------------------------------------------------- rounds and visits
+
+_ROUND = """
+SELECT r.id, g.code AS county_code, r.period, r.started_on, r.ended_on,
+       (SELECT count(*) FROM monitoring_case c WHERE c.county_code = g.code AND c.applied_on <= r.started_on
+            AND (c.eliminated_on IS NULL OR c.eliminated_on > r.started_on)) AS due,
+       (SELECT count(*) FROM monitoring_visit v WHERE v.monitoring_round = r.id) AS visited
+FROM monitoring_round r JOIN region g ON g.id = r.county
+"""
+
+
+async def insert_round(db: Db, county_id: int, period: str, started_on: date) -> int | None:
+    return await db.fetchval(
+        "INSERT INTO monitoring_round (county, period, started_on, created_at) VALUES ($1, $2, $3, now())"
+        " ON CONFLICT (county, period) DO NOTHING RETURNING id",
+        county_id,
+        period,
+        started_on,
+    )
+
+
+async def one_round(db: Db, round_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(_ROUND + " WHERE r.id = $1", round_id)
+    return None if row is None else dict(row)
+
+
+async def round_page(db: Db, region: str | None, page: Any) -> Any:
+    args: list[Any] = []
+    clause = county_clause("g.code", region, args, keyword="WHERE")
+    return await fetch_page(
+        _ROUND + " " + clause,
+        args,
+        page,
+        "id DESC",
+        lambda r: {k: v for k, v in dict(r).items() if k != "_total"},
+        db=db,
+    )
+
+
+async def insert_visit(db: Db, round_id: int, case_id: int, values: dict[str, Any]) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "INSERT INTO monitoring_visit (monitoring_round, monitoring_case, visited_on, visited_by, income, note,"
+        " created_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6, now()) ON CONFLICT DO NOTHING"
+        " RETURNING id, monitoring_round AS round_id, monitoring_case AS case_id, visited_on, visited_by AS by,"
+        " income, note",
+        round_id,
+        case_id,
+        values["visited_on"],
+        json.dumps(values["by"], ensure_ascii=False),
+        values["income"],
+        values["note"],
+    )
+    return None if row is None else _visit_row(row)
+
+
+def _visit_row(row: Any) -> dict[str, Any]:
+    values = dict(row)
+    if isinstance(values["by"], str):
+        values["by"] = json.loads(values["by"])
+    return values
+
+
+async def visits_of(db: Db, round_id: int, town_id: int | None) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        "SELECT m.id, m.monitoring_round AS round_id, m.monitoring_case AS case_id, m.visited_on,"
+        " m.visited_by AS by, m.income, m.note FROM monitoring_visit m"
+        " JOIN monitoring_case c ON c.id = m.monitoring_case JOIN household h ON h.id = c.household"
+        " JOIN village v ON v.id = h.village WHERE m.monitoring_round = $1 AND ($2::int IS NULL OR v.town = $2)"
+        " ORDER BY m.id",
+        round_id,
+        town_id,
+    )
+    return [_visit_row(r) for r in rows]
+
+
+async def households_with_open_cases(db: Db, household_ids: list[int]) -> set[int]:
+    rows = await db.fetch(
+        "SELECT DISTINCT household FROM monitoring_case WHERE household = ANY ($1::int[])"
+        " AND state IN ('identifying', 'monitored', 'eliminating')",
+        household_ids,
+    )
+    return {r["household"] for r in rows}

@@ -8,6 +8,7 @@ from app.monitoring.controllers import (
     MonitoringController,
     MonitoringLineController,
     MonitoringOverviewController,
+    MonitoringRoundController,
 )
 
 router = Router(
@@ -18,5 +19,6 @@ router = Router(
         MonitoringLineController,
         MonitoringCaseController,
         MonitoringOverviewController,
+        MonitoringRoundController,
     ],
 )

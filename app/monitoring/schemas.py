@@ -176,6 +176,9 @@ class StepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     by: list[str]
     """Who did it: the survey is by at least two people."""
     note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's public notice (a monitoring-intake notice listing the household,
+    ended with no open objection). Left out, a notice posted on paper, at least five days after the review."""
 
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
@@ -286,6 +289,8 @@ class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     on: date
     by: list[str]
     note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's risk-elimination notice listing the household (see ``StepIn``)."""
 
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
@@ -313,10 +318,82 @@ class TownMonitoring(msgspec.Struct, kw_only=True):
     returned: int
     """Cases of households whose risk had been marked eliminated once before."""
     assisted: dict[str, int]
-    """Households with a measure running on the day, by kind of measure."""
+    """Households with a measure running on the day, by kind of measure (those whose risk was eliminated by
+    then are not counted)."""
 
 
 class MonitoringOverview(msgspec.Struct, kw_only=True):
     as_of: date
     towns: list[TownMonitoring]
     total: TownMonitoring
+
+
+class RoundIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    county_code: str
+    period: str
+    """The month of the round, YYYY-MM."""
+    started_on: date
+
+    def __post_init__(self) -> None:
+        if len(self.county_code) != 6 or not self.county_code.isdigit():
+            raise Invalid("county_code", "a county's code is 6 digits")
+        if (
+            len(self.period) != 7
+            or self.period[4] != "-"
+            or not (self.period[:4] + self.period[5:]).isdigit()
+            or not (1 <= int(self.period[5:]) <= 12)
+        ):
+            raise Invalid("period", "a month, YYYY-MM")
+        check_day_of_fact("started_on", self.started_on)
+
+
+class RoundOut(msgspec.Struct, kw_only=True):
+    id: int
+    county_code: str
+    period: str
+    started_on: date
+    ended_on: date | None
+    due: int
+    """Cases open (identifying, monitored or eliminating) on the round's first day: the households to visit."""
+    visited: int
+
+
+class VisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    case_id: Id
+    visited_on: date
+    by: list[str]
+    income: DecimalIn | None = None
+    """Per-capita income a year as found on the visit, where it was asked."""
+    note: str | None = None
+    """What changed."""
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("visited_on", self.visited_on)
+        if not 1 <= len(self.by) <= 10:
+            raise Invalid("by", "one to ten names")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        self.income = check_money("income", self.income, ceiling="income")
+        self.note = clean_note("note", self.note, 2000)
+
+
+class VisitOut(msgspec.Struct, kw_only=True):
+    id: int
+    round_id: int
+    case_id: int
+    visited_on: date
+    by: list[str]
+    income: Decimal | None
+    note: str | None
+
+
+class CaseProposal(msgspec.Struct, kw_only=True):
+    """An exited household whose income of the year fell under the monitoring line (the watch), with no open
+    case: for a cadre to confirm by opening one (channel ``watch``)."""
+
+    household_id: int
+    registry_no: str
+    town_id: int
+    county_code: str
+    year: int
+    per_capita: Decimal
+    line: Decimal
