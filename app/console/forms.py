@@ -106,6 +106,7 @@ class CaseStepForm(Form):
     on: date
     by: list[str] = []  # one input a person (a survey wants two); blank inputs are left out
     note: str | None = None
+    notice_id: int | None = None  # the step ``noticed``: the village's notice in ChainAid (none: one on paper)
 
 
 class MeasureForm(Form):

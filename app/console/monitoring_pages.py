@@ -193,7 +193,7 @@ class MonitoringPages(Controller):
         texts = texts_for(user)
         try:
             by = [name.strip() for name in form.by if name.strip()]
-            data = StepIn(step=form.step, on=form.on, by=by, note=form.note)
+            data = StepIn(step=form.step, on=form.on, by=by, note=form.note, notice_id=form.notice_id)
             await cases.record_step(user.principal, case_id, data)
         except (DomainError, ValueError) as exc:
             return back(target, err=refusal(user, exc))

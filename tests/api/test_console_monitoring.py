@@ -146,6 +146,19 @@ async def test_the_officer_records_the_next_step_and_a_measure_through_the_forms
     after = (await web.get(two.headers["location"])).text
     assert "已记录：入户调查。" in after and "王明、李华" in after and "已填写信息采集表" in after
     assert 'name="step" value="data_checked"' in after
+    for step, by in (("data_checked", "县大数据中心"), ("village_reviewed", "村民代表会议")):
+        r = await web.post(f"{path}/step", data={"_csrf_token": csrf, "step": step, "on": TODAY.isoformat(), "by": by})
+        assert r.status_code == 303 and "msg=" in r.headers["location"], step
+    noticed = (await web.get(path)).text
+    assert 'name="step" value="noticed"' in noticed and 'name="notice_id"' in noticed
+    for cited in ({"notice_id": "999999"}, {}):  # no such notice; a paper notice of no days
+        r = await web.post(
+            f"{path}/step",
+            data={"_csrf_token": csrf, "step": "noticed", "on": TODAY.isoformat(), "by": "村委会", **cited},
+        )
+        assert r.status_code == 303 and "err=" in r.headers["location"], cited
+    async with reading() as db:
+        assert await db.fetchval("SELECT step FROM monitoring_case WHERE id = $1", case_id) == "village_reviewed"
     measure = await web.post(
         f"{path}/measures",
         data={
