@@ -4,7 +4,9 @@
 registered in 2014, 27 since exited; 22,108 registered households with 64,052 people, 24,399 of them
 exited; 1,691 people removed and 1,691 added after the first round; 42 enterprises paired with all 51
 poor villages; links in the four industries with a year of payouts; a 2017 subsidy scheme with claims
-at every stage; and an account for each role.
+at every stage; and an account for each role. Since 2021 (``app.demo.monitoring``): Hubei's monitoring lines
+(the demo's own figures) and a monitoring caseload of a few per cent of the exited households a year, through
+identification (some overdue), measures and risk elimination, up to the demo's last day, 2025-11-30.
 
 ``load_demo(counties=N)`` (``chainaid demo --counties N``) builds a province of N such counties under Hubei
 (42): 429005 潜江市, then 示范县2 (429006), 示范县3 (429007), ... each with the same figures.

@@ -14,7 +14,7 @@ from app.accounts.schemas import AccountCreate
 from app.core.counties import COUNTY_COLUMN, COUNTY_OWNED
 from app.core.principal import Principal, Role, system_principal
 from app.core.uow import UnitOfWork, unit_of_work
-from app.demo import chain, people, subsidies
+from app.demo import chain, monitoring, people, subsidies
 from app.demo.figures import (
     ENTERPRISES,
     EXITED_VILLAGES,
@@ -62,6 +62,8 @@ _SEQUENCED = [
     "voucher",
     "payment_batch",
     "payment_line",
+    "monitoring_case",
+    "monitoring_measure",
 ]
 
 _HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
@@ -74,7 +76,7 @@ _SET_SEQUENCES = (
 _ANALYZE = (
     "ANALYZE town, village, household, member, household_event, enterprise, pairing, base, link, payout,"
     " support_record, subsidy_scheme, subsidy_claim, voucher, payment_batch, payment_line, enterprise_industry,"
-    " scheme_rate, exit_assessment, hardship_event"
+    " scheme_rate, exit_assessment, hardship_event, monitoring_line, monitoring_case, monitoring_measure"
 )
 
 
@@ -126,8 +128,21 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             return tuple(last_id.get(t, 0) for t in tables)
 
         # the province and the counties (those an admin listed already are used as they are)
-        if await regions.region_by_code(uow, PROVINCE[0]) is None:
-            await regions.add_region(uow, actor, RegionCreate(code=PROVINCE[0], name=PROVINCE[1]))
+        province = await regions.region_by_code(uow, PROVINCE[0])
+        if province is None:
+            province = await regions.add_region(uow, actor, RegionCreate(code=PROVINCE[0], name=PROVINCE[1]))
+        # the province's monitoring lines (a year an admin set already keeps its line), and the caseload of
+        # 2021-2025 on them: one plan, placed in each county
+        await uow.execute(
+            "INSERT INTO monitoring_line (region, year, amount, created_at)"
+            " SELECT $1, y, a, make_timestamptz(y, 1, 15, 9, 0, 0, 'UTC') FROM unnest($2::int[], $3::numeric[]) AS l(y, a)"
+            " ON CONFLICT (region, year) DO NOTHING",
+            province.id,
+            list(monitoring.LINES),
+            list(monitoring.LINES.values()),
+        )
+        held = dict(await uow.fetch("SELECT year, amount FROM monitoring_line WHERE region = $1", province.id))
+        caseload = monitoring.plan_cases(plan, held)
         tokens: dict[str, str] = {}
         account_ids: dict[str, int] = {}
         first_enterprise_name = ""
@@ -206,6 +221,16 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             await copy("household", people.HOUSEHOLD_COLUMNS, households)
             await copy("member", people.MEMBER_COLUMNS, members)
             await copy("household_event", people.EVENT_COLUMNS, events)
+            towns = {first_town + t: town_prefix + name for t, name in enumerate(TOWNS, start=1)}
+            cases, measures = monitoring.case_rows(
+                caseload,
+                households,
+                monitoring.places(villages, towns),
+                county=county_code,
+                after=after("monitoring_case", "monitoring_measure"),
+            )
+            await copy("monitoring_case", monitoring.CASE_COLUMNS, cases)
+            await copy("monitoring_measure", monitoring.MEASURE_COLUMNS, measures)
 
             first_enterprise = last_id.get("enterprise", 0)
             enterprises, enterprise_industries, pairings, enterprise_villages = chain.enterprises(
@@ -282,6 +307,8 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
                 ("links", len(links)),
                 ("claims", len(claims)),
                 ("vouchers", len(vouchers)),
+                ("monitoring_cases", len(cases)),
+                ("monitoring_measures", len(measures)),
             ):
                 totals[key] = totals.get(key, 0) + n
 

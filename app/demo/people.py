@@ -32,6 +32,12 @@ def _at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
+def without_labour(i: int) -> bool:
+    """Whether the plan's ``i``-th household has no member able to work: those registered first for lack of
+    labour (缺劳力), about one in twelve; exited ones among them live on social protection (兜底)."""
+    return CAUSES[i % len(CAUSES)] == "lack_of_labour"
+
+
 def _name(n: int) -> str:
     return SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)] + GIVEN[(n * 13 + 5) % len(GIVEN)]
 
@@ -133,6 +139,7 @@ def build(
                 )
             )
             previous = target
+        no_labour = without_labour(i)
         for k in range(p.size):
             member_id += 1
             relation = ("head", "spouse", "child")[k]
@@ -151,7 +158,7 @@ def build(
                     relation,
                     sex,
                     birth,
-                    ("full", "partial", "skilled" if birth.year < 2000 else "none")[k],
+                    "none" if no_labour else ("full", "partial", "skilled" if birth.year < 2000 else "none")[k],
                     ("healthy", "chronic_illness", "healthy", "disabled", "healthy")[(i + k) % 5],
                     relation == "child" and birth.year >= 2002,
                     status != "removed",

@@ -1,0 +1,411 @@
+"""The monitoring caseload of 2021-2025 (防止返贫动态监测, issue 14), generated deterministically.
+
+Each year a few per cent of the county's exited households are taken in (households without labour more
+often): most as unstable (脱贫不稳定户, income under the year's line), about one in ten as a sudden hardship
+(突发严重困难户, income above the line, rigid spending taking it under). Identification runs within the
+province's deadline (15 calendar days); a small share of cases is late at one step, so some are overdue on
+days of their year, and a few applied for in the last weeks of 2025 are still identifying and overdue on the
+demo's last day. Approved cases get measures by labour (employment or industry with labour, 低保 and medical
+assistance without). Of the earlier years' cases with labour, most are cleared through the risk-elimination
+steps; a household without labour living on social protection is never cleared. A cleared household may be
+taken in again in a later year.
+
+The plan is made once from the household plan and is the same for every county; ``case_rows`` places it in
+one county. The categories, due days and elimination conditions are ``app.monitoring.case_rules``'s own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.demo.figures import HouseholdPlan
+from app.demo.people import GIVEN, SURNAMES, without_labour
+from app.monitoring.case_rules import (
+    CHECKLIST,
+    ELIMINATION_STEPS,
+    STEPS,
+    CaseSettings,
+    Category,
+    EliminationFacts,
+    Finances,
+    Standing,
+    Step,
+    category,
+    due_days,
+    elimination_refusals,
+)
+
+# The demo's own monitoring lines for Hubei (42), yuan per person a year: plausible, not the province's
+# published figures. 2020 is 1.5 x the national poverty line (about 6,000), raised each year; 8,700 in 2024
+# is the issue's example.
+LINES: Mapping[int, Decimal] = {
+    2020: Decimal("6000.00"),
+    2021: Decimal("6400.00"),
+    2022: Decimal("7000.00"),
+    2023: Decimal("7600.00"),
+    2024: Decimal("8700.00"),
+    2025: Decimal("9200.00"),
+}
+YEARS = (2021, 2022, 2023, 2024, 2025)
+DEMO_DAY = date(2025, 11, 30)
+"""The demo's last day: nothing is recorded after it (the latest cases stand as they were on it)."""
+
+# the share of the county's exited households taken in each year (2025: to the end of November)
+INTAKE = {2021: 0.030, 2022: 0.035, 2023: 0.045, 2024: 0.055, 2025: 0.040}
+SUDDEN_HARDSHIP_SHARE = 0.10
+LATE_SHARE = 0.06
+LATE_SHARE_AT_THE_END = 0.30  # cases applied for from LATE_SEASON of the last year: the caseload a town chases
+LATE_SEASON = date(2025, 10, 20)
+CLEARED_SHARE = 0.80  # of the cases with labour whose home check falls before the demo's last day
+NO_LABOUR_WEIGHT = 2.5  # households without labour are at risk more often
+RETURN_WEIGHT = 0.5  # a household cleared before is taken in again less often
+
+SETTINGS = CaseSettings()
+NOTICE_DAYS = 5
+# risk elimination: days from the home check to each later step (the notice five days after the review)
+ELIMINATION_DAYS = {"home_checked": 0, "village_reviewed": 3, "noticed": 8, "town_reviewed": 10, "approved": 12}
+CHANNELS = {
+    Category.unstable: ("watch", "watch", "watch", "watch", "watch", "visit", "visit", "visit", "self_report"),
+    Category.sudden_hardship: ("department", "department", "department", "self_report", "self_report"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMeasure:
+    kind: str
+    start_on: date
+    end_on: date | None
+    amount: Decimal | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCase:
+    number: int
+    """The case's place in the county's caseload (1-based)."""
+    household: int
+    """The household's place in the household plan (1-based), as ``people.build`` numbers it."""
+    has_labour: bool
+    channel: str
+    category: str
+    year: int
+    line: Decimal
+    income: Decimal
+    rigid_spending: Decimal
+    previous_income: Decimal
+    applied_on: date
+    steps: dict[str, date]
+    """The identification steps done by the demo's last day, in order, with their days."""
+    elimination: dict[str, date]
+    """The risk-elimination steps done by the demo's last day (none: not begun)."""
+    months_above_line: int
+    measures: tuple[PlannedMeasure, ...]
+
+    @property
+    def step(self) -> str:
+        return list(self.steps)[-1]
+
+    @property
+    def state(self) -> str:
+        if "approved" in self.elimination:
+            return "eliminated"
+        if self.elimination:
+            return "eliminating"
+        return "monitored" if "approved" in self.steps else "identifying"
+
+    @property
+    def eliminated_on(self) -> date | None:
+        return self.elimination.get("approved")
+
+
+def _yuan(amount: float) -> Decimal:
+    return Decimal(round(amount)).quantize(Decimal("0.01"))
+
+
+def _identification(applied_on: date, rng: random.Random, year: int) -> dict[str, date]:
+    """Each step on its due day or a day before; a late case is late at one step by some days, and the steps
+    after it follow. Only the steps done by the demo's last day are kept."""
+    due = due_days(applied_on, SETTINGS)
+    early = rng.choice((0, 0, 1))  # the survey is due on the 3rd day: a day early still leaves it after applying
+    late_share = LATE_SHARE_AT_THE_END if year == YEARS[-1] and applied_on >= LATE_SEASON else LATE_SHARE
+    late_at, delay = None, 0
+    if rng.random() < late_share:
+        late_at = rng.choice((Step.surveyed, Step.data_checked, Step.village_reviewed, Step.town_reviewed))
+        delay = rng.randint(10, 40) if applied_on >= LATE_SEASON else rng.randint(3, 20)
+    steps = {Step.applied.value: applied_on}
+    shift = 0
+    for step in STEPS[1:]:
+        if step is late_at:
+            shift = delay
+        day = due[step] - timedelta(days=early) + timedelta(days=shift)
+        if day > DEMO_DAY:
+            break
+        steps[step.value] = day
+    if Step.noticed.value in steps:
+        assert (steps[Step.noticed.value] - steps[Step.village_reviewed.value]).days >= NOTICE_DAYS
+    return steps
+
+
+def _measures(
+    case_category: Category, has_labour: bool, approved_on: date, eliminated_on: date | None, rng: random.Random
+) -> tuple[PlannedMeasure, ...]:
+    """Assistance from a few days after approval: development measures with labour, social protection
+    without; medical assistance (that year) for most sudden hardships. A cleared household's end on its
+    clearance."""
+    start = approved_on + timedelta(days=rng.randint(3, 25))
+    if start > DEMO_DAY:
+        return ()
+    out: list[PlannedMeasure] = []
+    if has_labour:
+        if rng.random() < 0.6:
+            out.append(PlannedMeasure("employment", start, eliminated_on, None, "虾稻基地务工"))
+        else:
+            amount = _yuan(rng.randint(10, 40) * 100)
+            out.append(PlannedMeasure("industry", start, eliminated_on, amount, "特色种养补贴"))
+        training = start + timedelta(days=30)
+        if rng.random() < 0.3 and training <= DEMO_DAY:
+            out.append(PlannedMeasure("training", training, training + timedelta(days=14), None, "职业技能培训"))
+    else:
+        out.append(PlannedMeasure("dibao", start, None, _yuan(rng.randint(60, 120) * 100), "农村低保（年）"))
+        if rng.random() < 0.5:
+            amount = _yuan(rng.randint(2, 12) * 1000)
+            out.append(PlannedMeasure("medical_assistance", start, date(start.year, 12, 31), amount, "医疗救助"))
+    if case_category is Category.sudden_hardship and rng.random() < 0.8:
+        amount = _yuan(rng.randint(5, 30) * 1000)
+        out.append(PlannedMeasure("medical_assistance", start, date(start.year, 12, 31), amount, "大病医疗救助"))
+        out.append(PlannedMeasure("temporary_assistance", start, start, _yuan(rng.randint(10, 30) * 100), "临时救助"))
+    return tuple(out)
+
+
+def _elimination(approved_on: date, year: int, has_labour: bool, rng: random.Random) -> tuple[dict[str, date], int]:
+    """The risk-elimination steps done by the demo's last day, for a case of an earlier year with labour whose
+    home check (8 to 24 months after approval) falls by then; and the months its income ran above the line."""
+    home_check = approved_on + timedelta(days=rng.randint(240, 720))
+    cleared = rng.random() < CLEARED_SHARE
+    if not has_labour or year >= YEARS[-1] or not cleared or home_check > DEMO_DAY:
+        return {}, 0
+    months = min(12, (home_check - approved_on).days // 30)
+    facts = EliminationFacts(
+        months_above_line=months,
+        rigid_spending_resolved=True,
+        checklist=dict.fromkeys(CHECKLIST, True),
+        risk_gone=True,
+        has_labour=True,
+        protection_income_share=Decimal("0.05"),
+    )
+    assert not elimination_refusals(facts, SETTINGS)
+    done = {}
+    for step in ELIMINATION_STEPS:
+        day = home_check + timedelta(days=ELIMINATION_DAYS[step.value])
+        if day > DEMO_DAY:
+            break
+        done[step.value] = day
+    return done, months
+
+
+def _free(last: PlannedCase | None, day: date) -> bool:
+    """Whether a household may be taken in on ``day``: it has no case, or its last one was cleared before."""
+    if last is None:
+        return True
+    cleared = last.eliminated_on
+    return cleared is not None and cleared < day
+
+
+def plan_cases(plan: Sequence[HouseholdPlan], lines: Mapping[int, Decimal] = LINES) -> list[PlannedCase]:
+    """The county's caseload, year by year: who is taken in (a household with an open case never is), when,
+    on which figures, and how far each case had gone by the demo's last day."""
+    exited = [(i, not without_labour(i)) for i, p in enumerate(plan, start=1) if p.category == "exited"]
+    rng = random.Random(2021)
+    last_case: dict[int, PlannedCase] = {}
+    cases: list[PlannedCase] = []
+    for year in YEARS:
+        line = lines[year]
+        # open cases keep their household out; one cleared before the year may come back
+        pool = [(i, labour) for i, labour in exited if _free(last_case.get(i), date(year, 1, 1))]
+        count = round(len(exited) * INTAKE[year])
+
+        def weight(h: tuple[int, bool]) -> float:
+            return (1.0 if h[1] else NO_LABOUR_WEIGHT) * (RETURN_WEIGHT if h[0] in last_case else 1.0)
+
+        drawn = sorted(pool, key=lambda h: rng.random() / weight(h))[:count]
+        last_day = (DEMO_DAY - timedelta(days=5)) if year == YEARS[-1] else date(year, 12, 10)
+        span = (last_day - date(year, 1, 5)).days
+        for household, has_labour in sorted(drawn):
+            applied_on = date(year, 1, 5) + timedelta(days=rng.randint(0, span))
+            if rng.random() < SUDDEN_HARDSHIP_SHARE:
+                income = _yuan(float(line) * rng.uniform(1.05, 1.6))
+                rigid = income - _yuan(float(line) * rng.uniform(0.35, 0.85))
+                previous = income + _yuan(rng.randint(0, 8) * 100)
+            else:
+                income = _yuan(float(line) * rng.uniform(0.72, 0.97))
+                rigid = _yuan(rng.choice((0, 0, 200, 400, 600)))
+                previous = income + _yuan(rng.randint(2, 15) * 100)
+            found = category(Standing.exited, Finances(income, rigid, previous), line, SETTINGS)
+            assert found is not None
+            steps = _identification(applied_on, rng, year)
+            approved_on = steps.get(Step.approved.value)
+            elimination, months = ({}, 0) if approved_on is None else _elimination(approved_on, year, has_labour, rng)
+            eliminated_on = elimination.get("approved")
+            measures = () if approved_on is None else _measures(found, has_labour, approved_on, eliminated_on, rng)
+            case = PlannedCase(
+                number=len(cases) + 1,
+                household=household,
+                has_labour=has_labour,
+                channel=rng.choice(CHANNELS[found]),
+                category=found.value,
+                year=year,
+                line=line,
+                income=income,
+                rigid_spending=rigid,
+                previous_income=previous,
+                applied_on=applied_on,
+                steps=steps,
+                elimination=elimination,
+                months_above_line=months,
+                measures=measures,
+            )
+            cases.append(case)
+            last_case[household] = case
+    return cases
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+
+
+def _by(step: str, cadres: tuple[str, str], village: str, town: str) -> list[str]:
+    return {
+        "applied": [cadres[0]],
+        "surveyed": list(cadres),
+        "data_checked": ["县大数据中心"],
+        "village_reviewed": [f"{village}村民代表会议"],
+        "noticed": [f"{village}村委会"],
+        "town_reviewed": [town],
+        "approved": ["县乡村振兴局"],
+        "announced": ["县乡村振兴局"],
+        "home_checked": list(cadres),
+    }[step]
+
+
+def places(villages: Sequence[Sequence[Any]], towns: Mapping[int, str]) -> dict[int, tuple[str, str, tuple[str, str]]]:
+    """By village id (the village rows: id, town id, code, county, name, ...): its name, its town's name and the
+    two cadres who survey its cases (the first is the officer responsible for its households' measures)."""
+    out = {}
+    for n, v in enumerate(villages):
+        a, b = (
+            SURNAMES[(n * 2 + k) * 7 % len(SURNAMES)]
+            + GIVEN[(n * 5 + k) % len(GIVEN)]
+            + GIVEN[(n * 11 + 3 * k + 1) % len(GIVEN)]
+            for k in (0, 1)
+        )
+        out[v[0]] = (v[4], towns[v[1]], (a, b))
+    return out
+
+
+def case_rows(
+    cases: Sequence[PlannedCase],
+    households: Sequence[Sequence[Any]],
+    places: Mapping[int, tuple[str, str, tuple[str, str]]],
+    *,
+    county: str,
+    after: tuple[int, int] = (0, 0),
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Rows for monitoring_case and monitoring_measure of one county, with explicit ids.
+
+    ``households``: the county's household rows (id first, village third), in the plan's order; ``places``:
+    by village id, its name, its town's name and its two cadres; ``after``: the last case and measure ids
+    taken by the counties loaded before."""
+    first_case, measure_id = after
+    case_out: list[tuple[Any, ...]] = []
+    measure_out: list[tuple[Any, ...]] = []
+    for c in cases:
+        household = households[c.household - 1]
+        village, town, cadres = places[household[2]]
+        case_id = first_case + c.number
+        steps = {
+            name: {"on": day.isoformat(), "by": _by(name, cadres, village, town), "note": None}
+            for name, day in c.steps.items()
+        }
+        elimination = None
+        if c.elimination:
+            elimination = {
+                "facts": {
+                    **dict.fromkeys(CHECKLIST, True),
+                    "months_above_line": c.months_above_line,
+                    "rigid_spending_resolved": True,
+                    "risk_gone": True,
+                    "has_labour": c.has_labour,
+                    "protection_income_share": "0.05",
+                },
+                "steps": {
+                    name: {"on": day.isoformat(), "by": _by(name, cadres, village, town), "note": None}
+                    for name, day in c.elimination.items()
+                },
+                "step": list(c.elimination)[-1],
+            }
+        case_out.append(
+            (
+                case_id,
+                household[0],
+                c.channel,
+                c.category,
+                c.year,
+                c.line,
+                c.income,
+                c.rigid_spending,
+                c.previous_income,
+                f"承诺授权书 {county}-{c.year}-{c.number:05d}",
+                c.applied_on,
+                c.step,
+                json.dumps(steps, ensure_ascii=False),
+                c.state,
+                None if elimination is None else json.dumps(elimination, ensure_ascii=False),
+                c.eliminated_on,
+                _at(c.applied_on),
+            )
+        )
+        for m in c.measures:
+            measure_id += 1
+            measure_out.append(
+                (measure_id, case_id, m.kind, m.start_on, m.end_on, cadres[0], m.amount, m.note, None, _at(m.start_on))
+            )
+    return case_out, measure_out
+
+
+CASE_COLUMNS = (
+    "id",
+    "household",
+    "channel",
+    "category",
+    "year",
+    "line",
+    "income",
+    "rigid_spending",
+    "previous_income",
+    "consent",
+    "applied_on",
+    "step",
+    "steps",
+    "state",
+    "elimination",
+    "eliminated_on",
+    "created_at",
+)
+MEASURE_COLUMNS = (
+    "id",
+    "monitoring_case",
+    "kind",
+    "start_on",
+    "end_on",
+    "officer",
+    "amount",
+    "note",
+    "recorded_by",
+    "created_at",
+)
