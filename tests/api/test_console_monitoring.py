@@ -267,3 +267,25 @@ async def test_the_lines_per_year_and_the_admin_sets_one(web, client, admin, aut
         data={"_csrf_token": finance_csrf, "region_code": "42", "year": "2020", "amount": "6000"},
     )
     assert refused.status_code == 403
+
+
+async def test_the_demo_caseload_in_the_console(web):
+    """The demo's caseload of 2021-2025: the town officer's pages and the county's render it."""
+    from app.demo import load_demo
+    from app.demo.monitoring import DEMO_DAY
+
+    tokens = (await load_demo()).tokens
+    await sign_in(web, tokens["town_officer"])
+    caseload = await web.get("/console/monitoring")
+    assert caseload.status_code == 200 and "我的监测对象 (" in caseload.text
+    first = re.search(r'href="/console/monitoring/cases/(\d+)"', caseload.text)
+    assert first, caseload.text[:3000]
+    case = await web.get(f"/console/monitoring/cases/{first.group(1)}")
+    assert case.status_code == 200 and "识别程序" in case.text and "帮扶措施" in case.text
+    web.cookies.clear()
+    await sign_in(web, tokens["admin"])
+    county = await web.get(f"/console/monitoring/county?as_of={DEMO_DAY.isoformat()}")
+    assert county.status_code == 200 and "逾期" in county.text
+    assert re.search(r'<td class="num late"><a href="#late-\d+">\d+</a></td>', county.text)  # overdue on the last day
+    lines = await web.get("/console/monitoring/lines")
+    assert lines.status_code == 200 and "2021" in lines.text

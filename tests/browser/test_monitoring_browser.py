@@ -110,8 +110,29 @@ async def test_the_county_overview_on_a_day(browser, app, database_url):
         assert world["queued"]["registry_no"] in await page.inner_text("#queue")
         assert "逾期" in await page.inner_text("#late")
         await _fits(page)
-        await _shot(page, "monitoring-overview")
         await page.fill("#as-of input[name=as_of]", ago(30))
         await page.click("#as-of button")
         await page.wait_for_url(f"**as_of={ago(30)}")
         assert "没有逾期的监测对象" in await page.inner_text("#late")
+
+
+async def test_the_county_overview_of_the_demo(browser, database_url):
+    """The demo's caseload on its last day (30 November 2025): every town, a few cases still overdue."""
+    from app.demo import load_demo
+    from app.demo.monitoring import DEMO_DAY
+
+    tokens = (await load_demo()).tokens
+    with server_process(database_url) as (base, _):
+        page = await _signed_in(browser, base, {"Authorization": f"Bearer {tokens['admin']}"})
+        await page.click("nav a[href='/console/monitoring/county']")
+        await page.wait_for_selector("#overview")
+        await page.fill("#as-of input[name=as_of]", DEMO_DAY.isoformat())
+        await page.click("#as-of button")
+        await page.wait_for_url(f"**as_of={DEMO_DAY.isoformat()}")
+        rows = await page.locator("#overview tr").all_inner_texts()
+        assert len(rows) > 10 and rows[-1].startswith("全部区镇处")
+        late = page.locator("#overview td.late").first
+        assert await late.evaluate("e => getComputedStyle(e).color") == ORANGE
+        assert await page.locator("#late table tr").count() > 1
+        await _fits(page)
+        await _shot(page, "monitoring-overview")
