@@ -262,3 +262,28 @@ async def test_a_new_member_joins_under_the_same_id_rule(client, world):
     r = await client.post(f"/api/v1/households/{ordinary['id']}/members", json=born, headers=world["officer"])
     assert r.status_code == 201, r.text
     assert r.json()["people"] == 4 and r.json()["status"] == "ordinary"
+
+
+async def test_a_confirmed_cross_check_hit_is_a_finding_not_a_removal(client, admin, world):
+    """The county's data check flags an ordinary household's member as it flags anyone's; confirmed, the flag
+    stays as a finding for its monitoring case, and the household is not removed from a register it is not on."""
+    before = await _everything(client, admin, world["officer"])
+    ordinary = (await take_in(client, world["officer"], world["village"], 11)).json()
+    record = {
+        "department": "public_security",
+        "item": "vehicle",
+        "id_number": ordinary["members"][0]["id_number"],
+        "value": "80000",
+        "as_of": "2024-06-30",
+    }
+    r = await client.post("/api/v1/cross-check/records", json=[record], headers=admin)
+    assert r.status_code == 200 and r.json()["households_flagged"] == [ordinary["id"]], r.text
+    flag = (await client.get(f"/api/v1/households/{ordinary['id']}", headers=admin)).json()["flags"][0]
+    confirmed = await client.post(
+        f"/api/v1/cross-check/flags/{flag['id']}/confirm", json={"note": "核实属实"}, headers=world["officer"]
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    after = (await client.get(f"/api/v1/households/{ordinary['id']}", headers=admin)).json()
+    assert after["status"] == "ordinary" and after["removed_reason"] is None
+    assert [e["kind"] for e in after["events"]] == ["created", "cross_check_flagged"]
+    assert await _everything(client, admin, world["officer"]) == before
