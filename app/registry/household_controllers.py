@@ -43,7 +43,8 @@ class HouseholdController(Controller):
     async def list_households(
         self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[HouseholdFilter]
     ) -> Page[HouseholdOut]:
-        """Households the caller may see, filtered, oldest first."""
+        """Households the caller may see, filtered, oldest first; ordinary households (on no register) only
+        with ``status=ordinary``."""
         return await service.list_households(request.user, page, filters)
 
     @get("/counts", operation_id="countHouseholds")

@@ -355,6 +355,7 @@ class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
     town_id: Id | None = None
     village_id: Id | None = None
     status: HouseholdStatus | None = None
+    """None: every status but ``ordinary``, which a list shows only when asked for."""
     attribute: Attribute | None = None
     cause: Cause | None = None
     late_addition: bool | None = None
