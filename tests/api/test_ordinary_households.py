@@ -4,6 +4,7 @@ or ledger unless asked for by their status, and moved by no step of the registry
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -287,3 +288,9 @@ async def test_a_confirmed_cross_check_hit_is_a_finding_not_a_removal(client, ad
     assert after["status"] == "ordinary" and after["removed_reason"] is None
     assert [e["kind"] for e in after["events"]] == ["created", "cross_check_flagged"]
     assert await _everything(client, admin, world["officer"]) == before
+
+
+async def test_two_taken_in_at_once_get_two_numbers(client, world):
+    answers = await asyncio.gather(*(take_in(client, world["officer"], world["village"], n) for n in (11, 12, 13)))
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert sorted(a.json()["registry_no"] for a in answers) == [f"M{COUNTY}00000{i}" for i in (1, 2, 3)]
