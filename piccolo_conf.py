@@ -22,6 +22,7 @@ APP_REGISTRY = AppRegistry(
         "app.subsidies.piccolo_app",
         "app.pairing.piccolo_app",
         "app.monitoring.piccolo_app",
+        "app.notices.piccolo_app",
         "app.console.piccolo_app",
         "app.imports.piccolo_app",
     ]

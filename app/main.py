@@ -42,6 +42,7 @@ from app.imports.router import router as imports_routes
 from app.industries.router import router as industries_routes
 from app.links.router import router as links_routes
 from app.monitoring.router import router as monitoring_routes
+from app.notices.router import router as notices_routes
 from app.pairing.router import router as pairing_routes
 from app.payouts.router import router as payouts_routes
 from app.regions.router import router as regions_routes
@@ -70,6 +71,7 @@ API = Router(
         subsidies_routes,
         pairing_routes,
         monitoring_routes,
+        notices_routes,
         stats_routes,
         exports_routes,
         sheets_routes,

@@ -48,12 +48,18 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "monitoring.record": frozenset({ADMIN, OFFICER}),  # assessHousehold, recordHardship, recordRevisit
     "monitoring_cases.read": frozenset(
         {ADMIN, FINANCE, OFFICER, AUDITOR}
-    ),  # listMonitoringCases, listMonitoringMeasures
+    ),  # listMonitoringCases, listMonitoringMeasures,
+    # getMonitoringOverview, listMonitoringRounds, listMonitoringVisits, listMonitoringProposals
     "monitoring_cases.record": frozenset(
         {ADMIN, OFFICER}
-    ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure
+    ),  # openMonitoringCase, recordMonitoringCaseStep, addMonitoringMeasure,
+    # beginRiskElimination, recordRiskEliminationStep, recordMonitoringVisit
+    "monitoring_rounds.manage": frozenset({ADMIN}),  # openMonitoringRound
     "monitoring_lines.read": EVERYONE,  # listMonitoringLines
     "monitoring_lines.manage": frozenset({ADMIN}),  # setMonitoringLine
+    # public notices (公示) posted in villages, and the objections raised to them
+    "notices.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getNotice, listNotices, printNotice
+    "notices.manage": frozenset({ADMIN, OFFICER}),  # createNotice, raiseNoticeObjection, resolveNoticeObjection
     # cross-checks against other departments' records
     "crosscheck.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listCrossCheckFlags, listCrossCheckRules
     "crosscheck.resolve": frozenset({ADMIN, OFFICER}),  # confirmCrossCheckFlag, dismissCrossCheckFlag
@@ -85,6 +91,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "claims.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),
     "claims.file": frozenset({ADMIN, OFFICER}),  # fileSubsidyClaim
     "claims.verify": frozenset({ADMIN, OFFICER}),  # verifySubsidyClaim
+    "claims.notice": frozenset({ADMIN, OFFICER}),  # openClaimsNotice
     "claims.approve": frozenset({ADMIN, FINANCE}),  # approveSubsidyClaim, approveSubsidyClaims
     "claims.reject": frozenset({ADMIN, FINANCE}),  # rejectSubsidyClaim
     "vouchers.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getVoucher, getVoucherBarcode, printVoucher
@@ -177,6 +184,12 @@ OPERATIONS: Mapping[str, str] = {
     "listAssessments": "monitoring.read",
     "listImports": "imports.read",
     "listMonitoringCases": "monitoring_cases.read",
+    "getMonitoringOverview": "monitoring_cases.read",
+    "listMonitoringRounds": "monitoring_cases.read",
+    "listMonitoringProposals": "monitoring_cases.read",
+    "listMonitoringVisits": "monitoring_cases.read",
+    "recordMonitoringVisit": "monitoring_cases.record",
+    "openMonitoringRound": "monitoring_rounds.manage",
     "listMonitoringLines": "monitoring_lines.read",
     "listAuditCheckpoints": "audit.read",
     "listAuditEntries": "audit.read",
@@ -223,6 +236,8 @@ OPERATIONS: Mapping[str, str] = {
     "openMonitoringCase": "monitoring_cases.record",
     "recordMonitoringCaseStep": "monitoring_cases.record",
     "addMonitoringMeasure": "monitoring_cases.record",
+    "beginRiskElimination": "monitoring_cases.record",
+    "recordRiskEliminationStep": "monitoring_cases.record",
     "listMonitoringMeasures": "monitoring_cases.read",
     "startImport": "imports.run",
     "setPovertyLine": "poverty_lines.manage",
@@ -230,6 +245,13 @@ OPERATIONS: Mapping[str, str] = {
     "updateVillage": "places.manage",
     "verifyAuditChain": "audit.read",
     "verifySubsidyClaim": "claims.verify",
+    "createNotice": "notices.manage",
+    "getNotice": "notices.read",
+    "listNotices": "notices.read",
+    "printNotice": "notices.read",
+    "raiseNoticeObjection": "notices.manage",
+    "resolveNoticeObjection": "notices.manage",
+    "openClaimsNotice": "claims.notice",
 }
 
 ACTIONS = frozenset(POLICY)

@@ -37,6 +37,7 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "revisit": ("household", "household"),
     "monitoring_case": ("household", "household"),
     "monitoring_measure": ("monitoring_case", "monitoring_case"),
+    "monitoring_visit": ("monitoring_case", "monitoring_case"),
     "cross_check_flag": ("household", "household"),
     "enterprise": ("town", "town"),
     "enterprise_industry": ("enterprise", "enterprise"),
@@ -51,6 +52,9 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "voucher": ("subsidy_claim", "claim"),
     "payment_batch": ("subsidy_scheme", "scheme"),
     "payment_line": ("payment_batch", "batch"),
+    "notice": ("village", "village"),
+    "notice_entry": ("notice", "notice"),
+    "notice_objection": ("notice", "notice"),
 }
 
 # The tables that are not, and why (the schema test holds every table to one list or the other).
@@ -59,6 +63,7 @@ NOT_COUNTY_OWNED: Mapping[str, str] = {
     "county_policy": "reference: one row per county, keyed by the county region",
     "industry": "reference",
     "poverty_line": "reference: per province and year",
+    "monitoring_round": "a county's round, keyed by its county region",
     "monitoring_line": "reference: per province, or per county where the province delegates, and year",
     "cross_check_rule": "reference: the deployment's rules",
     "department_record": "departments' records, matched by ID number across the province",

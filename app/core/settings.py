@@ -92,6 +92,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """When set, ``/metrics`` answers only a request with ``Authorization: Bearer <this token>``."""
     notice_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(default=7, name="CHAINAID_NOTICE_DAYS")
     """Minimum length of a household's public notice (公示), in days."""
+    notice_days_identification: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(
+        default=7, name="CHAINAID_NOTICE_DAYS_IDENTIFICATION"
+    )
+    """Shortest posted notice (app/notices) of households identified as poor, in days."""
+    notice_days_monitoring_intake: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(
+        default=5, name="CHAINAID_NOTICE_DAYS_MONITORING_INTAKE"
+    )
+    """Shortest posted notice of households taken into monitoring, in days."""
+    notice_days_risk_elimination: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(
+        default=5, name="CHAINAID_NOTICE_DAYS_RISK_ELIMINATION"
+    )
+    """Shortest posted notice of monitored households cleared (风险消除), in days."""
+    notice_days_subsidy_claims: Annotated[int, msgspec.Meta(ge=1, le=90)] = msgspec.field(
+        default=5, name="CHAINAID_NOTICE_DAYS_SUBSIDY_CLAIMS"
+    )
+    """Shortest posted notice of a scheme's claims in a village, in days (a scheme may ask for longer)."""
     continuation_years: Annotated[int, msgspec.Meta(ge=0, le=20)] = msgspec.field(
         default=5, name="CHAINAID_CONTINUATION_YEARS"
     )

@@ -55,6 +55,19 @@ class Step(str, enum.Enum):
 STEPS: tuple[Step, ...] = tuple(Step)
 
 
+class EliminationStep(str, enum.Enum):
+    """The risk-elimination steps, in order: the same procedure as identification, without the data check."""
+
+    home_checked = "home_checked"  # the home check, with the facts of ``EliminationFacts``
+    village_reviewed = "village_reviewed"
+    noticed = "noticed"
+    town_reviewed = "town_reviewed"
+    approved = "approved"  # county approval: the risk is marked eliminated
+
+
+ELIMINATION_STEPS: tuple[EliminationStep, ...] = tuple(EliminationStep)
+
+
 @dataclass(frozen=True)
 class CaseSettings:
     """What a province sets (a county, where the province delegates)."""

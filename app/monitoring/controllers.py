@@ -10,7 +10,7 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.validation import check_year
-from app.monitoring import cases, lines, service
+from app.monitoring import cases, lines, rounds, service
 from app.monitoring.case_rules import Category, Step
 from app.monitoring.model import CaseState
 from app.monitoring.schemas import (
@@ -18,6 +18,9 @@ from app.monitoring.schemas import (
     AssessmentOut,
     CaseIn,
     CaseOut,
+    CaseProposal,
+    EliminationIn,
+    EliminationStepIn,
     HardshipIn,
     HardshipOut,
     MeasureIn,
@@ -25,9 +28,14 @@ from app.monitoring.schemas import (
     MonitoringEntry,
     MonitoringLineIn,
     MonitoringLineOut,
+    MonitoringOverview,
     RevisitIn,
     RevisitOut,
+    RoundIn,
+    RoundOut,
     StepIn,
+    VisitIn,
+    VisitOut,
 )
 
 
@@ -138,6 +146,31 @@ class MonitoringCaseController(Controller):
         """The case's assistance measures, oldest first."""
         return await cases.list_measures(request.user, case_id)
 
+    @post("/{case_id:int}/elimination", operation_id="beginRiskElimination")
+    async def begin_elimination(self, request: Request, case_id: PathId, data: JSONBody[EliminationIn]) -> CaseOut:
+        """Begin risk elimination (风险消除) with the home check's findings: income above the monitoring line for
+        at least six months, the rigid spending resolved, 两不愁三保障 and safe water secured, the risk gone.
+        Refused (422, every reason in ``reasons``) otherwise; a household without labour whose income rests on
+        social protection is never cleared: it stays monitored."""
+        return await cases.begin_elimination(request.user, case_id, data)
+
+    @post("/{case_id:int}/elimination/steps", operation_id="recordRiskEliminationStep")
+    async def elimination_step(self, request: Request, case_id: PathId, data: JSONBody[EliminationStepIn]) -> CaseOut:
+        """The next risk-elimination step: village reviewed, noticed (at least five days after the review),
+        town reviewed, approved (the county: an admin), which marks the risk eliminated."""
+        return await cases.record_elimination_step(request.user, case_id, data)
+
+    @get("/proposals", operation_id="listMonitoringProposals")
+    async def proposals(
+        self,
+        request: Request,
+        page: NamedDependency[PageParams],
+        year: Annotated[int, QueryParameter(ge=2000, le=2100)],
+    ) -> Page[CaseProposal]:
+        """The watch: exited households whose per-capita income of ``year`` is under their county's monitoring
+        line and that have no open case, for a cadre to confirm by opening one (channel ``watch``)."""
+        return await cases.proposals(request.user, page, year)
+
     @get("/", operation_id="listMonitoringCases")
     async def list_cases(
         self,
@@ -159,3 +192,48 @@ class MonitoringCaseController(Controller):
             "v.town": town_id,
         }
         return await cases.list_cases(request.user, page, as_of=as_of or date.today(), filters=filters, overdue=overdue)
+
+
+class MonitoringOverviewController(Controller):
+    path = "/monitoring-overview"
+    tags = ["monitoring"]
+
+    @get("/", operation_id="getMonitoringOverview")
+    async def overview(
+        self,
+        request: Request,
+        as_of: FromQuery[date | None] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{2})?)?$")] = None,
+    ) -> MonitoringOverview:
+        """Monitoring per town on a day (default today): cases by category, in identification, monitored,
+        eliminated, overdue, returned, and the households assisted by kind of measure; the sum of the towns.
+        The caller's region (a town officer's town), or ``region`` within it."""
+        return await cases.monitoring_overview(request.user, as_of or date.today(), region)
+
+
+class MonitoringRoundController(Controller):
+    path = "/monitoring-rounds"
+    tags = ["monitoring"]
+    dependencies = {"page": Provide(provide_page_params)}
+
+    @post("/", operation_id="openMonitoringRound")
+    async def open_round(self, request: Request, data: JSONBody[RoundIn]) -> RoundOut:
+        """Open a county's monitoring round for a month: the households to visit are the cases open on its
+        first day."""
+        return await rounds.open_round(request.user, data)
+
+    @get("/", operation_id="listMonitoringRounds")
+    async def list_rounds(self, request: Request, page: NamedDependency[PageParams]) -> Page[RoundOut]:
+        """The rounds of the caller's region, newest first, each with the households due and visited."""
+        return await rounds.list_rounds(request.user, page)
+
+    @post("/{round_id:int}/visits", operation_id="recordMonitoringVisit")
+    async def record_visit(self, request: Request, round_id: PathId, data: JSONBody[VisitIn]) -> VisitOut:
+        """A household visited in the round: when, by whom, the income found, what changed (one visit a case a
+        round)."""
+        return await rounds.record_visit(request.user, round_id, data)
+
+    @get("/{round_id:int}/visits", operation_id="listMonitoringVisits")
+    async def list_visits(self, request: Request, round_id: PathId) -> list[VisitOut]:
+        """The round's visits (a town officer's, its town's)."""
+        return await rounds.list_visits(request.user, round_id)

@@ -43,6 +43,8 @@ class Channel(str, enum.Enum):
 class CaseState(str, enum.Enum):
     identifying = "identifying"  # its identification steps under way
     monitored = "monitored"  # approved by the county: a monitored household
+    eliminating = "eliminating"  # its risk-elimination steps under way (still monitored)
+    eliminated = "eliminated"  # the risk marked eliminated (风险消除): the record stays
 
 
 class MeasureKind(str, enum.Enum):

@@ -323,7 +323,8 @@ async def case_household(db: Db, household_id: int) -> CaseHousehold | None:
 
 async def open_case_of(db: Db, household_id: int) -> int | None:
     return await db.fetchval(
-        "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored')", household_id
+        "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored', 'eliminating')",
+        household_id,
     )
 
 
@@ -359,16 +360,24 @@ async def record_case_step(db: Db, case_id: int, step: str, record: dict[str, An
     )
 
 
-# each case with its next step and that step's due day, from the plan's steps and their days from the
-# application (``$1`` names, ``$2`` days), as of ``$3``
+# the last identification step a case had done by a day: the steps are few, read off its steps' days
+STEP_THEN = (
+    "SELECT u.step FROM unnest({names}::text[]) WITH ORDINALITY AS u(step, i)"
+    " WHERE (c.steps -> u.step ->> 'on')::date <= {day} ORDER BY u.i DESC LIMIT 1"
+)
+
+# each case with its next step and that step's due day as of ``$3``, from the plan's steps and their days
+# from the application (``$1`` names, ``$2`` days)
 _CASES = """
 SELECT * FROM (
     SELECT c.id, c.household AS household_id, h.registry_no, v.town AS town_id, c.county_code, c.channel, c.category,
            c.year, c.line, c.income, c.rigid_spending, c.previous_income, c.applied_on, c.step, c.state, c.steps,
-           ($1::text[])[array_position($1::text[], c.step) + 1] AS next_step,
-           CASE WHEN c.state = 'identifying'
-                THEN c.applied_on + ($2::int[])[array_position($1::text[], c.step) + 1] END AS due_on
+           c.elimination, c.eliminated_on,
+           ($1::text[])[array_position($1::text[], s.step) + 1] AS next_step,
+           CASE WHEN s.step NOT IN ('approved', 'announced')
+                THEN c.applied_on + ($2::int[])[array_position($1::text[], s.step) + 1] END AS due_on
     FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+    CROSS JOIN LATERAL ({step_then}) s
     WHERE {where}
 ) q WHERE ($4::bool IS NULL OR (q.due_on IS NOT NULL AND q.due_on < $3::date) = $4)
 """
@@ -391,12 +400,15 @@ async def case_page(
             args.append(value)
             where.append(f"{column} = ${len(args)}")
     clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
-    return await fetch_page(_CASES.format(where=clause), args, page, "id", _case_row, db=db)
+    sql = _CASES.format(where=clause, step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    return await fetch_page(sql, args, page, "id", _case_row, db=db)
 
 
 def _case_row(row: Any) -> dict[str, Any]:
     values = {k: v for k, v in dict(row).items() if k != "_total"}
-    values["steps"] = json.loads(values["steps"]) if isinstance(values["steps"], str) else values["steps"]
+    for key in ("steps", "elimination"):
+        if isinstance(values[key], str):
+            values[key] = json.loads(values[key])
     return values
 
 
@@ -405,7 +417,8 @@ async def one_case(
 ) -> dict[str, Any] | None:
     if lock:
         await db.execute("SELECT id FROM monitoring_case WHERE id = $1 FOR UPDATE", case_id)
-    row = await db.fetchrow(_CASES.format(where="c.id = $5"), plan[0], plan[1], as_of, None, case_id)
+    sql = _CASES.format(where="c.id = $5", step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    row = await db.fetchrow(sql, plan[0], plan[1], as_of, None, case_id)
     return None if row is None else _case_row(row)
 
 
@@ -432,3 +445,166 @@ async def insert_measure(db: Db, case_id: int, values: dict[str, Any], account: 
 async def measures_of(db: Db, case_id: int) -> list[dict[str, Any]]:
     rows = await db.fetch(f"SELECT {_MEASURE} FROM monitoring_measure WHERE monitoring_case = $1 ORDER BY id", case_id)
     return [dict(r) for r in rows]
+
+
+async def set_elimination(
+    db: Db, case_id: int, elimination: dict[str, Any], state: str, eliminated_on: date | None
+) -> None:
+    await db.execute(
+        "UPDATE monitoring_case SET elimination = $2::jsonb, state = $3, eliminated_on = $4 WHERE id = $1",
+        case_id,
+        json.dumps(elimination, ensure_ascii=False),
+        state,
+        eliminated_on,
+    )
+
+
+async def has_labour(db: Db, household_id: int) -> bool:
+    """Whether a present member of the household can work (labour ability other than none)."""
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM member WHERE household = $1 AND left_on IS NULL AND labour_ability <> 'none')",
+            household_id,
+        )
+    )
+
+
+# the monitoring picture of each town on a day ($1), from the cases opened by then: by category, by where
+# they stood (identifying: not yet approved; monitored: approved, risk not yet eliminated; eliminated), overdue
+# identification steps (the plan's days, $2 names and $3 days), households still monitored with a measure
+# running by kind of measure (a household whose risk was eliminated is no longer counted assisted), and
+# cases of households whose risk had been eliminated once before (returned)
+_OVERVIEW = """
+WITH c AS (
+    SELECT c.*, v.town, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
+           c.applied_on + ($3::int[])[array_position($2::text[], s.step) + 1] AS due_on, s.step AS step_then,
+           EXISTS (SELECT 1 FROM monitoring_case e WHERE e.household = c.household AND e.id < c.id
+                   AND e.eliminated_on <= $1) AS returned
+    FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+    CROSS JOIN LATERAL ({step_then}) s
+    WHERE c.applied_on <= $1 {where}
+), m AS (
+    SELECT c.town, m.kind, count(DISTINCT m.monitoring_case) AS households
+    FROM monitoring_measure m JOIN c ON c.id = m.monitoring_case
+    WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1)
+        AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)
+    GROUP BY c.town, m.kind
+)
+SELECT t.id AS town_id, t.name AS town,
+       count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
+       count(*) FILTER (WHERE c.category = 'marginal') AS marginal,
+       count(*) FILTER (WHERE c.category = 'sudden_hardship') AS sudden_hardship,
+       count(*) FILTER (WHERE c.approved_on IS NULL OR c.approved_on > $1) AS identifying,
+       count(*) FILTER (WHERE c.approved_on <= $1 AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)) AS monitored,
+       count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
+       count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
+       count(*) FILTER (WHERE c.returned) AS returned,
+       coalesce((SELECT jsonb_object_agg(m.kind, m.households) FROM m WHERE m.town = t.id), '{{}}') AS assisted
+FROM c JOIN town t ON t.id = c.town
+GROUP BY t.id, t.name ORDER BY t.id
+"""
+
+
+async def overview(
+    db: Db, as_of: date, plan: tuple[list[str], list[int]], region: str | None, town_id: int | None
+) -> list[dict[str, Any]]:
+    """The monitoring picture per town on ``as_of``, in one query."""
+    args: list[Any] = [as_of, plan[0], plan[1]]
+    where = county_clause("c.county_code", region, args)
+    if town_id is not None:
+        args.append(town_id)
+        where += f" AND v.town = ${len(args)}"
+    sql = _OVERVIEW.format(where=where, step_then=STEP_THEN.format(names="$2", day="$1::date"))
+    rows = await db.fetch(sql, *args)
+    out = []
+    for r in rows:
+        values = dict(r)
+        values["assisted"] = (
+            json.loads(values["assisted"]) if isinstance(values["assisted"], str) else values["assisted"]
+        )
+        out.append(values)
+    return out
+
+
+# ------------------------------------------------------------------------------------- rounds and visits
+
+_ROUND = """
+SELECT r.id, g.code AS county_code, r.period, r.started_on, r.ended_on,
+       (SELECT count(*) FROM monitoring_case c WHERE c.county_code = g.code AND c.applied_on <= r.started_on
+            AND (c.eliminated_on IS NULL OR c.eliminated_on > r.started_on)) AS due,
+       (SELECT count(*) FROM monitoring_visit v WHERE v.monitoring_round = r.id) AS visited
+FROM monitoring_round r JOIN region g ON g.id = r.county
+"""
+
+
+async def insert_round(db: Db, county_id: int, period: str, started_on: date) -> int | None:
+    return await db.fetchval(
+        "INSERT INTO monitoring_round (county, period, started_on, created_at) VALUES ($1, $2, $3, now())"
+        " ON CONFLICT (county, period) DO NOTHING RETURNING id",
+        county_id,
+        period,
+        started_on,
+    )
+
+
+async def one_round(db: Db, round_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(_ROUND + " WHERE r.id = $1", round_id)
+    return None if row is None else dict(row)
+
+
+async def round_page(db: Db, region: str | None, page: Any) -> Any:
+    args: list[Any] = []
+    clause = county_clause("g.code", region, args, keyword="WHERE")
+    return await fetch_page(
+        _ROUND + " " + clause,
+        args,
+        page,
+        "id DESC",
+        lambda r: {k: v for k, v in dict(r).items() if k != "_total"},
+        db=db,
+    )
+
+
+async def insert_visit(db: Db, round_id: int, case_id: int, values: dict[str, Any]) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "INSERT INTO monitoring_visit (monitoring_round, monitoring_case, visited_on, visited_by, income, note,"
+        " created_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6, now()) ON CONFLICT DO NOTHING"
+        " RETURNING id, monitoring_round AS round_id, monitoring_case AS case_id, visited_on, visited_by AS by,"
+        " income, note",
+        round_id,
+        case_id,
+        values["visited_on"],
+        json.dumps(values["by"], ensure_ascii=False),
+        values["income"],
+        values["note"],
+    )
+    return None if row is None else _visit_row(row)
+
+
+def _visit_row(row: Any) -> dict[str, Any]:
+    values = dict(row)
+    if isinstance(values["by"], str):
+        values["by"] = json.loads(values["by"])
+    return values
+
+
+async def visits_of(db: Db, round_id: int, town_id: int | None) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        "SELECT m.id, m.monitoring_round AS round_id, m.monitoring_case AS case_id, m.visited_on,"
+        " m.visited_by AS by, m.income, m.note FROM monitoring_visit m"
+        " JOIN monitoring_case c ON c.id = m.monitoring_case JOIN household h ON h.id = c.household"
+        " JOIN village v ON v.id = h.village WHERE m.monitoring_round = $1 AND ($2::int IS NULL OR v.town = $2)"
+        " ORDER BY m.id",
+        round_id,
+        town_id,
+    )
+    return [_visit_row(r) for r in rows]
+
+
+async def households_with_open_cases(db: Db, household_ids: list[int]) -> set[int]:
+    rows = await db.fetch(
+        "SELECT DISTINCT household FROM monitoring_case WHERE household = ANY ($1::int[])"
+        " AND state IN ('identifying', 'monitored', 'eliminating')",
+        household_ids,
+    )
+    return {r["household"] for r in rows}

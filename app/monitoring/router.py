@@ -7,6 +7,8 @@ from app.monitoring.controllers import (
     MonitoringCaseController,
     MonitoringController,
     MonitoringLineController,
+    MonitoringOverviewController,
+    MonitoringRoundController,
 )
 
 router = Router(
@@ -16,5 +18,7 @@ router = Router(
         MonitoringController,
         MonitoringLineController,
         MonitoringCaseController,
+        MonitoringOverviewController,
+        MonitoringRoundController,
     ],
 )

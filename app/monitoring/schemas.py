@@ -16,6 +16,7 @@ from app.core.validation import (
     clean_name,
     clean_note,
 )
+from app.monitoring.case_rules import EliminationStep
 from app.monitoring.case_rules import Step as CaseStep
 from app.monitoring.model import Channel, HardshipKind, MeasureKind, Outcome, Trigger, Verification
 
@@ -175,6 +176,9 @@ class StepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     by: list[str]
     """Who did it: the survey is by at least two people."""
     note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's public notice (a monitoring-intake notice listing the household,
+    ended with no open objection). Left out, a notice posted on paper, at least five days after the review."""
 
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
@@ -208,8 +212,12 @@ class CaseOut(msgspec.Struct, kw_only=True):
     step: str
     """The last step done."""
     state: str
-    """identifying, then monitored once the county approved."""
+    """identifying, monitored once the county approved, eliminating while its risk elimination runs,
+    eliminated once the county approved that."""
     steps: dict[str, Any]
+    elimination: dict[str, Any] | None = None
+    """The risk-elimination facts found at the home check and its steps, once begun."""
+    eliminated_on: date | None = None
     overdue: OverdueOut | None = None
     """The step past its due day on the day asked about (identifying cases only)."""
 
@@ -242,3 +250,150 @@ class MeasureOut(msgspec.Struct, kw_only=True):
     officer: str
     amount: Decimal | None
     note: str | None
+
+
+class EliminationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The home check that begins risk elimination (风险消除): what it found, on which day, by whom."""
+
+    on: date
+    by: list[str]
+    """The home check is by at least two people."""
+    months_above_line: int
+    """Consecutive months, up to the check, of income above the monitoring line."""
+    rigid_spending_resolved: bool
+    food: bool
+    clothing: bool
+    compulsory_education: bool
+    basic_medical_care: bool
+    safe_housing: bool
+    safe_drinking_water: bool
+    risk_gone: bool
+    protection_income_share: DecimalIn
+    """The share (0 to 1) of the household's income from social protection (低保, 特困, assistance)."""
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("on", self.on)
+        if not 2 <= len(self.by) <= 10:
+            raise Invalid("by", "two to ten names: a home check is by at least two people")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        if not 0 <= self.months_above_line <= 120:
+            raise Invalid("months_above_line", "from 0 to 120")
+        if not Decimal(0) <= self.protection_income_share <= 1:
+            raise Invalid("protection_income_share", "from 0 to 1")
+        self.note = clean_note("note", self.note, 2000)
+
+
+class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    step: EliminationStep
+    on: date
+    by: list[str]
+    note: str | None = None
+    notice_id: Id | None = None
+    """For the step ``noticed``: the village's risk-elimination notice listing the household (see ``StepIn``)."""
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("on", self.on)
+        if not 1 <= len(self.by) <= 10:
+            raise Invalid("by", "one to ten names")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        self.note = clean_note("note", self.note, 2000)
+
+
+class TownMonitoring(msgspec.Struct, kw_only=True):
+    """A town's monitoring on a day: cases opened by then by category and by where they stood."""
+
+    town_id: int
+    town: str
+    unstable: int
+    marginal: int
+    sudden_hardship: int
+    identifying: int
+    """Not yet approved by the county."""
+    monitored: int
+    eliminated: int
+    """Risk marked eliminated by the day."""
+    overdue: int
+    """In identification, their next step past its due day."""
+    returned: int
+    """Cases of households whose risk had been marked eliminated once before."""
+    assisted: dict[str, int]
+    """Households with a measure running on the day, by kind of measure (those whose risk was eliminated by
+    then are not counted)."""
+
+
+class MonitoringOverview(msgspec.Struct, kw_only=True):
+    as_of: date
+    towns: list[TownMonitoring]
+    total: TownMonitoring
+
+
+class RoundIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    county_code: str
+    period: str
+    """The month of the round, YYYY-MM."""
+    started_on: date
+
+    def __post_init__(self) -> None:
+        if len(self.county_code) != 6 or not self.county_code.isdigit():
+            raise Invalid("county_code", "a county's code is 6 digits")
+        if (
+            len(self.period) != 7
+            or self.period[4] != "-"
+            or not (self.period[:4] + self.period[5:]).isdigit()
+            or not (1 <= int(self.period[5:]) <= 12)
+        ):
+            raise Invalid("period", "a month, YYYY-MM")
+        check_day_of_fact("started_on", self.started_on)
+
+
+class RoundOut(msgspec.Struct, kw_only=True):
+    id: int
+    county_code: str
+    period: str
+    started_on: date
+    ended_on: date | None
+    due: int
+    """Cases open (identifying, monitored or eliminating) on the round's first day: the households to visit."""
+    visited: int
+
+
+class VisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    case_id: Id
+    visited_on: date
+    by: list[str]
+    income: DecimalIn | None = None
+    """Per-capita income a year as found on the visit, where it was asked."""
+    note: str | None = None
+    """What changed."""
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("visited_on", self.visited_on)
+        if not 1 <= len(self.by) <= 10:
+            raise Invalid("by", "one to ten names")
+        self.by = [clean_name("by", name, 60) for name in self.by]
+        self.income = check_money("income", self.income, ceiling="income")
+        self.note = clean_note("note", self.note, 2000)
+
+
+class VisitOut(msgspec.Struct, kw_only=True):
+    id: int
+    round_id: int
+    case_id: int
+    visited_on: date
+    by: list[str]
+    income: Decimal | None
+    note: str | None
+
+
+class CaseProposal(msgspec.Struct, kw_only=True):
+    """An exited household whose income of the year fell under the monitoring line (the watch), with no open
+    case: for a cadre to confirm by opening one (channel ``watch``)."""
+
+    household_id: int
+    registry_no: str
+    town_id: int
+    county_code: str
+    year: int
+    per_capita: Decimal
+    line: Decimal

@@ -109,12 +109,15 @@ class MonitoringCase(Table, tablename="monitoring_case"):
     applied_on = Date(null=False)
     step = Varchar(length=20, null=False)  # the last step done (applied ... announced)
     steps = JSONB(null=False)  # each step done: {"on": day, "by": [names], "note": text}
-    state = Varchar(length=20, null=False)  # identifying, monitored
+    state = Varchar(length=20, null=False)  # identifying, monitored, eliminating, eliminated
+    elimination = JSONB(null=True, default=None)  # the risk-elimination facts and its steps, once begun
+    eliminated_on = Date(null=True, default=None)
     created_at = Timestamptz(null=False)
 
     channel_known = Check("channel IN ('self_report', 'visit', 'department', 'watch')")
     category_known = Check("category IN ('unstable', 'marginal', 'sudden_hardship')")
-    state_known = Check("state IN ('identifying', 'monitored')")
+    state_known = Check("state IN ('identifying', 'monitored', 'eliminating', 'eliminated')")
+    eliminated_has_day = Check("(state = 'eliminated') = (eliminated_on IS NOT NULL)")
 
 
 class MonitoringMeasure(Table, tablename="monitoring_measure"):
@@ -138,3 +141,35 @@ class MonitoringMeasure(Table, tablename="monitoring_measure"):
         " 'medical_assistance', 'education', 'housing', 'drinking_water', 'other')"
     )
     ends_after_start = Check("end_on IS NULL OR end_on >= start_on")
+
+
+class MonitoringRound(Table, tablename="monitoring_round"):
+    """A round of monitoring in a county (monthly, or as the province sets): who was visited in it is its
+    visits."""
+
+    county = ForeignKey(Region, null=False, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=7, null=False)  # YYYY-MM
+    started_on = Date(null=False)
+    ended_on = Date(null=True, default=None)
+    created_at = Timestamptz(null=False)
+
+    one_round_a_period = Unique([county, period])
+    period_shape = Check("period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'")
+    ends_after_start = Check("ended_on IS NULL OR ended_on >= started_on")
+
+
+class MonitoringVisit(Table, tablename="monitoring_visit"):
+    """A monitored household visited in a round: when, by whom, its income then where it was asked, and what
+    changed."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    monitoring_round = ForeignKey(MonitoringRound, null=False, on_delete=OnDelete.restrict, index=True)
+    monitoring_case = ForeignKey(MonitoringCase, null=False, on_delete=OnDelete.restrict, index=True)
+    visited_on = Date(null=False)
+    visited_by = JSONB(null=False)
+    income = Numeric(digits=(14, 2), null=True, default=None)
+    note = Text(null=True, default=None)
+    created_at = Timestamptz(null=False)
+
+    one_visit_a_round = Unique([monitoring_round, monitoring_case])

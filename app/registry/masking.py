@@ -30,3 +30,18 @@ def mask_household(detail: HouseholdDetail) -> HouseholdDetail:
         phone=None,
         address=None,
     )
+
+
+def mask_given_name(name: str) -> str:
+    """A name as a public notice prints it: the family name kept, the given name partly hidden.
+
+    Three characters or more keep the first and the last (张三明 → 张*明, 欧阳娜娜 → 欧**娜); two keep the
+    family name (张明 → 张*); one is hidden whole. Spaces are dropped first, so a name keyed in with one
+    shows no more of itself.
+    """
+    chars = [c for c in name if not c.isspace()]
+    if len(chars) <= 1:
+        return "*"
+    if len(chars) == 2:
+        return chars[0] + "*"
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]

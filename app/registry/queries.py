@@ -806,3 +806,42 @@ async def place(db: Db, county_id: int, towns: dict[int, str], villages: dict[in
         list(villages.values()),
         county_id,
     )
+
+
+# ---- what a public notice names (app/notices) --------------------------------------------
+
+
+class VillagePlace(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+    town_id: int
+    town_name: str
+    county_code: str | None
+
+
+class HouseholdOnNotice(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    village_id: int
+    head_name: str | None
+    """The current head's name (None: a household with no head on record)."""
+
+
+async def village_place(db: Db, village_id: int) -> VillagePlace | None:
+    row = await db.fetchrow(
+        "SELECT v.id, v.name, v.town AS town_id, t.name AS town_name, v.county_code"
+        " FROM village v JOIN town t ON t.id = v.town WHERE v.id = $1",
+        village_id,
+    )
+    return None if row is None else _as(VillagePlace, row)
+
+
+async def households_on_notice(db: Db, household_ids: Sequence[int]) -> list[HouseholdOnNotice]:
+    """The households among ``household_ids`` that exist, with their village and current head (one query)."""
+    rows = await db.fetch(
+        "SELECT h.id, h.village AS village_id,"
+        " (SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' AND m.left_on IS NULL"
+        "   ORDER BY m.id LIMIT 1) AS head_name"
+        " FROM household h WHERE h.id = ANY($1::int[])",
+        list(household_ids),
+    )
+    return [_as(HouseholdOnNotice, r) for r in rows]

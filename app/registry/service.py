@@ -173,3 +173,15 @@ async def county_of_town(db: Db, town_id: int) -> str | None:
     """The code of the county a town is in (None: no such town, or a town not placed in a county yet), on the
     caller's connection (for other domains' scope checks)."""
     return await queries.county_of_town(db, town_id)
+
+
+async def village_place(db: Db, village_id: int) -> queries.VillagePlace | None:
+    """A village with its town's name and its county (None: no such village), on the caller's connection (a
+    notice is posted in a village and names it)."""
+    return await queries.village_place(db, village_id)
+
+
+async def households_on_notice(db: Db, household_ids: list[int]) -> list[queries.HouseholdOnNotice]:
+    """The households that exist among these, with their village and their head's name, on the caller's
+    connection (a notice lists households by their head)."""
+    return await queries.households_on_notice(db, household_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -15,6 +15,10 @@ from app.core.metrics import CLAIMS_APPROVED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
+from app.notices import service as notices
+from app.notices.model import NoticeKind
+from app.notices.rules import blocks_decision
+from app.notices.schemas import ClaimsNoticeCreate, NoticeDetail
 from app.registry import access as registry
 from app.subsidies import queries
 from app.subsidies.rules import Calculation, calculate, cap_for_household, is_eligible, payable_quantity
@@ -246,6 +250,8 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
                 status=code("claim status", claim.status),
             )
         _ensure_independent(actor, claim)
+        if scheme.notice_days > 0:
+            await _ensure_notice_ended_clean(uow, claim_id, scheme.notice_days)
         household = await registry.household_state(uow, claim.household_id)
         assert household is not None  # a claim's household is never deleted
         ok, reason = is_eligible(household.status, scheme.year, household.exited_year, scheme.exited_eligible_until)
@@ -293,6 +299,86 @@ async def approve_claim(actor: Principal, claim_id: int) -> VoucherOut:
         )
     CLAIMS_APPROVED.inc()  # committed
     return voucher
+
+
+async def _ensure_notice_ended_clean(db: Db, claim_id: int, days: int) -> None:
+    """A scheme with a notice approves a claim only once the notice it stands on has ended with no objection
+    left open (422 naming the notice otherwise)."""
+    posted = await notices.claim_notice(db, claim_id)
+    if posted is None:
+        raise Refused.of(
+            N_("the scheme puts claims on a {days}-day public notice first; claim {claim} is on none yet"),
+            days=days,
+            claim=claim_id,
+        )
+    why = blocks_decision(date.today(), posted.ends_on, posted.open_objections)
+    if why == "standing":
+        raise Refused.of(
+            N_("claim {claim} is on notice {number}, which stands until {day}; it is approved after that"),
+            claim=claim_id,
+            number=posted.number,
+            day=posted.ends_on.isoformat(),
+            extra={"notice_id": posted.notice_id, "notice_number": posted.number},
+        )
+    if why == "objection":
+        raise Refused.of(
+            N_("notice {number} has {count} open objection(s); they are resolved before its claims are approved"),
+            number=posted.number,
+            count=posted.open_objections,
+            extra={"notice_id": posted.notice_id, "notice_number": posted.number},
+        )
+
+
+async def open_claims_notice(actor: Principal, scheme_id: int, data: ClaimsNoticeCreate) -> NoticeDetail:
+    """Put a scheme's verified claims of one village (those on no notice yet) on a public notice, each with
+    its industry, its declared and verified quantity and what it would get if approved now."""
+    async with unit_of_work() as uow:
+        # the scheme row held, as approvals hold it: a claim is put on one notice, and never while it is decided
+        scheme = await _scheme(uow, scheme_id, lock=True)
+        ensure_county_scope(actor, scheme.county_code)
+        await notices.village_in_reach(uow, actor, data.village_id)
+        if scheme.notice_days == 0:
+            raise Conflict.of(N_("subsidy scheme {scheme} puts its claims on no notice"), scheme=scheme_id)
+        if scheme.status != "published":
+            raise Conflict.of(
+                N_("the scheme is {status}; its claims are put on notice while it is published"),
+                status=code("scheme status", scheme.status),
+            )
+        found = await queries.verified_claims_in_village(uow, scheme_id, data.village_id)
+        posted = await notices.claims_on_notices(uow, list(found))
+        waiting = [claim_id for claim_id in found if claim_id not in posted]
+        if not waiting:
+            raise Refused.of(
+                N_("no verified claim of the scheme in village {village} waits for a notice"),
+                village=data.village_id,
+                field="village_id",
+            )
+        entries = []
+        for claim_id in waiting:  # one village's claims: a few dozen
+            claim = await _load_claim(uow, actor, claim_id)
+            stored = await queries.rate_for(uow, scheme_id, claim.industry)
+            calc = await _calculation(uow, claim, scheme)
+            facts = {
+                "industry": claim.industry,
+                "industry_name": found[claim_id],
+                "unit": stored.rate.unit if stored else None,
+                "declared_quantity": str(claim.declared_quantity),
+                "verified_quantity": None if claim.verified_quantity is None else str(claim.verified_quantity),
+                "amount": str(calc.amount),
+            }
+            entries.append(notices.NewEntry(household_id=claim.household_id, name="", facts=facts, claim_id=claim_id))
+        return await notices.open_notice(
+            uow,
+            actor,
+            kind=NoticeKind.subsidy_claims,
+            village_id=data.village_id,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            objection_place=data.objection_place,
+            entries=entries,
+            scheme_id=scheme_id,
+            scheme_days=scheme.notice_days,
+        )
 
 
 @dataclass(frozen=True, slots=True)

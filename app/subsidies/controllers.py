@@ -8,6 +8,7 @@ from app.core.pagination import Page, PageParams
 from app.core.params import PathId, provide_page_params
 from app.core.problems import status_of
 from app.core.validation import check_year
+from app.notices.schemas import ClaimsNoticeCreate, NoticeDetail
 from app.subsidies import claims, schemes
 from app.subsidies.claims import ClaimDecision
 from app.subsidies.dependencies import provide_claim_filter
@@ -70,6 +71,14 @@ class SubsidySchemeController(Controller):
     async def close(self, request: Request, scheme_id: PathId) -> SchemeOut:
         """Close a published scheme: no more filing or approval."""
         return await schemes.move_scheme(request.user, scheme_id, "closed")
+
+    @post("/{scheme_id:int}/notices", operation_id="openClaimsNotice")
+    async def open_notice(
+        self, request: Request, scheme_id: PathId, data: JSONBody[ClaimsNoticeCreate]
+    ) -> NoticeDetail:
+        """Put the scheme's verified claims of a village (those on no notice yet) on a public notice (公示) of
+        at least the scheme's ``notice_days``; they are approved once it has ended with no open objection."""
+        return await claims.open_claims_notice(request.user, scheme_id, data)
 
     @get("/{scheme_id:int}/preview", operation_id="previewSubsidyScheme")
     async def preview(self, request: Request, scheme_id: PathId, page: NamedDependency[PageParams]) -> SchemePreview:

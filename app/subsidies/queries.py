@@ -52,7 +52,7 @@ def tiers_json(tiers: tuple[Tier, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _SCHEME = """
-SELECT s.id, s.county_id, s.county_code, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.status, s.created_at,
+SELECT s.id, s.county_id, s.county_code, s.year, s.name, s.budget, s.household_cap, s.exited_eligible_until, s.notice_days, s.status, s.created_at,
        s.published_at, s.closed_at,
        coalesce((SELECT sum(v.amount) FROM voucher v WHERE v.scheme = s.id AND v.status <> 'cancelled'), 0) AS approved,
        coalesce((SELECT json_agg(json_build_object('industry', i.code, 'unit', r.unit, 'min_quantity', r.min_quantity,
@@ -72,6 +72,7 @@ class SchemeFacts(msgspec.Struct, frozen=True, kw_only=True):
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
+    notice_days: int
 
 
 class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
@@ -81,6 +82,7 @@ class NewScheme(msgspec.Struct, frozen=True, kw_only=True):
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
+    notice_days: int = 0
 
 
 class NewRate(msgspec.Struct, frozen=True, kw_only=True):
@@ -127,7 +129,8 @@ async def scheme_page(
 async def scheme_facts(db: Db, scheme_id: int, *, lock: bool = False) -> SchemeFacts | None:
     """``lock`` holds the scheme row: approvals in one scheme take their turn there (budget and caps)."""
     sql = (
-        "SELECT id, county_code, year, status, budget, household_cap, exited_eligible_until FROM subsidy_scheme"
+        "SELECT id, county_code, year, status, budget, household_cap, exited_eligible_until, notice_days"
+        " FROM subsidy_scheme"
         " WHERE id = $1"
     )
     row = await db.fetchrow(sql + " FOR UPDATE" if lock else sql, scheme_id)
@@ -149,13 +152,14 @@ async def insert_scheme(db: Db, new: NewScheme) -> int:
     return int(
         await db.fetchval(
             "INSERT INTO subsidy_scheme (county_id, year, name, budget, household_cap, exited_eligible_until, status,"
-            " created_at) VALUES ($6, $1, $2, $3, $4, $5, 'draft', now()) RETURNING id",
+            " created_at, notice_days) VALUES ($6, $1, $2, $3, $4, $5, 'draft', now(), $7) RETURNING id",
             new.year,
             new.name,
             new.budget,
             new.household_cap,
             new.exited_eligible_until,
             new.county_id,
+            new.notice_days,
         )
     )
 
@@ -865,3 +869,16 @@ async def close_batch_if_settled(db: Db, batch_id: int) -> None:
         " AND NOT EXISTS (SELECT 1 FROM payment_line WHERE batch = $1 AND result = 'pending')",
         batch_id,
     )
+
+
+async def verified_claims_in_village(db: Db, scheme_id: int, village_id: int) -> dict[int, str]:
+    """A scheme's verified (not yet decided) claims of one village's households: id -> the industry's
+    Chinese name, in id order."""
+    rows = await db.fetch(
+        "SELECT c.id, i.name_zh FROM subsidy_claim c JOIN household h ON h.id = c.household"
+        " JOIN industry i ON i.id = c.industry"
+        " WHERE c.scheme = $1 AND h.village = $2 AND c.status = 'verified' ORDER BY c.id",
+        scheme_id,
+        village_id,
+    )
+    return {int(r["id"]): r["name_zh"] for r in rows}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -56,6 +56,9 @@ class SchemeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     household_cap: DecimalIn | None = None
     exited_eligible_until: int | None = None
     """Exited (脱贫) households may claim while the scheme year is not after this year."""
+    notice_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 0
+    """With more than 0, verified claims stand on a public notice (公示) in their village for at least this many
+    days, and are approved only after it ended with no open objection; 0: no notice."""
 
     def __post_init__(self) -> None:
         check_year("year", self.year, planned=True)
@@ -90,6 +93,7 @@ class SchemeOut(msgspec.Struct, kw_only=True):
     budget: Decimal
     household_cap: Decimal | None
     exited_eligible_until: int | None
+    notice_days: int
     status: SchemeStatus
     rates: list[RateOut]
     approved: Decimal

@@ -101,6 +101,7 @@ async def create_scheme(actor: Principal, data: SchemeCreate) -> SchemeOut:
                 budget=data.budget,
                 household_cap=data.household_cap,
                 exited_eligible_until=data.exited_eligible_until,
+                notice_days=data.notice_days,
             ),
         )
         await _write_rates(uow, scheme_id, rates)

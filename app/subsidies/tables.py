@@ -32,6 +32,7 @@ class SubsidyScheme(Table, tablename="subsidy_scheme"):
     exited_eligible_until = Integer(null=True, default=None)
     status = Varchar(length=10, null=False)
     voucher_seq = Integer(null=False, default=0)  # the year's last voucher number this scheme issued
+    notice_days = Integer(null=False, default=0)  # the least length of its claims' notice (公示); 0: none
     created_at = Timestamptz(null=False)
     published_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
@@ -39,6 +40,7 @@ class SubsidyScheme(Table, tablename="subsidy_scheme"):
     scheme_unique_county_year_name = Unique([county_code, year, name])
     status_known = Check("status IN ('draft', 'published', 'closed')")
     budget_positive = Check("budget > 0")
+    notice_days_bounded = Check("notice_days BETWEEN 0 AND 90")
 
 
 class SchemeRate(Table, tablename="scheme_rate"):

@@ -21,6 +21,7 @@ from app.enterprises.model import EnterpriseKind
 from app.links.model import LinkKind
 from app.monitoring.case_rules import Category
 from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, Outcome, Trigger, Verification
+from app.notices.model import NoticeKind
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType, PayMethod
 from app.regions.model import Level
@@ -40,6 +41,7 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("monitoring_case", "state"): CaseState,
     ("monitoring_measure", "kind"): MeasureKind,
     ("support_record", "kind"): SupportKind,
+    ("notice", "kind"): NoticeKind,
     ("payout", "income_type"): IncomeType,
     ("payout", "method"): PayMethod,
     ("household", "status"): HouseholdStatus,

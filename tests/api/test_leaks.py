@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+from datetime import date, timedelta
 
 import asyncpg
 import httpx
@@ -280,20 +281,46 @@ def assert_html_headers(r: httpx.Response) -> None:
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
+async def _a_notice(client, admin: dict[str, str]) -> int:
+    """A notice in the demo (it has none), for its printed page."""
+    household = (await client.get("/api/v1/households/1", headers=admin)).json()
+    start = date.today()
+    r = await client.post(
+        "/api/v1/notices",
+        json={
+            "kind": "monitoring_intake",
+            "village_id": household["village_id"],
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=4)).isoformat(),
+            "entries": [{"household_id": 1, "category": "unstable"}],
+        },
+        headers=admin,
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
 async def test_every_html_page_has_a_csp_and_is_never_framed(client, web):
     tokens = (await load_demo()).tokens
     routes = _html_routes()
     assert {"/schema", "/schema/swagger", "/api/v1/vouchers/{number:str}/print", "/console/sign-in"} <= set(routes)
     await _sign_in(web, {"Authorization": f"Bearer {tokens['finance']}"})
     finance = {"Authorization": f"Bearer {tokens['finance']}"}
+    notice = await _a_notice(client, {"Authorization": f"Bearer {tokens['admin']}"})
     status = {}
     for path in routes:
-        concrete = _concrete(path)
+        concrete = _concrete(path.replace("{notice_id:int}", str(notice)))
         r = await (web.get(concrete) if concrete.startswith("/console") else client.get(concrete, headers=finance))
         status[path] = r.status_code
         if r.status_code not in (301, 302, 303, 307, 308):
             assert_html_headers(r)  # pages a finance officer may not open answer with the refusal page: HTML too
-    for page in ("/schema", "/schema/swagger", "/api/v1/vouchers/{number:str}/print", "/console/claims"):
+    for page in (
+        "/schema",
+        "/schema/swagger",
+        "/api/v1/vouchers/{number:str}/print",
+        "/api/v1/notices/{notice_id:int}/print",
+        "/console/claims",
+    ):
         assert status[page] == 200, (page, status[page])
     assert status["/console/vouchers/{number:str}/print"] == 200
     # the console's pages also keep personal data out of caches

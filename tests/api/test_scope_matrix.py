@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -34,6 +34,7 @@ from tests.factories import resident_id
 from tests.registry_helpers import make_household, register
 
 TODAY = date.today().isoformat()
+IN_A_WEEK = (date.today() + timedelta(days=6)).isoformat()
 HOME, NEIGHBOUR, OUTSIDE = "421002", "421003", "429005"
 COUNTIES = (HOME, NEIGHBOUR, OUTSIDE)
 LEVELS = {"province": "42", "city": "4210", "county": HOME}
@@ -93,6 +94,16 @@ def _scheme_body(name: str, county_region_id: int) -> dict[str, Any]:
                 "tiers": [{"up_to": None, "rate": "100.00"}],
             }
         ],
+    }
+
+
+def _notice_body(village: int, household: int) -> dict[str, Any]:
+    return {
+        "kind": "monitoring_intake",
+        "village_id": village,
+        "starts_on": TODAY,
+        "ends_on": IN_A_WEEK,
+        "entries": [{"household_id": household, "category": "unstable"}],
     }
 
 
@@ -175,6 +186,13 @@ async def _county_objects(client, admin, finance, code: str, n: int, region_ids:
     )
     voucher = await _post(client, f"/api/v1/subsidy-claims/{claim['id']}/approve", None, finance)
     batch = await _post(client, "/api/v1/payment-batches", {"scheme_id": scheme["id"]}, finance)
+    notice = await _post(client, "/api/v1/notices", _notice_body(village, h["id"]), officer)
+    notice_objection = await _post(
+        client,
+        f"/api/v1/notices/{notice['id']}/objections",
+        {"raised_by": "村民", "content": "异议", "raised_on": TODAY},
+        officer,
+    )
     return {
         "county": code,
         "town": town,
@@ -197,6 +215,8 @@ async def _county_objects(client, admin, finance, code: str, n: int, region_ids:
         "claim": claim["id"],
         "voucher": voucher["number"],
         "batch": batch["id"],
+        "notice": notice["id"],
+        "notice_objection": notice_objection["id"],
     }
 
 
@@ -322,6 +342,8 @@ READS: dict[str, tuple[str, str, str]] = {
     "exportPaymentBatch": ("batch", "batch_id", ""),
     "exportPaymentBatchXlsx": ("batch", "batch_id", ""),
     "getEnterpriseSummary": ("enterprise", "enterprise_id", "?year=2017"),
+    "getNotice": ("notice", "notice_id", ""),
+    "printNotice": ("notice", "notice_id", ""),
 }
 
 # what an operator (of the home enterprise) reads: its enterprise's objects, the households it links, every
@@ -444,6 +466,20 @@ WRITES: dict[str, Any] = {
     "listPoorVillage": lambda x: ({"village_id": x["village"]}, {"registered_year": 2014}),
     "exitPoorVillage": lambda x: ({"village_id": x["village"]}, {"year": 2013}),
     "setCountyPolicy": lambda x: ({"region_code": x["county"]}, {}),
+    # a one-day notice: refused for its length (422) once past the scope check, so no list grows
+    "createNotice": lambda x: ({}, {**_notice_body(x["village"], x["household"]), "ends_on": TODAY}),
+    "raiseNoticeObjection": lambda x: (  # raised before the notice stood: 422 once past the scope check
+        {"notice_id": x["notice"]},
+        {"raised_by": "村民", "content": "异议", "raised_on": "2001-01-01"},
+    ),
+    "resolveNoticeObjection": lambda x: (
+        {"notice_id": x["notice"], "notice_objection_id": x["notice_objection"]},
+        {"note": "已核实", "resolved_on": TODAY},
+    ),
+    "openClaimsNotice": lambda x: (  # the scheme asks for no notice: 409 once past the scope check
+        {"scheme_id": x["scheme"]},
+        {"village_id": x["village"], "starts_on": TODAY, "ends_on": IN_A_WEEK},
+    ),
 }
 
 WRITE_CASES = [
@@ -524,6 +560,7 @@ LISTS: dict[str, tuple[str, str, str]] = {
     "listVillages": ("", "id", "village"),
     "listDividendArrears": ("year=2018", "link_id", "link"),
     "listMonitoring": ("year=2017", "household_id", "household"),
+    "listNotices": ("", "id", "notice"),
 }
 NOT_FAR = {"listMonitoring"}  # the far household had no hardship: it is not monitored
 
