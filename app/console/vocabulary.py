@@ -32,6 +32,7 @@ TERMS = (
     term("household status", "exited"),
     term("household status", "returned"),
     term("household status", "removed"),
+    term("household status", "ordinary"),
     term("household attribute", "ordinary"),
     term("household attribute", "dibao"),
     term("household attribute", "tekun"),

@@ -38,7 +38,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "places.manage": frozenset({ADMIN}),  # createTown, createVillage, updateVillage, exitPoorVillage, listPoorVillage
     # the register of poor households
     "households.read": EVERYONE,  # getHousehold, listHouseholds, countHouseholds, exportHouseholds(Xlsx)
-    "households.register": frozenset({ADMIN, OFFICER}),  # createHousehold, addMember, memberLeaves
+    # createHousehold, createOrdinaryHousehold, addMember, memberLeaves
+    "households.register": frozenset({ADMIN, OFFICER}),
     "households.transition": frozenset({ADMIN, OFFICER}),  # transitionHousehold
     "households.objections": frozenset({ADMIN, OFFICER}),  # raiseObjection, resolveObjection
     "households.income.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # getHouseholdIncome
@@ -134,6 +135,7 @@ OPERATIONS: Mapping[str, str] = {
     "createEnterprise": "enterprises.manage",
     "createHousehold": "households.register",
     "createIndustry": "industries.manage",
+    "createOrdinaryHousehold": "households.register",
     "createLink": "links.manage",
     "createPairing": "pairings.manage",
     "createRegion": "regions.manage",

@@ -62,6 +62,19 @@ def history(values: Mapping[str, Any]) -> list[Step]:
 def history_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     """What is wrong with a household row's status and its dates."""
     status = values["status"]
+    if status == "ordinary":
+        return [
+            (
+                "status",
+                message(
+                    N_(
+                        "{status}: an ordinary household is on no register; an import brings households on the"
+                        " register (registered, exited, returned or removed)"
+                    ),
+                    status=code("household status", status),
+                ),
+            )
+        ]
     if status not in IMPORTABLE:
         return [
             (

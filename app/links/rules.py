@@ -22,6 +22,8 @@ def link_refusal(status: str, exited_year: int | None, start: date, continuation
         return f"the household exited in {exited_year}; policy continuation ended in {until}"
     if status == "removed":
         return "the household was removed from the registry"
+    if status == "ordinary":
+        return "an ordinary household is not on the poverty register; links are for households on the register"
     return f"the household is not registered yet ({status})"
 
 

@@ -64,7 +64,12 @@ SETTINGS = CaseSettings()
 NOTICE_DAYS = 5
 """A village's public notice runs at least five days (from its democratic review to the notice's end)."""
 
-STANDING = {"exited": Standing.exited, "registered": Standing.registered, "returned": Standing.registered}
+STANDING = {
+    "exited": Standing.exited,
+    "registered": Standing.registered,
+    "returned": Standing.registered,
+    "ordinary": Standing.ordinary,
+}
 
 
 def _plan(settings: CaseSettings) -> tuple[list[str], list[int]]:

@@ -31,7 +31,8 @@ async def provide_household_filter(
     ] = None,
 ) -> HouseholdFilter:
     """The filters every household list and count takes; ``flagged``: has an open cross-check flag;
-    ``region``: under a division code."""
+    ``region``: under a division code; ``status``: left out, every status but ``ordinary`` (households on no
+    register, listed only when asked for by that status)."""
     return HouseholdFilter(
         town_id=town_id,
         village_id=village_id,

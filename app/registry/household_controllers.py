@@ -22,6 +22,7 @@ from app.registry.schemas import (
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
+    OrdinaryHouseholdCreate,
     TransitionIn,
 )
 
@@ -42,7 +43,8 @@ class HouseholdController(Controller):
     async def list_households(
         self, request: Request, page: NamedDependency[PageParams], filters: NamedDependency[HouseholdFilter]
     ) -> Page[HouseholdOut]:
-        """Households the caller may see, filtered, oldest first."""
+        """Households the caller may see, filtered, oldest first; ordinary households (on no register) only
+        with ``status=ordinary``."""
         return await service.list_households(request.user, page, filters)
 
     @get("/counts", operation_id="countHouseholds")
@@ -89,6 +91,21 @@ class HouseholdController(Controller):
     ) -> ObjectionOut:
         """Record an objection raised during the public notice; it blocks the next step until resolved."""
         return await service.raise_objection(request.user, household_id, data)
+
+
+class OrdinaryHouseholdController(Controller):
+    path = "/ordinary-households"
+    tags = ["households"]
+
+    @post("/", operation_id="createOrdinaryHousehold")
+    async def create(
+        self, request: Request, data: JSONBody[OrdinaryHouseholdCreate], household_flags: NamedDependency[FlagReader]
+    ) -> HouseholdDetail:
+        """Take in an ordinary household (一般农户, never registered as poor) with its members, for monitoring
+        (边缘易致贫户): status ``ordinary``, a local number ``M`` + county code + sequence, on no register list
+        or figure (the household list shows it with ``status=ordinary``). Its members' ID numbers are checked
+        as a registered household's are; it takes no identification or exit steps."""
+        return await service.create_ordinary_household(request.user, data, household_flags)
 
 
 class MemberController(Controller):

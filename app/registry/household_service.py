@@ -21,7 +21,7 @@ from app.regions import service as regions
 from app.registry import queries
 from app.registry.access import load_household, scope_filter
 from app.registry.events import HouseholdExiting, HouseholdRemoved, MembersJoined
-from app.registry.model import HouseholdStatus, RemovalReason
+from app.registry.model import Attribute, HouseholdStatus, RemovalReason
 from app.registry.rules import TransitionRequest, check_transition, notice_ends
 from app.registry.schemas import (
     HouseholdCounts,
@@ -35,6 +35,7 @@ from app.registry.schemas import (
     ObjectionIn,
     ObjectionOut,
     ObjectionResolve,
+    OrdinaryHouseholdCreate,
     TransitionIn,
 )
 
@@ -71,15 +72,11 @@ def _new_member(m: MemberIn) -> queries.NewMember:
 
 async def create_household(actor: Principal, data: HouseholdCreate, flags: FlagReader = no_flags) -> HouseholdDetail:
     async with unit_of_work() as uow:
-        town_id = await queries.village_town(uow, data.village_id)
-        if town_id is None:
-            raise Refused(f"village {data.village_id} does not exist", extra={"field": "village_id"})
-        ensure_town_scope(actor, town_id)
-        ensure_county_scope(actor, await queries.village_county_code(uow, data.village_id))
-        id_numbers = [m.id_number for m in data.members]
-        await _refuse_members_of_other_households(uow, id_numbers)
-        household_id = await queries.insert_household(
+        await _village_in_reach(uow, actor, data.village_id)
+        return await _create(
             uow,
+            actor,
+            flags,
             queries.NewHousehold(
                 registry_no=data.registry_no,
                 village_id=data.village_id,
@@ -91,13 +88,62 @@ async def create_household(actor: Principal, data: HouseholdCreate, flags: FlagR
                 bank_card=data.bank_card,
                 late_addition=data.late_addition,
             ),
+            data.members,
         )
-        await queries.insert_members(uow, household_id, [_new_member(m) for m in data.members])
-        await queries.insert_event(uow, household_id, "created", actor, to_status="applied")
-        # records imported before this household existed are matched now
-        await uow.emit(MembersJoined(actor=actor, household_id=household_id, id_numbers=tuple(id_numbers)))
-        detail = await _detail(uow, household_id, flags)
-        await uow.audit(actor, "create", "household", household_id, after=detail)
+
+
+async def create_ordinary_household(
+    actor: Principal, data: OrdinaryHouseholdCreate, flags: FlagReader = no_flags
+) -> HouseholdDetail:
+    """An ordinary household (一般农户), never registered, taken in for monitoring: a local number, the
+    attribute ``ordinary``, status ``ordinary`` from the start; no identification steps and no notice here
+    (those are its monitoring case's)."""
+    async with unit_of_work() as uow:
+        county_code = await _village_in_reach(uow, actor, data.village_id)
+        return await _create(
+            uow,
+            actor,
+            flags,
+            queries.NewHousehold(
+                registry_no=await queries.next_local_registry_no(uow, county_code),
+                village_id=data.village_id,
+                attribute=Attribute.ordinary.value,
+                causes=[c.value for c in data.causes],
+                address=data.address,
+                phone=data.phone,
+                bank_name=data.bank_name,
+                bank_card=data.bank_card,
+                late_addition=False,
+                status=HouseholdStatus.ordinary.value,
+            ),
+            data.members,
+        )
+
+
+async def _village_in_reach(uow: UnitOfWork, actor: Principal, village_id: int) -> str:
+    """The village's county code, once the village is found and within the actor's town and county."""
+    town_id = await queries.village_town(uow, village_id)
+    if town_id is None:
+        raise Refused(f"village {village_id} does not exist", extra={"field": "village_id"})
+    ensure_town_scope(actor, town_id)
+    county_code = await queries.village_county_code(uow, village_id)
+    ensure_county_scope(actor, county_code)
+    assert county_code is not None  # NOT NULL, filled from the village's town (app/core/counties.py)
+    return county_code
+
+
+async def _create(
+    uow: UnitOfWork, actor: Principal, flags: FlagReader, new: queries.NewHousehold, members: list[MemberIn]
+) -> HouseholdDetail:
+    id_numbers = [m.id_number for m in members]
+    await _refuse_members_of_other_households(uow, id_numbers)
+    household_id = await queries.insert_household(uow, new)
+    await queries.insert_members(uow, household_id, [_new_member(m) for m in members])
+    await queries.insert_event(uow, household_id, "created", actor, to_status=new.status)
+    # records imported before this household existed are matched now
+    await uow.emit(MembersJoined(actor=actor, household_id=household_id, id_numbers=tuple(id_numbers)))
+    detail = await _detail(uow, household_id, flags)
+    await uow.audit(actor, "create", "household", household_id, after=detail)
     return detail
 
 
@@ -298,6 +344,7 @@ async def transition_in(uow: UnitOfWork, actor: Principal, household_id: int, da
             extra={
                 "current_status": current.value,
                 "allowed": [s.value for s in refusal.allowed],
+                **({"field": "to"} if current is HouseholdStatus.ordinary else {}),
             },
         )
     if data.to is HouseholdStatus.registered and actor.role is Role.town_officer:
@@ -343,9 +390,10 @@ async def _apply_transition(
 
 
 async def remove_for_cross_check(uow: UnitOfWork, actor: Principal, household_id: int, note: str) -> None:
-    """Removal (清退) after a confirmed cross-check hit, in the caller's unit of work."""
+    """Removal (清退) after a confirmed cross-check hit, in the caller's unit of work. An ordinary household is
+    on no register to be removed from: the confirmed flag stays as a finding for its monitoring case."""
     household = await load_household(actor, household_id, for_update=True, db=uow)
-    if household.status == HouseholdStatus.removed.value:
+    if household.status in (HouseholdStatus.removed.value, HouseholdStatus.ordinary.value):
         return
     await _apply_transition(
         uow,

@@ -18,6 +18,8 @@ class HouseholdStatus(str, enum.Enum):
     exited = "exited"  # 脱贫
     returned = "returned"  # 返贫
     removed = "removed"  # 清退
+    # outside the register
+    ordinary = "ordinary"  # 一般农户: never registered; monitored as 边缘易致贫户 (app/monitoring)
 
 
 class Attribute(str, enum.Enum):

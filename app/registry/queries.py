@@ -292,10 +292,12 @@ JOIN town t ON t.id = v.town
 LEFT JOIN member hd ON hd.household = h.id AND hd.relation = 'head' AND hd.left_on IS NULL
 """
 
+# ordinary households (never registered) are on no register: a list, count or export shows them only when
+# asked for by their status ($3 = 'ordinary')
 # $8 and $9 narrow to the caller's town, or to the households linked to the caller's enterprise
 _FILTERS = """
 WHERE ($1::int IS NULL OR v.town = $1) AND ($2::int IS NULL OR h.village = $2)
-  AND ($3::text IS NULL OR h.status = $3) AND ($4::text IS NULL OR h.attribute = $4)
+  AND (h.status = $3 OR ($3::text IS NULL AND h.status <> 'ordinary')) AND ($4::text IS NULL OR h.attribute = $4)
   AND ($5::text IS NULL OR $5 = ANY (h.causes)) AND ($6::bool IS NULL OR h.late_addition = $6)
   AND ($7::bool IS NULL OR EXISTS (
         SELECT 1 FROM cross_check_flag f WHERE f.household = h.id AND f.status = 'open') = $7)
@@ -421,6 +423,7 @@ class NewHousehold(msgspec.Struct, frozen=True, kw_only=True):
     bank_name: str | None
     bank_card: str | None
     late_addition: bool
+    status: str = "applied"
 
 
 class NewMember(msgspec.Struct, frozen=True, kw_only=True):
@@ -435,11 +438,11 @@ class NewMember(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def insert_household(db: Db, new: NewHousehold) -> int:
-    """A new application (status ``applied``); its id."""
+    """A new application (status ``applied``) or ordinary household (``ordinary``); its id."""
     return int(
         await db.fetchval(
             "INSERT INTO household (registry_no, village, attribute, causes, address, phone, bank_name, bank_card,"
-            " status, late_addition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, now())"
+            " status, late_addition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, now())"
             " RETURNING id",
             new.registry_no,
             new.village_id,
@@ -450,8 +453,29 @@ async def insert_household(db: Db, new: NewHousehold) -> int:
             new.bank_name,
             new.bank_card,
             new.late_addition,
+            new.status,
         )
     )
+
+
+LOCAL_NUMBER_PREFIX = "M"
+"""Local numbers of ordinary households start with a letter: a national registry number is digits only
+(app/core/validation.py REGISTRY_NO), so the two never meet, in the table or in an import."""
+
+
+async def next_local_registry_no(db: Db, county_code: str) -> str:
+    """The county's next local number for an ordinary household: ``M`` + the county code + 6 digits. Holds
+    the county's numbering to the end of the transaction, so two households added at once get two numbers."""
+    prefix = LOCAL_NUMBER_PREFIX + county_code
+    await db.execute("SELECT pg_advisory_xact_lock(hashtext('local registry numbers ' || $1))", prefix)
+    last = await db.fetchval(
+        "SELECT max(substr(registry_no, $2)::int) FROM household"
+        " WHERE county_code = $1 AND registry_no LIKE $3 || '%' AND registry_no ~ '^M[0-9]+$'",
+        county_code,
+        len(prefix) + 1,
+        prefix,
+    )
+    return f"{prefix}{(last or 0) + 1:06d}"
 
 
 async def insert_members(db: Db, household_id: int, members: Sequence[NewMember]) -> None:

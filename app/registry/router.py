@@ -3,7 +3,12 @@
 from litestar import Router
 
 from app.registry.controllers import PovertyLineController, TownController, VillageController
-from app.registry.household_controllers import HouseholdController, MemberController, ObjectionController
+from app.registry.household_controllers import (
+    HouseholdController,
+    MemberController,
+    ObjectionController,
+    OrdinaryHouseholdController,
+)
 
 router = Router(
     path="/api/v1",
@@ -11,6 +16,7 @@ router = Router(
         TownController,
         VillageController,
         HouseholdController,
+        OrdinaryHouseholdController,
         ObjectionController,
         MemberController,
         PovertyLineController,

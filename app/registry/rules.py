@@ -30,6 +30,8 @@ TRANSITIONS: dict[HouseholdStatus, tuple[HouseholdStatus, ...]] = {
     _S.exited: (_S.returned, _S.removed),
     _S.returned: (_S.exited, _S.removed),
     _S.removed: (),
+    # never on the register: monitoring follows it (app/monitoring), the registry only holds it
+    _S.ordinary: (),
 }
 
 # The one definition of who is on the register, with its SQL twins in the database (the functions
@@ -98,6 +100,16 @@ class TransitionRequest:
 def check_transition(req: TransitionRequest) -> Refusal | None:
     """None when the step may be taken now, else the reason it may not."""
     allowed = TRANSITIONS[req.current]
+    if req.current is _S.ordinary:
+        return Refusal(
+            message(
+                N_(
+                    "an ordinary household is not on the poverty register: it takes no registration, exit, return"
+                    " or removal step (to {target}); monitoring follows it"
+                ),
+                target=code("household status", req.target),
+            )
+        )
     if req.target not in allowed:
         target = code("household status", req.target)
         if not allowed:

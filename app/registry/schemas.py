@@ -165,28 +165,64 @@ class HouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         self.registry_no = check_registry_no("registry_no", self.registry_no)
-        if not self.causes:
-            raise Invalid("causes", "at least one poverty cause is needed")
-        if len(set(self.causes)) != len(self.causes):
-            raise Invalid("causes", "a cause is listed twice")
-        if not self.members:
-            raise Invalid("members", "a household has at least one member, its head")
-        heads = [i for i, m in enumerate(self.members) if m.relation is Relation.head]
-        if len(heads) != 1:
-            raise Invalid("members", f"exactly one member must be the head (relation 'head'), found {len(heads)}")
-        seen: dict[str, int] = {}
-        for i, m in enumerate(self.members):
-            if m.id_number in seen:
-                raise Invalid(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
-            seen[m.id_number] = i
-        self.address = clean_optional("address", self.address, 200)
-        self.phone = check_phone("phone", self.phone)
-        self.bank_name = clean_optional("bank_name", self.bank_name, 60)
-        if self.bank_card is not None:
-            try:
-                self.bank_card = validate_bank_card(self.bank_card)
-            except (ValueError, TypeError) as exc:
-                raise Invalid("bank_card", str(exc)) from None
+        _check_causes_and_members(self.causes, self.members)
+        self.address, self.phone, self.bank_name, self.bank_card = _contact(
+            self.address, self.phone, self.bank_name, self.bank_card
+        )
+
+
+class OrdinaryHouseholdCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An ordinary household (一般农户), never registered as poor, taken into the registry so that monitoring
+    can follow it (边缘易致贫户). It gets a local number (``M`` + county code + sequence), the attribute
+    ``ordinary`` and no identification steps; its members are checked as a registered household's are."""
+
+    village_id: Id
+    causes: list[Cause]
+    """What puts the household at risk, from the registry's list of causes."""
+    members: list[MemberIn]
+    address: str | None = None
+    phone: str | None = None
+    bank_name: str | None = None
+    bank_card: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_causes_and_members(self.causes, self.members)
+        self.address, self.phone, self.bank_name, self.bank_card = _contact(
+            self.address, self.phone, self.bank_name, self.bank_card
+        )
+
+
+def _check_causes_and_members(causes: list[Cause], members: list[MemberIn]) -> None:
+    """The rules every new household keeps: a cause at least, each once; one head; no ID number twice."""
+    if not causes:
+        raise Invalid("causes", "at least one poverty cause is needed")
+    if len(set(causes)) != len(causes):
+        raise Invalid("causes", "a cause is listed twice")
+    if not members:
+        raise Invalid("members", "a household has at least one member, its head")
+    heads = [i for i, m in enumerate(members) if m.relation is Relation.head]
+    if len(heads) != 1:
+        raise Invalid("members", f"exactly one member must be the head (relation 'head'), found {len(heads)}")
+    seen: dict[str, int] = {}
+    for i, m in enumerate(members):
+        if m.id_number in seen:
+            raise Invalid(f"members[{i}].id_number", f"the same ID number as members[{seen[m.id_number]}]")
+        seen[m.id_number] = i
+
+
+def _contact(
+    address: str | None, phone: str | None, bank_name: str | None, bank_card: str | None
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """The optional contact and bank details, cleaned (in this order, as they always were)."""
+    address = clean_optional("address", address, 200)
+    phone = check_phone("phone", phone)
+    bank_name = clean_optional("bank_name", bank_name, 60)
+    if bank_card is not None:
+        try:
+            bank_card = validate_bank_card(bank_card)
+        except (ValueError, TypeError) as exc:
+            raise Invalid("bank_card", str(exc)) from None
+    return address, phone, bank_name, bank_card
 
 
 class MemberOut(msgspec.Struct, kw_only=True):
@@ -319,6 +355,7 @@ class HouseholdFilter(msgspec.Struct, kw_only=True, frozen=True):
     town_id: Id | None = None
     village_id: Id | None = None
     status: HouseholdStatus | None = None
+    """None: every status but ``ordinary``, which a list shows only when asked for."""
     attribute: Attribute | None = None
     cause: Cause | None = None
     late_addition: bool | None = None

@@ -58,7 +58,8 @@ class Village(Table, tablename="village"):
 
 
 class Household(Table, tablename="household"):
-    """建档立卡贫困户: a registered poor household, from application to exit or removal."""
+    """建档立卡贫困户: a registered poor household, from application to exit or removal; or an ordinary
+    household (status ``ordinary``), never registered, kept here for monitoring and off every register figure."""
 
     county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
@@ -80,7 +81,7 @@ class Household(Table, tablename="household"):
 
     status_known = Check(
         "status IN ('applied', 'surveyed', 'reviewed', 'notice', 'town_reviewed', 'registered', "
-        "'exited', 'returned', 'removed')"
+        "'exited', 'returned', 'removed', 'ordinary')"
     )
     attribute_known = Check("attribute IN ('ordinary', 'dibao', 'tekun')")
     has_cause = Check("cardinality(causes) >= 1")

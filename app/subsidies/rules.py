@@ -376,8 +376,8 @@ def is_eligible(
 
     Eligible: ``registered`` and ``returned``; ``exited`` (脱贫) only while the policy
     continues (脱贫不脱钩), i.e. ``exited_eligible_until`` is set and ``scheme_year``
-    is not after it. Never: ``removed`` (清退), any status before registration, or
-    an unknown status. Returns ``(ok, reason)`` with a human reason either way.
+    is not after it. Never: ``removed`` (清退), ``ordinary`` (never registered), any status
+    before registration, or an unknown status. Returns ``(ok, reason)`` with a human reason either way.
     ``status`` may also be a ``str`` enum member (its value is used).
     """
     status = getattr(status, "value", status)
@@ -402,6 +402,8 @@ def is_eligible(
         )
     if status == "removed":
         return False, message(N_("not eligible: household removed from the register as ineligible"))
+    if status == HouseholdStatus.ordinary.value:
+        return False, message(N_("not eligible: an ordinary household, not on the poverty register"))
     if status in PRE_REGISTRATION_STATUSES:
         return False, message(
             N_("not eligible: household not yet registered (identification at '{status}')"),

@@ -44,6 +44,7 @@ POLICY = {
     "createBase": "AO",
     "createEnterprise": "A",
     "createHousehold": "AT",
+    "createOrdinaryHousehold": "AT",
     "createIndustry": "A",
     "createLink": "AO",
     "createPairing": "A",

@@ -103,10 +103,16 @@ def test_without_a_registration_day_a_household_counts_from_the_end_of_its_year(
         (row(registered_on=dt.date(2013, 7, 1)), "registered_on"),  # before the year identified
         (row(status="exited", exited_on=dt.date(2027, 1, 1)), "exited_on"),  # after today
         (row(status="surveyed"), "status"),  # a step of identification
+        (row(status="ordinary"), "status"),  # on no register
     ],
 )
 def test_a_history_that_cannot_be_names_its_column(values, column):
     assert column in [c for c, _ in history_problems(values, TODAY)]
+
+
+def test_an_ordinary_household_is_not_imported_and_the_problem_says_why():
+    (problem,) = history_problems(row(status="ordinary"), TODAY)
+    assert problem[0] == "status" and "ordinary household is on no register" in str(problem[1])
 
 
 def test_a_later_export_moves_a_household_forward():

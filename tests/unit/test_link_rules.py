@@ -60,9 +60,14 @@ def test_a_household_still_in_identification_is_not_linked(status):
 )
 def test_linkable_only_when_on_the_register(status, exited_year, start, years):
     refusal = link_refusal(status, exited_year, start, years)
-    if status in ("applied", "surveyed", "reviewed", "notice", "town_reviewed", "removed"):
+    if status in ("applied", "surveyed", "reviewed", "notice", "town_reviewed", "removed", "ordinary"):
         assert refusal is not None
     elif status == "exited":
         assert (refusal is None) is (start.year <= exited_year + years)
     else:
         assert refusal is None
+
+
+def test_an_ordinary_household_is_never_linked() -> None:
+    refusal = link_refusal("ordinary", None, date(2024, 1, 1), 5)
+    assert refusal is not None and "not on the poverty register" in refusal

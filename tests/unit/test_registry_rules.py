@@ -81,11 +81,19 @@ def test_a_removed_household_stays_removed(target):
     assert refusal.allowed == ()
 
 
-@pytest.mark.parametrize("current", [s for s in S if s is not S.removed])
+@pytest.mark.parametrize("current", [s for s in S if s not in (S.removed, S.ordinary)])
 def test_every_household_not_removed_can_be_removed_with_a_reason(current):
     assert check_transition(request(current, S.removed)) is None
     refusal = check_transition(request(current, S.removed, removal_reason=None))
     assert refusal is not None and "reason" in refusal.reason
+
+
+@pytest.mark.parametrize("target", list(S))
+def test_an_ordinary_household_takes_no_step_of_the_register(target):
+    refusal = check_transition(request(S.ordinary, target))
+    assert refusal is not None and "not on the poverty register" in refusal.reason
+    assert refusal.allowed == ()
+    assert S.ordinary not in ON_REGISTER and not any(S.ordinary in allowed for allowed in TRANSITIONS.values())
 
 
 def test_exit_needs_its_year():

@@ -658,7 +658,7 @@ def test_one_line_per_tier(rate: Rate, q: Decimal) -> None:
 
 def test_every_registry_status_is_known_to_the_eligibility_rule() -> None:
     from_registry = {s.value for s in HouseholdStatus}
-    assert ELIGIBLE_STATUSES | PRE_REGISTRATION_STATUSES | {"exited", "removed"} == from_registry
+    assert ELIGIBLE_STATUSES | PRE_REGISTRATION_STATUSES | {"exited", "removed", "ordinary"} == from_registry
     for status in from_registry:
         assert "unknown" not in str(is_eligible(status, 2018, 2017, 2020)[1]), status
 
