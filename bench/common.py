@@ -44,16 +44,17 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-async def fresh_database() -> str:
-    """Create the benchmark database anew, migrate it, and return its URL."""
+async def fresh_database(name: str = BENCH_DATABASE) -> str:
+    """Create the benchmark database ``name`` anew, migrate it, and return its URL (a script that may run
+    beside another benchmark names a database of its own)."""
     base = server_url()
     conn = await asyncpg.connect(with_database(base, "postgres"))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    url = with_database(base, BENCH_DATABASE)
+    url = with_database(base, name)
     env = {**os.environ, "DATABASE_URL": url}
     await asyncio.to_thread(
         subprocess.run,
