@@ -215,14 +215,20 @@ async def record_step(actor: Principal, case_id: int, data: StepIn) -> CaseOut:
 
 
 async def list_cases(
-    actor: Principal, page: PageParams, *, as_of: date, filters: dict[str, Any], overdue: bool | None
+    actor: Principal,
+    page: PageParams,
+    *,
+    as_of: date,
+    filters: dict[str, Any],
+    overdue: bool | None,
+    round_id: int | None = None,
 ) -> Page[CaseOut]:
     """The cases the caller reaches (a town officer its town's), by filters, with what is overdue on
     ``as_of``: one query a page."""
     if actor.role is Role.town_officer:
         filters = {**filters, "v.town": actor.town_id}
     async with reading_replica() as db:
-        found = await queries.case_page(db, PLAN, as_of, overdue, filters, list_region(actor), page)
+        found = await queries.case_page(db, PLAN, as_of, overdue, filters, list_region(actor), page, round_id)
     return Page(items=[_out(r, as_of) for r in found.items], total=found.total, limit=found.limit, offset=found.offset)
 
 
@@ -390,11 +396,14 @@ async def monitoring_overview(actor: Principal, as_of: date, region: str | None)
         "returned",
     )
     assisted: dict[str, int] = {}
+    steps: dict[str, int] = {}
     for t in towns:
         for kind, n in t.assisted.items():
             assisted[kind] = assisted.get(kind, 0) + n
+        for step, n in t.steps.items():
+            steps[step] = steps.get(step, 0) + n
     total = TownMonitoring(
-        town_id=0, town="", assisted=assisted, **{k: sum(getattr(t, k) for t in towns) for k in counted}
+        town_id=0, town="", assisted=assisted, steps=steps, **{k: sum(getattr(t, k) for t in towns) for k in counted}
     )
     return MonitoringOverview(as_of=as_of, towns=towns, total=total)
 

@@ -182,16 +182,20 @@ class MonitoringCaseController(Controller):
         town_id: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
         overdue: FromQuery[bool | None] = None,
         as_of: FromQuery[date | None] = None,
+        round_id: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
     ) -> Page[CaseOut]:
         """Monitoring cases by category, last step, state and town; ``overdue=true``: those whose next step is
-        past its due day on ``as_of`` (default today), with the days overdue."""
+        past its due day on ``as_of`` (default today), with the days overdue; ``round_id``: those visited in that
+        round."""
         filters = {
             "c.category": category.value if category else None,
             "c.step": step.value if step else None,
             "c.state": case_state.value if case_state else None,
             "v.town": town_id,
         }
-        return await cases.list_cases(request.user, page, as_of=as_of or date.today(), filters=filters, overdue=overdue)
+        return await cases.list_cases(
+            request.user, page, as_of=as_of or date.today(), filters=filters, overdue=overdue, round_id=round_id
+        )
 
 
 class MonitoringOverviewController(Controller):

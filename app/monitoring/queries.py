@@ -394,14 +394,20 @@ async def case_page(
     filters: dict[str, Any],
     region: str | None,
     page: Any,
+    round_id: int | None = None,
 ) -> Any:
-    """One page of cases, with their due days, in one query."""
+    """One page of cases, with their due days, in one query; ``round_id``: the cases visited in that round."""
     args: list[Any] = [plan[0], plan[1], as_of, overdue]
     where = ["TRUE"]
     for column, value in filters.items():
         if value is not None:
             args.append(value)
             where.append(f"{column} = ${len(args)}")
+    if round_id is not None:
+        args.append(round_id)
+        where.append(
+            f"EXISTS (SELECT 1 FROM monitoring_visit mv WHERE mv.monitoring_case = c.id AND mv.monitoring_round = ${len(args)})"
+        )
     clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
     sql = _CASES.format(where=clause, step_then=STEP_THEN.format(names="$1", day="$3::date"))
     return await fetch_page(sql, args, page, "id", _case_row, db=db)
@@ -483,7 +489,7 @@ WITH first_out AS (
     SELECT household, min(id) AS first_id FROM monitoring_case WHERE eliminated_on <= $1 GROUP BY household
 ), c AS MATERIALIZED (
     -- the few columns the counts read (not the steps' jsonb, which would make the rows wide and spill)
-    SELECT c.id, c.category, c.eliminated_on, v.town, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
+    SELECT c.id, c.category, c.eliminated_on, v.town, s.step, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
            c.applied_on + ($3::int[])[array_position($2::text[], s.step) + 1] AS due_on,
            coalesce(f.first_id < c.id, false) AS returned
     FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
@@ -498,6 +504,12 @@ WITH first_out AS (
             AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)
         GROUP BY c.town, m.kind
     ) k GROUP BY town
+), by_step AS (
+    -- the cases not eliminated by the day, by the identification step each stood at then
+    SELECT town, jsonb_object_agg(step, cases) AS steps FROM (
+        SELECT town, step, count(*) AS cases FROM c WHERE c.eliminated_on IS NULL OR c.eliminated_on > $1
+        GROUP BY town, step
+    ) k GROUP BY town
 )
 SELECT t.id AS town_id, t.name AS town,
        count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
@@ -508,9 +520,9 @@ SELECT t.id AS town_id, t.name AS town,
        count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
        count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
        count(*) FILTER (WHERE c.returned) AS returned,
-       coalesce(a.assisted, '{{}}') AS assisted
-FROM c JOIN town t ON t.id = c.town LEFT JOIN assisted a ON a.town = t.id
-GROUP BY t.id, t.name, a.assisted ORDER BY t.id
+       coalesce(a.assisted, '{{}}') AS assisted, coalesce(b.steps, '{{}}') AS steps
+FROM c JOIN town t ON t.id = c.town LEFT JOIN assisted a ON a.town = t.id LEFT JOIN by_step b ON b.town = t.id
+GROUP BY t.id, t.name, a.assisted, b.steps ORDER BY t.id
 """
 
 
@@ -528,9 +540,8 @@ async def overview(
     out = []
     for r in rows:
         values = dict(r)
-        values["assisted"] = (
-            json.loads(values["assisted"]) if isinstance(values["assisted"], str) else values["assisted"]
-        )
+        for key in ("assisted", "steps"):
+            values[key] = json.loads(values[key]) if isinstance(values[key], str) else values[key]
         out.append(values)
     return out
 

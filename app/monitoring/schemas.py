@@ -320,6 +320,8 @@ class TownMonitoring(msgspec.Struct, kw_only=True):
     assisted: dict[str, int]
     """Households with a measure running on the day, by kind of measure (those whose risk was eliminated by
     then are not counted)."""
+    steps: dict[str, int] = {}
+    """The cases not eliminated by the day, by the identification step each had reached then."""
 
 
 class MonitoringOverview(msgspec.Struct, kw_only=True):

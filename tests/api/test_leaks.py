@@ -261,6 +261,7 @@ SAMPLE = {
     "{household_id:int}": "1",
     "{batch_id:int}": "1",
     "{import_id:int}": "1",
+    "{case_id:int}": "1",
     "{path:str}": "swagger",
 }
 

@@ -463,3 +463,25 @@ async def test_a_case_from_each_channel_through_intake_assistance_and_risk_elimi
     assert (overview["total"]["eliminated"], overview["total"]["assisted"]) == (1, {})
     during = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-06-30"}, headers=admin)).json()
     assert (during["total"]["monitored"], during["total"]["assisted"]) == (1, {"industry": 1})
+
+
+async def test_the_overview_counts_cases_by_step_and_the_list_by_round(client, admin):
+    h = await _world(client, admin)
+    first = await _monitored(client, admin, h["1"])
+    second = (await client.post("/api/v1/monitoring-cases", json=_case(h["2"]), headers=admin)).json()["id"]
+    overview = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-03-20"}, headers=admin)).json()
+    assert overview["total"]["steps"] == {"approved": 1, "applied": 1}
+    earlier = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-03-05"}, headers=admin)).json()
+    assert earlier["total"]["steps"] == {"surveyed": 1, "applied": 1}  # the first case as it stood on 5 March
+    opened = await client.post(
+        "/api/v1/monitoring-rounds",
+        json={"county_code": "429005", "period": "2024-05", "started_on": "2024-05-01"},
+        headers=admin,
+    )
+    round_id = opened.json()["id"]
+    visit = {"case_id": first, "visited_on": "2024-05-06", "by": ["王明"]}
+    assert (
+        await client.post(f"/api/v1/monitoring-rounds/{round_id}/visits", json=visit, headers=admin)
+    ).status_code == 201
+    visited = (await client.get("/api/v1/monitoring-cases", params={"round_id": round_id}, headers=admin)).json()
+    assert [c["id"] for c in visited["items"]] == [first] and second != first
