@@ -16,9 +16,9 @@ for the database:
 - the overview per town as of ``AS_OF``, ``queries.overview``;
 - the baseline: ``SELECT v.town, count(*)`` over the same cases joined to their households and villages;
 - a copy of the list's SQL as ``fetch_page`` builds it, counted and paged over ids only (``narrow_window``),
-  and the overview written without CTEs, each checked to answer as the app's query does. (The step read from
-  the case's last step, the overview's narrow CTE, its measures summed once and its returns found by join
-  were measured here as copies first and are the app's own now.)
+  checked to answer as the app's query does. (The step read from the case's last step, the step days as
+  columns, the overview without CTEs in one pass grouped twice, its measures grouped per case first and its
+  returns found by join were measured here as copies first and are the app's own now.)
 
 Prints ms and each one's ratio to the baseline (aim: within 5x), then EXPLAIN ANALYZE of the list page, the
 overview and the baseline (their top lines, JIT's timing, and the nodes that take the time).
@@ -465,46 +465,6 @@ def narrow_window(sql: str) -> str:
     )
 
 
-# the overview written without CTEs (the same answers, the same parameters: $1 the day, $2 and $3 the plan,
-# $4 and $5 the county's bounds): the cases' facts in one pass, the returned households by one join, the
-# measures per town as one aggregate joined to the towns; nothing holds a plan to one process
-OVERVIEW_REWRITTEN = """
-SELECT t.id AS town_id, t.name AS town,
-       count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
-       count(*) FILTER (WHERE c.category = 'marginal') AS marginal,
-       count(*) FILTER (WHERE c.category = 'sudden_hardship') AS sudden_hardship,
-       count(*) FILTER (WHERE c.approved_on IS NULL OR c.approved_on > $1) AS identifying,
-       count(*) FILTER (WHERE c.approved_on <= $1 AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)) AS monitored,
-       count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
-       count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
-       count(*) FILTER (WHERE c.returned) AS returned,
-       coalesce(a.assisted, '{}') AS assisted
-FROM (
-    SELECT v.town, c.category, c.eliminated_on, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
-           c.applied_on + ($3::int[])[array_position($2::text[],
-               CASE WHEN (c.steps -> c.step ->> 'on')::date <= $1 THEN c.step::text
-               ELSE (SELECT u.step FROM unnest($2::text[]) WITH ORDINALITY AS u(step, i)
-                     WHERE (c.steps -> u.step ->> 'on')::date <= $1 ORDER BY u.i DESC LIMIT 1) END) + 1] AS due_on,
-           coalesce(e.first_eliminated < c.id, false) AS returned
-    FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
-    LEFT JOIN (SELECT household, min(id) AS first_eliminated FROM monitoring_case WHERE eliminated_on <= $1
-               GROUP BY household) e ON e.household = c.household
-    WHERE c.applied_on <= $1 AND c.county_code >= $4 COLLATE "C" AND c.county_code < $5 COLLATE "C"
-) c JOIN town t ON t.id = c.town
-LEFT JOIN (
-    SELECT town, jsonb_object_agg(kind, households) AS assisted FROM (
-        SELECT v.town, m.kind, count(DISTINCT m.monitoring_case) AS households
-        FROM monitoring_measure m JOIN monitoring_case c ON c.id = m.monitoring_case
-        JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
-        WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1) AND c.applied_on <= $1
-          AND c.county_code >= $4 COLLATE "C" AND c.county_code < $5 COLLATE "C"
-        GROUP BY v.town, m.kind
-    ) k GROUP BY town
-) a ON a.town = t.id
-GROUP BY t.id, t.name, a.assisted ORDER BY t.id
-"""
-
-
 Probe = Callable[[Any], Awaitable[Any]]
 
 
@@ -619,7 +579,6 @@ async def measure(url: str, repeats: int, town: int, jit: bool, plans: Any) -> N
         for key, label in lists.items():
             text, args = recorded[key]
             probes.append((f"  copy: {label}, narrow window", sql(narrow_window(text), args)))
-        probes.append(("  rewritten overview, no CTE", sql(OVERVIEW_REWRITTEN, recorded["overview"][1])))
         results = await _timed(probes, repeats)
         base = results["plain aggregate (baseline)"][0]
         print(f"\n[jit = {setting}] as of {AS_OF}, region {COUNTY}; medians of {repeats} rounds after a warm-up")
@@ -637,10 +596,6 @@ async def measure(url: str, repeats: int, town: int, jit: bool, plans: Any) -> N
             ids = [r["id"] for r in results[apps[key]][1].items]
             copied = results[f"  copy: {label}, narrow window"][1]
             assert ids == [r["id"] for r in copied], f"{label}, narrow window differs"
-        for name, _ in probes:
-            if name.startswith(("  copy: overview", "  rewritten overview")):
-                copied = [dict(r) | {"assisted": json.loads(r["assisted"])} for r in results[name][1]]
-                assert copied == results["overview per town"][1], f"{name} differs"
         towns = results["overview per town"][1]
         summed = {
             k: sum(t[k] for t in towns) for k in ("identifying", "monitored", "eliminated", "overdue", "returned")

@@ -127,6 +127,15 @@ async def open_case(actor: Principal, data: CaseIn) -> CaseOut:
             raise Refused(refusal, field="income")
         if await queries.open_case_of(uow, household.id) is not None:
             raise Conflict.of(N_("the household has an open monitoring case"), field="household_id")
+        cleared = await queries.last_eliminated_on(uow, household.id)
+        if cleared is not None and data.applied_on < cleared:
+            # a household comes back into monitoring after its risk was eliminated, never before: the case
+            # counts as a return from its first day (queries.overview)
+            raise Refused.of(
+                N_("the household's risk was eliminated on {day}; a new case is applied for on or after it"),
+                field="applied_on",
+                day=cleared.isoformat(),
+            )
         found = category(standing, money, line, SETTINGS)
         assert found is not None  # intake_refusal said it qualifies
         case_id = await queries.insert_case(

@@ -17,6 +17,7 @@ import msgspec
 from app.core.counties import county_clause
 from app.core.pagination import fetch_page
 from app.core.uow import Db
+from app.monitoring.model import MeasureKind
 from app.monitoring.rules import CHECKLIST
 from app.monitoring.schemas import AssessmentOut, HardshipOut, RevisitOut
 
@@ -321,6 +322,11 @@ async def case_household(db: Db, household_id: int) -> CaseHousehold | None:
     return None if row is None else msgspec.convert(dict(row), CaseHousehold)
 
 
+async def last_eliminated_on(db: Db, household_id: int) -> date | None:
+    """The day the household's risk was last eliminated (None: never)."""
+    return await db.fetchval("SELECT max(eliminated_on) FROM monitoring_case WHERE household = $1", household_id)
+
+
 async def open_case_of(db: Db, household_id: int) -> int | None:
     return await db.fetchval(
         "SELECT id FROM monitoring_case WHERE household = $1 AND state IN ('identifying', 'monitored', 'eliminating')",
@@ -360,14 +366,19 @@ async def record_case_step(db: Db, case_id: int, step: str, record: dict[str, An
     )
 
 
-# the last identification step a case had done by a day: the steps are few, read off its steps' days
-# Steps are recorded in order, each on or after the one before, so a case whose last step was done by the
-# day stood at it then: the steps are read only for a day before that (bench/monitoring.py: 2-3.5x faster)
-STEP_THEN = (
-    "SELECT CASE WHEN (c.steps -> c.step ->> 'on')::date <= {day} THEN c.step ELSE ("
-    "SELECT u.step FROM unnest({names}::text[]) WITH ORDINALITY AS u(step, i)"
-    " WHERE (c.steps -> u.step ->> 'on')::date <= {day} ORDER BY u.i DESC LIMIT 1) END AS step"
-)
+# the last identification step a case had done by a day. Steps are recorded in order, each on or after the
+# one before, so a case whose last step was done by the day (``step_on``, kept from the steps by a trigger)
+# stood at it then; for an earlier day the plan's steps are tried from the last one back. Written as one
+# CASE over the plan's steps (the names are the statement's parameter ``names``, a text[]), with no subquery,
+# so that a parallel plan computes it in its workers and never carries the steps jsonb to the leader
+# (bench/monitoring.py).
+def step_then(names: str, day: str, count: int) -> str:
+    """``SELECT <the step on the day> AS step`` for a plan of ``count`` steps (a LATERAL's body)."""
+    earlier = " ".join(
+        f"WHEN (c.steps -> ({names})[{i}] ->> 'on')::date <= {day} THEN ({names})[{i}]" for i in range(count, 0, -1)
+    )
+    return f"SELECT CASE WHEN c.step_on <= {day} THEN c.step::text {earlier} END AS step"
+
 
 # each case with its next step and that step's due day as of ``$3``, from the plan's steps and their days
 # from the application (``$1`` names, ``$2`` days)
@@ -409,7 +420,7 @@ async def case_page(
             f"EXISTS (SELECT 1 FROM monitoring_visit mv WHERE mv.monitoring_case = c.id AND mv.monitoring_round = ${len(args)})"
         )
     clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
-    sql = _CASES.format(where=clause, step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    sql = _CASES.format(where=clause, step_then=step_then("$1::text[]", "$3::date", len(plan[0])))
     return await fetch_page(sql, args, page, "id", _case_row, db=db)
 
 
@@ -426,7 +437,7 @@ async def one_case(
 ) -> dict[str, Any] | None:
     if lock:
         await db.execute("SELECT id FROM monitoring_case WHERE id = $1 FOR UPDATE", case_id)
-    sql = _CASES.format(where="c.id = $5", step_then=STEP_THEN.format(names="$1", day="$3::date"))
+    sql = _CASES.format(where="c.id = $5", step_then=step_then("$1::text[]", "$3::date", len(plan[0])))
     row = await db.fetchrow(sql, plan[0], plan[1], as_of, None, case_id)
     return None if row is None else _case_row(row)
 
@@ -478,71 +489,97 @@ async def has_labour(db: Db, household_id: int) -> bool:
     )
 
 
+# the kinds of measure, in the order of the bits of a case's ``kinds`` in the overview
+_MEASURE_KINDS = tuple(k.value for k in MeasureKind)
+
 # the monitoring picture of each town on a day ($1), from the cases opened by then: by category, by where
 # they stood (identifying: not yet approved; monitored: approved, risk not yet eliminated; eliminated), overdue
 # identification steps (the plan's days, $2 names and $3 days), households still monitored with a measure
 # running by kind of measure (a household whose risk was eliminated is no longer counted assisted), and
-# cases of households whose risk had been eliminated once before (returned)
+# cases of households whose risk had been eliminated once before (returned).
+# One pass over the cases, grouped by town (a hashed, parallel grouping of a few dozen groups): the cases
+# not eliminated by the step each stood at are counted per step of the plan as columns (grouping by the step
+# too made PostgreSQL sort every case with its steps jsonb). The step days are plain columns (``approved_on``,
+# ``step_on``), and each case's running measures arrive as one bit per kind ($4 names the kinds), so the
+# measures are grouped once per case and never joined to the households again (bench/monitoring.py measures
+# it against a plain aggregate).
 _OVERVIEW = """
-WITH first_out AS (
-    -- each household's first case whose risk was eliminated by the day: a later case of it is a return
-    SELECT household, min(id) AS first_id FROM monitoring_case WHERE eliminated_on <= $1 GROUP BY household
-), c AS MATERIALIZED (
-    -- the few columns the counts read (not the steps' jsonb, which would make the rows wide and spill)
-    SELECT c.id, c.category, c.eliminated_on, v.town, s.step, (c.steps -> 'approved' ->> 'on')::date AS approved_on,
-           c.applied_on + ($3::int[])[array_position($2::text[], s.step) + 1] AS due_on,
-           coalesce(f.first_id < c.id, false) AS returned
-    FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
-    CROSS JOIN LATERAL ({step_then}) s
-    LEFT JOIN first_out f ON f.household = c.household
-    WHERE c.applied_on <= $1 {where}
-), assisted AS (
-    SELECT town, jsonb_object_agg(kind, households) AS assisted FROM (
-        SELECT c.town, m.kind, count(DISTINCT m.monitoring_case) AS households
-        FROM monitoring_measure m JOIN c ON c.id = m.monitoring_case
-        WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1)
-            AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)
-        GROUP BY c.town, m.kind
-    ) k GROUP BY town
-), by_step AS (
-    -- the cases not eliminated by the day, by the identification step each stood at then
-    SELECT town, jsonb_object_agg(step, cases) AS steps FROM (
-        SELECT town, step, count(*) AS cases FROM c WHERE c.eliminated_on IS NULL OR c.eliminated_on > $1
-        GROUP BY town, step
-    ) k GROUP BY town
-)
-SELECT t.id AS town_id, t.name AS town,
-       count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
-       count(*) FILTER (WHERE c.category = 'marginal') AS marginal,
-       count(*) FILTER (WHERE c.category = 'sudden_hardship') AS sudden_hardship,
-       count(*) FILTER (WHERE c.approved_on IS NULL OR c.approved_on > $1) AS identifying,
-       count(*) FILTER (WHERE c.approved_on <= $1 AND (c.eliminated_on IS NULL OR c.eliminated_on > $1)) AS monitored,
-       count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
-       count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
-       count(*) FILTER (WHERE c.returned) AS returned,
-       coalesce(a.assisted, '{{}}') AS assisted, coalesce(b.steps, '{{}}') AS steps
-FROM c JOIN town t ON t.id = c.town LEFT JOIN assisted a ON a.town = t.id LEFT JOIN by_step b ON b.town = t.id
-GROUP BY t.id, t.name, a.assisted, b.steps ORDER BY t.id
+SELECT g.*, t.name AS town FROM (
+    SELECT c.town AS town_id,
+           count(*) FILTER (WHERE c.category = 'unstable') AS unstable,
+           count(*) FILTER (WHERE c.category = 'marginal') AS marginal,
+           count(*) FILTER (WHERE c.category = 'sudden_hardship') AS sudden_hardship,
+           count(*) FILTER (WHERE c.approved_on IS NULL OR c.approved_on > $1) AS identifying,
+           count(*) FILTER (WHERE c.approved_on <= $1 AND c.standing) AS monitored,
+           count(*) FILTER (WHERE c.eliminated_on <= $1) AS eliminated,
+           count(*) FILTER (WHERE (c.approved_on IS NULL OR c.approved_on > $1) AND c.due_on < $1) AS overdue,
+           count(*) FILTER (WHERE c.returned) AS returned,
+           {assisted},
+           {steps}
+    FROM (
+        SELECT v.town, c.category, c.eliminated_on, c.approved_on, s.step,
+               c.eliminated_on IS NULL OR c.eliminated_on > $1 AS standing,
+               c.applied_on + ($3::int[])[array_position($2::text[], s.step) + 1] AS due_on,
+               c.returned, coalesce(k.kinds, 0) AS kinds
+        FROM monitoring_case c JOIN household h ON h.id = c.household JOIN village v ON v.id = h.village
+        CROSS JOIN LATERAL ({step_then}) s
+        LEFT JOIN (
+            SELECT m.monitoring_case, bit_or(1 << (array_position($4::text[], m.kind::text) - 1)) AS kinds
+            FROM monitoring_measure m
+            WHERE m.start_on <= $1 AND (m.end_on IS NULL OR m.end_on >= $1) {measure_where}
+            GROUP BY m.monitoring_case
+        ) k ON k.monitoring_case = c.id
+        WHERE c.applied_on <= $1 {where}
+    ) c
+    GROUP BY c.town
+) g JOIN town t ON t.id = g.town_id
+ORDER BY g.town_id
 """
+
+_TOWN_COUNTS = (
+    "unstable",
+    "marginal",
+    "sudden_hardship",
+    "identifying",
+    "monitored",
+    "eliminated",
+    "overdue",
+    "returned",
+)
 
 
 async def overview(
     db: Db, as_of: date, plan: tuple[list[str], list[int]], region: str | None, town_id: int | None
 ) -> list[dict[str, Any]]:
-    """The monitoring picture per town on ``as_of``, in one query."""
-    args: list[Any] = [as_of, plan[0], plan[1]]
+    """The monitoring picture per town on ``as_of``, in one query: each town's counts, the cases not
+    eliminated by the step each stood at (``steps``) and the households assisted by kind (``assisted``)."""
+    args: list[Any] = [as_of, plan[0], plan[1], list(_MEASURE_KINDS)]
     where = county_clause("c.county_code", region, args)
+    measure_where = where.replace("c.county_code", "m.county_code")
     if town_id is not None:
         args.append(town_id)
         where += f" AND v.town = ${len(args)}"
-    sql = _OVERVIEW.format(where=where, step_then=STEP_THEN.format(names="$2", day="$1::date"))
-    rows = await db.fetch(sql, *args)
+    assisted = ", ".join(
+        f"count(*) FILTER (WHERE c.standing AND c.kinds & {1 << i} <> 0) AS assisted_{i}"
+        for i in range(len(_MEASURE_KINDS))
+    )
+    steps = ", ".join(
+        f"count(*) FILTER (WHERE c.standing AND c.step = ($2::text[])[{i + 1}]) AS step_{i}"
+        for i in range(len(plan[0]))
+    )
+    sql = _OVERVIEW.format(
+        where=where,
+        measure_where=measure_where,
+        assisted=assisted,
+        steps=steps,
+        step_then=step_then("$2::text[]", "$1::date", len(plan[0])),
+    )
     out = []
-    for r in rows:
-        values = dict(r)
-        for key in ("assisted", "steps"):
-            values[key] = json.loads(values[key]) if isinstance(values[key], str) else values[key]
-        out.append(values)
+    for r in await db.fetch(sql, *args):
+        town = {"town_id": r["town_id"], "town": r["town"]} | {key: r[key] for key in _TOWN_COUNTS}
+        town["assisted"] = {kind: r[f"assisted_{i}"] for i, kind in enumerate(_MEASURE_KINDS) if r[f"assisted_{i}"]}
+        town["steps"] = {name: r[f"step_{i}"] for i, name in enumerate(plan[0]) if r[f"step_{i}"]}
+        out.append(town)
     return out
 
 

@@ -109,6 +109,14 @@ class MonitoringCase(Table, tablename="monitoring_case"):
     applied_on = Date(null=False)
     step = Varchar(length=20, null=False)  # the last step done (applied ... announced)
     steps = JSONB(null=False)  # each step done: {"on": day, "by": [names], "note": text}
+    # the last step's day and the approval day, read off ``steps`` by a trigger (monitoring_case_step_days) so
+    # the lists and the overview compare days without reading the jsonb (bench/monitoring.py)
+    step_on = Date(null=True, default=None)
+    approved_on = Date(null=True, default=None)
+    # a case of a household whose risk was eliminated before (it came back into monitoring): set on insert by
+    # the same trigger; a household's new case is applied for on or after its last elimination day
+    # (cases.open_case), so it holds on every day the case is open
+    returned = Boolean(null=False, default=False)
     state = Varchar(length=20, null=False)  # identifying, monitored, eliminating, eliminated
     elimination = JSONB(null=True, default=None)  # the risk-elimination facts and its steps, once begun
     eliminated_on = Date(null=True, default=None)

@@ -138,6 +138,17 @@ async def open_notice(
                 village=village_id,
                 field=f"entries[{i}].household_id",
             )
+        if kind is NoticeKind.identification and h.status == "ordinary":
+            # an identification notice posts households as identified poor; an ordinary household taken in
+            # for monitoring is posted on a monitoring-intake notice, never as a poor household
+            raise Refused.of(
+                N_(
+                    "household {household} is an ordinary household, not one identified as poor: post it on a"
+                    " monitoring-intake notice"
+                ),
+                household=e.household_id,
+                field=f"entries[{i}].household_id",
+            )
         if h.head_name is None:
             raise Refused.of(
                 N_("household {household} has no head to name on the notice"),

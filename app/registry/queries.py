@@ -822,6 +822,7 @@ class VillagePlace(msgspec.Struct, frozen=True, kw_only=True):
 class HouseholdOnNotice(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     village_id: int
+    status: str
     head_name: str | None
     """The current head's name (None: a household with no head on record)."""
 
@@ -838,7 +839,7 @@ async def village_place(db: Db, village_id: int) -> VillagePlace | None:
 async def households_on_notice(db: Db, household_ids: Sequence[int]) -> list[HouseholdOnNotice]:
     """The households among ``household_ids`` that exist, with their village and current head (one query)."""
     rows = await db.fetch(
-        "SELECT h.id, h.village AS village_id,"
+        "SELECT h.id, h.village AS village_id, h.status,"
         " (SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' AND m.left_on IS NULL"
         "   ORDER BY m.id LIMIT 1) AS head_name"
         " FROM household h WHERE h.id = ANY($1::int[])",

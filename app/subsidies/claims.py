@@ -12,6 +12,7 @@ import msgspec
 from app.core.errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from app.core.messages import N_, code
 from app.core.metrics import CLAIMS_APPROVED
+from app.core.money import FEN
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
 from app.core.uow import Db, reading, reading_replica, unit_of_work
@@ -344,29 +345,31 @@ async def open_claims_notice(actor: Principal, scheme_id: int, data: ClaimsNotic
                 N_("the scheme is {status}; its claims are put on notice while it is published"),
                 status=code("scheme status", scheme.status),
             )
-        found = await queries.verified_claims_in_village(uow, scheme_id, data.village_id)
-        posted = await notices.claims_on_notices(uow, list(found))
-        waiting = [claim_id for claim_id in found if claim_id not in posted]
+        found = await queries.verified_claims_in_village(uow, scheme_id, scheme.household_cap, data.village_id)
+        posted = await notices.claims_on_notices(uow, [c.claim_id for c in found])
+        waiting = [c for c in found if c.claim_id not in posted]
         if not waiting:
             raise Refused.of(
                 N_("no verified claim of the scheme in village {village} waits for a notice"),
                 village=data.village_id,
                 field="village_id",
             )
-        entries = []
-        for claim_id in waiting:  # one village's claims: a few dozen
-            claim = await _load_claim(uow, actor, claim_id)
-            stored = await queries.rate_for(uow, scheme_id, claim.industry)
-            calc = await _calculation(uow, claim, scheme)
-            facts = {
-                "industry": claim.industry,
-                "industry_name": found[claim_id],
-                "unit": stored.rate.unit if stored else None,
-                "declared_quantity": str(claim.declared_quantity),
-                "verified_quantity": None if claim.verified_quantity is None else str(claim.verified_quantity),
-                "amount": str(calc.amount),
-            }
-            entries.append(notices.NewEntry(household_id=claim.household_id, name="", facts=facts, claim_id=claim_id))
+        entries = [
+            notices.NewEntry(
+                household_id=c.household_id,
+                name="",
+                facts={
+                    "industry": c.industry,
+                    "industry_name": c.industry_name,
+                    "unit": c.unit,
+                    "declared_quantity": str(c.declared_quantity),
+                    "verified_quantity": None if c.verified_quantity is None else str(c.verified_quantity),
+                    "amount": str(c.amount.quantize(FEN)),
+                },
+                claim_id=c.claim_id,
+            )
+            for c in waiting
+        ]
         return await notices.open_notice(
             uow,
             actor,

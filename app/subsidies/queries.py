@@ -871,14 +871,36 @@ async def close_batch_if_settled(db: Db, batch_id: int) -> None:
     )
 
 
-async def verified_claims_in_village(db: Db, scheme_id: int, village_id: int) -> dict[int, str]:
-    """A scheme's verified (not yet decided) claims of one village's households: id -> the industry's
-    Chinese name, in id order."""
-    rows = await db.fetch(
-        "SELECT c.id, i.name_zh FROM subsidy_claim c JOIN household h ON h.id = c.household"
-        " JOIN industry i ON i.id = c.industry"
-        " WHERE c.scheme = $1 AND h.village = $2 AND c.status = 'verified' ORDER BY c.id",
-        scheme_id,
-        village_id,
-    )
-    return {int(r["id"]): r["name_zh"] for r in rows}
+class NoticeClaim(msgspec.Struct, frozen=True, kw_only=True):
+    """A verified claim as its village notice posts it: what it would get if approved now."""
+
+    claim_id: int
+    household_id: int
+    industry: str
+    industry_name: str
+    unit: str
+    declared_quantity: Decimal
+    verified_quantity: Decimal | None
+    amount: Decimal
+
+
+# a scheme's verified (not yet decided) claims of one village ($3), priced by the calculator's SQL twin with
+# the scheme's household cap ($2): one statement for the village's whole notice
+_NOTICE_CLAIMS = (
+    _PRICED
+    + """
+SELECT p.id AS claim_id, c.household AS household_id, i.code AS industry, i.name_zh AS industry_name, r.unit,
+       c.declared_quantity, c.verified_quantity, p.pending AS amount
+FROM priced p JOIN subsidy_claim c ON c.id = p.id JOIN household h ON h.id = c.household
+JOIN industry i ON i.id = c.industry JOIN scheme_rate r ON r.scheme = $1 AND r.industry = c.industry
+WHERE c.status = 'verified' AND h.village = $3 ORDER BY p.id
+"""
+)
+
+
+async def verified_claims_in_village(
+    db: Db, scheme_id: int, household_cap: Decimal | None, village_id: int
+) -> list[NoticeClaim]:
+    """A scheme's verified claims of one village's households, in id order, each priced as if approved now."""
+    rows = await db.fetch(_NOTICE_CLAIMS, scheme_id, household_cap, village_id)
+    return [_as(NoticeClaim, r) for r in rows]

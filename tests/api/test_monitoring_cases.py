@@ -10,6 +10,7 @@ import pytest
 from app.core.uow import reading
 from tests.api.imports_support import upload, xlsx_of
 from tests.api.test_imports import household, members, places
+from tests.db import fetch
 
 APPLIED = "2024-03-01"
 
@@ -485,3 +486,36 @@ async def test_the_overview_counts_cases_by_step_and_the_list_by_round(client, a
     ).status_code == 201
     visited = (await client.get("/api/v1/monitoring-cases", params={"round_id": round_id}, headers=admin)).json()
     assert [c["id"] for c in visited["items"]] == [first] and second != first
+
+
+async def test_a_household_comes_back_after_its_risk_was_eliminated_and_counts_as_returned(client, admin):
+    h = await _world(client, admin)
+    case_id = await _monitored(client, admin, h["1"])
+    assert (
+        await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
+    ).status_code == 201
+    for name, on in (
+        ("village_reviewed", "2024-11-08"),
+        ("noticed", "2024-11-13"),
+        ("town_reviewed", "2024-11-14"),
+        ("approved", "2024-11-20"),
+    ):
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+            json={"step": name, "on": on, "by": ["x"]},
+            headers=admin,
+        )
+        assert r.status_code == 201, r.text
+    cases = (await fetch("SELECT count(*) AS n FROM monitoring_case"))[0]["n"]
+    # a new case cannot be applied for before the day the last one was cleared: nothing is written
+    early = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], applied_on="2024-11-19"), headers=admin)
+    assert early.status_code == 422 and early.json()["field"] == "applied_on" and "2024-11-20" in early.text
+    assert (await fetch("SELECT count(*) AS n FROM monitoring_case"))[0]["n"] == cases
+    again = await client.post(
+        "/api/v1/monitoring-cases", json=_case(h["1"], year=2024, applied_on="2025-02-03"), headers=admin
+    )
+    assert again.status_code == 201, again.text
+    before = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2025-02-02"}, headers=admin)).json()
+    after = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2025-02-03"}, headers=admin)).json()
+    assert (before["total"]["returned"], before["total"]["eliminated"]) == (0, 1)
+    assert (after["total"]["returned"], after["total"]["identifying"], after["total"]["eliminated"]) == (1, 1, 1)

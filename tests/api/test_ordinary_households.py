@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -294,3 +295,26 @@ async def test_two_taken_in_at_once_get_two_numbers(client, world):
     answers = await asyncio.gather(*(take_in(client, world["officer"], world["village"], n) for n in (11, 12, 13)))
     assert [a.status_code for a in answers] == [201, 201, 201]
     assert sorted(a.json()["registry_no"] for a in answers) == [f"M{COUNTY}00000{i}" for i in (1, 2, 3)]
+
+
+async def test_an_ordinary_household_is_posted_for_monitoring_intake_never_as_identified_poor(client, world):
+    """An identification notice posts households as identified poor: an ordinary household taken in for
+    monitoring is refused there (and nothing is written), and goes on a monitoring-intake notice."""
+    h = (await take_in(client, world["officer"], world["village"], 11)).json()
+    today = date.today()
+    body = {
+        "kind": "identification",
+        "village_id": world["village"],
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=6)).isoformat(),
+        "entries": [{"household_id": h["id"], "attribute": "ordinary", "causes": ["illness"]}],
+    }
+    notices = await _count("notice")
+    r = await client.post("/api/v1/notices", json=body, headers=world["officer"])
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert "entries[0].household_id" in r.text and "monitoring-intake" in r.text
+    assert await _count("notice") == notices
+    intake = body | {"kind": "monitoring_intake", "entries": [{"household_id": h["id"], "category": "marginal"}]}
+    r = await client.post("/api/v1/notices", json=intake, headers=world["officer"])
+    assert r.status_code == 201, r.text
+    assert [e["household_id"] for e in r.json()["entries"]] == [h["id"]]
