@@ -14,11 +14,11 @@ for the database:
 - one page (50 rows) of the case list, ``queries.case_page`` with ``cases.PLAN`` as of ``AS_OF``: unfiltered,
   ``overdue=true``, one town's, one town's overdue;
 - the overview per town as of ``AS_OF``, ``queries.overview``;
-- the baseline: ``SELECT v.town, count(*)`` over the same cases joined to their households and villages;
-- a copy of the list's SQL as ``fetch_page`` builds it, counted and paged over ids only (``narrow_window``),
-  checked to answer as the app's query does. (The step read from the case's last step, the step days as
-  columns, the overview without CTEs in one pass grouped twice, its measures grouped per case first and its
-  returns found by join were measured here as copies first and are the app's own now.)
+- the baseline: ``SELECT v.town, count(*)`` over the same cases joined to their households and villages.
+
+(The step read from the case's last step, the step days and the return as columns, the list counted and
+paged over ids only, the overview in one parallel pass grouped by town, its measures grouped per case first
+were measured here as copies first and are the app's own now.)
 
 Prints ms and each one's ratio to the baseline (aim: within 5x), then EXPLAIN ANALYZE of the list page, the
 overview and the baseline (their top lines, JIT's timing, and the nodes that take the time).
@@ -447,24 +447,6 @@ class Recording:
         return await self.db.execute(query, *args)
 
 
-_WINDOW = re.compile(
-    r"^SELECT q\.\*, count\(\*\) OVER \(\) AS _total FROM \((.*)\) q ORDER BY id (LIMIT \$\d+ OFFSET \$\d+)$", re.S
-)
-
-
-def narrow_window(sql: str) -> str:
-    """A copy of the list page's SQL (``fetch_page`` around ``queries._CASES``) that counts and pages over
-    the cases' ids alone, then reads the page's 50 rows in full: the window no longer holds every case's
-    whole row (steps and elimination jsonb) to count them."""
-    found = _WINDOW.match(sql)
-    assert found is not None, "fetch_page no longer writes the page as this copy expects"
-    query, limit = found.groups()
-    return (
-        f"SELECT q.*, p._total FROM (SELECT n.id, count(*) OVER () AS _total FROM ({query}) n ORDER BY n.id {limit}) p"
-        f" JOIN ({query}) q ON q.id = p.id ORDER BY q.id"
-    )
-
-
 Probe = Callable[[Any], Awaitable[Any]]
 
 
@@ -573,12 +555,6 @@ async def measure(url: str, repeats: int, town: int, jit: bool, plans: Any) -> N
             ("list page, one town, overdue", listing(True, {"v.town": town})),
             ("overview per town", overview),
         ]
-        # a copy of the app's list SQL, changed as ``narrow_window`` says (the fast step, the narrow overview, the
-        # measures summed once and the returns by join, measured here as copies first, are the app's own now)
-        lists = {"all": "list", "overdue": "list overdue", "town": "list town"}
-        for key, label in lists.items():
-            text, args = recorded[key]
-            probes.append((f"  copy: {label}, narrow window", sql(narrow_window(text), args)))
         results = await _timed(probes, repeats)
         base = results["plain aggregate (baseline)"][0]
         print(f"\n[jit = {setting}] as of {AS_OF}, region {COUNTY}; medians of {repeats} rounds after a warm-up")
@@ -590,12 +566,6 @@ async def measure(url: str, repeats: int, town: int, jit: bool, plans: Any) -> N
             verdict = "" if name.startswith("plain") else ("met" if ms / base <= 5 else "NOT met")
             print(f"{name:<32}{ms:>9.1f}{ms / base:>12.1f}{rows:>7}{total!s:>8}   {verdict}")
 
-        # the copies answer as the app's queries do
-        apps = {"all": "list page, unfiltered", "overdue": "list page, overdue=true", "town": "list page, one town"}
-        for key, label in lists.items():
-            ids = [r["id"] for r in results[apps[key]][1].items]
-            copied = results[f"  copy: {label}, narrow window"][1]
-            assert ids == [r["id"] for r in copied], f"{label}, narrow window differs"
         towns = results["overview per town"][1]
         summed = {
             k: sum(t[k] for t in towns) for k in ("identifying", "monitored", "eliminated", "overdue", "returned")

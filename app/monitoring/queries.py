@@ -421,7 +421,7 @@ async def case_page(
         )
     clause = " AND ".join(where) + " " + county_clause("c.county_code", region, args)
     sql = _CASES.format(where=clause, step_then=step_then("$1::text[]", "$3::date", len(plan[0])))
-    return await fetch_page(sql, args, page, "id", _case_row, db=db)
+    return await fetch_page(sql, args, page, "id", _case_row, db=db, narrow="id")
 
 
 def _case_row(row: Any) -> dict[str, Any]:

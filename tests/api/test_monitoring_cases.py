@@ -519,3 +519,20 @@ async def test_a_household_comes_back_after_its_risk_was_eliminated_and_counts_a
     after = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2025-02-03"}, headers=admin)).json()
     assert (before["total"]["returned"], before["total"]["eliminated"]) == (0, 1)
     assert (after["total"]["returned"], after["total"]["identifying"], after["total"]["eliminated"]) == (1, 1, 1)
+
+
+async def test_the_case_list_pages_in_id_order_with_its_total(client, admin):
+    h = await _world(client, admin)
+    ids = [(await client.post("/api/v1/monitoring-cases", json=_case(h[n]), headers=admin)).json()["id"] for n in "12"]
+
+    async def page(**params) -> dict:
+        r = await client.get("/api/v1/monitoring-cases", params=params, headers=admin)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    first, second = await page(limit=1, offset=0), await page(limit=1, offset=1)
+    assert ([c["id"] for c in first["items"]], first["total"]) == ([ids[0]], 2)
+    assert ([c["id"] for c in second["items"]], second["total"]) == ([ids[1]], 2)
+    assert first["items"][0]["steps"]["applied"]["by"] and first["items"][0]["household_id"] == h["1"]
+    past = await page(limit=1, offset=5)
+    assert (past["items"], past["total"]) == ([], 2)
