@@ -163,12 +163,22 @@ class ReplicaReads:
     async def _run(self, method: str, query: str, args: Sequence[Any]) -> Any:
         if self.on_replica:
             try:
-                return await getattr(self.conn, method)(query, *args)
+                return await self._call(method, query, args)
             except REPLICA_LOST as exc:
                 replica_failed(exc)
                 self.conn = await self._stack.enter_async_context(acquire())
                 self.on_replica = False
+        return await self._call(method, query, args)
+
+    async def _call(self, method: str, query: str, args: Sequence[Any]) -> Any:
+        if method == "fetch_planned":
+            return await fetch_planned(self.conn, query, *args)
         return await getattr(self.conn, method)(query, *args)
+
+    async def fetch_planned(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """``fetch`` planned for these arguments each time (see ``fetch_planned``), failing over as ``fetch``."""
+        rows: list[asyncpg.Record] = await self._run("fetch_planned", query, args)
+        return rows
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         rows: list[asyncpg.Record] = await self._run("fetch", query, args)
@@ -184,6 +194,23 @@ class ReplicaReads:
     async def execute(self, query: str, *args: Any) -> str:
         status: str = await self._run("execute", query, args)
         return status
+
+
+async def fetch_planned(db: Db, query: str, *args: Any) -> list[asyncpg.Record]:
+    """The rows of ``query``, planned for these very arguments every time.
+
+    asyncpg caches each statement prepared; after five runs PostgreSQL may keep a generic plan made without
+    the arguments' values, which for an aggregate over a county's cases as of a day chooses a plan three
+    times slower (bench/monitoring.py saw 300 ms turn into 900 ms from the sixth call on a connection). A
+    statement prepared for one call is planned with its arguments: one more round trip, a plan fit for them.
+    """
+    if isinstance(db, ReplicaReads):
+        return await db.fetch_planned(query, *args)
+    conn = db.conn if isinstance(db, UnitOfWork) else db
+    if not isinstance(conn, asyncpg.Connection | asyncpg.pool.PoolConnectionProxy):
+        return await db.fetch(query, *args)  # a Db of another kind (a test's recorder): as it fetches
+    statement = await conn.prepare(query)
+    return await statement.fetch(*args)
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ import msgspec
 
 from app.core.counties import county_clause
 from app.core.pagination import fetch_page
-from app.core.uow import Db
+from app.core.uow import Db, fetch_planned
 from app.monitoring.model import MeasureKind
 from app.monitoring.rules import CHECKLIST
 from app.monitoring.schemas import AssessmentOut, HardshipOut, RevisitOut
@@ -575,7 +575,7 @@ async def overview(
         step_then=step_then("$2::text[]", "$1::date", len(plan[0])),
     )
     out = []
-    for r in await db.fetch(sql, *args):
+    for r in await fetch_planned(db, sql, *args):
         town = {"town_id": r["town_id"], "town": r["town"]} | {key: r[key] for key in _TOWN_COUNTS}
         town["assisted"] = {kind: r[f"assisted_{i}"] for i, kind in enumerate(_MEASURE_KINDS) if r[f"assisted_{i}"]}
         town["steps"] = {name: r[f"step_{i}"] for i, name in enumerate(plan[0]) if r[f"step_{i}"]}
