@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -11,7 +10,6 @@ from litestar.response import Stream
 from app.core.csv_stream import csv_copied, csv_items
 from app.core.params import PathId
 from app.evaluation import service as evaluation
-from app.evaluation.schemas import LinkageRow
 from app.exports import ledgers
 from app.pairing import service as pairing
 from app.pairing.dependencies import provide_support_filter
@@ -238,17 +236,8 @@ class ExportController(Controller):
         and the caller's scope, ranked by county and industry, then a sheet stating what it covers and the
         formula it scores by."""
         covered, rows = await evaluation.evaluate(request.user, year, region=region, industry=industry)
-
-        async def items() -> AsyncIterator[LinkageRow]:
-            for row in rows:
-                yield row
-
         return await xlsx_ledger(
-            f"linkage-evaluation-{year}.xlsx",
-            [
-                LedgerSheet("联农带农评价", ledgers.LINKAGE_COLUMNS, ledgers.rows_of(items(), ledgers.linkage_row)),
-                LedgerSheet("评分说明", ledgers.LINKAGE_NOTE_COLUMNS, ledgers.linkage_notes(year, covered, industry)),
-            ],
+            f"linkage-evaluation-{year}.xlsx", ledgers.linkage_sheets(year, covered, industry, rows)
         )
 
 

@@ -19,7 +19,7 @@ from app.pairing.schemas import SupportOut
 from app.payouts.schemas import PayoutOut, PayoutTotal
 from app.registry.schemas import HouseholdOut
 from app.sheets.columns import CellType, chinese_term, chinese_text
-from app.sheets.workbook import Out
+from app.sheets.workbook import LedgerSheet, Out
 from app.subsidies.schemas import ClaimOut
 
 T = TypeVar("T")
@@ -268,9 +268,25 @@ def linkage_row(r: LinkageRow) -> Sequence[Any]:
 LINKAGE_NOTE_COLUMNS = (Out("评分说明", width=120),)
 
 
-async def linkage_notes(year: int, region: str | None, industry: str | None) -> AsyncIterator[Sequence[Any]]:
+async def _linkage_notes(year: int, region: str | None, industry: str | None) -> AsyncIterator[Sequence[Any]]:
     """The sheet that says what the evaluation covers and how it scores, in Chinese."""
     yield [f"年度:{year}"]
     yield [f"区域:{region or '全部'}"]
     yield [f"产业:{industry or '全部'}"]
     yield [chinese_text(message(FORMULA))]
+
+
+async def _each(rows: Sequence[LinkageRow]) -> AsyncIterator[LinkageRow]:
+    for row in rows:
+        yield row
+
+
+def linkage_sheets(
+    year: int, region: str | None, industry: str | None, rows: Sequence[LinkageRow]
+) -> list[LedgerSheet]:
+    """The evaluation's workbook: its rows (as the list has them, read already: one per operator, county and
+    industry), then what it covers and its formula."""
+    return [
+        LedgerSheet("联农带农评价", LINKAGE_COLUMNS, rows_of(_each(rows), linkage_row)),
+        LedgerSheet("评分说明", LINKAGE_NOTE_COLUMNS, _linkage_notes(year, region, industry)),
+    ]
