@@ -36,6 +36,7 @@ from app.crosscheck.router import router as crosscheck_routes
 from app.crosscheck.service import household_flags
 from app.domains import wire_events
 from app.enterprises.router import router as enterprises_routes
+from app.evaluation.router import router as evaluation_routes
 from app.exports.router import router as exports_routes
 from app.imports.jobs import mark_interrupted
 from app.imports.router import router as imports_routes
@@ -72,6 +73,7 @@ API = Router(
         pairing_routes,
         monitoring_routes,
         notices_routes,
+        evaluation_routes,
         stats_routes,
         exports_routes,
         sheets_routes,

@@ -110,6 +110,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "support.record": frozenset({ADMIN, OPERATOR}),  # recordSupport
     # figures
     "stats.read": EVERYONE,  # getOverview
+    # 联农带农: operators' linkage evaluation and ranking (an operator reads its own rows)
+    "linkage.read": frozenset(
+        {ADMIN, FINANCE, OPERATOR, AUDITOR}
+    ),  # listLinkageEvaluation, exportLinkageEvaluationXlsx
+    # the console's ranking page of a county's operators (county staff and auditors)
+    "linkage.ranking": frozenset({ADMIN, FINANCE, AUDITOR}),
     # the spreadsheets a county's data is taken in with (no data in them: columns, lists, an example)
     "imports.templates": EVERYONE,  # getImportTemplate
     # taking a county's spreadsheets in: which kind a role imports is the import's rule (app/imports/service.py)
@@ -202,6 +208,8 @@ OPERATIONS: Mapping[str, str] = {
     "listEnterprises": "enterprises.read",
     "listHouseholds": "households.read",
     "listIndustries": "industries.read",
+    "listLinkageEvaluation": "linkage.read",
+    "exportLinkageEvaluationXlsx": "linkage.read",
     "listLinks": "links.read",
     "listMonitoring": "monitoring.read",
     "listPairings": "pairings.read",

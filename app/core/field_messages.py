@@ -12,6 +12,13 @@ JSON_FLOAT_HINT = 'a JSON number with a fraction; send amounts and quantities as
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"missing required field `(\w+)`")
 _FIELD_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.\[\]]*): (?P<msg>.+)$", re.S)
+_MISSING_PARAMETER = re.compile(r"^Missing required (?:query|path|header|cookie) parameter '(?P<name>[^']+)'")
+
+
+def missing_parameter(detail: str) -> str | None:
+    """The parameter Litestar's "Missing required query parameter 'year' for path ..." names, or None."""
+    match = _MISSING_PARAMETER.match(detail)
+    return match.group("name") if match else None
 
 
 def field_and_message(error: str) -> tuple[str | None, str]:

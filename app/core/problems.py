@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Refused, Unavailable
-from app.core.field_messages import split_field
+from app.core.field_messages import missing_parameter, split_field
 from app.core.headers import API_HEADERS
 from app.core.messages import Message
 
@@ -92,8 +92,8 @@ def exception_handlers(answer: Answer) -> ExceptionHandlersMap:
             if source := item.get("source"):
                 entry["source"] = getattr(source, "value", source)
             errors.append(entry)
-        if not errors:
-            errors.append({"field": "body", "message": exc.detail})
+        if not errors:  # a required parameter left out is named as itself; anything else is the body's
+            errors.append({"field": missing_parameter(exc.detail) or "body", "message": exc.detail})
         names = ", ".join(e["field"] for e in errors)
         return answer(request, 400, f"invalid value for {names}", {"errors": errors})
 

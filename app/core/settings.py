@@ -114,6 +114,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """脱贫不脱钩: years after its exit year that a household keeps links and subsidies."""
     exit_incidence: Decimal = msgspec.field(default=Decimal("0.02"), name="CHAINAID_EXIT_INCIDENCE")
     """A poor village exits when its poverty incidence is below this fraction."""
+    min_linked_households: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = msgspec.field(
+        default=10, name="CHAINAID_MIN_LINKED_HOUSEHOLDS"
+    )
+    """联农带农: the least households an operator must have linked in a county and industry in a year; the
+    linkage evaluation flags an operator with fewer (a county may set its own)."""
     watch_multiple: Decimal = msgspec.field(default=Decimal("1.5"), name="CHAINAID_WATCH_MULTIPLE")
     """Exited households under this multiple of the poverty line are watched."""
     revisit_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = msgspec.field(default=30, name="CHAINAID_REVISIT_DAYS")

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
 from app.core.csv_stream import csv_copied, csv_items
 from app.core.params import PathId
+from app.evaluation import service as evaluation
 from app.exports import ledgers
 from app.pairing import service as pairing
 from app.pairing.dependencies import provide_support_filter
@@ -219,6 +223,22 @@ class ExportController(Controller):
         """The pairing and support ledger as a workbook: the rows of ``support-records.csv``."""
         rows = ledgers.rows_of(pairing.export_support_records(request.user, filters), ledgers.support_row)
         return await xlsx_ledger("support-records.xlsx", [LedgerSheet("帮扶台账", ledgers.SUPPORT_COLUMNS, rows)])
+
+    @get("/linkage-evaluation.xlsx", operation_id="exportLinkageEvaluationXlsx", media_type=XLSX)
+    async def linkage_evaluation_xlsx(
+        self,
+        request: Request,
+        year: Annotated[int, QueryParameter(description="calendar year, from the earliest day's year to this year")],
+        region: FromQuery[str | None] = None,
+        industry: FromQuery[str | None] = None,
+    ) -> Stream:
+        """联农带农 as a workbook: every row of ``/linkage-evaluation`` for the same year, region and industry
+        and the caller's scope, ranked by county and industry, then a sheet stating what it covers and the
+        formula it scores by."""
+        covered, rows = await evaluation.evaluate(request.user, year, region=region, industry=industry)
+        return await xlsx_ledger(
+            f"linkage-evaluation-{year}.xlsx", ledgers.linkage_sheets(year, covered, industry, rows)
+        )
 
 
 class PaymentListController(Controller):

@@ -11,11 +11,15 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from app.core.messages import message
+from app.evaluation.rules import FORMULA
+from app.evaluation.schemas import LinkageRow
+from app.links.model import LinkKind
 from app.pairing.schemas import SupportOut
 from app.payouts.schemas import PayoutOut, PayoutTotal
 from app.registry.schemas import HouseholdOut
-from app.sheets.columns import CellType
-from app.sheets.workbook import Out
+from app.sheets.columns import CellType, chinese_term, chinese_text
+from app.sheets.workbook import LedgerSheet, Out
 from app.subsidies.schemas import ClaimOut
 
 T = TypeVar("T")
@@ -194,3 +198,95 @@ PAYOUT_TOTAL_COLUMNS = (
 
 def payout_total_row(t: PayoutTotal) -> Sequence[Any]:
     return [t.household_id, t.registry_no, t.enterprise_id, t.link_id, t.link_kind, t.year, t.payouts, t.amount]
+
+
+# 联农带农: the linkage evaluation (app/evaluation), a row per operator, county, industry and year; the households
+# linked by each kind of link follow the link kinds there are
+LINKAGE_COLUMNS = (
+    Out("县(市、区)代码", C.code, width=10),
+    Out("县(市、区)", width=10),
+    Out("产业", width=10),
+    Out("年度", C.integer),
+    Out("排名", C.integer),
+    Out("参评主体数", C.integer),
+    Out("得分", C.decimal),
+    Out("经营主体编号", C.integer),
+    Out("经营主体", width=30),
+    Out("主体类型", term="enterprise kind", width=10),
+    Out("带动户数", C.integer),
+    *(Out(f"{chinese_term('link kind', k.value)}户数", C.integer) for k in LinkKind),
+    Out("其中建档立卡户", C.integer),
+    Out("其中监测户", C.integer),
+    Out("获得收益户数", C.integer),
+    Out("收益总额", C.money),
+    Out("户均收益", C.money),
+    Out("收益中位数", C.money),
+    Out("资产收益", C.money),
+    Out("连续带动户数", C.integer),
+    Out("连续带动占比", C.decimal),
+    Out("带动规模得分", C.decimal),
+    Out("收益得分", C.decimal),
+    Out("连续带动得分", C.decimal),
+    Out("监测户得分", C.decimal),
+    Out("最低带动户数", C.integer),
+    Out("未达最低带动户数", term="yes no", width=12),
+)
+
+
+def linkage_row(r: LinkageRow) -> Sequence[Any]:
+    return [
+        r.county_code,
+        r.county_name,
+        r.industry_name_zh,
+        r.year,
+        r.rank,
+        r.ranked,
+        r.score,
+        r.enterprise_id,
+        r.enterprise_name,
+        r.enterprise_kind.value,
+        r.households_linked,
+        *(r.households_by_kind.get(k.value, 0) for k in LinkKind),
+        r.households_registered,
+        r.households_monitored,
+        r.households_paid,
+        r.income_total,
+        r.income_mean,
+        r.income_median,
+        r.asset_income,
+        r.households_continuing,
+        r.continuing_share,
+        r.points.reach,
+        r.points.income,
+        r.points.continuity,
+        r.points.monitored,
+        r.min_households,
+        "true" if r.below_minimum else "false",
+    ]
+
+
+LINKAGE_NOTE_COLUMNS = (Out("评分说明", width=120),)
+
+
+async def _linkage_notes(year: int, region: str | None, industry: str | None) -> AsyncIterator[Sequence[Any]]:
+    """The sheet that says what the evaluation covers and how it scores, in Chinese."""
+    yield [f"年度:{year}"]
+    yield [f"区域:{region or '全部'}"]
+    yield [f"产业:{industry or '全部'}"]
+    yield [chinese_text(message(FORMULA))]
+
+
+async def _each(rows: Sequence[LinkageRow]) -> AsyncIterator[LinkageRow]:
+    for row in rows:
+        yield row
+
+
+def linkage_sheets(
+    year: int, region: str | None, industry: str | None, rows: Sequence[LinkageRow]
+) -> list[LedgerSheet]:
+    """The evaluation's workbook: its rows (as the list has them, read already: one per operator, county and
+    industry), then what it covers and its formula."""
+    return [
+        LedgerSheet("联农带农评价", LINKAGE_COLUMNS, rows_of(_each(rows), linkage_row)),
+        LedgerSheet("评分说明", LINKAGE_NOTE_COLUMNS, _linkage_notes(year, region, industry)),
+    ]

@@ -50,6 +50,7 @@ class RegionController(Controller):
         self, request: Request, region_code: FromPath[str], data: JSONBody[CountyPolicyIn]
     ) -> CountyPolicyOut:
         """Set a county's policy, whole, e.g. ``{"notice_days": 10, "continuation_years": 3}``: continuation
-        years (0-20), notice days (1-90) and exit incidence (above 0, at most 1); a value left out is the
-        deployment's setting."""
+        years (0-20), notice days (1-90), exit incidence (above 0, at most 1) and the least households an
+        operator must bring along in a year (``min_linked_households``, 0-100,000; the linkage evaluation flags
+        one with fewer); a value left out is the deployment's setting."""
         return await service.set_county_policy(request.user, region_code, data)

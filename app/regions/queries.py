@@ -78,9 +78,13 @@ class StoredPolicy(msgspec.Struct, frozen=True, kw_only=True):
     continuation_years: int | None
     notice_days: int | None
     exit_incidence: Decimal | None
+    min_linked_households: int | None
 
 
-_POLICY = "SELECT county AS county_id, continuation_years, notice_days, exit_incidence FROM county_policy"
+_POLICY = (
+    "SELECT county AS county_id, continuation_years, notice_days, exit_incidence, min_linked_households"
+    " FROM county_policy"
+)
 
 
 async def policy_of(db: Db, county_id: int) -> StoredPolicy | None:
@@ -93,17 +97,24 @@ async def all_policies(db: Db) -> list[StoredPolicy]:
 
 
 async def set_policy(
-    db: Db, county_id: int, continuation_years: int | None, notice_days: int | None, exit_incidence: Decimal | None
+    db: Db,
+    county_id: int,
+    continuation_years: int | None,
+    notice_days: int | None,
+    exit_incidence: Decimal | None,
+    min_linked_households: int | None,
 ) -> None:
     await db.execute(
-        "INSERT INTO county_policy (county, continuation_years, notice_days, exit_incidence, updated_at)"
-        " VALUES ($1, $2, $3, $4, now()) ON CONFLICT (county) DO UPDATE SET"
+        "INSERT INTO county_policy (county, continuation_years, notice_days, exit_incidence, min_linked_households,"
+        " updated_at) VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (county) DO UPDATE SET"
         " continuation_years = excluded.continuation_years, notice_days = excluded.notice_days,"
-        " exit_incidence = excluded.exit_incidence, updated_at = now()",
+        " exit_incidence = excluded.exit_incidence, min_linked_households = excluded.min_linked_households,"
+        " updated_at = now()",
         county_id,
         continuation_years,
         notice_days,
         exit_incidence,
+        min_linked_households,
     )
 
 

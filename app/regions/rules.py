@@ -103,11 +103,13 @@ def next_code(parent_code: str, level: Level, taken: set[str]) -> str:
 
 class Policy(msgspec.Struct, frozen=True, kw_only=True):
     """The policy a county's households and villages are held to (脱贫不脱钩 years, 公示 days, the
-    incidence below which a poor village exits)."""
+    incidence below which a poor village exits) and its operators (the least households each must bring
+    along, 联农带农)."""
 
     continuation_years: int
     notice_days: int
     exit_incidence: Decimal
+    min_linked_households: int
 
 
 def effective_policy(
@@ -116,12 +118,16 @@ def effective_policy(
     continuation_years: int | None = None,
     notice_days: int | None = None,
     exit_incidence: Decimal | None = None,
+    min_linked_households: int | None = None,
 ) -> Policy:
     """A county's policy: each value it set, else the deployment's default (the settings)."""
     return Policy(
         continuation_years=defaults.continuation_years if continuation_years is None else continuation_years,
         notice_days=defaults.notice_days if notice_days is None else notice_days,
         exit_incidence=defaults.exit_incidence if exit_incidence is None else exit_incidence,
+        min_linked_households=(
+            defaults.min_linked_households if min_linked_households is None else min_linked_households
+        ),
     )
 
 

@@ -61,6 +61,9 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     exit_incidence: DecimalIn | None = None
     """A poor village exits below this poverty incidence (a fraction above 0 and below 1;
     CHAINAID_EXIT_INCIDENCE)."""
+    min_linked_households: int | None = None
+    """The least households an operator must have linked in the county and an industry in a year (联农带农);
+    the linkage evaluation flags one with fewer (0 to 100,000; CHAINAID_MIN_LINKED_HOUSEHOLDS)."""
 
     def __post_init__(self) -> None:
         if self.continuation_years is not None and not 0 <= self.continuation_years <= 20:
@@ -70,6 +73,8 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         self.exit_incidence = check_fraction("exit_incidence", self.exit_incidence)
         if self.exit_incidence is not None and not 0 < self.exit_incidence < 1:
             raise Invalid("exit_incidence", "must be a fraction above 0 and below 1")
+        if self.min_linked_households is not None and not 0 <= self.min_linked_households <= 100_000:
+            raise Invalid("min_linked_households", "must be 0 to 100,000 households")
 
 
 class CountyPolicyOut(msgspec.Struct, kw_only=True):
@@ -77,6 +82,7 @@ class CountyPolicyOut(msgspec.Struct, kw_only=True):
     continuation_years: int | None
     notice_days: int | None
     exit_incidence: Decimal | None
+    min_linked_households: int | None
     """What the county set (null: the setting applies)."""
     effective: Policy
     """What applies: the county's values, else the settings'."""

@@ -134,7 +134,12 @@ async def list_regions(
 def default_policy() -> Policy:
     """The deployment's policy, from the settings: what a county that set nothing is held to."""
     s = get_settings()
-    return Policy(continuation_years=s.continuation_years, notice_days=s.notice_days, exit_incidence=s.exit_incidence)
+    return Policy(
+        continuation_years=s.continuation_years,
+        notice_days=s.notice_days,
+        exit_incidence=s.exit_incidence,
+        min_linked_households=s.min_linked_households,
+    )
 
 
 def _effective(stored: queries.StoredPolicy | None) -> Policy:
@@ -145,6 +150,7 @@ def _effective(stored: queries.StoredPolicy | None) -> Policy:
         continuation_years=stored.continuation_years,
         notice_days=stored.notice_days,
         exit_incidence=stored.exit_incidence,
+        min_linked_households=stored.min_linked_households,
     )
 
 
@@ -177,6 +183,7 @@ def _policy_out(county: RegionOut, stored: queries.StoredPolicy | None) -> Count
         continuation_years=None if stored is None else stored.continuation_years,
         notice_days=None if stored is None else stored.notice_days,
         exit_incidence=None if stored is None else stored.exit_incidence,
+        min_linked_households=None if stored is None else stored.min_linked_households,
         effective=_effective(stored),
     )
 
@@ -192,7 +199,9 @@ async def set_county_policy(actor: Principal, code: str, data: CountyPolicyIn) -
         county = await _county(uow, code)
         ensure_region_scope(actor, county.code)
         before = await queries.policy_of(uow, county.id)
-        await queries.set_policy(uow, county.id, data.continuation_years, data.notice_days, data.exit_incidence)
+        await queries.set_policy(
+            uow, county.id, data.continuation_years, data.notice_days, data.exit_incidence, data.min_linked_households
+        )
         out = _policy_out(county, await queries.policy_of(uow, county.id))
         await uow.audit(
             actor,

@@ -28,4 +28,5 @@ class CountyPolicy(Table, tablename="county_policy"):
     continuation_years = Integer(null=True, default=None)  # CHAINAID_CONTINUATION_YEARS
     notice_days = Integer(null=True, default=None)  # CHAINAID_NOTICE_DAYS
     exit_incidence = Numeric(null=True, default=None)  # CHAINAID_EXIT_INCIDENCE
+    min_linked_households = Integer(null=True, default=None)  # CHAINAID_MIN_LINKED_HOUSEHOLDS
     updated_at = Timestamptz(null=False)

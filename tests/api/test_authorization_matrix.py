@@ -120,6 +120,8 @@ POLICY = {
     "listEnterprises": ALL,
     "listHouseholds": ALL,
     "listIndustries": ALL,
+    "listLinkageEvaluation": "AFOU",
+    "exportLinkageEvaluationXlsx": "AFOU",
     "listLinks": ALL,
     "listMonitoring": "AFTU",
     "listPairings": ALL,
@@ -170,6 +172,8 @@ QUERY = {
     "getHouseholdIncome": "?year=2017",
     "getEnterpriseSummary": "?year=2017",
     "listDividendArrears": "?year=2018",  # the share link paid 2017's dividend, not 2018's
+    "listLinkageEvaluation": "?year=2017",
+    "exportLinkageEvaluationXlsx": "?year=2017",
     "listMonitoring": "?year=2017",
     "listMonitoringProposals": "?year=2024",
 }
@@ -522,6 +526,8 @@ SCOPED = {
     "listCrossCheckFlags": "AFTU",
     "listDividendArrears": "AFTOU",
     "listHouseholds": "AFTOU",
+    "listLinkageEvaluation": "AFOU",  # an operator of another enterprise reads none of enterprise 1's rows
+    "exportLinkageEvaluationXlsx": "",  # its rows name no registry number nor reference: strangers must see none
     "listLinks": "AFTOU",
     "listMonitoring": "AFTU",
     "listNotices": "AFTU",

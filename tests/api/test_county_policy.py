@@ -1,5 +1,5 @@
-"""Each county's own policy (continuation years, notice days, exit incidence; the settings where it set
-none) and each province's own poverty line (the national one where it set none), taken by the rules."""
+"""Each county's own policy (continuation years, notice days, exit incidence, the least households an
+operator must bring along; the settings where it set none) and each province's own poverty line (the national one where it set none), taken by the rules."""
 
 from __future__ import annotations
 
@@ -46,15 +46,31 @@ async def test_a_county_reads_the_settings_until_it_sets_its_own(client, admin, 
         "continuation_years": None,
         "notice_days": None,
         "exit_incidence": None,
-        "effective": {"continuation_years": 5, "notice_days": 7, "exit_incidence": "0.02"},
+        "min_linked_households": None,
+        "effective": {
+            "continuation_years": 5,
+            "notice_days": 7,
+            "exit_incidence": "0.02",
+            "min_linked_households": 10,
+        },
     }
-    r = await _set(client, admin, {"notice_days": 10, "exit_incidence": "0.03"})
+    r = await _set(client, admin, {"notice_days": 10, "exit_incidence": "0.03", "min_linked_households": 30})
     assert r.status_code == 200, r.text
-    assert r.json()["effective"] == {"continuation_years": 5, "notice_days": 10, "exit_incidence": "0.03"}
+    assert r.json()["effective"] == {
+        "continuation_years": 5,
+        "notice_days": 10,
+        "exit_incidence": "0.03",
+        "min_linked_households": 30,
+    }
     assert (await client.get("/api/v1/regions/429005/policy", headers=reader)).json() == r.json()
     # the body is the whole policy: what is left out goes back to the setting
     r = await _set(client, admin, {"continuation_years": 3})
-    assert r.json()["effective"] == {"continuation_years": 3, "notice_days": 7, "exit_incidence": "0.02"}
+    assert r.json()["effective"] == {
+        "continuation_years": 3,
+        "notice_days": 7,
+        "exit_incidence": "0.02",
+        "min_linked_households": 10,
+    }
     entries = await fetch("SELECT action FROM audit_entry WHERE action = 'set_policy'")
     assert len(entries) == 2
 
@@ -69,6 +85,8 @@ async def test_a_policy_is_bounded_and_a_county_s(client, admin, auth, county):
         ({"exit_incidence": "1.5"}, "exit_incidence"),
         ({"exit_incidence": "1"}, "exit_incidence"),
         ({"exit_incidence": "0.00001"}, "exit_incidence"),
+        ({"min_linked_households": -1}, "min_linked_households"),
+        ({"min_linked_households": 100_001}, "min_linked_households"),
     ):
         r = await _set(client, admin, body)
         assert r.status_code == 400 and _field(r) == field, (body, r.text)
