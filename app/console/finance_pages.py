@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -87,7 +88,7 @@ class FinancePages(Controller):
         err: FromQuery[str | None] = None,
     ) -> Template:
         detail = await claims.claim_detail(user.principal, claim_id)
-        return await render(user, "claim.html", c=detail, msg=msg, err=err)
+        return await render(user, "claim.html", c=detail, msg=msg, err=err, today=date.today().isoformat())
 
     @post("/claims/{claim_id:int}/approve", opt={"action": "claims.approve"})
     async def approve(self, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:

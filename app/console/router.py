@@ -21,6 +21,7 @@ from app.console.finance_pages import FinancePages
 from app.console.forms import BadForm
 from app.console.import_pages import ImportPages
 from app.console.monitoring_pages import MonitoringPages
+from app.console.notice_pages import NoticePages
 from app.console.operator_pages import OperatorPages
 from app.console.pages import ConsolePages
 from app.console.town_pages import TownPages
@@ -55,7 +56,16 @@ CONSOLE_CSRF = CSRFConfig(
 
 console_router = Router(
     path="/console",
-    route_handlers=[ConsolePages, FinancePages, TownPages, OperatorPages, AuditPages, ImportPages, MonitoringPages],
+    route_handlers=[
+        ConsolePages,
+        FinancePages,
+        TownPages,
+        OperatorPages,
+        AuditPages,
+        ImportPages,
+        MonitoringPages,
+        NoticePages,
+    ],
     dependencies={"user": Provide(provide_user)},
     guards=[refuse_nul],
     exception_handlers={

@@ -146,7 +146,8 @@ def failure(texts: Texts, exc: Exception) -> str:
     if isinstance(text, Message):
         detail = texts.say(text)
         if isinstance(exc, Invalid) and exc.field:
-            detail = texts._("%(field)s: %(message)s", field=exc.field, message=detail)
+            # the field in words where the vocabulary names it ("form field"), else as the API names it
+            detail = texts._("%(field)s: %(message)s", field=texts.term("form field", exc.field), message=detail)
     else:
         detail = getattr(exc, "detail", None) or str(exc)
         detail = texts._(detail) if isinstance(detail, str) else str(detail)
