@@ -38,12 +38,12 @@ from app.console.offers import (
     may_begin_elimination,
 )
 from app.console.session import ConsoleUser
-from app.console.web import back, refusal, render, said, texts_for
+from app.console.web import back, chosen_id, refusal, render, said, texts_for
 from app.core.access import can
 from app.core.errors import DomainError, NotFound, Refused
 from app.core.messages import N_
 from app.core.pagination import PageParams
-from app.core.params import MAX_ID, PathId
+from app.core.params import PathId
 from app.core.principal import Role
 from app.core.validation import check_year
 from app.monitoring import cases, lines, rounds
@@ -134,14 +134,6 @@ def _percent(share: object) -> str:
     return f"{(Decimal(str(share)) * HUNDRED).normalize():f}"
 
 
-def _round_id(value: str | None) -> int | None:
-    """The round chosen in the caseload's filter; none when blank or not an id."""
-    if value is None or not value.isascii() or not value.isdigit() or len(value) > 10:
-        return None
-    chosen = int(value)
-    return chosen if 1 <= chosen <= MAX_ID else None
-
-
 def _names(given: list[str]) -> list[str]:
     """The names typed into a form's ``by`` inputs, blank ones left out."""
     return [name.strip() for name in given if name.strip()]
@@ -187,7 +179,7 @@ class MonitoringPages(Controller):
             overdue=None,
         )
         chosen_state, chosen_category = _choice(CaseState, case_state), _choice(Category, category)
-        chosen_round = _round_id(round_id)
+        chosen_round = chosen_id(round_id)
         listed = await cases.list_cases(
             user.principal,
             PageParams(limit=PER_PAGE, offset=(page - 1) * PER_PAGE),

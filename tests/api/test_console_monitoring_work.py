@@ -351,6 +351,8 @@ async def test_the_town_notices_to_print(web, client, admin, auth):
             )
             assert r.status_code == 200, r.text
 
+    listed = (await client.get("/api/v1/notices", params={"standing": "ended"}, headers=admin)).json()["items"]
+    assert [(n["id"], n["open_objections"], n["objections_count"]) for n in listed] == [(ended["id"], 1, 2)]
     officer = await auth("town_officer", town_id=world["towns"]["yuanlin"])
     await sign_in(web, token(officer))
     page = (await web.get("/console/notices")).text

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.console.i18n import Texts
-from app.console.monitoring_pages import _percent, _round_id, due_soon
+from app.console.monitoring_pages import _percent, due_soon
 from app.console.offers import (
     case_next_step,
     case_step_offer,
@@ -18,6 +18,7 @@ from app.console.offers import (
     may_begin_elimination,
 )
 from app.console.vocabulary import TERMS
+from app.console.web import chosen_id
 from app.core.messages import listing, message
 from app.core.principal import Role
 from app.monitoring.case_rules import (
@@ -132,8 +133,8 @@ def test_every_guarantee_of_the_home_check_has_its_words():
         assert ("guarantee", item) in TERMS, item
 
 
-def test_the_caseload_round_filter_and_the_share_in_per_cent():
-    assert [_round_id(v) for v in (None, "", "7", "007", "x", "-1", "0", "٣", "99999999999")] == [
+def test_a_filter_chooses_an_id_or_none_and_the_share_reads_in_per_cent():
+    assert [chosen_id(v) for v in (None, "", "7", "007", "x", "-1", "0", "٣", "99999999999")] == [
         None,
         None,
         7,
