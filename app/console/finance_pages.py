@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -12,11 +13,11 @@ from litestar.response import Redirect, Stream, Template
 
 from app.console.forms import BatchForm, ClaimSelection, RejectForm, read_form, read_upload
 from app.console.session import ConsoleUser
-from app.console.web import back, failure, refusal, render, said, texts_for
+from app.console.web import back, chosen_id, failure, refusal, render, said, texts_for
 from app.core.errors import DomainError
 from app.core.money import format_yuan
 from app.core.pagination import PageParams
-from app.core.params import PathId, QueryId
+from app.core.params import PathId
 from app.exports.ledgers import PAYMENT_COLUMNS, payment_rows
 from app.sheets.download import XLSX, xlsx_ledger
 from app.sheets.workbook import LedgerSheet
@@ -40,27 +41,28 @@ class FinancePages(Controller):
     async def claim_queue(
         self,
         user: NamedDependency[ConsoleUser],
-        scheme_id: QueryId = None,
+        scheme_id: FromQuery[str | None] = None,  # the filter's selects send "" for "all"
         status: FromQuery[str | None] = None,
-        town_id: QueryId = None,
+        town_id: FromQuery[str | None] = None,
         industry: FromQuery[str | None] = None,
         page: Page = 1,
         msg: FromQuery[str | None] = None,
         err: FromQuery[str | None] = None,
     ) -> Template:
+        chosen_scheme, chosen_town = chosen_id(scheme_id), chosen_id(town_id)
         filters = {
-            "scheme_id": scheme_id,
+            "scheme_id": chosen_scheme,
             "status": status or None,
-            "town_id": town_id,
+            "town_id": chosen_town,
             "industry": industry or None,
             "household_id": None,
         }
         result = await claims.list_claims(
             user.principal,
             PageParams(limit=PAGE, offset=(page - 1) * PAGE),
-            scheme_id=scheme_id,
+            scheme_id=chosen_scheme,
             status=status or None,
-            town_id=town_id,
+            town_id=chosen_town,
             industry=industry or None,
         )
         all_schemes = await schemes.list_schemes(
@@ -87,7 +89,7 @@ class FinancePages(Controller):
         err: FromQuery[str | None] = None,
     ) -> Template:
         detail = await claims.claim_detail(user.principal, claim_id)
-        return await render(user, "claim.html", c=detail, msg=msg, err=err)
+        return await render(user, "claim.html", c=detail, msg=msg, err=err, today=date.today().isoformat())
 
     @post("/claims/{claim_id:int}/approve", opt={"action": "claims.approve"})
     async def approve(self, user: NamedDependency[ConsoleUser], claim_id: PathId) -> Redirect:

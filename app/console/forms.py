@@ -9,6 +9,7 @@ The CSRF token is checked before any of this, by Litestar's ``CSRFMiddleware``.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 import msgspec
@@ -16,7 +17,7 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 
 from app.core.validation import DecimalIn, input_hook
-from app.monitoring.case_rules import Step
+from app.monitoring.case_rules import EliminationStep, Step
 from app.monitoring.model import MeasureKind
 from app.pairing.model import SupportKind
 from app.registry.model import HouseholdStatus, RemovalReason
@@ -116,6 +117,46 @@ class MeasureForm(Form):
     amount: DecimalIn | None = None
     end_on: date | None = None
     note: str | None = None
+
+
+class EliminationForm(Form):
+    """The home check that begins risk elimination; a guarantee's box is sent ("true") only when ticked."""
+
+    on: date
+    months_above_line: int
+    by: list[str] = []  # two people at least
+    rigid_spending_resolved: bool = False
+    food: bool = False
+    clothing: bool = False
+    compulsory_education: bool = False
+    basic_medical_care: bool = False
+    safe_housing: bool = False
+    safe_drinking_water: bool = False
+    risk_gone: bool = False
+    protection_percent: DecimalIn = Decimal(0)  # the share of income from social protection, in per cent
+    note: str | None = None
+
+
+class EliminationStepForm(Form):
+    step: EliminationStep
+    on: date
+    by: list[str] = []
+    note: str | None = None
+    notice_id: int | None = None  # the step ``noticed``: the village's risk-elimination notice (none: on paper)
+
+
+class RoundForm(Form):
+    started_on: date
+    county_code: str = ""
+    period: str = ""
+
+
+class VisitForm(Form):
+    case_id: int
+    visited_on: date
+    by: list[str] = []
+    income: DecimalIn | None = None
+    note: str | None = None  # what changed
 
 
 class MonitoringLineForm(Form):

@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app.core.messages import N_ as N_
-from app.core.messages import Code, Message
+from app.core.messages import Code, Listing, Message
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
@@ -75,6 +75,10 @@ class Texts:
             return self.term(value.kind, value.value)
         if isinstance(value, Message):
             return self.say(value)
+        if isinstance(value, Listing):
+            sentences = value.sep.strip() == ";"
+            sep = value.sep if self.lang == "en" else ("；" if sentences else "、")
+            return sep.join(str(self._param(item)) for item in value.items)
         return value
 
     def term(self, kind: str, code: object) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -18,22 +19,49 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.console.forms import CaseStepForm, MeasureForm, MonitoringLineForm, read_form
+from app.console.forms import (
+    CaseStepForm,
+    EliminationForm,
+    EliminationStepForm,
+    MeasureForm,
+    MonitoringLineForm,
+    RoundForm,
+    VisitForm,
+    read_form,
+)
 from app.console.i18n import Texts
-from app.console.offers import case_next_step, case_step_offer
+from app.console.offers import (
+    case_next_step,
+    case_step_offer,
+    elimination_next_step,
+    elimination_step_offer,
+    may_begin_elimination,
+)
 from app.console.session import ConsoleUser
-from app.console.web import back, refusal, render, said, texts_for
+from app.console.web import back, chosen_id, refusal, render, said, texts_for
 from app.core.access import can
-from app.core.errors import DomainError, NotFound
+from app.core.errors import DomainError, NotFound, Refused
 from app.core.messages import N_
 from app.core.pagination import PageParams
 from app.core.params import PathId
 from app.core.principal import Role
 from app.core.validation import check_year
-from app.monitoring import cases, lines
-from app.monitoring.case_rules import Category, Step, due_days
+from app.monitoring import cases, lines, rounds
+from app.monitoring.case_rules import CHECKLIST, ELIMINATION_STEPS, Category, EliminationStep, Step, due_days
 from app.monitoring.model import CaseState, MeasureKind
-from app.monitoring.schemas import CaseOut, MeasureIn, MonitoringLineIn, StepIn
+from app.monitoring.schemas import (
+    CaseOut,
+    EliminationIn,
+    EliminationStepIn,
+    MeasureIn,
+    MonitoringLineIn,
+    RoundIn,
+    StepIn,
+    VisitIn,
+)
+from app.notices import service as notices
+from app.notices.model import NoticeKind
+from app.notices.schemas import NoticeFilter, NoticeOut
 from app.registry import household_service as households
 from app.registry.access import masks_personal_data
 from app.registry.masking import mask_household
@@ -44,6 +72,11 @@ OPEN_CASES = 1_000
 """The open cases a page reads at most to find what is due (a town has far fewer in identification: each
 finishes within its deadline of about 15 days)."""
 WEEK = 7
+NOTICES_OFFERED = 30
+"""A village's notices of one kind that a ``noticed`` step's form offers (the newest)."""
+ROUNDS_OFFERED = 24
+"""The rounds the caseload's filter offers (two years of monthly rounds)."""
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +127,35 @@ def _as_of(value: str | None) -> date:
     return min(chosen, date.today())
 
 
+def _percent(share: object) -> str:
+    """A share as stored (``"0.35"``) in per cent (``35``); blank when none is stored."""
+    if share is None:
+        return ""
+    return f"{(Decimal(str(share)) * HUNDRED).normalize():f}"
+
+
+def _names(given: list[str]) -> list[str]:
+    """The names typed into a form's ``by`` inputs, blank ones left out."""
+    return [name.strip() for name in given if name.strip()]
+
+
+def _steps_done(texts: Texts, steps: dict[str, Any], order: tuple[Any, ...]) -> list[tuple[Any, dict[str, Any]]]:
+    """The steps recorded, in the procedure's order, each with its doers in words."""
+    return [
+        (step, {**steps[step.value], "by": [_who(texts, by) for by in steps[step.value].get("by") or []]})
+        for step in order
+        if step.value in steps
+    ]
+
+
+async def _village_notices(user: ConsoleUser, village_id: int, kind: NoticeKind) -> list[NoticeOut]:
+    """The village's notices of a kind, newest first: the ones a ``noticed`` step may cite."""
+    found = await notices.list_notices(
+        user.principal, PageParams(limit=NOTICES_OFFERED, offset=0), NoticeFilter(kind=kind, village_id=village_id)
+    )
+    return found.items
+
+
 class MonitoringPages(Controller):
     path = "/monitoring"
 
@@ -103,9 +165,11 @@ class MonitoringPages(Controller):
         user: NamedDependency[ConsoleUser],
         case_state: Annotated[str | None, QueryParameter(name="state")] = None,  # ``state`` is Litestar's own
         category: FromQuery[str | None] = None,
+        round_id: FromQuery[str | None] = None,  # the filter's select sends "" for every round
         page: Page = 1,
     ) -> Template:
-        """我的监测对象: a town officer's town (the county's staff see their region's)."""
+        """我的监测对象: a town officer's town (the county's staff see their region's); ``round_id``: the cases
+        visited in that round."""
         today = date.today()
         identifying = await cases.list_cases(
             user.principal,
@@ -115,13 +179,16 @@ class MonitoringPages(Controller):
             overdue=None,
         )
         chosen_state, chosen_category = _choice(CaseState, case_state), _choice(Category, category)
+        chosen_round = chosen_id(round_id)
         listed = await cases.list_cases(
             user.principal,
             PageParams(limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
             as_of=today,
             filters={"c.state": chosen_state, "c.category": chosen_category},
             overdue=None,
+            round_id=chosen_round,
         )
+        known_rounds = await rounds.list_rounds(user.principal, PageParams(limit=ROUNDS_OFFERED, offset=0))
         return await render(
             user,
             "monitoring_caseload.html",
@@ -131,6 +198,8 @@ class MonitoringPages(Controller):
             per_page=PER_PAGE,
             state=chosen_state or "",
             category=chosen_category or "",
+            round_id=chosen_round,
+            rounds=known_rounds.items,
             states=list(CaseState),
             categories=list(Category),
             next_step=case_next_step,
@@ -155,29 +224,44 @@ class MonitoringPages(Controller):
         if masks_personal_data(user.principal):
             household = mask_household(household)
         head = next((m.name for m in household.members if m.relation == "head"), "")
-        offer = case_step_offer(user.principal.role, case.state, case.step)
+        role = user.principal.role
+        offer = case_step_offer(role, case.state, case.step)
         following = case_next_step(case.state, case.step)
+        elimination_offer = elimination_step_offer(role, case.state, case.elimination)
+        elimination_following = elimination_next_step(case.state, case.elimination)
         texts = texts_for(user)
-        done = [
-            (Step(name), {**case.steps[name], "by": [_who(texts, by) for by in case.steps[name].get("by") or []]})
-            for name in (s.value for s in Step)
-            if name in case.steps
-        ]
         return await render(
             user,
             "monitoring_case.html",
             case=case,
             household=household,
             head=head,
-            done=done,
+            done=_steps_done(texts, case.steps, tuple(Step)),
             offer=offer,
             following=following,
             awaits_county=following is Step.approved and offer is None,
             due_on=due_days(case.applied_on, cases.SETTINGS).get(following) if following else None,
+            intake_notices=(
+                await _village_notices(user, household.village_id, NoticeKind.monitoring_intake)
+                if offer is Step.noticed
+                else []
+            ),
+            elimination_done=_steps_done(texts, (case.elimination or {}).get("steps") or {}, ELIMINATION_STEPS),
+            elimination_facts=(case.elimination or {}).get("facts") or {},
+            protection_percent=_percent((case.elimination or {}).get("facts", {}).get("protection_income_share")),
+            may_begin_elimination=may_begin_elimination(role, case.state),
+            elimination_offer=elimination_offer,
+            elimination_following=elimination_following,
+            elimination_awaits_county=elimination_following is EliminationStep.approved and elimination_offer is None,
+            elimination_notices=(
+                await _village_notices(user, household.village_id, NoticeKind.risk_elimination)
+                if elimination_offer is EliminationStep.noticed
+                else []
+            ),
+            guarantees=CHECKLIST,
             measures=measures,
             measure_kinds=list(MeasureKind),
-            may_add_measure=can(user.principal.role, "monitoring_cases.record")
-            and case.state != CaseState.eliminated.value,
+            may_add_measure=can(role, "monitoring_cases.record") and case.state != CaseState.eliminated.value,
             today=date.today().isoformat(),
             officer_name=user.principal.name,
             msg=msg,
@@ -224,6 +308,174 @@ class MonitoringPages(Controller):
             target,
             msg=said(user, "done", texts._("Measure added: %(kind)s.", kind=texts.term("measure kind", form.kind))),
         )
+
+    @post("/cases/{case_id:int}/elimination", opt={"action": "monitoring_cases.record"})
+    async def begin_elimination(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], case_id: PathId
+    ) -> Redirect:
+        """The home check that begins risk elimination; refused with every reason the rules give."""
+        form = await read_form(request, EliminationForm)
+        target = f"/console/monitoring/cases/{case_id}"
+        texts = texts_for(user)
+        try:
+            by = _names(form.by)
+            if len(set(by)) < 2:
+                raise Refused.of(N_("a home check is made by at least two people"), field="by")
+            if not 0 <= form.protection_percent <= HUNDRED:
+                raise Refused.of(
+                    N_("the share of income from social protection is a per cent, from 0 to 100"),
+                    field="protection_percent",
+                )
+            data = EliminationIn(
+                on=form.on,
+                by=by,
+                months_above_line=form.months_above_line,
+                rigid_spending_resolved=form.rigid_spending_resolved,
+                food=form.food,
+                clothing=form.clothing,
+                compulsory_education=form.compulsory_education,
+                basic_medical_care=form.basic_medical_care,
+                safe_housing=form.safe_housing,
+                safe_drinking_water=form.safe_drinking_water,
+                risk_gone=form.risk_gone,
+                protection_income_share=(form.protection_percent / HUNDRED).quantize(Decimal("0.0001")),
+                note=form.note,
+            )
+            await cases.begin_elimination(user.principal, case_id, data)
+        except (DomainError, ValueError) as exc:
+            return back(target, err=refusal(user, exc))
+        return back(target, msg=said(user, "done", texts._("Home check recorded: risk elimination is under way.")))
+
+    @post("/cases/{case_id:int}/elimination/step", opt={"action": "monitoring_cases.record"})
+    async def elimination_step(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], case_id: PathId
+    ) -> Redirect:
+        form = await read_form(request, EliminationStepForm)
+        target = f"/console/monitoring/cases/{case_id}"
+        texts = texts_for(user)
+        try:
+            by = _names(form.by)
+            if not by:
+                raise Refused.of(N_("name at least one person who did it"), field="by")
+            data = EliminationStepIn(step=form.step, on=form.on, by=by, note=form.note, notice_id=form.notice_id)
+            out = await cases.record_elimination_step(user.principal, case_id, data)
+        except (DomainError, ValueError) as exc:
+            return back(target, err=refusal(user, exc))
+        if out.eliminated_on is not None:
+            done = texts._("The risk is marked eliminated on %(day)s.", day=out.eliminated_on.isoformat())
+        else:
+            done = texts._("Recorded: %(step)s.", step=texts.term("elimination step", form.step))
+        return back(target, msg=said(user, "done", done))
+
+    @get("/rounds", opt={"action": "monitoring_cases.read"})
+    async def round_list(
+        self,
+        user: NamedDependency[ConsoleUser],
+        page: Page = 1,
+        msg: FromQuery[str | None] = None,
+        err: FromQuery[str | None] = None,
+    ) -> Template:
+        """The rounds of the caller's county (or region), newest first; an admin opens one."""
+        found = await rounds.list_rounds(user.principal, PageParams(limit=PER_PAGE, offset=(page - 1) * PER_PAGE))
+        region = user.principal.region_code or ""
+        today = date.today()
+        return await render(
+            user,
+            "monitoring_rounds.html",
+            rounds=found,
+            page=page,
+            per_page=PER_PAGE,
+            may_open=can(user.principal.role, "monitoring_rounds.manage"),
+            default_county=region if len(region) == 6 else "",  # a round is a county's
+            this_month=today.strftime("%Y-%m"),
+            today=today.isoformat(),
+            msg=msg,
+            err=err,
+        )
+
+    @post("/rounds", opt={"action": "monitoring_rounds.manage"})
+    async def open_round(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
+        form = await read_form(request, RoundForm)
+        texts = texts_for(user)
+        try:
+            data = RoundIn(county_code=form.county_code.strip(), period=form.period.strip(), started_on=form.started_on)
+            opened = await rounds.open_round(user.principal, data)
+        except (DomainError, ValueError) as exc:
+            return back("/console/monitoring/rounds", err=refusal(user, exc))
+        return back(
+            f"/console/monitoring/rounds/{opened.id}",
+            msg=said(
+                user,
+                "done",
+                texts._("Round %(period)s opened: %(due)s households to visit.", period=opened.period, due=opened.due),
+            ),
+        )
+
+    @get("/rounds/{round_id:int}", opt={"action": "monitoring_cases.read"})
+    async def round_page(
+        self,
+        user: NamedDependency[ConsoleUser],
+        round_id: PathId,
+        msg: FromQuery[str | None] = None,
+        err: FromQuery[str | None] = None,
+    ) -> Template:
+        """A round: who was visited and what changed, and (for whoever records visits) the households of the
+        caller's reach still to visit, with the form to record a visit."""
+        the_round = await rounds.get_round(user.principal, round_id)  # 404 or 403 (another county's) first
+        visits = await rounds.list_visits(user.principal, round_id)
+        today = date.today()
+        visited_cases = await cases.list_cases(
+            user.principal,
+            PageParams(limit=OPEN_CASES, offset=0),
+            as_of=today,
+            filters={},
+            overdue=None,
+            round_id=round_id,
+        )
+        reachable = await cases.list_cases(
+            user.principal,
+            PageParams(limit=OPEN_CASES, offset=0),
+            as_of=today,
+            filters={"c.county_code": the_round.county_code},
+            overdue=None,
+        )
+        visited = {v.case_id for v in visits}
+        to_visit = [
+            c
+            for c in reachable.items
+            if c.id not in visited and (c.eliminated_on is None or c.eliminated_on > the_round.started_on)
+        ]
+        return await render(
+            user,
+            "monitoring_round.html",
+            round=the_round,
+            visits=visits,
+            registry={c.id: c.registry_no for c in [*visited_cases.items, *reachable.items]},
+            to_visit=sorted(to_visit, key=lambda c: c.registry_no),
+            reachable_total=reachable.total,
+            reachable_shown=len(reachable.items),
+            may_visit=can(user.principal.role, "monitoring_cases.record") and the_round.started_on <= today,
+            today=today.isoformat(),
+            msg=msg,
+            err=err,
+        )
+
+    @post("/rounds/{round_id:int}/visits", opt={"action": "monitoring_cases.record"})
+    async def visit(
+        self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser], round_id: PathId
+    ) -> Redirect:
+        form = await read_form(request, VisitForm)
+        target = f"/console/monitoring/rounds/{round_id}"
+        texts = texts_for(user)
+        try:
+            by = _names(form.by)
+            if not by:
+                raise Refused.of(N_("name at least one person who did it"), field="by")
+            data = VisitIn(case_id=form.case_id, visited_on=form.visited_on, by=by, income=form.income, note=form.note)
+            await rounds.record_visit(user.principal, round_id, data)
+        except (DomainError, ValueError) as exc:
+            return back(target, err=refusal(user, exc))
+        return back(target, msg=said(user, "done", texts._("Visit recorded.")))
 
     @get("/county", opt={"action": "monitoring.county"})
     async def county(self, user: NamedDependency[ConsoleUser], as_of: FromQuery[str | None] = None) -> Template:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from app.core.access import can
 from app.core.principal import Role
 from app.imports.service import IMPORTERS, KIND_ROLES
-from app.monitoring.case_rules import STEPS, Step
+from app.monitoring.case_rules import ELIMINATION_STEPS, STEPS, EliminationStep, Step
 from app.monitoring.model import CaseState
 from app.registry.model import HouseholdStatus
 from app.registry.rules import TRANSITIONS
@@ -44,7 +44,7 @@ def household_actions(role: Role, status: HouseholdStatus) -> frozenset[str]:
         offered.add("households.objections.raise")
     if can(role, "households.objections"):
         offered.add("households.objections.resolve")
-    if can(role, "claims.file"):
+    if can(role, "claims.file") and status is not HouseholdStatus.ordinary:  # on no register: no claim is made
         offered.add("claims.file")
     return frozenset(offered)
 
@@ -84,5 +84,28 @@ def case_step_offer(role: Role, state: str, step: str) -> Step | None:
     if following is None or not can(role, "monitoring_cases.record"):
         return None
     if following is Step.approved and role is not Role.admin:
+        return None
+    return following
+
+
+def may_begin_elimination(role: Role, state: str) -> bool:
+    """Risk elimination begins (with its home check) for a monitored household, by whoever records steps."""
+    return CaseState(state) is CaseState.monitored and can(role, "monitoring_cases.record")
+
+
+def elimination_next_step(state: str, elimination: dict[str, object] | None) -> EliminationStep | None:
+    """The risk-elimination step that follows the last one recorded, while the elimination is under way."""
+    if CaseState(state) is not CaseState.eliminating or not elimination:
+        return None
+    position = ELIMINATION_STEPS.index(EliminationStep(str(elimination.get("step"))))
+    return ELIMINATION_STEPS[position + 1] if position + 1 < len(ELIMINATION_STEPS) else None
+
+
+def elimination_step_offer(role: Role, state: str, elimination: dict[str, object] | None) -> EliminationStep | None:
+    """The risk-elimination step ``role`` may record next: the county (an admin) approves, others the rest."""
+    following = elimination_next_step(state, elimination)
+    if following is None or not can(role, "monitoring_cases.record"):
+        return None
+    if following is EliminationStep.approved and role is not Role.admin:
         return None
     return following

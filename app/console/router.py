@@ -22,6 +22,7 @@ from app.console.forms import BadForm
 from app.console.import_pages import ImportPages
 from app.console.linkage_pages import LinkagePages
 from app.console.monitoring_pages import MonitoringPages
+from app.console.notice_pages import NoticePages
 from app.console.operator_pages import OperatorPages
 from app.console.pages import ConsolePages
 from app.console.town_pages import TownPages
@@ -65,6 +66,7 @@ console_router = Router(
         ImportPages,
         MonitoringPages,
         LinkagePages,
+        NoticePages,
     ],
     dependencies={"user": Provide(provide_user)},
     guards=[refuse_nul],

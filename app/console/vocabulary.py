@@ -17,6 +17,7 @@ from app.imports.progress import Phase
 from app.links.model import LinkKind
 from app.monitoring.case_rules import Category, EliminationStep, Step
 from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, Trigger
+from app.notices.model import NoticeKind, Standing
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType
 from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
@@ -73,6 +74,7 @@ TERMS = (
     term("health", "disabled"),
     term("sex", "male"),
     term("sex", "female"),
+    term("household event", "created"),
     term("household event", "transition"),
     term("household event", "objection_raised"),
     term("household event", "objection_resolved"),
@@ -136,6 +138,41 @@ TERMS = (
     term("measure kind", "housing"),
     term("measure kind", "drinking_water"),
     term("measure kind", "other"),
+    # 两不愁三保障 and safe drinking water (app/monitoring/case_rules.py CHECKLIST): a risk-elimination home check
+    term("guarantee", "food"),
+    term("guarantee", "clothing"),
+    term("guarantee", "compulsory_education"),
+    term("guarantee", "basic_medical_care"),
+    term("guarantee", "safe_housing"),
+    term("guarantee", "safe_drinking_water"),
+    # the fields a console form's refusal names (``app.console.web.failure``; a field not listed reads as its code)
+    term("form field", "by"),
+    term("form field", "on"),
+    term("form field", "note"),
+    term("form field", "months_above_line"),
+    term("form field", "protection_income_share"),
+    term("form field", "county_code"),
+    term("form field", "period"),
+    term("form field", "started_on"),
+    term("form field", "visited_on"),
+    term("form field", "income"),
+    term("form field", "case_id"),
+    term("form field", "notice_id"),
+    term("form field", "officer"),
+    term("form field", "start_on"),
+    term("form field", "end_on"),
+    term("form field", "amount"),
+    term("form field", "verified_quantity"),
+    term("form field", "verified_on"),
+    term("form field", "inspector"),
+    # public notices (app/notices/model.py)
+    term("notice kind", "identification"),
+    term("notice kind", "monitoring_intake"),
+    term("notice kind", "risk_elimination"),
+    term("notice kind", "subsidy_claims"),
+    term("notice standing", "upcoming"),
+    term("notice standing", "posted"),
+    term("notice standing", "ended"),
     term("scheme status", "draft"),
     term("scheme status", "published"),
     term("scheme status", "closed"),
@@ -205,6 +242,8 @@ KINDS: dict[str, type[enum.Enum]] = {
     "elimination step": EliminationStep,
     "case state": CaseState,
     "measure kind": MeasureKind,
+    "notice kind": NoticeKind,
+    "notice standing": Standing,
     "scheme status": SchemeStatus,
     "claim status": ClaimStatus,
     "voucher status": VoucherStatus,

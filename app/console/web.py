@@ -21,6 +21,7 @@ from app.core.headers import HTML_CSP
 from app.core.messages import Message
 from app.core.money import format_yuan
 from app.core.request_log import note_account
+from app.core.validation import MAX_ID
 from app.industries import service as industries
 
 STATE_KEY = "console_user"
@@ -70,6 +71,15 @@ def require(user: ConsoleUser, action: str) -> None:
 
 def texts_for(user: ConsoleUser | None) -> Texts:
     return Texts(user.lang if user else DEFAULT)
+
+
+def chosen_id(value: str | None) -> int | None:
+    """An id chosen in a page's filter: a select's "all" sends "", and any text that is not an id chooses none
+    (the page lists everything rather than failing)."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    chosen = int(value)
+    return chosen if 1 <= chosen <= MAX_ID else None
 
 
 def money(value: Decimal | None) -> str:
@@ -146,7 +156,8 @@ def failure(texts: Texts, exc: Exception) -> str:
     if isinstance(text, Message):
         detail = texts.say(text)
         if isinstance(exc, Invalid) and exc.field:
-            detail = texts._("%(field)s: %(message)s", field=exc.field, message=detail)
+            # the field in words where the vocabulary names it ("form field"), else as the API names it
+            detail = texts._("%(field)s: %(message)s", field=texts.term("form field", exc.field), message=detail)
     else:
         detail = getattr(exc, "detail", None) or str(exc)
         detail = texts._(detail) if isinstance(detail, str) else str(detail)

@@ -9,7 +9,7 @@ here knows Babel or HTTP. A template's parameters are ``str.format`` fields (``{
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,27 @@ class Code:
 def code(kind: str, value: object) -> Code:
     """``code("claim status", ClaimStatus.verified)``: the kinds are those of ``app/console/vocabulary.py``."""
     return Code(kind, str(getattr(value, "value", value)))
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Several codes or messages inside one message (``not secured: {items}``): English reads them joined by
+    ``sep``; the console says each in its reader's words and joins them as its language does (、 between
+    words, ； between sentences in Chinese)."""
+
+    items: tuple[object, ...]
+    sep: str = ", "
+
+    def __str__(self) -> str:
+        return self.sep.join(str(item) for item in self.items)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def listing(items: Iterable[object], sep: str = ", ") -> Listing:
+    """``listing(code("guarantee", g) for g in missing)``; ``sep="; "`` for a list of messages."""
+    return Listing(tuple(items), sep)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.core.messages import N_, Message, message
+from app.core.messages import N_, Message, code, listing, message
 
 
 class Category(str, enum.Enum):
@@ -236,7 +236,7 @@ def elimination_refusals(facts: EliminationFacts, settings: CaseSettings) -> lis
         reasons.append(message(N_("the rigid spending is not resolved")))
     missing = [item for item in CHECKLIST if not facts.checklist.get(item, False)]
     if missing:
-        reasons.append(message(N_("not secured: {items}"), items=", ".join(missing)))
+        reasons.append(message(N_("not secured: {items}"), items=listing(code("guarantee", item) for item in missing)))
     if not facts.risk_gone:
         reasons.append(message(N_("the risk is not gone")))
     return reasons

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
-from app.core.messages import N_, code
+from app.core.messages import N_, code, listing
 from app.core.pagination import Page, PageParams
 from app.core.principal import (
     Principal,
@@ -192,8 +192,8 @@ async def record_step(actor: Principal, case_id: int, data: StepIn) -> CaseOut:
             raise Conflict.of(
                 N_("the case's last step is {step}; {next} is not the next"),
                 field="step",
-                step=case["step"],
-                next=data.step.value,
+                step=code("case step", case["step"]),
+                next=code("case step", data.step.value),
             )
         if problem == "early":
             raise Refused.of(N_("is before the case's last step"), field="on")
@@ -298,12 +298,12 @@ async def begin_elimination(actor: Principal, case_id: int, data: EliminationIn)
         )
         refusals = elimination_refusals(facts, SETTINGS)
         if refusals:
-            # the first reason in the reader's words; every one in ``reasons``
+            # every reason, in the reader's words in the console; each one also in ``reasons``
             raise Refused.of(
-                N_("the risk cannot be marked eliminated ({count} reason(s)): {reason}"),
+                N_("the risk cannot be marked eliminated ({count} reason(s)): {reasons}"),
                 field="case_id",
                 count=len(refusals),
-                reason=refusals[0],
+                reasons=listing(refusals, "; "),
                 extra={"reasons": [str(r) for r in refusals]},
             )
         elimination = {
@@ -341,8 +341,8 @@ async def record_elimination_step(actor: Principal, case_id: int, data: Eliminat
             raise Conflict.of(
                 N_("the case's last step is {step}; {next} is not the next"),
                 field="step",
-                step=last.value,
-                next=data.step.value,
+                step=code("elimination step", last.value),
+                next=code("elimination step", data.step.value),
             )
         if data.on < date.fromisoformat(elimination["steps"][last.value]["on"]):
             raise Refused.of(N_("is before the case's last step"), field="on")

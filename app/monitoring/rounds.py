@@ -79,6 +79,12 @@ async def list_rounds(actor: Principal, page: PageParams) -> Page[RoundOut]:
     )
 
 
+async def get_round(actor: Principal, round_id: int) -> RoundOut:
+    """One round of a county the caller reaches, with the households due and visited."""
+    async with reading_replica() as db:
+        return msgspec.convert(await _round(db, actor, round_id), RoundOut)
+
+
 async def list_visits(actor: Principal, round_id: int) -> list[VisitOut]:
     async with reading_replica() as db:
         await _round(db, actor, round_id)

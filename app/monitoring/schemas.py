@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from app.core.errors import Invalid
+from app.core.messages import N_, message
 from app.core.validation import (
     DecimalIn,
     Id,
@@ -183,7 +184,7 @@ class StepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
         if not 1 <= len(self.by) <= 10:
-            raise Invalid("by", "one to ten names")
+            raise Invalid("by", message(N_("one to ten names")))
         self.by = [clean_name("by", name, 60) for name in self.by]
         self.note = clean_note("note", self.note, 2000)
 
@@ -275,12 +276,12 @@ class EliminationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
         if not 2 <= len(self.by) <= 10:
-            raise Invalid("by", "two to ten names: a home check is by at least two people")
+            raise Invalid("by", message(N_("two to ten names: a home check is by at least two people")))
         self.by = [clean_name("by", name, 60) for name in self.by]
         if not 0 <= self.months_above_line <= 120:
-            raise Invalid("months_above_line", "from 0 to 120")
+            raise Invalid("months_above_line", message(N_("from 0 to 120")))
         if not Decimal(0) <= self.protection_income_share <= 1:
-            raise Invalid("protection_income_share", "from 0 to 1")
+            raise Invalid("protection_income_share", message(N_("from 0 to 1")))
         self.note = clean_note("note", self.note, 2000)
 
 
@@ -295,7 +296,7 @@ class EliminationStepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     def __post_init__(self) -> None:
         check_day_of_fact("on", self.on)
         if not 1 <= len(self.by) <= 10:
-            raise Invalid("by", "one to ten names")
+            raise Invalid("by", message(N_("one to ten names")))
         self.by = [clean_name("by", name, 60) for name in self.by]
         self.note = clean_note("note", self.note, 2000)
 
@@ -338,14 +339,14 @@ class RoundIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         if len(self.county_code) != 6 or not self.county_code.isdigit():
-            raise Invalid("county_code", "a county's code is 6 digits")
+            raise Invalid("county_code", message(N_("a county's code is 6 digits")))
         if (
             len(self.period) != 7
             or self.period[4] != "-"
             or not (self.period[:4] + self.period[5:]).isdigit()
             or not (1 <= int(self.period[5:]) <= 12)
         ):
-            raise Invalid("period", "a month, YYYY-MM")
+            raise Invalid("period", message(N_("a month, YYYY-MM")))
         check_day_of_fact("started_on", self.started_on)
 
 
@@ -372,7 +373,7 @@ class VisitIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         check_day_of_fact("visited_on", self.visited_on)
         if not 1 <= len(self.by) <= 10:
-            raise Invalid("by", "one to ten names")
+            raise Invalid("by", message(N_("one to ten names")))
         self.by = [clean_name("by", name, 60) for name in self.by]
         self.income = check_money("income", self.income, ceiling="income")
         self.note = clean_note("note", self.note, 2000)

@@ -21,7 +21,8 @@ _NOTICE = """
 SELECT n.id, n.number, n.kind, n.village AS village_id, v.name AS village_name, v.town AS town_id, n.county_code,
        n.scheme AS scheme_id, n.starts_on, n.ends_on, n.objection_place, n.created_at,
        (SELECT count(*) FROM notice_entry e WHERE e.notice = n.id) AS entries_count,
-       (SELECT count(*) FROM notice_objection o WHERE o.notice = n.id AND o.resolved_on IS NULL) AS open_objections
+       (SELECT count(*) FROM notice_objection o WHERE o.notice = n.id AND o.resolved_on IS NULL) AS open_objections,
+       (SELECT count(*) FROM notice_objection o WHERE o.notice = n.id) AS objections_count
 FROM notice n JOIN village v ON v.id = n.village
 """
 
@@ -46,6 +47,7 @@ class NoticeRow(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     entries_count: int
     open_objections: int
+    objections_count: int
 
 
 class NewNotice(msgspec.Struct, frozen=True, kw_only=True):

@@ -147,6 +147,8 @@ class NoticeOut(msgspec.Struct, kw_only=True):
     objection_place: str | None
     entries_count: int
     open_objections: int
+    objections_count: int
+    """Every objection raised to it, resolved or not."""
     created_at: datetime
 
 

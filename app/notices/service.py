@@ -62,6 +62,7 @@ def _out(row: NoticeRow, today: date | None = None) -> NoticeOut:
         objection_place=row.objection_place,
         entries_count=row.entries_count,
         open_objections=row.open_objections,
+        objections_count=row.objections_count,
         created_at=row.created_at,
     )
 

@@ -173,6 +173,19 @@ async def test_a_town_officer_verifies_a_claim_in_the_console(web, demo):
     assert row["status"] == "verified" and row["verified_quantity"] == 4
 
 
+async def test_the_claim_queue_filter_left_on_all_lists_every_claim(web, demo):
+    """The filter form sends its selects' "all" as empty values: the queue lists everything, it does not fail."""
+    await sign_in(web, demo["town_officer"])
+    everything = await web.get("/console/claims")
+    blank = await web.get("/console/claims?scheme_id=&status=&town_id=&industry=")
+    assert blank.status_code == 200 and blank.text.count('href="/console/claims/') == everything.text.count(
+        'href="/console/claims/'
+    )
+    filed = await web.get("/console/claims?scheme_id=&status=filed&town_id=&industry=")
+    assert filed.status_code == 200 and "已申报" in filed.text.split('id="claims"')[1]
+    assert (await web.get("/console/claims?scheme_id=abc&town_id=%C2%B2")).status_code == 200
+
+
 async def shown(web, redirect) -> str:
     """The note the page a form redirected to shows (``?msg=`` / ``?err=`` carry codes, not the text)."""
     page = await web.get(redirect.headers["location"])

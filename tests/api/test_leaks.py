@@ -262,6 +262,7 @@ SAMPLE = {
     "{batch_id:int}": "1",
     "{import_id:int}": "1",
     "{case_id:int}": "1",
+    "{round_id:int}": "1",
     "{path:str}": "swagger",
 }
 
