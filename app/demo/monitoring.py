@@ -10,8 +10,20 @@ assistance without). Of the earlier years' cases with labour, most are cleared t
 steps; a household without labour living on social protection is never cleared. A cleared household may be
 taken in again in a later year.
 
-The plan is made once from the household plan and is the same for every county; ``case_rows`` places it in
-one county. The categories, due days and elimination conditions are ``app.monitoring.case_rules``'s own.
+Ordinary households (一般农户, ``app.demo.ordinary``), never registered, are taken in too, some 50 to 80 a
+year: most as marginal (边缘易致贫户, income under the line), some after an illness or a disaster as sudden
+hardships; their cases go the same way, a few cleared ones coming back. Each year's exited households' cases
+come first, then its ordinary ones'.
+
+Rounds (``plan_rounds``): a round a month from February 2021, started on the month's first day, visiting every
+case open on that day (applied for by then, its risk not eliminated by then) on a day of the month before its
+risk is eliminated, by its village's two cadres, with the income asked in each quarter's last round and on a
+case's first visit, and what changed since the visit before; the round of November 2025 is still under way on
+the demo's last day, most of its households visited.
+
+The plan is made once from the household plan and is the same for every county; ``case_rows`` and
+``round_rows`` place it in one county. The categories, due days and elimination conditions are
+``app.monitoring.case_rules``'s own.
 """
 
 from __future__ import annotations
@@ -389,10 +401,9 @@ def _month_end(year: int, month: int) -> date:
 
 def _income_on(c: PlannedCase, day: date, lines: Mapping[int, Decimal], lift: float) -> Decimal:
     """The household's per-capita income as a visit on ``day`` finds it: a case being cleared has run above
-        the year's line (by ``lift``) for its months above the line before its home check, from its first measure
-    on; before that, and for
-        the others, its income grows slowly from its intake's, under the year's line but for a sudden hardship
-        (whose rigid spending, not its income, is the risk)."""
+    the year's line (by ``lift``) for its months above the line before its home check, from its first measure
+    on; before that, and for the others, its income grows slowly from its intake's, under the year's line but
+    for a sudden hardship (whose rigid spending, not its income, is the risk)."""
     line = float(lines[day.year])
     home = c.elimination.get("home_checked")
     if home is not None:
@@ -400,7 +411,7 @@ def _income_on(c: PlannedCase, day: date, lines: Mapping[int, Decimal], lift: fl
         if day >= max(home - timedelta(days=30 * c.months_above_line), helped):
             return _yuan(line * lift)
     grown = float(c.income) * (1 + 0.03 * (day - c.applied_on).days / 365)
-    if c.category == Category.sudden_hardship.value:
+    if c.category == "sudden_hardship":
         return _yuan(grown)
     return _yuan(min(grown, line * 0.97))
 
@@ -412,7 +423,7 @@ def _what_changed(
     application): the identification, measures begun or ended, the risk elimination begun, the income
     crossing the year's line; ``above``: by case, whether its income was above the line when last asked."""
     notes = []
-    approved = c.steps.get(Step.approved.value)
+    approved = c.steps.get("approved")
     if approved is None or approved > day:
         notes.append("认定程序进行中")
     elif since < approved:
@@ -444,7 +455,8 @@ def plan_rounds(
     visited most of them so far."""
     rng = random.Random(2023)
     lift = {c.number: rng.uniform(1.10, 1.40) for c in cases}
-    by_application = sorted(cases, key=lambda c: (c.applied_on, c.number))
+    waiting = sorted(cases, key=lambda c: (c.applied_on, c.number), reverse=True)  # the next to apply last
+    due: list[PlannedCase] = []  # the cases applied for by the round's first day and not cleared by then
     rounds: list[PlannedRound] = []
     visits: list[PlannedVisit] = []
     last_visit: dict[int, date] = {}
@@ -456,11 +468,10 @@ def plan_rounds(
         current = end >= DEMO_DAY
         rounds.append(PlannedRound(len(rounds) + 1, f"{year}-{month:02d}", start, None if current else end))
         last = DEMO_DAY - timedelta(days=2) if current else end
-        for c in by_application:
-            if c.applied_on > start:
-                break
-            if c.eliminated_on is not None and c.eliminated_on <= start:
-                continue
+        while waiting and waiting[-1].applied_on <= start:
+            due.append(waiting.pop())
+        due = [c for c in due if c.eliminated_on is None or c.eliminated_on > start]
+        for c in due:
             if current and rng.random() >= LAST_ROUND_VISITED:
                 continue
             until = last if c.eliminated_on is None else min(last, c.eliminated_on - timedelta(days=1))
