@@ -6,7 +6,9 @@ exited; 1,691 people removed and 1,691 added after the first round; 42 enterpris
 poor villages; links in the four industries with a year of payouts; a 2017 subsidy scheme with claims
 at every stage; and an account for each role. Since 2021 (``app.demo.monitoring``): Hubei's monitoring lines
 (the demo's own figures) and a monitoring caseload of a few per cent of the exited households a year, through
-identification (some overdue), measures and risk elimination, up to the demo's last day, 2025-11-30.
+identification (some overdue), measures and risk elimination, up to the demo's last day, 2025-11-30; ordinary
+households (never registered, on no register figure or list) taken in as marginal or sudden-hardship cases,
+some 325 a county; and a monitoring round a month from February 2021 with a visit to each open case.
 
 ``load_demo(counties=N)`` (``chainaid demo --counties N``) builds a province of N such counties under Hubei
 (42): 429005 潜江市, then 示范县2 (429006), 示范县3 (429007), ... each with the same figures.

@@ -14,7 +14,7 @@ from app.accounts.schemas import AccountCreate
 from app.core.counties import COUNTY_COLUMN, COUNTY_OWNED
 from app.core.principal import Principal, Role, system_principal
 from app.core.uow import UnitOfWork, unit_of_work
-from app.demo import chain, monitoring, people, subsidies
+from app.demo import chain, monitoring, ordinary, people, subsidies
 from app.demo.figures import (
     ENTERPRISES,
     EXITED_VILLAGES,
@@ -64,6 +64,8 @@ _SEQUENCED = [
     "payment_line",
     "monitoring_case",
     "monitoring_measure",
+    "monitoring_round",
+    "monitoring_visit",
 ]
 
 _HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
@@ -76,7 +78,8 @@ _SET_SEQUENCES = (
 _ANALYZE = (
     "ANALYZE town, village, household, member, household_event, enterprise, pairing, base, link, payout,"
     " support_record, subsidy_scheme, subsidy_claim, voucher, payment_batch, payment_line, enterprise_industry,"
-    " scheme_rate, exit_assessment, hardship_event, monitoring_line, monitoring_case, monitoring_measure"
+    " scheme_rate, exit_assessment, hardship_event, monitoring_line, monitoring_case, monitoring_measure,"
+    " monitoring_round, monitoring_visit"
 )
 
 
@@ -142,7 +145,9 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             list(monitoring.LINES.values()),
         )
         held = dict(await uow.fetch("SELECT year, amount FROM monitoring_line WHERE region = $1", province.id))
-        caseload = monitoring.plan_cases(plan, held)
+        ordinary_plan = ordinary.plan_households()
+        caseload = monitoring.plan_cases(plan, held, ordinary_plan)
+        rounds, visits = monitoring.plan_rounds(caseload, held)
         tokens: dict[str, str] = {}
         account_ids: dict[str, int] = {}
         first_enterprise_name = ""
@@ -221,16 +226,42 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             await copy("household", people.HOUSEHOLD_COLUMNS, households)
             await copy("member", people.MEMBER_COLUMNS, members)
             await copy("household_event", people.EVENT_COLUMNS, events)
+            # the ordinary households taken in since 2021 (on no register), then the caseload and its rounds
+            others, other_members, other_events = ordinary.rows(
+                ordinary_plan,
+                [v[0] for v in villages],
+                members,
+                county=county_code,
+                after=after("household", "member", "household_event"),
+            )
+            await copy("household", people.HOUSEHOLD_COLUMNS, others)
+            await copy("member", people.MEMBER_COLUMNS, other_members)
+            await copy("household_event", people.EVENT_COLUMNS, other_events)
             towns = {first_town + t: town_prefix + name for t, name in enumerate(TOWNS, start=1)}
+            cadres = monitoring.places(villages, towns)
+            first_case = last_id.get("monitoring_case", 0)
             cases, measures = monitoring.case_rows(
                 caseload,
                 households,
-                monitoring.places(villages, towns),
+                others,
+                cadres,
                 county=county_code,
                 after=after("monitoring_case", "monitoring_measure"),
             )
             await copy("monitoring_case", monitoring.CASE_COLUMNS, cases)
             await copy("monitoring_measure", monitoring.MEASURE_COLUMNS, measures)
+            round_rows, visit_rows = monitoring.round_rows(
+                rounds,
+                visits,
+                caseload,
+                households,
+                others,
+                cadres,
+                county_id=county.id,
+                after=(last_id.get("monitoring_round", 0), first_case, last_id.get("monitoring_visit", 0)),
+            )
+            await copy("monitoring_round", monitoring.ROUND_COLUMNS, round_rows)
+            await copy("monitoring_visit", monitoring.VISIT_COLUMNS, visit_rows)
 
             first_enterprise = last_id.get("enterprise", 0)
             enterprises, enterprise_industries, pairings, enterprise_villages = chain.enterprises(
@@ -307,8 +338,11 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
                 ("links", len(links)),
                 ("claims", len(claims)),
                 ("vouchers", len(vouchers)),
+                ("ordinary_households", len(others)),
                 ("monitoring_cases", len(cases)),
                 ("monitoring_measures", len(measures)),
+                ("monitoring_rounds", len(round_rows)),
+                ("monitoring_visits", len(visit_rows)),
             ):
                 totals[key] = totals.get(key, 0) + n
 
