@@ -17,6 +17,7 @@ INCOME_TYPE_FOR_KIND = {
     "wage": "wage",
     "cooperation": "purchase",
     "franchise": "franchise_income",
+    "asset": "asset_income",
 }
 
 
@@ -51,6 +52,12 @@ def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[t
     if link.household_removed and link.end_date is None:
         # removal ends the links already running; one that had not started yet pays nothing
         problems.append(("link_id", message(N_("the household was removed from the registry"))))
+    if link.kind == "asset":
+        # a share of an asset's income reaches a household only by the distribution of that income (app/assets)
+        problems.append(
+            ("link_id", message(N_("an asset link is paid only by the distribution of its asset's income")))
+        )
+        return problems
     expected = INCOME_TYPE_FOR_KIND[link.kind]
     if payout.income_type != expected:
         problems.append(
