@@ -7,7 +7,6 @@ from app.assets.tables import (
     AssetAgreement,
     AssetBeneficiary,
     AssetDistribution,
-    AssetDistributionShare,
     AssetFunding,
     AssetIncome,
     AssetOwner,
@@ -26,7 +25,6 @@ APP_CONFIG = AppConfig(
         AssetBeneficiary,
         AssetIncome,
         AssetDistribution,
-        AssetDistributionShare,
     ],
     migration_dependencies=[
         "app.registry.piccolo_app",

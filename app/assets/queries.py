@@ -25,7 +25,6 @@ from app.assets.schemas import (
     FundingOut,
     IncomeOut,
     OwnershipOut,
-    ShareOut,
 )
 from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
@@ -520,8 +519,8 @@ async def page_of_income(db: Db, agreement_id: int, page: PageParams) -> Page[In
 _DISTRIBUTION = """
 SELECT d.id, d.income AS income_id, n.agreement AS agreement_id, g.asset AS asset_id, g.operator AS operator_id,
        d.amount, d.method, d.public_share, d.public_amount, d.distributed, d.households_paid, d.households_excluded,
-       d.paid_on, d.pay_method, d.period_from, d.period_to, d.payout_batch AS payout_batch_id, d.explanation,
-       d.created_at, d.body_hash
+       d.paid_on, d.pay_method, d.period_from, d.period_to, d.payout_batch AS payout_batch_id,
+       d.first_payout AS first_payout_id, d.last_payout AS last_payout_id, d.explanation, d.created_at, d.body_hash
 FROM asset_distribution d
 JOIN asset_income n ON n.id = d.income
 JOIN asset_agreement g ON g.id = n.agreement
@@ -548,25 +547,18 @@ class NewDistribution(msgspec.Struct, frozen=True, kw_only=True):
     period_from: date
     period_to: date
     payout_batch_id: int | None
+    first_payout: int | None
+    last_payout: int | None
+    households: list[int]
+    members: list[int]
+    weights: list[Decimal | None]
+    standings: list[str]
+    reasons: list[str]
+    amounts: list[Decimal]
     explanation: list[str]
     body_hash: str
     created_by: int | None
     county_code: str
-
-
-class NewShares(msgspec.Struct, frozen=True, kw_only=True):
-    """Every listed household's part of a distribution, as columns (one array each, in the list's order)."""
-
-    household_ids: list[int]
-    positions: list[int]
-    members: list[int]
-    weights: list[Decimal | None]
-    standings: list[str]
-    included: list[bool]
-    amounts: list[Decimal]
-    links: list[int | None]
-    explanations: list[str]
-    """Each part's lines, as a JSON array."""
 
 
 async def distribution_of_income(db: Db, income_id: int) -> StoredDistribution | None:
@@ -579,12 +571,15 @@ async def distribution_of_income(db: Db, income_id: int) -> StoredDistribution |
 
 
 async def insert_distribution(db: Db, new: NewDistribution) -> int:
+    """The distribution with every listed household's part, in one row."""
     return int(
         await db.fetchval(
             "INSERT INTO asset_distribution (income, method, public_share, amount, public_amount, distributed,"
             " households_paid, households_excluded, paid_on, pay_method, period_from, period_to, payout_batch,"
-            " explanation, body_hash, created_by, created_at, county_code)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, now(), $17)"
+            " first_payout, last_payout, households, members, weights, standings, reasons, amounts, explanation,"
+            " body_hash, created_by, created_at, county_code)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::int[], $17::int[],"
+            " $18::numeric[], $19::varchar[], $20::text[], $21::numeric[], $22::jsonb, $23, $24, now(), $25)"
             " RETURNING id",
             new.income_id,
             new.method,
@@ -599,6 +594,14 @@ async def insert_distribution(db: Db, new: NewDistribution) -> int:
             new.period_from,
             new.period_to,
             new.payout_batch_id,
+            new.first_payout,
+            new.last_payout,
+            new.households,
+            new.members,
+            new.weights,
+            new.standings,
+            new.reasons,
+            new.amounts,
             json.dumps(new.explanation, ensure_ascii=False),
             new.body_hash,
             new.created_by,
@@ -607,55 +610,35 @@ async def insert_distribution(db: Db, new: NewDistribution) -> int:
     )
 
 
-async def insert_shares(
-    db: Db,
-    distribution_id: int,
-    county: str,
-    shares: NewShares,
-    *,
-    batch_id: int | None,
-    first_payout: int | None,
-    last_payout: int | None,
-) -> int:
-    """Every part, in one statement, each paid part with the payout the batch wrote for its household (found in
-    the batch's range of ids); the number of paid parts matched with their payout."""
-    row = await db.fetchrow(
-        "WITH paid AS MATERIALIZED (SELECT id, household FROM payout WHERE id BETWEEN $12 AND $13 AND batch = $11),"
-        " written AS (INSERT INTO asset_distribution_share (distribution, household, position, members, weight,"
-        " standing, included, amount, link, payout, explanation, county_code)"
-        " SELECT $1, u.household, u.position, u.members, u.weight, u.standing, u.included, u.amount, u.link, p.id,"
-        " u.explanation::jsonb, $14"
-        " FROM unnest($2::int[], $3::int[], $4::int[], $5::numeric[], $6::text[], $7::bool[], $8::numeric[],"
-        " $9::int[], $10::text[]) AS u(household, position, members, weight, standing, included, amount, link,"
-        " explanation)"
-        " LEFT JOIN paid p ON p.household = u.household AND u.amount > 0"
-        " ORDER BY u.position RETURNING payout)"
-        " SELECT count(payout) AS matched FROM written",
-        distribution_id,
-        shares.household_ids,
-        shares.positions,
-        shares.members,
-        shares.weights,
-        shares.standings,
-        shares.included,
-        shares.amounts,
-        shares.links,
-        shares.explanations,
-        batch_id,
-        first_payout,
-        last_payout,
-        county,
-    )
-    assert row is not None  # an aggregate always answers
-    return int(row["matched"])
+class StoredPart(msgspec.Struct, frozen=True, kw_only=True):
+    """A listed household's part as the distribution stored it, with the payout that carried it (if any)."""
+
+    position: int
+    household_id: int
+    registry_no: str
+    members: int
+    weight: Decimal | None
+    standing: str
+    reason: str
+    amount: Decimal
+    payout_id: int | None
+    link_id: int | None
 
 
-async def shares_of(db: Db, distribution_id: int) -> list[ShareOut]:
+async def parts_of(db: Db, distribution_id: int) -> list[StoredPart]:
+    """The distribution's parts in the agreement's order, each with its household's registry number and the
+    payout of the distribution's batch that paid it (read in the batch's range of ids)."""
     rows = await db.fetch(
-        "SELECT s.household AS household_id, h.registry_no, s.position, s.members, s.weight, s.standing, s.included,"
-        " s.amount, s.link AS link_id, s.payout AS payout_id, s.explanation"
-        " FROM asset_distribution_share s JOIN household h ON h.id = s.household"
-        " WHERE s.distribution = $1 ORDER BY s.position",
+        "WITH d AS (SELECT * FROM asset_distribution WHERE id = $1),"
+        " paid AS MATERIALIZED (SELECT p.id, p.household, p.link FROM payout p, d"
+        "   WHERE p.id BETWEEN d.first_payout AND d.last_payout AND p.batch = d.payout_batch)"
+        " SELECT u.n - 1 AS position, u.household AS household_id, h.registry_no, u.members, u.weight, u.standing,"
+        " u.reason, u.amount, paid.id AS payout_id, paid.link AS link_id"
+        " FROM d CROSS JOIN LATERAL unnest(d.households, d.members, d.weights, d.standings, d.reasons, d.amounts)"
+        "   WITH ORDINALITY AS u(household, members, weight, standing, reason, amount, n)"
+        " JOIN household h ON h.id = u.household"
+        " LEFT JOIN paid ON paid.household = u.household"
+        " ORDER BY u.n",
         distribution_id,
     )
-    return [msgspec.convert({**dict(r), "explanation": json.loads(r["explanation"])}, ShareOut) for r in rows]
+    return [msgspec.convert(dict(r), StoredPart) for r in rows]

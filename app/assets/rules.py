@@ -27,8 +27,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
-from fractions import Fraction
+from decimal import Decimal
 
 from app.assets.model import DistributionMethod, Standing
 from app.core.messages import N_, Message, code, message
@@ -65,6 +64,7 @@ REMAINDER_NOT_REACHED = N_(
     "remainder {fraction} fen, {rank} of {count} by remainder: the {left} fen left went to larger remainders → {amount}"
 )
 EXCLUDED = N_("excluded ({why}) → 0.00")
+PAID_OTHERWISE = N_("the rule in force today gives {amount}; {paid} was paid")
 
 # why a household does or does not share (the reason in EXCLUDED, and the standing's own words)
 WHY_REGISTERED = N_("on the register as {status}")
@@ -90,6 +90,7 @@ LINE_TEMPLATES = (
     REMAINDER_GIVEN,
     REMAINDER_NOT_REACHED,
     EXCLUDED,
+    PAID_OTHERWISE,
 )
 WHY_TEMPLATES = (
     WHY_REGISTERED,
@@ -217,22 +218,22 @@ def _yuan(d: Decimal) -> str:
     return str(d.quantize(FEN) + _ZERO)
 
 
-def _decimal_text(value: Fraction, places: int = 4) -> str:
-    """A fraction as a decimal: exact when it has at most ``places`` places, else cut there and marked ``…``."""
-    cut = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-places), rounding=ROUND_DOWN
-    )
-    if Fraction(cut) == value:
-        text = format(cut.normalize(), "f")
-        return "0" if text in ("-0", "0") else text
-    return format(cut, "f") + "…"
+def _fen(fen: int) -> str:
+    """An amount of fen in yuan, two places: 123456 → 1234.56."""
+    yuan, cents = divmod(fen, 100)
+    return f"{yuan}.{cents:02d}"
 
 
-def _exact_yuan(fen: Fraction) -> str:
-    """An exact part in yuan (from fen), with two places at least: 333.3333… , 250.00, 0.005."""
-    if fen.denominator == 1:
-        return _yuan(Decimal(fen.numerator) / 100)
-    return _decimal_text(fen / 100, 6)
+def _ratio_text(numerator: int, denominator: int, places: int, least: int = 0) -> str:
+    """numerator / denominator (both at least 0) as a decimal: exact when it has at most ``places`` places
+    (trailing zeros dropped down to ``least`` places), else cut after ``places`` and marked ``…``."""
+    whole, rest = divmod(numerator, denominator)
+    digits, left = divmod(rest * 10**places, denominator)
+    fraction = f"{digits:0{places}d}" if places else ""
+    if left:
+        return f"{whole}.{fraction}…"
+    fraction = fraction.rstrip("0").ljust(least, "0")
+    return f"{whole}.{fraction}" if fraction else str(whole)
 
 
 def _quantity(d: Decimal) -> str:
@@ -240,33 +241,30 @@ def _quantity(d: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
-def _count(method: DistributionMethod, r: Recipient) -> Fraction:
+def _counts(method: DistributionMethod, sharing: Sequence[Recipient]) -> tuple[list[int], int]:
+    """Each sharing household's count as a whole number, and the power of ten they were scaled by (weights
+    with places are scaled to whole numbers, so every part is computed exactly in integers)."""
     if method is DistributionMethod.equal:
-        return Fraction(1)
+        return [1] * len(sharing), 0
     if method is DistributionMethod.by_members:
-        if r.members < 0:
-            raise ValueError(f"household {r.household_id} has {r.members} members")
-        return Fraction(r.members)
-    if r.weight is None or not r.weight.is_finite() or r.weight <= 0:
-        raise ValueError(f"household {r.household_id} needs a weight above 0 to share by weight")
-    return Fraction(r.weight)
+        for r in sharing:
+            if r.members < 0:
+                raise ValueError(f"household {r.household_id} has {r.members} members")
+        return [r.members for r in sharing], 0
+    for r in sharing:
+        if r.weight is None or not r.weight.is_finite() or r.weight <= 0:
+            raise ValueError(f"household {r.household_id} needs a weight above 0 to share by weight")
+    places = max((max(0, -int(r.weight.as_tuple().exponent)) for r in sharing if r.weight is not None), default=0)
+    return [int(r.weight.scaleb(places)) for r in sharing if r.weight is not None], places
 
 
-def _part_line(
-    method: DistributionMethod, r: Recipient, total: Fraction, distributable: Decimal, exact_fen: Fraction
-) -> Message:
-    exact = _exact_yuan(exact_fen)
-    shared = _yuan(distributable)
+def _part_line(method: DistributionMethod, r: Recipient, total: str, distributable: str, exact: str) -> Message:
     if method is DistributionMethod.equal:
-        return message(PART_EQUAL, total=_decimal_text(total), distributable=shared, exact=exact)
+        return message(PART_EQUAL, total=total, distributable=distributable, exact=exact)
     if method is DistributionMethod.by_members:
-        return message(
-            PART_MEMBERS, members=str(r.members), total=_decimal_text(total), distributable=shared, exact=exact
-        )
-    assert r.weight is not None  # _count refused it
-    return message(
-        PART_WEIGHT, weight=_quantity(r.weight), total=_decimal_text(total), distributable=shared, exact=exact
-    )
+        return message(PART_MEMBERS, members=str(r.members), total=total, distributable=distributable, exact=exact)
+    assert r.weight is not None  # _counts refused it
+    return message(PART_WEIGHT, weight=_quantity(r.weight), total=total, distributable=distributable, exact=exact)
 
 
 def _default_why(standing: Standing) -> Message:
@@ -285,13 +283,23 @@ def _check_money(value: Decimal, what: str) -> Decimal:
 
 
 def distribute(
-    income: Decimal, method: DistributionMethod, public_share: Decimal, recipients: Sequence[Recipient]
+    income: Decimal,
+    method: DistributionMethod,
+    public_share: Decimal,
+    recipients: Sequence[Recipient],
+    *,
+    explain: bool = True,
 ) -> Distribution:
     """Share ``income`` among ``recipients`` (in the agreement's order) by ``method``, after keeping
     ``public_share`` of it for public-welfare jobs and village works: every part explained, the parts and the
     public share adding up to the income exactly (module docstring). Raises NothingToShareAmong when
     something is left to share and no listed household may take any of it; ValueError for an amount that is
-    not money, a share outside 0..1, a missing weight or a household listed twice."""
+    not money, a share outside 0..1, a missing weight or a household listed twice.
+
+    The arithmetic is in whole numbers: the amount to share in fen, each household's count (a weight scaled
+    by a power of ten to a whole number); household i's exact part is fen × count_i / total, its floor and
+    remainder one integer division. ``explain=False`` leaves the lines out (the parts' steps empty): the same
+    amounts, for a writer that stores the inputs and explains them when they are read."""
     method = DistributionMethod(method)
     income = _check_money(income, "income")
     if not isinstance(public_share, Decimal) or not public_share.is_finite() or not 0 <= public_share <= 1:
@@ -307,34 +315,41 @@ def distribute(
     else:
         steps.append(message(NO_PUBLIC_SHARE, amount=_yuan(income)))
 
-    sharing = [(i, r) for i, r in enumerate(recipients) if shares_income(r.standing)]
-    counts = {i: _count(method, r) for i, r in sharing}
-    total = sum(counts.values(), Fraction(0))
+    positions = [i for i, r in enumerate(recipients) if r.standing in SHARING]
+    counts, scale = _counts(method, [recipients[i] for i in positions])
+    count_of = dict(zip(positions, counts, strict=True))
+    total = sum(counts)
     total_fen = int(distributable * 100)
     if total_fen and total == 0:
         raise NothingToShareAmong(
             "no listed household is still on the register or monitored"
-            if not sharing
+            if not positions
             else "no listed household still on the register or monitored has a member left to share by"
         )
 
-    exact = {i: Fraction(total_fen) * counts[i] / total for i, _ in sharing} if total_fen else {}
-    floors = {i: e.numerator // e.denominator for i, e in exact.items()}
+    # household i's exact part is total_fen × count_i / total fen: floor and remainder (in 1/total of a fen)
+    floors: dict[int, int] = {}
+    remainders: dict[int, int] = {}
+    if total_fen:
+        for i in positions:
+            floors[i], remainders[i] = divmod(total_fen * count_of[i], total)
     left = total_fen - sum(floors.values())
     # the largest remainders first, ties to the household listed first
-    ranked = sorted((i for i in exact if exact[i] != floors[i]), key=lambda i: (-(exact[i] - floors[i]), i))
+    ranked = sorted((i for i in positions if remainders.get(i)), key=lambda i: (-remainders[i], i))
     rank = {i: n for n, i in enumerate(ranked, start=1)}
     extra = set(ranked[:left])
-    excluded = len(recipients) - len(sharing)
+    excluded = len(recipients) - len(positions)
+    total_text = _ratio_text(total, 10**scale, 4)
+    shared_text = _yuan(distributable)
 
     if total_fen:
         steps.append(
             message(
                 TO_SHARE,
-                distributable=_yuan(distributable),
-                count=str(len(sharing)),
+                distributable=shared_text,
+                count=str(len(positions)),
                 method=code("distribution method", method),
-                total=_decimal_text(total),
+                total=total_text,
             )
         )
         if excluded:
@@ -344,8 +359,10 @@ def distribute(
         steps.append(message(NOTHING_TO_SHARE))
 
     parts: list[Part] = []
+    ranked_count = str(len(ranked))
+    left_text = str(left)
     for i, r in enumerate(recipients):
-        if not shares_income(r.standing):
+        if r.standing not in SHARING:
             why = r.why if r.why is not None else _default_why(r.standing)
             parts.append(Part(r.household_id, i, r.members, r.weight, False, _ZERO, (message(EXCLUDED, why=why),)))
             continue
@@ -355,28 +372,30 @@ def distribute(
             )
             continue
         fen = floors[i] + (1 if i in extra else 0)
-        amount = (Decimal(fen) / 100).quantize(FEN)
-        floor = _yuan(Decimal(floors[i]) / 100)
+        amount_text = _fen(fen)
+        if not explain:
+            parts.append(Part(r.household_id, i, r.members, r.weight, True, Decimal(amount_text), ()))
+            continue
+        # the exact part in yuan: (total_fen × count_i / total) / 100, to at most 6 places
+        exact = _ratio_text(total_fen * count_of[i], total * 100, 6, least=2)
         lines: list[Message | str] = [
-            _part_line(method, r, total, distributable, exact[i]),
-            message(ROUNDED_DOWN, floor=floor),
+            _part_line(method, r, total_text, shared_text, exact),
+            message(ROUNDED_DOWN, floor=_fen(floors[i])),
         ]
         if i not in rank:
-            lines.append(message(NO_REMAINDER, amount=_yuan(amount)))
+            lines.append(message(NO_REMAINDER, amount=amount_text))
         else:
-            fraction = _decimal_text(exact[i] - floors[i])
-            template = REMAINDER_GIVEN if i in extra else REMAINDER_NOT_REACHED
             lines.append(
                 message(
-                    template,
-                    fraction=fraction,
+                    REMAINDER_GIVEN if i in extra else REMAINDER_NOT_REACHED,
+                    fraction=_ratio_text(remainders[i], total, 4),
                     rank=str(rank[i]),
-                    count=str(len(ranked)),
-                    left=str(left),
-                    amount=_yuan(amount),
+                    count=ranked_count,
+                    left=left_text,
+                    amount=amount_text,
                 )
             )
-        parts.append(Part(r.household_id, i, r.members, r.weight, True, amount, tuple(lines)))
+        parts.append(Part(r.household_id, i, r.members, r.weight, True, Decimal(amount_text), tuple(lines)))
 
     distributed = sum((p.amount for p in parts), _ZERO)
     assert distributed + public == income, (distributed, public, income)  # the remainder rule's promise

@@ -466,6 +466,10 @@ class DistributionOut(msgspec.Struct, kw_only=True):
     period_from: date
     period_to: date
     payout_batch_id: int | None
+    """The payout batch (source ``asset``) its payouts were appended to the ledger in."""
+    first_payout_id: int | None
+    last_payout_id: int | None
+    """Its payouts lie between these ids (a range of the ledger's key)."""
     remainder_rule: str
     explanation: list[str]
     """The lines of the whole: the income, the public-welfare share, what was shared and how."""

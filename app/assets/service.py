@@ -10,17 +10,16 @@ under an asset (its agreements, incomes, distributions) is reached with it. Writ
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 
 import msgspec
 
 from app.assets import queries
-from app.assets.model import AssetStatus, DistributionMethod, OwnerKind
+from app.assets.model import AssetStatus, DistributionMethod, OwnerKind, Standing
 from app.assets.rules import (
+    PAID_OTHERWISE,
     REMAINDER_RULE,
-    Distribution,
     NothingToShareAmong,
     Part,
     Recipient,
@@ -45,10 +44,11 @@ from app.assets.schemas import (
     IncomeOut,
     OwnershipIn,
     OwnershipOut,
+    ShareOut,
     updated,
 )
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
-from app.core.messages import N_
+from app.core.messages import N_, Message, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
@@ -538,7 +538,10 @@ async def distribute_income(actor: Principal, income_id: int, data: Distribution
         period_from, period_to = _period(income.income.period_year, a["starts_on"], a["ends_on"])
         recipients = await _recipients(uow, income.income.agreement_id, data.paid_on, period_to)
         try:
-            shared = distribute(income.income.amount, DistributionMethod(a["method"]), a["public_share"], recipients)
+            # the amounts only: the lines are the rule's again on the stored inputs, when they are read
+            shared = distribute(
+                income.income.amount, DistributionMethod(a["method"]), a["public_share"], recipients, explain=False
+            )
         except NothingToShareAmong as e:
             raise Conflict.of(
                 N_("income {income} cannot be shared: {reason}"), income=income_id, reason=str(e)
@@ -602,22 +605,20 @@ async def distribute_income(actor: Principal, income_id: int, data: Distribution
                 period_from=period_from,
                 period_to=period_to,
                 payout_batch_id=batch_id,
+                first_payout=appended.first_id,
+                last_payout=appended.last_id,
+                households=[r.household_id for r in recipients],
+                members=[r.members for r in recipients],
+                weights=[r.weight for r in recipients],
+                standings=[r.standing.value for r in recipients],
+                reasons=[str(r.why) for r in recipients],
+                amounts=[p.amount for p in shared.parts],
                 explanation=list(shared.lines),
                 body_hash=fingerprint,
                 created_by=actor.account_id,
                 county_code=county,
             ),
         )
-        matched = await queries.insert_shares(
-            uow,
-            distribution_id,
-            county,
-            _shares(shared, recipients, link_of),
-            batch_id=batch_id,
-            first_payout=appended.first_id,
-            last_payout=appended.last_id,
-        )
-        assert matched == len(paid), (matched, len(paid))  # each payout found in the batch's range
         written = await queries.distribution_of_income(uow, income_id)
         assert written is not None  # just written in this transaction
         out = _distribution_out(written.fields)
@@ -648,17 +649,17 @@ async def _recipients(uow: UnitOfWork, agreement_id: int, paid_on: date, period_
     monitored = await monitoring.monitored_among(uow, ids)
     policies = await regions.county_policies(uow)
     recipients = []
+    # households of one status, exit year, county and monitoring stand alike: each such standing worked out once
+    standings: dict[tuple[str, int | None, int | None, bool], tuple[Standing, Message]] = {}
     for x in listed:
         f = facts[x.household_id]  # a listed household is never deleted
-        years = policies.of(f.county_id).continuation_years
-        standing, why = standing_of(
-            f.status,
-            f.exited_year,
-            continuation_end(f.status, f.exited_year, years),
-            x.household_id in monitored,
-            period_to,
-        )
-        recipients.append(Recipient(x.household_id, f.members, x.weight, standing, why))
+        key = (f.status, f.exited_year, f.county_id, x.household_id in monitored)
+        if (known := standings.get(key)) is None:
+            years = policies.of(f.county_id).continuation_years
+            known = standings[key] = standing_of(
+                f.status, f.exited_year, continuation_end(f.status, f.exited_year, years), key[3], period_to
+            )
+        recipients.append(Recipient(x.household_id, f.members, x.weight, known[0], known[1]))
     return recipients
 
 
@@ -690,23 +691,10 @@ def _payout_row(
     )
 
 
-def _shares(shared: Distribution, recipients: list[Recipient], link_of: dict[int, int]) -> queries.NewShares:
-    parts = shared.parts
-    return queries.NewShares(
-        household_ids=[p.household_id for p in parts],
-        positions=[p.position for p in parts],
-        members=[p.members for p in parts],
-        weights=[p.weight for p in parts],
-        standings=[r.standing.value for r in recipients],
-        included=[p.included for p in parts],
-        amounts=[p.amount for p in parts],
-        links=[link_of.get(p.household_id) if p.amount > 0 else None for p in parts],
-        explanations=[json.dumps(list(p.lines), ensure_ascii=False) for p in parts],
-    )
-
-
 async def get_distribution(principal: Principal, income_id: int) -> DistributionDetail:
-    """How an income was shared out: the whole, and every listed household's part line by line."""
+    """How an income was shared out: the whole, and every listed household's part line by line. The lines are
+    the rule's, run again on the inputs the distribution stored (the same inputs give the same lines on any
+    day); were a part's amount ever to differ from what was paid, its lines say so."""
     async with reading() as db:
         income = await queries.income_by_id(db, income_id)
         if income is None:
@@ -717,5 +705,32 @@ async def get_distribution(principal: Principal, income_id: int) -> Distribution
         found = await queries.distribution_of_income(db, income_id)
         if found is None:
             raise NotFound.of(N_("income {income} is not distributed yet"), income=income_id)
-        shares = await queries.shares_of(db, int(found.fields["id"]))
-    return DistributionDetail(**msgspec.structs.asdict(_distribution_out(found.fields)), shares=shares)
+        parts = await queries.parts_of(db, int(found.fields["id"]))
+    out = _distribution_out(found.fields)
+    again = distribute(
+        out.amount,
+        out.method,
+        out.public_share,
+        [Recipient(p.household_id, p.members, p.weight, Standing(p.standing), p.reason) for p in parts],
+    )
+    shares = []
+    for stored_part, part in zip(parts, again.parts, strict=True):
+        lines = list(part.lines)
+        if part.amount != stored_part.amount:
+            lines.append(str(message(PAID_OTHERWISE, amount=str(part.amount), paid=str(stored_part.amount))))
+        shares.append(
+            ShareOut(
+                household_id=stored_part.household_id,
+                registry_no=stored_part.registry_no,
+                position=stored_part.position,
+                members=stored_part.members,
+                weight=stored_part.weight,
+                standing=Standing(stored_part.standing),
+                included=part.included,
+                amount=stored_part.amount,
+                link_id=stored_part.link_id,
+                payout_id=stored_part.payout_id,
+                explanation=lines,
+            )
+        )
+    return DistributionDetail(**msgspec.structs.asdict(out), shares=shares)

@@ -1,7 +1,8 @@
 from piccolo.columns import (
     JSONB,
+    Array,
+    BigInt,
     BigSerial,
-    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -16,8 +17,8 @@ from piccolo.table import Table
 
 from app.enterprises.tables import Enterprise
 from app.industries.tables import Industry
-from app.links.tables import Base, Link
-from app.payouts.tables import Payout, PayoutBatch
+from app.links.tables import Base
+from app.payouts.tables import PayoutBatch
 from app.registry.tables import Household, Village
 
 
@@ -175,8 +176,11 @@ class AssetIncome(Table, tablename="asset_income"):
 
 
 class AssetDistribution(Table, tablename="asset_distribution"):
-    """One income shared out: at most one per income (``income`` is unique), the rule as it was applied, the
-    public-welfare part kept, and the payout batch its payouts were appended to the ledger in. Append-only."""
+    """One income shared out: at most one per income (``income`` is unique), the rule's inputs and results as
+    they were (every listed household's part, in the agreement's order, one element of each array), the
+    public-welfare part kept, and the payout batch its payouts were appended to the ledger in (they lie
+    between ``first_payout`` and ``last_payout``). Append-only. A part's explanation is the rule's, run again
+    on the stored inputs (app/assets/rules.py; the same inputs give the same lines on any day)."""
 
     county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
 
@@ -194,6 +198,16 @@ class AssetDistribution(Table, tablename="asset_distribution"):
     period_from = Date(null=False)
     period_to = Date(null=False)
     payout_batch = ForeignKey(PayoutBatch, null=True, default=None, on_delete=OnDelete.restrict)
+    first_payout = BigInt(null=True, default=None)
+    last_payout = BigInt(null=True, default=None)
+    # the parts, one element per listed household in the agreement's order (arrays rather than a row each: a
+    # distribution writes them in one row, whatever the number of households; bench/asset_distribution.py)
+    households = Array(base_column=Integer(), null=False)
+    members = Array(base_column=Integer(), null=False)  # counted on the day paid
+    weights = Array(base_column=Numeric(digits=(12, 4)), null=False)  # null elements unless weighted
+    standings = Array(base_column=Varchar(length=24), null=False)
+    reasons = Array(base_column=Text(), null=False)  # why each stands where it does, as the rule said it
+    amounts = Array(base_column=Numeric(digits=(14, 2)), null=False)
     explanation = JSONB(null=False)  # the lines of the whole (app/assets/rules.py)
     body_hash = Varchar(length=64, null=False)  # tells a retry (same request) from a clash (another)
     created_by = Integer(null=True, default=None)
@@ -203,32 +217,15 @@ class AssetDistribution(Table, tablename="asset_distribution"):
     distribution_pay_method_known = Check("pay_method IN ('bank', 'cash')")
     distribution_adds_up = Check("public_amount >= 0 AND distributed >= 0 AND public_amount + distributed = amount")
     distribution_period_ordered = Check("period_from <= period_to")
-
-
-class AssetDistributionShare(Table, tablename="asset_distribution_share"):
-    """One listed household's part of a distribution: its amount (0.00 when excluded or rounded to nothing),
-    the lines that explain it, and the link and payout that carried it to the household."""
-
-    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
-
-    id = BigSerial(primary_key=True)
-    distribution = ForeignKey(AssetDistribution, null=False, on_delete=OnDelete.restrict, index=True)
-    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
-    position = Integer(null=False)
-    members = Integer(null=False)
-    weight = Numeric(digits=(12, 4), null=True, default=None)
-    standing = Varchar(length=24, null=False)
-    included = Boolean(null=False)
-    amount = Numeric(digits=(14, 2), null=False)
-    link = ForeignKey(Link, null=True, default=None, on_delete=OnDelete.restrict)
-    payout = ForeignKey(Payout, null=True, default=None, on_delete=OnDelete.restrict)
-    explanation = JSONB(null=False)
-
-    share_standing_known = Check(
-        "standing IN ('registered', 'exited_in_continuation', 'monitored', 'removed', 'continuation_ended',"
-        " 'not_on_register')"
+    distribution_standing_known = Check(
+        "standings <@ ARRAY['registered', 'exited_in_continuation', 'monitored', 'removed', 'continuation_ended',"
+        " 'not_on_register']::varchar[]"
     )
-    share_paid_when_positive = Check(
-        "amount >= 0 AND (payout IS NOT NULL) = (amount > 0) AND (included OR amount = 0)"
-        " AND (payout IS NULL OR link IS NOT NULL)"
+    distribution_parts_aligned = Check(
+        "cardinality(members) = cardinality(households) AND cardinality(weights) = cardinality(households)"
+        " AND cardinality(standings) = cardinality(households) AND cardinality(reasons) = cardinality(households)"
+        " AND cardinality(amounts) = cardinality(households) AND 0 <= ALL (amounts)"
+    )
+    distribution_payouts_named = Check(
+        "(payout_batch IS NULL) = (first_payout IS NULL) AND (first_payout IS NULL) = (last_payout IS NULL)"
     )

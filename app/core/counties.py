@@ -63,7 +63,6 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "asset_beneficiary": ("asset_agreement", "agreement"),
     "asset_income": ("asset_agreement", "agreement"),
     "asset_distribution": ("asset_income", "income"),
-    "asset_distribution_share": ("asset_distribution", "distribution"),
 }
 
 # The tables that are not, and why (the schema test holds every table to one list or the other).

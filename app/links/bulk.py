@@ -261,15 +261,24 @@ class AssetLinks:
     """household id -> the asset link on the base that overlaps the period without covering it."""
 
 
+ASSET_LINKS_LOCK = 0x43A1_0002
+"""The namespace of the advisory locks under which a base's asset links are made (the first int4 of the two-int
+form, the second the base's id; app/core/uow.py holds the audit chains' namespace, 0x43A1_0001)."""
+
 _ASSET_LINKS = """
 WITH wanted AS (SELECT unnest($1::int[]) AS household),
 found AS (
-    SELECT DISTINCT ON (w.household) w.household, l.id,
-           daterange(l.start_date, l.end_date, '[]') @> daterange($4::date, $5::date, '[]') AS covers
+    SELECT w.household, f.id, f.covers
     FROM wanted w
-    JOIN link l ON l.household = w.household AND l.base = $2 AND l.enterprise = $3 AND l.kind = 'asset'
-     AND daterange(l.start_date, l.end_date, '[]') && daterange($4::date, $5::date, '[]')
-    ORDER BY w.household, 3 DESC, l.start_date DESC
+    CROSS JOIN LATERAL (
+        SELECT c.id, daterange(c.start_date, c.end_date, '[]') @> daterange($4::date, $5::date, '[]') AS covers
+        FROM (SELECT l.id, l.base, l.enterprise, l.kind, l.start_date, l.end_date FROM link l
+              WHERE l.household = w.household OFFSET 0) c
+        WHERE c.base = $2 AND c.enterprise = $3 AND c.kind = 'asset'
+          AND daterange(c.start_date, c.end_date, '[]') && daterange($4::date, $5::date, '[]')
+        ORDER BY 2 DESC, c.start_date DESC
+        LIMIT 1
+    ) f
 ),
 made AS (
     INSERT INTO link (enterprise, base, household, kind, start_date, end_date, note, created_at, county_code)
@@ -282,6 +291,10 @@ made AS (
 SELECT household, id, covers, false AS created FROM found
 UNION ALL SELECT household, id, true, true FROM made
 """
+# Each household's links are read by the household alone (a lateral lookup on link's household index, fenced
+# by OFFSET 0 so the base's index is not combined with it) and then filtered: a few rows per household, with the
+# same plan whatever the parameters and the statistics, so a cached generic plan of the statement stays fast (a
+# plan combining the base's index, chosen when the base looks small, reads all its links again per household).
 
 
 async def asset_links(
@@ -303,6 +316,8 @@ async def asset_links(
     is made (the caller refuses the distribution). The same rule as a link an operator makes: one link of a
     kind between a household and a base at a time."""
     households = sorted(set(household_ids))
+    # two distributions making links on one base wait for each other (the second then finds the first's)
+    await uow.execute("SELECT pg_advisory_xact_lock($1, $2)", ASSET_LINKS_LOCK, base_id)
     args = (households, base_id, enterprise_id, period_from, period_to, end, note, county)
     rows = await uow.fetch(_ASSET_LINKS, *args)
     blocked = {r["household"]: r["id"] for r in rows if not r["covers"]}

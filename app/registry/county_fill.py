@@ -25,7 +25,6 @@ _GUARDED = {
             "asset_owner",
             "asset_income",
             "asset_distribution",
-            "asset_distribution_share",
         )
     },
 }

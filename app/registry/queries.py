@@ -872,4 +872,4 @@ async def household_facts(db: Db, household_ids: Sequence[int], on: date) -> lis
         list(household_ids),
         on,
     )
-    return [_as(HouseholdFacts, r) for r in rows]
+    return [HouseholdFacts(**r) for r in rows]

@@ -17,7 +17,7 @@ from tests.registry_helpers import make_household, make_town, make_village, step
 from tests.world import build_world
 
 TABLES = ("asset", "asset_funding", "asset_ownership", "asset_owner", "asset_agreement", "asset_beneficiary")
-LEDGERS = ("asset_income", "asset_distribution", "asset_distribution_share", "payout", "link", "payout_batch")
+LEDGERS = ("asset_income", "asset_distribution", "payout", "link", "payout_batch")
 
 
 async def counts(*tables: str) -> dict[str, int]:

@@ -74,11 +74,12 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("asset_agreement", "method"): DistributionMethod,
     ("asset_distribution", "method"): DistributionMethod,
     ("asset_distribution", "pay_method"): PayMethod,
-    ("asset_distribution_share", "standing"): Standing,
+    ("asset_distribution", "standings"): Standing,
 }
 
-# "(kind)::text = ANY ((ARRAY['share'::character varying, ...])::text[])" or "kind IN ('a', 'b')"
-_IN_LIST = re.compile(r"^CHECK \(+\(?(?P<column>\w+)\)?(?:::text)? = ANY \(\(?ARRAY\[(?P<values>[^\]]*)\]")
+# "(kind)::text = ANY ((ARRAY['share'::character varying, ...])::text[])" or "kind IN ('a', 'b')"; and an array
+# column's elements held to a list: "(standings <@ ARRAY['registered'::character varying, ...])"
+_IN_LIST = re.compile(r"^CHECK \(+\(?(?P<column>\w+)\)?(?:::text)? (?:= ANY|<@) \(*\(?ARRAY\[(?P<values>[^\]]*)\]")
 
 
 async def _value_lists() -> dict[tuple[str, str], set[str]]:

@@ -1,8 +1,9 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Array
+from piccolo.columns.column_types import BigInt
 from piccolo.columns.column_types import BigSerial
-from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
@@ -43,19 +44,6 @@ class AssetAgreement(Table, tablename="asset_agreement", schema=None):
         index_method=IndexMethod.btree,
         choices=None,
         db_column_name="id",
-        secret=False,
-    )
-
-
-class AssetDistribution(Table, tablename="asset_distribution", schema=None):
-    id = BigSerial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name=None,
         secret=False,
     )
 
@@ -138,32 +126,6 @@ class Industry(Table, tablename="industry", schema=None):
     )
 
 
-class Link(Table, tablename="link", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
-class Payout(Table, tablename="payout", schema=None):
-    id = BigSerial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name=None,
-        secret=False,
-    )
-
-
 class PayoutBatch(Table, tablename="payout_batch", schema=None):
     id = BigSerial(
         null=False,
@@ -190,7 +152,7 @@ class Village(Table, tablename="village", schema=None):
     )
 
 
-ID = "2026-11-29T21:43:57:739401"
+ID = "2026-11-29T22:06:20:573935"
 VERSION = "1.38.0"
 DESCRIPTION = "the asset register, operating agreements, income and its distribution"
 
@@ -201,22 +163,22 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="AssetOwner",
-        tablename="asset_owner",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="AssetOwnership",
-        tablename="asset_ownership",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="AssetAgreement",
         tablename="asset_agreement",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="AssetOwner",
+        tablename="asset_owner",
         schema=None,
         columns=None,
     )
@@ -226,8 +188,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
+        class_name="AssetFunding",
+        tablename="asset_funding",
         schema=None,
         columns=None,
     )
@@ -247,239 +209,10 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="AssetFunding",
-        tablename="asset_funding",
+        class_name="AssetOwnership",
+        tablename="asset_ownership",
         schema=None,
         columns=None,
-    )
-
-    manager.add_table(
-        class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwner",
-        tablename="asset_owner",
-        column_name="ownership",
-        db_column_name="ownership",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": AssetOwnership,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwner",
-        tablename="asset_owner",
-        column_name="household",
-        db_column_name="household",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Household,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="asset",
-        db_column_name="asset",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Asset,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="owner_kind",
-        db_column_name="owner_kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="confirmed_on",
-        db_column_name="confirmed_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="document_no",
-        db_column_name="document_no",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 60,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="document_title",
-        db_column_name="document_title",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="created_by",
-        db_column_name="created_by",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetOwnership",
-        tablename="asset_ownership",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(
@@ -835,6 +568,145 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        column_name="agreement",
+        db_column_name="agreement",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": AssetAgreement,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        column_name="household",
+        db_column_name="household",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Household,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        column_name="position",
+        db_column_name="position",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        column_name="weight",
+        db_column_name="weight",
+        column_class_name="Numeric",
+        column_class=Numeric,
+        params={
+            "default": None,
+            "digits": (12, 4),
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwner",
+        tablename="asset_owner",
+        column_name="ownership",
+        db_column_name="ownership",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": AssetOwnership,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwner",
+        tablename="asset_owner",
+        column_name="household",
+        db_column_name="household",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Household,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="Asset",
         tablename="asset",
         column_name="name",
@@ -1165,14 +1037,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        column_name="agreement",
-        db_column_name="agreement",
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        column_name="asset",
+        db_column_name="asset",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": AssetAgreement,
+            "references": Asset,
             "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -1189,21 +1061,19 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        column_name="household",
-        db_column_name="household",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "references": Household,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
+            "length": 12,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1213,10 +1083,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        column_name="position",
-        db_column_name="position",
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        column_name="year",
+        db_column_name="year",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -1234,16 +1104,16 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        column_name="weight",
-        db_column_name="weight",
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        column_name="amount",
+        db_column_name="amount",
         column_class_name="Numeric",
         column_class=Numeric,
         params={
-            "default": None,
-            "digits": (12, 4),
-            "null": True,
+            "default": decimal.Decimal("0"),
+            "digits": (14, 2),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1563,6 +1433,243 @@ async def forwards():
     manager.add_column(
         table_class_name="AssetDistribution",
         tablename="asset_distribution",
+        column_name="first_payout",
+        db_column_name="first_payout",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="last_payout",
+        db_column_name="last_payout",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="households",
+        db_column_name="households",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Integer(
+                default=0,
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="members",
+        db_column_name="members",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Integer(
+                default=0,
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="weights",
+        db_column_name="weights",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Numeric(
+                default=decimal.Decimal("0"),
+                digits=(12, 4),
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="standings",
+        db_column_name="standings",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Varchar(
+                length=24,
+                default="",
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="reasons",
+        db_column_name="reasons",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Text(
+                default="",
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        column_name="amounts",
+        db_column_name="amounts",
+        column_class_name="Array",
+        column_class=Array,
+        params={
+            "default": list,
+            "base_column": Numeric(
+                default=decimal.Decimal("0"),
+                digits=(14, 2),
+                null=False,
+                primary_key=False,
+                unique=False,
+                index=False,
+                index_method=IndexMethod.btree,
+                choices=None,
+                db_column_name=None,
+                secret=False,
+            ),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
         column_name="explanation",
         db_column_name="explanation",
         column_class_name="JSONB",
@@ -1861,8 +1968,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
         column_name="asset",
         db_column_name="asset",
         column_class_name="ForeignKey",
@@ -1885,352 +1992,151 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
-        column_name="source",
-        db_column_name="source",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
-        column_name="year",
-        db_column_name="year",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
-        column_name="amount",
-        db_column_name="amount",
-        column_class_name="Numeric",
-        column_class=Numeric,
-        params={
-            "default": decimal.Decimal("0"),
-            "digits": (14, 2),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="BigSerial",
-        column_class=BigSerial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="distribution",
-        db_column_name="distribution",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": AssetDistribution,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="household",
-        db_column_name="household",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Household,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="members",
-        db_column_name="members",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="weight",
-        db_column_name="weight",
-        column_class_name="Numeric",
-        column_class=Numeric,
-        params={
-            "default": None,
-            "digits": (12, 4),
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="standing",
-        db_column_name="standing",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 24,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="included",
-        db_column_name="included",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="amount",
-        db_column_name="amount",
-        column_class_name="Numeric",
-        column_class=Numeric,
-        params={
-            "default": decimal.Decimal("0"),
-            "digits": (14, 2),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="link",
-        db_column_name="link",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Link,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="payout",
-        db_column_name="payout",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Payout,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        column_name="explanation",
-        db_column_name="explanation",
-        column_class_name="JSONB",
-        column_class=JSONB,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetOwner",
-        tablename="asset_owner",
-        constraint_name="owner_once",
-        constraint_class=Unique,
-        params={"columns": ["ownership", "household"], "nulls_distinct": True},
-        schema=None,
-    )
-
-    manager.add_constraint(
         table_class_name="AssetOwnership",
         tablename="asset_ownership",
-        constraint_name="owner_kind_known",
-        constraint_class=Check,
+        column_name="owner_kind",
+        db_column_name="owner_kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "condition": "owner_kind IN ('village_collective', 'households')"
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="confirmed_on",
+        db_column_name="confirmed_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="document_no",
+        db_column_name="document_no",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="document_title",
+        db_column_name="document_title",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="created_by",
+        db_column_name="created_by",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
         },
         schema=None,
     )
@@ -2281,6 +2187,42 @@ async def forwards():
         params={
             "condition": "(yearly_rent IS NULL OR yearly_rent > 0) AND (guaranteed_rate IS NULL OR guaranteed_rate BETWEEN 0 AND 1) AND (profit_share IS NULL OR profit_share BETWEEN 0 AND 1) AND public_share BETWEEN 0 AND 1"
         },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        constraint_name="beneficiary_once",
+        constraint_class=Unique,
+        params={"columns": ["agreement", "household"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        constraint_name="beneficiary_position",
+        constraint_class=Unique,
+        params={"columns": ["agreement", "position"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetBeneficiary",
+        tablename="asset_beneficiary",
+        constraint_name="beneficiary_weight_positive",
+        constraint_class=Check,
+        params={"condition": "weight IS NULL OR weight > 0"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetOwner",
+        tablename="asset_owner",
+        constraint_name="owner_once",
+        constraint_class=Unique,
+        params={"columns": ["ownership", "household"], "nulls_distinct": True},
         schema=None,
     )
 
@@ -2367,29 +2309,22 @@ async def forwards():
     )
 
     manager.add_constraint(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        constraint_name="beneficiary_once",
-        constraint_class=Unique,
-        params={"columns": ["agreement", "household"], "nulls_distinct": True},
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        constraint_name="beneficiary_position",
-        constraint_class=Unique,
-        params={"columns": ["agreement", "position"], "nulls_distinct": True},
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetBeneficiary",
-        tablename="asset_beneficiary",
-        constraint_name="beneficiary_weight_positive",
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        constraint_name="funding_source_known",
         constraint_class=Check,
-        params={"condition": "weight IS NULL OR weight > 0"},
+        params={
+            "condition": "source IN ('central', 'provincial', 'county', 'other')"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetFunding",
+        tablename="asset_funding",
+        constraint_name="funding_amount_positive",
+        constraint_class=Check,
+        params={"condition": "amount > 0"},
         schema=None,
     )
 
@@ -2432,6 +2367,39 @@ async def forwards():
     )
 
     manager.add_constraint(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        constraint_name="distribution_standing_known",
+        constraint_class=Check,
+        params={
+            "condition": "standings <@ ARRAY['registered', 'exited_in_continuation', 'monitored', 'removed', 'continuation_ended', 'not_on_register']::varchar[]"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        constraint_name="distribution_parts_aligned",
+        constraint_class=Check,
+        params={
+            "condition": "cardinality(members) = cardinality(households) AND cardinality(weights) = cardinality(households) AND cardinality(standings) = cardinality(households) AND cardinality(reasons) = cardinality(households) AND cardinality(amounts) = cardinality(households) AND 0 <= ALL (amounts)"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="AssetDistribution",
+        tablename="asset_distribution",
+        constraint_name="distribution_payouts_named",
+        constraint_class=Check,
+        params={
+            "condition": "(payout_batch IS NULL) = (first_payout IS NULL) AND (first_payout IS NULL) = (last_payout IS NULL)"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
         table_class_name="AssetIncome",
         tablename="asset_income",
         constraint_name="income_amount_positive",
@@ -2441,43 +2409,12 @@ async def forwards():
     )
 
     manager.add_constraint(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
-        constraint_name="funding_source_known",
+        table_class_name="AssetOwnership",
+        tablename="asset_ownership",
+        constraint_name="owner_kind_known",
         constraint_class=Check,
         params={
-            "condition": "source IN ('central', 'provincial', 'county', 'other')"
-        },
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetFunding",
-        tablename="asset_funding",
-        constraint_name="funding_amount_positive",
-        constraint_class=Check,
-        params={"condition": "amount > 0"},
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        constraint_name="share_standing_known",
-        constraint_class=Check,
-        params={
-            "condition": "standing IN ('registered', 'exited_in_continuation', 'monitored', 'removed', 'continuation_ended', 'not_on_register')"
-        },
-        schema=None,
-    )
-
-    manager.add_constraint(
-        table_class_name="AssetDistributionShare",
-        tablename="asset_distribution_share",
-        constraint_name="share_paid_when_positive",
-        constraint_class=Check,
-        params={
-            "condition": "amount >= 0 AND (payout IS NOT NULL) = (amount > 0) AND (included OR amount = 0) AND (payout IS NULL OR link IS NOT NULL)"
+            "condition": "owner_kind IN ('village_collective', 'households')"
         },
         schema=None,
     )
