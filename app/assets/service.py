@@ -59,7 +59,7 @@ from app.links import bulk as links_bulk
 from app.links import service as links
 from app.monitoring import service as monitoring
 from app.payouts import bulk as payouts_bulk
-from app.payouts.rules import body_hash
+from app.payouts.rules import body_hasher
 from app.regions import service as regions
 from app.registry import service as registry
 from app.registry.rules import continuation_end, on_register
@@ -580,9 +580,7 @@ async def distribute_income(actor: Principal, income_id: int, data: Distribution
                 )
             link_of, created_links = found.link_of, found.created
             batch_id = await payouts_bulk.open_batch(uow, operator, PAYOUT_SOURCE, len(paid), actor.account_id)
-            rows = [
-                _payout_row(p, income_id, operator, link_of[p.household_id], period_from, period_to, data) for p in paid
-            ]
+            rows = _payout_rows(paid, income_id, operator, link_of, period_from, period_to, data)
             appended = await payouts_bulk.append_payouts(uow, batch_id, actor.account_id, rows, county)
             if appended.count != len(rows):
                 raise Conflict.of(
@@ -663,32 +661,39 @@ async def _recipients(uow: UnitOfWork, agreement_id: int, paid_on: date, period_
     return recipients
 
 
-def _payout_row(
-    part: Part,
+def _payout_rows(
+    paid: tuple[Part, ...],
     income_id: int,
     operator: int,
-    link_id: int,
+    link_of: dict[int, int],
     period_from: date,
     period_to: date,
     data: DistributionIn,
-) -> payouts_bulk.NewPayout:
-    reference = payout_reference(income_id, part.household_id)
-    return payouts_bulk.NewPayout(
-        idx=part.position,
-        enterprise_id=operator,
-        link_id=link_id,
-        household_id=part.household_id,
-        income_type="asset_income",
-        amount=part.amount,
-        period_from=period_from,
-        period_to=period_to,
-        paid_on=data.paid_on,
-        method=data.method.value,
-        reference=reference,
-        body_hash=body_hash(
-            link_id, "asset_income", part.amount, period_from, period_to, data.paid_on, data.method.value, reference
-        ),
-    )
+) -> list[payouts_bulk.NewPayout]:
+    """One payout of income type ``asset_income`` per part paid, as the ledger's bulk append takes them."""
+    method = data.method.value
+    fingerprint = body_hasher("asset_income", period_from, period_to, data.paid_on, method)
+    rows = []
+    for part in paid:
+        link_id = link_of[part.household_id]
+        reference = payout_reference(income_id, part.household_id)
+        rows.append(
+            payouts_bulk.NewPayout(
+                idx=part.position,
+                enterprise_id=operator,
+                link_id=link_id,
+                household_id=part.household_id,
+                income_type="asset_income",
+                amount=part.amount,
+                period_from=period_from,
+                period_to=period_to,
+                paid_on=data.paid_on,
+                method=method,
+                reference=reference,
+                body_hash=fingerprint(link_id, part.amount, reference),
+            )
+        )
+    return rows
 
 
 async def get_distribution(principal: Principal, income_id: int) -> DistributionDetail:

@@ -267,18 +267,16 @@ form, the second the base's id; app/core/uow.py holds the audit chains' namespac
 
 _ASSET_LINKS = """
 WITH wanted AS (SELECT unnest($1::int[]) AS household),
+on_base AS MATERIALIZED (
+    SELECT l.id, l.household, l.start_date, l.end_date FROM link l
+    WHERE l.base = $2 AND l.enterprise = $3 AND l.kind = 'asset'
+      AND daterange(l.start_date, l.end_date, '[]') && daterange($4::date, $5::date, '[]')
+),
 found AS (
-    SELECT w.household, f.id, f.covers
-    FROM wanted w
-    CROSS JOIN LATERAL (
-        SELECT c.id, daterange(c.start_date, c.end_date, '[]') @> daterange($4::date, $5::date, '[]') AS covers
-        FROM (SELECT l.id, l.base, l.enterprise, l.kind, l.start_date, l.end_date FROM link l
-              WHERE l.household = w.household OFFSET 0) c
-        WHERE c.base = $2 AND c.enterprise = $3 AND c.kind = 'asset'
-          AND daterange(c.start_date, c.end_date, '[]') && daterange($4::date, $5::date, '[]')
-        ORDER BY 2 DESC, c.start_date DESC
-        LIMIT 1
-    ) f
+    SELECT DISTINCT ON (w.household) w.household, b.id,
+           daterange(b.start_date, b.end_date, '[]') @> daterange($4::date, $5::date, '[]') AS covers
+    FROM wanted w JOIN on_base b ON b.household = w.household
+    ORDER BY w.household, 3 DESC, b.start_date DESC
 ),
 made AS (
     INSERT INTO link (enterprise, base, household, kind, start_date, end_date, note, created_at, county_code)
@@ -291,10 +289,9 @@ made AS (
 SELECT household, id, covers, false AS created FROM found
 UNION ALL SELECT household, id, true, true FROM made
 """
-# Each household's links are read by the household alone (a lateral lookup on link's household index, fenced
-# by OFFSET 0 so the base's index is not combined with it) and then filtered: a few rows per household, with the
-# same plan whatever the parameters and the statistics, so a cached generic plan of the statement stays fast (a
-# plan combining the base's index, chosen when the base looks small, reads all its links again per household).
+# The base's asset links over the period are read once (on link's base index) and matched to the households
+# by a hash join: the CTE is materialized, so even a cached generic plan (which may think the base has few
+# links) does not read the base's links again for every household.
 
 
 async def asset_links(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -112,6 +113,19 @@ def body_hash(
         )
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def body_hasher(
+    income_type: str, period_from: date, period_to: date, paid_on: date, method: str
+) -> Callable[[int, Decimal, str], str]:
+    """``body_hash`` of payouts that share their income type, period, day paid and method (a distribution's):
+    ``of(link_id, amount, reference)``, the shared part of the text written once."""
+    shared = f"|{period_from.isoformat()}|{period_to.isoformat()}|{paid_on.isoformat()}|{method}|"
+
+    def of(link_id: int, amount: Decimal, reference: str) -> str:
+        return hashlib.sha256(f"{link_id}|{income_type}|{amount:.2f}{shared}{reference}".encode()).hexdigest()
+
+    return of
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.chain_helpers import SHARE, make_base, make_enterprise
+from tests.chain_helpers import FRANCHISE, SHARE, make_base, make_enterprise
 from tests.db import fetch, fetchrow
 from tests.registry_helpers import make_household, make_town, make_village, step
 from tests.world import build_world
@@ -168,6 +168,20 @@ async def test_register_confirm_sign_receive_distribute_and_see_it_in_income_and
     assert sorted((int(x["household_id"]), x["amount"]) for x in rows) == [(h, "9600.00") for h in (h1, h2, h3)]
     assert {x["reference"] for x in rows} == {f"asset-income-{income['id']}-{h}" for h in (h1, h2, h3)}
     links = {int(x["link_id"]) for x in rows}
+    # each payout's fingerprint is the ledger's own (a resend through the payout API would be told apart alike)
+    from app.payouts.rules import body_hash
+
+    for p in await fetch("SELECT * FROM payout WHERE income_type = 'asset_income'"):
+        assert p["body_hash"] == body_hash(
+            p["link"],
+            "asset_income",
+            p["amount"],
+            p["period_from"],
+            p["period_to"],
+            p["paid_on"],
+            "bank",
+            p["reference"],
+        )
     stored = await fetch(
         "SELECT kind, enterprise, base, start_date, end_date FROM link WHERE id = ANY($1::int[])", list(links)
     )
@@ -574,17 +588,19 @@ async def test_an_asset_link_is_made_and_paid_only_by_a_distribution(client, wor
     assert r.status_code == 422 and named(r, "link_id"), r.text
 
 
-async def test_a_share_link_of_the_household_on_the_base_does_not_stand_in_the_way(client, world):
-    """Asset links are their own kind: a household's share link on the same base is not used nor blocks."""
+async def test_a_share_or_franchise_link_of_the_household_on_the_base_does_not_stand_in_the_way(client, world):
+    """Asset links are their own kind: a household's other links on the same base are not used nor block (the
+    constraint that links of one kind never overlap numbers the kinds apart)."""
     from tests.world import add_link
 
     await add_link(client, world, SHARE)
+    await add_link(client, world, FRANCHISE, household=1)
     asset = await make_asset(client, world)
     agreement = await sign(client, world, asset["id"])
     income = (await receive(client, world, agreement["id"], "900.00")).json()
     assert (await distribute(client, world, income["id"])).status_code == 201
     kinds = await fetch("SELECT kind, count(*) AS n FROM link GROUP BY kind ORDER BY kind")
-    assert [(k["kind"], k["n"]) for k in kinds] == [("asset", 3), ("share", 1)]
+    assert [(k["kind"], k["n"]) for k in kinds] == [("asset", 3), ("franchise", 1), ("share", 1)]
 
 
 # ---- scope -----------------------------------------------------------------------------------------------

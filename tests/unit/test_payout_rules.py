@@ -15,6 +15,7 @@ from app.payouts.rules import (
     LinkFacts,
     PayoutFacts,
     body_hash,
+    body_hasher,
     dividend_due,
     payout_problems,
     per_capita_income,
@@ -173,3 +174,12 @@ def test_body_hash_tells_a_retry_from_a_clash():
 
 def _as_dict(link: LinkFacts) -> dict:
     return {name: getattr(link, name) for name in LinkFacts.__slots__}
+
+
+def test_the_hasher_of_payouts_alike_gives_each_its_own_fingerprint():
+    """A distribution's payouts share their type, period, day and method: hashed by ``body_hasher``, each gets
+    the fingerprint ``body_hash`` gives it, so a resend or a clash is told apart the same way."""
+    days = (date(2020, 1, 1), date(2020, 12, 31), date(2021, 1, 20))
+    of = body_hasher("asset_income", *days, "bank")
+    for link_id, amount, reference in ((7, Decimal("9600.00"), "asset-income-3-11"), (8, Decimal("0.01"), "r")):
+        assert of(link_id, amount, reference) == body_hash(link_id, "asset_income", amount, *days, "bank", reference)
