@@ -504,8 +504,8 @@ async def distribute_income(actor: Principal, income_id: int, data: Distribution
     2. one payout of income type ``asset_income`` per household paid, appended to the payout ledger in a batch
        of source ``asset`` through the ledger's own staging and insert (``app.payouts.bulk.append_payouts``:
        one COPY, one INSERT ... SELECT), so household income, reports and exports read it as any payout;
-    3. the distribution and every listed household's part (with its explanation, link and payout) in two
-       statements.
+    3. the distribution with every listed household's part (the rule's inputs for it and its amount) in one
+       row; a part's lines are the rule's, run again on those inputs when the distribution is read.
 
     An income is distributed once: the same request again returns the first distribution (200); another
     request (another day or method) is a 409 naming it."""
