@@ -391,7 +391,7 @@ async def test_an_asset_is_updated_audited_and_a_disposed_one_stays_as_it_was(cl
             "note": "2023年停用",
             "funding": [{"source": "provincial", "year": 2020, "amount": "5.00"}],
         },
-        headers=world["admin"] if "admin" in world else world["finance"],
+        headers=world["finance"],
     )
     assert r.status_code == 200, r.text
     assert (r.json()["status"], r.json()["funding_total"], r.json()["note"]) == ("idle", "5.00", "2023年停用")
