@@ -25,5 +25,6 @@ APP_REGISTRY = AppRegistry(
         "app.notices.piccolo_app",
         "app.console.piccolo_app",
         "app.imports.piccolo_app",
+        "app.assets.piccolo_app",
     ]
 )

@@ -13,6 +13,7 @@ from litestar.types import ControllerRouterHandler
 
 from app.accounts.authentication import auth_middleware
 from app.accounts.router import router as accounts_routes
+from app.assets.router import router as assets_routes
 from app.audit.router import router as audit_routes
 from app.audit.service import start_checkpoints, stop_checkpoints
 from app.console.i18n import install as install_console_i18n
@@ -74,6 +75,7 @@ API = Router(
         monitoring_routes,
         notices_routes,
         evaluation_routes,
+        assets_routes,
         stats_routes,
         exports_routes,
         sheets_routes,

@@ -11,13 +11,27 @@ from __future__ import annotations
 
 import enum
 
+from app.assets.model import (
+    AssetClass,
+    AssetKind,
+    AssetStatus,
+    Depreciation,
+    DistributionMethod,
+    FundingSource,
+    OperatingForm,
+    OwnerKind,
+)
+from app.assets.model import (
+    Standing as DistributionStanding,
+)
 from app.console.i18n import term
 from app.core.principal import Role
 from app.imports.progress import Phase
 from app.links.model import LinkKind
 from app.monitoring.case_rules import Category, EliminationStep, Step
 from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, Trigger
-from app.notices.model import NoticeKind, Standing
+from app.notices.model import NoticeKind
+from app.notices.model import Standing as NoticeStanding
 from app.pairing.model import SupportKind
 from app.payouts.model import IncomeType
 from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
@@ -84,10 +98,12 @@ TERMS = (
     term("link kind", "wage"),
     term("link kind", "cooperation"),
     term("link kind", "franchise"),
+    term("link kind", "asset"),
     term("income type", "dividend"),
     term("income type", "wage"),
     term("income type", "purchase"),
     term("income type", "franchise_income"),
+    term("income type", "asset_income"),
     term("support kind", "industry"),
     term("support kind", "employment"),
     term("support kind", "training"),
@@ -220,6 +236,45 @@ TERMS = (
     term("import phase", "checking"),
     term("import phase", "writing"),
     term("import phase", "done"),
+    # project assets (issue 15): app/assets/model.py
+    term("asset class", "operating"),
+    term("asset class", "public_welfare"),
+    term("asset class", "household"),
+    term("asset kind", "processing"),
+    term("asset kind", "storage"),
+    term("asset kind", "field_works"),
+    term("asset kind", "greenhouse"),
+    term("asset kind", "livestock"),
+    term("asset kind", "equipment"),
+    term("asset kind", "energy"),
+    term("asset kind", "road"),
+    term("asset kind", "water"),
+    term("asset kind", "other"),
+    term("asset status", "under_construction"),
+    term("asset status", "in_use"),
+    term("asset status", "idle"),
+    term("asset status", "disposed"),
+    term("depreciation", "straight_line"),
+    term("depreciation", "none"),
+    term("funding source", "central"),
+    term("funding source", "provincial"),
+    term("funding source", "county"),
+    term("funding source", "other"),
+    term("owner kind", "village_collective"),
+    term("owner kind", "households"),
+    term("operating form", "lease"),
+    term("operating form", "contract"),
+    term("operating form", "shares"),
+    term("operating form", "self_run"),
+    term("distribution method", "equal"),
+    term("distribution method", "by_members"),
+    term("distribution method", "weighted"),
+    term("distribution standing", "registered"),
+    term("distribution standing", "exited_in_continuation"),
+    term("distribution standing", "monitored"),
+    term("distribution standing", "removed"),
+    term("distribution standing", "continuation_ended"),
+    term("distribution standing", "not_on_register"),
 )
 
 # each kind whose codes are an enum: the catalogue test checks every value is in TERMS
@@ -243,10 +298,19 @@ KINDS: dict[str, type[enum.Enum]] = {
     "case state": CaseState,
     "measure kind": MeasureKind,
     "notice kind": NoticeKind,
-    "notice standing": Standing,
+    "notice standing": NoticeStanding,
     "scheme status": SchemeStatus,
     "claim status": ClaimStatus,
     "voucher status": VoucherStatus,
     "role": Role,
     "import phase": Phase,
+    "asset class": AssetClass,
+    "asset kind": AssetKind,
+    "asset status": AssetStatus,
+    "depreciation": Depreciation,
+    "funding source": FundingSource,
+    "owner kind": OwnerKind,
+    "operating form": OperatingForm,
+    "distribution method": DistributionMethod,
+    "distribution standing": DistributionStanding,
 }

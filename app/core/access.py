@@ -102,6 +102,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "payment_batches.read": frozenset({ADMIN, FINANCE, AUDITOR}),
     "payment_batches.create": frozenset({FINANCE}),  # createPaymentBatch
     "payment_batches.reconcile": frozenset({FINANCE}),  # reconcilePaymentBatch
+    # project assets (扶贫项目资产): the register, ownership, operating agreements, income and its distribution;
+    # read within scope (an operator the assets it runs, a town officer its town's), written by the county's staff
+    "assets.read": EVERYONE,  # getAsset, listAssets, listAssetAgreements, getAssetAgreement, listAssetIncome,
+    # getAssetDistribution
+    "assets.manage": frozenset({ADMIN, FINANCE}),  # createAsset, updateAsset, confirmAssetOwnership, signAssetAgreement
+    "assets.income": frozenset({ADMIN, FINANCE}),  # recordAssetIncome, distributeAssetIncome
     # enterprises helping villages (千企帮千村)
     "pairings.read": EVERYONE,  # listPairings
     "pairings.manage": frozenset({ADMIN}),  # createPairing, endPairing
@@ -262,6 +268,18 @@ OPERATIONS: Mapping[str, str] = {
     "raiseNoticeObjection": "notices.manage",
     "resolveNoticeObjection": "notices.manage",
     "openClaimsNotice": "claims.notice",
+    "createAsset": "assets.manage",
+    "listAssets": "assets.read",
+    "getAsset": "assets.read",
+    "updateAsset": "assets.manage",
+    "confirmAssetOwnership": "assets.manage",
+    "signAssetAgreement": "assets.manage",
+    "listAssetAgreements": "assets.read",
+    "getAssetAgreement": "assets.read",
+    "recordAssetIncome": "assets.income",
+    "listAssetIncome": "assets.read",
+    "distributeAssetIncome": "assets.income",
+    "getAssetDistribution": "assets.read",
 }
 
 ACTIONS = frozenset(POLICY)

@@ -55,6 +55,14 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "notice": ("village", "village"),
     "notice_entry": ("notice", "notice"),
     "notice_objection": ("notice", "notice"),
+    "asset": ("village", "village"),
+    "asset_funding": ("asset", "asset"),
+    "asset_ownership": ("asset", "asset"),
+    "asset_owner": ("asset_ownership", "ownership"),
+    "asset_agreement": ("asset", "asset"),
+    "asset_beneficiary": ("asset_agreement", "agreement"),
+    "asset_income": ("asset_agreement", "agreement"),
+    "asset_distribution": ("asset_income", "income"),
 }
 
 # The tables that are not, and why (the schema test holds every table to one list or the other).

@@ -37,6 +37,7 @@ DEFAULT_CEILINGS: Mapping[str, Decimal] = {
     "quantity": Decimal("1000000.00"),  # areas, declared, verified and contracted quantities, tier bounds
     "income": Decimal("1000000.00"),  # a household's declared other net income for a year; a poverty line
     "threshold": Decimal("100000000.00"),  # a cross-check rule's minimum value
+    "asset": Decimal("1000000000.00"),  # an asset's book value and funding, an agreement's rent, an income from it
 }
 # a ceiling fits the columns it guards: NUMERIC(14,2) for money, NUMERIC(12,2) for quantities
 _CEILING_MAX = {"quantity": Decimal("9999999999.99"), "rate": Decimal("9999999999.99")}

@@ -250,6 +250,9 @@ _CEILING_OF = {
     "quantity": N_("is above the ceiling of {limit} for a quantity (CHAINAID_CEILINGS quantity)"),
     "income": N_("is above the ceiling of {limit} for an income figure (CHAINAID_CEILINGS income)"),
     "threshold": N_("is above the ceiling of {limit} for a cross-check threshold (CHAINAID_CEILINGS threshold)"),
+    "asset": N_(
+        "is above the ceiling of {limit} for an asset's value, funding, rent or income (CHAINAID_CEILINGS asset)"
+    ),
 }
 
 

@@ -230,11 +230,12 @@ COUNTY_LINKS = f"""
 SELECT h.registry_no, e.credit_code AS enterprise_credit_code, b.name AS base, l.kind, l.start_date, l.end_date,
        {", ".join("l." + c for c in ALL_TERMS)}, l.note
 FROM link l JOIN household h ON h.id = l.household JOIN enterprise e ON e.id = l.enterprise JOIN base b ON b.id = l.base
-WHERE l.county_code = $1
+WHERE l.county_code = $1 AND l.kind <> 'asset'
 ORDER BY l.id
 """
 """A county's bases and links in the columns of their templates (``app.sheets.templates.BASES``, ``LINKS``):
-what ``chainaid import export`` writes."""
+what ``chainaid import export`` writes. Links of kind ``asset`` are left out: the template has no such kind
+(an asset's distribution makes them, app/assets), and a file holding them could not be taken back in."""
 
 
 async def county_template_rows(sheet_key: str, county: str) -> AsyncIterator[dict[str, Any]]:
@@ -242,3 +243,85 @@ async def county_template_rows(sheet_key: str, county: str) -> AsyncIterator[dic
     sql = {"bases": COUNTY_BASES, "links": COUNTY_LINKS}[sheet_key]
     async for record in stream_rows(sql, [county]):
         yield dict(record)
+
+
+# ------------------------------------------------------------------------- the links an asset's income runs on
+
+
+@dataclass(frozen=True, slots=True)
+class AssetLinks:
+    """The ``asset`` link of each household an income is shared with (found or made), and what stands in the
+    way of one: households whose asset link on the base overlaps the period without covering it."""
+
+    link_of: dict[int, int]
+    """household id -> link id, for every household asked for but the blocked ones."""
+    created: list[int]
+    """The ids of the links made now, in household order."""
+    blocked: dict[int, int]
+    """household id -> the asset link on the base that overlaps the period without covering it."""
+
+
+ASSET_LINKS_LOCK = 0x43A1_0002
+"""The namespace of the advisory locks under which a base's asset links are made (the first int4 of the two-int
+form, the second the base's id; app/core/uow.py holds the audit chains' namespace, 0x43A1_0001)."""
+
+_ASSET_LINKS = """
+WITH wanted AS (SELECT unnest($1::int[]) AS household),
+on_base AS MATERIALIZED (
+    SELECT l.id, l.household, l.start_date, l.end_date FROM link l
+    WHERE l.base = $2 AND l.enterprise = $3 AND l.kind = 'asset'
+      AND daterange(l.start_date, l.end_date, '[]') && daterange($4::date, $5::date, '[]')
+),
+found AS (
+    SELECT DISTINCT ON (w.household) w.household, b.id,
+           daterange(b.start_date, b.end_date, '[]') @> daterange($4::date, $5::date, '[]') AS covers
+    FROM wanted w JOIN on_base b ON b.household = w.household
+    ORDER BY w.household, 3 DESC, b.start_date DESC
+),
+made AS (
+    INSERT INTO link (enterprise, base, household, kind, start_date, end_date, note, created_at, county_code)
+    SELECT $3, $2, w.household, 'asset', $4, $6, $7, now(), $8 FROM wanted w
+    WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.household = w.household)
+      AND NOT EXISTS (SELECT 1 FROM found f WHERE NOT f.covers)
+    ORDER BY w.household
+    RETURNING household, id
+)
+SELECT household, id, covers, false AS created FROM found
+UNION ALL SELECT household, id, true, true FROM made
+"""
+# The base's asset links over the period are read once (on link's base index) and matched to the households
+# by a hash join: the CTE is materialized, so even a cached generic plan (which may think the base has few
+# links) does not read the base's links again for every household.
+
+
+async def asset_links(
+    uow: UnitOfWork,
+    *,
+    enterprise_id: int,
+    base_id: int,
+    household_ids: Sequence[int],
+    period_from: date,
+    period_to: date,
+    end: date | None,
+    note: str,
+    county: str,
+) -> AssetLinks:
+    """The ``asset`` links between an asset's operator, the base its agreement names and each household, over a
+    period: an existing one that covers the period is used, a missing one is made (from ``period_from`` to
+    ``end``, the agreement's end; in ``county``, the asset's and its households'), all in one statement. A
+    household whose asset link on the base overlaps the period without covering it is blocked, and then nothing
+    is made (the caller refuses the distribution). The same rule as a link an operator makes: one link of a
+    kind between a household and a base at a time."""
+    households = sorted(set(household_ids))
+    # two distributions making links on one base wait for each other (the second then finds the first's)
+    await uow.execute("SELECT pg_advisory_xact_lock($1, $2)", ASSET_LINKS_LOCK, base_id)
+    args = (households, base_id, enterprise_id, period_from, period_to, end, note, county)
+    rows = await uow.fetch(_ASSET_LINKS, *args)
+    blocked = {r["household"]: r["id"] for r in rows if not r["covers"]}
+    if blocked:  # none was made
+        return AssetLinks(link_of={}, created=[], blocked=blocked)
+    return AssetLinks(
+        link_of={r["household"]: r["id"] for r in rows},
+        created=sorted(r["id"] for r in rows if r["created"]),
+        blocked={},
+    )

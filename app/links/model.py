@@ -11,6 +11,12 @@ class LinkKind(str, enum.Enum):
     wage = "wage"  # 务工
     cooperation = "cooperation"  # 合作 / 订单
     franchise = "franchise"  # 加盟
+    asset = "asset"  # 资产收益: made by an asset income's distribution (app/assets), never by an operator
+
+
+OPERATOR_KINDS = (LinkKind.share, LinkKind.wage, LinkKind.cooperation, LinkKind.franchise)
+"""The kinds an operator links a household by (the API's createLink, the import); an ``asset`` link is made
+only by the distribution of an asset's income to the households its agreement lists."""
 
 
 class DividendPeriod(str, enum.Enum):

@@ -29,6 +29,7 @@ TERM_COLUMNS: dict[str, tuple[str, ...]] = {
     "wage": ("wage_basis", "wage_rate"),
     "cooperation": ("contract_price", "contract_unit", "contracted_quantity"),
     "franchise": ("franchise_terms", "franchise_fee", "franchise_split"),
+    "asset": (),  # a share of an asset's income: its terms are the asset's agreement (app/assets)
 }
 _ALL_TERMS = [c for columns in TERM_COLUMNS.values() for c in columns]
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import msgspec
 
+from app.core.errors import Invalid
+from app.core.messages import N_, message
 from app.core.validation import (
     DecimalIn,
     Id,
@@ -88,7 +90,12 @@ class FranchiseTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, t
         self.franchise_split = check_fraction("franchise_split", self.franchise_split)
 
 
-LinkTerms = ShareTerms | WageTerms | CooperationTerms | FranchiseTerms
+class AssetTerms(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag="asset", tag_field="kind"):
+    """A share of a poverty-relief asset's income (资产收益): the terms are the asset's operating agreement
+    (app/assets). Only the distribution of the asset's income makes such a link; an operator never does."""
+
+
+LinkTerms = ShareTerms | WageTerms | CooperationTerms | FranchiseTerms | AssetTerms
 
 
 def check_terms_ceilings(terms: LinkTerms) -> None:
@@ -102,7 +109,7 @@ def check_terms_ceilings(terms: LinkTerms) -> None:
     elif isinstance(terms, CooperationTerms):
         check_ceiling(prefix + "contract_price", terms.contract_price, "terms")
         check_ceiling(prefix + "contracted_quantity", terms.contracted_quantity, "quantity")
-    elif terms.franchise_fee is not None:
+    elif isinstance(terms, FranchiseTerms) and terms.franchise_fee is not None:
         check_ceiling(prefix + "franchise_fee", terms.franchise_fee, "terms")
 
 
@@ -121,6 +128,10 @@ class LinkCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_planned_day("end_date", self.end_date)
         check_span("start_date", self.start_date, "end_date", self.end_date)
         self.note = clean_note("note", self.note, 2000)
+        if isinstance(self.terms, AssetTerms):
+            raise Invalid(
+                "terms.kind", message(N_("an asset link is made only by the distribution of its asset's income"))
+            )
         check_terms_ceilings(self.terms)
 
     @property

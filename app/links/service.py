@@ -16,7 +16,7 @@ from app.core.principal import (
     list_region,
 )
 from app.core.settings import get_settings
-from app.core.uow import UnitOfWork, reading, reading_replica, unit_of_work
+from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.links import queries
 from app.links.rules import link_end_refusal, link_refusal
@@ -216,3 +216,9 @@ async def end_household_links(uow: UnitOfWork, actor: Principal, household_id: i
             after={"end_date": on, "link_ids": ended},
             chain=await uow.chain_of("household", household_id),
         )
+
+
+async def placed_base(db: Db, base_id: int) -> queries.PlacedBase | None:
+    """A base with the county of its village, no access check, on the caller's connection (an asset stands on a
+    base, and its agreement's links run through one)."""
+    return await queries.placed_base(db, base_id)

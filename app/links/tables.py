@@ -60,7 +60,7 @@ class Link(Table, tablename="link"):
     note = Text(null=True, default=None)
     created_at = Timestamptz(null=False)
 
-    kind_known = Check("kind IN ('share', 'wage', 'cooperation', 'franchise')")
+    kind_known = Check("kind IN ('share', 'wage', 'cooperation', 'franchise', 'asset')")
     dates_ordered = Check("end_date IS NULL OR end_date >= start_date")
     share_terms = Check("kind <> 'share' OR (share_capital > 0 AND dividend_rate >= 0 AND dividend_period IS NOT NULL)")
     wage_terms = Check("kind <> 'wage' OR (wage_basis IN ('day', 'month') AND wage_rate > 0)")

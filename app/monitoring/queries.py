@@ -665,3 +665,14 @@ async def households_with_open_cases(db: Db, household_ids: list[int]) -> set[in
         household_ids,
     )
     return {r["household"] for r in rows}
+
+
+async def monitored_among(db: Db, household_ids: list[int]) -> set[int]:
+    """The households among these that are monitored now: a case approved by the county (``monitored``) or
+    on its way out (``eliminating``, still monitored)."""
+    rows = await db.fetch(
+        "SELECT DISTINCT household FROM monitoring_case WHERE household = ANY ($1::int[])"
+        " AND state IN ('monitored', 'eliminating')",
+        household_ids,
+    )
+    return {r["household"] for r in rows}

@@ -203,3 +203,9 @@ async def monitoring(actor: Principal, page: PageParams, *, year: int, open_only
             )
         )
     return Page(items=out[page.offset : page.offset + page.limit], total=len(out), limit=page.limit, offset=page.offset)
+
+
+async def monitored_among(db: Db, household_ids: list[int]) -> set[int]:
+    """Which of these households are monitored now (防止返贫监测: a case approved, or its risk elimination under
+    way), on the caller's connection (an asset's owners, and the households its income is shared with)."""
+    return await queries.monitored_among(db, household_ids)

@@ -144,6 +144,9 @@ _STAGING_COLUMNS = (
 class Appended:
     count: int
     total: Decimal
+    first_id: int | None = None
+    last_id: int | None = None
+    """The lowest and highest id written: the batch's payouts lie between them (a range of the key)."""
 
 
 async def open_import_batch(db: Db, received: int, created_by: int | None) -> int:
@@ -157,6 +160,12 @@ async def open_import_batch(db: Db, received: int, created_by: int | None) -> in
             created_by,
         )
     )
+
+
+async def open_batch(db: Db, enterprise_id: int | None, source: str, received: int, created_by: int | None) -> int:
+    """The batch a set of payouts written together points at (``payout_batch``), named by where they came
+    from: ``asset`` for the shares of an asset's income (app/assets), of its operator's enterprise."""
+    return await queries.open_batch(db, enterprise_id, source, received, created_by)
 
 
 async def append_payouts(
@@ -199,14 +208,14 @@ async def append_payouts(
         " method, reference, body_hash, batch, created_by, created_at, county_code)"
         " SELECT enterprise, link, household, income_type, amount, period_from, period_to, paid_on, method,"
         " reference, body_hash, $1, $2, now(), county_code FROM payout_import_staging ORDER BY idx"
-        " ON CONFLICT (enterprise, lower(reference)) DO NOTHING RETURNING amount)"
-        " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM written",
+        " ON CONFLICT (enterprise, lower(reference)) DO NOTHING RETURNING id, amount)"
+        " SELECT count(*) AS n, coalesce(sum(amount), 0) AS total, min(id) AS first, max(id) AS last FROM written",
         batch_id,
         created_by,
     )
     assert row is not None  # an aggregate always answers
     await uow.execute("UPDATE payout_batch SET rows_written = $2 WHERE id = $1", batch_id, row["n"])
-    return Appended(row["n"], row["total"])
+    return Appended(row["n"], row["total"], row["first"], row["last"])
 
 
 # ------------------------------------------------------------------------------ a county, as the template
@@ -219,12 +228,13 @@ JOIN household h ON h.id = p.household
 JOIN enterprise e ON e.id = p.enterprise
 JOIN link l ON l.id = p.link
 JOIN base b ON b.id = l.base
-WHERE p.county_code = $1 AND p.reverses IS NULL
+WHERE p.county_code = $1 AND p.reverses IS NULL AND l.kind <> 'asset'
   AND NOT EXISTS (SELECT 1 FROM payout r WHERE r.reverses = p.id)
 ORDER BY p.id
 """
 """A county's payouts in the columns of the payouts template (``app.sheets.templates.PAYOUTS``). A payout
-and its reversal net to nothing and the template has no column for a reversal: neither is written."""
+and its reversal net to nothing and the template has no column for a reversal: neither is written. Nor is a
+share of an asset's income (under a link of kind ``asset``): the template's kinds are an operator's."""
 
 
 async def county_template_rows(sheet_key: str, county: str) -> AsyncIterator[dict[str, Any]]:

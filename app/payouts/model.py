@@ -11,6 +11,7 @@ class IncomeType(str, enum.Enum):
     wage = "wage"
     purchase = "purchase"
     franchise_income = "franchise_income"
+    asset_income = "asset_income"  # 资产收益: a share of a poverty-relief asset's income (app/assets)
 
 
 class PayMethod(str, enum.Enum):

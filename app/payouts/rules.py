@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +18,7 @@ INCOME_TYPE_FOR_KIND = {
     "wage": "wage",
     "cooperation": "purchase",
     "franchise": "franchise_income",
+    "asset": "asset_income",
 }
 
 
@@ -51,6 +53,12 @@ def payout_problems(payout: PayoutFacts, link: LinkFacts, today: date) -> list[t
     if link.household_removed and link.end_date is None:
         # removal ends the links already running; one that had not started yet pays nothing
         problems.append(("link_id", message(N_("the household was removed from the registry"))))
+    if link.kind == "asset":
+        # a share of an asset's income reaches a household only by the distribution of that income (app/assets)
+        problems.append(
+            ("link_id", message(N_("an asset link is paid only by the distribution of its asset's income")))
+        )
+        return problems
     expected = INCOME_TYPE_FOR_KIND[link.kind]
     if payout.income_type != expected:
         problems.append(
@@ -105,6 +113,19 @@ def body_hash(
         )
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def body_hasher(
+    income_type: str, period_from: date, period_to: date, paid_on: date, method: str
+) -> Callable[[int, Decimal, str], str]:
+    """``body_hash`` of payouts that share their income type, period, day paid and method (a distribution's):
+    ``of(link_id, amount, reference)``, the shared part of the text written once."""
+    shared = f"|{period_from.isoformat()}|{period_to.isoformat()}|{paid_on.isoformat()}|{method}|"
+
+    def of(link_id: int, amount: Decimal, reference: str) -> str:
+        return hashlib.sha256(f"{link_id}|{income_type}|{amount:.2f}{shared}{reference}".encode()).hexdigest()
+
+    return of
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ class Payout(Table, tablename="payout"):
     # a reference is unique per enterprise whatever its case: an index on (enterprise, lower(reference)),
     # made by a migration (Piccolo declares no expression index)
     reversed_once = Unique([reverses])
-    income_type_known = Check("income_type IN ('dividend', 'wage', 'purchase', 'franchise_income')")
+    income_type_known = Check("income_type IN ('dividend', 'wage', 'purchase', 'franchise_income', 'asset_income')")
     method_known = Check("method IN ('bank', 'cash')")
     period_ordered = Check("period_from <= period_to")
     sign_matches = Check(

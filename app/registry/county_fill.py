@@ -2,10 +2,10 @@
 after it puts an older deployment's towns and villages in a county (rows written before a county held
 them carry none; see app/core/counties.py).
 
-Each table is filled from its parent in the order ``COUNTY_OWNED`` lists them (parents first). The two
-append-only ledgers (payouts, support records) have their guard lifted for this statement only, in the
-adopting transaction: only ``county_code`` is written, from null to the parent's. The daily payout totals
-of rows that had no county are moved to their county's. A table left with no null county then gets its
+Each table is filled from its parent in the order ``COUNTY_OWNED`` lists them (parents first). The
+append-only ledgers (payouts, support records, the assets' confirmations, incomes and distributions) have
+their guard lifted for this statement only, in the adopting transaction: only ``county_code`` is written,
+from null to the parent's. The daily payout totals of rows that had no county are moved to their county's. A table left with no null county then gets its
 NOT NULL back (the migration left a NOT VALID check in its place).
 """
 
@@ -15,7 +15,19 @@ from app.core.counties import COUNTY_OWNED
 from app.core.uow import Db
 
 # the append-only guard of a table, lifted while its county is filled
-_GUARDED = {"payout": "payout_append_only", "support_record": "support_record_append_only"}
+_GUARDED = {
+    "payout": "payout_append_only",
+    "support_record": "support_record_append_only",
+    **{
+        table: f"{table}_append_only"
+        for table in (
+            "asset_ownership",
+            "asset_owner",
+            "asset_income",
+            "asset_distribution",
+        )
+    },
+}
 
 
 async def fill_counties(db: Db, county_id: int) -> dict[str, int]:

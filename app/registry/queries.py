@@ -846,3 +846,31 @@ async def households_on_notice(db: Db, household_ids: Sequence[int]) -> list[Hou
         list(household_ids),
     )
     return [_as(HouseholdOnNotice, r) for r in rows]
+
+
+class HouseholdFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What another domain decides on about a household it names: where it is, where it stands on the
+    register, and its members counted on a day."""
+
+    id: int
+    registry_no: str
+    village_id: int
+    county_code: str
+    county_id: int | None
+    status: str
+    exited_year: int | None
+    members: int
+
+
+async def household_facts(db: Db, household_ids: Sequence[int], on: date) -> list[HouseholdFacts]:
+    """The households among ``household_ids`` that exist, with their members counted on ``on``
+    (``member_counted_on``), in one statement."""
+    rows = await db.fetch(
+        "SELECT h.id, h.registry_no, h.village AS village_id, h.county_code, v.county_id, h.status, h.exited_year,"
+        " (SELECT count(*) FROM member m WHERE m.household = h.id AND member_counted_on(m.left_on, $2))::int"
+        "   AS members"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = ANY ($1::int[])",
+        list(household_ids),
+        on,
+    )
+    return [HouseholdFacts(**r) for r in rows]

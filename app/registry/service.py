@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.core.errors import Conflict, Invalid, NotFound, Refused
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, ensure_county_scope, list_region
@@ -185,3 +187,9 @@ async def households_on_notice(db: Db, household_ids: list[int]) -> list[queries
     """The households that exist among these, with their village and their head's name, on the caller's
     connection (a notice lists households by their head)."""
     return await queries.households_on_notice(db, household_ids)
+
+
+async def household_facts(db: Db, household_ids: list[int], on: date) -> list[queries.HouseholdFacts]:
+    """The households that exist among these, with their village, county, status, exit year and members counted
+    on ``on``, on the caller's connection (an asset's owners and the households its income is shared with)."""
+    return await queries.household_facts(db, household_ids, on)

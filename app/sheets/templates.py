@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.enterprises.model import EnterpriseKind
-from app.links.model import DividendPeriod, LinkKind, WageBasis
+from app.links.model import OPERATOR_KINDS, DividendPeriod, WageBasis
 from app.payouts.model import IncomeType, PayMethod
 from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
-from app.sheets.columns import YES_NO, CellType, Column, Sheet, enum_choices
+from app.sheets.columns import YES_NO, CellType, Column, Sheet, choices_of, enum_choices
 
 T = CellType
 
@@ -229,7 +229,7 @@ LINKS = Sheet(
             True,
             "入股分红、务工、合作(订单)或加盟",
             "入股分红",
-            enum_choices("link kind", LinkKind),
+            choices_of("link kind", (k.value for k in OPERATOR_KINDS)),
         ),
         Column("start_date", "开始日期", T.date, True, "带动关系开始的日期", "2017-03-01"),
         Column("end_date", "结束日期", T.date, False, "带动关系结束的日期,未结束留空", None),
@@ -277,7 +277,13 @@ PAYOUTS = Sheet(
         ),
         Column("base", "基地", T.text, True, "本主体的基地名称(或编号)", "新河虾稻基地", width=20),
         Column(
-            "kind", "带动方式", T.choice, True, "该户与基地的带动方式", "入股分红", enum_choices("link kind", LinkKind)
+            "kind",
+            "带动方式",
+            T.choice,
+            True,
+            "该户与基地的带动方式",
+            "入股分红",
+            choices_of("link kind", (k.value for k in OPERATOR_KINDS)),
         ),
         Column("amount", "金额", T.money, True, "发放金额(元,两位小数)", "400.00"),
         Column("period_from", "收益期起", T.date, True, "收益所属期间的第一天", "2017-01-01"),
@@ -294,7 +300,8 @@ PAYOUTS = Sheet(
             False,
             "留空时按带动方式确定(入股为分红,务工为工资……)",
             None,
-            enum_choices("income type", IncomeType),
+            # an asset's income reaches households by its distribution (app/assets), never by an import
+            choices_of("income type", (t.value for t in IncomeType if t is not IncomeType.asset_income)),
         ),
     ),
 )

@@ -14,6 +14,17 @@ import re
 
 import pytest
 
+from app.assets.model import (
+    AssetClass,
+    AssetKind,
+    AssetStatus,
+    Depreciation,
+    DistributionMethod,
+    FundingSource,
+    OperatingForm,
+    OwnerKind,
+    Standing,
+)
 from app.core.principal import Role
 from app.core.uow import reading
 from app.crosscheck.model import FlagStatus
@@ -53,10 +64,22 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("cross_check_flag", "status"): FlagStatus,
     ("payment_batch", "status"): PaymentBatchStatus,
     ("payment_line", "result"): PaymentResult,
+    ("asset", "asset_class"): AssetClass,
+    ("asset", "kind"): AssetKind,
+    ("asset", "status"): AssetStatus,
+    ("asset", "depreciation"): Depreciation,
+    ("asset_funding", "source"): FundingSource,
+    ("asset_ownership", "owner_kind"): OwnerKind,
+    ("asset_agreement", "form"): OperatingForm,
+    ("asset_agreement", "method"): DistributionMethod,
+    ("asset_distribution", "method"): DistributionMethod,
+    ("asset_distribution", "pay_method"): PayMethod,
+    ("asset_distribution", "standings"): Standing,
 }
 
-# "(kind)::text = ANY ((ARRAY['share'::character varying, ...])::text[])" or "kind IN ('a', 'b')"
-_IN_LIST = re.compile(r"^CHECK \(+\(?(?P<column>\w+)\)?(?:::text)? = ANY \(\(?ARRAY\[(?P<values>[^\]]*)\]")
+# "(kind)::text = ANY ((ARRAY['share'::character varying, ...])::text[])" or "kind IN ('a', 'b')"; and an array
+# column's elements held to a list: "(standings <@ ARRAY['registered'::character varying, ...])"
+_IN_LIST = re.compile(r"^CHECK \(+\(?(?P<column>\w+)\)?(?:::text)? (?:= ANY|<@) \(*\(?ARRAY\[(?P<values>[^\]]*)\]")
 
 
 async def _value_lists() -> dict[tuple[str, str], set[str]]:

@@ -107,6 +107,34 @@ def _notice_body(village: int, household: int) -> dict[str, Any]:
     }
 
 
+def _asset_body(village: int, base: int) -> dict[str, Any]:
+    return {
+        "name": "虾稻冷库",
+        "asset_class": "operating",
+        "kind": "storage",
+        "village_id": village,
+        "status": "in_use",
+        "completed_on": "2016-06-30",
+        "book_value": "100000.00",
+        "base_id": base,
+    }
+
+
+def _agreement_body(enterprise: int, household: int) -> dict[str, Any]:
+    return {
+        "operator_id": enterprise,
+        "form": "lease",
+        "starts_on": "2017-01-01",
+        "signed_on": "2016-12-01",
+        "yearly_rent": "8000.00",
+        "method": "equal",
+        "households": [{"household_id": household}],
+    }
+
+
+_INCOME = {"received_on": "2017-12-01", "period_year": 2017, "amount": "8000.00", "reference": "A-1"}
+
+
 async def _county_objects(client, admin, finance, code: str, n: int, region_ids: dict[str, int]) -> dict[str, Any]:
     """One county's objects, built by the unscoped admin and finance and the county's own officer and operator."""
     town = (await _post(client, "/api/v1/towns", {"name": f"镇{code}", "county_id": region_ids[code]}, admin))["id"]
@@ -193,7 +221,17 @@ async def _county_objects(client, admin, finance, code: str, n: int, region_ids:
         {"raised_by": "村民", "content": "异议", "raised_on": TODAY},
         officer,
     )
+    # a project asset of the village, run by the county's enterprise, with an income not yet distributed (a
+    # distribution would add payouts to the lists below)
+    asset = await _post(client, "/api/v1/assets", _asset_body(village, base), finance)
+    agreement = await _post(
+        client, f"/api/v1/assets/{asset['id']}/agreements", _agreement_body(enterprise, h["id"]), finance
+    )
+    income = await _post(client, f"/api/v1/asset-agreements/{agreement['id']}/income", _INCOME, finance)
     return {
+        "asset": asset["id"],
+        "agreement": agreement["id"],
+        "income": income["id"],
         "county": code,
         "town": town,
         "village": village,
@@ -343,12 +381,24 @@ READS: dict[str, tuple[str, str, str]] = {
     "exportPaymentBatchXlsx": ("batch", "batch_id", ""),
     "getEnterpriseSummary": ("enterprise", "enterprise_id", "?year=2017"),
     "getNotice": ("notice", "notice_id", ""),
+    "getAsset": ("asset", "asset_id", ""),
+    "listAssetAgreements": ("asset", "asset_id", ""),
+    "getAssetAgreement": ("agreement", "agreement_id", ""),
+    "listAssetIncome": ("agreement", "agreement_id", ""),
     "printNotice": ("notice", "notice_id", ""),
 }
 
 # what an operator (of the home enterprise) reads: its enterprise's objects, the households it links, every
 # county's schemes (public notices); nothing else
-OPERATOR_READS = {"household": {HOME}, "base": {HOME}, "link": {HOME}, "payout": {HOME}, "enterprise": {HOME}}
+OPERATOR_READS = {
+    "household": {HOME},
+    "base": {HOME},
+    "link": {HOME},
+    "payout": {HOME},
+    "enterprise": {HOME},
+    "asset": {HOME},  # the assets its enterprise runs
+    "agreement": {HOME},
+}
 
 READ_CASES = [
     pytest.param(caller, op_id, county, id=f"{op_id} {county} [{caller_id(caller)}]")
@@ -476,6 +526,17 @@ WRITES: dict[str, Any] = {
         {"notice_id": x["notice"], "notice_objection_id": x["notice_objection"]},
         {"note": "已核实", "resolved_on": TODAY},
     ),
+    "createAsset": lambda x: ({}, _asset_body(x["village"], x["base"])),  # the name is taken: 409
+    "updateAsset": lambda x: ({"asset_id": x["asset"]}, {"note": "核实"}),
+    "confirmAssetOwnership": lambda x: (
+        {"asset_id": x["asset"]},
+        {"owner_kind": "village_collective", "confirmed_on": "2017-01-01", "document_no": "确1"},
+    ),
+    # the term overlaps the asset's agreement: 409 once past the scope check
+    "signAssetAgreement": lambda x: ({"asset_id": x["asset"]}, _agreement_body(x["enterprise"], x["household"])),
+    "recordAssetIncome": lambda x: ({"agreement_id": x["agreement"]}, _INCOME),  # a resend: 200
+    # paid before the income was received: 422 once past the scope check (nothing written)
+    "distributeAssetIncome": lambda x: ({"income_id": x["income"]}, {"paid_on": "2017-11-30"}),
     "openClaimsNotice": lambda x: (  # the scheme asks for no notice: 409 once past the scope check
         {"scheme_id": x["scheme"]},
         {"village_id": x["village"], "starts_on": TODAY, "ends_on": IN_A_WEEK},
@@ -561,12 +622,13 @@ LISTS: dict[str, tuple[str, str, str]] = {
     "listDividendArrears": ("year=2018", "link_id", "link"),
     "listMonitoring": ("year=2017", "household_id", "household"),
     "listNotices": ("", "id", "notice"),
+    "listAssets": ("", "id", "asset"),
 }
 NOT_FAR = {"listMonitoring"}  # the far household had no hardship: it is not monitored
 
 # what the home operator lists: its enterprise's rows (in any county), the households it links; the
 # directories (towns, villages, schemes) whole
-OPERATOR_LISTS = {"household", "base", "link", "payout", "pairing", "support"}
+OPERATOR_LISTS = {"household", "base", "link", "payout", "pairing", "support", "asset"}
 
 LIST_CASES = [
     pytest.param(caller, op_id, id=f"{op_id} [{caller_id(caller)}]")

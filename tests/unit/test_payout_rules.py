@@ -15,6 +15,7 @@ from app.payouts.rules import (
     LinkFacts,
     PayoutFacts,
     body_hash,
+    body_hasher,
     dividend_due,
     payout_problems,
     per_capita_income,
@@ -49,13 +50,21 @@ def test_a_payout_that_fits_its_link_has_no_problem():
     assert payout_problems(payout(), LINK, TODAY) == []
 
 
-@pytest.mark.parametrize(("kind", "income_type"), sorted(INCOME_TYPE_FOR_KIND.items()))
+@pytest.mark.parametrize(("kind", "income_type"), sorted(kv for kv in INCOME_TYPE_FOR_KIND.items() if kv[0] != "asset"))
 def test_each_link_kind_pays_its_own_income_type(kind, income_type):
     link = LinkFacts(**{**_as_dict(LINK), "kind": kind})
     assert payout_problems(payout(income_type=income_type), link, TODAY) == []
     other = next(t for t in INCOME_TYPE_FOR_KIND.values() if t != income_type)
     assert said(payout_problems(payout(income_type=other), link, TODAY)) == [
         ("income_type", f"a {kind} link pays {income_type}, not {other}")
+    ]
+
+
+def test_an_asset_link_is_paid_only_by_its_assets_distribution():
+    """Its payouts are appended by the distribution of the asset's income (app/assets), never reported one by one."""
+    link = LinkFacts(**{**_as_dict(LINK), "kind": "asset"})
+    assert said(payout_problems(payout(income_type="asset_income"), link, TODAY)) == [
+        ("link_id", "an asset link is paid only by the distribution of its asset's income")
     ]
 
 
@@ -165,3 +174,12 @@ def test_body_hash_tells_a_retry_from_a_clash():
 
 def _as_dict(link: LinkFacts) -> dict:
     return {name: getattr(link, name) for name in LinkFacts.__slots__}
+
+
+def test_the_hasher_of_payouts_alike_gives_each_its_own_fingerprint():
+    """A distribution's payouts share their type, period, day and method: hashed by ``body_hasher``, each gets
+    the fingerprint ``body_hash`` gives it, so a resend or a clash is told apart the same way."""
+    days = (date(2020, 1, 1), date(2020, 12, 31), date(2021, 1, 20))
+    of = body_hasher("asset_income", *days, "bank")
+    for link_id, amount, reference in ((7, Decimal("9600.00"), "asset-income-3-11"), (8, Decimal("0.01"), "r")):
+        assert of(link_id, amount, reference) == body_hash(link_id, "asset_income", amount, *days, "bank", reference)

@@ -1,0 +1,7 @@
+"""The assets domain's routes: the one place that hands the app this domain's controllers."""
+
+from litestar import Router
+
+from app.assets.controllers import AgreementController, AssetController, IncomeController
+
+router = Router(path="/api/v1", route_handlers=[AssetController, AgreementController, IncomeController])
