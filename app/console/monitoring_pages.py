@@ -139,6 +139,14 @@ def _names(given: list[str]) -> list[str]:
     return [name.strip() for name in given if name.strip()]
 
 
+def _doers(given: list[str]) -> list[str]:
+    """The names of who did a step or a visit: at least one."""
+    by = _names(given)
+    if not by:
+        raise Refused.of(N_("name at least one person who did it"), field="by")
+    return by
+
+
 def _steps_done(texts: Texts, steps: dict[str, Any], order: tuple[Any, ...]) -> list[tuple[Any, dict[str, Any]]]:
     """The steps recorded, in the procedure's order, each with its doers in words."""
     return [
@@ -354,9 +362,7 @@ class MonitoringPages(Controller):
         target = f"/console/monitoring/cases/{case_id}"
         texts = texts_for(user)
         try:
-            by = _names(form.by)
-            if not by:
-                raise Refused.of(N_("name at least one person who did it"), field="by")
+            by = _doers(form.by)
             data = EliminationStepIn(step=form.step, on=form.on, by=by, note=form.note, notice_id=form.notice_id)
             out = await cases.record_elimination_step(user.principal, case_id, data)
         except (DomainError, ValueError) as exc:
@@ -468,9 +474,7 @@ class MonitoringPages(Controller):
         target = f"/console/monitoring/rounds/{round_id}"
         texts = texts_for(user)
         try:
-            by = _names(form.by)
-            if not by:
-                raise Refused.of(N_("name at least one person who did it"), field="by")
+            by = _doers(form.by)
             data = VisitIn(case_id=form.case_id, visited_on=form.visited_on, by=by, income=form.income, note=form.note)
             await rounds.record_visit(user.principal, round_id, data)
         except (DomainError, ValueError) as exc:

@@ -42,6 +42,7 @@ FREE_TEXT = [
     ("payment_line", "payee"),
     ("payment_line", "bank_card"),
     ("voucher", "number"),
+    ("enterprise", "name"),
 ]
 
 # every export route: (role whose token reads it, the path to read; "console" pages sign in)
@@ -67,6 +68,9 @@ EXPORTS = {
     # an import's problems name what the file held (its name, a cell's text): the job _an_import_with_problems
     "/api/v1/imports/{import_id:int}/problems.xlsx": ("finance", "/api/v1/imports/1/problems.xlsx"),
     "/console/imports/{import_id:int}/problems.xlsx": ("console finance", "/console/imports/1/problems.xlsx"),
+    # the linkage evaluation names each operator (an enterprise's name)
+    "/api/v1/exports/linkage-evaluation.xlsx": ("finance", "/api/v1/exports/linkage-evaluation.xlsx?year=2017"),
+    "/console/linkage/export.xlsx": ("console finance", "/console/linkage/export.xlsx?year=2017"),
 }
 TEMPLATE_ROUTES = {"/api/v1/import-templates/{template:str}", "/console/imports/templates/{template:str}"}
 

@@ -197,6 +197,25 @@ async def _monitored(client, admin, household_id: int) -> int:
     return case_id
 
 
+ELIMINATION = (
+    ("village_reviewed", "2024-11-08"),
+    ("noticed", "2024-11-13"),
+    ("town_reviewed", "2024-11-14"),
+    ("approved", "2024-11-20"),
+)
+
+
+async def _eliminate(client, admin, case_id: int) -> None:
+    """The risk-elimination steps after the home check, to the county's approval on 20 November 2024."""
+    for name, on in ELIMINATION:
+        r = await client.post(
+            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
+            json={"step": name, "on": on, "by": ["x"]},
+            headers=admin,
+        )
+        assert r.status_code == 201, r.text
+
+
 def _home_check(**over) -> dict:
     guarantees = dict.fromkeys(
         ("food", "clothing", "compulsory_education", "basic_medical_care", "safe_housing", "safe_drinking_water"), True
@@ -447,18 +466,7 @@ async def test_a_case_from_each_channel_through_intake_assistance_and_risk_elimi
     assert (
         await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
     ).status_code == 201
-    for name, on in (
-        ("village_reviewed", "2024-11-08"),
-        ("noticed", "2024-11-13"),
-        ("town_reviewed", "2024-11-14"),
-        ("approved", "2024-11-20"),
-    ):
-        r = await client.post(
-            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
-            json={"step": name, "on": on, "by": ["x"]},
-            headers=admin,
-        )
-        assert r.status_code == 201, r.text
+    await _eliminate(client, admin, case_id)
     overview = (await client.get("/api/v1/monitoring-overview", params={"as_of": "2024-12-31"}, headers=admin)).json()
     # the measure has no end, but a household whose risk was eliminated is no longer counted assisted
     assert (overview["total"]["eliminated"], overview["total"]["assisted"]) == (1, {})
@@ -494,18 +502,7 @@ async def test_a_household_comes_back_after_its_risk_was_eliminated_and_counts_a
     assert (
         await client.post(f"/api/v1/monitoring-cases/{case_id}/elimination", json=_home_check(), headers=admin)
     ).status_code == 201
-    for name, on in (
-        ("village_reviewed", "2024-11-08"),
-        ("noticed", "2024-11-13"),
-        ("town_reviewed", "2024-11-14"),
-        ("approved", "2024-11-20"),
-    ):
-        r = await client.post(
-            f"/api/v1/monitoring-cases/{case_id}/elimination/steps",
-            json={"step": name, "on": on, "by": ["x"]},
-            headers=admin,
-        )
-        assert r.status_code == 201, r.text
+    await _eliminate(client, admin, case_id)
     cases = (await fetch("SELECT count(*) AS n FROM monitoring_case"))[0]["n"]
     # a new case cannot be applied for before the day the last one was cleared: nothing is written
     early = await client.post("/api/v1/monitoring-cases", json=_case(h["1"], applied_on="2024-11-19"), headers=admin)
