@@ -17,10 +17,11 @@ typed in per cent and amounts in yuan, checked here first so that a refusal read
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import zip_longest
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
@@ -68,6 +69,10 @@ from app.enterprises import service as enterprises
 from app.links import service as links
 from app.payouts.model import PayMethod
 from app.registry import service as places
+from app.registry.schemas import VillageOut
+
+if TYPE_CHECKING:
+    from app.assets.queries import IncomeCell
 
 PER_PAGE = 50
 CHOICES = 2000
@@ -280,21 +285,22 @@ async def _towns(user: ConsoleUser) -> dict[int, str]:
     return {t.id: t.name for t in found.items}
 
 
-async def _villages(user: ConsoleUser, town_id: int | None) -> list[Any]:
+async def _villages(user: ConsoleUser, town_id: int | None) -> list[VillageOut]:
     return (await places.list_villages(user.principal, PageParams(limit=CHOICES, offset=0), town_id=town_id)).items
 
 
-async def _bases(user: ConsoleUser) -> list[tuple[int, str, int]]:
-    """The bases of the caller's reach as (id, label, enterprise): village · base name (enterprise)."""
+async def _bases(user: ConsoleUser, villages: list[VillageOut] | None = None) -> list[tuple[int, str, int]]:
+    """The bases of the caller's reach as (id, label, enterprise): village · base · enterprise;
+    ``villages``: the caller's villages when the page has read them already."""
     found = await links.list_bases(
         user.principal, PageParams(limit=CHOICES, offset=0), enterprise_id=None, village_id=None
     )
     names = {e.id: e.name for e in (await enterprises.list_enterprises(PageParams(limit=CHOICES, offset=0))).items}
-    villages = {v.id: v.name for v in await _villages(user, None)}
+    village_names = {v.id: v.name for v in (villages if villages is not None else await _villages(user, None))}
     return [
         (
             b.id,
-            f"{villages.get(b.village_id, b.village_id)} · {b.name}（{names.get(b.enterprise_id, b.enterprise_id)}）",
+            f"{village_names.get(b.village_id, b.village_id)} · {b.name} · {names.get(b.enterprise_id, b.enterprise_id)}",
             b.enterprise_id,
         )
         for b in sorted(found.items, key=lambda b: (names.get(b.enterprise_id, ""), b.name, b.id))
@@ -312,11 +318,13 @@ async def _base_names(user: ConsoleUser, ids: set[int]) -> dict[int, str]:
     return names
 
 
-def _chart(texts: Texts, cells: list[Any], industry_name: Any) -> tuple[str, list[int], list[tuple[str, list[Any]]]]:
+def _chart(
+    texts: Texts, cells: list[IncomeCell], industry_name: Callable[[str | None], str]
+) -> tuple[str, list[int], list[tuple[str, list[IncomeCell | None]]]]:
     """The chart of income received by year (bars) and industry (their parts), and the same as a table:
     (svg, years, [(industry, [cell of each year or None])])."""
     years = sorted({c.year for c in cells})
-    by_industry: dict[str | None, dict[int, Any]] = {}
+    by_industry: dict[str | None, dict[int, IncomeCell]] = {}
     for c in cells:
         by_industry.setdefault(c.industry, {})[c.year] = c
     rows = [
@@ -375,7 +383,7 @@ class AssetPages(Controller):
             statuses=list(AssetStatus),
             may_register=may_register,
             form_villages=all_villages,
-            bases=await _bases(user) if may_register else [],
+            bases=await _bases(user, all_villages) if may_register else [],
             depreciations=list(Depreciation),
             sources=list(FundingSource),
             funding_rows=FUNDING_ROWS,
