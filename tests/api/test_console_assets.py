@@ -388,7 +388,7 @@ async def test_ownership_agreement_income_and_distribution_through_the_asset_pag
         assert said in await _refused(web, r), change
     assert await counts() == before
     r = await web.post(f"{path}/income", data=income)
-    assert r.headers["location"].endswith(tuple(f"#income-{n}" for n in range(1, 10_000)))
+    assert re.search(r"#income-\d+$", r.headers["location"])  # back at the income recorded
     page = await _after(web, r)
     assert _notes(page) == ["已登记收益 32000.01 元。"]
     resend = await _after(web, await web.post(f"{path}/income", data=income))
