@@ -258,6 +258,76 @@ async def page_of_assets(db: Db, q: AssetQuery, page: PageParams) -> Page[AssetO
     )
 
 
+def _filter_args(q: AssetQuery) -> list[Any]:
+    return [
+        q.region,
+        q.town_id,
+        q.village_id,
+        q.asset_class,
+        q.kind,
+        q.industry,
+        q.status,
+        q.operator_id,
+        q.scope_town_id,
+        q.scope_operator_id,
+    ]
+
+
+class AssetTotals(msgspec.Struct, frozen=True, kw_only=True):
+    """The assets a list reads, counted and summed (the console's register shows them above its pages)."""
+
+    assets: int
+    book_value: Decimal
+    funding: Decimal
+
+
+async def asset_totals(db: Db, q: AssetQuery) -> AssetTotals:
+    """The count, book value and funds of every asset under the list's filters and reach, in one statement."""
+    args = _filter_args(q)
+    row = await db.fetchrow(
+        "SELECT count(*)::int AS assets, coalesce(sum(a.book_value), 0) AS book_value,"
+        " coalesce(sum((SELECT sum(f.amount) FROM asset_funding f WHERE f.asset = a.id)), 0) AS funding"
+        " FROM asset a JOIN village v ON v.id = a.village LEFT JOIN industry i ON i.id = a.industry"
+        + _FILTERS
+        + county_clause("a.county_code", q.scope_region, args),
+        *args,
+    )
+    assert row is not None  # an aggregate answers one row
+    return AssetTotals(assets=row["assets"], book_value=row["book_value"], funding=row["funding"])
+
+
+class IncomeCell(msgspec.Struct, frozen=True, kw_only=True):
+    """Income received from the operators of some assets in one year, for one industry (None: assets that
+    serve none): its total, and the part of it distributed to households so far."""
+
+    industry: str | None
+    year: int
+    received: Decimal
+    distributed: Decimal
+    incomes: int
+
+
+async def income_by_industry_year(db: Db, q: AssetQuery) -> list[IncomeCell]:
+    """The income recorded (``asset_income``) for the assets under the list's filters and reach, by the
+    asset's industry and the year it was received in, with what its distributions gave the households
+    (the public-welfare share kept is not in that part); one statement, by year and industry."""
+    args = _filter_args(q)
+    rows = await db.fetch(
+        "WITH chosen AS (SELECT a.id, i.code AS industry FROM asset a JOIN village v ON v.id = a.village"
+        " LEFT JOIN industry i ON i.id = a.industry"
+        + _FILTERS
+        + county_clause("a.county_code", q.scope_region, args)
+        + ")"
+        " SELECT c.industry, extract(year FROM n.received_on)::int AS year, sum(n.amount) AS received,"
+        " coalesce(sum(d.distributed), 0) AS distributed, count(*)::int AS incomes"
+        " FROM chosen c JOIN asset_agreement g ON g.asset = c.id JOIN asset_income n ON n.agreement = g.id"
+        " LEFT JOIN asset_distribution d ON d.income = n.id"
+        " GROUP BY c.industry, year ORDER BY year, c.industry NULLS LAST",
+        *args,
+    )
+    return [msgspec.convert(dict(r), IncomeCell) for r in rows]
+
+
 # ---- ownership ------------------------------------------------------------------------------------------
 
 

@@ -212,6 +212,54 @@ async def list_assets(principal: Principal, page: PageParams, f: AssetFilter) ->
         return await queries.page_of_assets(db, q, page)
 
 
+def _asset_query(principal: Principal, f: AssetFilter) -> queries.AssetQuery:
+    """The assets ``f`` chooses within the caller's reach (as ``list_assets`` reads them)."""
+    return queries.AssetQuery(
+        region=f.region,
+        town_id=f.town_id,
+        village_id=f.village_id,
+        asset_class=f.asset_class and f.asset_class.value,
+        kind=f.kind and f.kind.value,
+        industry=f.industry,
+        status=f.status and f.status.value,
+        operator_id=f.operator_id,
+        scope_town_id=principal.town_id if principal.role is Role.town_officer else None,
+        scope_operator_id=principal.enterprise_id if principal.role is Role.operator else None,
+        scope_region=list_region(principal),
+    )
+
+
+async def asset_totals(principal: Principal, f: AssetFilter) -> queries.AssetTotals:
+    """How many assets ``list_assets`` finds under the filters, and their book value and funds in all."""
+    async with reading_replica() as db:
+        return await queries.asset_totals(db, _asset_query(principal, f))
+
+
+async def income_by_industry_and_year(principal: Principal, f: AssetFilter) -> list[queries.IncomeCell]:
+    """The income received from the operators of the assets ``list_assets`` finds under the filters, by the
+    asset's industry and the year received, with the part distributed to households."""
+    async with reading_replica() as db:
+        return await queries.income_by_industry_year(db, _asset_query(principal, f))
+
+
+async def households_in_asset_county(principal: Principal, asset_id: int, numbers: list[str]) -> dict[str, int]:
+    """The households of the asset's county among these registry numbers, by number (the others are left
+    out): what a form that lists households by their registry number names them by."""
+    async with reading() as db:
+        placed = await _readable_asset(db, principal, asset_id)
+        found = await registry.placed_households(db, numbers)
+    return {number: h.id for number, h in found.items() if h.county_code == placed.county_code}
+
+
+async def owners_registry_numbers(principal: Principal, asset_id: int) -> dict[int, str]:
+    """The registry numbers of the households the asset's ownership was ever confirmed to, by household."""
+    async with reading() as db:
+        await _readable_asset(db, principal, asset_id)
+        ids = sorted({h for o in await queries.ownership_of(db, asset_id) for h in o.household_ids})
+        facts = await registry.household_facts(db, ids, date.today())
+    return {f.id: f.registry_no for f in facts}
+
+
 async def update_asset(actor: Principal, asset_id: int, data: AssetUpdate) -> AssetDetail:
     """Change an asset's fields (not its village, not a disposal); the whole before and after are audited."""
     async with unit_of_work() as uow:

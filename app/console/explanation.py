@@ -1,6 +1,8 @@
-"""A subsidy calculation's lines and the watch's details in the reader's language.
+"""A subsidy calculation's lines, the watch's details and an asset income's distribution in the reader's
+language.
 
-The domains write them as messages (``app/subsidies/rules.py``, ``app/monitoring/rules.py``):
+The domains write them as messages (``app/subsidies/rules.py``, ``app/monitoring/rules.py``,
+``app/assets/rules.py``):
 a message is said from the catalogues. What reaches the console as text (a voucher keeps its
 lines as they were at approval; the API schemas carry English) is read back into the domain's
 own templates, so each wording lives once, in its domain; a line of no known shape is shown
@@ -13,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from string import Formatter
 
+from app.assets import rules as asset_rules
 from app.console.i18n import Texts
 from app.core.messages import Code, Message
 from app.monitoring.rules import WATCH_CODES, WATCH_TEMPLATES
@@ -65,6 +68,13 @@ class Reader:
 
 CALCULATION = Reader(LINE_TEMPLATES, LINE_CODES, {"span": Reader(SPAN_TEMPLATES, LINE_CODES)})
 WATCH = Reader(WATCH_TEMPLATES, WATCH_CODES)
+# an asset income's distribution: the lines of the whole and of each household's part; an excluded
+# household's line says why, in a standing's own words
+DISTRIBUTION = Reader(
+    asset_rules.LINE_TEMPLATES,
+    asset_rules.LINE_CODES,
+    {"why": Reader(asset_rules.WHY_TEMPLATES, asset_rules.LINE_CODES)},
+)
 
 
 def explain(texts: Texts, line: Message | str) -> str:
@@ -85,3 +95,14 @@ def watch_detail(texts: Texts, detail: Message | str | None) -> str:
     if isinstance(detail, str):
         detail = WATCH.read(detail) or detail
     return texts.say(detail)
+
+
+def distribution_lines(texts: Texts, lines: Iterable[Message | str]) -> list[str]:
+    """An asset income's distribution, or one household's part of it, line by line in the reader's language
+    (the API and the stored distribution keep the English text)."""
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            line = DISTRIBUTION.read(line) or line
+        out.append(texts.say(line))
+    return out

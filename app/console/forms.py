@@ -16,10 +16,13 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
+from app.assets.model import AssetClass, AssetKind, AssetStatus, Depreciation, OperatingForm, OwnerKind
+from app.assets.model import DistributionMethod as SharingMethod
 from app.core.validation import DecimalIn, input_hook
 from app.monitoring.case_rules import EliminationStep, Step
 from app.monitoring.model import MeasureKind
 from app.pairing.model import SupportKind
+from app.payouts.model import PayMethod
 from app.registry.model import HouseholdStatus, RemovalReason
 
 F = TypeVar("F", bound=msgspec.Struct)
@@ -163,6 +166,70 @@ class MonitoringLineForm(Form):
     year: int
     amount: DecimalIn
     region_code: str = ""
+
+
+class AssetForm(Form, kw_only=True):
+    """An asset to register. Amounts are read as text (``app.console.asset_pages`` checks them in the reader's
+    words); the funding is up to a few rows of source, year and amount, blank rows left out."""
+
+    name: str = ""
+    asset_class: AssetClass
+    kind: AssetKind
+    village_id: int
+    status: AssetStatus
+    book_value: str = ""
+    depreciation: Depreciation = Depreciation.none
+    useful_life_years: int | None = None
+    industry: str | None = None
+    base_id: int | None = None
+    completed_on: date | None = None
+    note: str | None = None
+    funding_source: list[str] = []
+    funding_year: list[str] = []
+    funding_amount: list[str] = []
+
+
+class OwnershipForm(Form):
+    owner_kind: OwnerKind
+    confirmed_on: date
+    document_no: str = ""
+    document_title: str | None = None
+    households: str = ""  # registry numbers, one a line (or separated by spaces or commas)
+    note: str | None = None
+
+
+class AgreementForm(Form):
+    """An operating agreement; the operator is the enterprise of the base chosen (a base belongs to one, and the
+    links to the households run through it). Rates and shares are per cent."""
+
+    base_id: int
+    form: OperatingForm
+    starts_on: date
+    signed_on: date
+    method: SharingMethod
+    ends_on: date | None = None
+    document_no: str | None = None
+    yearly_rent: str = ""
+    guaranteed_percent: str = ""
+    profit_percent: str = ""
+    public_percent: str = ""
+    households: str = ""  # one a line: a registry number, and its weight after it when shared by weight
+    note: str | None = None
+
+
+class IncomeForm(Form):
+    agreement_id: int
+    received_on: date
+    period_year: int
+    amount: str = ""
+    reference: str = ""
+    note: str | None = None
+
+
+class DistributionForm(Form):
+    income_id: int
+    paid_on: date
+    method: PayMethod = PayMethod.bank
 
 
 class UploadConfirm(Form):

@@ -33,7 +33,7 @@ from app.monitoring.model import CaseState, Channel, HardshipKind, MeasureKind, 
 from app.notices.model import NoticeKind
 from app.notices.model import Standing as NoticeStanding
 from app.pairing.model import SupportKind
-from app.payouts.model import IncomeType
+from app.payouts.model import IncomeType, PayMethod
 from app.registry.model import Attribute, Cause, Health, HouseholdStatus, LabourAbility, Relation, RemovalReason
 from app.subsidies.model import ClaimStatus, SchemeStatus, VoucherStatus
 
@@ -181,6 +181,31 @@ TERMS = (
     term("form field", "verified_quantity"),
     term("form field", "verified_on"),
     term("form field", "inspector"),
+    # the asset pages' forms (app/console/asset_pages.py)
+    term("form field", "name"),
+    term("form field", "village_id"),
+    term("form field", "status"),
+    term("form field", "book_value"),
+    term("form field", "completed_on"),
+    term("form field", "useful_life_years"),
+    term("form field", "industry"),
+    term("form field", "funding"),
+    term("form field", "year"),
+    term("form field", "confirmed_on"),
+    term("form field", "document_no"),
+    term("form field", "document_title"),
+    term("form field", "households"),
+    term("form field", "starts_on"),
+    term("form field", "ends_on"),
+    term("form field", "signed_on"),
+    term("form field", "yearly_rent"),
+    term("form field", "guaranteed_rate"),
+    term("form field", "profit_share"),
+    term("form field", "public_share"),
+    term("form field", "received_on"),
+    term("form field", "period_year"),
+    term("form field", "reference"),
+    term("form field", "paid_on"),
     # public notices (app/notices/model.py)
     term("notice kind", "identification"),
     term("notice kind", "monitoring_intake"),
@@ -275,6 +300,8 @@ TERMS = (
     term("distribution standing", "removed"),
     term("distribution standing", "continuation_ended"),
     term("distribution standing", "not_on_register"),
+    term("pay method", "bank"),
+    term("pay method", "cash"),
 )
 
 # each kind whose codes are an enum: the catalogue test checks every value is in TERMS
@@ -313,4 +340,5 @@ KINDS: dict[str, type[enum.Enum]] = {
     "operating form": OperatingForm,
     "distribution method": DistributionMethod,
     "distribution standing": DistributionStanding,
+    "pay method": PayMethod,
 }

@@ -11,7 +11,7 @@ from app.core.uow import Db, reading, reading_replica, unit_of_work
 from app.regions import service as regions
 from app.regions.model import Level
 from app.regions.rules import next_code
-from app.registry import queries
+from app.registry import bulk, queries
 from app.registry.rules import (
     VillageState,
     check_village_exit,
@@ -193,3 +193,9 @@ async def household_facts(db: Db, household_ids: list[int], on: date) -> list[qu
     """The households that exist among these, with their village, county, status, exit year and members counted
     on ``on``, on the caller's connection (an asset's owners and the households its income is shared with)."""
     return await queries.household_facts(db, household_ids, on)
+
+
+async def placed_households(db: Db, numbers: list[str]) -> dict[str, bulk.PlacedHousehold]:
+    """The households on record under these registry numbers (those that exist), by number, with their
+    county and town, on the caller's connection (a console form names households by their number)."""
+    return await bulk.placed_households(db, numbers)

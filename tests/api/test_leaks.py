@@ -263,6 +263,7 @@ SAMPLE = {
     "{import_id:int}": "1",
     "{case_id:int}": "1",
     "{round_id:int}": "1",
+    "{asset_id:int}": "1",
     "{path:str}": "swagger",
 }
 
