@@ -29,7 +29,7 @@ API = "/api/v1/linkage-evaluation"
 XLSX = "/api/v1/exports/linkage-evaluation.xlsx"
 Y = date.today().year
 ON_REGISTER = {"registered", "exited", "returned"}
-KINDS = ("share", "wage", "cooperation", "franchise")
+KINDS = ("share", "wage", "cooperation", "franchise", "asset")
 FEN, HUNDREDTH, SHARE_PLACES = Decimal("0.01"), Decimal("0.01"), Decimal("0.0001")
 
 
