@@ -45,7 +45,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -334,7 +334,9 @@ def rows(
         name = names[i]
         funds = sum(f[2] for f in planned.funding)
         asset_id = next_id("asset")
-        registered = _at(date(2017, 2, 1 + i))
+        # registered from February 2017 (those finished later, three weeks after), confirmed four weeks on
+        registered_on = max(date(2017, 2, 1 + i), planned.completed_on + timedelta(days=21))
+        registered = _at(registered_on)
         out["asset"].append(
             (
                 asset_id,
@@ -360,7 +362,7 @@ def rows(
 
         # 确权: to the village's collective, or to households of the village on the register
         ownership_id = next_id("asset_ownership")
-        confirmed = date(2017, 3, 1 + i)
+        confirmed = registered_on + timedelta(days=28)
         owners = []
         if planned.owners:
             owners = [

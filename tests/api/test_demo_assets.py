@@ -121,6 +121,7 @@ async def test_each_county_registers_processing_storage_and_field_works_per_indu
         # ownership confirmed (确权) in 2017: to the village's collective, or to named households of the village
         (confirmed,) = a["ownership"]
         assert confirmed["confirmed_on"].startswith("2017-") and confirmed["document_no"]
+        assert a["completed_on"] < a["created_at"][:10] < confirmed["confirmed_on"]  # registered once built
         assert a["owner_kind"] == confirmed["owner_kind"]
         if a["asset_class"] == "household":
             assert confirmed["owner_kind"] == "households" and len(confirmed["household_ids"]) >= 3
