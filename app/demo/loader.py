@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from app.accounts.schemas import AccountCreate
 from app.core.counties import COUNTY_COLUMN, COUNTY_OWNED
 from app.core.principal import Principal, Role, system_principal
 from app.core.uow import UnitOfWork, unit_of_work
-from app.demo import chain, monitoring, ordinary, people, subsidies
+from app.demo import assets, chain, monitoring, ordinary, people, subsidies
 from app.demo.figures import (
     ENTERPRISES,
     EXITED_VILLAGES,
@@ -66,6 +67,15 @@ _SEQUENCED = [
     "monitoring_measure",
     "monitoring_round",
     "monitoring_visit",
+    "asset",
+    "asset_funding",
+    "asset_ownership",
+    "asset_owner",
+    "asset_agreement",
+    "asset_beneficiary",
+    "asset_income",
+    "asset_distribution",
+    "payout_batch",
 ]
 
 _HAS_DATA = "SELECT (SELECT count(*) FROM town) + (SELECT count(*) FROM household)"
@@ -79,7 +89,8 @@ _ANALYZE = (
     "ANALYZE town, village, household, member, household_event, enterprise, pairing, base, link, payout,"
     " support_record, subsidy_scheme, subsidy_claim, voucher, payment_batch, payment_line, enterprise_industry,"
     " scheme_rate, exit_assessment, hardship_event, monitoring_line, monitoring_case, monitoring_measure,"
-    " monitoring_round, monitoring_visit"
+    " monitoring_round, monitoring_visit, asset, asset_funding, asset_ownership, asset_owner, asset_agreement,"
+    " asset_beneficiary, asset_income, asset_distribution, payout_batch"
 )
 
 
@@ -150,6 +161,7 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
         rounds, visits = monitoring.plan_rounds(caseload, held)
         tokens: dict[str, str] = {}
         account_ids: dict[str, int] = {}
+        policies = await regions.county_policies(uow)
         first_enterprise_name = ""
         for k, (county_code, county_name) in enumerate(county_codes(counties)):
             loading.append(county_code)
@@ -283,17 +295,38 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             bases = chain.bases(enterprise_villages, industry_ids, now, after=first_enterprise)
             await copy("base", ("id", "enterprise", "industry", "village", "name", "area", "created_at"), bases)
             linkable = [(h[0], h[12]) for h in households if h[9] != "removed"]
-            first_link = last_id.get("link", 0)
+            first_link, first_payout = after("link", "payout")
             links = chain.links(linkable, ENTERPRISES, now, after=(first_link, first_enterprise))
-            await copy("link", chain.LINK_COLUMNS, links)
-            await copy(
-                "payout", chain.PAYOUT_COLUMNS, chain.payouts(links, now, after=(first_link, last_id.get("payout", 0)))
+            # the project assets (资产收益): the share links whose households their income reaches from 2017 end
+            # in 2016, and those links' 2017 dividends are the assets' income instead (app/demo/assets.py)
+            place = assets.Place(
+                county=county_code,
+                first_enterprise=first_enterprise,
+                base_of={(b[1], code): b[0] for b in bases for code, i in industry_ids.items() if i == b[2]},
+                village_of_base={b[0]: b[3] for b in bases},
+                village_names={v[0]: v[4] for v in villages},
+                industry_ids=industry_ids,
+                households={h[0]: (h[9], h[13], h[2]) for h in households if h[9] != "removed"},
+                members=Counter(m[1] for m in members),
+                continuation_years=policies.of(county.id).continuation_years,
             )
+            converted = assets.converted_links(
+                links, place.base_of, first_enterprise=first_enterprise, first_link=first_link
+            )
+            links = assets.end_converted(links, converted, assets.asset_names(place))
+            await copy("link", chain.LINK_COLUMNS, links)
+            replaced = {link for pairs in converted.values() for link, _ in pairs}
+            payouts = [p for p in chain.payouts(links, now, after=(first_link, first_payout)) if p[2] not in replaced]
+            await copy("payout", chain.PAYOUT_COLUMNS, [(first_payout + n, *p[1:]) for n, p in enumerate(payouts, 1)])
             await copy("support_record", chain.SUPPORT_COLUMNS, support)
 
             if k == 0:
                 first_enterprise_name = enterprises[0][1]
                 tokens, account_ids = await _accounts(uow, actor, first_enterprise_name)
+            # the register, kept by the finance bureau, and the 2017 income it recorded and distributed
+            register = assets.rows(place, converted, after=last_id, recorded_by=account_ids["finance"])
+            for table, columns, rows in register.tables:
+                await copy(table, columns, rows)
 
             # the county's 2017 scheme (names are unique per year: past the first, they carry the county's)
             scheme = k + 1
@@ -343,6 +376,8 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
                 ("monitoring_measures", len(measures)),
                 ("monitoring_rounds", len(round_rows)),
                 ("monitoring_visits", len(visit_rows)),
+                ("assets", len(assets.ASSETS)),
+                ("asset_payouts", register.payouts),
             ):
                 totals[key] = totals.get(key, 0) + n
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from app.demo import DemoRefused, load_demo
@@ -19,20 +21,28 @@ REPORTED = {
     "enterprises_paired": 42,
     "poor_villages_paired": 51,
 }
-# the demo's own ledgers, as of today: its year of payouts and its scheme's vouchers
+# the demo's own ledgers, as of today: its year of payouts and its scheme's vouchers. The share links whose funds
+# became project assets in 2017 are paid their 400.00 as the assets' income (app/demo/assets.py): the dividends
+# before the assets, 1,842 payouts of 681,600.00, are the dividends and the asset income together
+DIVIDENDS_BEFORE_ASSETS = {"payouts": 1842, "amount": "681600.00"}
+ASSET_INCOME = {"income_type": "asset_income", "payouts": 244, "amount": "97600.00"}
+OTHER_PAYOUTS = [
+    {"income_type": "dividend", "payouts": 1598, "amount": "584000.00"},
+    {"income_type": "franchise_income", "payouts": 3684, "amount": "9391260.00"},
+    {"income_type": "purchase", "payouts": 3686, "amount": "21191684.00"},
+    {"income_type": "wage", "payouts": 3686, "amount": "7184840.00"},
+]
 DEMO_AMOUNTS = {
-    "payouts_by_type": [
-        {"income_type": "dividend", "payouts": 1842, "amount": "681600.00"},
-        {"income_type": "franchise_income", "payouts": 3684, "amount": "9391260.00"},
-        {"income_type": "purchase", "payouts": 3686, "amount": "21191684.00"},
-        {"income_type": "wage", "payouts": 3686, "amount": "7184840.00"},
-    ],
+    "payouts_by_type": [ASSET_INCOME, *OTHER_PAYOUTS],
     "payouts_total": "38449384.00",
     "subsidies_approved": "2848350.00",
     "subsidies_approved_count": 1400,
     "subsidies_paid": "1895400.00",
     "subsidies_paid_count": 959,
 }
+# what the import templates carry of the payouts: all but the assets' income, which only a distribution writes
+# (the templates have no asset link, and the asset register is no import kind)
+TEMPLATE_AMOUNTS = {"payouts_by_type": OTHER_PAYOUTS, "payouts_total": "38351784.00"}
 
 
 async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
@@ -50,7 +60,17 @@ async def test_the_overview_after_the_demo_shows_the_reported_figures(client):
     o = r.json()
     assert {k: o[k] for k in REPORTED} == REPORTED
     assert {k: o[k] for k in DEMO_AMOUNTS} == DEMO_AMOUNTS
-    assert {t["income_type"] for t in o["payouts_by_type"]} == {"dividend", "wage", "purchase", "franchise_income"}
+    assert {t["income_type"] for t in o["payouts_by_type"]} == {
+        "asset_income",
+        "dividend",
+        "wage",
+        "purchase",
+        "franchise_income",
+    }
+    # the asset income is carved out of the dividends: together they are the dividends of before
+    split = [t for t in o["payouts_by_type"] if t["income_type"] in ("asset_income", "dividend")]
+    assert sum(t["payouts"] for t in split) == DIVIDENDS_BEFORE_ASSETS["payouts"]
+    assert sum(Decimal(t["amount"]) for t in split) == Decimal(DIVIDENDS_BEFORE_ASSETS["amount"])
     assert o["subsidies_paid_count"] > 0 and o["subsidies_approved_count"] > o["subsidies_paid_count"]
 
     # as of the end of 2014, before any exit, removal or late addition

@@ -4,11 +4,13 @@ income exactly.
 
 The overview's parts the import kinds carry are compared: places, people by status, payouts by type. The
 pairings and the subsidy schemes are no import kind (a county's schemes start in ChainAid), so the empty
-database has none of them."""
+database has none of them; nor is the asset register, and the templates have no asset link: the payouts of
+the assets' income (only a distribution writes them) are left out of what is compared."""
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from app.core.uow import reading
@@ -38,6 +40,12 @@ async def _overviews(client, admin) -> dict[str, dict[str, Any]]:
     for day in DAYS:
         answer = (await client.get("/api/v1/stats/overview", params={"as_of": day}, headers=admin)).json()
         out[day] = {k: answer[k] for k in IMPORTED_PARTS}
+        # the payouts the templates carry: all but the assets' income
+        assets = [t for t in answer["payouts_by_type"] if t["income_type"] == "asset_income"]
+        out[day]["payouts_by_type"] = [t for t in answer["payouts_by_type"] if t not in assets]
+        out[day]["payouts_total"] = (
+            f"{Decimal(answer['payouts_total']) - sum(Decimal(t['amount']) for t in assets):.2f}"
+        )
     return out
 
 
@@ -71,8 +79,9 @@ async def _households(client, admin, numbers: list[str]) -> dict[str, dict[str, 
         income = (
             await client.get(f"/api/v1/households/{ids[number]}/income", params={"year": 2017}, headers=admin)
         ).json()
-        # the payouts of every type the ledger carries; subsidies are paid by schemes, which start in ChainAid
-        paid = [line for line in income["by_type"] if line["income_type"] != "subsidy"]
+        # the payouts of every type the templates carry; subsidies are paid by schemes, which start in ChainAid,
+        # and the assets' income by their distributions
+        paid = [line for line in income["by_type"] if line["income_type"] not in ("subsidy", "asset_income")]
         out[number] = {**_detail(detail), "income": paid, "members_counted": income["members"]}
     return out
 

@@ -29,7 +29,7 @@ API = "/api/v1/linkage-evaluation"
 XLSX = "/api/v1/exports/linkage-evaluation.xlsx"
 Y = date.today().year
 ON_REGISTER = {"registered", "exited", "returned"}
-KINDS = ("share", "wage", "cooperation", "franchise")
+KINDS = ("share", "wage", "cooperation", "franchise", "asset")
 FEN, HUNDREDTH, SHARE_PLACES = Decimal("0.01"), Decimal("0.01"), Decimal("0.0001")
 
 
@@ -314,7 +314,7 @@ async def world(client, admin, auth) -> dict[str, Any]:
 
 HOME_E1 = {
     "households_linked": 3,
-    "households_by_kind": {"share": 1, "wage": 3, "cooperation": 0, "franchise": 0},
+    "households_by_kind": {"share": 1, "wage": 3, "cooperation": 0, "franchise": 0, "asset": 0},
     "households_registered": 3,
     "households_monitored": 1,
     "households_paid": 2,
@@ -332,7 +332,7 @@ HOME_E1 = {
 }
 HOME_E2 = {
     "households_linked": 1,
-    "households_by_kind": {"share": 0, "wage": 1, "cooperation": 0, "franchise": 0},
+    "households_by_kind": {"share": 0, "wage": 1, "cooperation": 0, "franchise": 0, "asset": 0},
     "households_registered": 1,
     "households_monitored": 0,
     "households_paid": 0,
