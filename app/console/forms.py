@@ -16,6 +16,7 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
+from app.assets.model import BeneficiaryDecision
 from app.core.validation import DecimalIn, input_hook
 from app.monitoring.case_rules import EliminationStep, Step
 from app.monitoring.model import MeasureKind
@@ -167,6 +168,22 @@ class MonitoringLineForm(Form):
 
 class UploadConfirm(Form):
     content: str
+
+
+class EvidenceForm(Form):
+    title: str | None = None
+    note: str | None = None
+
+
+class RemovalForm(Form):
+    reason: str = ""
+
+
+class BeneficiaryDecisionForm(Form):
+    agreement_id: int
+    household_id: int
+    decision: BeneficiaryDecision
+    reason: str = ""
 
 
 class ImportForm(Form):

@@ -16,6 +16,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 
+from app.console.asset_supervision_pages import AssetSupervisionPages
 from app.console.audit_pages import AuditPages
 from app.console.finance_pages import FinancePages
 from app.console.forms import BadForm
@@ -67,6 +68,7 @@ console_router = Router(
         MonitoringPages,
         LinkagePages,
         NoticePages,
+        AssetSupervisionPages,
     ],
     dependencies={"user": Provide(provide_user)},
     guards=[refuse_nul],
