@@ -350,7 +350,8 @@ WITH policy AS (
 ), listed_households AS MATERIALIZED (
     SELECT DISTINCT household FROM listed
 ), status AS (
-    -- each listed household's status at the end of the day: its last status event by then
+    -- each listed household's status at the end of the day: its last status event by then (the register's
+    -- history; a household with none by then is not judged on that day)
     SELECT DISTINCT ON (e.household) e.household, e.to_status, e.at::date AS on_day
     FROM household_event e JOIN listed_households x ON x.household = e.household
     WHERE e.to_status IS NOT NULL AND e.at < ($1::date + 1)
@@ -372,12 +373,14 @@ WITH policy AS (
     LEFT JOIN status st ON st.household = l.household
     LEFT JOIN watched w ON w.household = l.household
     CROSS JOIN LATERAL (
-        SELECT coalesce(st.to_status, h.status) AS status,
+        SELECT st.to_status AS status,
                CASE WHEN h.exited_year IS NOT NULL
                     THEN make_date(h.exited_year + l.continuation_years, 12, 31) END AS continuation_end
     ) s
     CROSS JOIN LATERAL (
         SELECT CASE
+                   -- no status recorded by the day: nothing is known of it then, nothing is raised
+                   WHEN s.status IS NULL THEN NULL
                    WHEN coalesce(w.monitored, false) OR s.status IN ('registered', 'returned') THEN NULL
                    WHEN s.status = 'exited' AND (s.continuation_end IS NULL OR $1::date <= s.continuation_end)
                        THEN NULL
@@ -441,7 +444,7 @@ WITH policy AS (
     CROSS JOIN LATERAL (
         SELECT round(pr.promised * (d.last_day - d.first_day + 1) / d.days_in_year, 2) AS expected,
                coalesce((SELECT sum(n.amount) FROM asset_income n
-                         WHERE n.agreement = g.id AND n.period_year = y.year AND n.received_on <= $1::date), 0)
+                         WHERE n.agreement = g.id AND n.period_year = y.year AND n.received_on <= $1::date), 0.00)
                    AS received
     ) t
     WHERE ($6::text IS NULL OR $6 = 'arrears') AND pr.promised IS NOT NULL AND d.since <= $1::date

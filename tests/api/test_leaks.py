@@ -263,6 +263,8 @@ SAMPLE = {
     "{import_id:int}": "1",
     "{case_id:int}": "1",
     "{round_id:int}": "1",
+    "{asset_id:int}": "1",
+    "{evidence_id:int}": "1",  # none in the demo: the download answers the error page
     "{path:str}": "swagger",
 }
 
