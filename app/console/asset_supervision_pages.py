@@ -81,13 +81,13 @@ class AssetSupervisionPages(Controller):
     async def decide(self, request: Request[Any, Any, Any], user: NamedDependency[ConsoleUser]) -> Redirect:
         """Keep a listed household that left the register, or remove it from the agreement's list."""
         form = await read_form(request, BeneficiaryDecisionForm)
-        to = "/console/assets/flags?kind=household_left"
+        to, kind = "/console/assets/flags", FlagKind.household_left.value
         try:
             data = BeneficiaryDecisionIn(decision=form.decision, reason=form.reason)
             await supervision.decide_beneficiary(user.principal, form.agreement_id, form.household_id, data)
         except DomainError as exc:
-            return back(to, err=refusal(user, exc))
-        return back(to, msg=said(user, "done"))
+            return back(to, kind=kind, err=refusal(user, exc))
+        return back(to, kind=kind, msg=said(user, "done"))
 
     @get("/{asset_id:int}/evidence", opt={"action": "assets.read"})
     async def evidence_list(
