@@ -31,6 +31,16 @@ Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 MIB = 1024 * 1024
 
 
+def _day(value: str | None) -> date | None:
+    """The day chosen in the filter ("" for today); another value than a day is a 400 naming it."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid("as_of", message(N_("must be a day, such as 2024-06-30"))) from None
+
+
 def _kind(value: str | None) -> FlagKind | None:
     """A kind chosen in the filter ("" for every kind); another value is a 400 naming it."""
     if not value:
@@ -48,17 +58,17 @@ class AssetSupervisionPages(Controller):
         self,
         user: NamedDependency[ConsoleUser],
         kind: FromQuery[str | None] = None,
-        as_of: FromQuery[date | None] = None,
+        as_of: FromQuery[str | None] = None,  # a date input sends "" when left empty
         region: FromQuery[str | None] = None,
         page: Page = 1,
         msg: FromQuery[str | None] = None,
         err: FromQuery[str | None] = None,
     ) -> Template:
         """What supervision finds wrong with the assets of the caller's region on a day, with its filters."""
-        chosen = _kind(kind)
+        chosen, day = _kind(kind), _day(as_of)
         found = await supervision.list_flags(
             user.principal,
-            FlagFilter(as_of=as_of, region=region or None, kind=chosen),
+            FlagFilter(as_of=day, region=region or None, kind=chosen),
             PageParams(limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
         )
         return await render(
@@ -69,7 +79,7 @@ class AssetSupervisionPages(Controller):
             decisions=list(BeneficiaryDecision),
             chosen_kind=chosen.value if chosen else "",
             chosen_region=region or "",
-            chosen_as_of=as_of.isoformat() if as_of else "",
+            chosen_as_of=day.isoformat() if day else "",
             today=date.today().isoformat(),
             page=page,
             per_page=PER_PAGE,

@@ -64,6 +64,10 @@ async def test_the_county_s_flags_with_their_filters_in_chinese_and_english(web,
     assert bad.status_code == 400 and "kind" in bad.text
     bad = await web.get("/console/assets/flags?region=4x")
     assert bad.status_code == 400 and "region" in bad.text
+    bad = await web.get("/console/assets/flags?as_of=2024-13-01")
+    assert bad.status_code == 400 and "as_of" in bad.text
+    # the filter's empty fields (a date left empty is sent as "") are the defaults: today, every region and kind
+    assert (await web.get("/console/assets/flags?kind=&as_of=&region=")).status_code == 200
     # in English
     switched = await web.post(
         "/console/lang", data={"_csrf_token": csrf, "to": "en", "back_to": "/console/assets/flags"}
