@@ -1,13 +1,14 @@
-"""Query parameters the asset list takes, as a Litestar dependency (the edge, like the controllers)."""
+"""Query parameters the asset and flag lists take, as Litestar dependencies (the edge, like the controllers)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from litestar.params import FromQuery, QueryParameter
 
-from app.assets.model import AssetClass, AssetKind, AssetStatus
-from app.assets.schemas import AssetFilter
+from app.assets.model import AssetClass, AssetKind, AssetStatus, FlagKind
+from app.assets.schemas import AssetFilter, FlagFilter
 from app.core.params import QueryId
 
 
@@ -40,3 +41,17 @@ async def provide_asset_filter(
         status=status,
         operator_id=operator_id,
     )
+
+
+async def provide_flag_filter(
+    as_of: Annotated[date | None, QueryParameter(description="the day the flags are of (today when left out)")] = None,
+    region: Annotated[
+        str | None,
+        QueryParameter(
+            pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$",
+            description="a division code: a province, city or county (2, 4, 6 digits), a town (9), a village (12)",
+        ),
+    ] = None,
+    kind: FromQuery[FlagKind | None] = None,
+) -> FlagFilter:
+    return FlagFilter(as_of=as_of, region=region, kind=kind)

@@ -75,3 +75,52 @@ class Standing(str, enum.Enum):
     removed = "removed"  # removed from the register (清退)
     continuation_ended = "continuation_ended"  # exited, its policy continuation over, not monitored
     not_on_register = "not_on_register"  # never registered or still in identification, not monitored
+
+
+# ---- evidence, disposal and supervision (issue 15, points 1 and 3) ---------------------------------
+
+
+class EvidenceType(str, enum.Enum):
+    """What an evidence file is, as its first bytes say (never as its name or declared type alone)."""
+
+    jpeg = "jpeg"  # a photo
+    png = "png"  # a photo or a scan
+    pdf = "pdf"  # a scanned document, a contract, an approval
+    xlsx = "xlsx"  # an account book, a list of households (no macros)
+    docx = "docx"  # an agreement, a report (no macros)
+
+
+class DisposalKind(str, enum.Enum):
+    """How an asset leaves the register (资产处置)."""
+
+    sale = "sale"  # 出售 (拍卖、转让收入)
+    scrapping = "scrapping"  # 报废
+    transfer = "transfer"  # 移交 (无偿划转给其他村集体或单位)
+
+
+class DisposalStatus(str, enum.Enum):
+    pending = "pending"  # 待审批: requested, not yet decided
+    approved = "approved"  # 已批准: the asset is disposed of on the day approved
+    rejected = "rejected"  # 未批准
+
+
+class FlagKind(str, enum.Enum):
+    """What supervision finds wrong with an asset on a day (app/assets/supervision_queries.py)."""
+
+    idle = "idle"  # 闲置: built, in use or idle, and no agreement in force or no income for months
+    arrears = "arrears"  # 收益不足: a year's income below what the agreement promises
+    undistributed = "undistributed"  # 收益未分配: income received and not distributed within the days allowed
+    disposed_without_approval = "disposed_without_approval"  # 未经批准处置
+    household_left = "household_left"  # 分配名单中的农户已不在册也不在监测: keep or remove it
+
+
+class IdleReason(str, enum.Enum):
+    no_agreement = "no_agreement"  # no operating agreement in force
+    no_income = "no_income"  # an agreement in force, and no income received for the months allowed
+
+
+class BeneficiaryDecision(str, enum.Enum):
+    """What the county decided about a listed household that left the register and is not monitored."""
+
+    keep = "keep"  # 保留: stays listed (it shares again should it come back on the register or be monitored)
+    remove = "remove"  # 移出: taken off the agreement's list

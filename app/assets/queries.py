@@ -35,7 +35,7 @@ from app.core.uow import Db
 _ASSET = """
 SELECT a.id, a.name, a.asset_class, a.kind, a.status, i.code AS industry, a.village AS village_id,
        v.name AS village_name, v.town AS town_id, a.county_code, a.base AS base_id, a.completed_on, a.book_value,
-       a.depreciation, a.useful_life_years, a.note, a.created_at, a.updated_at,
+       a.depreciation, a.useful_life_years, a.disposed_on, a.note, a.created_at, a.updated_at,
        coalesce((SELECT sum(f.amount) FROM asset_funding f WHERE f.asset = a.id), 0) AS funding_total,
        (SELECT o.owner_kind FROM asset_ownership o WHERE o.asset = a.id
          ORDER BY o.confirmed_on DESC, o.id DESC LIMIT 1) AS owner_kind,

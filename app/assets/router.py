@@ -2,6 +2,23 @@
 
 from litestar import Router
 
-from app.assets.controllers import AgreementController, AssetController, IncomeController
+from app.assets.controllers import (
+    AgreementController,
+    AssetController,
+    DisposalController,
+    EvidenceController,
+    FlagController,
+    IncomeController,
+)
 
-router = Router(path="/api/v1", route_handlers=[AssetController, AgreementController, IncomeController])
+router = Router(
+    path="/api/v1",
+    route_handlers=[
+        AssetController,
+        AgreementController,
+        IncomeController,
+        EvidenceController,
+        DisposalController,
+        FlagController,
+    ],
+)

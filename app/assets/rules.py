@@ -24,12 +24,18 @@ stored distribution keep.
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import quote
 
-from app.assets.model import DistributionMethod, Standing
+from app.assets.model import DistributionMethod, EvidenceType, Standing
 from app.core.messages import N_, Message, code, message
 from app.core.money import FEN, round_fen
 from app.registry.model import HouseholdStatus
@@ -432,3 +438,128 @@ def income_hash(
         (str(agreement_id), received_on.isoformat(), str(period_year), f"{amount:.2f}", reference, note or "")
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ---- evidence files ------------------------------------------------------------------------------
+
+MEDIA_TYPES: dict[EvidenceType, str] = {
+    EvidenceType.jpeg: "image/jpeg",
+    EvidenceType.png: "image/png",
+    EvidenceType.pdf: "application/pdf",
+    EvidenceType.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    EvidenceType.docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+"""The content type each kind of evidence file is served with."""
+
+EXTENSIONS: dict[EvidenceType, str] = {
+    EvidenceType.jpeg: ".jpg",
+    EvidenceType.png: ".png",
+    EvidenceType.pdf: ".pdf",
+    EvidenceType.xlsx: ".xlsx",
+    EvidenceType.docx: ".docx",
+}
+
+# what a file's name or its declared content type says it is
+_DECLARED_EXTENSIONS = {".jpg": EvidenceType.jpeg, ".jpeg": EvidenceType.jpeg, **{v: k for k, v in EXTENSIONS.items()}}
+_DECLARED_MEDIA_TYPES = {"image/jpg": EvidenceType.jpeg, "image/pjpeg": EvidenceType.jpeg} | {
+    v: k for k, v in MEDIA_TYPES.items()
+}
+
+NOT_EVIDENCE = N_("is not a JPEG or PNG picture, a PDF, an .xlsx or a .docx file (by its first bytes)")
+MACROS = N_("holds macros (a VBA project): an .xlsx or .docx without macros is taken")
+DECLARED_OTHERWISE = N_("is a {found} file by its content, but named or declared as {declared}")
+
+
+class NotEvidence(ValueError):
+    """A file that is not one of the kinds taken as evidence, or not what it says it is."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def _office_type(content: bytes) -> EvidenceType | None:
+    """An Office Open XML file's kind, from the names in its zip directory (read without unpacking anything:
+    the central directory only); None when it is neither a workbook nor a document."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise NotEvidence(message(MACROS))
+    if "word/document.xml" in names:
+        return EvidenceType.docx
+    if "xl/workbook.xml" in names:
+        return EvidenceType.xlsx
+    return None
+
+
+def sniff(content: bytes) -> EvidenceType | None:
+    """What a file is by its first bytes (its magic number), and for a zip by the parts it holds; None when it
+    is none of the kinds taken. Raises NotEvidence for a workbook or document with macros."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return EvidenceType.jpeg
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return EvidenceType.png
+    if content.startswith(b"%PDF-"):
+        return EvidenceType.pdf
+    if content.startswith(b"PK\x03\x04"):
+        return _office_type(content)
+    return None
+
+
+def declared_type(filename: str | None, content_type: str | None) -> EvidenceType | None:
+    """What the upload says it is: its declared content type when that names a kind taken, else its name's
+    extension; None when it says nothing known (``application/octet-stream``, no extension)."""
+    if content_type:
+        found = _DECLARED_MEDIA_TYPES.get(content_type.split(";", 1)[0].strip().lower())
+        if found is not None:
+            return found
+    if filename:
+        return _DECLARED_EXTENSIONS.get(PurePosixPath(filename.lower()).suffix)
+    return None
+
+
+def evidence_type(content: bytes, filename: str | None, content_type: str | None) -> EvidenceType:
+    """The kind of an uploaded evidence file, by its content: refused (NotEvidence) when it is none of the kinds
+    taken, or when its name or declared type says another kind than its content."""
+    found = sniff(content)
+    if found is None:
+        raise NotEvidence(message(NOT_EVIDENCE))
+    declared = declared_type(filename, content_type)
+    if declared is not None and declared is not found:
+        raise NotEvidence(message(DECLARED_OTHERWISE, found=found.value.upper(), declared=declared.value.upper()))
+    return found
+
+
+_UNSAFE = re.compile(r'["\\/\x00-\x1f\x7f<>:|?*]')
+
+
+def safe_file_name(name: str | None, limit: int = 255) -> str:
+    """An uploaded file's name as it may be kept and sent back: its last part only (no folders, whichever
+    system's), without control characters, quotes, slashes or characters a file system refuses, spaces
+    squeezed, at most ``limit`` characters (the extension kept); ``file`` when nothing is left."""
+    if not name:
+        return "file"
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C")
+    base = " ".join(_UNSAFE.sub("_", base).split()).strip(". ")
+    if not base:
+        return "file"
+    if len(base) > limit:
+        suffix = PurePosixPath(base).suffix[:16]
+        base = base[: limit - len(suffix)] + suffix
+    return base
+
+
+def content_disposition(evidence_id: int, kind: EvidenceType, original_name: str) -> str:
+    """``attachment``, with a plain ASCII name of ours (``evidence-12.pdf``) for every client and the uploaded
+    name, made safe and percent-encoded (RFC 6266, RFC 5987), for those that read ``filename*``."""
+    plain = f"evidence-{evidence_id}{EXTENSIONS[kind]}"
+    name = safe_file_name(original_name)
+    if PurePosixPath(name).suffix.lower() not in {e for e, k in _DECLARED_EXTENSIONS.items() if k is kind}:
+        name += EXTENSIONS[kind]
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"

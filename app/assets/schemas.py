@@ -9,9 +9,15 @@ from app.assets.model import (
     AssetClass,
     AssetKind,
     AssetStatus,
+    BeneficiaryDecision,
     Depreciation,
+    DisposalKind,
+    DisposalStatus,
     DistributionMethod,
+    EvidenceType,
+    FlagKind,
     FundingSource,
+    IdleReason,
     OperatingForm,
     OwnerKind,
     Standing,
@@ -222,6 +228,8 @@ class AssetOut(msgspec.Struct, kw_only=True):
     """Whom its ownership is confirmed to now (the latest confirmation); null while unconfirmed."""
     operator_id: int | None
     """The operator of its agreement in force today, if one is."""
+    disposed_on: date | None
+    """The day it was disposed of (its disposal's approval); null unless disposed."""
     note: str | None
     created_at: datetime
     updated_at: datetime
@@ -232,6 +240,9 @@ class AssetDetail(AssetOut, kw_only=True):
     ownership: list[OwnershipOut]
     """Its confirmations, the latest (the current) first."""
     agreements: list[AgreementSummary]
+    flags: list[AssetFlag] | None = None
+    """What supervision finds wrong with it today (``GET /api/v1/asset-flags``), for the roles that read the
+    flags, on ``GET /api/v1/assets/{id}``; null otherwise (an operator's read, the answer to a write)."""
 
 
 class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
@@ -479,3 +490,204 @@ class DistributionOut(msgspec.Struct, kw_only=True):
 class DistributionDetail(DistributionOut, kw_only=True):
     shares: list[ShareOut]
     """Every listed household's part, in the agreement's order, each explained line by line."""
+
+
+# ---- evidence (photos, documents) ---------------------------------------------------------------
+
+
+class EvidenceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What an upload says of its file besides the file itself."""
+
+    title: str | None = None
+    """What it shows (照片: 冷库外景; 合同: 租赁合同第1页); the file's name when left out."""
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        self.title = clean_optional("title", self.title, 200)
+        self.note = clean_note("note", self.note, 2000)
+
+
+class EvidenceRemoval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+    """Why it is removed (a wrong photo, personal data in it); it stays on record, its file no longer served."""
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 500)
+
+
+class EvidenceOut(msgspec.Struct, kw_only=True):
+    id: int
+    asset_id: int
+    title: str
+    original_name: str
+    """The name it was uploaded under (made safe: no folders, no control characters)."""
+    file_type: EvidenceType
+    """What it is by its content (jpeg, png, pdf, xlsx, docx)."""
+    media_type: str
+    size: int
+    """In bytes."""
+    sha256: str
+    """The SHA-256 of its content, in hex: the same file attached twice is one file kept."""
+    note: str | None
+    created_by: int | None
+    created_at: datetime
+    removed_at: datetime | None
+    removed_by: int | None
+    removed_reason: str | None
+    download: str
+    """Where its file is read (``GET``), while it is not removed."""
+
+
+# ---- disposal (处置) -------------------------------------------------------------------------------
+
+
+class DisposalIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: DisposalKind
+    """sale (出售), scrapping (报废) or transfer (移交)."""
+    reason: str
+    """Why the asset is disposed of (worn out, no longer needed, the village merged...)."""
+    proceeds: DecimalIn
+    """What the disposal brings in (0 for a scrapping that brings nothing), 0 or more."""
+    proceeds_to: str | None = None
+    """Where the proceeds went (the village collective's account, the county's fund...): required when there
+    are proceeds."""
+    requested_on: date | None = None
+    """The day it was requested; today when left out."""
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 2000, multiline=True)
+        self.proceeds = check_money("proceeds", self.proceeds, ceiling="asset")
+        self.proceeds_to = clean_optional("proceeds_to", self.proceeds_to, 500)
+        check_day_of_fact("requested_on", self.requested_on)
+        if self.proceeds > 0 and self.proceeds_to is None:
+            raise Invalid("proceeds_to", message(N_("say where the proceeds went")))
+
+
+class DisposalApproval(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    approved_on: date
+    """The day the county approved it (its document's day): the asset is disposed of on that day."""
+    document_no: str | None = None
+    """The approval's document (批复文号)."""
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_day_of_fact("approved_on", self.approved_on)
+        self.document_no = clean_optional("document_no", self.document_no, 60)
+        self.note = clean_note("note", self.note, 2000)
+
+
+class DisposalRejection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+    rejected_on: date | None = None
+    """The day the county turned it down; today when left out."""
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 2000, multiline=True)
+        check_day_of_fact("rejected_on", self.rejected_on)
+
+
+class DisposalOut(msgspec.Struct, kw_only=True):
+    id: int
+    asset_id: int
+    asset_name: str
+    kind: DisposalKind
+    reason: str
+    proceeds: Decimal
+    proceeds_to: str | None
+    requested_on: date
+    status: DisposalStatus
+    decided_on: date | None
+    """The day approved (the asset's ``disposed_on``) or rejected."""
+    document_no: str | None
+    decision_note: str | None
+    requested_by: int | None
+    requested_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+
+
+# ---- supervision: flags, and decisions on households that left ------------------------------------
+
+
+class AssetFlag(msgspec.Struct, kw_only=True):
+    """One thing supervision finds wrong with an asset on a day. ``since`` is the first day of it (the day
+    before, it was not raised)."""
+
+    kind: FlagKind
+    asset_id: int
+    asset_name: str
+    village_id: int
+    village_name: str
+    town_id: int
+    county_code: str
+    since: date
+    idle_reason: IdleReason | None = None
+    """idle: no agreement in force (no_agreement) or none of its income for the months allowed (no_income)."""
+    agreement_id: int | None = None
+    operator_id: int | None = None
+    operator_name: str | None = None
+    period_year: int | None = None
+    """arrears: the year whose income falls short."""
+    expected: Decimal | None = None
+    """arrears: what the agreement promises for the year (its rent or guaranteed return, for the days of the
+    year it ran), half-up to the fen."""
+    received: Decimal | None = None
+    """arrears: the income recorded for the year by the day asked about."""
+    shortfall: Decimal | None = None
+    income_id: int | None = None
+    """undistributed: the income received and not distributed."""
+    amount: Decimal | None = None
+    received_on: date | None = None
+    disposed_on: date | None = None
+    """disposed_without_approval: the day the asset is recorded as disposed of (null when unrecorded)."""
+    household_id: int | None = None
+    """household_left: the household listed in the agreement that is no longer on the register nor monitored."""
+    registry_no: str | None = None
+    standing: Standing | None = None
+
+
+class FlagPage(msgspec.Struct, kw_only=True):
+    as_of: date
+    """The day the flags are of."""
+    items: list[AssetFlag]
+    total: int
+    limit: int
+    offset: int
+
+
+class FlagFilter(msgspec.Struct, kw_only=True, frozen=True):
+    as_of: date | None = None
+    region: str | None = None
+    kind: FlagKind | None = None
+
+
+class BeneficiaryDecisionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    decision: BeneficiaryDecision
+    """keep (it stays listed: it shares again should it come back on the register or be monitored) or remove
+    (taken off the agreement's list)."""
+    reason: str
+    decided_on: date | None = None
+    """The day decided (on or after the household left); today when left out."""
+
+    def __post_init__(self) -> None:
+        self.reason = clean_name("reason", self.reason, 2000, multiline=True)
+        check_day_of_fact("decided_on", self.decided_on)
+
+
+class BeneficiaryDecisionOut(msgspec.Struct, kw_only=True):
+    id: int
+    agreement_id: int
+    asset_id: int
+    household_id: int
+    registry_no: str
+    decision: BeneficiaryDecision
+    standing: Standing
+    """Where the household stood when decided."""
+    left_on: date
+    """The day it stopped sharing, as the flag said."""
+    decided_on: date
+    reason: str
+    position: int
+    weight: Decimal | None
+    created_by: int | None
+    created_at: datetime

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from app.assets import queries
+from app.assets import queries, supervision_queries
 from app.assets.model import AssetStatus, DistributionMethod, OwnerKind, Standing
 from app.assets.rules import (
     PAID_OTHERWISE,
@@ -47,11 +47,13 @@ from app.assets.schemas import (
     ShareOut,
     updated,
 )
+from app.core.access import can
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
 from app.core.messages import N_, Message, message
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, ensure_town_scope, list_region
+from app.core.settings import get_settings
 from app.core.uow import Db, UnitOfWork, reading, reading_replica, unit_of_work
 from app.enterprises import service as enterprises
 from app.industries import service as industries
@@ -102,11 +104,36 @@ async def _readable_asset(db: Db, principal: Principal, asset_id: int) -> querie
 async def _writable_asset(uow: UnitOfWork, actor: Principal, asset_id: int) -> queries.PlacedAsset:
     """The asset, held to the end of the transaction, after checking the actor's county and that it was not
     disposed of (a disposed asset's record stays as it was)."""
-    placed = await _placed(uow, asset_id, lock=True)
-    ensure_county_scope(actor, placed.county_code)
+    placed = await held_asset(uow, actor, asset_id)
     if placed.fields.status is AssetStatus.disposed:
         raise Conflict.of(N_("asset {asset} was disposed of; its record stays as it was"), asset=asset_id)
     return placed
+
+
+async def held_asset(uow: UnitOfWork, actor: Principal, asset_id: int) -> queries.PlacedAsset:
+    """The asset, held (FOR UPDATE) to the end of the transaction, once the actor's county reaches it; 404 when
+    there is none. Disposed of or not: the caller says what a disposed one may still take (evidence, a
+    disposal that regularises it)."""
+    placed = await _placed(uow, asset_id, lock=True)
+    ensure_county_scope(actor, placed.county_code)
+    return placed
+
+
+async def readable_asset(db: Db, principal: Principal, asset_id: int) -> queries.PlacedAsset:
+    """The asset once the principal may read it: its county's staff, its town's officer, an operator that runs
+    it (403 otherwise, 404 when there is none)."""
+    return await _readable_asset(db, principal, asset_id)
+
+
+def thresholds() -> supervision_queries.Thresholds:
+    """The supervision's thresholds for a county that set none of its own (the settings)."""
+    s = get_settings()
+    return supervision_queries.Thresholds(
+        idle_months=s.asset_idle_months,
+        distribution_days=s.asset_distribution_days,
+        grace_days=s.asset_arrears_grace_days,
+        continuation_years=s.continuation_years,
+    )
 
 
 # ---- the register ---------------------------------------------------------------------------------------
@@ -187,9 +214,16 @@ async def create_asset(actor: Principal, data: AssetCreate) -> AssetDetail:
 
 
 async def get_asset(principal: Principal, asset_id: int) -> AssetDetail:
+    """The asset with its funding, ownership and agreements, and (for the roles that read the supervision's
+    flags) what supervision finds wrong with it today."""
     async with reading() as db:
         await _readable_asset(db, principal, asset_id)
-        return await _detail(db, asset_id)
+        detail = await _detail(db, asset_id)
+        if can(principal.role, "assets.flags.read"):
+            detail.flags = await supervision_queries.all_flags(
+                db, supervision_queries.FlagQuery(as_of=date.today(), thresholds=thresholds(), asset_id=asset_id)
+            )
+        return detail
 
 
 async def list_assets(principal: Principal, page: PageParams, f: AssetFilter) -> Page[AssetOut]:
@@ -472,6 +506,10 @@ async def record_income(actor: Principal, agreement_id: int, data: IncomeIn) -> 
         existing = await queries.income_by_reference(uow, agreement_id, data.reference)
         if existing is not None:
             return _same_income_or_clash(existing, agreement_id, data), False
+        if stored.asset_status == AssetStatus.disposed.value:
+            raise Conflict.of(
+                N_("asset {asset} was disposed of; it takes no new income"), asset=stored.agreement["asset_id"]
+            )
         a = stored.agreement
         starts_on: date = a["starts_on"]
         ends_on: date | None = a["ends_on"]

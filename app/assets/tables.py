@@ -39,6 +39,8 @@ class Asset(Table, tablename="asset"):
     useful_life_years = Integer(null=True, default=None)  # straight-line depreciation's life
     # under_construction, in_use, idle; disposed only by an approved disposal (never by an update)
     status = Varchar(length=20, null=False)
+    # the day it was disposed of: the day its disposal was approved (asset_disposal); null unless disposed
+    disposed_on = Date(null=True, default=None)
     note = Text(null=True, default=None)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz(null=False)
@@ -58,6 +60,7 @@ class Asset(Table, tablename="asset"):
         " OR useful_life_years BETWEEN 1 AND 100)"
     )
     built_asset_has_completion = Check("status = 'under_construction' OR completed_on IS NOT NULL")
+    disposed_day_of_disposed = Check("disposed_on IS NULL OR status = 'disposed'")
 
 
 class AssetFunding(Table, tablename="asset_funding"):
@@ -229,3 +232,96 @@ class AssetDistribution(Table, tablename="asset_distribution"):
     distribution_payouts_named = Check(
         "(payout_batch IS NULL) = (first_payout IS NULL) AND (first_payout IS NULL) = (last_payout IS NULL)"
     )
+
+
+class AssetEvidence(Table, tablename="asset_evidence"):
+    """A photo or document attached to an asset as evidence. The file itself is kept outside the database, by
+    the SHA-256 of its content (app/assets/blobs.py: one file however many times it is attached); the row keeps
+    its hash, size, type (as its first bytes say), the name it was uploaded under, a title, who and when.
+    Never deleted: a wrong one is removed (``removed_*``, audited) and stays on record, its file no longer
+    served."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    asset = ForeignKey(Asset, null=False, on_delete=OnDelete.restrict, index=True)
+    sha256 = Varchar(length=64, null=False)
+    size = BigInt(null=False)
+    file_type = Varchar(length=8, null=False)
+    original_name = Varchar(length=255, null=False)
+    title = Varchar(length=200, null=False)
+    note = Text(null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(null=False)
+    removed_at = Timestamptz(null=True, default=None)
+    removed_by = Integer(null=True, default=None)
+    removed_reason = Text(null=True, default=None)
+
+    evidence_type_known = Check("file_type IN ('jpeg', 'png', 'pdf', 'xlsx', 'docx')")
+    evidence_hash_shape = Check("sha256 ~ '^[0-9a-f]{64}$'")
+    evidence_size_positive = Check("size > 0")
+    evidence_removal_whole = Check("(removed_at IS NULL) = (removed_reason IS NULL)")
+
+
+class AssetDisposal(Table, tablename="asset_disposal"):
+    """A disposal of an asset (处置: sale, scrapping, transfer): requested by the county's staff with its reason,
+    its proceeds and where they went; approved (or rejected) by the county's administration, by another
+    account than the one that requested it. Its approval disposes of the asset on the day approved
+    (``asset.status``, ``asset.disposed_on``); nothing else does. One pending and one approved at most per
+    asset (unique indexes made by a migration)."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    asset = ForeignKey(Asset, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=12, null=False)
+    reason = Text(null=False)
+    proceeds = Numeric(digits=(14, 2), null=False)
+    proceeds_to = Text(null=True, default=None)  # where the proceeds went (the collective's account, ...)
+    requested_on = Date(null=False)
+    status = Varchar(length=10, null=False)
+    decided_on = Date(null=True, default=None)  # the day approved or rejected (the approval's document's day)
+    document_no = Varchar(length=60, null=True, default=None)  # the approval's document (批复文号)
+    decision_note = Text(null=True, default=None)  # the approval's note, or why it was rejected
+    body_hash = Varchar(length=64, null=False)  # tells a resent request from another one
+    decision_hash = Varchar(length=64, null=True, default=None)  # tells a resent decision from another one
+    requested_by = Integer(null=True, default=None)
+    requested_at = Timestamptz(null=False)
+    decided_by = Integer(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+
+    disposal_kind_known = Check("kind IN ('sale', 'scrapping', 'transfer')")
+    disposal_status_known = Check("status IN ('pending', 'approved', 'rejected')")
+    disposal_proceeds_not_negative = Check("proceeds >= 0")
+    disposal_proceeds_go_somewhere = Check("proceeds = 0 OR proceeds_to IS NOT NULL")
+    disposal_decided_whole = Check(
+        "(status = 'pending') = (decided_on IS NULL) AND (decided_on IS NULL) = (decided_at IS NULL)"
+        " AND (decided_on IS NULL OR decided_on >= requested_on)"
+    )
+
+
+class AssetBeneficiaryDecision(Table, tablename="asset_beneficiary_decision"):
+    """The county's decision about a household listed in an agreement that is no longer on the register nor
+    monitored (the ``household_left`` flag): keep it listed, or remove it from the list (its row of
+    ``asset_beneficiary`` deleted in the same transaction; its place and weight are kept here). Append-only:
+    a household's decisions are its history. A ``keep`` clears the flag for the leaving it was taken on
+    (``left_on``); should the household come back and leave again, the flag is raised again."""
+
+    county_code = Varchar(length=6, null=False, index=True)  # filled from the parent: app/core/counties.py
+
+    agreement = ForeignKey(AssetAgreement, null=False, on_delete=OnDelete.restrict, index=True)
+    household = ForeignKey(Household, null=False, on_delete=OnDelete.restrict, index=True)
+    decision = Varchar(length=8, null=False)
+    standing = Varchar(length=24, null=False)  # where the household stood when decided (app/assets/model.py)
+    left_on = Date(null=False)  # the day it stopped sharing, as the flag said
+    decided_on = Date(null=False)
+    reason = Text(null=False)
+    position = Integer(null=False)  # its place in the list when decided
+    weight = Numeric(digits=(12, 4), null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(null=False)
+
+    beneficiary_decision_known = Check("decision IN ('keep', 'remove')")
+    beneficiary_decision_standing_known = Check(
+        "standing IN ('registered', 'exited_in_continuation', 'monitored', 'removed', 'continuation_ended',"
+        " 'not_on_register')"
+    )
+    beneficiary_decision_after_leaving = Check("decided_on >= left_on")

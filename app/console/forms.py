@@ -16,7 +16,15 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from app.assets.model import AssetClass, AssetKind, AssetStatus, Depreciation, OperatingForm, OwnerKind
+from app.assets.model import (
+    AssetClass,
+    AssetKind,
+    AssetStatus,
+    BeneficiaryDecision,
+    Depreciation,
+    OperatingForm,
+    OwnerKind,
+)
 from app.assets.model import DistributionMethod as SharingMethod
 from app.core.validation import DecimalIn, input_hook
 from app.monitoring.case_rules import EliminationStep, Step
@@ -234,6 +242,22 @@ class DistributionForm(Form):
 
 class UploadConfirm(Form):
     content: str
+
+
+class EvidenceForm(Form):
+    title: str | None = None
+    note: str | None = None
+
+
+class RemovalForm(Form):
+    reason: str = ""
+
+
+class BeneficiaryDecisionForm(Form):
+    agreement_id: int
+    household_id: int
+    decision: BeneficiaryDecision
+    reason: str = ""
 
 
 class ImportForm(Form):

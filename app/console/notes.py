@@ -31,6 +31,7 @@ NOTES: dict[str, str] = {
     "no_file": N_("Choose a CSV file."),
     "no_bank_file": N_("Choose the bank's result file."),
     "no_import_file": N_("Choose one .xlsx file, or one .csv file for each sheet."),
+    "no_evidence_file": N_("Choose a photo or document to attach."),
     "file_changed": N_("The checked file did not come back intact; check it again."),
     # what was done
     "done": N_("Done."),

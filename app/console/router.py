@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 
 from app.console.asset_pages import AssetPages
+from app.console.asset_supervision_pages import AssetSupervisionPages
 from app.console.audit_pages import AuditPages
 from app.console.finance_pages import FinancePages
 from app.console.forms import BadForm
@@ -69,6 +70,7 @@ console_router = Router(
         LinkagePages,
         NoticePages,
         AssetPages,
+        AssetSupervisionPages,
     ],
     dependencies={"user": Provide(provide_user)},
     guards=[refuse_nul],

@@ -105,9 +105,17 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # project assets (扶贫项目资产): the register, ownership, operating agreements, income and its distribution;
     # read within scope (an operator the assets it runs, a town officer its town's), written by the county's staff
     "assets.read": EVERYONE,  # getAsset, listAssets, listAssetAgreements, getAssetAgreement, listAssetIncome,
-    # getAssetDistribution
-    "assets.manage": frozenset({ADMIN, FINANCE}),  # createAsset, updateAsset, confirmAssetOwnership, signAssetAgreement
+    # getAssetDistribution, listAssetEvidence, getAssetEvidence, downloadAssetEvidence, listAssetDisposals
+    # createAsset, updateAsset, confirmAssetOwnership, signAssetAgreement, decideAssetBeneficiary
+    "assets.manage": frozenset({ADMIN, FINANCE}),
     "assets.income": frozenset({ADMIN, FINANCE}),  # recordAssetIncome, distributeAssetIncome
+    "assets.evidence": frozenset({ADMIN, FINANCE}),  # uploadAssetEvidence, removeAssetEvidence
+    # a disposal (处置) is requested by the county's staff and approved by its administration, by another account
+    "assets.dispose": frozenset({ADMIN, FINANCE}),  # requestAssetDisposal
+    "assets.dispose.approve": frozenset({ADMIN}),  # approveAssetDisposal, rejectAssetDisposal
+    # the supervision's flags (idle, arrears, undistributed, disposed without approval, households that left):
+    # the county's staff and auditors, a town officer its town's; also on getAsset for these roles
+    "assets.flags.read": frozenset({ADMIN, FINANCE, OFFICER, AUDITOR}),  # listAssetFlags
     # enterprises helping villages (千企帮千村)
     "pairings.read": EVERYONE,  # listPairings
     "pairings.manage": frozenset({ADMIN}),  # createPairing, endPairing
@@ -280,6 +288,17 @@ OPERATIONS: Mapping[str, str] = {
     "listAssetIncome": "assets.read",
     "distributeAssetIncome": "assets.income",
     "getAssetDistribution": "assets.read",
+    "uploadAssetEvidence": "assets.evidence",
+    "listAssetEvidence": "assets.read",
+    "getAssetEvidence": "assets.read",
+    "downloadAssetEvidence": "assets.read",
+    "removeAssetEvidence": "assets.evidence",
+    "requestAssetDisposal": "assets.dispose",
+    "listAssetDisposals": "assets.read",
+    "approveAssetDisposal": "assets.dispose.approve",
+    "rejectAssetDisposal": "assets.dispose.approve",
+    "listAssetFlags": "assets.flags.read",
+    "decideAssetBeneficiary": "assets.manage",
 }
 
 ACTIONS = frozenset(POLICY)

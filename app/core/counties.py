@@ -63,6 +63,9 @@ COUNTY_OWNED: Mapping[str, tuple[str, str]] = {
     "asset_beneficiary": ("asset_agreement", "agreement"),
     "asset_income": ("asset_agreement", "agreement"),
     "asset_distribution": ("asset_income", "income"),
+    "asset_evidence": ("asset", "asset"),
+    "asset_disposal": ("asset", "asset"),
+    "asset_beneficiary_decision": ("asset_agreement", "agreement"),
 }
 
 # The tables that are not, and why (the schema test holds every table to one list or the other).

@@ -22,6 +22,10 @@ _DEFAULT_PGDATA = ".chainaid/pgdata"
 # beside the data folder, never in it: a copy of the database must not carry the key that signs its witness
 _DEFAULT_AUDIT_KEY_FILE = ".chainaid/audit.key"
 _DEFAULT_AUDIT_CHECKPOINTS = ".chainaid/audit-checkpoints.jsonl"
+# evidence files (photos, documents of project assets), by the SHA-256 of their content; beside the data folder
+_DEFAULT_EVIDENCE_DIR = ".chainaid/evidence"
+EVIDENCE_MAX_MB = 64
+"""The largest ``CHAINAID_EVIDENCE_MAX_MB`` may be (an upload route takes no more than this)."""
 
 
 # The largest value one field of a request may hold, by kind of field: far above anything real, low
@@ -120,6 +124,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     )
     """联农带农: the least households an operator must have linked in a county and industry in a year; the
     linkage evaluation flags an operator with fewer (a county may set its own)."""
+    asset_idle_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = msgspec.field(
+        default=12, name="CHAINAID_ASSET_IDLE_MONTHS"
+    )
+    """An asset in use whose agreement brought no income for this many months is flagged idle (a county may
+    set its own)."""
+    asset_distribution_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = msgspec.field(
+        default=30, name="CHAINAID_ASSET_DISTRIBUTION_DAYS"
+    )
+    """Days within which an asset's income received is to be distributed to households, else it is flagged (a
+    county may set its own)."""
+    asset_arrears_grace_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = msgspec.field(
+        default=30, name="CHAINAID_ASSET_ARREARS_GRACE_DAYS"
+    )
+    """Days after a year's end before an agreement's income for the year that falls short of its promise is
+    flagged (a county may set its own)."""
+    evidence_dir: Path = msgspec.field(
+        default_factory=lambda: Path(_DEFAULT_EVIDENCE_DIR).absolute(), name="CHAINAID_EVIDENCE_DIR"
+    )
+    """Where the evidence files of assets are kept, by the SHA-256 of their content (the database keeps the
+    hash and what the file is)."""
+    evidence_max_mb: Annotated[int, msgspec.Meta(ge=1, le=EVIDENCE_MAX_MB)] = msgspec.field(
+        default=10, name="CHAINAID_EVIDENCE_MAX_MB"
+    )
+    """The largest evidence file taken, in MiB."""
     watch_multiple: Decimal = msgspec.field(default=Decimal("1.5"), name="CHAINAID_WATCH_MULTIPLE")
     """Exited households under this multiple of the poverty line are watched."""
     revisit_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = msgspec.field(default=30, name="CHAINAID_REVISIT_DAYS")
@@ -173,6 +201,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         for name, path in (
             ("CHAINAID_AUDIT_KEY_FILE", self.audit_key_file),
             ("CHAINAID_AUDIT_CHECKPOINTS", self.audit_checkpoints_file),
+            ("CHAINAID_EVIDENCE_DIR", self.evidence_dir),
         ):
             if path.is_relative_to(self.pgdata_dir):
                 raise ValueError(f"{name} ({path}) must be outside the data folder CHAINAID_PGDATA ({self.pgdata_dir})")

@@ -1,8 +1,8 @@
 """The linkage evaluation's SQL: one statement measures every operator's year in each county and industry.
 
 It reads other domains' tables (links and their bases, payouts, households and their events, monitoring
-cases, enterprises, industries, regions and county policies) in one set-based statement, as the overview
-does; it writes nothing. The statement's size is the number of operator × county × industry groups it
+cases, project assets and their operating agreements, enterprises, industries, regions and county policies)
+in one set-based statement, as the overview does; it writes nothing. The statement's size is the number of operator × county × industry groups it
 answers, whatever the number of households and payouts under them.
 """
 
@@ -39,16 +39,21 @@ class MeasuredRow(msgspec.Struct, frozen=True, kw_only=True):
     households_continuing: int
     income_total: Decimal
     asset_income: Decimal
+    assets_operated: int
     income_median: Decimal
 
 
 # $1, $2: the year's first and last day; $3, $4: the year before's; $5: an industry id (null: every one);
-# $6: an enterprise whose counties alone are measured (null: every county); $7: the continuation years of a county that set none; $8: the
-# day after the year (a household's status is its last event before it). A link is in force on a day from
+# $6: an enterprise whose counties alone are measured (those of its links and of the assets it runs; null: every
+# county); $7: the continuation years of a county that set none; $8: the day after the year (a household's
+# status is its last event before it). A link is in force on a day from
 # its start to its effective end: its own end, or for an exited household the end of its policy
 # continuation (links.rules.effective_end, written as links/queries.py's _EFFECTIVE_END writes it).
 _MEASURES = """
-WITH policy AS (
+WITH counties_of AS (
+    SELECT o.county_code FROM link o WHERE o.enterprise = $6
+    UNION SELECT o.county_code FROM asset_agreement o WHERE o.operator = $6
+), policy AS (
     SELECT r.code, cp.continuation_years FROM county_policy cp JOIN region r ON r.id = cp.county
 ), spans AS (
     -- the operators' links that may be in force in the year or the one before
@@ -58,7 +63,7 @@ WITH policy AS (
                 ELSE l.end_date END AS end_date
     FROM link l JOIN household h ON h.id = l.household LEFT JOIN policy p ON p.code = l.county_code
     WHERE l.start_date <= $2::date AND (l.end_date IS NULL OR l.end_date >= $3::date)
-        AND ($6::int IS NULL OR l.county_code IN (SELECT o.county_code FROM link o WHERE o.enterprise = $6)){links_in}
+        AND ($6::int IS NULL OR l.county_code IN (SELECT county_code FROM counties_of)){links_in}
 ), linked AS (
     -- each operator's households linked in the year, per county and industry, with the kinds of their links
     SELECT s.enterprise, s.county_code, b.industry, s.household, array_agg(DISTINCT s.kind) AS kinds
@@ -75,7 +80,7 @@ WITH policy AS (
            coalesce(sum(p.amount) FILTER (WHERE p.income_type = 'asset_income'), 0) AS asset_amount
     FROM payout p JOIN link l ON l.id = p.link JOIN base b ON b.id = l.base
     WHERE p.paid_on BETWEEN $1::date AND $2::date AND ($5::int IS NULL OR b.industry = $5)
-        AND ($6::int IS NULL OR p.county_code IN (SELECT o.county_code FROM link o WHERE o.enterprise = $6)){paid_in}
+        AND ($6::int IS NULL OR p.county_code IN (SELECT county_code FROM counties_of)){paid_in}
     GROUP BY p.enterprise, p.county_code, b.industry, p.household
 ), hh AS (
     -- the households of each group: linked in the year, paid in it, or both
@@ -116,6 +121,20 @@ WITH policy AS (
                   + percentile_disc(0.5) WITHIN GROUP (ORDER BY amount DESC) FILTER (WHERE linked)) / 2, 2)
                AS income_median
     FROM g GROUP BY enterprise, county_code, industry
+), operated AS (
+    -- the project assets each operator ran in the year: an operating agreement of the asset naming it in force
+    -- on some day of the year, the asset not disposed of before the year began; per the county and the
+    -- industry of the agreement's base (the base its distributions' links and payouts run through)
+    SELECT g.operator AS enterprise, g.county_code, b.industry, count(DISTINCT g.asset) AS assets_operated
+    FROM asset_agreement g JOIN base b ON b.id = g.base JOIN asset a ON a.id = g.asset
+    WHERE g.starts_on <= $2::date AND (g.ends_on IS NULL OR g.ends_on >= $1::date)
+        AND (a.disposed_on IS NULL OR a.disposed_on >= $1::date) AND ($5::int IS NULL OR b.industry = $5)
+        AND ($6::int IS NULL OR g.county_code IN (SELECT county_code FROM counties_of)){assets_in}
+    GROUP BY g.operator, g.county_code, b.industry
+), groups AS (
+    -- an operator's group: households linked or paid in it, or an asset run in it (with no household, it is
+    -- ranked with nothing brought along)
+    SELECT * FROM measured FULL JOIN operated USING (enterprise, county_code, industry)
 ), by_kind AS (
     SELECT enterprise, county_code, industry, jsonb_object_agg(kind, households) AS households_by_kind FROM (
         SELECT k.enterprise, k.county_code, k.industry, kind, count(*) AS households
@@ -125,11 +144,15 @@ WITH policy AS (
 )
 SELECT m.enterprise AS enterprise_id, e.name AS enterprise_name, e.kind AS enterprise_kind, m.county_code,
        rg.id AS county_id, coalesce(rg.name, m.county_code) AS county_name, i.code AS industry,
-       i.name_zh AS industry_name_zh, i.name_en AS industry_name_en, m.households_linked,
-       coalesce(k.households_by_kind, '{{}}'::jsonb) AS households_by_kind, m.households_registered,
-       m.households_monitored, m.households_paid, m.households_continuing, m.income_total, m.asset_income,
-       coalesce(m.income_median, 0) AS income_median
-FROM measured m
+       i.name_zh AS industry_name_zh, i.name_en AS industry_name_en,
+       coalesce(m.households_linked, 0) AS households_linked, coalesce(k.households_by_kind, '{{}}'::jsonb) AS households_by_kind,
+       coalesce(m.households_registered, 0) AS households_registered,
+       coalesce(m.households_monitored, 0) AS households_monitored,
+       coalesce(m.households_paid, 0) AS households_paid,
+       coalesce(m.households_continuing, 0) AS households_continuing,
+       coalesce(m.income_total, 0) AS income_total, coalesce(m.asset_income, 0) AS asset_income,
+       coalesce(m.assets_operated, 0) AS assets_operated, coalesce(m.income_median, 0) AS income_median
+FROM groups m
 JOIN enterprise e ON e.id = m.enterprise
 JOIN industry i ON i.id = m.industry
 LEFT JOIN region rg ON rg.code = m.county_code AND rg.level = 'county'
@@ -163,6 +186,7 @@ async def measures(
     sql = _MEASURES.format(
         links_in=county_clause("l.county_code", region, args),
         paid_in=county_clause("p.county_code", region, args),
+        assets_in=county_clause("g.county_code", region, args),
     )
     rows = await db.fetch(sql, *args)
     out = []

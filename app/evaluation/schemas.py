@@ -46,6 +46,10 @@ class LinkageRow(msgspec.Struct, kw_only=True):
     """The median of what each household linked received in the year, one paid nothing counting 0."""
     asset_income: Decimal
     """The part of ``income_total`` paid as ``asset_income``: the return of project assets the operator runs."""
+    assets_operated: int
+    """Project assets the operator ran in the year in the county and industry: an operating agreement of the
+    asset naming it in force on some day of the year (the industry of the agreement's base), the asset not
+    disposed of before the year began. Their return to households is ``asset_income``."""
     households_continuing: int
     """Households linked in the year that the operator (through any of its bases) had linked the year before."""
     continuing_share: Decimal

@@ -78,6 +78,7 @@ def _rows(year: int, measured: list[queries.MeasuredRow], policies: CountyPolici
             income_mean=round_fen(m.income_total / m.households_linked) if m.households_linked else Decimal("0.00"),
             income_median=round_fen(m.income_median),
             asset_income=round_fen(m.asset_income),
+            assets_operated=m.assets_operated,
             households_continuing=m.households_continuing,
             continuing_share=_share(m.households_continuing, m.households_linked),
             points=s.points,

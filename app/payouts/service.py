@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from app.core.errors import Conflict, Forbidden, NotFound, Refused
+from app.core.messages import N_
 from app.core.metrics import PAYOUTS_RECORDED
 from app.core.pagination import Page, PageParams
 from app.core.principal import Principal, Role, ensure_county_scope, list_region
 from app.core.uow import reading, reading_replica, unit_of_work
 from app.payouts import queries
+from app.payouts.model import IncomeType
 from app.payouts.rules import PayoutFacts, body_hash, payout_problems
 from app.payouts.schemas import PayoutFilter, PayoutIn, PayoutOut, PayoutTotal, Reversal
 from app.regions import service as regions
@@ -92,7 +94,9 @@ def _same_or_clash(existing: queries.StoredPayout, data: PayoutIn) -> PayoutOut:
 async def reverse_payout(actor: Principal, payout_id: int, data: Reversal) -> PayoutOut:
     """Cancel a payout with a negative entry pointing at it; the original stays as it was.
 
-    The reversal carries the original's dates, so the year's income nets to zero.
+    The reversal carries the original's dates, so the year's income nets to zero. A household's part of an
+    asset's income (``asset_income``, written by a distribution, app/assets) is not reversed alone: the
+    distribution records every part it paid, and would no longer say what reached the households (422).
     """
     async with unit_of_work() as uow:
         stored = await queries.by_id(uow, payout_id, lock=True)
@@ -106,6 +110,15 @@ async def reverse_payout(actor: Principal, payout_id: int, data: Reversal) -> Pa
             raise Conflict(
                 f"payout {payout_id} was already reversed by payout {original.reversed_by}",
                 extra={"reversed_by": original.reversed_by},
+            )
+        if original.income_type is IncomeType.asset_income:
+            raise Refused.of(
+                N_(
+                    "payout {payout} is a household's part of an asset's income: an asset's income is corrected"
+                    " through its distribution, not by reversing one of its payouts"
+                ),
+                payout=payout_id,
+                extra={"income_type": original.income_type.value},
             )
         reference = f"{original.reference}#reversal"
         fingerprint = body_hash(

@@ -52,5 +52,8 @@ class RegionController(Controller):
         """Set a county's policy, whole, e.g. ``{"notice_days": 10, "continuation_years": 3}``: continuation
         years (0-20), notice days (1-90), exit incidence (above 0, at most 1) and the least households an
         operator must bring along in a year (``min_linked_households``, 0-100,000; the linkage evaluation flags
-        one with fewer); a value left out is the deployment's setting."""
+        one with fewer), and its project assets' supervision: months without income before an asset in use is
+        idle (``asset_idle_months``, 1-120), days to distribute an income (``asset_distribution_days``, 1-365),
+        days of grace after a year before its income short of the promise is in arrears
+        (``asset_arrears_grace_days``, 0-365); a value left out is the deployment's setting."""
         return await service.set_county_policy(request.user, region_code, data)

@@ -10,7 +10,7 @@ import msgspec
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db
 from app.regions.model import Level
-from app.regions.schemas import RegionOut
+from app.regions.schemas import CountyPolicyIn, RegionOut
 
 _REGION = (
     "SELECT r.id, r.code, r.level, r.name, r.parent AS parent_id, p.code AS parent_code, r.created_at"
@@ -79,11 +79,14 @@ class StoredPolicy(msgspec.Struct, frozen=True, kw_only=True):
     notice_days: int | None
     exit_incidence: Decimal | None
     min_linked_households: int | None
+    asset_idle_months: int | None
+    asset_distribution_days: int | None
+    asset_arrears_grace_days: int | None
 
 
 _POLICY = (
-    "SELECT county AS county_id, continuation_years, notice_days, exit_incidence, min_linked_households"
-    " FROM county_policy"
+    "SELECT county AS county_id, continuation_years, notice_days, exit_incidence, min_linked_households,"
+    " asset_idle_months, asset_distribution_days, asset_arrears_grace_days FROM county_policy"
 )
 
 
@@ -96,25 +99,24 @@ async def all_policies(db: Db) -> list[StoredPolicy]:
     return [msgspec.convert(dict(r), StoredPolicy) for r in await db.fetch(_POLICY)]
 
 
-async def set_policy(
-    db: Db,
-    county_id: int,
-    continuation_years: int | None,
-    notice_days: int | None,
-    exit_incidence: Decimal | None,
-    min_linked_households: int | None,
-) -> None:
+async def set_policy(db: Db, county_id: int, p: CountyPolicyIn) -> None:
+    """The county's policy, whole (a value left out is null: the setting applies)."""
     await db.execute(
         "INSERT INTO county_policy (county, continuation_years, notice_days, exit_incidence, min_linked_households,"
-        " updated_at) VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (county) DO UPDATE SET"
+        " asset_idle_months, asset_distribution_days, asset_arrears_grace_days, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT (county) DO UPDATE SET"
         " continuation_years = excluded.continuation_years, notice_days = excluded.notice_days,"
         " exit_incidence = excluded.exit_incidence, min_linked_households = excluded.min_linked_households,"
-        " updated_at = now()",
+        " asset_idle_months = excluded.asset_idle_months, asset_distribution_days = excluded.asset_distribution_days,"
+        " asset_arrears_grace_days = excluded.asset_arrears_grace_days, updated_at = now()",
         county_id,
-        continuation_years,
-        notice_days,
-        exit_incidence,
-        min_linked_households,
+        p.continuation_years,
+        p.notice_days,
+        p.exit_incidence,
+        p.min_linked_households,
+        p.asset_idle_months,
+        p.asset_distribution_days,
+        p.asset_arrears_grace_days,
     )
 
 

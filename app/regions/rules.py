@@ -103,13 +103,17 @@ def next_code(parent_code: str, level: Level, taken: set[str]) -> str:
 
 class Policy(msgspec.Struct, frozen=True, kw_only=True):
     """The policy a county's households and villages are held to (脱贫不脱钩 years, 公示 days, the
-    incidence below which a poor village exits) and its operators (the least households each must bring
-    along, 联农带农)."""
+    incidence below which a poor village exits), its operators (the least households each must bring
+    along, 联农带农) and its project assets' supervision (months without income before an asset counts as
+    idle, days to distribute an income, days of grace after a year before its income is in arrears)."""
 
     continuation_years: int
     notice_days: int
     exit_incidence: Decimal
     min_linked_households: int
+    asset_idle_months: int
+    asset_distribution_days: int
+    asset_arrears_grace_days: int
 
 
 def effective_policy(
@@ -119,6 +123,9 @@ def effective_policy(
     notice_days: int | None = None,
     exit_incidence: Decimal | None = None,
     min_linked_households: int | None = None,
+    asset_idle_months: int | None = None,
+    asset_distribution_days: int | None = None,
+    asset_arrears_grace_days: int | None = None,
 ) -> Policy:
     """A county's policy: each value it set, else the deployment's default (the settings)."""
     return Policy(
@@ -127,6 +134,13 @@ def effective_policy(
         exit_incidence=defaults.exit_incidence if exit_incidence is None else exit_incidence,
         min_linked_households=(
             defaults.min_linked_households if min_linked_households is None else min_linked_households
+        ),
+        asset_idle_months=defaults.asset_idle_months if asset_idle_months is None else asset_idle_months,
+        asset_distribution_days=(
+            defaults.asset_distribution_days if asset_distribution_days is None else asset_distribution_days
+        ),
+        asset_arrears_grace_days=(
+            defaults.asset_arrears_grace_days if asset_arrears_grace_days is None else asset_arrears_grace_days
         ),
     )
 

@@ -64,6 +64,15 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     min_linked_households: int | None = None
     """The least households an operator must have linked in the county and an industry in a year (联农带农);
     the linkage evaluation flags one with fewer (0 to 100,000; CHAINAID_MIN_LINKED_HOUSEHOLDS)."""
+    asset_idle_months: int | None = None
+    """An asset in use whose agreement brought no income for this many months is flagged idle (1 to 120;
+    CHAINAID_ASSET_IDLE_MONTHS)."""
+    asset_distribution_days: int | None = None
+    """Days to distribute an asset's income received before it is flagged (1 to 365;
+    CHAINAID_ASSET_DISTRIBUTION_DAYS)."""
+    asset_arrears_grace_days: int | None = None
+    """Days after a year's end before its income short of the agreement's promise is flagged (0 to 365;
+    CHAINAID_ASSET_ARREARS_GRACE_DAYS)."""
 
     def __post_init__(self) -> None:
         if self.continuation_years is not None and not 0 <= self.continuation_years <= 20:
@@ -75,6 +84,12 @@ class CountyPolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise Invalid("exit_incidence", "must be a fraction above 0 and below 1")
         if self.min_linked_households is not None and not 0 <= self.min_linked_households <= 100_000:
             raise Invalid("min_linked_households", "must be 0 to 100,000 households")
+        if self.asset_idle_months is not None and not 1 <= self.asset_idle_months <= 120:
+            raise Invalid("asset_idle_months", "must be 1 to 120 months")
+        if self.asset_distribution_days is not None and not 1 <= self.asset_distribution_days <= 365:
+            raise Invalid("asset_distribution_days", "must be 1 to 365 days")
+        if self.asset_arrears_grace_days is not None and not 0 <= self.asset_arrears_grace_days <= 365:
+            raise Invalid("asset_arrears_grace_days", "must be 0 to 365 days")
 
 
 class CountyPolicyOut(msgspec.Struct, kw_only=True):
@@ -83,6 +98,9 @@ class CountyPolicyOut(msgspec.Struct, kw_only=True):
     notice_days: int | None
     exit_incidence: Decimal | None
     min_linked_households: int | None
+    asset_idle_months: int | None
+    asset_distribution_days: int | None
+    asset_arrears_grace_days: int | None
     """What the county set (null: the setting applies)."""
     effective: Policy
     """What applies: the county's values, else the settings'."""

@@ -139,6 +139,9 @@ def default_policy() -> Policy:
         notice_days=s.notice_days,
         exit_incidence=s.exit_incidence,
         min_linked_households=s.min_linked_households,
+        asset_idle_months=s.asset_idle_months,
+        asset_distribution_days=s.asset_distribution_days,
+        asset_arrears_grace_days=s.asset_arrears_grace_days,
     )
 
 
@@ -151,6 +154,9 @@ def _effective(stored: queries.StoredPolicy | None) -> Policy:
         notice_days=stored.notice_days,
         exit_incidence=stored.exit_incidence,
         min_linked_households=stored.min_linked_households,
+        asset_idle_months=stored.asset_idle_months,
+        asset_distribution_days=stored.asset_distribution_days,
+        asset_arrears_grace_days=stored.asset_arrears_grace_days,
     )
 
 
@@ -184,6 +190,9 @@ def _policy_out(county: RegionOut, stored: queries.StoredPolicy | None) -> Count
         notice_days=None if stored is None else stored.notice_days,
         exit_incidence=None if stored is None else stored.exit_incidence,
         min_linked_households=None if stored is None else stored.min_linked_households,
+        asset_idle_months=None if stored is None else stored.asset_idle_months,
+        asset_distribution_days=None if stored is None else stored.asset_distribution_days,
+        asset_arrears_grace_days=None if stored is None else stored.asset_arrears_grace_days,
         effective=_effective(stored),
     )
 
@@ -199,9 +208,7 @@ async def set_county_policy(actor: Principal, code: str, data: CountyPolicyIn) -
         county = await _county(uow, code)
         ensure_region_scope(actor, county.code)
         before = await queries.policy_of(uow, county.id)
-        await queries.set_policy(
-            uow, county.id, data.continuation_years, data.notice_days, data.exit_incidence, data.min_linked_households
-        )
+        await queries.set_policy(uow, county.id, data)
         out = _policy_out(county, await queries.policy_of(uow, county.id))
         await uow.audit(
             actor,

@@ -29,4 +29,7 @@ class CountyPolicy(Table, tablename="county_policy"):
     notice_days = Integer(null=True, default=None)  # CHAINAID_NOTICE_DAYS
     exit_incidence = Numeric(null=True, default=None)  # CHAINAID_EXIT_INCIDENCE
     min_linked_households = Integer(null=True, default=None)  # CHAINAID_MIN_LINKED_HOUSEHOLDS
+    asset_idle_months = Integer(null=True, default=None)  # CHAINAID_ASSET_IDLE_MONTHS
+    asset_distribution_days = Integer(null=True, default=None)  # CHAINAID_ASSET_DISTRIBUTION_DAYS
+    asset_arrears_grace_days = Integer(null=True, default=None)  # CHAINAID_ASSET_ARREARS_GRACE_DAYS
     updated_at = Timestamptz(null=False)

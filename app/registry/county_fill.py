@@ -3,9 +3,9 @@ after it puts an older deployment's towns and villages in a county (rows written
 them carry none; see app/core/counties.py).
 
 Each table is filled from its parent in the order ``COUNTY_OWNED`` lists them (parents first). The
-append-only ledgers (payouts, support records, the assets' confirmations, incomes and distributions) have
-their guard lifted for this statement only, in the adopting transaction: only ``county_code`` is written,
-from null to the parent's. The daily payout totals of rows that had no county are moved to their county's. A table left with no null county then gets its
+append-only ledgers (payouts, support records, the assets' confirmations, incomes, distributions and
+decisions on listed households) have their guard lifted for this statement only, in the adopting
+transaction: only ``county_code`` is written, from null to the parent's. The daily payout totals of rows that had no county are moved to their county's. A table left with no null county then gets its
 NOT NULL back (the migration left a NOT VALID check in its place).
 """
 
@@ -25,6 +25,7 @@ _GUARDED = {
             "asset_owner",
             "asset_income",
             "asset_distribution",
+            "asset_beneficiary_decision",
         )
     },
 }

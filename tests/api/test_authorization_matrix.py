@@ -178,6 +178,17 @@ POLICY = {
     "listAssetIncome": ALL,
     "distributeAssetIncome": "AF",
     "getAssetDistribution": ALL,
+    "uploadAssetEvidence": "AF",
+    "listAssetEvidence": ALL,
+    "getAssetEvidence": ALL,
+    "downloadAssetEvidence": ALL,
+    "removeAssetEvidence": "AF",
+    "requestAssetDisposal": "AF",
+    "listAssetDisposals": ALL,
+    "approveAssetDisposal": "A",
+    "rejectAssetDisposal": "A",
+    "listAssetFlags": "AFTU",
+    "decideAssetBeneficiary": "AF",
 }
 ROLES = {"A": "admin", "F": "finance", "T": "town_officer", "O": "operator", "U": "auditor"}
 QUERY = {
@@ -407,6 +418,19 @@ async def world(app) -> dict[str, Any]:
             f"/api/v1/asset-income/{income.json()['id']}/distribution", json={"paid_on": "2017-12-10"}, headers=finance
         )
         assert shared.status_code == 201, shared.text
+        evidence = await client.post(
+            f"/api/v1/assets/{asset.json()['id']}/evidence",
+            files={"file": ("租赁合同.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+            data={"title": "租赁合同"},
+            headers=finance,
+        )
+        assert evidence.status_code == 201, evidence.text
+        disposal = await client.post(
+            f"/api/v1/assets/{asset.json()['id']}/disposals",
+            json={"kind": "scrapping", "reason": "矩阵", "proceeds": "0"},
+            headers=finance,
+        )
+        assert disposal.status_code == 201, disposal.text
         # on the household still in identification: the matrix confirms h's cross-check flag (h is removed)
         hardship = await client.post(
             f"/api/v1/households/{pending['id']}/hardships",
@@ -440,6 +464,8 @@ async def world(app) -> dict[str, Any]:
             "asset_id": asset.json()["id"],
             "agreement_id": agreement.json()["id"],
             "income_id": income.json()["id"],
+            "evidence_id": evidence.json()["id"],
+            "disposal_id": disposal.json()["id"],
         }
         # what marks a row of town A / enterprise 1 (the world's only rows) in a list or an export
         markers = {
@@ -487,6 +513,10 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
         f"/api/v1/assets/{ids['asset_id']}",
         f"/api/v1/asset-agreements/{ids['agreement_id']}",
         f"/api/v1/asset-income/{ids['income_id']}/distribution",
+        f"/api/v1/assets/{ids['asset_id']}/evidence",
+        f"/api/v1/asset-evidence/{ids['evidence_id']}",
+        f"/api/v1/asset-evidence/{ids['evidence_id']}/file",
+        f"/api/v1/assets/{ids['asset_id']}/disposals",
     ):
         assert (await client.get(url, headers=operator)).status_code == 403, url
     r = await client.post(f"/api/v1/payouts/{ids['payout_id']}/reverse", json={"reason": "x"}, headers=operator)
@@ -504,6 +534,8 @@ async def test_operators_and_officers_out_of_scope_get_403(client, world):
         f"/api/v1/assets/{ids['asset_id']}",
         f"/api/v1/asset-agreements/{ids['agreement_id']}/income",
         f"/api/v1/asset-income/{ids['income_id']}/distribution",
+        f"/api/v1/asset-evidence/{ids['evidence_id']}/file",
+        f"/api/v1/assets/{ids['asset_id']}/disposals",
     ):
         assert (await client.get(url, headers=officer)).status_code == 403, url
     for url, body in (
@@ -600,6 +632,9 @@ SCOPED = {
     "listAssets": "AFTOU",
     "listAssetAgreements": "AFTOU",  # one asset's, refused whole out of scope
     "listAssetIncome": "",  # one agreement's, refused whole out of scope; no row of it names a marker
+    "listAssetEvidence": "",  # one asset's, refused whole out of scope; no row of it names a marker
+    "listAssetDisposals": "",  # one asset's, refused whole out of scope; no row of it names a marker
+    "listAssetFlags": "AFTU",  # the world's asset is owed its rent of the years after 2017: flags of town A
 }
 DIRECTORY = {
     "listCrossCheckRules",

@@ -47,20 +47,33 @@ async def test_a_county_reads_the_settings_until_it_sets_its_own(client, admin, 
         "notice_days": None,
         "exit_incidence": None,
         "min_linked_households": None,
+        "asset_idle_months": None,
+        "asset_distribution_days": None,
+        "asset_arrears_grace_days": None,
         "effective": {
             "continuation_years": 5,
             "notice_days": 7,
             "exit_incidence": "0.02",
             "min_linked_households": 10,
+            "asset_idle_months": 12,
+            "asset_distribution_days": 30,
+            "asset_arrears_grace_days": 30,
         },
     }
-    r = await _set(client, admin, {"notice_days": 10, "exit_incidence": "0.03", "min_linked_households": 30})
+    r = await _set(
+        client,
+        admin,
+        {"notice_days": 10, "exit_incidence": "0.03", "min_linked_households": 30, "asset_distribution_days": 15},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["effective"] == {
         "continuation_years": 5,
         "notice_days": 10,
         "exit_incidence": "0.03",
         "min_linked_households": 30,
+        "asset_idle_months": 12,
+        "asset_distribution_days": 15,
+        "asset_arrears_grace_days": 30,
     }
     assert (await client.get("/api/v1/regions/429005/policy", headers=reader)).json() == r.json()
     # the body is the whole policy: what is left out goes back to the setting
@@ -70,6 +83,9 @@ async def test_a_county_reads_the_settings_until_it_sets_its_own(client, admin, 
         "notice_days": 7,
         "exit_incidence": "0.02",
         "min_linked_households": 10,
+        "asset_idle_months": 12,
+        "asset_distribution_days": 30,
+        "asset_arrears_grace_days": 30,
     }
     entries = await fetch("SELECT action FROM audit_entry WHERE action = 'set_policy'")
     assert len(entries) == 2
@@ -87,6 +103,12 @@ async def test_a_policy_is_bounded_and_a_county_s(client, admin, auth, county):
         ({"exit_incidence": "0.00001"}, "exit_incidence"),
         ({"min_linked_households": -1}, "min_linked_households"),
         ({"min_linked_households": 100_001}, "min_linked_households"),
+        ({"asset_idle_months": 0}, "asset_idle_months"),
+        ({"asset_idle_months": 121}, "asset_idle_months"),
+        ({"asset_distribution_days": 0}, "asset_distribution_days"),
+        ({"asset_distribution_days": 366}, "asset_distribution_days"),
+        ({"asset_arrears_grace_days": -1}, "asset_arrears_grace_days"),
+        ({"asset_arrears_grace_days": 366}, "asset_arrears_grace_days"),
     ):
         r = await _set(client, admin, body)
         assert r.status_code == 400 and _field(r) == field, (body, r.text)

@@ -18,8 +18,12 @@ from app.assets.model import (
     AssetClass,
     AssetKind,
     AssetStatus,
+    BeneficiaryDecision,
     Depreciation,
+    DisposalKind,
+    DisposalStatus,
     DistributionMethod,
+    EvidenceType,
     FundingSource,
     OperatingForm,
     OwnerKind,
@@ -75,6 +79,11 @@ ENUM_OF_COLUMN: dict[tuple[str, str], type[enum.Enum]] = {
     ("asset_distribution", "method"): DistributionMethod,
     ("asset_distribution", "pay_method"): PayMethod,
     ("asset_distribution", "standings"): Standing,
+    ("asset_evidence", "file_type"): EvidenceType,
+    ("asset_disposal", "kind"): DisposalKind,
+    ("asset_disposal", "status"): DisposalStatus,
+    ("asset_beneficiary_decision", "decision"): BeneficiaryDecision,
+    ("asset_beneficiary_decision", "standing"): Standing,
 }
 
 # "(kind)::text = ANY ((ARRAY['share'::character varying, ...])::text[])" or "kind IN ('a', 'b')"; and an array

@@ -264,6 +264,7 @@ SAMPLE = {
     "{case_id:int}": "1",
     "{round_id:int}": "1",
     "{asset_id:int}": "1",
+    "{evidence_id:int}": "1",  # none in the demo: the download answers the error page
     "{path:str}": "swagger",
 }
 

@@ -18,6 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from app.demo import load_demo
+from app.links.model import LinkKind
 from tests.api.test_console import sign_in
 from tests.api.test_console_imports import token
 from tests.chain_helpers import SHARE, WAGE, link, make_base, make_enterprise
@@ -29,7 +30,7 @@ API = "/api/v1/linkage-evaluation"
 XLSX = "/api/v1/exports/linkage-evaluation.xlsx"
 Y = date.today().year
 ON_REGISTER = {"registered", "exited", "returned"}
-KINDS = ("share", "wage", "cooperation", "franchise", "asset")
+KINDS = tuple(k.value for k in LinkKind)  # asset links (资产收益) are made by an asset income's distribution
 FEN, HUNDREDTH, SHARE_PLACES = Decimal("0.01"), Decimal("0.01"), Decimal("0.0001")
 
 
@@ -58,6 +59,10 @@ async def _by_hand(year: int, minimum: int, continuation_years: int) -> dict[tup
     payouts = await fetch("SELECT enterprise, link, household, amount, income_type, paid_on, county_code FROM payout")
     events = await fetch("SELECT id, household, to_status, at FROM household_event WHERE to_status IS NOT NULL")
     cases = await fetch("SELECT household, applied_on, eliminated_on FROM monitoring_case")
+    agreements = await fetch(
+        "SELECT g.asset, g.operator, g.base, g.starts_on, g.ends_on, g.county_code, a.disposed_on"
+        " FROM asset_agreement g JOIN asset a ON a.id = g.asset"
+    )
     zone = ZoneInfo((await fetch("SELECT current_setting('TimeZone') AS tz"))[0]["tz"])
 
     def in_force(lk, y: int) -> bool:
@@ -93,6 +98,16 @@ async def _by_hand(year: int, minimum: int, continuation_years: int) -> dict[tup
             e["household"] not in last_event or (e["at"], e["id"]) > last_event[e["household"]][:2]
         ):
             last_event[e["household"]] = (e["at"], e["id"], e["to_status"])
+    # the assets each operator ran in the year: an agreement in force on some day of it, the asset not disposed of
+    # before it began; counted in the county and the industry of the agreement's base
+    operated: dict[tuple, set[int]] = defaultdict(set)
+    for g in agreements:
+        if (
+            g["starts_on"] <= date(year, 12, 31)
+            and (g["ends_on"] is None or g["ends_on"] >= date(year, 1, 1))
+            and (g["disposed_on"] is None or g["disposed_on"] >= date(year, 1, 1))
+        ):
+            operated[(g["operator"], g["county_code"], base_industry[g["base"]])].add(g["asset"])
     monitored = {
         c["household"]
         for c in cases
@@ -101,7 +116,7 @@ async def _by_hand(year: int, minimum: int, continuation_years: int) -> dict[tup
     }
 
     rows: dict[tuple, dict[str, Any]] = {}
-    for key in set(linked) | set(paid):
+    for key in set(linked) | set(paid) | set(operated):
         mine, money = linked.get(key, {}), paid.get(key, {})
         n = len(mine)
         incomes = [money.get(h, Decimal("0")) for h in mine]
@@ -118,6 +133,7 @@ async def _by_hand(year: int, minimum: int, continuation_years: int) -> dict[tup
             "income_mean": f"{_half_up(total / n, FEN) if n else Decimal('0.00'):.2f}",
             "income_median": f"{median:.2f}",
             "asset_income": f"{asset.get(key, Decimal('0.00')):.2f}",
+            "assets_operated": len(operated.get(key, ())),
             "households_continuing": continuing,
             "continuing_share": f"{Decimal(continuing) / n if n else Decimal(0):.4f}",
             "min_households": minimum,
@@ -322,6 +338,7 @@ HOME_E1 = {
     "income_mean": "283.33",
     "income_median": "150.00",  # of 700, 150 and 0
     "asset_income": "0.00",
+    "assets_operated": 0,
     "households_continuing": 2,
     "continuing_share": "0.6667",
     # 40·3/3 | 30·150/150 | 20·2/3 = 13.33 | 10·1/3 = 3.33
@@ -430,6 +447,91 @@ async def test_scope_by_role_and_region(client, admin, auth, world):
     assert (await read(world["officer"])).status_code == 403
     assert (await client.get(f"{XLSX}?year={Y}", headers=world["officer"])).status_code == 403
     assert (await client.get(f"{API}?year={Y}")).status_code == 401
+
+
+async def _run_asset(client, admin, w, enterprise: int, base: int, name: str, starts_on: str, **terms: Any) -> int:
+    """An asset of the world's village run by ``enterprise`` on ``base`` from ``starts_on``; its agreement's id."""
+    asset = await client.post(
+        "/api/v1/assets",
+        json={
+            "name": name,
+            "asset_class": "operating",
+            "kind": "storage",
+            "village_id": w["village"],
+            "status": "in_use",
+            "completed_on": "2014-06-30",
+            "book_value": "100000.00",
+            "funding": [{"source": "central", "year": 2014, "amount": "100000.00"}],
+        },
+        headers=admin,
+    )
+    assert asset.status_code == 201, asset.text
+    agreement = await client.post(
+        f"/api/v1/assets/{asset.json()['id']}/agreements",
+        json={
+            "operator_id": enterprise,
+            "base_id": base,
+            "form": "lease",
+            "starts_on": starts_on,
+            "signed_on": "2014-12-01",
+            "yearly_rent": "1000.00",
+            "method": "equal",
+            "households": [{"household_id": w["households"][0]["id"]}],
+            **terms,
+        },
+        headers=admin,
+    )
+    assert agreement.status_code == 201, agreement.text
+    return int(agreement.json()["id"])
+
+
+async def test_the_assets_each_operator_runs_and_their_return(client, admin, auth, world):
+    base, e1 = world["base"], world["enterprise"]
+    # run all along, its income of last year shared out on 2 January: 1000.00 to the one household listed
+    running = await _run_asset(client, admin, world, e1, base, "冷库", "2017-01-01")
+    income = await client.post(
+        f"/api/v1/asset-agreements/{running}/income",
+        json={"received_on": date(Y, 1, 2).isoformat(), "period_year": Y - 1, "amount": "1000.00", "reference": "R1"},
+        headers=admin,
+    )
+    assert income.status_code == 201, income.text
+    shared = await client.post(
+        f"/api/v1/asset-income/{income.json()['id']}/distribution",
+        json={"paid_on": date(Y, 1, 2).isoformat()},
+        headers=admin,
+    )
+    assert shared.status_code == 201, shared.text
+    # its agreement ended with last year; disposed of in the middle of last year
+    await _run_asset(client, admin, world, e1, base, "烘干房", "2015-01-01", ends_on=date(Y - 1, 12, 31).isoformat())
+    await _run_asset(client, admin, world, e1, base, "大棚", "2015-01-01")
+    await fetch("UPDATE asset SET status = 'disposed', disposed_on = $1 WHERE name = '大棚'", date(Y - 1, 6, 30))
+    # an operator that runs an asset and brought no household along: ranked, with nothing, short of the minimum
+    e3 = await make_enterprise(client, admin, world["town"], 3)
+    operator3 = await auth("operator", enterprise_id=e3)
+    base3 = await make_base(client, operator3, e3, world["village"], name="三号基地")
+    await _run_asset(client, admin, world, e3, base3, "加工厂", "2017-01-01")
+
+    def rows(r) -> dict[int, dict[str, Any]]:
+        assert r.status_code == 200, r.text
+        return {i["enterprise_id"]: i for i in r.json()["items"] if i["county_code"] == "429005"}
+
+    this_year = rows(await client.get(f"{API}?year={Y}", headers=admin))
+    last_year = rows(await client.get(f"{API}?year={Y - 1}", headers=admin))
+    assert (this_year[e1]["assets_operated"], this_year[e1]["asset_income"]) == (1, "1000.00")
+    assert this_year[e1]["income_total"] == "1850.00"  # 850.00 of links and 1000.00 of the asset
+    assert (last_year[e1]["assets_operated"], last_year[e1]["asset_income"]) == (3, "0.00")
+    assert this_year[world["e2"]]["assets_operated"] == 0
+    for found in (this_year[e3], last_year[e3]):
+        assert (found["assets_operated"], found["households_linked"], found["income_total"]) == (1, 0, "0.00")
+        assert (found["score"], found["rank"], found["ranked"], found["below_minimum"]) == ("0.00", 3, 3, True)
+    # the operator's own rows: with its assets, ranked among every operator of its county
+    mine = (await client.get(f"{API}?year={Y}", headers=operator3)).json()["items"]
+    assert [(i["enterprise_id"], i["assets_operated"], i["rank"]) for i in mine] == [(e3, 1, 3)]
+    # the workbook says it too
+    book = await client.get(f"{XLSX}?year={Y}&region=429005", headers=admin)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(book.content)).get_sheet_by_name("联农带农评价").to_python()
+    column = sheet[0].index("运营资产数")
+    assert sorted(int(row[column]) for row in sheet[1:]) == [0, 1, 1]
 
 
 async def test_filters(client, admin, world):

@@ -133,6 +133,7 @@ def _agreement_body(enterprise: int, household: int) -> dict[str, Any]:
 
 
 _INCOME = {"received_on": "2017-12-01", "period_year": 2017, "amount": "8000.00", "reference": "A-1"}
+_DISPOSAL = {"kind": "scrapping", "reason": "报废", "proceeds": "0", "requested_on": "2024-01-01"}
 
 
 async def _county_objects(client, admin, finance, code: str, n: int, region_ids: dict[str, int]) -> dict[str, Any]:
@@ -228,8 +229,24 @@ async def _county_objects(client, admin, finance, code: str, n: int, region_ids:
         client, f"/api/v1/assets/{asset['id']}/agreements", _agreement_body(enterprise, h["id"]), finance
     )
     income = await _post(client, f"/api/v1/asset-agreements/{agreement['id']}/income", _INCOME, finance)
+    # its evidence (a contract; a second one removed already) and a disposal awaiting approval
+    evidence = {}
+    for name in ("合同", "错传"):
+        r = await client.post(
+            f"/api/v1/assets/{asset['id']}/evidence",
+            files={"file": (f"{name}.pdf", f"%PDF-1.4 {name}{code}\n".encode(), "application/pdf")},
+            data={"title": name},
+            headers=finance,
+        )
+        assert r.status_code == 201, r.text
+        evidence[name] = r.json()["id"]
+    await _post(client, f"/api/v1/asset-evidence/{evidence['错传']}/remove", {"reason": "错传"}, finance, expect=200)
+    disposal = await _post(client, f"/api/v1/assets/{asset['id']}/disposals", _DISPOSAL, finance)
     return {
         "asset": asset["id"],
+        "evidence": evidence["合同"],
+        "removed_evidence": evidence["错传"],
+        "disposal": disposal["id"],
         "agreement": agreement["id"],
         "income": income["id"],
         "county": code,
@@ -385,6 +402,10 @@ READS: dict[str, tuple[str, str, str]] = {
     "listAssetAgreements": ("asset", "asset_id", ""),
     "getAssetAgreement": ("agreement", "agreement_id", ""),
     "listAssetIncome": ("agreement", "agreement_id", ""),
+    "listAssetEvidence": ("asset", "asset_id", ""),
+    "getAssetEvidence": ("evidence", "evidence_id", ""),
+    "downloadAssetEvidence": ("evidence", "evidence_id", ""),
+    "listAssetDisposals": ("asset", "asset_id", ""),
     "printNotice": ("notice", "notice_id", ""),
 }
 
@@ -398,6 +419,7 @@ OPERATOR_READS = {
     "enterprise": {HOME},
     "asset": {HOME},  # the assets its enterprise runs
     "agreement": {HOME},
+    "evidence": {HOME},
 }
 
 READ_CASES = [
@@ -537,6 +559,18 @@ WRITES: dict[str, Any] = {
     "recordAssetIncome": lambda x: ({"agreement_id": x["agreement"]}, _INCOME),  # a resend: 200
     # paid before the income was received: 422 once past the scope check (nothing written)
     "distributeAssetIncome": lambda x: ({"income_id": x["income"]}, {"paid_on": "2017-11-30"}),
+    # another disposal while one is pending: 409 once past the scope check
+    "requestAssetDisposal": lambda x: ({"asset_id": x["asset"]}, {**_DISPOSAL, "kind": "sale"}),
+    # decided before it was requested: 422 once past the scope check (and not by the account that requested it)
+    "approveAssetDisposal": lambda x: ({"disposal_id": x["disposal"]}, {"approved_on": "2023-12-31"}),
+    "rejectAssetDisposal": lambda x: ({"disposal_id": x["disposal"]}, {"reason": "否", "rejected_on": "2023-12-31"}),
+    # removed already for another reason: 409 once past the scope check
+    "removeAssetEvidence": lambda x: ({"evidence_id": x["removed_evidence"]}, {"reason": "另一理由"}),
+    # a household on the register: nothing to decide, 409 once past the scope check
+    "decideAssetBeneficiary": lambda x: (
+        {"agreement_id": x["agreement"], "household_id": x["household"]},
+        {"decision": "keep", "reason": "保留"},
+    ),
     "openClaimsNotice": lambda x: (  # the scheme asks for no notice: 409 once past the scope check
         {"scheme_id": x["scheme"]},
         {"village_id": x["village"], "starts_on": TODAY, "ends_on": IN_A_WEEK},
@@ -603,6 +637,23 @@ async def test_reversing_a_payout_next_door_is_refused(client, world):
     assert not await fetch("SELECT 1 FROM payout WHERE reverses IS NOT NULL")
 
 
+@pytest.mark.parametrize(
+    "caller", [c for c in CALLERS if c[1] != "operator" and may(c[1], "uploadAssetEvidence")], ids=caller_id
+)
+@pytest.mark.parametrize("county", COUNTIES)
+async def test_attaching_evidence_in_reach(client, world, caller, county):
+    """The upload is multipart: the file each county's asset holds already, sent again (200 in reach)."""
+    x = world["c"][county]
+    _, url = _url("uploadAssetEvidence", asset_id=x["asset"])
+    r = await client.post(
+        url,
+        files={"file": ("合同.pdf", f"%PDF-1.4 合同{county}\n".encode(), "application/pdf")},
+        data={"title": "合同"},
+        headers=world["callers"][caller_id(caller)],
+    )
+    assert r.status_code == (200 if reaches(caller, county) else 403), r.text
+
+
 # ---- lists and exports ---------------------------------------------------------------------------
 
 # op_id -> (query, the key of an item's id, the world's key of the objects listed)
@@ -623,6 +674,7 @@ LISTS: dict[str, tuple[str, str, str]] = {
     "listMonitoring": ("year=2017", "household_id", "household"),
     "listNotices": ("", "id", "notice"),
     "listAssets": ("", "id", "asset"),
+    "listAssetFlags": ("", "asset_id", "asset"),  # each county's asset: its income undistributed, its rent owed
 }
 NOT_FAR = {"listMonitoring"}  # the far household had no hardship: it is not monitored
 
