@@ -6,9 +6,10 @@ What the funds of 2015-2017 built, per industry: for crayfish-rice (虾稻) the 
 田埂), a crayfish cold store and a rice mill; for soybean (大豆) a drying and storage centre, a bean-products
 workshop and drainage ditches; for Pinellia (半夏) a drying plant, seedling greenhouses, a store and (public-welfare,
 公益性) the base's field roads and ditches; for fruit and vegetables (果蔬) a cold store, greenhouses, a sorting and
-packing workshop and field works. Each stands in the village of the base of the enterprise that runs it, its
-ownership confirmed to that village's collective in 2017; two are household assets (到户类), confirmed to named
-households of their village on the register, run by those households themselves (no agreement). Funds come
+packing workshop and field works. Each stands in a poor village, where one of the county's enterprises has its
+base in the asset's industry, its ownership confirmed to that village's collective in 2017; two are household
+assets (到户类), confirmed to named households of their village on the register, run by those households
+themselves (no agreement). Funds come
 from central, provincial and county budgets, with their years; the book value is the funds invested (the cost),
 depreciated straight-line over 10 or 20 years, land works not at all.
 
@@ -52,6 +53,7 @@ from typing import Any
 from app.assets.model import DistributionMethod
 from app.assets.rules import Recipient, distribute, income_hash, standing_of
 from app.assets.service import PAYOUT_SOURCE, payout_reference
+from app.demo import chain
 from app.demo.chain import INDUSTRIES, KIND_NAMES
 from app.demo.subsidies import CLAIMS
 from app.payouts.rules import body_hasher
@@ -221,14 +223,19 @@ def converted_links(
 
 def end_converted(
     link_rows: list[tuple[Any, ...]], converted: Mapping[int, list[tuple[int, int]]], names: Sequence[str]
-):
+) -> list[tuple[Any, ...]]:
     """The link rows with each converted share link ended on 31 December 2016 and saying why (``names``: the
     assets' names by their place in ``ASSETS``)."""
     note_of = {link: f"2017年起转为村集体资产收益: {names[i]}" for i, pairs in converted.items() for link, _ in pairs}
+    end, note_at = chain.LINK_COLUMNS.index("end_date"), chain.LINK_COLUMNS.index("note")
     out = []
     for row in link_rows:
         note = note_of.get(row[0])
-        out.append(row if note is None else (*row[:6], SHARE_ENDS, *row[7:18], note, row[19]))
+        if note is not None:
+            changed = list(row)
+            changed[end], changed[note_at] = SHARE_ENDS, note
+            row = tuple(changed)
+        out.append(row)
     return out
 
 
@@ -239,7 +246,6 @@ def end_converted(
 class Place:
     """What the assets of one county stand on."""
 
-    county: str
     first_enterprise: int
     base_of: Mapping[tuple[int, str], int]
     """(enterprise id, industry code) -> the enterprise's base in that industry."""
@@ -257,9 +263,7 @@ class Rows:
     """Every table's rows, in the order they are written."""
 
     tables: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
-    links: int
     payouts: int
-    amount: Decimal
 
 
 ASSET_COLUMNS = (
@@ -325,7 +329,6 @@ def rows(
     def next_id(table: str) -> int:
         return after.get(table, 0) + len(out[table]) + 1
 
-    amount = Decimal("0.00")
     names = asset_names(place)
     for i, planned in enumerate(ASSETS):
         eid = place.first_enterprise + planned.enterprise
@@ -482,7 +485,6 @@ def rows(
                     at,
                 )
             )
-        amount += shared.distributed
         out["asset_distribution"].append(
             (
                 next_id("asset_distribution"),
@@ -527,12 +529,7 @@ def rows(
         "payout": PAYOUT_COLUMNS,
         "asset_distribution": DISTRIBUTION_COLUMNS,
     }
-    return Rows(
-        tables=[(t, columns[t], out[t]) for t in _TABLES],
-        links=len(out["link"]),
-        payouts=len(out["payout"]),
-        amount=amount,
-    )
+    return Rows(tables=[(t, columns[t], out[t]) for t in _TABLES], payouts=len(out["payout"]))
 
 
 def asset_names(place: Place) -> list[str]:

@@ -300,7 +300,6 @@ async def load_demo(counties: int = 1) -> DemoAccounts:
             # the project assets (资产收益): the share links whose households their income reaches from 2017 end
             # in 2016, and those links' 2017 dividends are the assets' income instead (app/demo/assets.py)
             place = assets.Place(
-                county=county_code,
                 first_enterprise=first_enterprise,
                 base_of={(b[1], code): b[0] for b in bases for code, i in industry_ids.items() if i == b[2]},
                 village_of_base={b[0]: b[3] for b in bases},
