@@ -231,6 +231,8 @@ def _check_region(region: str | None) -> None:
 async def list_flags(principal: Principal, f: FlagFilter, page: PageParams) -> FlagPage:
     """The flags raised on ``as_of`` (today when not asked) on the assets the principal reaches: its region's
     (a region asked for outside it is a 403), a town officer its town's."""
+    if principal.role is Role.operator:  # the access policy's too: an operator's reach is no region
+        raise Forbidden.of(N_("the supervision's flags are the county's"))
     as_of = f.as_of or date.today()
     check_day_of_fact("as_of", as_of)
     _check_region(f.region)

@@ -20,6 +20,7 @@ from app.assets.schemas import AssetFlag, BeneficiaryDecisionOut, DisposalOut, E
 from app.core.counties import county_clause
 from app.core.pagination import Page, PageParams, fetch_page
 from app.core.uow import Db
+from app.core.validation import earliest_day
 
 # ---- evidence ------------------------------------------------------------------------------------------
 
@@ -313,7 +314,7 @@ async def latest_decision(db: Db, agreement_id: int, household_id: int) -> Benef
 # $1: the day asked about; $2-$5: the settings a county that set none of its own is held to (months without
 # income, days to distribute, days of grace, policy continuation years); $6: one kind of flag (null: all);
 # $7: one asset (null: all); $8: a division code (2, 4, 6 digits: counties; 9: a town; 12: a village); $9: a
-# town officer's town; then the caller's region (county_clause). Each kind is one branch of the UNION, each a
+# town officer's town; $10: the earliest year a date may name; then the caller's region (county_clause). Each kind is one branch of the UNION, each a
 # join over the assets asked about: the statement's work grows with the assets, agreements, incomes and
 # listed households of the region, never a statement per asset.
 _FLAGS = """
@@ -340,7 +341,24 @@ WITH policy AS (
     SELECT g.id, g.asset, g.starts_on, g.ends_on, g.yearly_rent, g.guaranteed_rate
     FROM asset_agreement g JOIN a ON a.id = g.asset
 ), in_force AS (
+    -- an asset's agreement in force on the day (its agreements never overlap: one at most)
     SELECT g.* FROM g WHERE g.starts_on <= $1::date AND (g.ends_on IS NULL OR g.ends_on >= $1::date)
+), last_ended AS (
+    SELECT g.asset, max(g.ends_on) AS ends_on FROM g WHERE g.ends_on < $1::date GROUP BY g.asset
+), received AS MATERIALIZED (
+    -- what each agreement received by the day, per year it was for
+    SELECT n.agreement, n.period_year, sum(n.amount) AS amount, max(n.received_on) AS last_on
+    FROM asset_income n JOIN g ON g.id = n.agreement
+    WHERE n.received_on <= $1::date
+    GROUP BY n.agreement, n.period_year
+), last_received AS (
+    SELECT g.asset, max(r.last_on) AS received_on FROM received r JOIN g ON g.id = r.agreement GROUP BY g.asset
+), years AS (
+    -- the years an agreement may owe for: from the earliest day a date may name to the day's (a list the planner
+    -- counts right, where a series per agreement would be guessed at a thousand rows each)
+    SELECT y.year FROM generate_series($10::int, extract(year FROM $1::date)::int) AS y(year)
+), funded AS (
+    SELECT f.asset, sum(f.amount) AS amount FROM asset_funding f JOIN a ON a.id = f.asset GROUP BY f.asset
 ), listed AS (
     -- the households listed in the agreements in force of the assets not disposed of by the day
     SELECT i.id AS agreement, i.asset, i.starts_on, b.household, a.continuation_years
@@ -399,25 +417,24 @@ WITH policy AS (
       )
 ), flags AS (
     -- idle: built, in use (or idle), and no agreement in force: since its last agreement ended (or it was built)
-    SELECT 'idle'::text AS kind, a.id AS asset_id,
-           greatest(a.completed_on, (SELECT max(g.ends_on) + 1 FROM g WHERE g.asset = a.id AND g.ends_on < $1::date))
-               AS since,
+    SELECT 'idle'::text AS kind, a.id AS asset_id, greatest(a.completed_on, e.ends_on + 1) AS since,
            'no_agreement'::text AS idle_reason, NULL::int AS agreement_id, NULL::int AS period_year,
            NULL::numeric AS expected, NULL::numeric AS received, NULL::bigint AS income_id, NULL::numeric AS amount,
            NULL::date AS received_on, NULL::date AS disposed_on, NULL::int AS household_id, NULL::text AS standing
     FROM a
+    LEFT JOIN in_force i ON i.asset = a.id
+    LEFT JOIN last_ended e ON e.asset = a.id
     WHERE ($6::text IS NULL OR $6 = 'idle') AND a.status IN ('in_use', 'idle') AND a.completed_on <= $1::date
-      AND NOT EXISTS (SELECT 1 FROM in_force i WHERE i.asset = a.id)
+      AND i.id IS NULL
     UNION ALL
     -- idle: an agreement in force, and none of the asset's income received for the months allowed since the
     -- last one received (or the agreement's start)
     SELECT 'idle', a.id, x.since, 'no_income', i.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM a
     JOIN in_force i ON i.asset = a.id
+    LEFT JOIN last_received r ON r.asset = a.id
     CROSS JOIN LATERAL (
-        SELECT (greatest(i.starts_on, (SELECT max(n.received_on) FROM asset_income n JOIN g ON g.id = n.agreement
-                                        WHERE g.asset = a.id AND n.received_on <= $1::date))
-                + make_interval(months => a.idle_months))::date AS since
+        SELECT (greatest(i.starts_on, r.received_on) + make_interval(months => a.idle_months))::date AS since
     ) x
     WHERE ($6::text IS NULL OR $6 = 'idle') AND a.status IN ('in_use', 'idle') AND a.completed_on <= $1::date
       AND x.since <= $1::date
@@ -428,24 +445,22 @@ WITH policy AS (
     SELECT 'arrears', a.id, d.since, NULL, g.id, y.year, t.expected, t.received, NULL, NULL, NULL, NULL, NULL, NULL
     FROM g
     JOIN a ON a.id = g.asset
+    LEFT JOIN funded f ON f.asset = g.asset
     CROSS JOIN LATERAL (
-        SELECT coalesce(g.yearly_rent, round(g.guaranteed_rate
-               * (SELECT coalesce(sum(f.amount), 0) FROM asset_funding f WHERE f.asset = g.asset), 2)) AS promised
+        SELECT coalesce(g.yearly_rent, round(g.guaranteed_rate * coalesce(f.amount, 0), 2)) AS promised
     ) pr
-    CROSS JOIN LATERAL generate_series(
-        extract(year FROM g.starts_on)::int, extract(year FROM least(g.ends_on, a.disposed_on, $1::date))::int
-    ) AS y(year)
+    JOIN years y ON y.year BETWEEN extract(year FROM g.starts_on)::int
+                               AND extract(year FROM least(g.ends_on, a.disposed_on, $1::date))::int
     CROSS JOIN LATERAL (
         SELECT greatest(g.starts_on, make_date(y.year, 1, 1)) AS first_day,
                least(g.ends_on, a.disposed_on, make_date(y.year, 12, 31)) AS last_day,
                make_date(y.year, 12, 31) + a.grace_days + 1 AS since,
                make_date(y.year + 1, 1, 1) - make_date(y.year, 1, 1) AS days_in_year
     ) d
+    LEFT JOIN received r ON r.agreement = g.id AND r.period_year = y.year
     CROSS JOIN LATERAL (
         SELECT round(pr.promised * (d.last_day - d.first_day + 1) / d.days_in_year, 2) AS expected,
-               coalesce((SELECT sum(n.amount) FROM asset_income n
-                         WHERE n.agreement = g.id AND n.period_year = y.year AND n.received_on <= $1::date), 0.00)
-                   AS received
+               coalesce(r.amount, 0.00) AS received
     ) t
     WHERE ($6::text IS NULL OR $6 = 'arrears') AND pr.promised IS NOT NULL AND d.since <= $1::date
       AND d.last_day >= d.first_day AND t.received < t.expected
@@ -475,12 +490,15 @@ WITH policy AS (
            l.household, l.standing
     FROM gone l
 )
-SELECT f.kind, f.asset_id, a.name AS asset_name, a.village AS village_id, a.village_name, a.town AS town_id,
-       a.county_code, f.since, f.idle_reason, f.agreement_id, g.operator AS operator_id, e.name AS operator_name,
+-- the assets' names and places read from their tables (by key), not from the CTE: the planner then knows
+-- each flag finds one, and the statement's estimated cost stays under the JIT's thresholds
+SELECT f.kind, f.asset_id, x.name AS asset_name, x.village AS village_id, v.name AS village_name, v.town AS town_id,
+       x.county_code, f.since, f.idle_reason, f.agreement_id, g.operator AS operator_id, e.name AS operator_name,
        f.period_year, f.expected, f.received, f.expected - f.received AS shortfall, f.income_id, f.amount,
        f.received_on, f.disposed_on, f.household_id, h.registry_no, f.standing
 FROM flags f
-JOIN a ON a.id = f.asset_id
+JOIN asset x ON x.id = f.asset_id
+JOIN village v ON v.id = x.village
 LEFT JOIN asset_agreement g ON g.id = f.agreement_id
 LEFT JOIN enterprise e ON e.id = g.operator
 LEFT JOIN household h ON h.id = f.household_id
@@ -529,6 +547,7 @@ def _statement(q: FlagQuery) -> tuple[str, list[Any]]:
         q.asset_id,
         q.region,
         q.scope_town_id,
+        earliest_day().year,
     ]
     return _FLAGS.format(scope=county_clause("a.county_code", q.scope_region, args)), args
 
